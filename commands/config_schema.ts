@@ -1,0 +1,16 @@
+/**
+ * The whole configuration file: the shared sections plus one section per subcommand that has
+ * settings. Unknown top-level keys are errors, so typos are caught.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { baseConfigShape } from "../core/config.ts";
+
+/** Schema of `config.yaml`. */
+export const hiveConfigSchema = z.strictObject({
+  ...baseConfigShape,
+});
+
+/** A loaded configuration. */
+export type HiveConfig = z.output<typeof hiveConfigSchema>;

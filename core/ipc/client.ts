@@ -1,0 +1,329 @@
+/**
+ * IPC client: one persistent WebSocket carrying many concurrent requests, correlated by id, plus
+ * pushed events. Reconnects with exponential backoff and replays requests marked `restore`
+ * (such as subscriptions) once back.
+ *
+ * @module
+ */
+import type { Logger } from "../logger.ts";
+import {
+  type ErrorFrame,
+  IpcError,
+  PROTOCOL_VERSION,
+  type RequestId,
+  type ServerFrame,
+} from "./protocol.ts";
+
+/** Options for {@link IpcClient.connect}. */
+export interface IpcClientOptions {
+  /** `ws://127.0.0.1:PORT/`. */
+  url: string;
+  /** Token for the server. */
+  token: string;
+  /** Give up on a connection attempt after this long. Default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** Default per-request timeout. Default 10000 ms. */
+  requestTimeoutMs?: number;
+  /** Reconnect after the connection drops. Default true. */
+  reconnect?: boolean;
+  /** First reconnect delay; doubles up to `backoffMaxMs`. Default 100 ms. */
+  backoffInitialMs?: number;
+  /** Largest reconnect delay. Default 5000 ms. */
+  backoffMaxMs?: number;
+  /** Logger for connection changes. */
+  logger?: Logger;
+}
+
+/** Per-request options. */
+export interface RequestOptions {
+  /** Override the client's request timeout. */
+  timeoutMs?: number;
+  /** Remember this request under a key and replay it after every reconnect. */
+  restore?: string;
+  /** Stop replaying the request remembered under this key. */
+  forget?: string;
+}
+
+/** Connection status changes reported to {@link IpcClient.onStatus}. */
+export type ClientStatus = "disconnected" | "reconnected" | "closed";
+
+/** Handler for pushed events. */
+export type EventHandler = (data: unknown, event: string) => void;
+
+interface _Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+function _openSocket(url: string, token: string, timeoutMs: number): Promise<WebSocket> {
+  if (url.startsWith("ws+unix:")) {
+    return Promise.reject(
+      new IpcError("unavailable", `${url}: unix-socket IPC is served, connect over TCP instead`),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } } as never);
+    } catch (error) {
+      reject(new IpcError("unavailable", `cannot connect to ${url}: ${(error as Error).message}`));
+      return;
+    }
+    const timer = setTimeout(() => {
+      socket.onopen = socket.onerror = null;
+      socket.close();
+      reject(new IpcError("timeout", `connecting to ${url} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.onopen = () => {
+      clearTimeout(timer);
+      socket.onopen = socket.onerror = null;
+      resolve(socket);
+    };
+    socket.onerror = (event) => {
+      clearTimeout(timer);
+      socket.onopen = socket.onerror = null;
+      const message = (event as ErrorEvent).message ?? "connection failed";
+      if (/\b401\b/.test(message)) {
+        reject(new IpcError("unauthorized", `${url} refused the token (HTTP 401)`));
+      } else reject(new IpcError("unavailable", `cannot connect to ${url}: ${message}`));
+    };
+  });
+}
+
+/** A connected IPC client. */
+export class IpcClient {
+  readonly #options: Required<Omit<IpcClientOptions, "logger">> & IpcClientOptions;
+  readonly #pending = new Map<RequestId, _Pending>();
+  readonly #handlers = new Map<string, Set<EventHandler>>();
+  readonly #statusHandlers = new Set<(status: ClientStatus) => void>();
+  readonly #restore = new Map<string, { type: string; params: Record<string, unknown> }>();
+  #socket: WebSocket | undefined;
+  #nextId = 1;
+  #closed = false;
+  #reconnects = 0;
+
+  private constructor(options: IpcClientOptions) {
+    this.#options = {
+      connectTimeoutMs: 5000,
+      requestTimeoutMs: 10_000,
+      reconnect: true,
+      backoffInitialMs: 100,
+      backoffMaxMs: 5000,
+      ...options,
+    };
+  }
+
+  /** Connect; rejects with an `IpcError` (`unauthorized`, `unavailable`, `timeout`). */
+  static async connect(options: IpcClientOptions): Promise<IpcClient> {
+    const client = new IpcClient(options);
+    client.#attach(await _openSocket(options.url, options.token, client.#options.connectTimeoutMs));
+    return client;
+  }
+
+  /** True while the socket is open. */
+  get connected(): boolean {
+    return this.#socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** Successful reconnects so far. */
+  get reconnects(): number {
+    return this.#reconnects;
+  }
+
+  /** Requests awaiting replies. */
+  get inFlight(): number {
+    return this.#pending.size;
+  }
+
+  /** Send a request and wait for its reply's `data`; error frames reject with `IpcError`. */
+  request<T = unknown>(
+    type: string,
+    params: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<T> {
+    if (options.restore) this.#restore.set(options.restore, { type, params });
+    if (options.forget) this.#restore.delete(options.forget);
+    return this.#send<T>(type, params, options.timeoutMs).catch((error) => {
+      if (options.restore && !(error instanceof IpcError && _transient(error))) {
+        this.#restore.delete(options.restore);
+      }
+      throw error;
+    });
+  }
+
+  /** Send a request without waiting for any reply. */
+  notify(type: string, params: Record<string, unknown> = {}): void {
+    if (!this.connected) throw new IpcError("unavailable", "not connected");
+    this.#socket!.send(JSON.stringify({ v: PROTOCOL_VERSION, type, ...params }));
+  }
+
+  /** Listen for an event by name, or `*` for all. Returns an unsubscribe function. */
+  on(event: string, handler: EventHandler): () => void {
+    let set = this.#handlers.get(event);
+    if (!set) this.#handlers.set(event, set = new Set());
+    set.add(handler);
+    return () => set.delete(handler);
+  }
+
+  /** Listen for connection status changes. */
+  onStatus(handler: (status: ClientStatus) => void): () => void {
+    this.#statusHandlers.add(handler);
+    return () => this.#statusHandlers.delete(handler);
+  }
+
+  /** Close for good: no reconnects, pending requests reject. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#failPending(new IpcError("unavailable", "client closed"));
+    try {
+      this.#socket?.close(1000);
+    } catch { /* already closed */ }
+    this.#emitStatus("closed");
+  }
+
+  #send<T>(type: string, params: Record<string, unknown>, timeoutMs?: number): Promise<T> {
+    if (this.#closed) return Promise.reject(new IpcError("unavailable", "client closed"));
+    if (!this.connected) {
+      return Promise.reject(new IpcError("unavailable", `not connected to ${this.#options.url}`));
+    }
+    const id = this.#nextId++;
+    const limit = timeoutMs ?? this.#options.requestTimeoutMs;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new IpcError("timeout", `${type} got no reply within ${limit} ms`));
+      }, limit);
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.#socket!.send(JSON.stringify({ v: PROTOCOL_VERSION, id, type, ...params }));
+    });
+  }
+
+  #attach(socket: WebSocket): void {
+    this.#socket = socket;
+    socket.onmessage = (event) => this.#onMessage(event.data);
+    socket.onclose = (event) => {
+      if (this.#socket !== socket) return;
+      this.#failPending(
+        new IpcError(
+          "unavailable",
+          `connection closed (${event.code}${event.reason ? ` ${event.reason}` : ""})`,
+        ),
+      );
+      if (this.#closed) return;
+      this.#options.logger?.warn("ipc connection lost", {
+        url: this.#options.url,
+        code: event.code,
+      });
+      this.#emitStatus("disconnected");
+      if (this.#options.reconnect) void this.#reconnectLoop();
+    };
+    socket.onerror = () => {};
+  }
+
+  async #reconnectLoop(): Promise<void> {
+    let delay = this.#options.backoffInitialMs;
+    while (!this.#closed) {
+      const jitter = delay * (0.8 + Math.random() * 0.4);
+      await new Promise((r) => setTimeout(r, jitter));
+      if (this.#closed) return;
+      try {
+        const socket = await _openSocket(
+          this.#options.url,
+          this.#options.token,
+          this.#options.connectTimeoutMs,
+        );
+        if (this.#closed) {
+          socket.close();
+          return;
+        }
+        this.#attach(socket);
+        this.#reconnects++;
+        await this.#replay();
+        this.#options.logger?.info("ipc reconnected", {
+          url: this.#options.url,
+          restored: this.#restore.size,
+        });
+        this.#emitStatus("reconnected");
+        return;
+      } catch {
+        delay = Math.min(delay * 2, this.#options.backoffMaxMs);
+      }
+    }
+  }
+
+  async #replay(): Promise<void> {
+    for (const [key, { type, params }] of this.#restore) {
+      try {
+        await this.#send(type, params);
+      } catch (error) {
+        this.#options.logger?.warn("ipc restore failed", { key, error });
+      }
+    }
+  }
+
+  #onMessage(data: unknown): void {
+    if (typeof data !== "string") return;
+    let frame: ServerFrame;
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      this.#options.logger?.warn("ipc: server sent non-JSON frame");
+      return;
+    }
+    if (frame.type === "event") {
+      this.#dispatch(frame.event, frame.data);
+      return;
+    }
+    if (frame.id === undefined) {
+      if (frame.type === "error") {
+        this.#options.logger?.warn("ipc error without id", {
+          code: frame.code,
+          message: frame.message,
+        });
+      }
+      return;
+    }
+    const pending = this.#pending.get(frame.id);
+    if (!pending) return;
+    this.#pending.delete(frame.id);
+    clearTimeout(pending.timer);
+    if (frame.type === "error") {
+      const error = frame as ErrorFrame;
+      pending.reject(new IpcError(error.code, error.message));
+    } else pending.resolve(frame.data);
+  }
+
+  #dispatch(event: string, data: unknown): void {
+    for (const key of [event, "*"]) {
+      for (const handler of this.#handlers.get(key) ?? []) {
+        try {
+          handler(data, event);
+        } catch (error) {
+          this.#options.logger?.error("ipc event handler failed", { event, error });
+        }
+      }
+    }
+  }
+
+  #emitStatus(status: ClientStatus): void {
+    for (const handler of this.#statusHandlers) {
+      try {
+        handler(status);
+      } catch { /* status listeners must not break the client */ }
+    }
+  }
+
+  #failPending(error: IpcError): void {
+    for (const pending of this.#pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
+    this.#pending.clear();
+  }
+}
+
+function _transient(error: IpcError): boolean {
+  return error.code === "unavailable" || error.code === "timeout";
+}

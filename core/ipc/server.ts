@@ -1,0 +1,358 @@
+/**
+ * IPC server: WebSocket upgrade on `Deno.serve`, on 127.0.0.1 or a unix socket, with token auth,
+ * frame size limits, schema-checked requests and bounded per-client outbound queues.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { formatIssues } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import {
+  CLOSE_TOO_BIG,
+  DEFAULT_MAX_FRAME_BYTES,
+  errorFrame,
+  eventFrame,
+  IpcError,
+  requestEnvelope,
+  type RequestId,
+  resultFrame,
+  type ServerFrame,
+} from "./protocol.ts";
+import { tokensEqual } from "./token.ts";
+
+/** Options for {@link IpcServer.listen}. */
+export interface IpcServerOptions {
+  /** Shared secret clients must present (Authorization: Bearer, or `?token=`). */
+  token: string;
+  /** TCP host. Default 127.0.0.1. */
+  hostname?: string;
+  /** TCP port; 0 picks a free one. Default 0. */
+  port?: number;
+  /** Listen on this unix socket instead of TCP. */
+  socketPath?: string;
+  /** Largest accepted inbound frame in bytes. Default 1 MiB. */
+  maxFrameBytes?: number;
+  /** Bytes that may wait unsent per client before events are dropped. Default 4 MiB. */
+  maxQueueBytes?: number;
+  /** Audit logger. */
+  logger?: Logger;
+}
+
+/** Handles one request type; the returned value becomes the reply's `data`. */
+export type RequestHandler<P> = (params: P, connection: IpcConnection) => unknown;
+
+interface _Route {
+  schema: z.ZodType;
+  handler: RequestHandler<never>;
+}
+
+const _encoder = new TextEncoder();
+let _nextConnectionId = 1;
+
+/** One connected client. */
+export class IpcConnection {
+  /** Server-unique id. */
+  readonly id: number;
+  /** Per-connection state for request handlers (e.g. subscriptions). */
+  readonly state: Map<string, unknown> = new Map();
+  /** Events dropped because this client's queue was full. */
+  dropped = 0;
+  readonly #socket: WebSocket;
+  readonly #maxQueueBytes: number;
+  readonly #onDrop: () => void;
+
+  constructor(socket: WebSocket, maxQueueBytes: number, onDrop: () => void) {
+    this.id = _nextConnectionId++;
+    this.#socket = socket;
+    this.#maxQueueBytes = maxQueueBytes;
+    this.#onDrop = onDrop;
+  }
+
+  /** True while the socket is open. */
+  get open(): boolean {
+    return this.#socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Bytes queued but not yet sent. */
+  get queuedBytes(): number {
+    return this.#socket.bufferedAmount;
+  }
+
+  /** Push an event. Returns false (and counts a drop) when the client's queue is full. */
+  sendEvent(event: string, data: unknown): boolean {
+    if (!this.open) return false;
+    if (this.#socket.bufferedAmount > this.#maxQueueBytes) {
+      this.dropped++;
+      this.#onDrop();
+      return false;
+    }
+    this.#socket.send(JSON.stringify(eventFrame(event, data)));
+    return true;
+  }
+
+  /** Send a reply or error frame; replies are never dropped. */
+  send(frame: ServerFrame): void {
+    if (this.open) this.#socket.send(JSON.stringify(frame));
+  }
+
+  /** Close the connection. */
+  close(code = 1000, reason = ""): void {
+    try {
+      this.#socket.close(code, reason);
+    } catch { /* already closing */ }
+  }
+}
+
+/** Counters exposed by {@link IpcServer.stats}. */
+export interface IpcServerStats {
+  connections: number;
+  requests: number;
+  errors: number;
+  dropped: number;
+  rejectedAuth: number;
+}
+
+/** A running IPC server. */
+export class IpcServer {
+  readonly #routes = new Map<string, _Route>();
+  readonly #connections = new Set<IpcConnection>();
+  readonly #closeHooks: ((c: IpcConnection) => void)[] = [];
+  readonly #openHooks: ((c: IpcConnection) => void)[] = [];
+  readonly #options: Required<Omit<IpcServerOptions, "socketPath" | "logger">> & IpcServerOptions;
+  #server: Deno.HttpServer | undefined;
+  #stats: IpcServerStats = { connections: 0, requests: 0, errors: 0, dropped: 0, rejectedAuth: 0 };
+
+  private constructor(options: IpcServerOptions) {
+    this.#options = {
+      hostname: "127.0.0.1",
+      port: 0,
+      maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+      maxQueueBytes: 4 * 1024 * 1024,
+      ...options,
+    };
+  }
+
+  /** Start listening. Register handlers before clients send requests. */
+  static async listen(options: IpcServerOptions): Promise<IpcServer> {
+    const server = new IpcServer(options);
+    await server.#start();
+    return server;
+  }
+
+  /** `ws://host:port/` or `ws+unix://path`. */
+  get url(): string {
+    const addr = this.#server!.addr as Deno.Addr;
+    if (addr.transport === "unix") return `ws+unix://${addr.path}`;
+    if (addr.transport !== "tcp") throw new Error(`unexpected transport ${addr.transport}`);
+    const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+    return `ws://${host}:${addr.port}/`;
+  }
+
+  /** The bound TCP port (0 for unix sockets). */
+  get port(): number {
+    const addr = this.#server!.addr as Deno.Addr;
+    return addr.transport === "tcp" ? addr.port : 0;
+  }
+
+  /** Live connections. */
+  get connections(): ReadonlySet<IpcConnection> {
+    return this.#connections;
+  }
+
+  /** Counters since start. */
+  get stats(): IpcServerStats {
+    return { ...this.#stats, connections: this.#connections.size };
+  }
+
+  /** Register the handler for one request type. `schema` validates the frame minus v/id/type. */
+  handle<S extends z.ZodType>(type: string, schema: S, handler: RequestHandler<z.output<S>>): void {
+    this.#routes.set(type, { schema, handler: handler as RequestHandler<never> });
+  }
+
+  /** Request types with handlers. */
+  get types(): string[] {
+    return [...this.#routes.keys()];
+  }
+
+  /** Called for each new authenticated connection. */
+  onOpen(hook: (c: IpcConnection) => void): void {
+    this.#openHooks.push(hook);
+  }
+
+  /** Called when a connection closes (clean up its state here). */
+  onClose(hook: (c: IpcConnection) => void): void {
+    this.#closeHooks.push(hook);
+  }
+
+  /** Push an event to every connection that passes `filter`. Returns how many got it. */
+  broadcast(event: string, data: unknown, filter?: (c: IpcConnection) => boolean): number {
+    let sent = 0;
+    for (const c of this.#connections) {
+      if (filter && !filter(c)) continue;
+      if (c.sendEvent(event, data)) sent++;
+    }
+    return sent;
+  }
+
+  /** Stop accepting, close every connection and stop the listener. */
+  async close(): Promise<void> {
+    for (const c of this.#connections) c.close(1001, "server shutting down");
+    this.#connections.clear();
+    await this.#server?.shutdown();
+  }
+
+  async #start(): Promise<void> {
+    const { promise: listening, resolve } = Promise.withResolvers<void>();
+    const handler = (req: Request) => this.#serve(req);
+    const onListen = () => resolve();
+    if (this.#options.socketPath) {
+      try {
+        await Deno.remove(this.#options.socketPath);
+      } catch { /* no stale socket */ }
+      this.#server = Deno.serve({ path: this.#options.socketPath, onListen }, handler);
+    } else {
+      this.#server = Deno.serve(
+        { hostname: this.#options.hostname, port: this.#options.port, onListen },
+        handler,
+      );
+    }
+    await listening;
+  }
+
+  #serve(req: Request): Response {
+    const url = new URL(req.url);
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      if (url.pathname === "/healthz") return new Response("ok\n");
+      return Response.json(
+        errorFrame("bad_request", "this is a WebSocket IPC endpoint; connect with a WebSocket"),
+        { status: 426 },
+      );
+    }
+    const auth = req.headers.get("authorization");
+    const given = auth?.startsWith("Bearer ")
+      ? auth.slice(7).trim()
+      : url.searchParams.get("token");
+    if (!given || !tokensEqual(given, this.#options.token)) {
+      this.#stats.rejectedAuth++;
+      this.#options.logger?.warn("ipc auth refused", { reason: given ? "bad token" : "no token" });
+      return Response.json(
+        errorFrame("unauthorized", given ? "invalid token" : "missing token"),
+        { status: 401 },
+      );
+    }
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    const connection = new IpcConnection(
+      socket,
+      this.#options.maxQueueBytes,
+      () => this.#stats.dropped++,
+    );
+    socket.onopen = () => {
+      this.#connections.add(connection);
+      for (const hook of this.#openHooks) this.#safely(() => hook(connection));
+    };
+    socket.onclose = () => {
+      if (!this.#connections.delete(connection)) return;
+      for (const hook of this.#closeHooks) this.#safely(() => hook(connection));
+    };
+    socket.onerror = () => {};
+    socket.onmessage = (event) => this.#onFrame(connection, event.data);
+    return response;
+  }
+
+  #safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.#options.logger?.error("ipc hook failed", { error });
+    }
+  }
+
+  #onFrame(connection: IpcConnection, data: unknown): void {
+    if (typeof data !== "string") {
+      const size = data instanceof ArrayBuffer ? data.byteLength : (data as Blob).size;
+      if (size > this.#options.maxFrameBytes) return this.#tooBig(connection, size);
+      this.#stats.errors++;
+      connection.send(errorFrame("bad_frame", "expected a text frame holding JSON, got binary"));
+      return;
+    }
+    if (data.length > this.#options.maxFrameBytes / 3) {
+      const size = _encoder.encode(data).length;
+      if (size > this.#options.maxFrameBytes) return this.#tooBig(connection, size);
+    }
+    let frame: unknown;
+    try {
+      frame = JSON.parse(data);
+    } catch (error) {
+      this.#stats.errors++;
+      connection.send(errorFrame("bad_json", `frame is not JSON: ${(error as Error).message}`));
+      return;
+    }
+    if (frame === null || typeof frame !== "object" || Array.isArray(frame)) {
+      this.#stats.errors++;
+      connection.send(errorFrame("bad_frame", "frame must be a JSON object"));
+      return;
+    }
+    const envelope = requestEnvelope.safeParse(frame, { reportInput: true });
+    const rawId = (frame as { id?: unknown }).id;
+    const echoId = typeof rawId === "string" || typeof rawId === "number"
+      ? rawId as RequestId
+      : undefined;
+    if (!envelope.success) {
+      this.#stats.errors++;
+      connection.send(
+        errorFrame("bad_frame", formatIssues(envelope.error.issues).join("; "), echoId),
+      );
+      return;
+    }
+    this.#stats.requests++;
+    void this.#dispatch(connection, envelope.data, frame as Record<string, unknown>);
+  }
+
+  #tooBig(connection: IpcConnection, size: number): void {
+    this.#stats.errors++;
+    this.#options.logger?.warn("ipc frame too big", {
+      bytes: size,
+      limit: this.#options.maxFrameBytes,
+    });
+    connection.close(
+      CLOSE_TOO_BIG,
+      `frame of ${size} bytes exceeds ${this.#options.maxFrameBytes}`,
+    );
+  }
+
+  async #dispatch(
+    connection: IpcConnection,
+    envelope: { id?: RequestId; type: string },
+    frame: Record<string, unknown>,
+  ): Promise<void> {
+    const { id, type } = envelope;
+    const route = this.#routes.get(type);
+    if (!route) {
+      this.#stats.errors++;
+      const known = [...this.#routes.keys()].join(", ");
+      connection.send(errorFrame("unknown_type", `unknown type "${type}"; known: ${known}`, id));
+      return;
+    }
+    const { v: _v, id: _id, type: _type, ...params } = frame;
+    const parsed = route.schema.safeParse(params, { reportInput: true });
+    if (!parsed.success) {
+      this.#stats.errors++;
+      connection.send(
+        errorFrame("bad_request", `${type}: ${formatIssues(parsed.error.issues).join("; ")}`, id),
+      );
+      return;
+    }
+    try {
+      const data = await route.handler(parsed.data as never, connection);
+      if (id !== undefined) connection.send(resultFrame(id, data ?? null));
+    } catch (error) {
+      this.#stats.errors++;
+      if (error instanceof IpcError) {
+        connection.send(errorFrame(error.code, error.message, id));
+      } else {
+        this.#options.logger?.error("ipc handler failed", { type, error });
+        connection.send(errorFrame("internal", `${type} failed: ${(error as Error).message}`, id));
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * `hive`: one executable carrying the agent ecosystem. This file only assembles the root command
+ * and the subcommands, and maps errors to exit codes.
+ *
+ * @module
+ */
+import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import denoConfig from "./deno.json" with { type: "json" };
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor, HiveError } from "./core/errors.ts";
+import { LOG_LEVELS } from "./core/logger.ts";
+import { writeStdout } from "./core/output.ts";
+
+/** The program's version, from deno.json. */
+export const VERSION: string = denoConfig.version;
+
+/** Version details printed by `hive --version`. */
+export function versionInfo(): Record<string, string> {
+  return {
+    name: "hive",
+    version: VERSION,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    typescript: Deno.version.typescript,
+    target: Deno.build.target,
+  };
+}
+
+/** Build the root command with every subcommand registered. */
+export function buildProgram(): Command<[], { json?: true; version?: true }> {
+  const program = new Command("hive")
+    .description(
+      "One executable for a whole agent ecosystem: agent host, P2P daemon, human portal,\n" +
+        "secure container proxy, Lightning fleet coordination and Monero network simulation.",
+    )
+    .option("--json", "machine output: one JSON document on stdout (NDJSON for streams)")
+    .addOption(
+      new Option("--log-level <level>", "lowest log level written to stderr").choices(LOG_LEVELS),
+    )
+    .addOption(new Option("--log-format <format>", "log line format").choices(["json", "pretty"]))
+    .option(
+      "--config <file>",
+      "YAML config file (default: $HIVE_CONFIG, then ~/.config/hive/config.yaml)",
+    )
+    .option("-V, --version", "print the version and exit")
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run with --help for usage)")
+    .enablePositionalOptions()
+    .action((options, command) => {
+      if (options.version) {
+        const info = versionInfo();
+        writeStdout(
+          options.json ? JSON.stringify(info) + "\n" : `hive ${info.version} (deno ${info.deno})\n`,
+        );
+        return;
+      }
+      writeStdout(command.helpInformation());
+    });
+  program.addHelpText(
+    "after",
+    `
+Examples:
+  hive --version --json            version details as JSON
+  hive --log-level debug <cmd>     more detail (and stack traces) on stderr
+
+Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.`,
+  );
+  program.exitOverride();
+  return program;
+}
+
+function _isDebug(argv: string[]): boolean {
+  const i = argv.indexOf("--log-level");
+  return (i >= 0 && argv[i + 1] === "debug") || argv.includes("--log-level=debug");
+}
+
+/** Run the CLI with `argv` and return the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const json = argv.includes("--json");
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" || error.code === "commander.version" ||
+        error.code === "commander.help"
+      ) return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    const code = exitCodeFor(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (json) {
+      const kind = error instanceof HiveError ? error.code : "failure";
+      console.error(JSON.stringify({ error: { code: kind, message, exit: code } }));
+    } else console.error(`hive: ${message}`);
+    if (_isDebug(argv) && error instanceof Error && error.stack) console.error(error.stack);
+    return code === EXIT_OK ? EXIT_FAILURE : code;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
