@@ -31,7 +31,7 @@ export interface SystemEvents {
 export type EventMap = { [topic: string]: unknown };
 
 /** Handler for one event. A returned promise is observed for rejections, never awaited. */
-export type Handler<P> = (payload: P, topic: string) => void | Promise<void>;
+export type Handler<P> = (payload: P, topic: string) => unknown;
 
 /** What an iterator subscriber receives. */
 export interface BusEvent<P = unknown> {
