@@ -69,7 +69,8 @@ export interface BusOptions {
 interface _Sub {
   pattern: string;
   matcher: RegExp | null;
-  deliver: (payload: unknown, topic: string) => void;
+  /** Handler or iterator feed; a returned thenable is watched for rejection. */
+  deliver: (payload: unknown, topic: string) => unknown;
 }
 
 /** True when `pattern` contains wildcards (`*` within a segment, `**` across segments). */
@@ -119,7 +120,10 @@ export class Bus<E extends EventMap = SystemEvents & EventMap> {
     if (subs === undefined) subs = this.#resolve(topic);
     for (let i = 0; i < subs.length; i++) {
       try {
-        subs[i].deliver(payload, topic);
+        const result = subs[i].deliver(payload, topic);
+        if (result != null && typeof (result as Promise<void>).then === "function") {
+          (result as Promise<void>).then(undefined, (error) => this.#failed(error, topic));
+        }
       } catch (error) {
         this.#failed(error, topic);
       }
@@ -133,12 +137,7 @@ export class Bus<E extends EventMap = SystemEvents & EventMap> {
     const sub: _Sub = {
       pattern,
       matcher: isPattern(pattern) ? compilePattern(pattern) : null,
-      deliver: (payload, topic) => {
-        const result = handler(payload as never, topic);
-        if (result && typeof (result as Promise<void>).then === "function") {
-          (result as Promise<void>).then(undefined, (error) => this.#failed(error, topic));
-        }
-      },
+      deliver: handler as (payload: unknown, topic: string) => unknown,
     };
     this.#add(sub);
     return () => this.#remove(sub);

@@ -61,6 +61,15 @@ function _redact(value: unknown, depth: number): unknown {
   return out;
 }
 
+function _needsRedaction(fields: LogFields): boolean {
+  for (const key in fields) {
+    if (isSecretField(key)) return true;
+    const value = fields[key];
+    if (value !== null && typeof value === "object") return true;
+  }
+  return false;
+}
+
 /** Writes each line straight to stderr. */
 export function stderrSink(): LogSink {
   return {
@@ -272,7 +281,7 @@ export class Logger {
     let line = `{"ts":"${ts}","level":"${level}","msg":${JSON.stringify(msg)}`;
     if (this.#boundJson) line += "," + this.#boundJson;
     if (fields) {
-      const extra = JSON.stringify(_redact(fields, 0));
+      const extra = JSON.stringify(_needsRedaction(fields) ? _redact(fields, 0) : fields);
       if (extra.length > 2) line += "," + extra.slice(1, -1);
     }
     return line + "}\n";

@@ -53,8 +53,13 @@ export type EventHandler = (data: unknown, event: string) => void;
 interface _Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  type: string;
+  deadline: number;
+  limitMs: number;
 }
+
+/** How often pending requests are checked for timeouts; one timer serves all of them. */
+const _SWEEP_MS = 25;
 
 function _openSocket(url: string, token: string, timeoutMs: number): Promise<WebSocket> {
   if (url.startsWith("ws+unix:")) {
@@ -99,6 +104,7 @@ export class IpcClient {
   readonly #statusHandlers = new Set<(status: ClientStatus) => void>();
   readonly #restore = new Map<string, { type: string; params: Record<string, unknown> }>();
   #socket: WebSocket | undefined;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
   #nextId = 1;
   #closed = false;
   #reconnects = 0;
@@ -142,12 +148,12 @@ export class IpcClient {
     params: Record<string, unknown> = {},
     options: RequestOptions = {},
   ): Promise<T> {
-    if (options.restore) this.#restore.set(options.restore, { type, params });
     if (options.forget) this.#restore.delete(options.forget);
+    if (!options.restore) return this.#send<T>(type, params, options.timeoutMs);
+    const key = options.restore;
+    this.#restore.set(key, { type, params });
     return this.#send<T>(type, params, options.timeoutMs).catch((error) => {
-      if (options.restore && !(error instanceof IpcError && _transient(error))) {
-        this.#restore.delete(options.restore);
-      }
+      if (!(error instanceof IpcError && _transient(error))) this.#restore.delete(key);
       throw error;
     });
   }
@@ -176,6 +182,7 @@ export class IpcClient {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopSweeper();
     this.#failPending(new IpcError("unavailable", "client closed"));
     try {
       this.#socket?.close(1000);
@@ -189,15 +196,40 @@ export class IpcClient {
       return Promise.reject(new IpcError("unavailable", `not connected to ${this.#options.url}`));
     }
     const id = this.#nextId++;
-    const limit = timeoutMs ?? this.#options.requestTimeoutMs;
+    const limitMs = timeoutMs ?? this.#options.requestTimeoutMs;
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new IpcError("timeout", `${type} got no reply within ${limit} ms`));
-      }, limit);
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.#pending.set(id, {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        type,
+        deadline: performance.now() + limitMs,
+        limitMs,
+      });
+      if (this.#sweeper === undefined) {
+        // One unref'd timer for all requests: creating a timer per request costs more than
+        // the round trip itself, and an idle client must not keep the process alive.
+        const sweeper = setInterval(() => this.#sweep(), _SWEEP_MS);
+        Deno.unrefTimer(sweeper);
+        this.#sweeper = sweeper;
+      }
       this.#socket!.send(JSON.stringify({ v: PROTOCOL_VERSION, id, type, ...params }));
     });
+  }
+
+  #sweep(): void {
+    const now = performance.now();
+    for (const [id, pending] of this.#pending) {
+      if (pending.deadline > now) continue;
+      this.#pending.delete(id);
+      pending.reject(
+        new IpcError("timeout", `${pending.type} got no reply within ${pending.limitMs} ms`),
+      );
+    }
+  }
+
+  #stopSweeper(): void {
+    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
   }
 
   #attach(socket: WebSocket): void {
@@ -288,7 +320,6 @@ export class IpcClient {
     const pending = this.#pending.get(frame.id);
     if (!pending) return;
     this.#pending.delete(frame.id);
-    clearTimeout(pending.timer);
     if (frame.type === "error") {
       const error = frame as ErrorFrame;
       pending.reject(new IpcError(error.code, error.message));
@@ -316,10 +347,7 @@ export class IpcClient {
   }
 
   #failPending(error: IpcError): void {
-    for (const pending of this.#pending.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(error);
-    }
+    for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
   }
 }

@@ -49,6 +49,18 @@ interface _Route {
 const _encoder = new TextEncoder();
 let _nextConnectionId = 1;
 
+/**
+ * The common case of `requestEnvelope`, checked without allocating; frames that fail it go
+ * through the schema, which produces the error message.
+ */
+function _wellFormed(frame: Record<string, unknown>): boolean {
+  const { v, id, type } = frame;
+  if (v !== 1 || typeof type !== "string" || type.length === 0 || type.length > 64) return false;
+  if (id === undefined) return true;
+  if (typeof id === "string") return id.length > 0 && id.length <= 128;
+  return Number.isSafeInteger(id) && (id as number) >= 0;
+}
+
 /** One connected client. */
 export class IpcConnection {
   /** Server-unique id. */
@@ -292,6 +304,15 @@ export class IpcServer {
       connection.send(errorFrame("bad_frame", "frame must be a JSON object"));
       return;
     }
+    if (_wellFormed(frame as Record<string, unknown>)) {
+      this.#stats.requests++;
+      this.#dispatch(
+        connection,
+        frame as { id?: RequestId; type: string },
+        frame as Record<string, unknown>,
+      );
+      return;
+    }
     const envelope = requestEnvelope.safeParse(frame, { reportInput: true });
     const rawId = (frame as { id?: unknown }).id;
     const echoId = typeof rawId === "string" || typeof rawId === "number"
@@ -305,7 +326,7 @@ export class IpcServer {
       return;
     }
     this.#stats.requests++;
-    void this.#dispatch(connection, envelope.data, frame as Record<string, unknown>);
+    this.#dispatch(connection, envelope.data, frame as Record<string, unknown>);
   }
 
   #tooBig(connection: IpcConnection, size: number): void {
@@ -320,11 +341,11 @@ export class IpcServer {
     );
   }
 
-  async #dispatch(
+  #dispatch(
     connection: IpcConnection,
     envelope: { id?: RequestId; type: string },
     frame: Record<string, unknown>,
-  ): Promise<void> {
+  ): void {
     const { id, type } = envelope;
     const route = this.#routes.get(type);
     if (!route) {
@@ -342,17 +363,36 @@ export class IpcServer {
       );
       return;
     }
+    let data: unknown;
     try {
-      const data = await route.handler(parsed.data as never, connection);
-      if (id !== undefined) connection.send(resultFrame(id, data ?? null));
+      data = route.handler(parsed.data as never, connection);
     } catch (error) {
-      this.#stats.errors++;
-      if (error instanceof IpcError) {
-        connection.send(errorFrame(error.code, error.message, id));
-      } else {
-        this.#options.logger?.error("ipc handler failed", { type, error });
-        connection.send(errorFrame("internal", `${type} failed: ${(error as Error).message}`, id));
-      }
+      return this.#failedHandler(connection, type, id, error);
+    }
+    if (data instanceof Promise) {
+      data.then(
+        (value) => this.#reply(connection, id, value),
+        (error) => this.#failedHandler(connection, type, id, error),
+      );
+    } else this.#reply(connection, id, data);
+  }
+
+  #reply(connection: IpcConnection, id: RequestId | undefined, data: unknown): void {
+    if (id !== undefined) connection.send(resultFrame(id, data ?? null));
+  }
+
+  #failedHandler(
+    connection: IpcConnection,
+    type: string,
+    id: RequestId | undefined,
+    error: unknown,
+  ): void {
+    this.#stats.errors++;
+    if (error instanceof IpcError) {
+      connection.send(errorFrame(error.code, error.message, id));
+    } else {
+      this.#options.logger?.error("ipc handler failed", { type, error });
+      connection.send(errorFrame("internal", `${type} failed: ${(error as Error).message}`, id));
     }
   }
 }
