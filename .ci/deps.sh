@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the system programs the tests drive for real: monerod (sim local engine),
+# Chromium (web UI tests) and tmux (interactive terminal tests). Quick when all are present.
+set -euo pipefail
+
+declare -A wanted=([monerod]=monero [chromium]=chromium [tmux]=tmux)
+missing=()
+for cmd in "${!wanted[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]} (Debian packages)" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+    echo "deps: need root to install ${missing[*]}; run: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+else SUDO=""; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
