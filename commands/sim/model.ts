@@ -49,6 +49,8 @@ export interface SimHost {
   peers: string[];
   /** For `user` hosts. */
   tx?: TxBehaviour;
+  /** For `monitor` hosts: seconds between polls of every node. */
+  monitorIntervalS?: number;
 }
 
 /** An undirected link between two hosts. */
@@ -146,9 +148,16 @@ export interface MonerodArgsOptions {
   peerMode: PeerMode;
 }
 
+// Name index per hosts array: building it per call made generating n hosts O(n²).
+const _byNameCache = new WeakMap<readonly SimHost[], Map<string, SimHost>>();
+
 /** Command-line flags for one host's monerod, shared by the Shadow and local engines. */
 export function monerodArgs(host: SimHost, model: SimModel, options: MonerodArgsOptions): string[] {
-  const byName = new Map(model.hosts.map((h) => [h.name, h]));
+  let byName = _byNameCache.get(model.hosts);
+  if (!byName || byName.size !== model.hosts.length) {
+    byName = new Map(model.hosts.map((h) => [h.name, h]));
+    _byNameCache.set(model.hosts, byName);
+  }
   const args = [
     ...MONEROD_BASE_FLAGS,
     `--data-dir=${options.dataDir}`,

@@ -1,0 +1,412 @@
+/**
+ * The physical network under a scenario: Shadow's one-node switch, a GML file, or a graph
+ * generated from the peer topology (one network node per host). Decides each host's region,
+ * network node and bandwidth, and each peer link's latency and loss.
+ *
+ * @module
+ */
+import type { SimModel } from "./model.ts";
+import { createRng, type Rng } from "./prng.ts";
+import type { Dist, ScenarioFile } from "./scenario_schema.ts";
+import { adjacency, components, type Edge } from "./topology.ts";
+import { GmlError, type GmlGraph, parseGml } from "./gml.ts";
+import { formatBandwidth, formatLatency, parseBandwidthBps, parseLatencyMs } from "./units.ts";
+
+/** The graph written as `network.gml`, and the node each host sits on. */
+export interface PhysicalNetwork {
+  kind: "switch" | "gml" | "generated";
+  graph: GmlGraph;
+  /** Host name -> network node id. */
+  nodeOf: Record<string, number>;
+}
+
+/** Latency and loss of one peer link. */
+export interface LinkProperties {
+  latencyMs: number;
+  packetLoss: number;
+}
+
+/** Host-level physical facts, decided before the peer topology exists. */
+export interface PhysicalPlan {
+  kind: PhysicalNetwork["kind"];
+  /** Region per host index. */
+  regionOf: string[];
+  /** Bandwidth per host index, bits/s. */
+  bandwidth: Array<{ up: number; down: number }>;
+  /** Latency and loss for each peer edge (same order). Reports problems, never throws. */
+  linkProperties(edges: readonly Edge[]): LinkProperties[];
+  /** The network graph to write, once the model exists. */
+  forModel(model: SimModel): PhysicalNetwork;
+}
+
+/** A host as the physical layer sees it. */
+export interface PhysicalHost {
+  name: string;
+  /** Scenario key it came from (for error paths). */
+  key: string;
+  region?: string;
+  networkNodeId?: number;
+}
+
+/** Options for {@link resolvePhysical}. */
+export interface ResolvePhysicalOptions {
+  network: ScenarioFile["network"];
+  hosts: PhysicalHost[];
+  baseDir: string;
+  seed: number;
+  addProblem: (path: PropertyKey[], message: string, input?: unknown) => void;
+}
+
+/** Draw one value from a distribution. */
+export function sampleDist(dist: Dist, rng: Rng): number {
+  if (typeof dist === "number") return dist;
+  if ("uniform" in dist) {
+    const [a, b] = dist.uniform;
+    return Math.min(a, b) + Math.abs(b - a) * rng.next();
+  }
+  return Math.max(0, dist.normal.mean + dist.normal.stddev * rng.normal());
+}
+
+/** Shadow's built-in switch: one node, 1 Gbit, 1 ms self-loop (from Shadow's config spec). */
+const _SWITCH: GmlGraph = {
+  directed: false,
+  nodes: [{ id: 0, attrs: { host_bandwidth_up: "1 Gbit", host_bandwidth_down: "1 Gbit" } }],
+  edges: [{ source: 0, target: 0, attrs: { latency: "1 ms", packet_loss: 0 } }],
+};
+
+/** Decide regions, nodes and bandwidths for every host. */
+export async function resolvePhysical(options: ResolvePhysicalOptions): Promise<PhysicalPlan> {
+  const { network, hosts, addProblem } = options;
+  if (network.type !== undefined && network.gml !== undefined) {
+    addProblem(["network"], "set either type or gml, not both");
+  }
+  if (network.type !== undefined || network.gml !== undefined) {
+    if (network.regions !== undefined) {
+      addProblem(["network", "regions"], "regions apply to generated topologies only");
+    }
+    for (const h of hosts) {
+      if (h.region !== undefined) {
+        addProblem(["agents", h.key, "region"], "regions apply to generated topologies only");
+        break;
+      }
+    }
+  }
+  if (network.gml === undefined) {
+    for (const h of hosts) {
+      if (h.networkNodeId !== undefined) {
+        addProblem(["agents", h.key, "network_node_id"], "only with network.gml");
+        break;
+      }
+    }
+  }
+  if (network.gml !== undefined) return await _gmlPlan(options);
+  if (network.type === "1_gbit_switch") return _switchPlan(hosts.length);
+  return _generatedPlan(options);
+}
+
+function _switchPlan(n: number): PhysicalPlan {
+  return {
+    kind: "switch",
+    regionOf: new Array(n).fill("default"),
+    bandwidth: Array.from({ length: n }, () => ({ up: 1e9, down: 1e9 })),
+    linkProperties: (edges) => edges.map(() => ({ latencyMs: 1, packetLoss: 0 })),
+    forModel: (model) => ({
+      kind: "switch",
+      graph: _SWITCH,
+      nodeOf: Object.fromEntries(model.hosts.map((h) => [h.name, 0])),
+    }),
+  };
+}
+
+/** Smooth weighted round-robin: deterministic and evenly interleaved (no clumps of a region). */
+function _assignRegions(
+  hosts: PhysicalHost[],
+  regions: Array<[string, number]>,
+  addProblem: ResolvePhysicalOptions["addProblem"],
+): string[] {
+  const names = new Set(regions.map(([r]) => r));
+  const current = regions.map(() => 0);
+  const total = regions.reduce((s, [, w]) => s + w, 0);
+  let complained = false;
+  return hosts.map((h) => {
+    if (h.region !== undefined) {
+      if (!names.has(h.region) && !complained) {
+        complained = true;
+        addProblem(
+          ["agents", h.key, "region"],
+          `unknown region; network.regions has ${[...names].join(", ")}`,
+          h.region,
+        );
+      }
+      return h.region;
+    }
+    let best = 0;
+    for (let r = 0; r < regions.length; r++) {
+      current[r] += regions[r][1];
+      if (current[r] > current[best]) best = r;
+    }
+    current[best] -= total;
+    return regions[best][0];
+  });
+}
+
+function _roundLatency(ms: number): number {
+  return Math.max(0.001, Math.round(ms * 1000) / 1000);
+}
+
+function _roundBandwidth(bps: number): number {
+  return Math.max(1000, Math.round(bps / 1000) * 1000);
+}
+
+function _generatedPlan(options: ResolvePhysicalOptions): PhysicalPlan {
+  const { network, hosts, seed, addProblem } = options;
+  const regionSpecs = network.regions ??
+    { default: { weight: 1, latency: undefined, bandwidth: undefined } };
+  const regions = Object.entries(regionSpecs).map(([name, r]) =>
+    [name, r.weight] as [
+      string,
+      number,
+    ]
+  );
+  if (regions.length === 0) addProblem(["network", "regions"], "expected at least one region");
+  const regionOf = _assignRegions(hosts, regions, addProblem);
+  // deno-lint-ignore no-explicit-any
+  const spec = (r: string): any => (regionSpecs as Record<string, unknown>)[r] ?? {};
+  const bwRng = createRng(seed, "bandwidth");
+  const bandwidth = regionOf.map((r) => {
+    const down = _roundBandwidth(sampleDist(spec(r).bandwidth ?? network.bandwidth, bwRng));
+    const upDist: Dist | undefined = spec(r).bandwidth_up ?? network.bandwidth_up;
+    return { down, up: upDist === undefined ? down : _roundBandwidth(sampleDist(upDist, bwRng)) };
+  });
+  let links: LinkProperties[] = [];
+  let edgeList: readonly Edge[] = [];
+  return {
+    kind: "generated",
+    regionOf,
+    bandwidth,
+    linkProperties(edges) {
+      const rng = createRng(seed, "latency");
+      const lat = (r: string) => sampleDist(spec(r).latency ?? network.latency, rng);
+      const loss = (r: string): number => spec(r).packet_loss ?? network.packet_loss;
+      links = edges.map(([a, b]) => {
+        const [ra, rb] = [regionOf[a], regionOf[b]];
+        if (ra === rb) return { latencyMs: _roundLatency(lat(ra)), packetLoss: loss(ra) };
+        const latencyMs = network.inter_region_latency !== undefined
+          ? sampleDist(network.inter_region_latency, rng)
+          : lat(ra) + lat(rb);
+        const packetLoss = 1 - (1 - loss(ra)) * (1 - loss(rb));
+        return { latencyMs: _roundLatency(latencyMs), packetLoss };
+      });
+      edgeList = edges;
+      return links;
+    },
+    forModel(model) {
+      const graph: GmlGraph = {
+        directed: false,
+        nodes: model.hosts.map((h, i) => ({
+          id: i,
+          attrs: {
+            host_bandwidth_up: formatBandwidth(h.bandwidthUpBps),
+            host_bandwidth_down: formatBandwidth(h.bandwidthDownBps),
+          },
+        })),
+        edges: edgeList.map(([a, b], k) => ({
+          source: a,
+          target: b,
+          attrs: { latency: formatLatency(links[k].latencyMs), packet_loss: links[k].packetLoss },
+        })),
+      };
+      return {
+        kind: "generated",
+        graph,
+        nodeOf: Object.fromEntries(model.hosts.map((h, i) => [h.name, i])),
+      };
+    },
+  };
+}
+
+async function _gmlPlan(options: ResolvePhysicalOptions): Promise<PhysicalPlan> {
+  const { network, hosts, baseDir, addProblem } = options;
+  const path = network.gml as string;
+  const at = ["network", "gml"];
+  const full = path.startsWith("/") ? path : `${baseDir.replace(/\/+$/, "")}/${path}`;
+  const fail = (message: string): PhysicalPlan => {
+    addProblem(at, message, path);
+    // The problem is recorded; the caller stops before using this plan.
+    return _switchPlan(hosts.length);
+  };
+  let text: string;
+  try {
+    text = await Deno.readTextFile(full);
+  } catch (error) {
+    return fail(
+      error instanceof Deno.errors.NotFound
+        ? `GML file not found (${full})`
+        : `cannot read GML file: ${(error as Error).message}`,
+    );
+  }
+  let graph: GmlGraph;
+  try {
+    graph = parseGml(text);
+  } catch (error) {
+    if (error instanceof GmlError) return fail(`bad GML: ${error.message}`);
+    throw error;
+  }
+  if (graph.nodes.length === 0) return fail("the GML graph has no nodes");
+  const ids = graph.nodes.map((node) => node.id);
+  const pos = new Map(ids.map((id, i) => [id, i]));
+  // Latency and loss of every GML edge, validated once.
+  const weighted: Array<{ a: number; b: number; ms: number; loss: number }> = [];
+  for (const [k, e] of graph.edges.entries()) {
+    const raw = e.attrs.latency;
+    const ms = typeof raw === "string" ? parseLatencyMs(raw) : null;
+    if (ms === null || ms <= 0) return fail(`edge ${k}: latency must be like "50 ms", got ${raw}`);
+    const loss = e.attrs.packet_loss ?? 0;
+    if (typeof loss !== "number" || loss < 0 || loss > 1) {
+      return fail(`edge ${k}: packet_loss must be 0..1, got ${loss}`);
+    }
+    weighted.push({ a: pos.get(e.source)!, b: pos.get(e.target)!, ms, loss });
+  }
+  const adj = adjacency(
+    ids.length,
+    weighted.filter((w) => w.a !== w.b).map((w) => [w.a, w.b] as Edge),
+  );
+  const comp = components(adj);
+  if (comp.count > 1) return fail(`the GML graph is disconnected (${comp.count} components)`);
+
+  // Hosts without network_node_id are spread round-robin over the nodes, in file order.
+  let next = 0;
+  const nodeIdx: number[] = [];
+  for (const h of hosts) {
+    if (h.networkNodeId !== undefined) {
+      const i = pos.get(h.networkNodeId);
+      if (i === undefined) {
+        addProblem(
+          ["agents", h.key, "network_node_id"],
+          "no such node in the GML",
+          h.networkNodeId,
+        );
+        nodeIdx.push(0);
+      } else nodeIdx.push(i);
+    } else nodeIdx.push(next++ % ids.length);
+  }
+  const regionOf = nodeIdx.map((i) => {
+    const r = graph.nodes[i].attrs.region;
+    return typeof r === "string" && r !== "" ? r : "default";
+  });
+  const bandwidth = nodeIdx.map((i) => {
+    const attrs = graph.nodes[i].attrs;
+    const bw = (key: string) => {
+      const v = attrs[key];
+      const bps = typeof v === "string" ? parseBandwidthBps(v) : typeof v === "number" ? v : null;
+      if (bps === null || bps <= 0) {
+        addProblem(at, `node ${ids[i]} holds hosts but has no valid ${key}`, v);
+        return 0;
+      }
+      return bps;
+    };
+    return { up: bw("host_bandwidth_up"), down: bw("host_bandwidth_down") };
+  });
+  return {
+    kind: "gml",
+    regionOf,
+    bandwidth,
+    linkProperties(edges) {
+      const paths = new Map<number, { ms: Float64Array; keep: Float64Array }>();
+      const selfLoop = new Map<number, { ms: number; loss: number }>();
+      for (const w of weighted) if (w.a === w.b) selfLoop.set(w.a, w);
+      return edges.map(([x, y]) => {
+        const [a, b] = [nodeIdx[x], nodeIdx[y]];
+        if (a === b) {
+          const loop = selfLoop.get(a);
+          if (!loop) {
+            addProblem(at, `node ${ids[a]} holds linked hosts but has no self-loop edge`, path);
+            return { latencyMs: 1, packetLoss: 0 };
+          }
+          return { latencyMs: loop.ms, packetLoss: loop.loss };
+        }
+        let sp = paths.get(a);
+        if (!sp) {
+          sp = _dijkstra(ids.length, weighted, a);
+          paths.set(a, sp);
+        }
+        return {
+          latencyMs: _roundLatency(sp.ms[b]),
+          packetLoss: Math.round((1 - sp.keep[b]) * 1e9) / 1e9,
+        };
+      });
+    },
+    forModel: (model) => ({
+      kind: "gml",
+      graph,
+      nodeOf: Object.fromEntries(model.hosts.map((h, i) => [h.name, ids[nodeIdx[i]]])),
+    }),
+  };
+}
+
+/** Shortest latency from `src` to every node, and the delivery probability along that path. */
+function _dijkstra(
+  n: number,
+  edges: ReadonlyArray<{ a: number; b: number; ms: number; loss: number }>,
+  src: number,
+): { ms: Float64Array; keep: Float64Array } {
+  const out: Array<Array<{ to: number; ms: number; loss: number }>> = Array.from(
+    { length: n },
+    () => [],
+  );
+  for (const e of edges) {
+    if (e.a === e.b) continue;
+    out[e.a].push({ to: e.b, ms: e.ms, loss: e.loss });
+    out[e.b].push({ to: e.a, ms: e.ms, loss: e.loss });
+  }
+  const ms = new Float64Array(n).fill(Infinity);
+  const keep = new Float64Array(n).fill(0);
+  const done = new Uint8Array(n);
+  ms[src] = 0;
+  keep[src] = 1;
+  // Binary heap of [distance, node].
+  const heap: Array<[number, number]> = [[0, src]];
+  const push = (item: [number, number]) => {
+    heap.push(item);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (heap[p][0] <= heap[i][0]) break;
+      [heap[p], heap[i]] = [heap[i], heap[p]];
+      i = p;
+    }
+  };
+  const pop = (): [number, number] => {
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && heap[l][0] < heap[m][0]) m = l;
+        if (r < heap.length && heap[r][0] < heap[m][0]) m = r;
+        if (m === i) break;
+        [heap[m], heap[i]] = [heap[i], heap[m]];
+        i = m;
+      }
+    }
+    return top;
+  };
+  while (heap.length > 0) {
+    const [d, v] = pop();
+    if (done[v]) continue;
+    done[v] = 1;
+    for (const e of out[v]) {
+      const nd = d + e.ms;
+      if (nd < ms[e.to]) {
+        ms[e.to] = nd;
+        keep[e.to] = keep[v] * (1 - e.loss);
+        push([nd, e.to]);
+      }
+    }
+  }
+  return { ms, keep };
+}

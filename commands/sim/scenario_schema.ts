@@ -1,0 +1,180 @@
+/**
+ * The zod schema of a scenario file. Quantities are parsed here (durations to seconds, latency
+ * to milliseconds, bandwidth to bits/s); cross-field rules (ranges, hashrate sum, references,
+ * connectivity) are checked during expansion in `scenario.ts`, where the names exist.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { intRange } from "../../core/config.ts";
+import { bandwidthSchema, durationSchema, latencySchema } from "./units.ts";
+
+/** Agent kinds. */
+export const AGENT_KINDS = ["miner", "user", "observer", "monitor", "attacker"] as const;
+/** Attack kinds. */
+export const ATTACK_KINDS = ["sybil", "eclipse", "partition", "double_spend"] as const;
+/** Peer discovery modes. */
+export const PEER_MODES = ["dynamic", "hardcoded", "hybrid"] as const;
+
+/** A value drawn per host or per link: fixed, uniform between two bounds, or normal. */
+function _dist<T extends z.ZodType>(quantity: T, example: string) {
+  return z.union([
+    quantity,
+    z.strictObject({ uniform: z.tuple([quantity, quantity]) }).describe(
+      `uniform between two bounds, e.g. {uniform: ["${example}", ...]}`,
+    ),
+    z.strictObject({
+      normal: z.strictObject({ mean: quantity, stddev: quantity }),
+    }).describe("normal, truncated at zero"),
+  ]);
+}
+
+/** A latency distribution in milliseconds. */
+export const latencyDistSchema = _dist(latencySchema, "20 ms");
+/** A bandwidth distribution in bits per second. */
+export const bandwidthDistSchema = _dist(bandwidthSchema, "50 Mbit");
+/** A parsed distribution. */
+export type Dist = z.output<typeof latencyDistSchema>;
+
+const _probability = z.number().min(0).max(1);
+
+/** One region of a generated topology. */
+export const regionSchema = z.strictObject({
+  weight: z.number().positive().default(1).describe(
+    "share of hosts without an explicit region placed here",
+  ),
+  latency: latencyDistSchema.optional().describe("link latency inside the region"),
+  bandwidth: bandwidthDistSchema.optional().describe("host bandwidth (down, and up by default)"),
+  bandwidth_up: bandwidthDistSchema.optional().describe("host upload bandwidth"),
+  packet_loss: _probability.optional(),
+});
+
+/** `network`: physical graph (switch, GML or generated) plus the peer topology and peer mode. */
+export const networkSchema = z.strictObject({
+  type: z.literal("1_gbit_switch").optional().describe("Shadow's built-in one-node switch"),
+  gml: z.string().min(1).optional().describe("GML network graph, relative to the scenario"),
+  topology: z.string().optional().describe(
+    "peer graph: star | ring | mesh | dag(k) | random_regular(k) | scale_free(m) | regions(k)",
+  ),
+  peer_mode: z.enum(PEER_MODES).default("hardcoded").describe(
+    "hardcoded: --add-exclusive-node per neighbour; hybrid: --add-priority-node per neighbour " +
+      "plus --seed-node; dynamic: --seed-node only",
+  ),
+  seed_nodes: z.array(z.string().min(1)).default([]).describe("hosts used as --seed-node"),
+  latency: latencyDistSchema.prefault("50 ms"),
+  inter_region_latency: latencyDistSchema.optional().describe(
+    "link latency between regions (default: one draw from each side's region, added)",
+  ),
+  bandwidth: bandwidthDistSchema.prefault("100 Mbit"),
+  bandwidth_up: bandwidthDistSchema.optional(),
+  packet_loss: _probability.default(0),
+  regions: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), regionSchema).optional(),
+});
+
+const _amount = z.union([
+  z.number().positive(),
+  z.strictObject({ min: z.number().positive(), max: z.number().positive() }),
+]);
+
+/** One entry of `agents`; its key may hold a range like `miner-{001..050}`. */
+export const agentSchema = z.strictObject({
+  kind: z.enum(AGENT_KINDS),
+  hashrate: z.number().min(0).max(100).optional().describe(
+    "percent of total hashrate (miners, hashing attackers); all must sum to 100",
+  ),
+  region: z.string().optional(),
+  network_node_id: z.int().min(0).optional().describe("GML node for this host (gml only)"),
+  start_time: durationSchema.default(0),
+  daemon_args: z.array(
+    z.string().regex(/^--[a-z0-9][a-z0-9-]*(=.*)?$/, {
+      error: 'expected a monerod flag like "--out-peers=8"',
+    }),
+  ).default([]),
+  interval_mean: durationSchema.optional().describe("user: mean time between transfers"),
+  amount: _amount.optional().describe("user: XMR per transfer, fixed or {min, max}"),
+  interval: durationSchema.optional().describe("monitor: polling interval"),
+});
+
+const _selectors = z.array(z.string().min(1)).min(1).describe(
+  'host names, ranges like "miner-{001..010}", "region:NAME" or "kind:KIND"',
+);
+
+/** Attack schemas, by kind. */
+export const attackSchemas = {
+  sybil: z.strictObject({ kind: z.literal("sybil"), attackers: _selectors }),
+  eclipse: z.strictObject({
+    kind: z.literal("eclipse"),
+    victim: z.string().min(1),
+    attackers: _selectors,
+    behaviour: z.enum(["delay", "withhold"]).default("delay"),
+    delay: durationSchema.default(30),
+    start: durationSchema.default(0),
+  }),
+  partition: z.strictObject({
+    kind: z.literal("partition"),
+    group_a: _selectors,
+    group_b: _selectors.optional().describe("default: every host not in group_a"),
+    start: durationSchema,
+    end: durationSchema,
+  }),
+  double_spend: z.strictObject({
+    kind: z.literal("double_spend"),
+    attacker: z.string().min(1),
+    victim: z.string().min(1),
+    confirmations: intRange(1, 1000).default(6),
+    start: durationSchema.default(0),
+  }),
+} as const;
+
+/** A parsed attack entry. */
+export type AttackSpec = z.output<(typeof attackSchemas)[keyof typeof attackSchemas]>;
+
+const _general = z.strictObject({
+  stop_time: durationSchema.describe("simulated time at which the run ends"),
+  seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
+  parallelism: intRange(1, 1024).default(1),
+  bootstrap_end_time: durationSchema.default(0),
+});
+
+const _scenarioShape = {
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
+  description: z.string().optional(),
+  general: _general,
+  network: networkSchema,
+  agents: z.record(z.string(), agentSchema),
+};
+
+/**
+ * The scenario as validated on load. Attacks are checked kind first, then against their own
+ * schema, so an unknown kind gets a precise message instead of a union error.
+ */
+export const scenarioSchema = z.strictObject({
+  ..._scenarioShape,
+  attacks: z.array(z.looseObject({ kind: z.enum(ATTACK_KINDS) })).default([]),
+});
+
+/** The same scenario with attacks spelled out: the source of `hive sim schema`. */
+export const scenarioDocSchema = z.strictObject({
+  ..._scenarioShape,
+  attacks: z.array(
+    z.discriminatedUnion("kind", [
+      attackSchemas.sybil,
+      attackSchemas.eclipse,
+      attackSchemas.partition,
+      attackSchemas.double_spend,
+    ]),
+  ).default([]),
+}).describe("hive sim scenario");
+
+/** A scenario after schema validation (before expansion). */
+export type ScenarioFile = z.output<typeof scenarioSchema>;
+/** One agent entry after schema validation. */
+export type AgentSpec = z.output<typeof agentSchema>;
+
+/** The JSON Schema of scenario files (input side: what a person writes). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(scenarioDocSchema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+}

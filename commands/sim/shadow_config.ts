@@ -1,0 +1,303 @@
+/**
+ * Shadow configuration from an expanded scenario: `shadow.yaml` (general, network, hosts with
+ * their processes) and `network.gml`, with the field names and units of Shadow's config spec
+ * (https://shadow.github.io/docs/guide/shadow_config_spec.html).
+ *
+ * Every host runs `monerod` (flags from {@link monerodArgs}); `user` hosts also run
+ * `monero-wallet-rpc`; agents run as `hive sim agent <kind> ...`. Shadow's topology is static,
+ * so a partition is realised by `hive sim agent attacker --mode partition` processes that ban
+ * the other group through monerod's `set_bans` RPC from `start` to `end`.
+ *
+ * @module
+ */
+import { stringify } from "yaml";
+import { monerodArgs, type MonerodArgsOptions, type SimHost, type SimModel } from "./model.ts";
+import type { LoadedScenario } from "./scenario.ts";
+import { writeGml } from "./gml.ts";
+import { formatBandwidth, formatSeconds } from "./units.ts";
+
+/** Seconds after a host starts before its wallet RPC starts (monerod must listen first). */
+export const WALLET_DELAY_S = 5;
+/** Seconds after a host starts before its agent starts. */
+export const AGENT_DELAY_S = 10;
+/** Most RPC targets per agent process: keeps every argument far below Linux's 128 KiB limit. */
+export const TARGETS_PER_PROCESS = 1000;
+
+/** Options for {@link buildShadowConfig}. */
+export interface ShadowConfigOptions {
+  /** Path of the `hive` executable Shadow runs for agents. */
+  hiveBin: string;
+  /** Path of monerod (bare names are looked up on Shadow's PATH). */
+  monerodBin?: string;
+  /** Path of monero-wallet-rpc. */
+  walletRpcBin?: string;
+  /** Called after each host is built (for progress). */
+  onHost?: (done: number, total: number) => void;
+}
+
+/** One process of a Shadow host. */
+export interface ShadowProcess {
+  path: string;
+  args: string[];
+  start_time: string;
+  expected_final_state: "running";
+}
+
+/** One Shadow host entry. */
+export interface ShadowHost {
+  network_node_id: number;
+  ip_addr: string;
+  bandwidth_down: string;
+  bandwidth_up: string;
+  processes: ShadowProcess[];
+}
+
+/** The `shadow.yaml` document. */
+export interface ShadowDocument {
+  general: {
+    stop_time: string;
+    seed: number;
+    parallelism: number;
+    bootstrap_end_time: string;
+    model_unblocked_syscall_latency: boolean;
+  };
+  network: { graph: { type: "gml"; file: { path: string } }; use_shortest_path: boolean };
+  hosts: Record<string, ShadowHost>;
+}
+
+/** Counts reported after generation. */
+export interface ShadowSummary {
+  hosts: number;
+  processes: number;
+  /** Peer links in the model. */
+  edges: number;
+  /** Nodes and edges of `network.gml`. */
+  graph_nodes: number;
+  graph_edges: number;
+  /** Processes per program: monerod, monero-wallet-rpc, and each agent kind. */
+  by_program: Record<string, number>;
+  /** Attacks the Shadow config cannot carry out (they run in the des engine only). */
+  attacks_not_realised: string[];
+}
+
+/** The built configuration: documents ready to write, and counts. */
+export interface ShadowConfig {
+  document: ShadowDocument;
+  yaml: string;
+  gml: string;
+  summary: ShadowSummary;
+}
+
+/** Name of the graph file beside `shadow.yaml` (Shadow resolves it from its working dir). */
+export const GML_FILE = "network.gml";
+
+function _rpc(h: SimHost): string {
+  return `http://${h.ip}:${h.rpcPort}`;
+}
+
+function _named(h: SimHost): string {
+  return `${h.name}=${_rpc(h)}`;
+}
+
+function _chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** Build the Shadow document for an expanded scenario. Pure: same input, same bytes. */
+export function buildShadowDocument(
+  loaded: LoadedScenario,
+  options: ShadowConfigOptions,
+): { document: ShadowDocument; summary: ShadowSummary } {
+  const { model, network } = loaded;
+  const monerod = options.monerodBin ?? "monerod";
+  const walletRpc = options.walletRpcBin ?? "monero-wallet-rpc";
+  const byName = new Map(model.hosts.map((h) => [h.name, h]));
+  const byProgram: Record<string, number> = {};
+  const count = (program: string) => byProgram[program] = (byProgram[program] ?? 0) + 1;
+  const agent = (kind: string, args: string[], startS: number): ShadowProcess => {
+    count(`hive sim agent ${kind}`);
+    return {
+      path: options.hiveBin,
+      args: ["sim", "agent", kind, ...args],
+      start_time: formatSeconds(startS),
+      expected_final_state: "running",
+    };
+  };
+  const argsOptions: MonerodArgsOptions = { dataDir: "monerod", peerMode: model.peerMode };
+  const extra = _attackProcesses(model, byName, agent);
+  const doubleSpenders = new Set(
+    model.attacks.flatMap((a) => a.kind === "double_spend" ? [a.attacker] : []),
+  );
+  const hosts: Record<string, ShadowHost> = {};
+  model.hosts.forEach((h, i) => {
+    const processes: ShadowProcess[] = [{
+      path: monerod,
+      args: monerodArgs(h, model, argsOptions),
+      start_time: formatSeconds(h.startTimeS),
+      expected_final_state: "running",
+    }];
+    count("monerod");
+    const common = ["--host", h.name, "--seed", String(model.seed)];
+    const at = h.startTimeS + AGENT_DELAY_S;
+    if (h.kind === "miner" || (h.kind === "attacker" && h.hashrate > 0)) {
+      // A double-spend attacker hashes honestly under Shadow: its secret chain is des-only.
+      processes.push(
+        agent("miner", ["--rpc", _rpc(h), "--hashrate", String(h.hashrate), ...common], at),
+      );
+    } else if (h.kind === "user" && h.tx && h.walletRpcPort !== undefined) {
+      processes.push({
+        path: walletRpc,
+        args: [
+          "--wallet-dir=wallets",
+          `--rpc-bind-ip=${h.ip}`,
+          `--rpc-bind-port=${h.walletRpcPort}`,
+          "--confirm-external-bind",
+          "--disable-rpc-login",
+          `--daemon-address=${h.ip}:${h.rpcPort}`,
+          "--trusted-daemon",
+          "--non-interactive",
+          "--log-level=1",
+        ],
+        start_time: formatSeconds(h.startTimeS + WALLET_DELAY_S),
+        expected_final_state: "running",
+      });
+      count("monero-wallet-rpc");
+      const amount = h.tx.amount.kind === "fixed"
+        ? String(h.tx.amount.value)
+        : `${h.tx.amount.min}..${h.tx.amount.max}`;
+      processes.push(agent("user", [
+        "--wallet-rpc",
+        `http://${h.ip}:${h.walletRpcPort}`,
+        "--daemon-rpc",
+        _rpc(h),
+        "--interval-mean",
+        String(h.tx.intervalMeanS),
+        "--amount",
+        amount,
+        ...common,
+      ], at));
+    } else if (h.kind === "monitor") {
+      for (const part of _chunks(model.hosts, TARGETS_PER_PROCESS)) {
+        processes.push(agent("monitor", [
+          "--rpc",
+          part.map(_named).join(","),
+          "--interval",
+          String(h.monitorIntervalS ?? 10),
+          ...common,
+        ], at));
+      }
+    }
+    processes.push(...(extra.get(h.name) ?? []));
+    hosts[h.name] = {
+      network_node_id: network.nodeOf[h.name],
+      ip_addr: h.ip,
+      bandwidth_down: formatBandwidth(h.bandwidthDownBps),
+      bandwidth_up: formatBandwidth(h.bandwidthUpBps),
+      processes,
+    };
+    options.onHost?.(i + 1, model.hosts.length);
+  });
+  const document: ShadowDocument = {
+    general: {
+      stop_time: formatSeconds(model.stopTimeS),
+      seed: model.seed,
+      parallelism: model.parallelism,
+      bootstrap_end_time: formatSeconds(model.bootstrapEndTimeS),
+      // monerod polls in tight loops; without modelled syscall latency Shadow can stall on them.
+      model_unblocked_syscall_latency: true,
+    },
+    network: { graph: { type: "gml", file: { path: GML_FILE } }, use_shortest_path: true },
+    hosts,
+  };
+  const summary: ShadowSummary = {
+    hosts: model.hosts.length,
+    processes: Object.values(byProgram).reduce((s, n) => s + n, 0),
+    edges: model.edges.length,
+    graph_nodes: network.graph.nodes.length,
+    graph_edges: network.graph.edges.length,
+    by_program: Object.fromEntries(Object.entries(byProgram).sort(([a], [b]) => a < b ? -1 : 1)),
+    attacks_not_realised: doubleSpenders.size > 0 ? ["double_spend"] : [],
+  };
+  return { document, summary };
+}
+
+/** Partition and eclipse processes, keyed by the host that runs them. */
+function _attackProcesses(
+  model: SimModel,
+  byName: Map<string, SimHost>,
+  agent: (kind: string, args: string[], startS: number) => ShadowProcess,
+): Map<string, ShadowProcess[]> {
+  const out = new Map<string, ShadowProcess[]>();
+  const add = (host: string, p: ShadowProcess) => out.set(host, [...(out.get(host) ?? []), p]);
+  const targets = (names: string[]) => names.map((n) => _named(byName.get(n)!)).join(",");
+  for (const a of model.attacks) {
+    if (a.kind === "partition") {
+      // One process per pair of chunks, so every A-B pair is banned and no argument grows huge.
+      // They start with the simulation: --start/--end count from their own start.
+      for (const partA of _chunks(a.groupA, TARGETS_PER_PROCESS)) {
+        for (const partB of _chunks(a.groupB, TARGETS_PER_PROCESS)) {
+          add(
+            partA[0],
+            agent("attacker", [
+              "--mode",
+              "partition",
+              "--group-a",
+              targets(partA),
+              "--group-b",
+              targets(partB),
+              "--start",
+              String(a.startS),
+              "--end",
+              String(a.endS),
+              "--host",
+              partA[0],
+              "--seed",
+              String(model.seed),
+            ], 0),
+          );
+        }
+      }
+    } else if (a.kind === "eclipse") {
+      add(
+        a.attackers[0],
+        agent("attacker", [
+          "--mode",
+          "eclipse",
+          "--attackers",
+          targets(a.attackers),
+          "--victim",
+          targets([a.victim]),
+          "--behaviour",
+          a.behaviour.kind,
+          ...(a.behaviour.kind === "delay" ? ["--delay", String(a.behaviour.delayS)] : []),
+          "--start",
+          String(a.startS),
+          "--host",
+          a.attackers[0],
+          "--seed",
+          String(model.seed),
+        ], 0),
+      );
+    }
+  }
+  return out;
+}
+
+/** Build `shadow.yaml` and `network.gml` text for an expanded scenario. */
+export function buildShadowConfig(
+  loaded: LoadedScenario,
+  options: ShadowConfigOptions,
+): ShadowConfig {
+  const { document, summary } = buildShadowDocument(loaded, options);
+  const header =
+    `# Shadow configuration for scenario "${loaded.model.name}" (seed ${loaded.model.seed}),\n` +
+    `# written by hive sim generate. Run it from this folder: shadow shadow.yaml\n`;
+  return {
+    document,
+    yaml: header + stringify(document, { lineWidth: 0 }),
+    gml: writeGml(loaded.network.graph),
+    summary,
+  };
+}
