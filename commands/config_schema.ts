@@ -6,10 +6,14 @@
  */
 import { z } from "zod";
 import { baseConfigShape } from "../core/config.ts";
+import { daemonConfigSchema } from "./daemon/config.ts";
+import { hostConfigSchema } from "./host/config.ts";
 
 /** Schema of `config.yaml`. */
 export const hiveConfigSchema = z.strictObject({
   ...baseConfigShape,
+  daemon: daemonConfigSchema,
+  host: hostConfigSchema,
 });
 
 /** A loaded configuration. */

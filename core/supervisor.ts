@@ -222,7 +222,15 @@ export class Supervisor {
       _signalSupervisors.add(this);
       _ensureSignalExit();
     }
-    this.#spawn();
+    try {
+      this.#spawn();
+    } catch (error) {
+      // E.g. the executable does not exist: report it as a rejection, like every other failure.
+      this.#state = "failed";
+      return Promise.reject(
+        new Error(`${this.#options.name}: cannot start ${this.#options.argv[0]}: ${error}`),
+      );
+    }
     return Promise.resolve();
   }
 

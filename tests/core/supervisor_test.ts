@@ -31,14 +31,12 @@ async function _script(dir: string, name: string, text: string): Promise<string[
   return [Deno.execPath(), "run", "-A", "--no-prompt", "--quiet", path];
 }
 
-/** True while a process exists and is not a zombie. */
+/** True while a process exists and is not a zombie (ps, not /proc: test flags lack /proc). */
 function _alive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
+  const out = new Deno.Command("ps", { args: ["-o", "stat=", "-p", String(pid)], stdout: "piped" })
+    .outputSync();
+  const stat = new TextDecoder().decode(out.stdout).trim();
+  return stat !== "" && !stat.startsWith("Z");
 }
 
 async function _until(what: string, ok: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -289,8 +287,14 @@ Deno.test("watchParent does nothing without a parent pid and fires when the pare
     const { promise, resolve } = Promise.withResolvers<void>();
     // A pid above the kernel maximum (2^22) can never be our parent.
     const stop = watchParent({ parentPid: 2 ** 22 + 1, intervalMs: 10, onParentGone: resolve });
-    await promise;
-    stop();
+    // watchParent's timer is unref'd on purpose; this one keeps the test's event loop alive.
+    const keepAlive = setTimeout(() => {}, 10_000);
+    try {
+      await promise;
+    } finally {
+      clearTimeout(keepAlive);
+      stop();
+    }
   } finally {
     if (saved !== undefined) Deno.env.set(PARENT_PID_ENV, saved);
   }
@@ -320,4 +324,14 @@ Deno.test("supervisor rejects an empty argv and a second start", async () => {
     await sup.stop();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("supervisor start rejects when the executable does not exist", async () => {
+  const sup = new Supervisor({ name: "ghost", argv: ["/nonexistent/hive-ghost"] });
+  let message = "";
+  await sup.start().catch((e: Error) => message = e.message);
+  assert(message.startsWith("ghost: cannot start /nonexistent/hive-ghost: NotFound"), message);
+  equal(sup.state, "failed");
+  await sup.stop();
+  equal(sup.state, "stopped");
 });

@@ -1,0 +1,287 @@
+/**
+ * The built-in chat agent: one gossipsub topic per room (`/hive/chat/<room>`), a bounded history
+ * per room, and browser clients on a WebSocket that get every message (with the sender's peer id
+ * and time), the peer list and the daemon's state as they change.
+ *
+ * Browser -> host frames: `{type:"send", room, text}`, `{type:"join", room}`.
+ * Host -> browser frames: `hello`, `message`, `peers`, `rooms`, `daemon`, `error`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { formatIssues } from "../../core/errors.ts";
+import type { Agent, AgentContext, P2PMessage, PeerInfo } from "./agent.ts";
+import { roomSchema } from "./config.ts";
+
+/** Topic prefix of chat rooms. */
+export const CHAT_TOPIC_PREFIX = "/hive/chat/";
+/** Longest chat message, in characters. */
+export const MAX_TEXT = 2000;
+/** Most rooms one host follows. */
+export const MAX_ROOMS = 64;
+
+/** One chat message as browsers see it. */
+export interface ChatMessage {
+  id: string;
+  room: string;
+  /** Sender peer id. */
+  from: string;
+  text: string;
+  /** When the sender sent it (its clock). */
+  sent_at: string;
+  /** When this host got it. */
+  received_at: string;
+  /** True when this host sent it. */
+  self: boolean;
+}
+
+/** The JSON payload published on a room topic. */
+export const chatWireSchema = z.strictObject({
+  v: z.literal(1),
+  text: z.string().min(1).max(MAX_TEXT),
+  sent_at: z.iso.datetime(),
+});
+
+/** A frame from a browser. */
+export const chatClientFrameSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("send"),
+    room: roomSchema,
+    text: z.string().trim().min(1, { error: "expected a non-empty message" }).max(MAX_TEXT),
+  }),
+  z.strictObject({ type: z.literal("join"), room: roomSchema }),
+], { error: 'expected {type:"send",room,text} or {type:"join",room}' });
+
+/** Options for {@link createChatAgent}. */
+export interface ChatAgentOptions {
+  /** Rooms joined at start. */
+  rooms: string[];
+  /** Messages kept per room. */
+  history: number;
+}
+
+/** The chat agent plus what the host wires to its own routes. */
+export interface ChatAgent extends Agent {
+  /** Upgrade a browser's request to the chat WebSocket (`GET /ws/chat`). */
+  upgrade(request: Request): Response;
+  /** Counters for `/metrics`. */
+  stats(): { clients: number; sent: number; received: number; rejected: number; rooms: number };
+}
+
+const _BROWSER_QUEUE_LIMIT = 1024 * 1024;
+const _PEER_REFRESH_MS = 5000;
+
+/** Create the built-in chat agent. */
+export function createChatAgent(options: ChatAgentOptions): ChatAgent {
+  let ctx: AgentContext | null = null;
+  const rooms = new Map<string, { history: ChatMessage[]; off: () => Promise<void> }>();
+  const sockets = new Set<WebSocket>();
+  let peers: PeerInfo[] = [];
+  let localSeq = 0;
+  const counters = { sent: 0, received: 0, rejected: 0 };
+  const cleanups: (() => void)[] = [];
+
+  const broadcast = (frame: unknown) => {
+    const text = JSON.stringify(frame);
+    for (const socket of sockets) _sendText(socket, text);
+  };
+
+  const remember = (message: ChatMessage) => {
+    const room = rooms.get(message.room);
+    if (!room) return;
+    room.history.push(message);
+    if (room.history.length > options.history) {
+      room.history.splice(0, room.history.length - options.history);
+    }
+    broadcast({ type: "message", message });
+  };
+
+  const onMessage = (room: string) => (m: P2PMessage) => {
+    const parsed = m.message === undefined ? null : _parseWire(m.message);
+    if (!parsed) {
+      counters.rejected++;
+      ctx?.logger.debug("chat message rejected", { room, from: m.from });
+      return;
+    }
+    counters.received++;
+    remember({
+      id: `${m.from}:${m.seqno}`,
+      room,
+      from: m.from,
+      text: parsed.text,
+      sent_at: parsed.sent_at,
+      received_at: m.received_at,
+      self: false,
+    });
+  };
+
+  const join = async (room: string) => {
+    if (!ctx || rooms.has(room)) return;
+    if (rooms.size >= MAX_ROOMS) throw new Error(`at most ${MAX_ROOMS} rooms`);
+    const entry = { history: [] as ChatMessage[], off: () => Promise.resolve() };
+    rooms.set(room, entry);
+    try {
+      entry.off = await ctx.p2p.subscribe(CHAT_TOPIC_PREFIX + room, onMessage(room));
+    } catch (error) {
+      rooms.delete(room);
+      throw error;
+    }
+    broadcast({ type: "rooms", rooms: [...rooms.keys()] });
+  };
+
+  const send = async (room: string, text: string): Promise<ChatMessage> => {
+    if (!ctx) throw new Error("chat agent is not running");
+    if (!rooms.has(room)) await join(room);
+    const sent_at = new Date().toISOString();
+    await ctx.p2p.publish(CHAT_TOPIC_PREFIX + room, JSON.stringify({ v: 1, text, sent_at }));
+    counters.sent++;
+    const from = ctx.p2p.peerId() ?? "unknown";
+    const message: ChatMessage = {
+      id: `${from}:local-${++localSeq}`,
+      room,
+      from,
+      text,
+      sent_at,
+      received_at: sent_at,
+      self: true,
+    };
+    // gossipsub does not echo our own messages back, so record them here.
+    remember(message);
+    return message;
+  };
+
+  let refreshing = false;
+  const refreshPeers = async () => {
+    if (!ctx || refreshing) return;
+    refreshing = true;
+    try {
+      peers = await ctx.p2p.peers();
+      broadcast({ type: "peers", peers });
+    } catch {
+      // Daemon down: the list is refreshed when it is back.
+    } finally {
+      refreshing = false;
+    }
+  };
+
+  const hello = () => ({
+    type: "hello",
+    peer_id: ctx?.p2p.peerId() ?? null,
+    daemon: ctx?.p2p.peerId() ? "up" : "down",
+    rooms: [...rooms.keys()],
+    history: Object.fromEntries([...rooms].map(([name, r]) => [name, r.history])),
+    peers,
+  });
+
+  const onFrame = async (socket: WebSocket, data: unknown) => {
+    let raw: unknown;
+    try {
+      raw = typeof data === "string" ? JSON.parse(data) : undefined;
+    } catch {
+      raw = undefined;
+    }
+    const frame = chatClientFrameSchema.safeParse(raw, { reportInput: true });
+    if (!frame.success) {
+      _sendText(
+        socket,
+        JSON.stringify({ type: "error", message: formatIssues(frame.error.issues).join("; ") }),
+      );
+      return;
+    }
+    try {
+      if (frame.data.type === "join") await join(frame.data.room);
+      else await send(frame.data.room, frame.data.text);
+    } catch (error) {
+      _sendText(socket, JSON.stringify({ type: "error", message: (error as Error).message }));
+    }
+  };
+
+  const agent: ChatAgent = {
+    name: "chat",
+    async start(context) {
+      ctx = context;
+      for (const room of options.rooms) await join(room);
+      cleanups.push(
+        context.bus.on("p2p_peer_*", () => void refreshPeers()),
+        context.bus.on("daemon_up", (p) => {
+          broadcast({ type: "daemon", state: "up", peer_id: (p as { peerId: string }).peerId });
+          void refreshPeers();
+        }),
+        context.bus.on("daemon_down", () => broadcast({ type: "daemon", state: "down" })),
+      );
+      const timer = setInterval(() => void refreshPeers(), _PEER_REFRESH_MS);
+      cleanups.push(() => clearInterval(timer));
+      context.http.get("/ws", (c) => agent.upgrade(c.req.raw));
+      context.http.get("/rooms", async (c) => {
+        const list = [];
+        for (const [name, room] of rooms) {
+          // Peers subscribed to the room's topic; empty while the daemon is down.
+          const members = await context.p2p.peers(CHAT_TOPIC_PREFIX + name).catch(() => []);
+          list.push({ name, peers: members.map((p) => p.peer_id), messages: room.history });
+        }
+        return c.json({ peer_id: context.p2p.peerId(), rooms: list, peers });
+      });
+      context.http.post("/send", async (c) => {
+        const body = await c.req.json().catch(() => undefined);
+        const frame = chatClientFrameSchema.safeParse(
+          { type: "send", ...(body as object) },
+          { reportInput: true },
+        );
+        if (!frame.success || frame.data.type !== "send") {
+          const issues = frame.success ? [] : formatIssues(frame.error.issues);
+          return c.json({ error: { code: "bad_request", message: issues.join("; ") } }, 400);
+        }
+        try {
+          return c.json(await send(frame.data.room, frame.data.text));
+        } catch (error) {
+          return c.json({ error: { code: "unavailable", message: (error as Error).message } }, 503);
+        }
+      });
+      await refreshPeers();
+    },
+    async stop() {
+      for (const cleanup of cleanups.splice(0)) cleanup();
+      for (const socket of sockets) {
+        try {
+          socket.close(1001, "chat agent stopped");
+        } catch { /* already closed */ }
+      }
+      sockets.clear();
+      for (const room of rooms.values()) await room.off().catch(() => {});
+      rooms.clear();
+      ctx = null;
+    },
+    upgrade(request) {
+      if (!ctx) return new Response("chat agent is not running\n", { status: 503 });
+      if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+        return new Response("expected a WebSocket upgrade\n", { status: 426 });
+      }
+      const { socket, response } = Deno.upgradeWebSocket(request, { idleTimeout: 60 });
+      socket.onopen = () => {
+        sockets.add(socket);
+        _sendText(socket, JSON.stringify(hello()));
+      };
+      socket.onmessage = (event) => void onFrame(socket, event.data);
+      socket.onclose = () => sockets.delete(socket);
+      socket.onerror = () => sockets.delete(socket);
+      return response;
+    },
+    stats: () => ({ clients: sockets.size, rooms: rooms.size, ...counters }),
+  };
+  return agent;
+}
+
+function _parseWire(text: string): z.output<typeof chatWireSchema> | null {
+  try {
+    const parsed = chatWireSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function _sendText(socket: WebSocket, text: string): void {
+  // A browser that stops reading must not make the host buffer without bound.
+  if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount > _BROWSER_QUEUE_LIMIT) return;
+  socket.send(text);
+}

@@ -1,0 +1,86 @@
+/**
+ * Settings of `hive host`: the `host` section of `config.yaml`, and the schema that checks the
+ * options a run ends up with after flags are merged over config.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { intRange } from "../../core/config.ts";
+
+/** A chat room name: lower-case letters, digits, `-` and `_`, up to 32 characters. */
+export const roomSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, {
+  error: "expected a room name of a-z, 0-9, - and _ (1..32 characters)",
+});
+
+/** An HTTP bind address: an IPv4/IPv6 literal or `localhost`. */
+export const bindSchema = z.union([z.ipv4(), z.ipv6(), z.literal("localhost")], {
+  error: "expected an IP address such as 127.0.0.1, ::1 or 0.0.0.0",
+});
+
+/** A `ws://` IPC URL. */
+export const daemonUrlSchema = z.url({ protocol: /^wss?$/, error: "expected a ws:// URL" });
+
+/** An `http(s)://` URL of a running host. */
+export const hostUrlSchema = z.url({ protocol: /^https?$/, error: "expected an http:// URL" });
+
+/** Bearer tokens: printable, no spaces, at least 16 characters so they are not guessable. */
+export const apiTokenSchema = z.string().regex(/^[\x21-\x7e]{16,512}$/, {
+  error: "expected 16..512 printable characters without spaces",
+});
+
+/** The `host` section of `config.yaml`; every field has a default. */
+export const hostConfigSchema = z.strictObject({
+  bind: bindSchema.default("127.0.0.1"),
+  api_token: apiTokenSchema.nullable().default(null),
+  agents_dir: z.string().min(1).nullable().default(null),
+  rooms: z.array(roomSchema).min(1).max(64).default(["general"]),
+  history: intRange(1, 10_000).default(200),
+  daemon_url: daemonUrlSchema.nullable().default(null),
+  daemon_token_file: z.string().min(1).nullable().default(null),
+}).prefault({});
+
+/** A loaded `host` section. */
+export type HostConfig = z.output<typeof hostConfigSchema>;
+
+/** Everything one host run needs, after flags were merged over the config. */
+export const hostRunSchema = z.strictObject({
+  port: intRange(0, 65535),
+  bind: bindSchema,
+  api_token: apiTokenSchema.nullable(),
+  agents_dir: z.string().min(1).nullable(),
+  rooms: z.array(roomSchema).min(1).max(64),
+  history: intRange(1, 10_000),
+  data_dir: z.string().min(1),
+  daemon_url: daemonUrlSchema.nullable(),
+  daemon_token_file: z.string().min(1).nullable(),
+  /** Passed through to the supervised daemon. */
+  p2p_listen: z.array(z.string().min(1)),
+  bootstrap: z.array(z.string().min(1)),
+  mdns: z.boolean(),
+}).check((ctx) => {
+  const v = ctx.value;
+  if (!_isLoopback(v.bind) && !v.api_token) {
+    ctx.issues.push({
+      code: "custom",
+      path: ["api_token"],
+      input: v.api_token,
+      message: `binding ${v.bind} (not loopback) requires --api-token`,
+    });
+  }
+  if ((v.daemon_url === null) !== (v.daemon_token_file === null)) {
+    ctx.issues.push({
+      code: "custom",
+      path: [v.daemon_url === null ? "daemon_url" : "daemon_token_file"],
+      input: null,
+      message: "--daemon-url and --daemon-token-file go together",
+    });
+  }
+});
+
+/** Validated run options. */
+export type HostRunOptions = z.output<typeof hostRunSchema>;
+
+/** True for addresses only this machine can reach. */
+function _isLoopback(bind: string): boolean {
+  return bind === "localhost" || bind === "::1" || /^127\./.test(bind);
+}

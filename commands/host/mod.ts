@@ -1,0 +1,247 @@
+/**
+ * `hive host`: run the agent host (chat web UI, management API, agents, supervised P2P daemon),
+ * and the management subcommands that talk to a running host.
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { createCliContext, type GlobalOptions } from "../../core/cli.ts";
+import { parseWith, UsageError } from "../../core/errors.ts";
+import { formatRecord } from "../../core/output.ts";
+import { type HiveConfig, hiveConfigSchema } from "../config_schema.ts";
+import { agentNameSchema } from "./agent.ts";
+import { hostRunSchema, hostUrlSchema } from "./config.ts";
+import { startHost } from "./host.ts";
+import { agentAction, fetchAgents, fetchStatus, type ManageOptions } from "./manage.ts";
+
+/** Flags of `hive host` itself. */
+interface _RunFlags {
+  port?: string;
+  bind?: string;
+  apiToken?: string;
+  agentsDir?: string;
+  room?: string[];
+  dataDir?: string;
+  daemonUrl?: string;
+  daemonTokenFile?: string;
+  p2pListen?: string[];
+  bootstrap?: string[];
+  mdns?: boolean;
+  json?: boolean;
+}
+
+/** A decimal flag becomes a number; anything else stays text so the error can show it. */
+function _int(text: string | undefined): number | string | undefined {
+  return text !== undefined && /^\d{1,6}$/.test(text) ? Number(text) : text;
+}
+
+/** Merge flags over the config and validate (exported for tests). */
+export function hostRunOptions(flags: _RunFlags, config: HiveConfig) {
+  const host = config.host;
+  return parseWith(hostRunSchema, {
+    port: _int(flags.port) ?? config.ports.http,
+    bind: flags.bind ?? host.bind,
+    api_token: flags.apiToken ?? host.api_token,
+    agents_dir: flags.agentsDir ?? host.agents_dir,
+    rooms: flags.room ?? host.rooms,
+    history: host.history,
+    data_dir: flags.dataDir ?? config.data_dir,
+    daemon_url: flags.daemonUrl ?? host.daemon_url,
+    daemon_token_file: flags.daemonTokenFile ?? host.daemon_token_file,
+    p2p_listen: flags.p2pListen ?? config.daemon.listen,
+    bootstrap: flags.bootstrap ?? config.daemon.bootstrap,
+    mdns: flags.mdns ?? config.daemon.mdns,
+  }, { what: "hive host", makeError: (m) => new UsageError(m) });
+}
+
+function _globals(command: { optsWithGlobals(): unknown }): GlobalOptions {
+  return command.optsWithGlobals() as GlobalOptions;
+}
+
+/** Resolve `--url`/`--api-token` for management subcommands. */
+function _manageOptions(
+  flags: { url?: string; apiToken?: string },
+  config: HiveConfig,
+): ManageOptions {
+  const url = flags.url ?? `http://127.0.0.1:${config.ports.http}`;
+  parseWith(hostUrlSchema, url, { prefix: "--url", makeError: (m) => new UsageError(m) });
+  return { url, token: flags.apiToken ?? config.host.api_token ?? undefined };
+}
+
+const _EXAMPLES: Record<string, string> = {
+  status: `
+Examples:
+  hive host status                              host on http://127.0.0.1:8787
+  hive host status --url http://127.0.0.1:9999 --json
+  hive host status --api-token "$TOKEN"         a host started with --api-token`,
+  agents: `
+Examples:
+  hive host agents                              NAME, STATE, STARTS, SOURCE, ERROR table
+  hive host agents --json                       the same as a JSON array`,
+  start: `
+Examples:
+  hive host agent start echo                    start the agent named echo
+  hive host agent start echo --url http://127.0.0.1:9999 --json`,
+  stop: `
+Examples:
+  hive host agent stop chat                     stop the built-in chat agent
+  hive host agent stop echo --api-token "$TOKEN"`,
+};
+
+function _manageCommand(name: string, description: string) {
+  return new Command(name)
+    .addHelpText("after", _EXAMPLES[name] ?? "")
+    .description(description)
+    .option("--url <url>", "host to talk to (default: http://127.0.0.1:<ports.http>, i.e. 8787)")
+    .option("--api-token <token>", "bearer token, when the host requires one")
+    .option("--json", "print one JSON document")
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run with --help for usage)");
+}
+
+function _statusCommand() {
+  return _manageCommand("status", "show a running host's status: daemon, peers, topics, agents")
+    .action(async (flags, command) => {
+      const ctx = await createCliContext(_globals(command), hiveConfigSchema, "host");
+      const status = await fetchStatus(_manageOptions(flags, ctx.config));
+      ctx.output.result(status, (s) =>
+        formatRecord({
+          url: s.host.url,
+          uptime_s: s.host.uptime_s,
+          daemon: `${s.daemon.state} (${s.daemon.mode})`,
+          peer_id: s.daemon.peer_id,
+          addrs: s.daemon.addrs,
+          peers: s.daemon.peers,
+          topics: s.daemon.topics,
+          daemon_restarts: s.daemon.restarts,
+          agents: s.agents.map((a) => `${a.name}:${a.state}`),
+        }));
+    });
+}
+
+function _agentsCommand() {
+  return _manageCommand("agents", "list a running host's agents and their states")
+    .action(async (flags, command) => {
+      const ctx = await createCliContext(_globals(command), hiveConfigSchema, "host");
+      const agents = await fetchAgents(_manageOptions(flags, ctx.config));
+      ctx.output.table(agents, [
+        { header: "NAME", value: (a) => a.name },
+        { header: "STATE", value: (a) => a.state },
+        { header: "STARTS", value: (a) => a.starts, alignRight: true },
+        { header: "SOURCE", value: (a) => a.source },
+        { header: "ERROR", value: (a) => a.error },
+      ]);
+    });
+}
+
+function _agentActionCommand(action: "start" | "stop") {
+  return _manageCommand(action, `${action} an agent on a running host`)
+    .argument("<name>", "agent name (see `hive host agents`)")
+    .action(async (name, flags, command) => {
+      const ctx = await createCliContext(_globals(command), hiveConfigSchema, "host");
+      parseWith(agentNameSchema, name, { prefix: "NAME", makeError: (m) => new UsageError(m) });
+      const agent = await agentAction(_manageOptions(flags, ctx.config), name, action);
+      ctx.output.result(agent, (a) => `agent ${a.name}: ${a.state}`);
+    });
+}
+
+/** Build `hive host` with its subcommands. */
+export function hostCommand() {
+  const agent = new Command("agent")
+    .description("start or stop one agent on a running host")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  hive host agent start echo\n  hive host agent stop echo --json",
+    )
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run with --help for usage)")
+    .addCommand(_agentActionCommand("start"))
+    .addCommand(_agentActionCommand("stop"));
+
+  const command = new Command("host")
+    .description(
+      "Run the agent host: chat web UI, management API and agents, with its own supervised " +
+        "`hive daemon` (restarted with backoff if it dies). Prints the URL to open.",
+    )
+    .option("--port <n>", "HTTP port; 0 picks a free one (default: ports.http, 8787)")
+    .option("--bind <addr>", "HTTP bind address (default 127.0.0.1; others need --api-token)")
+    .option("--api-token <token>", "bearer token required on /api/* (16+ characters)")
+    .option("--agents-dir <dir>", "load agent modules (*.ts, *.js) from this folder")
+    .option("--room <name...>", "chat rooms to join at start (default: general)")
+    .option(
+      "--data-dir <dir>",
+      "daemon data folder: identity, token, daemon.json (default: data_dir)",
+    )
+    .option("--daemon-url <url>", "attach to a running daemon instead of starting one (ws://...)")
+    .option("--daemon-token-file <file>", "that daemon's IPC token file (with --daemon-url)")
+    .option("--p2p-listen <multiaddr...>", "daemon listen addresses (passed as --listen)")
+    .option("--bootstrap <multiaddr...>", "daemon bootstrap peers (…/p2p/<peer-id>)")
+    .option("--no-mdns", "daemon without mDNS discovery")
+    .option("--json", "print the ready line as JSON")
+    // `hive host agents --api-token T` must reach the subcommand, not this command's own flag.
+    .enablePositionalOptions()
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run with --help for usage)")
+    .action(async (flags, cmd) => {
+      const globals = _globals(cmd);
+      const ctx = await createCliContext(globals, hiveConfigSchema, "host");
+      // Commander sets mdns=true by default for --no-mdns; only an explicit flag beats config.
+      const mdnsFlag = cmd.getOptionValueSource("mdns") === "cli" ? flags.mdns : undefined;
+      const run = hostRunOptions({ ...flags, mdns: mdnsFlag }, ctx.config);
+      const logLevel = globals.logLevel ?? ctx.config.log.level;
+      const host = await startHost({ run, logger: ctx.logger, logLevel });
+      const stopped = Promise.withResolvers<string>();
+      const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
+        const listener = () => stopped.resolve(signal);
+        Deno.addSignalListener(signal, listener);
+        return () => Deno.removeSignalListener(signal, listener);
+      });
+      const link = host.daemon.status();
+      ctx.output.record({
+        url: host.url,
+        port: host.port,
+        pid: Deno.pid,
+        peer_id: link.peer_id,
+        addrs: link.addrs,
+        daemon_pid: link.pid,
+        agents: host.agents.list().map((a) => ({ name: a.name, state: a.state })),
+      }, (r) =>
+        [
+          `hive host ready: open ${r.url}`,
+          `  peer id:  ${r.peer_id}`,
+          `  agents:   ${r.agents.map((a) => `${a.name} (${a.state})`).join(", ")}`,
+          `  stop with Ctrl-C`,
+        ].join("\n"));
+      const signal = await stopped.promise;
+      for (const remove of listeners) remove();
+      await host.stop(signal);
+    });
+
+  command.addHelpText(
+    "after",
+    `
+Examples:
+  hive host                                  chat UI on http://127.0.0.1:8787/, mDNS on
+  hive host --port 0 --json                  any free port; one JSON ready line on stdout
+  hive host --agents-dir ./agents            also load agent modules from ./agents
+  hive host --bind 0.0.0.0 --api-token "$TOKEN"
+  hive host --data-dir /tmp/a --no-mdns --p2p-listen /ip4/127.0.0.1/tcp/0 \\
+            --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...
+  hive host --daemon-url ws://127.0.0.1:9000/ --daemon-token-file ~/.local/share/hive/ipc.token
+  hive host status --json                    status of the host on port 8787
+  hive host agents --url http://127.0.0.1:9999
+  hive host agent stop chat
+
+HTTP: GET / (chat), WS /ws/chat, GET /healthz, GET /metrics, GET /api/status,
+GET /api/agents, POST /api/agents/NAME/start|stop, agents' routes under /agents/NAME/.
+Config: the "host" section (bind, api_token, agents_dir, rooms, history, daemon_url,
+daemon_token_file), ports.http and data_dir; env HIVE_HOST_API_TOKEN etc.`,
+  );
+  command.addCommand(_statusCommand());
+  command.addCommand(_agentsCommand());
+  command.addCommand(agent);
+  return command;
+}

@@ -1,0 +1,108 @@
+import { deepEqual, equal, match, ok } from "@std/assert";
+import { AgentManager } from "../../../commands/host/agents.ts";
+import { createHostApp } from "../../../commands/host/app.ts";
+import { Bus } from "../../../core/bus.ts";
+import { createLogger } from "../../../core/logger.ts";
+import { offlineP2P } from "./_offline.ts";
+
+const TOKEN = "test-token-0123456789";
+
+function _app(apiToken: string | null = null) {
+  const logger = createLogger({ sinks: [{ write() {}, flush() {}, close() {} }] });
+  const agents = new AgentManager({ bus: new Bus(), logger, p2p: offlineP2P() });
+  agents.add({
+    name: "hello",
+    source: "test",
+    factory: () => ({
+      name: "hello",
+      start: (ctx) => void ctx.http.get("/greet", (c) => c.json({ hello: "world" })),
+      stop: () => {},
+    }),
+  });
+  const app = createHostApp({
+    agents,
+    chat: null,
+    status: () => Promise.resolve({ host: { pid: 1 }, agents: agents.list() }),
+    daemonState: () => "up",
+    metrics: () => [{ name: "hive_test", help: "T.", type: "gauge", samples: [{ value: 1 }] }],
+    apiToken,
+    logger,
+  });
+  return { app, agents };
+}
+
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+Deno.test("app: GET / serves the embedded chat page", async () => {
+  const response = await _app().app.request("/");
+  equal(response.status, 200);
+  match(response.headers.get("content-type") ?? "", /text\/html/);
+  const html = await response.text();
+  for (const id of ['id="rooms"', 'id="peers"', 'id="messages"', 'id="send"', "/ws/chat"]) {
+    ok(html.includes(id), `page has ${id}`);
+  }
+});
+
+Deno.test("app: healthz and metrics", async () => {
+  const { app } = _app();
+  deepEqual(await (await app.request("/healthz")).json(), { ok: true, daemon: "up" });
+  const metrics = await app.request("/metrics");
+  match(metrics.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+  const text = await metrics.text();
+  match(text, /^# HELP hive_test T\.\n# TYPE hive_test gauge\nhive_test 1\n/);
+  match(text, /hive_host_http_requests_total\{method="GET",code="200"\} 1/);
+});
+
+Deno.test("app: agents API starts and stops agents and mounts their routes", async () => {
+  const { app } = _app();
+  const list = await (await app.request("/api/agents")).json();
+  deepEqual(list.agents.map((a: { name: string; state: string }) => [a.name, a.state]), [[
+    "hello",
+    "stopped",
+  ]]);
+  equal((await app.request("/agents/hello/greet")).status, 404);
+  const started = await app.request("/api/agents/hello/start", { method: "POST" });
+  equal(started.status, 200);
+  equal((await started.json()).state, "running");
+  deepEqual(await (await app.request("/agents/hello/greet")).json(), { hello: "world" });
+  const again = await app.request("/api/agents/hello/start", { method: "POST" });
+  equal(again.status, 409);
+  equal((await again.json()).error.code, "conflict");
+  const stopped = await app.request("/api/agents/hello/stop", { method: "POST" });
+  equal((await stopped.json()).state, "stopped");
+  equal((await app.request("/agents/hello/greet")).status, 404);
+});
+
+Deno.test("app: bad agent names, unknown agents and actions get 400/404", async () => {
+  const { app } = _app();
+  const bad = await app.request("/api/agents/Bad%20Name/start", { method: "POST" });
+  equal(bad.status, 400);
+  match((await bad.json()).error.message, /^agent name: expected a-z.*got "Bad Name"/);
+  const unknown = await app.request("/api/agents/nope/start", { method: "POST" });
+  equal(unknown.status, 404);
+  const action = await app.request("/api/agents/hello/explode", { method: "POST" });
+  equal(action.status, 404);
+  match((await action.json()).error.message, /unknown action "explode"/);
+  equal((await app.request("/no/such/route")).status, 404);
+});
+
+Deno.test("app: with a token, /api needs the bearer token; the page does not", async () => {
+  const { app } = _app(TOKEN);
+  equal((await app.request("/api/status")).status, 401);
+  equal(
+    (await app.request("/api/status", { headers: { authorization: "Bearer wrong-token-xxxxx" } }))
+      .status,
+    401,
+  );
+  const ok200 = await app.request("/api/status", { headers: auth });
+  equal(ok200.status, 200);
+  equal((await ok200.json()).host.pid, 1);
+  equal((await app.request("/api/agents/hello/start", { method: "POST" })).status, 401);
+  equal((await app.request("/")).status, 200);
+  equal((await app.request("/healthz")).status, 200);
+});
+
+Deno.test("app: /ws/chat answers 503 while there is no chat agent", async () => {
+  const response = await _app().app.request("/ws/chat");
+  equal(response.status, 503);
+});

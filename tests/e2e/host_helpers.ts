@@ -1,0 +1,238 @@
+/**
+ * Test support for `hive host` end-to-end tests: start a real host process (which supervises a
+ * real `hive daemon`), read its ready line, drain its logs, stop it, and find leftover processes.
+ * Everything listens on loopback only.
+ *
+ * @module
+ */
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** The JSON ready line `hive host --json` prints. */
+export interface HostReady {
+  url: string;
+  port: number;
+  pid: number;
+  peer_id: string;
+  addrs: string[];
+  daemon_pid: number;
+  agents: { name: string; state: string }[];
+}
+
+/** A running host process. */
+export interface HostProcess {
+  ready: HostReady;
+  child: Deno.ChildProcess;
+  /** stderr lines so far (the audit log). */
+  logs: string[];
+  /** Send a signal and wait for exit; returns the exit code. */
+  stop(signal?: Deno.Signal): Promise<number>;
+}
+
+/** Options for {@link startHostProcess}. */
+export interface StartHostProcessOptions {
+  /** Unique data dir; it also marks every process of this host for pgrep. */
+  dataDir: string;
+  /** Extra `hive host` flags. */
+  args?: string[];
+  /** Run this file instead of main.ts (e.g. the bundle). */
+  entry?: string;
+  /** Daemon listen address. Default `/ip4/127.0.0.1/tcp/0`. */
+  listen?: string;
+  /** Wait this long for the ready line. Default 60 s. */
+  timeoutMs?: number;
+}
+
+async function _drain(stream: ReadableStream<Uint8Array>, into: string[]): Promise<void> {
+  let rest = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    const parts = (rest + chunk).split("\n");
+    rest = parts.pop() ?? "";
+    into.push(...parts);
+    // Keep memory bounded on long runs.
+    if (into.length > 5000) into.splice(0, into.length - 5000);
+  }
+  if (rest) into.push(rest);
+}
+
+/** Start `hive host --port 0 --json` on loopback with mDNS off and wait for its ready line. */
+export async function startHostProcess(options: StartHostProcessOptions): Promise<HostProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      "--quiet",
+      options.entry ?? MAIN,
+      "host",
+      "--port",
+      "0",
+      "--json",
+      "--data-dir",
+      options.dataDir,
+      "--no-mdns",
+      "--p2p-listen",
+      options.listen ?? "/ip4/127.0.0.1/tcp/0",
+      ...(options.args ?? []),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const logs: string[] = [];
+  const stdoutLines: string[] = [];
+  const draining = Promise.all([_drain(child.stderr, logs), _drain(child.stdout, stdoutLines)]);
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const stop = async (signal: Deno.Signal = "SIGTERM") => {
+    if (!exited) {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+    }
+    const code = (await status).code;
+    await draining;
+    return code;
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  while (stdoutLines.length === 0) {
+    if (exited || Date.now() > deadline) {
+      await stop("SIGKILL");
+      throw new Error(
+        `hive host did not become ready (exited: ${exited}); stderr:\n${
+          logs.slice(-30).join("\n")
+        }`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const ready = JSON.parse(stdoutLines[0]) as HostReady;
+  return { ready, child, logs, stop };
+}
+
+/** Pids of processes whose command line contains `marker`. */
+export async function pgrep(marker: string): Promise<number[]> {
+  const out = await new Deno.Command("pgrep", { args: ["-f", marker], stdout: "piped" }).output();
+  return new TextDecoder().decode(out.stdout).split("\n").filter(Boolean).map(Number);
+}
+
+/** Poll `check` (async) until it returns a value that is not undefined, or throw. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${last})` : ""}`);
+}
+
+/** GET a JSON document. */
+export async function getJson<T = Record<string, unknown>>(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const response = await fetch(url, { headers });
+  if (!response.ok) {
+    const text = await response.text();
+    throw new Error(`GET ${url}: HTTP ${response.status}: ${text}`);
+  }
+  return await response.json() as T;
+}
+
+/** A request to the driver. */
+export type BrowserRequest =
+  | { op: "launch"; userDataDir: string }
+  | { op: "open"; url: string }
+  | { op: "fill"; page: number; selector: string; text: string }
+  | { op: "click"; page: number; selector: string }
+  | { op: "wait"; page: number; selector: string; hasText?: string; timeoutMs?: number }
+  | { op: "attr"; page: number; selector: string; hasText?: string; inner: string; name: string }
+  | { op: "screenshot"; page: number; path: string }
+  | { op: "close" };
+
+/** A driver child and a typed way to call it. */
+export interface BrowserDriver {
+  call<T = unknown>(request: BrowserRequest): Promise<T>;
+  /** Close the browser and wait for the child to exit (kills it if it does not). */
+  close(): Promise<void>;
+}
+
+/** Start the driver child (`deno run -A` this file). */
+export function startBrowserDriver(): BrowserDriver {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--quiet", new URL("./host_browser.ts", import.meta.url).pathname],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  const reading = (async () => {
+    let rest = "";
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      const lines = (rest + chunk).split("\n");
+      rest = lines.pop() ?? "";
+      for (const line of lines.filter(Boolean)) {
+        const reply = JSON.parse(line) as {
+          id: number;
+          ok: boolean;
+          result?: unknown;
+          error?: string;
+        };
+        const waiter = pending.get(reply.id);
+        pending.delete(reply.id);
+        if (reply.ok) waiter?.resolve(reply.result);
+        else waiter?.reject(new Error(reply.error));
+      }
+    }
+    for (const waiter of pending.values()) waiter.reject(new Error("browser driver exited"));
+  })();
+  return {
+    call<T>(request: BrowserRequest): Promise<T> {
+      const id = nextId++;
+      const { promise, resolve, reject } = Promise.withResolvers<T>();
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      writer.write(new TextEncoder().encode(JSON.stringify({ id, ...request }) + "\n")).catch(
+        reject,
+      );
+      return promise;
+    },
+    async close() {
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* gone */ }
+      }, 15_000);
+      try {
+        await this.call({ op: "close" }).catch(() => {});
+        await writer.close().catch(() => {});
+        await child.status;
+        await reading;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
