@@ -5,10 +5,13 @@
  * @module
  */
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import { daemonCommand } from "./commands/daemon/mod.ts";
+import { hostCommand } from "./commands/host/mod.ts";
 import denoConfig from "./deno.json" with { type: "json" };
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor, HiveError } from "./core/errors.ts";
 import { LOG_LEVELS } from "./core/logger.ts";
 import { writeStdout } from "./core/output.ts";
+import { simCommand } from "./commands/sim/mod.ts";
 
 /** The program's version, from deno.json. */
 export const VERSION: string = denoConfig.version;
@@ -55,6 +58,9 @@ export function buildProgram(): Command<[], { json?: true; version?: true }> {
       }
       writeStdout(command.helpInformation());
     });
+  program.addCommand(simCommand());
+  program.addCommand(daemonCommand());
+  program.addCommand(hostCommand());
   program.addHelpText(
     "after",
     `

@@ -60,27 +60,19 @@ export class LockHeldError extends HiveError {
 const _ATTEMPTS = 5;
 
 /**
- * True when `pid` names a running process. Linux answers from `/proc`; elsewhere `kill -0`.
- * A zombie (exited, not yet reaped) counts as dead.
+ * True when `pid` names a running process (`kill -0`, which signals nothing). Deno lets only
+ * `--allow-all` programs read `/proc/<pid>`, so the shell's builtin asks the kernel instead.
  */
 export async function isProcessAlive(pid: number): Promise<boolean> {
   if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (Deno.build.os === "linux") {
-    try {
-      const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-      // Field 3, after the parenthesised command name, is the state; Z is a zombie.
-      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-      return state !== "Z" && state !== "X";
-    } catch {
-      return false;
-    }
-  }
-  const { success } = await new Deno.Command("kill", {
-    args: ["-0", String(pid)],
+  const { success, stderr } = await new Deno.Command("sh", {
+    args: ["-c", `kill -0 ${pid}`],
+    stdin: "null",
     stdout: "null",
-    stderr: "null",
+    stderr: "piped",
   }).output();
-  return success;
+  // EPERM: the process exists but belongs to someone else, so it is alive.
+  return success || /not permitted/i.test(new TextDecoder().decode(stderr));
 }
 
 function _readPid(text: string): number | null {

@@ -1,0 +1,78 @@
+/**
+ * Settings of `hive daemon`: the `daemon` section of `config.yaml`, and the schema that checks
+ * the options a run ends up with after flags are merged over it.
+ *
+ * @module
+ */
+import { multiaddr } from "@multiformats/multiaddr";
+import { z } from "zod";
+import { intRange } from "../../core/config.ts";
+
+function _isMultiaddr(text: string): boolean {
+  try {
+    multiaddr(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A multiaddr string, e.g. `/ip4/127.0.0.1/tcp/4001`. */
+export const multiaddrSchema = z.string().refine(_isMultiaddr, { error: "not a multiaddr" });
+
+/** A multiaddr that names its peer, e.g. `/ip4/127.0.0.1/tcp/4001/p2p/12D3...`. */
+export const peerMultiaddrSchema = multiaddrSchema.refine((s) => /\/p2p\/[^/]+$/.test(s), {
+  error: "expected a multiaddr ending in /p2p/<peer-id>",
+});
+
+/** Default listen addresses: every interface, a free TCP port and a free WebSocket port. */
+export const DEFAULT_LISTEN = ["/ip4/0.0.0.0/tcp/0", "/ip4/0.0.0.0/tcp/0/ws"];
+
+/**
+ * Default allow list: this machine. Many daemons on one host (a host per user, tests,
+ * simulations) would otherwise trip the per-host limit of new connections per second.
+ */
+export const DEFAULT_ALLOW = ["/ip4/127.0.0.0/ipcidr/8", "/ip6/::1/ipcidr/128"];
+
+const _fields = {
+  listen: z.array(multiaddrSchema).min(1, { error: "expected at least one address" }),
+  mdns: z.boolean(),
+  bootstrap: z.array(peerMultiaddrSchema),
+  dht: z.boolean(),
+  ipc_port: intRange(0, 65535),
+  max_connections: intRange(1, 100_000),
+  max_incoming_pending: intRange(1, 10_000),
+  dial_timeout_ms: intRange(100, 600_000),
+  queue_bytes: intRange(64 * 1024, 1024 * 1024 * 1024),
+  inbound_per_second: intRange(1, 100_000),
+  allow: z.array(multiaddrSchema),
+};
+
+/** The `daemon` section of `config.yaml`; every field has a default. */
+export const daemonConfigSchema = z.strictObject({
+  listen: _fields.listen.default(DEFAULT_LISTEN),
+  mdns: _fields.mdns.default(true),
+  bootstrap: _fields.bootstrap.default([]),
+  dht: _fields.dht.default(false),
+  ipc_port: _fields.ipc_port.default(0),
+  max_connections: _fields.max_connections.default(300),
+  max_incoming_pending: _fields.max_incoming_pending.default(10),
+  dial_timeout_ms: _fields.dial_timeout_ms.default(5000),
+  queue_bytes: _fields.queue_bytes.default(4 * 1024 * 1024),
+  inbound_per_second: _fields.inbound_per_second.default(5),
+  allow: _fields.allow.default(DEFAULT_ALLOW),
+  identity: z.string().min(1).nullable().default(null),
+}).prefault({});
+
+/** A loaded `daemon` section. */
+export type DaemonConfig = z.output<typeof daemonConfigSchema>;
+
+/** Everything one daemon run needs, after flags were merged over the config. */
+export const daemonRunSchema = z.strictObject({
+  ..._fields,
+  data_dir: z.string().min(1),
+  identity: z.string().min(1),
+});
+
+/** Validated run options. */
+export type DaemonRunOptions = z.output<typeof daemonRunSchema>;
