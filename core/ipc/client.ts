@@ -6,6 +6,7 @@
  * @module
  */
 import type { Logger } from "../logger.ts";
+import { openTransport, type Transport } from "./transport.ts";
 import {
   type ErrorFrame,
   IpcError,
@@ -61,41 +62,6 @@ interface _Pending {
 /** How often pending requests are checked for timeouts; one timer serves all of them. */
 const _SWEEP_MS = 25;
 
-function _openSocket(url: string, token: string, timeoutMs: number): Promise<WebSocket> {
-  if (url.startsWith("ws+unix:")) {
-    return Promise.reject(
-      new IpcError("unavailable", `${url}: unix-socket IPC is served, connect over TCP instead`),
-    );
-  }
-  return new Promise((resolve, reject) => {
-    let socket: WebSocket;
-    try {
-      socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } } as never);
-    } catch (error) {
-      reject(new IpcError("unavailable", `cannot connect to ${url}: ${(error as Error).message}`));
-      return;
-    }
-    const timer = setTimeout(() => {
-      socket.onopen = socket.onerror = null;
-      socket.close();
-      reject(new IpcError("timeout", `connecting to ${url} timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.onopen = () => {
-      clearTimeout(timer);
-      socket.onopen = socket.onerror = null;
-      resolve(socket);
-    };
-    socket.onerror = (event) => {
-      clearTimeout(timer);
-      socket.onopen = socket.onerror = null;
-      const message = (event as ErrorEvent).message ?? "connection failed";
-      if (/\b401\b/.test(message)) {
-        reject(new IpcError("unauthorized", `${url} refused the token (HTTP 401)`));
-      } else reject(new IpcError("unavailable", `cannot connect to ${url}: ${message}`));
-    };
-  });
-}
-
 /** A connected IPC client. */
 export class IpcClient {
   readonly #options: Required<Omit<IpcClientOptions, "logger">> & IpcClientOptions;
@@ -103,7 +69,7 @@ export class IpcClient {
   readonly #handlers = new Map<string, Set<EventHandler>>();
   readonly #statusHandlers = new Set<(status: ClientStatus) => void>();
   readonly #restore = new Map<string, { type: string; params: Record<string, unknown> }>();
-  #socket: WebSocket | undefined;
+  #socket: Transport | undefined;
   #sweeper: ReturnType<typeof setInterval> | undefined;
   #nextId = 1;
   #closed = false;
@@ -123,13 +89,19 @@ export class IpcClient {
   /** Connect; rejects with an `IpcError` (`unauthorized`, `unavailable`, `timeout`). */
   static async connect(options: IpcClientOptions): Promise<IpcClient> {
     const client = new IpcClient(options);
-    client.#attach(await _openSocket(options.url, options.token, client.#options.connectTimeoutMs));
+    client.#attach(
+      await openTransport({
+        url: options.url,
+        token: options.token,
+        timeoutMs: client.#options.connectTimeoutMs,
+      }),
+    );
     return client;
   }
 
   /** True while the socket is open. */
   get connected(): boolean {
-    return this.#socket?.readyState === WebSocket.OPEN;
+    return this.#socket?.open ?? false;
   }
 
   /** Successful reconnects so far. */
@@ -232,26 +204,18 @@ export class IpcClient {
     this.#sweeper = undefined;
   }
 
-  #attach(socket: WebSocket): void {
+  #attach(socket: Transport): void {
     this.#socket = socket;
-    socket.onmessage = (event) => this.#onMessage(event.data);
-    socket.onclose = (event) => {
+    socket.onMessage((text) => this.#onMessage(text));
+    socket.onClose((code, reason) => {
       if (this.#socket !== socket) return;
-      this.#failPending(
-        new IpcError(
-          "unavailable",
-          `connection closed (${event.code}${event.reason ? ` ${event.reason}` : ""})`,
-        ),
-      );
+      const why = reason ? ` ${reason}` : "";
+      this.#failPending(new IpcError("unavailable", `connection closed (${code}${why})`));
       if (this.#closed) return;
-      this.#options.logger?.warn("ipc connection lost", {
-        url: this.#options.url,
-        code: event.code,
-      });
+      this.#options.logger?.warn("ipc connection lost", { url: this.#options.url, code });
       this.#emitStatus("disconnected");
       if (this.#options.reconnect) void this.#reconnectLoop();
-    };
-    socket.onerror = () => {};
+    });
   }
 
   async #reconnectLoop(): Promise<void> {
@@ -261,11 +225,11 @@ export class IpcClient {
       await new Promise((r) => setTimeout(r, jitter));
       if (this.#closed) return;
       try {
-        const socket = await _openSocket(
-          this.#options.url,
-          this.#options.token,
-          this.#options.connectTimeoutMs,
-        );
+        const socket = await openTransport({
+          url: this.#options.url,
+          token: this.#options.token,
+          timeoutMs: this.#options.connectTimeoutMs,
+        });
         if (this.#closed) {
           socket.close();
           return;
@@ -295,8 +259,7 @@ export class IpcClient {
     }
   }
 
-  #onMessage(data: unknown): void {
-    if (typeof data !== "string") return;
+  #onMessage(data: string): void {
     let frame: ServerFrame;
     try {
       frame = JSON.parse(data);

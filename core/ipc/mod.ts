@@ -16,3 +16,4 @@ export * from "./protocol.ts";
 export * from "./server.ts";
 export * from "./client.ts";
 export * from "./token.ts";
+export { padFrame } from "./transport.ts";

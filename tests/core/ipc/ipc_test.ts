@@ -334,3 +334,35 @@ Deno.test("token files are created 0600 and read back; comparison is exact", asy
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the server also listens on a unix socket, and the client reaches it", async () => {
+  const dir = await Deno.makeTempDir();
+  const server = await IpcServer.listen({ token: TOKEN, socketPath: `${dir}/ipc.sock` });
+  server.handle("echo", z.strictObject({ text: z.string() }), ({ text }) => ({ text }));
+  try {
+    equal(server.url, `ws+unix://${dir}/ipc.sock`);
+    const client = await IpcClient.connect({ url: server.url, token: TOKEN });
+    try {
+      deepEqual(await client.request("echo", { text: "over unix" }), { text: "over unix" });
+    } finally {
+      client.close();
+    }
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("large request frames (1.5 KB to 900 KB) round-trip intact", async () => {
+  const server = await echoServer();
+  const client = await IpcClient.connect({ url: server.url, token: TOKEN });
+  try {
+    for (const size of [1500, 16_000, 900_000]) {
+      const text = "z".repeat(size);
+      deepEqual(await client.request("echo", { text }), { text });
+    }
+  } finally {
+    client.close();
+    await server.close();
+  }
+});
