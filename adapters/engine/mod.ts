@@ -9,6 +9,9 @@
  */
 import type { Logger } from "../../core/logger.ts";
 import type { SimModel } from "../../commands/sim/model.ts";
+import { DesEngine, type DesOptionsInput } from "./des.ts";
+import { LocalEngine, type LocalEngineOptions } from "./local.ts";
+import { ShadowEngine, type ShadowEngineOptions } from "./shadow.ts";
 
 /** Names of the engines. */
 export const ENGINE_NAMES = ["shadow", "local", "des"] as const;
@@ -55,4 +58,28 @@ export interface EngineRunResult {
 export interface Engine {
   readonly name: EngineName;
   run(options: EngineRunOptions): Promise<EngineRunResult>;
+}
+
+/** Settings the engines accept; each engine reads its own part. */
+export interface CreateEngineOptions {
+  /** Local engine: simulated seconds per wall second. */
+  timeScale?: number;
+  /** Local engine settings beyond the time scale. */
+  local?: Omit<LocalEngineOptions, "timeScale">;
+  /** Discrete-event engine tunables. */
+  des?: DesOptionsInput;
+  /** Shadow engine settings. */
+  shadow?: ShadowEngineOptions;
+}
+
+/** Pick an engine implementation by name. */
+export function createEngine(name: EngineName, options: CreateEngineOptions = {}): Engine {
+  switch (name) {
+    case "local":
+      return new LocalEngine({ ...options.local, timeScale: options.timeScale });
+    case "des":
+      return new DesEngine(options.des);
+    case "shadow":
+      return new ShadowEngine(options.shadow);
+  }
 }

@@ -1,0 +1,170 @@
+/**
+ * The local engine: runs a scenario for real on this machine. Each host gets a real `monerod`
+ * (regtest, `monerodArgs()` flags) on its own loopback address (127.0.0.2, .3, ...) with free
+ * ports; agents run as `hive sim agent ...` children; one monitor polls every node. Logs stay
+ * per host under `DIR/hosts/<host>/` (monerod.log, agent logs, RunEvent `*.ndjson`).
+ *
+ * Simulated time is compressed by `timeScale` (simulated seconds per wall second): block
+ * intervals, start times, attack times and stop_time shrink; network latency is real.
+ *
+ * @module
+ */
+import { ConfigError, HiveError } from "../../core/errors.ts";
+import { selfArgv } from "../../core/self.ts";
+import type { SimHost, SimModel } from "../../commands/sim/model.ts";
+import { LocalRun } from "./local_run.ts";
+import type { Engine, EngineRunOptions, EngineRunResult } from "./mod.ts";
+
+/** Most hosts the local engine runs: each is a real monerod (~100 MB RAM, some CPU). */
+export const LOCAL_MAX_HOSTS = 20;
+
+/** Options for {@link LocalEngine}. */
+export interface LocalEngineOptions {
+  /** Simulated seconds per wall second. Default 1. */
+  timeScale?: number;
+  /** monerod executable. Default `monerod` from PATH. */
+  monerodBin?: string;
+  /** monero-wallet-rpc executable. Default from PATH. */
+  walletRpcBin?: string;
+  /** Refuse models with more hosts than this. Default {@link LOCAL_MAX_HOSTS}. */
+  maxHosts?: number;
+  /** SIGTERM-to-SIGKILL grace period. Default 15 s (monerod closes its database). */
+  graceMs?: number;
+  /** Wall seconds between monitor polls. Default 0.5. */
+  monitorIntervalS?: number;
+  /** How long nodes may take to answer RPC. Default 120 s. */
+  readyTimeoutMs?: number;
+  /** Blocks mined to each user's wallet before the clock starts (then 80 to unlock). Default 3. */
+  userFundBlocks?: number;
+  /** First loopback host octet (127.0.0.N). Default 2. */
+  firstOctet?: number;
+  /**
+   * Wall seconds the run waits after stop_time, miners stopped, for the last blocks to reach
+   * every node (while the monitor still records). Default 10.
+   */
+  settleS?: number;
+  /**
+   * Command that runs `hive` for the agent children, executable first. Default `selfArgv()`:
+   * this program. Embedders and tests whose main module is not hive's pass their own.
+   */
+  hiveArgv?: string[];
+}
+
+/** Where a host runs locally. */
+export interface LocalHostPlacement {
+  name: string;
+  kind: SimHost["kind"];
+  ip: string;
+  p2pPort: number;
+  rpcPort: number;
+  walletRpcPort?: number;
+  rpcUrl: string;
+  dir: string;
+}
+
+function _freePort(hostname: string): number {
+  const listener = Deno.listen({ hostname, port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/**
+ * Give each host a loopback address (its own when the model already has one) and free ports;
+ * returns the local copy of the model.
+ */
+export function placeHosts(
+  model: SimModel,
+  outDir: string,
+  options: { firstOctet?: number } = {},
+): { model: SimModel; placements: LocalHostPlacement[] } {
+  const first = options.firstOctet ?? 2;
+  const placements: LocalHostPlacement[] = [];
+  const hosts: SimHost[] = [];
+  for (const [i, host] of model.hosts.entries()) {
+    // Loopback addressing from the scenario (sybil /24s included) is kept; others are replaced.
+    const ip = host.ip.startsWith("127.") ? host.ip : `127.0.0.${first + i}`;
+    const p2pPort = _freePort(ip);
+    const rpcPort = _freePort(ip);
+    const walletRpcPort = host.kind === "user" ? _freePort(ip) : undefined;
+    hosts.push({ ...host, ip, p2pPort, rpcPort, walletRpcPort });
+    placements.push({
+      name: host.name,
+      kind: host.kind,
+      ip,
+      p2pPort,
+      rpcPort,
+      walletRpcPort,
+      rpcUrl: `http://${ip}:${rpcPort}`,
+      dir: `${outDir}/hosts/${host.name}`,
+    });
+  }
+  return { model: { ...model, hosts }, placements };
+}
+
+async function _checkBinary(bin: string, what: string): Promise<void> {
+  try {
+    await new Deno.Command(bin, { args: ["--version"], stdout: "null", stderr: "null" }).output();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new HiveError(
+        `${what}: ${bin} not found on PATH. Install Debian's monero package ` +
+          "(sudo apt-get install monero, or run .ci/sim_deps.sh), or use --engine des.",
+        { code: "engine_missing" },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Runs a model on real monerod processes on this machine. */
+export class LocalEngine implements Engine {
+  readonly name = "local" as const;
+  readonly #o: Required<LocalEngineOptions>;
+
+  constructor(options: LocalEngineOptions = {}) {
+    this.#o = {
+      timeScale: options.timeScale ?? 1,
+      monerodBin: options.monerodBin ?? "monerod",
+      walletRpcBin: options.walletRpcBin ?? "monero-wallet-rpc",
+      maxHosts: options.maxHosts ?? LOCAL_MAX_HOSTS,
+      graceMs: options.graceMs ?? 15_000,
+      monitorIntervalS: options.monitorIntervalS ?? 0.5,
+      readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+      userFundBlocks: options.userFundBlocks ?? 3,
+      firstOctet: options.firstOctet ?? 2,
+      hiveArgv: options.hiveArgv ?? selfArgv(),
+      settleS: options.settleS ?? 10,
+    };
+    if (!(this.#o.timeScale > 0)) {
+      throw new ConfigError(`time scale: expected a number > 0, got ${this.#o.timeScale}`);
+    }
+  }
+
+  /** Start everything, run until stop_time (scaled) or the signal, then stop everything. */
+  async run(options: EngineRunOptions): Promise<EngineRunResult> {
+    const { model: given, outDir, logger, signal } = options;
+    const o = this.#o;
+    if (given.hosts.length > o.maxHosts) {
+      throw new ConfigError(
+        `the local engine runs at most ${o.maxHosts} hosts (each is a real monerod); scenario ` +
+          `"${given.name}" has ${given.hosts.length}. Use --engine des for large networks.`,
+        { code: "too_many_hosts" },
+      );
+    }
+    if (given.hosts.length === 0) throw new ConfigError(`scenario "${given.name}" has no hosts`);
+    await _checkBinary(o.monerodBin, "local engine");
+    if (given.hosts.some((h) => h.kind === "user")) {
+      await _checkBinary(o.walletRpcBin, "local engine (user agents)");
+    }
+    await Deno.mkdir(`${outDir}/hosts`, { recursive: true });
+    const { model, placements } = placeHosts(given, outDir, { firstOctet: o.firstOctet });
+    for (const p of placements) await Deno.mkdir(p.dir, { recursive: true });
+    await Deno.writeTextFile(
+      `${outDir}/local_run.json`,
+      JSON.stringify({ scenario: model.name, time_scale: o.timeScale, hosts: placements }, null, 2),
+    );
+    const run = new LocalRun(o, model, placements, options);
+    return await run.execute(logger, signal);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Child processes of a local run: started with their stderr in a log file, stopped with SIGTERM
+ * and then SIGKILL after a grace period, and always awaited so nothing is left behind.
+ *
+ * @module
+ */
+import type { Logger } from "../../core/logger.ts";
+
+/** Options for {@link LocalChild.start}. */
+export interface LocalChildOptions {
+  /** Label for logs, e.g. `monerod miner-001`. */
+  name: string;
+  /** Executable first. */
+  argv: string[];
+  /** File the child's stderr is appended to; stdout is discarded (agents use `--out`). */
+  logPath: string;
+  /** Extra environment. */
+  env?: Record<string, string>;
+  logger: Logger;
+}
+
+/** One running child. */
+export class LocalChild {
+  readonly name: string;
+  readonly pid: number;
+  /** Resolves with the exit status once the child is gone and its log is closed. */
+  readonly done: Promise<Deno.CommandStatus>;
+  #exited = false;
+  #stopping = false;
+  readonly #child: Deno.ChildProcess;
+  readonly #logger: Logger;
+
+  private constructor(name: string, child: Deno.ChildProcess, logPath: string, logger: Logger) {
+    this.name = name;
+    this.pid = child.pid;
+    this.#child = child;
+    this.#logger = logger;
+    const file = Deno.openSync(logPath, { append: true, create: true });
+    const piped = child.stderr.pipeTo(file.writable).catch(() => {});
+    this.done = (async () => {
+      const status = await child.status;
+      this.#exited = true;
+      await piped;
+      if (!this.#stopping) {
+        logger.warn("process exited on its own", {
+          process: name,
+          pid: child.pid,
+          code: status.code,
+          signal: status.signal,
+        });
+      }
+      return status;
+    })();
+  }
+
+  /** Spawn a child. Throws `Deno.errors.NotFound` when the executable is missing. */
+  static start(options: LocalChildOptions): LocalChild {
+    const child = new Deno.Command(options.argv[0], {
+      args: options.argv.slice(1),
+      env: options.env,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    options.logger.debug("started", { process: options.name, pid: child.pid });
+    return new LocalChild(options.name, child, options.logPath, options.logger);
+  }
+
+  /** True once the process has exited. */
+  get exited(): boolean {
+    return this.#exited;
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+  async stop(graceMs: number): Promise<Deno.CommandStatus> {
+    this.#stopping = true;
+    if (!this.#exited) {
+      try {
+        this.#child.kill("SIGTERM");
+      } catch { /* already gone */ }
+    }
+    const timer = setTimeout(() => {
+      if (this.#exited) return;
+      this.#logger.warn("did not stop in time, killing", { process: this.name, pid: this.pid });
+      try {
+        this.#child.kill("SIGKILL");
+      } catch { /* gone meanwhile */ }
+    }, graceMs);
+    const status = await this.done;
+    clearTimeout(timer);
+    return status;
+  }
+}

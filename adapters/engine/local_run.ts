@@ -1,0 +1,425 @@
+/**
+ * One local run from start to stop: monerod (and wallet RPC) per host, user wallets funded
+ * before the clock starts, the monitor and agents as `hive sim agent` children, late hosts
+ * started on time, attacks scheduled, then an orderly stop (miners first, a settle time for
+ * the last blocks, monitor, daemons) with a final RPC read of every node.
+ *
+ * @module
+ */
+import type { Logger } from "../../core/logger.ts";
+import { HiveError } from "../../core/errors.ts";
+import { PARENT_PID_ENV } from "../../core/supervisor.ts";
+import { MonerodRpc, WalletRpc } from "../../commands/sim/agents/rpc.ts";
+import { fundWallets, openOrCreateWallet } from "../../commands/sim/agents/user.ts";
+import { sleep } from "../../commands/sim/agents/runtime.ts";
+import { monerodArgs, type SimHost, type SimModel } from "../../commands/sim/model.ts";
+import type { LocalEngineOptions, LocalHostPlacement } from "./local.ts";
+import { LocalChild } from "./local_proc.ts";
+import type { EngineRunOptions, EngineRunResult } from "./mod.ts";
+
+const _WALLET_NAME = "user";
+
+/** True when every node answered and all have the same top block. */
+function _converged(final: Record<string, unknown>): boolean {
+  const tops = Object.values(final).map((s) => (s as { top_hash?: string }).top_hash);
+  return tops.length > 0 && tops.every((t) => t !== undefined && t === tops[0]);
+}
+
+/** The processes and state of one local run; {@link LocalEngine} makes one per `run()`. */
+export class LocalRun {
+  readonly daemons: LocalChild[] = [];
+  readonly agents: LocalChild[] = [];
+  readonly unsupported: string[] = [];
+  monitor: LocalChild | null = null;
+  readonly started = Date.now();
+  t0 = Date.now();
+
+  constructor(
+    readonly o: Required<LocalEngineOptions>,
+    readonly model: SimModel,
+    readonly placements: LocalHostPlacement[],
+    readonly options: EngineRunOptions,
+  ) {}
+
+  /** Run to the end (or the signal) and stop everything; resolves with the run's result. */
+  async execute(logger: Logger, signal?: AbortSignal): Promise<EngineRunResult> {
+    const stop = signal ?? new AbortController().signal;
+    const wallStop = this.model.stopTimeS / this.o.timeScale;
+    let finalState: Record<string, unknown> = {};
+    let interrupted = false;
+    try {
+      const initial = this.model.hosts.filter((h) => h.startTimeS <= 0);
+      for (const host of initial) this.#startDaemon(host, logger);
+      logger.info("starting monerod nodes", { hosts: initial.length });
+      await this.#waitReady(initial.map((h) => this.#placement(h.name)), stop, logger);
+      await this.#fundUsers(initial, stop, logger);
+      this.t0 = Date.now();
+      this.#startMonitor(logger);
+      for (const host of initial) this.#startAgents(host, logger, false);
+      this.#startAttacks(logger);
+      const late = this.model.hosts.filter((h) => h.startTimeS > 0)
+        .sort((a, b) => a.startTimeS - b.startTimeS);
+      interrupted = !await this.#runClock(wallStop, late, stop, logger);
+      // Stop making blocks, let the last ones spread while the monitor still records, then
+      // read the final state.
+      await Promise.all(
+        this.agents.filter((a) => a !== this.monitor).map((a) => a.stop(this.o.graceMs)),
+      );
+      if (!interrupted) await this.#settle(stop, logger);
+      await this.monitor?.stop(this.o.graceMs);
+      finalState = await this.#finalState();
+    } finally {
+      await this.#stopAll(logger);
+    }
+    const wallS = (Date.now() - this.started) / 1000;
+    const ranS = (Date.now() - this.t0) / 1000;
+    const counts = await this.#countEvents();
+    return {
+      engine: "local",
+      outDir: this.options.outDir,
+      simulatedS: Math.min(this.model.stopTimeS, Math.round(ranS * this.o.timeScale)),
+      wallS: Math.round(wallS * 1000) / 1000,
+      interrupted,
+      summary: {
+        hosts: this.model.hosts.length,
+        processes: this.daemons.length + this.agents.length,
+        time_scale: this.o.timeScale,
+        ...counts,
+        converged: _converged(finalState),
+        final: finalState,
+        ...(this.unsupported.length ? { unsupported_attacks: this.unsupported } : {}),
+      },
+    };
+  }
+
+  #placement(name: string): LocalHostPlacement {
+    return this.placements.find((p) => p.name === name)!;
+  }
+
+  #startDaemon(host: SimHost, logger: Logger): void {
+    const p = this.#placement(host.name);
+    const args = monerodArgs(host, this.model, {
+      dataDir: `${p.dir}/data`,
+      peerMode: this.model.peerMode,
+    });
+    // Without a TLS certificate to generate, monerod answers RPC in ~1 s instead of ~10 s.
+    args.push(`--log-file=${p.dir}/monerod.log`, "--max-log-files=2", "--rpc-ssl=disabled");
+    // Outgoing loopback connections all come from 127.0.0.1, whatever the node's own address;
+    // the default limit of one connection per address would refuse all but one neighbour.
+    args.push("--max-connections-per-ip=64");
+    // A lone regtest node never counts itself synchronised, and generateblocks needs that.
+    if (this.model.hosts.length === 1) args.push("--offline");
+    this.daemons.push(LocalChild.start({
+      name: `monerod ${host.name}`,
+      argv: [this.o.monerodBin, ...args],
+      logPath: `${p.dir}/monerod.stderr.log`,
+      logger,
+    }));
+    if (host.kind === "user" && p.walletRpcPort !== undefined) {
+      this.daemons.push(LocalChild.start({
+        name: `wallet-rpc ${host.name}`,
+        argv: [
+          this.o.walletRpcBin,
+          `--daemon-address=${p.ip}:${p.rpcPort}`,
+          "--trusted-daemon",
+          "--rpc-ssl=disabled",
+          "--daemon-ssl=disabled",
+          `--rpc-bind-ip=${p.ip}`,
+          `--rpc-bind-port=${p.walletRpcPort}`,
+          "--confirm-external-bind",
+          "--disable-rpc-login",
+          `--wallet-dir=${p.dir}/wallet`,
+          `--shared-ringdb-dir=${p.dir}/wallet/ringdb`,
+          `--log-file=${p.dir}/wallet-rpc.log`,
+          "--non-interactive",
+        ],
+        logPath: `${p.dir}/wallet-rpc.stderr.log`,
+        logger,
+      }));
+    }
+  }
+
+  async #waitReady(
+    hosts: LocalHostPlacement[],
+    signal: AbortSignal,
+    logger: Logger,
+  ): Promise<void> {
+    const deadline = Date.now() + this.o.readyTimeoutMs;
+    const pending = new Set(hosts.map((h) => h.name));
+    // Bounded by the deadline; one pass per 250 ms.
+    while (pending.size > 0 && Date.now() < deadline && !signal.aborted) {
+      await Promise.all([...pending].map(async (name) => {
+        const p = this.#placement(name);
+        try {
+          await new MonerodRpc({ url: p.rpcUrl, timeoutMs: 2000 }).getInfo();
+          pending.delete(name);
+          logger.info("node ready", { host: name, rpc: p.rpcUrl });
+        } catch { /* not listening yet */ }
+      }));
+      const dead = this.daemons.find((d) => d.exited);
+      if (dead) {
+        throw new HiveError(
+          `${dead.name} exited during start-up; see ${this.options.outDir}/hosts`,
+        );
+      }
+      if (pending.size > 0) await sleep(250, signal);
+    }
+    if (pending.size > 0 && !signal.aborted) {
+      throw new HiveError(
+        `nodes not answering RPC after ${this.o.readyTimeoutMs / 1000} s: ${
+          [...pending].join(", ")
+        }`,
+      );
+    }
+  }
+
+  #agent(name: string, dir: string, args: string[], logger: Logger): LocalChild {
+    const child = LocalChild.start({
+      name,
+      argv: [...this.o.hiveArgv, "sim", "agent", ...args, "--t0", String(this.t0)],
+      logPath: `${dir}/${name.split(" ")[0]}.log`,
+      env: { [PARENT_PID_ENV]: String(Deno.pid) },
+      logger,
+    });
+    this.agents.push(child);
+    return child;
+  }
+
+  #startMonitor(logger: Logger): void {
+    const rpc = this.placements.map((p) => `${p.name}=${p.rpcUrl}`).join(",");
+    // Its log sits beside hosts/, which holds one folder per host and nothing else.
+    this.monitor = this.#agent("monitor", this.options.outDir, [
+      "monitor",
+      "--rpc",
+      rpc,
+      "--interval",
+      String(this.o.monitorIntervalS),
+      "--out-dir",
+      `${this.options.outDir}/hosts`,
+    ], logger);
+  }
+
+  /**
+   * Before the clock starts: give every initial user a funded wallet (regtest coins unlock
+   * after 60 blocks, which takes tens of seconds to mine), and let all nodes sync to that chain.
+   */
+  async #fundUsers(initial: SimHost[], signal: AbortSignal, logger: Logger): Promise<void> {
+    const users = initial.filter((h) => h.kind === "user").map((h) => this.#placement(h.name));
+    if (users.length === 0 || signal.aborted) return;
+    logger.info("funding user wallets", {
+      users: users.length,
+      blocks_each: this.o.userFundBlocks,
+    });
+    const addresses = await Promise.all(users.map((p) =>
+      openOrCreateWallet(
+        { signal },
+        new WalletRpc({ url: `http://${p.ip}:${p.walletRpcPort}`, timeoutMs: 60_000 }),
+        _WALLET_NAME,
+      )
+    ));
+    const daemon = new MonerodRpc({ url: users[0].rpcUrl, timeoutMs: 120_000, signal });
+    await fundWallets({ signal }, daemon, addresses, this.o.userFundBlocks);
+    if (!await this.#waitAgree(Date.now() + this.o.readyTimeoutMs, signal)) {
+      logger.warn("nodes did not all sync the funding blocks in time");
+    }
+  }
+
+  #startAgents(host: SimHost, logger: Logger, late: boolean): void {
+    const p = this.#placement(host.name);
+    const common = ["--host", host.name, "--seed", String(this.model.seed)];
+    common.push("--time-scale", String(this.o.timeScale));
+    if ((host.kind === "miner" || host.kind === "attacker") && host.hashrate > 0) {
+      this.#agent(`miner ${host.name}`, p.dir, [
+        "miner",
+        "--rpc",
+        p.rpcUrl,
+        "--hashrate",
+        String(host.hashrate),
+        ...common,
+        "--out",
+        `${p.dir}/miner.ndjson`,
+      ], logger);
+    }
+    if (host.kind === "user" && host.tx && p.walletRpcPort !== undefined) {
+      const a = host.tx.amount;
+      this.#agent(`user ${host.name}`, p.dir, [
+        "user",
+        "--wallet-rpc",
+        `http://${p.ip}:${p.walletRpcPort}`,
+        "--daemon-rpc",
+        p.rpcUrl,
+        "--interval-mean",
+        String(host.tx.intervalMeanS),
+        "--amount",
+        a.kind === "fixed" ? String(a.value) : `${a.min}..${a.max}`,
+        "--wallet-name",
+        _WALLET_NAME,
+        // Initial users were funded before the clock started; late ones fund themselves.
+        "--fund-blocks",
+        String(late ? this.o.userFundBlocks : 0),
+        ...common,
+        "--out",
+        `${p.dir}/user.ndjson`,
+      ], logger);
+    }
+  }
+
+  #startAttacks(logger: Logger): void {
+    const ref = (names: string[]) =>
+      names.map((n) => `${n}=${this.#placement(n).rpcUrl}`).join(",");
+    const scale = ["--time-scale", String(this.o.timeScale), "--seed", String(this.model.seed)];
+    for (const [i, attack] of this.model.attacks.entries()) {
+      if (attack.kind === "partition") {
+        const dir = this.#placement(attack.groupA[0]).dir;
+        this.#agent(`attacker ${attack.kind}-${i}`, dir, [
+          "attacker",
+          "--mode",
+          "partition",
+          "--group-a",
+          ref(attack.groupA),
+          "--group-b",
+          ref(attack.groupB),
+          "--start",
+          String(attack.startS),
+          "--end",
+          String(attack.endS),
+          ...scale,
+          "--out",
+          `${dir}/attack-${i}.ndjson`,
+        ], logger);
+      } else if (attack.kind === "eclipse") {
+        const dir = this.#placement(attack.victim).dir;
+        const b = attack.behaviour;
+        this.#agent(`attacker ${attack.kind}-${i}`, dir, [
+          "attacker",
+          "--mode",
+          "eclipse",
+          "--attackers",
+          ref(attack.attackers),
+          "--victim",
+          ref([attack.victim]),
+          "--behaviour",
+          b.kind,
+          ...(b.kind === "delay" ? ["--delay", String(b.delayS)] : []),
+          "--start",
+          String(attack.startS),
+          ...scale,
+          "--out",
+          `${dir}/attack-${i}.ndjson`,
+        ], logger);
+      } else if (attack.kind === "double_spend") {
+        // A secret chain needs a private monerod fork; only the des engine models it.
+        this.unsupported.push(attack.kind);
+        logger.warn("double_spend is modelled by --engine des only; skipped in this local run");
+      }
+      // sybil is topology only (attacker hosts in one /24 as peers), already in the model.
+    }
+  }
+
+  /** Tick once a second until the scaled stop time; start late hosts on time. */
+  async #runClock(
+    wallStop: number,
+    late: SimHost[],
+    signal: AbortSignal,
+    logger: Logger,
+  ): Promise<boolean> {
+    const queue = [...late];
+    const ticks = Math.ceil(wallStop) + 1;
+    // Bounded: one tick per wall second up to the stop time.
+    for (let tick = 0; tick < ticks; tick++) {
+      const elapsed = (Date.now() - this.t0) / 1000;
+      while (queue.length > 0 && queue[0].startTimeS / this.o.timeScale <= elapsed) {
+        const host = queue.shift()!;
+        this.#startDaemon(host, logger);
+        logger.info("late host started", { host: host.name });
+        this.#startAgents(host, logger, true);
+      }
+      this.options.onProgress?.({
+        done: Math.min(this.model.stopTimeS, Math.round(elapsed * this.o.timeScale)),
+        total: this.model.stopTimeS,
+        unit: "sim seconds",
+      });
+      const left = wallStop - elapsed;
+      if (left <= 0) return true;
+      if (!await sleep(Math.min(1, left) * 1000, signal)) return false;
+    }
+    return true;
+  }
+
+  /** Wait until every running node has the same top block; false at the deadline. */
+  async #waitAgree(deadline: number, signal: AbortSignal): Promise<boolean> {
+    // Bounded by the deadline; one pass per 250 ms.
+    while (Date.now() < deadline && !signal.aborted) {
+      const tops = await Promise.all(
+        this.placements.map((p) =>
+          new MonerodRpc({ url: p.rpcUrl, timeoutMs: 2000 }).getInfo().then(
+            (i) => i.top_block_hash,
+            () => null,
+          )
+        ),
+      );
+      const live = tops.filter((t) => t !== null);
+      if (live.length > 0 && live.every((t) => t === live[0])) return true;
+      if (!await sleep(250, signal)) return false;
+    }
+    return false;
+  }
+
+  /** Wait (at most `settleS` wall seconds) for the nodes to agree after the miners stopped. */
+  async #settle(signal: AbortSignal, logger: Logger): Promise<void> {
+    if (await this.#waitAgree(Date.now() + this.o.settleS * 1000, signal)) {
+      // Two more monitor polls, so its log shows the last block on every node too.
+      await sleep(this.o.monitorIntervalS * 2000 + 100, signal);
+      return;
+    }
+    logger.warn("nodes still disagree at the end of the settle time", { settle_s: this.o.settleS });
+  }
+
+  async #finalState(): Promise<Record<string, unknown>> {
+    const states = await Promise.all(this.placements.map(async (p) => {
+      try {
+        const info = await new MonerodRpc({ url: p.rpcUrl, timeoutMs: 3000 }).getInfo();
+        return {
+          height: info.height - 1,
+          top_hash: info.top_block_hash,
+          peers: info.incoming_connections_count + info.outgoing_connections_count,
+        };
+      } catch (error) {
+        return { error: (error as Error).message };
+      }
+    }));
+    // Host order, not answer order, so summaries of the same run read the same.
+    return Object.fromEntries(this.placements.map((p, i) => [p.name, states[i]]));
+  }
+
+  async #stopAll(logger: Logger): Promise<void> {
+    // Agents first, so none of them calls a daemon that is already going away.
+    await Promise.all(this.agents.map((a) => a.stop(this.o.graceMs)));
+    await Promise.all(this.daemons.map((d) => d.stop(this.o.graceMs)));
+    logger.info("all processes stopped", {
+      agents: this.agents.length,
+      daemons: this.daemons.length,
+    });
+  }
+
+  async #countEvents(): Promise<Record<string, unknown>> {
+    const counts: Record<string, number> = {};
+    let bad = 0;
+    for (const p of this.placements) {
+      for await (const entry of Deno.readDir(p.dir)) {
+        if (!entry.isFile || !entry.name.endsWith(".ndjson")) continue;
+        const text = await Deno.readTextFile(`${p.dir}/${entry.name}`);
+        for (const line of text.split("\n")) {
+          if (!line.trim()) continue;
+          try {
+            const event = JSON.parse(line).event;
+            counts[event] = (counts[event] ?? 0) + 1;
+          } catch {
+            bad++;
+          }
+        }
+      }
+    }
+    return { events: counts, bad_lines: bad };
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Attacker agent: the run-time parts of the attacks, carried out through monerod's `set_bans`
+ * RPC (banning a host drops its connections and refuses new ones; lifting the ban lets the
+ * exclusive/priority peer loop reconnect).
+ *
+ * - `partition`: at `start` every node of group A bans every node of group B and the other way
+ *   round; at `end` the bans are lifted and the groups resync. Shadow's topology is static, so
+ *   this is also how a partition is realised there.
+ * - `eclipse`: the attacker nodes (the victim's only peers) hold honest blocks back from the
+ *   victim. `withhold`: the links between victim and attackers are banned from `start` on.
+ *   `delay`: the links stay banned; `delay` seconds after the attackers get a new block they
+ *   open until the victim has caught up, so it learns each block that much later.
+ *
+ * A ban is applied on both ends of a link: on loopback (the local engine) every outgoing
+ * connection comes from 127.0.0.1, so a node's ban of an address only stops its own outgoing
+ * connections to it.
+ *
+ * Host IPs are taken from the RPC URLs: each simulated host has one IP for P2P and RPC.
+ *
+ * @module
+ */
+import type { MonerodRpc } from "./rpc.ts";
+import { type AgentContext, sleep } from "./runtime.ts";
+
+/** Ban length used for "until lifted". */
+const _LONG_BAN_S = 7 * 24 * 3600;
+
+/** A node the attacker drives or targets. */
+export interface AttackNode {
+  host: string;
+  rpc: MonerodRpc;
+}
+
+/** Options for {@link runPartition}. */
+export interface PartitionOptions {
+  groupA: AttackNode[];
+  groupB: AttackNode[];
+  /** Run seconds (already divided by the time scale) when the cut starts and ends. */
+  startS: number;
+  endS: number;
+}
+
+/** The IP address in a node's RPC URL. */
+export function nodeIp(node: AttackNode): string {
+  return new URL(node.rpc.url).hostname.replace(/^\[|\]$/g, "");
+}
+
+/**
+ * Ban `targets` on every node of `from`. On loopback every outgoing connection comes from
+ * 127.0.0.1, so a ban only stops the banning node's own outgoing connections; callers ban in
+ * both directions to cut a link completely.
+ */
+async function _banAll(from: AttackNode[], targets: AttackNode[], ban: boolean): Promise<void> {
+  const entries = targets.map((t) => ({ host: nodeIp(t), ban, seconds: ban ? _LONG_BAN_S : 0 }));
+  await Promise.all(from.map((node) => node.rpc.setBans(entries)));
+}
+
+async function _tops(nodes: AttackNode[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  await Promise.all(nodes.map(async (n) => {
+    out[n.host] = (await n.rpc.getInfo()).height - 1;
+  }));
+  return out;
+}
+
+/** Cut group A from group B between `startS` and `endS`. Returns false when stopped early. */
+export async function runPartition(ctx: AgentContext, options: PartitionOptions): Promise<boolean> {
+  const { clock, signal, logger } = ctx;
+  if (!await sleep(clock.msUntil(options.startS), signal)) return false;
+  await _banAll(options.groupA, options.groupB, true);
+  await _banAll(options.groupB, options.groupA, true);
+  logger.info("partition cut", { a: options.groupA.length, b: options.groupB.length });
+  ctx.events.write({
+    ts: clock.ts(),
+    host: options.groupA[0].host,
+    event: "attack",
+    attack: "partition",
+    outcome: {
+      phase: "cut",
+      group_a: options.groupA.map((n) => n.host),
+      group_b: options.groupB.map((n) => n.host),
+      heights: await _tops([...options.groupA, ...options.groupB]),
+    },
+  });
+  // The cut is lifted even when stopping early, so the nodes are left as they were found.
+  const completed = await sleep(clock.msUntil(options.endS), signal);
+  const before = await _tops([...options.groupA, ...options.groupB]);
+  await _banAll(options.groupA, options.groupB, false);
+  await _banAll(options.groupB, options.groupA, false);
+  logger.info("partition healed");
+  ctx.events.write({
+    ts: clock.ts(),
+    host: options.groupA[0].host,
+    event: "attack",
+    attack: "partition",
+    outcome: { phase: "healed", heights: before, completed },
+  });
+  return completed;
+}
+
+/** Options for {@link runEclipse}. */
+export interface EclipseOptions {
+  /** Nodes the attacker controls (the victim's only peers). */
+  attackers: AttackNode[];
+  victim: AttackNode;
+  behaviour: "delay" | "withhold";
+  /** Wall seconds each new block is held back (`delay`). */
+  delayS: number;
+  /** Run second the attack starts. */
+  startS: number;
+  /** Wall seconds between checks of the attackers' tops (`delay`). */
+  pollS?: number;
+}
+
+/** Hold blocks back from the victim until stopped; returns the number of blocks held. */
+export async function runEclipse(ctx: AgentContext, options: EclipseOptions): Promise<number> {
+  const { clock, signal, logger } = ctx;
+  if (!await sleep(clock.msUntil(options.startS), signal)) return 0;
+  const victim = [options.victim];
+  // Both directions: see _banAll.
+  const cut = async (ban: boolean) => {
+    await _banAll(options.attackers, victim, ban);
+    await _banAll(victim, options.attackers, ban);
+  };
+  const report = async (phase: string, extra: Record<string, unknown> = {}) =>
+    ctx.events.write({
+      ts: clock.ts(),
+      host: options.victim.host,
+      event: "attack",
+      attack: "eclipse",
+      outcome: {
+        phase,
+        behaviour: options.behaviour,
+        heights: await _tops([...options.attackers, options.victim]),
+        ...extra,
+      },
+    });
+  let held = 0;
+  try {
+    if (options.behaviour === "withhold") {
+      await cut(true);
+      logger.info("eclipse: withholding every block from the victim");
+      await report("started");
+      while (await sleep(60_000, signal));
+      return held;
+    }
+    // The victim stays cut off; a new block opens the link only `delayS` after it arrived,
+    // and only until the victim has it. Reacting after the block came would be too late:
+    // monerod relays a block within milliseconds.
+    await cut(true);
+    logger.info("eclipse: delaying every block to the victim", { delay_s: options.delayS });
+    await report("started");
+    const attacker = options.attackers[0].rpc;
+    let lastTop = (await attacker.getInfo()).top_block_hash;
+    while (await sleep((options.pollS ?? 0.2) * 1000, signal)) {
+      const top = (await attacker.getInfo()).top_block_hash;
+      if (top === lastTop) continue;
+      held++;
+      if (!await sleep(options.delayS * 1000, signal)) break;
+      lastTop = (await attacker.getInfo()).top_block_hash;
+      await cut(false);
+      // Bounded (100 x pollS): open until the victim has what the attackers had.
+      for (let i = 0; i < 100; i++) {
+        if ((await options.victim.rpc.getInfo()).top_block_hash === lastTop) break;
+        if (!await sleep((options.pollS ?? 0.2) * 1000, signal)) break;
+      }
+      if (signal.aborted) break;
+      await cut(true);
+    }
+    return held;
+  } finally {
+    await cut(false).catch((error) => logger.warn("could not lift the victim's ban", { error }));
+    await report("stopped", { blocks_held: held }).catch(() => {});
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The local engine: refusals and placement without processes, then a real run of three monerod
+ * nodes with a miner and a partition attack (cut, then healed; the nodes converge).
+ */
+import { deepEqual, equal, match, ok } from "@std/assert";
+import { DesEngine } from "../../../adapters/engine/des.ts";
+import { LocalEngine, placeHosts } from "../../../adapters/engine/local.ts";
+import { createEngine } from "../../../adapters/engine/mod.ts";
+import { ShadowEngine } from "../../../adapters/engine/shadow.ts";
+import { ConfigError, HiveError } from "../../../core/errors.ts";
+import { createLogger } from "../../../core/logger.ts";
+import type { RunEvent, SimHost, SimModel } from "../../../commands/sim/model.ts";
+import { assertInstanceOf, rejection } from "../../_helpers.ts";
+
+const logger = createLogger({ level: "error" });
+/** Agents run from main.ts: under `deno test` the main module is this file, not hive. */
+const HIVE_ARGV = [
+  Deno.execPath(),
+  "run",
+  "-A",
+  "--quiet",
+  new URL("../../../main.ts", import.meta.url).pathname,
+];
+
+function _host(name: string, kind: SimHost["kind"], hashrate: number, peers: string[]): SimHost {
+  return {
+    name,
+    kind,
+    region: "default",
+    ip: "11.0.0.1", // a Shadow-style address: the local engine must replace it
+    p2pPort: 18080,
+    rpcPort: 18081,
+    hashrate,
+    startTimeS: 0,
+    bandwidthUpBps: 1e8,
+    bandwidthDownBps: 1e8,
+    daemonArgs: [],
+    peers,
+  };
+}
+
+function _model(hosts: SimHost[], extra: Partial<SimModel> = {}): SimModel {
+  return {
+    name: "local-test",
+    seed: 11,
+    stopTimeS: 60,
+    bootstrapEndTimeS: 0,
+    parallelism: 1,
+    peerMode: "hardcoded",
+    hosts,
+    edges: [],
+    attacks: [],
+    ...extra,
+  };
+}
+
+Deno.test("local engine refuses more than 20 hosts, naming the count and the way out", async () => {
+  const hosts = Array.from({ length: 21 }, (_, i) => _host(`n${i}`, "observer", 0, []));
+  const dir = await Deno.makeTempDir();
+  try {
+    const error = await rejection(
+      new LocalEngine().run({ model: _model(hosts), outDir: `${dir}/out`, logger }),
+      ConfigError,
+    );
+    match(error.message, /at most 20 hosts.*"local-test" has 21.*--engine des/);
+    const entries = [...Deno.readDirSync(dir)];
+    equal(entries.length, 0, "nothing written");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("local engine without monerod fails with install instructions (exit 1)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const engine = new LocalEngine({ monerodBin: `${dir}/no-such-monerod` });
+    const error = await rejection(
+      engine.run({ model: _model([_host("a", "miner", 100, [])]), outDir: `${dir}/o`, logger }),
+      HiveError,
+    );
+    equal(error.exitCode, 1);
+    match(error.message, /not found on PATH.*apt-get install monero/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a bad time scale is a config error", () => {
+  let caught: unknown;
+  try {
+    new LocalEngine({ timeScale: 0 });
+  } catch (error) {
+    caught = error;
+  }
+  assertInstanceOf(caught, ConfigError);
+  match(caught.message, /time scale: expected a number > 0, got 0/);
+});
+
+Deno.test("placeHosts gives loopback addresses and distinct free ports", () => {
+  const model = _model([
+    _host("a", "miner", 100, ["b"]),
+    { ..._host("b", "observer", 0, ["a"]), ip: "127.100.0.7" },
+    _host("u", "user", 0, []),
+  ]);
+  const { model: local, placements } = placeHosts(model, "/tmp/x");
+  deepEqual(placements.map((p) => p.ip), ["127.0.0.2", "127.100.0.7", "127.0.0.4"]);
+  deepEqual(local.hosts.map((h) => h.ip), ["127.0.0.2", "127.100.0.7", "127.0.0.4"]);
+  for (const p of placements) {
+    ok(p.p2pPort > 0 && p.rpcPort > 0 && p.p2pPort !== p.rpcPort);
+    equal(p.rpcUrl, `http://${p.ip}:${p.rpcPort}`);
+    equal(p.dir, `/tmp/x/hosts/${p.name}`);
+  }
+  ok(placements[2].walletRpcPort !== undefined, "user hosts get a wallet RPC port");
+  equal(placements[0].walletRpcPort, undefined);
+});
+
+Deno.test("createEngine picks the implementation by name", () => {
+  ok(createEngine("local", { timeScale: 5 }) instanceof LocalEngine);
+  ok(createEngine("des") instanceof DesEngine);
+  ok(createEngine("shadow") instanceof ShadowEngine);
+  equal(createEngine("local").name, "local");
+});
+
+function _read(path: string): RunEvent[] {
+  try {
+    return Deno.readTextFileSync(path).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
+Deno.test("local run: 3 real monerod nodes, a miner, a partition that heals", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive_local_" });
+  try {
+    // Triangle; the miner is alone in group A. Time scale 60: mean 2 s between blocks; the cut
+    // lasts from 1.5 s to 9 s of wall time, the run 16 s.
+    const model = _model([
+      _host("miner-a", "miner", 100, ["obs-b", "obs-c"]),
+      _host("obs-b", "observer", 0, ["miner-a", "obs-c"]),
+      _host("obs-c", "observer", 0, ["miner-a", "obs-b"]),
+    ], {
+      stopTimeS: 960,
+      attacks: [{
+        kind: "partition",
+        groupA: ["miner-a"],
+        groupB: ["obs-b", "obs-c"],
+        startS: 90,
+        endS: 540,
+      }],
+    });
+    const progress: number[] = [];
+    const result = await new LocalEngine({
+      timeScale: 60,
+      graceMs: 20_000,
+      firstOctet: 20,
+      hiveArgv: HIVE_ARGV,
+    }).run({
+      model,
+      outDir: dir,
+      logger,
+      onProgress: (p) => progress.push(p.done),
+    });
+    equal(result.engine, "local");
+    equal(result.interrupted, false);
+    equal(result.simulatedS, 960);
+    ok(progress.length > 3 && progress.at(-1) === 960, "progress reached the stop time");
+    const summary = result.summary as {
+      converged: boolean;
+      final: Record<string, { height: number; top_hash: string }>;
+      events: Record<string, number>;
+    };
+    ok(summary.converged, `nodes converged after the heal: ${JSON.stringify(summary.final)}`);
+    ok(summary.final["miner-a"].height > 0);
+
+    const mined = _read(`${dir}/hosts/miner-a/miner.ndjson`);
+    ok(mined.length > 0 && mined.every((e) => e.event === "mined" && e.host === "miner-a"));
+    const attack = _read(`${dir}/hosts/miner-a/attack-0.ndjson`);
+    const phases = attack.map((e) => e.event === "attack" ? e.outcome.phase : "?");
+    deepEqual(phases, ["cut", "healed"]);
+    const [cut, healed] = attack as Extract<RunEvent, { event: "attack" }>[];
+    const duringCut = mined.filter((e) => e.ts > cut.ts && e.ts < healed.ts);
+    ok(duringCut.length > 0, "the miner mined while the partition held");
+    const before = healed.outcome.heights as Record<string, number>;
+    ok(
+      before["obs-b"] < before["miner-a"],
+      `B stayed behind during the cut: ${JSON.stringify(before)}`,
+    );
+    // After the heal every block reached every node, as the monitor saw it.
+    for (const host of ["miner-a", "obs-b", "obs-c"]) {
+      const seen = new Set(
+        _read(`${dir}/hosts/${host}/monitor.ndjson`).flatMap((e) =>
+          e.event === "block" ? [e.hash] : []
+        ),
+      );
+      for (const m of mined) ok(m.event === "mined" && seen.has(m.hash), `${host} has every block`);
+    }
+    for (const host of ["miner-a", "obs-b", "obs-c"]) {
+      ok((await Deno.stat(`${dir}/hosts/${host}/monerod.log`)).size > 0, `${host} monerod log`);
+    }
+    const pg = await new Deno.Command("pgrep", { args: ["-f", dir], stdout: "piped" }).output();
+    equal(new TextDecoder().decode(pg.stdout).trim(), "", "no process of the run is left");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,240 @@
+/**
+ * End to end through the CLI: `hive sim run --engine local` on a 3-node ring of real monerod,
+ * blocks mined on one node reach all three (RPC state and NDJSON logs), `hive sim analyze`
+ * reports their propagation, Ctrl-C stops a run cleanly, and no monerod is left behind.
+ */
+import { deepEqual, equal, match, ok } from "@std/assert";
+import type { RunEvent } from "../../commands/sim/model.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+const RING = `name: e2e-ring
+general:
+  stop_time: 10m
+  seed: 4
+network:
+  topology: ring
+  peer_mode: hardcoded
+  latency: 5 ms
+  bandwidth: 100 Mbit
+agents:
+  miner-1:
+    kind: miner
+    hashrate: 100
+  node-{1..2}:
+    kind: observer
+`;
+
+async function _hive(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", MAIN, ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+async function _pgrep(pattern: string): Promise<string> {
+  const out = await new Deno.Command("pgrep", { args: ["-af", pattern], stdout: "piped" }).output();
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+function _events(path: string): RunEvent[] {
+  return Deno.readTextFileSync(path).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+}
+
+Deno.test("e2e sim local: a 3-node ring mines, propagates, and analyze reports it", async () => {
+  const root = await Deno.makeTempDir({ prefix: "hive_e2e_sim_" });
+  try {
+    await Deno.writeTextFile(`${root}/ring.yaml`, RING);
+    const out = `${root}/run`;
+    const run = await _hive(
+      "sim",
+      "run",
+      `${root}/ring.yaml`,
+      "--engine",
+      "local",
+      "--time-scale",
+      "60",
+      "--out",
+      out,
+      "--json",
+    );
+    equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout);
+    equal(result.engine, "local");
+    equal(result.interrupted, false);
+    const final = result.summary.final as Record<string, { height: number; top_hash: string }>;
+    deepEqual(Object.keys(final), ["miner-1", "node-1", "node-2"]);
+    ok(final["miner-1"].height > 0, "blocks were mined");
+    // Read over RPC just before shutdown: every node has the miner's chain.
+    for (const host of ["node-1", "node-2"]) {
+      equal(final[host].top_hash, final["miner-1"].top_hash, `${host} has the same top`);
+    }
+    ok(result.summary.converged);
+    match(run.stderr, /"msg":"node ready"/, "progress on stderr");
+
+    const mined = _events(`${out}/hosts/miner-1/miner.ndjson`);
+    ok(mined.length > 0);
+    for (const host of ["miner-1", "node-1", "node-2"]) {
+      const blocks = new Map(
+        _events(`${out}/hosts/${host}/monitor.ndjson`).flatMap((e) =>
+          e.event === "block" ? [[e.hash, e]] : []
+        ),
+      );
+      for (const m of mined) {
+        if (m.event !== "mined") continue;
+        const seen = blocks.get(m.hash);
+        equal(seen?.event === "block" ? seen.height : null, m.height, `${host} saw ${m.hash}`);
+      }
+    }
+
+    const analyzed = await _hive("--json", "sim", "analyze", out);
+    equal(analyzed.code, 0, analyzed.stderr);
+    const report = JSON.parse(analyzed.stdout);
+    equal(report.nodes, 3);
+    equal(report.blocks.mined, mined.length);
+    equal(report.propagation.blocks_total, mined.length);
+    equal(report.propagation.blocks_measured, mined.length, "every block reached all nodes");
+    ok(report.propagation.p50_s >= 0 && report.propagation.p99_s >= report.propagation.p50_s);
+
+    equal(await _pgrep(root), "", "no monerod or agent of the run is left");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("e2e sim local: Ctrl-C stops the run cleanly and leaves no process", async () => {
+  const root = await Deno.makeTempDir({ prefix: "hive_e2e_sigint_" });
+  const out = `${root}/run`;
+  await Deno.writeTextFile(`${root}/ring.yaml`, RING.replace("stop_time: 15m", "stop_time: 10h"));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--quiet",
+      MAIN,
+      "--json",
+      "sim",
+      "run",
+      `${root}/ring.yaml`,
+      "--engine",
+      "local",
+      "--out",
+      out,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  try {
+    // Wait (bounded: 240 x 250 ms) until the agents are running, then interrupt.
+    let started = false;
+    for (let i = 0; i < 240 && !started; i++) {
+      try {
+        started = (await Deno.stat(`${out}/hosts/node-2/monitor.ndjson`)).size > 0;
+      } catch { /* not yet */ }
+      if (!started) await new Promise((r) => setTimeout(r, 250));
+    }
+    ok(started, "the run got going");
+    child.kill("SIGINT");
+    const [status, stdout] = await Promise.all([
+      child.status,
+      new Response(child.stdout).text(),
+    ]);
+    equal(status.code, 0);
+    const result = JSON.parse(stdout);
+    equal(result.interrupted, true);
+    ok(result.simulatedS < 36_000);
+    equal(await _pgrep(root), "", "monerods and agents were stopped");
+  } finally {
+    // On failure: SIGINT first so the run stops its monerods; SIGKILL would orphan them.
+    try {
+      child.kill("SIGINT");
+    } catch { /* already exited */ }
+    const timer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* exited meanwhile */ }
+    }, 60_000);
+    await child.status;
+    clearTimeout(timer);
+    await child.stdout.cancel().catch(() => {});
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("e2e sim run: bad flags exit 2, a missing Shadow exits 1 with instructions", async () => {
+  const root = await Deno.makeTempDir({ prefix: "hive_e2e_simrun_" });
+  try {
+    await Deno.writeTextFile(`${root}/ring.yaml`, RING);
+    const bad = await _hive(
+      "sim",
+      "run",
+      `${root}/ring.yaml`,
+      "--engine",
+      "local",
+      "--out",
+      `${root}/o`,
+      "--time-scale",
+      "fast",
+    );
+    equal(bad.code, 2);
+    match(bad.stderr, /--time-scale: expected a number, got "fast"/);
+    const engine = await _hive(
+      "sim",
+      "run",
+      `${root}/ring.yaml`,
+      "--engine",
+      "warp",
+      "--out",
+      `${root}/o`,
+    );
+    equal(engine.code, 2);
+    match(engine.stderr, /Allowed choices are shadow, local, des/);
+    await Deno.mkdir(`${root}/full`);
+    await Deno.writeTextFile(`${root}/full/x`, "");
+    const full = await _hive(
+      "sim",
+      "run",
+      `${root}/ring.yaml`,
+      "--engine",
+      "des",
+      "--out",
+      `${root}/full`,
+    );
+    equal(full.code, 2);
+    match(full.stderr, /exists and is not empty/);
+    const shadow = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        MAIN,
+        "sim",
+        "run",
+        `${root}/ring.yaml`,
+        "--engine",
+        "shadow",
+        "--out",
+        `${root}/sh`,
+      ],
+      env: { PATH: "/nonexistent" },
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    equal(shadow.code, 1);
+    match(new TextDecoder().decode(shadow.stderr), /Shadow is not installed.*shadow\.github\.io/);
+    let exists = true;
+    try {
+      await Deno.stat(`${root}/sh`);
+    } catch {
+      exists = false;
+    }
+    equal(exists, false, "nothing written when shadow is missing");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
