@@ -1,0 +1,72 @@
+/**
+ * Tunables of the discrete-event engine, validated with zod so values from flags or config
+ * files fail with the field path and the value.
+ *
+ * Defaults follow monerod where it has a number: 120 s block target, Dandelion++ fluff
+ * probability 20 %, embargo mean 39 s, fluff flush mean 5 s and 10 min epochs
+ * (`cryptonote_config.h`).
+ *
+ * @module
+ */
+import { z } from "zod";
+import { parseWith } from "../../core/errors.ts";
+
+const _positive = (what: string) =>
+  z.number({ error: `expected a number (${what})` }).positive({
+    error: `expected a number > 0 (${what})`,
+  });
+const _nonNegative = (what: string) =>
+  z.number({ error: `expected a number (${what})` }).nonnegative({
+    error: `expected a number >= 0 (${what})`,
+  });
+
+/** Receipt lines above which `receiptEvents: "auto"` turns receipts off (about 250 MB). */
+export const DES_AUTO_RECEIPT_LIMIT = 2_000_000;
+
+/** Schema of {@link DesOptions}. */
+export const desOptionsSchema = z.strictObject({
+  /** Mean seconds between blocks for the whole network. */
+  blockIntervalS: _positive("seconds").default(120),
+  /**
+   * Bytes sent per block relay. 100 kB is in the range of current full Monero mainnet blocks
+   * (tens to a few hundred kB); lower it to model fluffy-block relay of already-known txs.
+   */
+  blockSizeBytes: _positive("bytes").default(100_000),
+  /** Bytes of one transaction (a 2-in/2-out RingCT tx is about 1.5 kB). */
+  txSizeBytes: _positive("bytes").default(1_500),
+  /** Seconds a node spends verifying one block before it relays it. */
+  validationDelayS: _nonNegative("seconds").default(0.1),
+  /**
+   * Write one `block` event per node per block and one `tx_seen` per node per tx. `auto`
+   * (default): on unless nodes x (expected blocks + expected txs) exceeds
+   * {@link DES_AUTO_RECEIPT_LIMIT}. Off, only the first `tx_seen` of each tx is written and
+   * analyze uses `propagation.ndjson` and `convergence.ndjson`, which are always written.
+   */
+  receiptEvents: z.union([z.boolean(), z.literal("auto")]).default("auto"),
+  /** Chance that a stem hop turns into fluff (diffusion). */
+  fluffProbability: z.number().min(0).max(1).default(0.2),
+  /** Mean of the per-peer exponential delay before a fluffed tx is sent on. */
+  fluffDelayMeanS: _nonNegative("seconds").default(5),
+  /** Mean embargo: the originator fluffs its own tx if nobody did by then. */
+  embargoMeanS: _positive("seconds").default(39),
+  /** Seconds per Dandelion++ epoch (stem routes are re-drawn each epoch). */
+  dandelionEpochS: _positive("seconds").default(600),
+  /** Seconds between height-convergence samples. */
+  sampleIntervalS: _positive("seconds").default(30),
+  /** A double-spend attacker gives up when this many blocks behind. */
+  doubleSpendGiveUp: z.int().min(1).max(1000).default(30),
+  /** Stop mining after this many blocks (the run still lets them propagate). */
+  maxBlocks: z.int().min(1).optional(),
+  /** End the run early once every double-spend and partition attack has an outcome. */
+  stopWhenAttacksResolved: z.boolean().default(false),
+});
+
+/** Engine tunables (all optional on input). */
+export type DesOptionsInput = z.input<typeof desOptionsSchema>;
+/** Engine tunables with defaults applied. */
+export type DesOptions = z.output<typeof desOptionsSchema>;
+
+/** Validate options and fill defaults; errors name the field and value. */
+export function parseDesOptions(input: unknown = {}): DesOptions {
+  return parseWith(desOptionsSchema, input ?? {}, { what: "des engine options" });
+}

@@ -1,0 +1,149 @@
+/**
+ * `hive sim analyze DIR [--plot [FILE]]`: metrics of a run folder from any engine (des, local,
+ * Shadow), as text or one JSON document with `--json`, and optionally an SVG plot.
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { z } from "zod";
+import { createCliContext, type GlobalOptions } from "../../core/cli.ts";
+import { HiveError, parseWith, UsageError } from "../../core/errors.ts";
+import { formatRecord } from "../../core/output.ts";
+import { hiveConfigSchema } from "../config_schema.ts";
+import { type AnalysisReport, analyzeRun, type Distribution } from "./analyze.ts";
+import { renderAnalysisSvg } from "./plot.ts";
+
+const _flagsSchema = z.object({
+  DIR: z.string().min(1, { error: "expected a run folder" }),
+  "--plot": z.union([
+    z.literal(true),
+    z.string().min(1).regex(/\.svg$/i, { error: "expected a file name ending in .svg" }),
+  ]).optional(),
+  "--samples": z.string().regex(/^\d+$/, { error: "expected an integer 2..10000" })
+    .transform(Number).pipe(
+      z.int().min(2, { error: "expected an integer 2..10000" }).max(10_000, {
+        error: "expected an integer 2..10000",
+      }),
+    ).optional(),
+});
+
+function _dist(d: Distribution): string {
+  if (d.count === 0) return "-";
+  return `p50 ${d.p50_s} s, p90 ${d.p90_s} s, p99 ${d.p99_s} s (n=${d.count}, max ${d.max_s} s)`;
+}
+
+/** Human rendering of a report. */
+export function formatAnalysis(r: AnalysisReport & { plot?: string }): string {
+  const p = r.propagation;
+  const c = r.convergence;
+  const a = r.attacks;
+  const lines = formatRecord({
+    dir: r.dir,
+    nodes: r.nodes,
+    events: r.events,
+    sources: r.sources.map((s) => `${s.file} (${s.records}${s.bad ? `, ${s.bad} bad` : ""})`)
+      .join(", "),
+    "blocks mined": r.blocks.mined,
+    "main chain height": r.blocks.main_chain_height,
+    "orphan rate": `${r.blocks.orphan_rate} (${r.blocks.orphaned} orphaned)`,
+    "fork rate": `${r.blocks.fork_rate} (${r.blocks.fork_heights} heights with forks)`,
+    propagation: p.count > 0
+      ? `${_dist(p)}; ${p.blocks_measured}/${p.blocks_total} blocks reached all nodes [${p.source}]`
+      : `- (${p.blocks_total} blocks, none seen by every node)`,
+    "propagation 90%": _dist(p.to_90pct),
+    reorgs: r.reorgs.count > 0
+      ? `${r.reorgs.count}, max depth ${r.reorgs.max_depth}, by depth ${
+        JSON.stringify(r.reorgs.depths)
+      }`
+      : "0",
+    "tx sent/confirmed": `${r.transactions.sent}/${r.transactions.confirmed}`,
+    "tx confirmation": _dist(r.transactions.confirmation),
+    "tx stem time": _dist(r.transactions.first_seen),
+    convergence: c.samples.length > 0
+      ? `final spread ${c.final_spread}, max spread ${c.max_spread}, converged ${c.converged_fraction} of ${c.samples.length} samples [${c.source}]`
+      : "-",
+    "double spend": a.double_spend.runs > 0
+      ? `${a.double_spend.successes}/${a.double_spend.runs} succeeded`
+      : "-",
+    eclipse: a.eclipse.runs > 0 ? `${a.eclipse.successes}/${a.eclipse.runs} succeeded` : "-",
+    partition: a.partition.runs > 0
+      ? `fork length ${a.partition.max_fork_length}, converged ${a.partition.converged}/${a.partition.runs}`
+      : "-",
+    sybil: a.sybil.runs > 0 ? `${a.sybil.successes}/${a.sybil.runs} isolated a node` : "-",
+    problems: r.problems.count,
+    ...(r.plot ? { plot: r.plot } : {}),
+  });
+  const probs = r.problems.first.map((x) => `  ${x.file}:${x.line}: ${x.message}`);
+  const more = r.problems.count > r.problems.first.length
+    ? [`  ... and ${r.problems.count - r.problems.first.length} more`]
+    : [];
+  return lines + (probs.length > 0 ? ["skipped lines:", ...probs, ...more, ""].join("\n") : "");
+}
+
+/** Build `hive sim analyze`. */
+export function analyzeCommand(): Command<[string]> {
+  const cmd = new Command("analyze")
+    .summary("metrics of a run folder (des, local or Shadow)")
+    .description(
+      "Read the RunEvent NDJSON of a run and report block propagation delay to all nodes " +
+        "(p50/p90/p99), orphan and fork rate, reorg depths, transaction confirmation latency, " +
+        "height convergence over time and attack outcomes. Reads DIR/events.ndjson (des), " +
+        "DIR/hosts/<host>/*.ndjson (local engine) and DIR/shadow.data/hosts/<host>/*.stdout " +
+        "(Shadow). Bad lines are reported as file:line and skipped.",
+    )
+    .argument("<dir>", "run folder written by `hive sim run` (or Shadow's parent folder)")
+    .option(
+      "--plot [file]",
+      "also write an SVG with the propagation CDF and height over time " +
+        "(default file: DIR/analysis.svg)",
+    )
+    .option("--samples <n>", "height-convergence samples over the run, 2..10000 (default 200)")
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run `hive sim analyze --help` for usage)")
+    .action(async (dir, options, command) => {
+      const flags = parseWith(_flagsSchema, {
+        DIR: dir,
+        "--plot": options.plot,
+        "--samples": options.samples,
+      }, { what: "hive sim analyze", makeError: (m) => new UsageError(m) });
+      const ctx = await createCliContext(
+        command.optsWithGlobals() as GlobalOptions,
+        hiveConfigSchema,
+        "sim-analyze",
+      );
+      const report: AnalysisReport & { plot?: string } = await analyzeRun({
+        dir: flags.DIR,
+        samples: flags["--samples"],
+      });
+      for (const p of report.problems.first.slice(0, 20)) {
+        ctx.logger.warn("skipped line", { file: p.file, line: p.line, problem: p.message });
+      }
+      if (flags["--plot"] !== undefined) {
+        const path = flags["--plot"] === true ? `${report.dir}/analysis.svg` : flags["--plot"];
+        try {
+          await Deno.writeTextFile(path, renderAnalysisSvg(report));
+        } catch (error) {
+          throw new HiveError(`--plot: cannot write ${JSON.stringify(path)}: ${String(error)}`, {
+            cause: error,
+          });
+        }
+        report.plot = path;
+      }
+      ctx.output.result(report, formatAnalysis);
+    });
+  cmd.addHelpText(
+    "after",
+    `
+Examples:
+  hive sim run fixtures/scenarios/ring.yaml --engine des --out runs/ring
+  hive sim analyze runs/ring                       text summary
+  hive --json sim analyze runs/ring                one JSON document (all metrics, CDF points)
+  hive sim analyze runs/ring --plot                also write runs/ring/analysis.svg
+  hive sim analyze runs/local --plot local.svg     a local-engine run, plot to local.svg
+
+Exit codes: 0 ok (also with skipped bad lines), 1 runtime failure, 2 bad flags, a missing
+folder, or a folder without any run events.`,
+  );
+  return cmd;
+}
