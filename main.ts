@@ -39,7 +39,10 @@ export function buildProgram(): Command<[], { json?: true; version?: true }> {
     .addOption(
       new Option("--log-level <level>", "lowest log level written to stderr").choices(LOG_LEVELS),
     )
-    .addOption(new Option("--log-format <format>", "log line format").choices(["json", "pretty"]))
+    .addOption(new Option(
+      "--log-format <format>",
+      "log lines: json (NDJSON), pretty, or auto (pretty on a terminal; the default)",
+    ).choices(["auto", "json", "pretty"]))
     .option(
       "--config <file>",
       "YAML config file (default: $HIVE_CONFIG, then ~/.config/hive/config.yaml)",

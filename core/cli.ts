@@ -20,15 +20,24 @@ import { Output } from "./output.ts";
 export interface GlobalOptions {
   json?: boolean;
   logLevel?: LogLevel;
-  logFormat?: LogFormat;
+  logFormat?: LogFormat | "auto";
   config?: string;
+}
+
+/** `auto` becomes `pretty` when stderr is a terminal and `json` otherwise. */
+export function resolveLogFormat(
+  format: LogFormat | "auto",
+  stderrIsTerminal: boolean = Deno.stderr.isTerminal(),
+): LogFormat {
+  if (format !== "auto") return format;
+  return stderrIsTerminal ? "pretty" : "json";
 }
 
 /** Config fields the CLI context reads itself. */
 export interface LoggingConfig {
   log: {
     level: LogLevel;
-    format: LogFormat;
+    format: LogFormat | "auto";
     file: string | null;
     max_bytes: number;
     max_files: number;
@@ -62,7 +71,7 @@ export async function createCliContext<S extends z.ZodType<LoggingConfig>>(
   }
   const logger = createLogger({
     level: globals.logLevel ?? log.level,
-    format: globals.logFormat ?? log.format,
+    format: resolveLogFormat(globals.logFormat ?? log.format),
     sinks,
   }).child({ component });
   return {

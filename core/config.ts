@@ -37,7 +37,8 @@ export function defaultDataDir(): string {
 export const baseConfigShape = {
   log: z.strictObject({
     level: z.enum(LOG_LEVELS).default("info"),
-    format: z.enum(["json", "pretty"]).default("json"),
+    // auto: pretty lines when stderr is a terminal, NDJSON otherwise (pipes, files, supervisors).
+    format: z.enum(["auto", "json", "pretty"]).default("auto"),
     file: z.string().min(1).nullable().default(null),
     max_bytes: intRange(1024, 2 ** 40).default(10 * 1024 * 1024),
     max_files: intRange(1, 100).default(5),

@@ -61,3 +61,37 @@ Deno.test("self command re-runs this module under deno from source", () => {
   ok(self.args.at(-1)!.startsWith("file://"));
   deepEqual(selfCommand({ HIVE_BIN: "/opt/hive" }), { cmd: "/opt/hive", args: [] });
 });
+
+Deno.test("a bad config file exits 2 naming the field and value, as JSON on stderr with --json", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = `${dir}/hive.yaml`;
+    await Deno.writeTextFile(config, 'ports:\n  http: "abc"\n');
+    const scenario = new URL("../fixtures/scenarios/ring.yaml", import.meta.url).pathname;
+    const human = await hive("--config", config, "sim", "validate", scenario);
+    equal(human.code, 2);
+    match(human.stderr, /ports\.http: expected integer 0\.\.65535, got "abc"/);
+    equal(human.stdout, "");
+    const json = await hive("--json", "--config", config, "sim", "validate", scenario);
+    equal(json.code, 2);
+    const error = JSON.parse(json.stderr.trim().split("\n").at(-1)!).error;
+    equal(error.code, "config_invalid");
+    equal(error.exit, 2);
+    match(error.message, /ports\.http/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runtime failures exit 1 with one line; a stack trace only at --log-level debug", async () => {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const url = `http://127.0.0.1:${(probe.addr as Deno.NetAddr).port}`;
+  probe.close();
+  const plain = await hive("host", "status", "--url", url);
+  equal(plain.code, 1);
+  equal(plain.stderr.trim().split("\n").length, 1, plain.stderr);
+  match(plain.stderr, /^hive: cannot reach the host at http:\/\/127\.0\.0\.1:\d+/);
+  const debug = await hive("--log-level", "debug", "host", "status", "--url", url);
+  equal(debug.code, 1);
+  match(debug.stderr, /\n\s+at /, "debug shows the stack");
+});

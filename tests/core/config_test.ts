@@ -2,6 +2,7 @@ import { equal, match, ok } from "@std/assert";
 import { z } from "zod";
 import { baseConfigShape, defaultDataDir, envNameFor, loadConfig } from "../../core/config.ts";
 import { ConfigError } from "../../core/errors.ts";
+import { resolveLogFormat } from "../../core/cli.ts";
 
 const schema = z.strictObject(baseConfigShape);
 
@@ -123,4 +124,11 @@ Deno.test("an empty file means defaults", async () => {
 Deno.test("env names come from config paths", () => {
   equal(envNameFor(["ports", "http"]), "HIVE_PORTS_HTTP");
   equal(envNameFor(["log", "max_bytes"]), "HIVE_LOG_MAX_BYTES");
+});
+
+Deno.test("log format auto: pretty on a terminal, NDJSON otherwise; explicit formats win", () => {
+  equal(resolveLogFormat("auto", true), "pretty");
+  equal(resolveLogFormat("auto", false), "json");
+  equal(resolveLogFormat("json", true), "json");
+  equal(resolveLogFormat("pretty", false), "pretty");
 });
