@@ -82,9 +82,36 @@ function _isDebug(argv: string[]): boolean {
   return (i >= 0 && argv[i + 1] === "debug") || argv.includes("--log-level=debug");
 }
 
+const _GLOBAL_SWITCHES = new Set(["--json"]);
+const _GLOBAL_VALUED = new Set(["--log-level", "--log-format", "--config"]);
+
+/**
+ * Move the global flags to the front so `hive sim analyze DIR --json` means the same as
+ * `hive --json sim analyze DIR`. The root parses its options positionally (before the
+ * subcommand) so that subcommands may own flags of their own with other names.
+ */
+export function hoistGlobalFlags(argv: readonly string[]): string[] {
+  const globals: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const name = arg.split("=", 1)[0];
+    if (_GLOBAL_SWITCHES.has(arg)) globals.push(arg);
+    else if (_GLOBAL_VALUED.has(name) && arg.includes("=")) globals.push(arg);
+    else if (_GLOBAL_VALUED.has(arg) && i + 1 < argv.length) globals.push(arg, argv[++i]);
+    else rest.push(arg);
+  }
+  return [...globals, ...rest];
+}
+
 /** Run the CLI with `argv` and return the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  argv = hoistGlobalFlags(argv);
   const json = argv.includes("--json");
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,5 +1,6 @@
 import { deepEqual, equal, match, ok } from "@std/assert";
 import { selfCommand } from "../core/self.ts";
+import { hoistGlobalFlags } from "../main.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -94,4 +95,28 @@ Deno.test("runtime failures exit 1 with one line; a stack trace only at --log-le
   const debug = await hive("--log-level", "debug", "host", "status", "--url", url);
   equal(debug.code, 1);
   match(debug.stderr, /\n\s+at /, "debug shows the stack");
+});
+
+Deno.test("global flags may follow the subcommand", () => {
+  deepEqual(hoistGlobalFlags(["sim", "analyze", "DIR", "--json", "--log-level", "debug"]), [
+    "--json",
+    "--log-level",
+    "debug",
+    "sim",
+    "analyze",
+    "DIR",
+  ]);
+  deepEqual(hoistGlobalFlags(["host", "--config=x.yaml", "--port", "0"]), [
+    "--config=x.yaml",
+    "host",
+    "--port",
+    "0",
+  ]);
+  deepEqual(hoistGlobalFlags(["daemon", "publish", "t", "--", "--json"]), [
+    "daemon",
+    "publish",
+    "t",
+    "--",
+    "--json",
+  ]);
 });
