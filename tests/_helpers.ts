@@ -39,3 +39,33 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promi
   }
   return true;
 }
+
+/** What a `hive` run printed and how it exited. */
+export interface HiveRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Path of the program's entry point, for running `hive` from source in tests. */
+export const MAIN_MODULE: string = new URL("../main.ts", import.meta.url).pathname;
+
+/** Run `hive ARGS...` from source to completion; `env` is added to the environment. */
+export async function runHive(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<HiveRun> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--quiet", MAIN_MODULE, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", ...options.env },
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}

@@ -1,22 +1,10 @@
 import { deepEqual, equal, match, ok } from "@std/assert";
 import { selfCommand } from "../core/self.ts";
 import { hoistGlobalFlags } from "../main.ts";
+import { runHive } from "./_helpers.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
-
-async function hive(...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--quiet", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: dec.decode(output.stdout),
-    stderr: dec.decode(output.stderr),
-  };
+function hive(...args: string[]) {
+  return runHive(args);
 }
 
 Deno.test("--version --json prints one JSON document", async () => {

@@ -109,7 +109,7 @@ async function _checkBinary(bin: string, what: string): Promise<void> {
     if (error instanceof Deno.errors.NotFound) {
       throw new HiveError(
         `${what}: ${bin} not found on PATH. Install Debian's monero package ` +
-          "(sudo apt-get install monero, or run .ci/sim_deps.sh), or use --engine des.",
+          "(sudo apt-get install monero, or run .ci/deps.sh), or use --engine des.",
         { code: "engine_missing" },
       );
     }

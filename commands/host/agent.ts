@@ -24,20 +24,10 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { Bus } from "../../core/bus.ts";
 import type { Logger } from "../../core/logger.ts";
+import type { MessageReceivedEvent } from "../daemon/protocol.ts";
 
-/** One pub/sub message as agents see it. */
-export interface P2PMessage {
-  topic: string;
-  /** Sender peer id (signed by gossipsub). */
-  from: string;
-  seqno: string;
-  /** UTF-8 text payload, when the payload was text. */
-  message?: string;
-  /** Base64 payload, when it was not valid UTF-8. */
-  data_b64?: string;
-  /** ISO time the daemon received it. */
-  received_at: string;
-}
+/** One pub/sub message as agents see it: the daemon's `message_received` event. */
+export type P2PMessage = MessageReceivedEvent;
 
 /** A connected peer. */
 export interface PeerInfo {

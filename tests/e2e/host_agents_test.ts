@@ -5,24 +5,13 @@
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
 import { eventually, getJson, type HostProcess, pgrep, startHostProcess } from "./host_helpers.ts";
+import { runHive } from "../_helpers.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const AGENTS = new URL("../../fixtures/agents", import.meta.url).pathname;
 const TOKEN = "e2e-token-0123456789abcdef";
 
-async function hive(...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--quiet", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", HOME: "/nonexistent-hive-home" },
-  }).output();
-  const dec = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: dec.decode(output.stdout),
-    stderr: dec.decode(output.stderr),
-  };
+function hive(...args: string[]) {
+  return runHive(args, { env: { HOME: "/nonexistent-hive-home" } });
 }
 
 /** Open /ws/chat, send `send` frames one by one, and collect the first `count` frames. */
