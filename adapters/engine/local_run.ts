@@ -12,7 +12,13 @@ import { PARENT_PID_ENV } from "../../core/supervisor.ts";
 import { MonerodRpc, WalletRpc } from "../../commands/sim/agents/rpc.ts";
 import { fundWallets, openOrCreateWallet } from "../../commands/sim/agents/user.ts";
 import { sleep } from "../../commands/sim/agents/runtime.ts";
-import { monerodArgs, type SimHost, type SimModel } from "../../commands/sim/model.ts";
+import {
+  monerodArgs,
+  type SimAttack,
+  type SimHost,
+  type SimModel,
+  WALLET_RPC_BASE_FLAGS,
+} from "../../commands/sim/model.ts";
 import type { LocalEngineOptions, LocalHostPlacement } from "./local.ts";
 import { LocalChild } from "./local_proc.ts";
 import type { EngineRunOptions, EngineRunResult } from "./mod.ts";
@@ -29,7 +35,6 @@ function _converged(final: Record<string, unknown>): boolean {
 export class LocalRun {
   readonly daemons: LocalChild[] = [];
   readonly agents: LocalChild[] = [];
-  readonly unsupported: string[] = [];
   monitor: LocalChild | null = null;
   readonly started = Date.now();
   t0 = Date.now();
@@ -87,7 +92,6 @@ export class LocalRun {
         ...counts,
         converged: _converged(finalState),
         final: finalState,
-        ...(this.unsupported.length ? { unsupported_attacks: this.unsupported } : {}),
       },
     };
   }
@@ -102,8 +106,7 @@ export class LocalRun {
       dataDir: `${p.dir}/data`,
       peerMode: this.model.peerMode,
     });
-    // Without a TLS certificate to generate, monerod answers RPC in ~1 s instead of ~10 s.
-    args.push(`--log-file=${p.dir}/monerod.log`, "--max-log-files=2", "--rpc-ssl=disabled");
+    args.push(`--log-file=${p.dir}/monerod.log`, "--max-log-files=2");
     // Outgoing loopback connections all come from 127.0.0.1, whatever the node's own address;
     // the default limit of one connection per address would refuse all but one neighbour.
     args.push("--max-connections-per-ip=64");
@@ -122,8 +125,7 @@ export class LocalRun {
           this.o.walletRpcBin,
           `--daemon-address=${p.ip}:${p.rpcPort}`,
           "--trusted-daemon",
-          "--rpc-ssl=disabled",
-          "--daemon-ssl=disabled",
+          ...WALLET_RPC_BASE_FLAGS,
           `--rpc-bind-ip=${p.ip}`,
           `--rpc-bind-port=${p.walletRpcPort}`,
           "--confirm-external-bind",
@@ -228,7 +230,13 @@ export class LocalRun {
     const p = this.#placement(host.name);
     const common = ["--host", host.name, "--seed", String(this.model.seed)];
     common.push("--time-scale", String(this.o.timeScale));
-    if ((host.kind === "miner" || host.kind === "attacker") && host.hashrate > 0) {
+    const doubleSpend = this.model.attacks.findIndex((a) =>
+      a.kind === "double_spend" && a.attacker === host.name
+    );
+    if (doubleSpend >= 0) {
+      // The double-spend agent mines on this node itself (honestly, then in secret).
+      this.#startDoubleSpend(doubleSpend, logger);
+    } else if ((host.kind === "miner" || host.kind === "attacker") && host.hashrate > 0) {
       this.#agent(`miner ${host.name}`, p.dir, [
         "miner",
         "--rpc",
@@ -307,13 +315,46 @@ export class LocalRun {
           "--out",
           `${dir}/attack-${i}.ndjson`,
         ], logger);
-      } else if (attack.kind === "double_spend") {
-        // A secret chain needs a private monerod fork; only the des engine models it.
-        this.unsupported.push(attack.kind);
-        logger.warn("double_spend is modelled by --engine des only; skipped in this local run");
       }
+      // double_spend starts with its attacker host (#startAgents), which may start late.
       // sybil is topology only (attacker hosts in one /24 as peers), already in the model.
     }
+  }
+
+  /**
+   * The double-spend agent of attack `index`: it mines on the attacker's node and cuts it from
+   * every other host (all of them: dynamic peer modes may connect any two nodes).
+   */
+  #startDoubleSpend(index: number, logger: Logger): void {
+    const attack = this.model.attacks[index] as Extract<SimAttack, { kind: "double_spend" }>;
+    const host = this.model.hosts.find((h) => h.name === attack.attacker)!;
+    const p = this.#placement(host.name);
+    const others = this.placements.filter((x) => x.name !== host.name);
+    this.#agent(`attacker ${attack.kind}-${index}`, p.dir, [
+      "attacker",
+      "--mode",
+      "double_spend",
+      "--rpc",
+      `${host.name}=${p.rpcUrl}`,
+      "--victim",
+      `${attack.victim}=${this.#placement(attack.victim).rpcUrl}`,
+      "--peers",
+      others.map((x) => `${x.name}=${x.rpcUrl}`).join(","),
+      "--hashrate",
+      String(host.hashrate),
+      "--confirmations",
+      String(attack.confirmations),
+      "--start",
+      String(attack.startS),
+      "--host",
+      host.name,
+      "--seed",
+      String(this.model.seed),
+      "--time-scale",
+      String(this.o.timeScale),
+      "--out",
+      `${p.dir}/attack-${index}.ndjson`,
+    ], logger);
   }
 
   /** Tick once a second until the scaled stop time; start late hosts on time. */

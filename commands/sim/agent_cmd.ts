@@ -13,6 +13,7 @@ import { parseWith, UsageError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import { hiveConfigSchema } from "../config_schema.ts";
 import { runEclipse, runPartition } from "./agents/attacker.ts";
+import { runDoubleSpend } from "./agents/double_spend.ts";
 import { runMiner } from "./agents/miner.ts";
 import { runMonitor } from "./agents/monitor.ts";
 import { DEFAULT_MINER_ADDRESS, MonerodRpc, WalletRpc } from "./agents/rpc.ts";
@@ -368,21 +369,24 @@ Examples:
 function _attackerCommand(): Command {
   const cmd = _addCommon(
     new Command("attacker")
-      .summary("partition or eclipse nodes at run time via monerod set_bans")
+      .summary("partition, eclipse or double-spend at run time via monerod set_bans")
       .description(
         "Carry out an attack at run time through monerod's set_bans RPC (a ban drops the " +
           "host's connections and refuses new ones). Times are simulated seconds from the run " +
           "start, divided by --time-scale.",
       )
       .addOption(
-        new Option("--mode <mode>", "which attack").choices(["partition", "eclipse"])
-          .makeOptionMandatory(),
+        new Option("--mode <mode>", "which attack").choices([
+          "partition",
+          "eclipse",
+          "double_spend",
+        ]).makeOptionMandatory(),
       )
       .option("--group-a <urls>", "partition: RPC URLs (or NAME=URL) of group A, comma-separated")
       .option("--group-b <urls>", "partition: RPC URLs (or NAME=URL) of group B, comma-separated")
       .option("--end <s>", "partition: when the cut is healed")
       .option("--attackers <urls>", "eclipse: RPC URLs (or NAME=URL) of the attacker nodes")
-      .option("--victim <url>", "eclipse: RPC URL (or NAME=URL) of the victim")
+      .option("--victim <url>", "eclipse, double_spend: RPC URL (or NAME=URL) of the victim")
       .addOption(
         new Option("--behaviour <b>", "eclipse: what attackers do with blocks").choices([
           "delay",
@@ -390,6 +394,25 @@ function _attackerCommand(): Command {
         ]),
       )
       .option("--delay <s>", "eclipse delay: simulated seconds each block is held back")
+      .option("--rpc <url>", "double_spend: RPC URL (or NAME=URL) of the attacker's own monerod")
+      .option(
+        "--peers <urls>",
+        "double_spend: RPC URLs (or NAME=URL) of the nodes the attacker's node must be cut from",
+      )
+      .option("--hashrate <pct>", "double_spend: the attacker's share of the hashrate, 0..100")
+      .option(
+        "--confirmations <z>",
+        "double_spend: blocks the victim waits for past the fork (the payment block is the first)",
+      )
+      .option(
+        "--timeout <s>",
+        "double_spend: simulated seconds after --start the attacker gives up (default 3600)",
+      )
+      .option(
+        "--block-time <s>",
+        "double_spend: network block interval in simulated s (default 120)",
+      )
+      .option("--address <addr>", "double_spend: coinbase address (default: a fixed valid address)")
       .option("--start <s>", "when the attack starts (default 0)"),
   );
   cmd.addHelpText(
@@ -402,6 +425,17 @@ Modes:
   eclipse    the attacker nodes (the victim's only peers) hold blocks back: --behaviour withhold
              cuts the victim-attacker links for good; --behaviour delay keeps them cut and
              opens them --delay seconds after each new block, until the victim caught up.
+  double_spend
+             mines on --rpc for the whole run (Poisson, like the miner agent, at --hashrate).
+             At --start it records the fork height (its node's top), cuts its node from every
+             --peers node and mines a private chain while the honest miners keep mining. Once
+             the victim has --confirmations blocks past the fork and the private chain is
+             strictly longer, it lifts the bans: the nodes resync and the longer chain replaces
+             the victim's. The payment is modelled as the first honest block after the fork; no
+             wallet transfer is made or reversed. It gives up --timeout simulated seconds after
+             --start (bans lifted, success false) and waits at most 30 wall s for the victim to
+             switch. Writes one \`attack\` event: {success, fork_height, private_len, honest_len,
+             reorg_depth, reason, ...}.
 Bans are set on both ends of each link (on loopback all outgoing connections come from
 127.0.0.1, so a ban only stops the banning node's own outgoing connections).
 
@@ -409,7 +443,10 @@ Examples:
   hive sim agent attacker --mode partition --group-a a=http://127.0.0.2:18081 \\
     --group-b b=http://127.0.0.3:18081,c=http://127.0.0.4:18081 --start 600 --end 1800 --time-scale 60
   hive sim agent attacker --mode eclipse --attackers http://127.0.0.5:18081 \\
-    --victim v=http://127.0.0.2:18081 --behaviour delay --delay 30 --start 0`,
+    --victim v=http://127.0.0.2:18081 --behaviour delay --delay 30 --start 0
+  hive sim agent attacker --mode double_spend --rpc evil=http://127.0.0.4:18081 \
+    --victim shop=http://127.0.0.3:18081 --peers m=http://127.0.0.2:18081,shop=http://127.0.0.3:18081 \
+    --hashrate 60 --confirmations 1 --start 60 --time-scale 120 --out ds.ndjson`,
   );
   return cmd.action(async (o, command) => {
     const common = { ..._commonInput(o), "--start": o.start ?? "0" };
@@ -440,6 +477,10 @@ Examples:
           endS: f["--end"] / scale,
         }),
       }));
+      return;
+    }
+    if (o.mode === "double_spend") {
+      await _doubleSpend(o, common, globals);
       return;
     }
     const f = _parse(
@@ -476,6 +517,68 @@ Examples:
   }) as unknown as Command;
 }
 
+/** `hive sim agent attacker --mode double_spend`: validate the flags and run the attack. */
+async function _doubleSpend(
+  o: Record<string, unknown>,
+  common: Record<string, unknown>,
+  globals: GlobalOptions,
+): Promise<void> {
+  const f = _parse(
+    "attacker",
+    z.object({
+      ..._commonSchema,
+      "--rpc": _target,
+      "--victim": _target,
+      "--peers": _targets,
+      "--hashrate": _number((n) => n.gt(0, { error: "expected a number > 0" }).max(100)),
+      "--confirmations": _int(1, 1000),
+      "--start": _number((n) => n.min(0)),
+      "--timeout": _positive.default(3600),
+      "--block-time": _positive.default(120),
+      "--address": z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{95,106}$/, {
+        error: "expected a base58 Monero address",
+      }).default(DEFAULT_MINER_ADDRESS),
+    }),
+    {
+      ...common,
+      "--rpc": o.rpc,
+      "--victim": o.victim,
+      "--peers": o.peers,
+      "--hashrate": o.hashrate,
+      "--confirmations": o.confirmations,
+      "--timeout": o.timeout,
+      "--block-time": o.blockTime,
+      "--address": o.address,
+    },
+  );
+  const scale = f["--time-scale"];
+  // Attack calls carry no stop signal: the bans must still be lifted after SIGTERM.
+  const node = (t: { host: string; url: string }) => ({
+    host: t.host,
+    rpc: new MonerodRpc({ url: t.url, timeoutMs: 5000 }),
+  });
+  const host = f["--host"] ?? f["--rpc"].host;
+  await _runAgent("attacker", globals, f, { path: f["--out"] }, async (ctx) => {
+    const r = await runDoubleSpend(ctx, {
+      attacker: { host, rpc: node(f["--rpc"]).rpc },
+      victim: node(f["--victim"]),
+      peers: f["--peers"].map(node),
+      mining: {
+        rpc: new MonerodRpc({ url: f["--rpc"].url, signal: ctx.signal }),
+        hashrate: f["--hashrate"],
+        seed: f["--seed"],
+        timeScale: scale,
+        blockTimeS: f["--block-time"],
+        address: f["--address"],
+      },
+      confirmations: f["--confirmations"],
+      startS: f["--start"] / scale,
+      timeoutS: f["--timeout"] / scale,
+    });
+    return { mined: r.mined, success: r.outcome?.success ?? null, reason: r.outcome?.reason };
+  });
+}
+
 /** Build `hive sim agent` with its four agent kinds. */
 export function agentCommand(): Command {
   const agent = new Command("agent")
@@ -499,7 +602,7 @@ Flag sets (as generated Shadow configs use them):
   hive sim agent miner --rpc URL --hashrate PCT --seed N --host NAME
   hive sim agent user --wallet-rpc URL --daemon-rpc URL --interval-mean S --amount SPEC
   hive sim agent monitor --rpc URL[,URL...] --interval S --out FILE
-  hive sim agent attacker --mode partition|eclipse ...
+  hive sim agent attacker --mode partition|eclipse|double_spend ...
 
 Examples:
   hive sim agent miner --rpc http://127.0.0.2:18081 --hashrate 100 --time-scale 60 --host m1

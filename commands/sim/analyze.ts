@@ -718,7 +718,8 @@ function _attackSummary(events: readonly RunEvent[]): AnalysisReport["attacks"] 
   }
   const of = (kind: string) => outcomes.filter((o) => o.attack === kind);
   const wins = (kind: string) => of(kind).filter((o) => o.outcome.success === true).length;
-  const ds = of("double_spend");
+  // A double spend counts once it has a verdict (des and the attacker agent write one record).
+  const ds = of("double_spend").filter((o) => typeof o.outcome.success === "boolean");
   const parts = of("partition");
   const forks = parts.map((p) => p.outcome.fork_length).filter((x): x is number =>
     typeof x === "number"

@@ -55,6 +55,8 @@ export function resolveAttacks(
     if (t > stopTime) problems.add(path, `is after general.stop_time (${stopTime} s)`, t);
   };
   const out: ResolvedAttack[] = [];
+  // A double-spend agent mines on its attacker's node, so one attack per attacker.
+  const doubleSpenders = new Set<number>();
   specs.forEach((a, i) => {
     const at = (f: string) => ["attacks", i, f];
     switch (a.kind) {
@@ -110,6 +112,10 @@ export function resolveAttacks(
         if (attacker >= 0 && attacker === victim) {
           problems.add(at("victim"), "is the attacker", a.victim);
         }
+        if (attacker >= 0 && doubleSpenders.has(attacker)) {
+          problems.add(at("attacker"), "already runs another double_spend", a.attacker);
+        }
+        doubleSpenders.add(attacker);
         late(a.start, at("start"));
         out.push({ kind: "double_spend", attacker, victim, z: a.confirmations, startS: a.start });
         break;

@@ -38,9 +38,6 @@ function _human(r: GenerateResult): string {
     `graph: ${r.graph_nodes} nodes, ${r.graph_edges} edges`,
     ...programs,
   ];
-  if (r.attacks_not_realised.length > 0) {
-    lines.push(`not realised under Shadow (des engine only): ${r.attacks_not_realised.join(", ")}`);
-  }
   lines.push(`run: cd ${r.out} && shadow ${r.files[0]}`);
   return lines.join("\n");
 }

@@ -127,7 +127,11 @@ export type RunEvent =
     outcome: Record<string, unknown>;
   };
 
-/** Fixed flags every simulated monerod gets (regtest, no outside world). */
+/**
+ * Fixed flags every simulated monerod gets (regtest, no outside world). `--rpc-ssl=disabled`:
+ * generating the TLS certificate makes monerod's start-up ~10 s instead of ~1 s, and the
+ * simulation's RPC stays on the host's own address.
+ */
 export const MONEROD_BASE_FLAGS: readonly string[] = [
   "--regtest",
   "--fixed-difficulty=1",
@@ -138,6 +142,16 @@ export const MONEROD_BASE_FLAGS: readonly string[] = [
   "--non-interactive",
   "--allow-local-ip",
   "--log-level=1",
+  "--rpc-ssl=disabled",
+];
+
+/**
+ * Fixed flags every simulated monero-wallet-rpc gets: no TLS on its own RPC (certificate
+ * generation is slow, as for monerod) and none towards its daemon, whose RPC has TLS off.
+ */
+export const WALLET_RPC_BASE_FLAGS: readonly string[] = [
+  "--rpc-ssl=disabled",
+  "--daemon-ssl=disabled",
 ];
 
 /** Options for {@link monerodArgs}. */

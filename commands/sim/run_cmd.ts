@@ -8,6 +8,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { z } from "zod";
 import { createEngine, ENGINE_NAMES, type EngineProgress } from "../../adapters/engine/mod.ts";
+import type { DesOptionsInput } from "../../adapters/engine/des_options.ts";
 import type { EngineRunResult } from "../../adapters/engine/mod.ts";
 import { createCliContext, type GlobalOptions } from "../../core/cli.ts";
 import { parseWith, UsageError } from "../../core/errors.ts";
@@ -29,6 +30,66 @@ const _flagsSchema = z.object({
   "--shadow-bin": z.string().min(1).optional(),
   "--hive-bin": z.string().min(1).optional(),
 });
+
+const _num = (check: (n: z.ZodNumber) => z.ZodNumber, what: string) =>
+  z.string().regex(_NUM, { error: `expected a number (${what})` }).transform(Number)
+    .pipe(check(z.number({ error: `expected a number (${what})` })));
+
+/** The `--engine des` flags; each maps to one field of `desOptionsSchema`. */
+const _desFlagsSchema = z.object({
+  "--block-interval": _num((n) => n.positive({ error: "expected seconds > 0" }), "seconds")
+    .optional(),
+  "--block-size": _num((n) => n.positive({ error: "expected bytes > 0" }), "bytes").optional(),
+  "--tx-size": _num((n) => n.positive({ error: "expected bytes > 0" }), "bytes").optional(),
+  "--validation-delay": _num(
+    (n) => n.nonnegative({ error: "expected seconds >= 0" }),
+    "seconds",
+  ).optional(),
+  "--receipts": z.enum(["on", "off", "auto"], { error: "expected on, off or auto" })
+    .transform((v) => v === "auto" ? "auto" as const : v === "on").optional(),
+  "--max-blocks": z.string().regex(/^\d+$/, { error: "expected a whole number >= 1" })
+    .transform(Number).pipe(z.int().min(1, { error: "expected a whole number >= 1" }))
+    .optional(),
+  "--give-up": z.string().regex(/^\d+$/, { error: "expected a whole number 1..1000" })
+    .transform(Number).pipe(z.int().min(1).max(1000, { error: "expected a whole number 1..1000" }))
+    .optional(),
+  "--stop-when-resolved": z.boolean().optional(),
+});
+
+/** Flag name -> DES option name, for the options object and for "des only" errors. */
+const _DES_FLAG_FIELDS = {
+  "--block-interval": "blockIntervalS",
+  "--block-size": "blockSizeBytes",
+  "--tx-size": "txSizeBytes",
+  "--validation-delay": "validationDelayS",
+  "--receipts": "receiptEvents",
+  "--max-blocks": "maxBlocks",
+  "--give-up": "doubleSpendGiveUp",
+  "--stop-when-resolved": "stopWhenAttacksResolved",
+} as const satisfies Record<keyof z.input<typeof _desFlagsSchema>, keyof DesOptionsInput>;
+
+/**
+ * Validate the DES flags and turn the given ones into engine options. Refuses them with any
+ * other engine: a flag that silently does nothing would make a run look tuned when it is not.
+ */
+function _desOptions(engine: string, input: Record<string, unknown>): DesOptionsInput {
+  const f = parseWith(_desFlagsSchema, input, {
+    what: "hive sim run",
+    makeError: (m) => new UsageError(m),
+  });
+  const out: Record<string, unknown> = {};
+  for (const [flag, field] of Object.entries(_DES_FLAG_FIELDS)) {
+    const value = f[flag as keyof typeof f];
+    if (value === undefined) continue;
+    if (engine !== "des") {
+      throw new UsageError(
+        `hive sim run: ${flag}: applies to --engine des only, got --engine ${engine}`,
+      );
+    }
+    out[field] = value;
+  }
+  return out as DesOptionsInput;
+}
 
 /** Refuse to run into a folder that already holds something: runs never mix. */
 async function _checkOutDir(dir: string): Promise<void> {
@@ -113,6 +174,32 @@ export function runCommand(): Command {
       "shadow: hive executable the generated config runs agents with (default: this binary " +
         "when compiled, else `hive`)",
     )
+    .option("--block-interval <s>", "des: network mean seconds between blocks (default 120)")
+    .option(
+      "--block-size <bytes>",
+      "des: bytes sent per block relay, drives bandwidth-limited transfer (default 100000)",
+    )
+    .option("--tx-size <bytes>", "des: bytes per transaction (default 1500)")
+    .option(
+      "--validation-delay <s>",
+      "des: seconds a node verifies a block before relaying it (default 0.1)",
+    )
+    .addOption(
+      new Option(
+        "--receipts <mode>",
+        "des: write a `block`/`tx_seen` event per node (on), only aggregates (off), or on " +
+          "unless nodes x (blocks + txs) > 2,000,000 (auto, default)",
+      ).choices(["on", "off", "auto"]),
+    )
+    .option("--max-blocks <n>", "des: stop mining after N blocks (they still propagate)")
+    .option(
+      "--give-up <n>",
+      "des: a double-spend attacker gives up this many blocks behind (default 30)",
+    )
+    .option(
+      "--stop-when-resolved",
+      "des: end the run once every double-spend and partition attack has an outcome",
+    )
     .exitOverride()
     .showSuggestionAfterError(true)
     .showHelpAfterError("(run `hive sim run --help` for usage)");
@@ -126,6 +213,12 @@ Local engine:
   show the last blocks arriving. Ctrl-C or SIGTERM stops everything (SIGTERM, then SIGKILL
   after 15 s). Killing hive itself with SIGKILL leaves the monerods running:
   pkill -f <DIR> cleans them up.
+  Attacks: partition and eclipse through monerod set_bans; double_spend through
+  \`hive sim agent attacker --mode double_spend\`, which mines on the attacker's node, cuts it
+  off at the attack start, mines a private chain and releases it once the victim has
+  \`confirmations\` blocks past the fork and the private chain is longer (gives up after
+  3600 simulated s). The payment is modelled as the first honest block after the fork: no
+  wallet transfer is made or reversed.
 
 Output folder:
   local   DIR/hosts/<host>/ monerod.log, miner.log, miner.ndjson, monitor.ndjson ...;
@@ -133,9 +226,18 @@ Output folder:
   des     DIR/events.ndjson, DIR/summary.json and aggregates
   shadow  DIR/shadow.yaml, DIR/network.gml, DIR/shadow.data/hosts/<host>/*.stdout
 
+DES engine options:
+  --block-interval, --block-size, --tx-size, --validation-delay, --receipts, --max-blocks,
+  --give-up and --stop-when-resolved tune the des engine (defaults follow monerod); they are
+  refused (exit 2) with another engine. DIR/summary.json records the options used.
+
 Examples:
   hive sim run fixtures/scenarios/ring.yaml --engine local --time-scale 60 --out runs/ring
   hive sim run fixtures/scenarios/ring.yaml --engine des --out runs/ring-des --json
+  hive sim run fixtures/scenarios/ring.yaml --engine des --block-size 2000000 \\
+    --validation-delay 2 --receipts off --out runs/ring-big-blocks
+  hive sim run fixtures/scenarios/double_spend_local.yaml --engine local --time-scale 120 \\
+    --out runs/ds
   hive sim analyze runs/ring --json
 
 Exit codes: 0 ok (also when stopped with Ctrl-C), 1 runtime failure (e.g. monerod or shadow
@@ -151,6 +253,16 @@ missing), 2 bad flags or scenario.`,
       "--shadow-bin": o.shadowBin,
       "--hive-bin": o.hiveBin,
     }, { what: "hive sim run", makeError: (m) => new UsageError(m) });
+    const des = _desOptions(f["--engine"], {
+      "--block-interval": o.blockInterval,
+      "--block-size": o.blockSize,
+      "--tx-size": o.txSize,
+      "--validation-delay": o.validationDelay,
+      "--receipts": o.receipts,
+      "--max-blocks": o.maxBlocks,
+      "--give-up": o.giveUp,
+      "--stop-when-resolved": o.stopWhenResolved,
+    });
     const globals = _globals(command);
     const cli = await createCliContext(
       { ...globals, json: o.json ?? globals.json },
@@ -165,6 +277,7 @@ missing), 2 bad flags or scenario.`,
     await _checkOutDir(f["--out"]);
     const engine = createEngine(engineName, {
       timeScale: f["--time-scale"],
+      des,
       local: { monerodBin: f["--monerod"] },
       shadow: {
         shadowBin: f["--shadow-bin"],

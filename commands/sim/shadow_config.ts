@@ -6,12 +6,21 @@
  * Every host runs `monerod` (flags from {@link monerodArgs}); `user` hosts also run
  * `monero-wallet-rpc`; agents run as `hive sim agent <kind> ...`. Shadow's topology is static,
  * so a partition is realised by `hive sim agent attacker --mode partition` processes that ban
- * the other group through monerod's `set_bans` RPC from `start` to `end`.
+ * the other group through monerod's `set_bans` RPC from `start` to `end`. A double spend runs
+ * as `hive sim agent attacker --mode double_spend` on the attacker's host in place of its
+ * miner: it mines there, isolates the node with bans and releases its private chain.
  *
  * @module
  */
 import { stringify } from "yaml";
-import { monerodArgs, type MonerodArgsOptions, type SimHost, type SimModel } from "./model.ts";
+import {
+  monerodArgs,
+  type MonerodArgsOptions,
+  type SimAttack,
+  type SimHost,
+  type SimModel,
+  WALLET_RPC_BASE_FLAGS,
+} from "./model.ts";
 import type { LoadedScenario } from "./scenario.ts";
 import { writeGml } from "./gml.ts";
 import { formatBandwidth, formatSeconds } from "./units.ts";
@@ -76,8 +85,6 @@ export interface ShadowSummary {
   graph_edges: number;
   /** Processes per program: monerod, monero-wallet-rpc, and each agent kind. */
   by_program: Record<string, number>;
-  /** Attacks the Shadow config cannot carry out (they run in the des engine only). */
-  attacks_not_realised: string[];
 }
 
 /** The built configuration: documents ready to write, and counts. */
@@ -141,8 +148,10 @@ export function buildShadowDocument(
     count("monerod");
     const common = ["--host", h.name, "--seed", String(model.seed)];
     const at = h.startTimeS + AGENT_DELAY_S;
-    if (h.kind === "miner" || (h.kind === "attacker" && h.hashrate > 0)) {
-      // A double-spend attacker hashes honestly under Shadow: its secret chain is des-only.
+    if (doubleSpenders.has(h.name)) {
+      // Its double-spend agent mines on this node (honestly, then in secret): no miner agent.
+      processes.push(agent("attacker", _doubleSpendArgs(model, h, byName, common), at));
+    } else if (h.kind === "miner" || (h.kind === "attacker" && h.hashrate > 0)) {
       processes.push(
         agent("miner", ["--rpc", _rpc(h), "--hashrate", String(h.hashrate), ...common], at),
       );
@@ -157,6 +166,7 @@ export function buildShadowDocument(
           "--disable-rpc-login",
           `--daemon-address=${h.ip}:${h.rpcPort}`,
           "--trusted-daemon",
+          ...WALLET_RPC_BASE_FLAGS,
           "--non-interactive",
           "--log-level=1",
         ],
@@ -218,9 +228,50 @@ export function buildShadowDocument(
     graph_nodes: network.graph.nodes.length,
     graph_edges: network.graph.edges.length,
     by_program: Object.fromEntries(Object.entries(byProgram).sort(([a], [b]) => a < b ? -1 : 1)),
-    attacks_not_realised: doubleSpenders.size > 0 ? ["double_spend"] : [],
   };
   return { document, summary };
+}
+
+/**
+ * Flags of a double-spend attacker agent. It cuts its node from every other host when they fit
+ * in one argument ({@link TARGETS_PER_PROCESS}); beyond that from its topology neighbours only,
+ * which isolates it fully in `hardcoded` peer mode.
+ */
+function _doubleSpendArgs(
+  model: SimModel,
+  h: SimHost,
+  byName: Map<string, SimHost>,
+  common: string[],
+): string[] {
+  const attack = model.attacks.find((a) =>
+    a.kind === "double_spend" && a.attacker === h.name
+  ) as Extract<SimAttack, { kind: "double_spend" }>;
+  let peers = model.hosts.filter((x) => x.name !== h.name);
+  if (peers.length > TARGETS_PER_PROCESS) {
+    const near = new Set<string>();
+    for (const e of model.edges) {
+      if (e.a === h.name) near.add(e.b);
+      if (e.b === h.name) near.add(e.a);
+    }
+    peers = [...near].map((n) => byName.get(n)!);
+  }
+  return [
+    "--mode",
+    "double_spend",
+    "--rpc",
+    _named(h),
+    "--victim",
+    _named(byName.get(attack.victim)!),
+    "--peers",
+    peers.map(_named).join(","),
+    "--hashrate",
+    String(h.hashrate),
+    "--confirmations",
+    String(attack.confirmations),
+    "--start",
+    String(attack.startS),
+    ...common,
+  ];
 }
 
 /** Partition and eclipse processes, keyed by the host that runs them. */

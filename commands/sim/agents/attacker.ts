@@ -46,11 +46,15 @@ export function nodeIp(node: AttackNode): string {
 }
 
 /**
- * Ban `targets` on every node of `from`. On loopback every outgoing connection comes from
- * 127.0.0.1, so a ban only stops the banning node's own outgoing connections; callers ban in
- * both directions to cut a link completely.
+ * Ban (or, with `ban: false`, unban) `targets` on every node of `from`. On loopback every
+ * outgoing connection comes from 127.0.0.1, so a ban only stops the banning node's own outgoing
+ * connections; callers ban in both directions to cut a link completely.
  */
-async function _banAll(from: AttackNode[], targets: AttackNode[], ban: boolean): Promise<void> {
+export async function banAll(
+  from: AttackNode[],
+  targets: AttackNode[],
+  ban: boolean,
+): Promise<void> {
   const entries = targets.map((t) => ({ host: nodeIp(t), ban, seconds: ban ? _LONG_BAN_S : 0 }));
   await Promise.all(from.map((node) => node.rpc.setBans(entries)));
 }
@@ -67,8 +71,8 @@ async function _tops(nodes: AttackNode[]): Promise<Record<string, number>> {
 export async function runPartition(ctx: AgentContext, options: PartitionOptions): Promise<boolean> {
   const { clock, signal, logger } = ctx;
   if (!await sleep(clock.msUntil(options.startS), signal)) return false;
-  await _banAll(options.groupA, options.groupB, true);
-  await _banAll(options.groupB, options.groupA, true);
+  await banAll(options.groupA, options.groupB, true);
+  await banAll(options.groupB, options.groupA, true);
   logger.info("partition cut", { a: options.groupA.length, b: options.groupB.length });
   ctx.events.write({
     ts: clock.ts(),
@@ -85,8 +89,8 @@ export async function runPartition(ctx: AgentContext, options: PartitionOptions)
   // The cut is lifted even when stopping early, so the nodes are left as they were found.
   const completed = await sleep(clock.msUntil(options.endS), signal);
   const before = await _tops([...options.groupA, ...options.groupB]);
-  await _banAll(options.groupA, options.groupB, false);
-  await _banAll(options.groupB, options.groupA, false);
+  await banAll(options.groupA, options.groupB, false);
+  await banAll(options.groupB, options.groupA, false);
   logger.info("partition healed");
   ctx.events.write({
     ts: clock.ts(),
@@ -117,10 +121,10 @@ export async function runEclipse(ctx: AgentContext, options: EclipseOptions): Pr
   const { clock, signal, logger } = ctx;
   if (!await sleep(clock.msUntil(options.startS), signal)) return 0;
   const victim = [options.victim];
-  // Both directions: see _banAll.
+  // Both directions: see banAll.
   const cut = async (ban: boolean) => {
-    await _banAll(options.attackers, victim, ban);
-    await _banAll(victim, options.attackers, ban);
+    await banAll(options.attackers, victim, ban);
+    await banAll(victim, options.attackers, ban);
   };
   const report = async (phase: string, extra: Record<string, unknown> = {}) =>
     ctx.events.write({

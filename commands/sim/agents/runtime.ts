@@ -114,7 +114,21 @@ export function exponential(rng: Rng, mean: number): number {
 }
 
 /** Sleep `ms`; resolves `false` early when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+export async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  // Timers longer than 2^31-1 ms fire at once, so a long wait (a miner with a tiny share) is
+  // taken in chunks. Bounded: at most ms / 2^31 chunks.
+  let left = Math.max(0, ms);
+  do {
+    const chunk = Math.min(left, _MAX_TIMER_MS);
+    if (!await _sleepOnce(chunk, signal)) return false;
+    left -= chunk;
+  } while (left > 0);
+  return true;
+}
+
+const _MAX_TIMER_MS = 2 ** 31 - 1;
+
+function _sleepOnce(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onAbort = () => {
@@ -124,7 +138,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
     const timer = setTimeout(() => {
       signal.removeEventListener("abort", onAbort);
       resolve(true);
-    }, Math.max(0, ms));
+    }, ms);
     signal.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -6,6 +6,7 @@ import { LocalChild } from "../../../adapters/engine/local_proc.ts";
 import { placeHosts } from "../../../adapters/engine/local.ts";
 import { createLogger } from "../../../core/logger.ts";
 import { runEclipse, runPartition } from "../../../commands/sim/agents/attacker.ts";
+import { runDoubleSpend } from "../../../commands/sim/agents/double_spend.ts";
 import { minerMeanIntervalS, runMiner } from "../../../commands/sim/agents/miner.ts";
 import { runMonitor } from "../../../commands/sim/agents/monitor.ts";
 import {
@@ -20,6 +21,7 @@ import {
   type EventSink,
   RunClock,
   SHADOW_EPOCH_MS,
+  sleep,
 } from "../../../commands/sim/agents/runtime.ts";
 import { runUser } from "../../../commands/sim/agents/user.ts";
 import {
@@ -27,6 +29,7 @@ import {
   type RunEvent,
   type SimHost,
   type SimModel,
+  WALLET_RPC_BASE_FLAGS,
 } from "../../../commands/sim/model.ts";
 import { rejection, waitFor } from "../../_helpers.ts";
 
@@ -82,7 +85,7 @@ async function _startNodes(names: string[], subnet: number, offline = false): Pr
       const p = placements.find((x) => x.name === host.name)!;
       await Deno.mkdir(p.dir, { recursive: true });
       const args = monerodArgs(host, model, { dataDir: `${p.dir}/data`, peerMode: "hardcoded" });
-      args.push(`--log-file=${p.dir}/monerod.log`, "--rpc-ssl=disabled");
+      args.push(`--log-file=${p.dir}/monerod.log`);
       if (offline) args.push("--offline");
       net.children.push(LocalChild.start({
         name: host.name,
@@ -275,6 +278,51 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
         deepEqual(phases, ["started", "stopped"]);
       },
     );
+
+    await t.step(
+      "double spend: isolates its node, gives up at the timeout, lifts the bans",
+      async () => {
+        const sink = _memorySink();
+        const stop = new AbortController();
+        const fork = (await net.rpc.a.getInfo()).height - 1;
+        const run = runDoubleSpend(_ctx(sink, stop.signal), {
+          attacker: { host: "a", rpc: net.rpc.a },
+          victim: { host: "b", rpc: net.rpc.b },
+          peers: [{ host: "b", rpc: net.rpc.b }],
+          // A share this small draws no block within the test: nobody mines, so it must give up.
+          mining: { rpc: net.rpc.a, hashrate: 1e-6, seed: 1, timeScale: 1, address: _ADDR },
+          confirmations: 1,
+          startS: 0,
+          timeoutS: 3,
+          pollS: 0.1,
+        });
+        try {
+          // The attack bans both ends right after it starts; seen before the timeout.
+          const cut = async () => (await net.rpc.a.getBans()).some((b) => b.host === net.ip.b);
+          let isCut = false;
+          // Bounded: 40 x 100 ms.
+          for (let i = 0; i < 40 && !isCut; i++) {
+            isCut = await cut();
+            if (!isCut) await new Promise((r) => setTimeout(r, 100));
+          }
+          ok(isCut, "the attacker's node banned its peer");
+          ok(await waitFor(() => sink.events.some((e) => e.event === "attack"), 30_000));
+        } finally {
+          stop.abort();
+        }
+        const result = await run;
+        equal(result.mined, 0);
+        equal(result.outcome?.reason, "timeout");
+        equal(result.outcome?.success, false);
+        equal(result.outcome?.fork_height, fork);
+        deepEqual([result.outcome?.private_len, result.outcome?.honest_len], [0, 0]);
+        deepEqual(await net.rpc.a.getBans(), [], "bans lifted");
+        deepEqual(await net.rpc.b.getBans(), []);
+        const records = sink.events.filter((e) => e.event === "attack");
+        equal(records.length, 1);
+        deepEqual(records[0].event === "attack" ? records[0].outcome : null, { ...result.outcome });
+      },
+    );
   } finally {
     await _stopNodes(net);
   }
@@ -292,8 +340,7 @@ Deno.test("user agent funds a real wallet, sends a transfer and sees it confirme
       "monero-wallet-rpc",
       `--daemon-address=${new URL(net.rpc.u.url).host}`,
       "--trusted-daemon",
-      "--rpc-ssl=disabled",
-      "--daemon-ssl=disabled",
+      ...WALLET_RPC_BASE_FLAGS,
       `--rpc-bind-ip=${ip}`,
       `--rpc-bind-port=${walletPort}`,
       "--confirm-external-bind",
@@ -388,6 +435,17 @@ Deno.test("agents' clock: under Shadow's year-2000 clock, times count from the s
   equal(new RunClock(SHADOW_EPOCH_MS).t0Ms, SHADOW_EPOCH_MS);
 });
 
+Deno.test("sleep: a wait past the 2^31 ms timer limit does not end at once", async () => {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), 100);
+  try {
+    // Ended by the abort (false), not by an overflowing timer firing immediately (true).
+    equal(await sleep(2 ** 40, stop.signal), false);
+  } finally {
+    clearTimeout(timer);
+  }
+});
+
 Deno.test("miner timing: mean interval scales with hashrate share and time scale", () => {
   equal(minerMeanIntervalS({ hashrate: 100, timeScale: 1 }), 120);
   equal(minerMeanIntervalS({ hashrate: 25, timeScale: 1 }), 480);
@@ -451,4 +509,14 @@ Deno.test("agent flags are validated before anything runs (exit 2, path and valu
   );
   equal(attacker.code, 2);
   match(attacker.stderr, /--end: expected --end after --start/);
+  const doubleSpend = await _cli(
+    ...["sim", "agent", "attacker", "--mode", "double_spend", "--rpc", "evil=http://127.0.0.2:1"],
+    ...["--victim", "ftp://127.0.0.3:1", "--peers", "http://127.0.0.3:1", "--hashrate", "0"],
+    ...["--confirmations", "1.5", "--timeout", "-1"],
+  );
+  equal(doubleSpend.code, 2);
+  match(doubleSpend.stderr, /--victim: expected URL or NAME=URL with an http:\/\/ URL/);
+  match(doubleSpend.stderr, /--hashrate: expected a number > 0, got 0/);
+  match(doubleSpend.stderr, /--confirmations: expected an integer, got "?1\.5"?/);
+  match(doubleSpend.stderr, /--timeout: expected a number > 0, got -1/);
 });

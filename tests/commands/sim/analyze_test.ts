@@ -173,6 +173,14 @@ Deno.test("analyze hand-written local-engine logs, skipping bad lines with file:
         attack: "double_spend",
         outcome: { success: true, q: 0.3 },
       },
+      // A record without a verdict (no boolean success) is listed but not counted as a run.
+      {
+        ts: 150,
+        host: "n3",
+        event: "attack",
+        attack: "double_spend",
+        outcome: { phase: "isolated", fork_height: 1 },
+      },
     ]);
     const report = await analyzeRun({ dir });
     equal(report.nodes, 3);
@@ -206,6 +214,7 @@ Deno.test("analyze hand-written local-engine logs, skipping bad lines with file:
     equal(report.transactions.first_seen.p50_s, 5);
     equal(report.attacks.double_spend.runs, 1);
     equal(report.attacks.double_spend.success_rate, 1);
+    equal(report.attacks.outcomes.length, 2);
     const final = report.convergence.samples[report.convergence.samples.length - 1];
     deepEqual(final, { ts: 134, min_height: 2, max_height: 2, spread: 0, tips: 1 });
   });

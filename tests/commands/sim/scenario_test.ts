@@ -288,3 +288,15 @@ Deno.test("normal and uniform distributions stay within their bounds", async () 
   ok(model.hosts.every((h) => h.bandwidthDownBps >= 20e6 && h.bandwidthDownBps <= 200e6));
   ok(model.hosts.every((h) => h.bandwidthUpBps === 10e6));
 });
+
+Deno.test("one double_spend per attacker: its agent mines on the attacker's node", async () => {
+  const agents = "  miner-{1..2}: { kind: miner, hashrate: 20 }\n" +
+    "  evil: { kind: attacker, hashrate: 60 }";
+  const attacks = "attacks:\n" +
+    "  - { kind: double_spend, attacker: evil, victim: miner-1, confirmations: 1 }\n" +
+    "  - { kind: double_spend, attacker: evil, victim: miner-2, confirmations: 2 }\n";
+  equal(
+    await problem(scenario("{ topology: ring }", agents, attacks)),
+    'scenario t: attacks[1].attacker: already runs another double_spend, got "evil"',
+  );
+});

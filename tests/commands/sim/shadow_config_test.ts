@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok } from "@std/assert";
+import { deepEqual, equal, match, ok } from "@std/assert";
 import { parse } from "yaml";
 import { ConfigError, HiveError, UsageError } from "../../../core/errors.ts";
 import {
@@ -177,25 +177,28 @@ Deno.test("a partition becomes scheduled set_bans attacker processes", async () 
     const b = args[args.indexOf("--group-b") + 1].split(",");
     equal(a.length + b.length, 12);
     ok(a.every((t) => /^[a-z0-9-]+=http:\/\/11\.\d+\.\d+\.1:18081$/.test(t)), a[0]);
-    deepEqual(result.attacks_not_realised, []);
+    equal(result.hosts, 12);
   });
 });
 
-Deno.test("double spend is reported as not realised under Shadow; its attacker mines", async () => {
+Deno.test("double spend runs as an attacker agent in place of the attacker's miner", async () => {
   await withTemp(async (tmp) => {
     const result = await generate("double_spend", `${tmp}/o`);
-    deepEqual(result.attacks_not_realised, ["double_spend"]);
     const doc = parse(await Deno.readTextFile(`${tmp}/o/${SHADOW_FILE}`)) as ShadowDocument;
-    const args = doc.hosts["attacker"].processes[1].args;
-    deepEqual(args.slice(0, 7), [
-      "sim",
-      "agent",
-      "miner",
-      "--rpc",
-      "http://11.0.7.1:18081",
-      "--hashrate",
-      "30",
-    ]);
+    const agents = doc.hosts["attacker"].processes.slice(1);
+    equal(agents.length, 1);
+    const args = agents[0].args;
+    const flag = (name: string) => args[args.indexOf(name) + 1];
+    deepEqual(args.slice(0, 5), ["sim", "agent", "attacker", "--mode", "double_spend"]);
+    equal(flag("--rpc"), "attacker=http://11.0.7.1:18081");
+    match(flag("--victim"), /^merchant=http:\/\/11\.\d+\.\d+\.1:18081$/);
+    // Cut from every other host: 12 hosts in all.
+    const peers = flag("--peers").split(",");
+    equal(peers.length, 11);
+    ok(!peers.some((p) => p.startsWith("attacker=")));
+    deepEqual([flag("--hashrate"), flag("--confirmations"), flag("--start")], ["30", "3", "1200"]);
+    equal(result.by_program["hive sim agent miner"], 7);
+    equal(result.by_program["hive sim agent attacker"], 1);
   });
 });
 
