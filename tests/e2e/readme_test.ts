@@ -9,6 +9,7 @@ const MAIN = `${ROOT}main.ts`;
 
 function readmeCommands(readme: string): string[] {
   const commands: string[] = [];
+  const skippedDirs: string[] = [];
   let inShell = false;
   for (const line of readme.split("\n")) {
     if (line.startsWith("```")) {
@@ -18,8 +19,14 @@ function readmeCommands(readme: string): string[] {
     if (!inShell) continue;
     const command = line.replace(/\s+#\s.*$/, "").trim();
     if (!/^hive (sim|--version)/.test(command)) continue;
-    // Agent processes need a running monerod; the local engine has its own end-to-end test.
-    if (/^hive sim agent|--engine (local|shadow)/.test(command)) continue;
+    // Agent processes need a running monerod; the local engine has its own end-to-end tests.
+    // Commands reading the folder of a skipped run are skipped with it.
+    if (/^hive sim agent|--engine (local|shadow)/.test(command)) {
+      const out = command.match(/--out (\S+)/)?.[1];
+      if (out) skippedDirs.push(out);
+      continue;
+    }
+    if (skippedDirs.some((dir) => command.split(/\s+/).includes(dir))) continue;
     commands.push(command);
   }
   return commands;
