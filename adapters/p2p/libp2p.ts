@@ -46,6 +46,8 @@ interface _Services extends Record<string, unknown> {
 }
 
 const _encoder = new TextEncoder();
+/** Most sender peer ids remembered as text. */
+const _SENDER_CACHE = 1024;
 
 /** Build and start a libp2p node from the port's options. */
 export async function createLibp2pNode(options: P2PNodeOptions): Promise<P2PNode> {
@@ -104,6 +106,7 @@ class _Libp2pNode implements P2PNode {
   readonly dht: P2PDht | null;
   readonly #node: Libp2p<_Services>;
   readonly #listeners = new Set<P2PListener>();
+  readonly #senderText = new Map<string, string>();
 
   constructor(node: Libp2p<_Services>) {
     this.#node = node;
@@ -201,11 +204,26 @@ class _Libp2pNode implements P2PNode {
     this.#emit({
       type: "message",
       topic: message.topic,
-      from: message.from.toString(),
+      from: this.#peerIdText(message.from.toMultihash().bytes, () => message.from.toString()),
       seqno: message.sequenceNumber,
       data: message.data,
       receivedAt: new Date(),
     });
+  }
+
+  /**
+   * Every received message carries a fresh PeerId object, and rendering one as base58 costs
+   * more than the rest of our per-message work; senders repeat, so remember their text.
+   */
+  #peerIdText(multihash: Uint8Array, render: () => string): string {
+    const key = String.fromCharCode.apply(null, multihash as unknown as number[]);
+    let text = this.#senderText.get(key);
+    if (text === undefined) {
+      // Bounded: a flood of distinct senders must not grow memory without limit.
+      if (this.#senderText.size >= _SENDER_CACHE) this.#senderText.clear();
+      this.#senderText.set(key, text = render());
+    }
+    return text;
   }
 
   #emit(event: P2PEvent): void {

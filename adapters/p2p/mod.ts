@@ -37,7 +37,10 @@ export interface P2PNodeOptions {
   listen: readonly string[];
   /** Discover peers on the LAN with mDNS. */
   mdns: boolean;
-  /** Multiaddrs (with `/p2p/<id>`) dialled at start and kept connected. */
+  /**
+   * Multiaddrs (with `/p2p/<id>`) tagged and dialled once at start; redialling a peer that drops
+   * later is the caller's job (`hive daemon` runs a bootstrap keeper over {@link P2PNode.connect}).
+   */
   bootstrap?: readonly string[];
   /** Run a Kademlia DHT (server mode). */
   dht?: boolean;

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { ConfigError, HiveError, parseWith, UsageError } from "../../core/errors.ts";
 import { IpcClient, IpcError, readTokenFile } from "../../core/ipc/mod.ts";
+import { isProcessAlive } from "../../core/lock.ts";
 import type { Logger } from "../../core/logger.ts";
 import { DAEMON_INFO_FILE, TOKEN_FILE } from "./run.ts";
 import { type DaemonInfo, daemonInfoSchema } from "./protocol.ts";
@@ -93,6 +94,15 @@ export async function connectDaemon(
     });
   } catch (error) {
     const code = error instanceof IpcError ? error.code : "unavailable";
+    const pid = endpoint.info?.pid;
+    if (code === "unavailable" && pid !== undefined && !(await isProcessAlive(pid))) {
+      // A daemon killed with -9 cannot remove its announcement; say so instead of "refused".
+      throw new HiveError(
+        `no running daemon: daemon.json names pid ${pid}, which is not running ` +
+          `(stale after a crash?); start \`hive daemon\``,
+        { code: "no_daemon" },
+      );
+    }
     throw new HiveError(`daemon at ${endpoint.url}: ${(error as Error).message}`, {
       code: `ipc_${code}`,
     });

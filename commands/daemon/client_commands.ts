@@ -11,8 +11,9 @@ import { type CliContext, createCliContext, type GlobalOptions } from "../../cor
 import { parseWith, UsageError } from "../../core/errors.ts";
 import type { IpcClient } from "../../core/ipc/mod.ts";
 import { type HiveConfig, hiveConfigSchema } from "../config_schema.ts";
-import { callDaemon, connectDaemon, resolveEndpoint } from "./client.ts";
+import { callDaemon, connectDaemon, type EndpointOptions, resolveEndpoint } from "./client.ts";
 import { multiaddrSchema } from "./config.ts";
+import { FollowedDaemon } from "./follow.ts";
 import {
   base64Schema,
   type IdentifyReply,
@@ -55,24 +56,33 @@ function _arg<T extends z.ZodType>(name: string, schema: T, value: unknown): z.o
   })[name] as z.output<T>;
 }
 
-async function _withDaemon<T>(
-  command: CommandUnknownOpts,
-  run: (client: IpcClient, ctx: CliContext<HiveConfig>) => Promise<T>,
-  options: { reconnect?: boolean } = {},
-): Promise<T> {
+interface _ClientSetup {
+  ctx: CliContext<HiveConfig>;
+  endpoint: EndpointOptions;
+  timeoutMs: number;
+}
+
+async function _setup(command: CommandUnknownOpts): Promise<_ClientSetup> {
   const flags = command.optsWithGlobals() as ClientFlags;
   const timeoutMs = flags.timeout === undefined
     ? 10_000
     : _arg("--timeout", _timeoutSchema, flags.timeout);
   const ctx = await createCliContext(flags, hiveConfigSchema, "daemon-client");
-  const endpoint = await resolveEndpoint({
+  const endpoint = {
     url: flags.url,
     tokenFile: flags.tokenFile,
     dataDir: flags.dataDir ?? ctx.config.data_dir,
-  });
-  const client = await connectDaemon(endpoint, {
+  };
+  return { ctx, endpoint, timeoutMs };
+}
+
+async function _withDaemon<T>(
+  command: CommandUnknownOpts,
+  run: (client: IpcClient, ctx: CliContext<HiveConfig>) => Promise<T>,
+): Promise<T> {
+  const { ctx, endpoint, timeoutMs } = await _setup(command);
+  const client = await connectDaemon(await resolveEndpoint(endpoint), {
     timeoutMs,
-    reconnect: options.reconnect,
     logger: ctx.logger,
   });
   try {
@@ -100,14 +110,21 @@ function _idCommand(): CommandUnknownOpts {
 function _statusCommand(): CommandUnknownOpts {
   const cmd = _clientCommand(
     "status",
-    "Print uptime, peer count, topics, IPC clients and queue drops.",
+    "Print uptime, peer count, topics, IPC clients, queue drops and bootstrap peers.",
   ).action(async (_o, command) => {
     await _withDaemon(command, async (client, ctx) => {
       const status = await callDaemon<StatusReply>(client, "status");
       ctx.output.result(status, (s) => {
-        const { topics, ...rest } = s;
-        return Object.entries({ ...rest, topics: topics.join(",") || "-" })
-          .map(([k, v]) => `${(k + ":").padEnd(12)} ${v}`).join("\n");
+        const { topics, bootstrap, ...rest } = s;
+        const lines = Object.entries({ ...rest, topics: topics.join(",") || "-" })
+          .map(([k, v]) => `${(k + ":").padEnd(12)} ${v}`);
+        for (const b of bootstrap) {
+          lines.push(
+            `bootstrap:   ${b.peer_id} ${b.connected ? "connected" : "DISCONNECTED"} ` +
+              `(dials ${b.attempts}, failed ${b.failures}, reconnects ${b.reconnects})`,
+          );
+        }
+        return lines.join("\n");
       });
     });
   });
@@ -176,18 +193,21 @@ function _subscribeCommand(): CommandUnknownOpts {
     .action(async (topicArgs, options, command) => {
       const topics = topicArgs.map((t, i) => _arg(`topics[${i}]`, topicSchema, t));
       const count = options.count === undefined ? Infinity : _count(options.count);
-      await _withDaemon(
-        command,
-        (client, ctx) => _stream(client, ctx, topics, count),
-        { reconnect: true },
-      );
+      const { ctx, endpoint, timeoutMs } = await _setup(command);
+      const daemon = await FollowedDaemon.connect({ endpoint, timeoutMs, logger: ctx.logger });
+      try {
+        await _stream(daemon, ctx, topics, count);
+      } finally {
+        daemon.close();
+      }
     });
   cmd.addHelpText(
     "after",
     `
 Each message is one line; with --json: {"topic","from","seqno","message"|"data_b64",
-"received_at"} (data_b64 when the payload is not valid UTF-8). If the daemon restarts on
-the same IPC port (--ipc-port), the client reconnects and subscribes again.
+"received_at"} (data_b64 when the payload is not valid UTF-8). If the daemon restarts, the
+stream resumes: before each reconnect attempt (100 ms doubling to 2 s) the client re-reads
+<data-dir>/daemon.json, so a daemon back on a new IPC port is found, and subscribes again.
 
 Examples:
   hive daemon subscribe chat --json
@@ -206,7 +226,7 @@ function _count(text: string): number {
 }
 
 async function _stream(
-  client: IpcClient,
+  daemon: FollowedDaemon,
   ctx: CliContext<HiveConfig>,
   topics: string[],
   count: number,
@@ -214,7 +234,8 @@ async function _stream(
   const done = Promise.withResolvers<void>();
   let seen = 0;
   const stop = () => done.resolve();
-  const off = client.on("message_received", (data) => {
+  daemon.on("message_received", (data) => {
+    if (seen >= count) return;
     const m = data as MessageReceivedEvent;
     ctx.output.record(
       m,
@@ -226,16 +247,12 @@ async function _stream(
   Deno.addSignalListener("SIGTERM", stop);
   try {
     for (const topic of topics) {
-      await callDaemon(client, "subscribe", { topic });
-      // Re-subscribe after reconnects (a restarted daemon knows nothing of us).
-      void client.request("subscribe", { topic }, { restore: `subscribe:${topic}` }).catch(
-        () => {},
-      );
+      // Remembered, so it is replayed on the daemon we reach after a restart.
+      await daemon.request("subscribe", { topic }, { restore: `subscribe:${topic}` });
     }
-    ctx.logger.info("subscribed", { topics });
+    ctx.logger.info("subscribed", { topics, url: daemon.url });
     await done.promise;
   } finally {
-    off();
     Deno.removeSignalListener("SIGINT", stop);
     Deno.removeSignalListener("SIGTERM", stop);
   }

@@ -99,7 +99,10 @@ export function daemonCommand(): Command {
     .option("--listen <multiaddr...>", "libp2p listen addresses (default all interfaces, TCP + WS)")
     .option("--mdns", "discover peers on the LAN with mDNS (the default)")
     .option("--no-mdns", "turn mDNS discovery off")
-    .option("--bootstrap <multiaddr...>", "peers (multiaddr ending in /p2p/<id>) to dial at start")
+    .option(
+      "--bootstrap <multiaddr...>",
+      "peers (multiaddr ending in /p2p/<id>) to dial at start and keep connected",
+    )
     .option("--dht", "run a Kademlia DHT and serve dht_put/dht_get/provide/find_providers")
     .option("--max-connections <n>", "connection manager limit on open connections (300)")
     .exitOverride()
@@ -118,6 +121,10 @@ The IPC server listens on 127.0.0.1 only; clients authenticate with the token in
 <dir of identity>/ipc.token (mode 0600). One daemon per identity: a second one on the same
 identity is refused (lock file <identity>.lock holds the owner's pid). SIGINT/SIGTERM stop
 the node and exit 0 within 2 s.
+
+Bootstrap peers are kept connected: one that is down at start, or drops or restarts later, is
+redialled with exponential backoff (1 s doubling to 30 s, with jitter) for as long as the daemon
+runs. \`hive daemon status\` lists each with connected, dials, failures and reconnects.
 
 Config (config.yaml section "daemon", or HIVE_DAEMON_* env): listen, mdns, bootstrap, dht,
 ipc_port, max_connections, max_incoming_pending, dial_timeout_ms, inbound_per_second, allow

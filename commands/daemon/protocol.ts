@@ -7,6 +7,7 @@
 import { peerIdFromString } from "@libp2p/peer-id";
 import { CID } from "multiformats/cid";
 import { z } from "zod";
+import type { BootstrapPeerStatus } from "./bootstrap.ts";
 import { multiaddrSchema } from "./config.ts";
 
 function _isPeerId(text: string): boolean {
@@ -100,6 +101,8 @@ export interface StatusReply {
   topics: string[];
   clients: number;
   queue_drops: number;
+  /** Each bootstrap peer: whether it is connected and how often the daemon dialled it. */
+  bootstrap: BootstrapPeerStatus[];
 }
 /** Reply of `publish`. */
 export interface PublishReply {

@@ -5,13 +5,14 @@
  *
  * @module
  */
-import { createP2PNode, type P2PNode } from "../../adapters/p2p/mod.ts";
+import { createP2PNode, type P2PNode, type P2PNodeOptions } from "../../adapters/p2p/mod.ts";
 import { HiveError } from "../../core/errors.ts";
 import { ensureTokenFile, IpcServer } from "../../core/ipc/mod.ts";
 import { acquireLock, type Lock } from "../../core/lock.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { Output } from "../../core/output.ts";
 import { watchParent } from "../../core/supervisor.ts";
+import { startBootstrapKeeper } from "./bootstrap.ts";
 import type { DaemonRunOptions } from "./config.ts";
 import { loadOrCreateIdentity } from "./identity.ts";
 import type { DaemonInfo } from "./protocol.ts";
@@ -32,6 +33,26 @@ export interface RunDaemonOptions {
   output: Output;
   /** Audit logger. */
   logger: Logger;
+}
+
+/**
+ * The P2P node settings a daemon runs with. Benchmarks build their in-process baseline from
+ * this too, so both sides of a comparison use the same libp2p settings.
+ */
+export function nodeOptions(run: DaemonRunOptions, privateKey: Uint8Array): P2PNodeOptions {
+  return {
+    backend: "libp2p",
+    privateKey,
+    listen: run.listen,
+    mdns: run.mdns,
+    bootstrap: run.bootstrap,
+    dht: run.dht,
+    maxConnections: run.max_connections,
+    maxIncomingPendingConnections: run.max_incoming_pending,
+    dialTimeoutMs: run.dial_timeout_ms,
+    inboundConnectionThreshold: run.inbound_per_second,
+    allow: run.allow,
+  };
 }
 
 /** Folder part of a path. */
@@ -76,26 +97,20 @@ export async function runDaemon(options: RunDaemonOptions): Promise<never> {
     if (identity.created) logger.info("created identity", { path: identity.path });
     const tokenFile = `${dirOf(run.identity)}/${TOKEN_FILE}`;
     const token = await ensureTokenFile(tokenFile);
-    node = await createP2PNode({
-      backend: "libp2p",
-      privateKey: identity.privateKey,
-      listen: run.listen,
-      mdns: run.mdns,
-      bootstrap: run.bootstrap,
-      dht: run.dht,
-      maxConnections: run.max_connections,
-      maxIncomingPendingConnections: run.max_incoming_pending,
-      dialTimeoutMs: run.dial_timeout_ms,
-      inboundConnectionThreshold: run.inbound_per_second,
-      allow: run.allow,
-    });
+    node = await createP2PNode(nodeOptions(run, identity.privateKey));
     server = await IpcServer.listen({
       token,
       port: run.ipc_port,
       maxQueueBytes: run.queue_bytes,
       logger,
     });
-    const service = startDaemonService({ node, server, logger });
+    const keeper = startBootstrapKeeper({
+      node,
+      bootstrap: run.bootstrap,
+      logger,
+      dialTimeoutMs: run.dial_timeout_ms,
+    });
+    const service = startDaemonService({ node, server, logger, bootstrap: keeper });
     const info: DaemonInfo = {
       peer_id: node.peerId,
       addrs: node.addrs(),
@@ -105,7 +120,17 @@ export async function runDaemon(options: RunDaemonOptions): Promise<never> {
     };
     const infoPath = `${run.data_dir}/${DAEMON_INFO_FILE}`;
     await _writeInfo(infoPath, info);
-    _installStop({ node, server, lock, infoPath, logger, detach: service.close });
+    _installStop({
+      node,
+      server,
+      lock,
+      infoPath,
+      logger,
+      detach: () => {
+        keeper.close();
+        service.close();
+      },
+    });
     logger.info("daemon ready", { peer_id: info.peer_id, ipc_url: info.ipc_url });
     output.record(info, (i) =>
       [

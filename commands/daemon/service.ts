@@ -11,6 +11,7 @@ import { sha256 } from "multiformats/hashes/sha2";
 import type { P2PDht, P2PEvent, P2PNode } from "../../adapters/p2p/mod.ts";
 import { type IpcConnection, IpcError, type IpcServer } from "../../core/ipc/mod.ts";
 import type { Logger } from "../../core/logger.ts";
+import type { BootstrapKeeper } from "./bootstrap.ts";
 import {
   dhtRequestSchemas,
   type IdentifyReply,
@@ -32,6 +33,8 @@ export interface DaemonServiceOptions {
   logger?: Logger;
   /** Per-request time limit for network operations (connect, ping, DHT). Default 10 s. */
   networkTimeoutMs?: number;
+  /** The keeper of bootstrap connections, reported by `status`. */
+  bootstrap?: BootstrapKeeper;
 }
 
 /** A running service. */
@@ -105,6 +108,7 @@ export function startDaemonService(options: DaemonServiceOptions): DaemonService
     topics: node.topics(),
     clients: server.connections.size,
     queue_drops: server.stats.dropped,
+    bootstrap: options.bootstrap?.status() ?? [],
   }));
   server.handle("publish", s.publish, async (p): Promise<PublishReply> => {
     const data = p.message !== undefined

@@ -64,8 +64,6 @@ const _peersReply = z.object({
   peers: z.array(z.object({ peer_id: z.string(), addrs: z.array(z.string()) })),
 });
 const _publishReply = z.object({ topic: z.string(), recipients: z.int().nonnegative() });
-/** How often missing bootstrap peers are dialed again. */
-const _REDIAL_MS = 5000;
 const _identifyReply = z.object({ peer_id: z.string(), addrs: z.array(z.string()) });
 
 /** What the host knows about the daemon it talks to (the pid only when it started it). */
@@ -88,8 +86,6 @@ export class DaemonLink implements P2PFacade {
   #attachedReconnects = 0;
   #firstUp = Promise.withResolvers<void>();
   #stopped = false;
-  #redialTimer: ReturnType<typeof setInterval> | undefined;
-  #redialing = false;
 
   private constructor(options: DaemonLinkOptions) {
     this.#options = options;
@@ -114,7 +110,8 @@ export class DaemonLink implements P2PFacade {
           );
         }),
       ]).finally(() => clearTimeout(timer));
-      link.#startRedial();
+      // Bootstrap peers that drop or restart are redialled by the daemon itself (its
+      // bootstrap keeper, see `hive daemon status`), so the host needs no loop of its own.
     } catch (error) {
       await link.stop();
       throw error;
@@ -216,45 +213,10 @@ export class DaemonLink implements P2PFacade {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#firstUp.reject(new HiveError("host stopped before the daemon was ready"));
-    clearInterval(this.#redialTimer);
     this.#client?.close();
     this.#client = undefined;
     await this.#supervisor?.stop();
     this.#state = "stopped";
-  }
-
-  /**
-   * Keep bootstrap peers connected: when a bootstrap peer's daemon restarts, ours does not dial
-   * it again by itself, so every few seconds dial each bootstrap address whose peer is missing.
-   */
-  #startRedial(): void {
-    const bootstrap = this.#options.spawn && !this.#options.attach
-      ? this.#options.spawn.bootstrap
-      : [];
-    if (bootstrap.length === 0) return;
-    this.#redialTimer = setInterval(() => void this.#redial(bootstrap), _REDIAL_MS);
-  }
-
-  async #redial(bootstrap: string[]): Promise<void> {
-    const client = this.#client;
-    if (this.#redialing || !client?.connected) return;
-    this.#redialing = true;
-    try {
-      const { peers } = _peersReply.parse(await client.request("list_peers", {}));
-      const connected = new Set(peers.map((p) => p.peer_id));
-      for (const multiaddr of bootstrap) {
-        const peer = /\/p2p\/([^/]+)$/.exec(multiaddr)?.[1];
-        if (!peer || connected.has(peer)) continue;
-        await client.request("connect", { multiaddr }, { timeoutMs: _REDIAL_MS }).then(
-          () => this.#options.logger.info("redialed bootstrap peer", { multiaddr }),
-          (error) => this.#options.logger.debug("bootstrap peer unreachable", { multiaddr, error }),
-        );
-      }
-    } catch (error) {
-      this.#options.logger.debug("bootstrap redial skipped", { error });
-    } finally {
-      this.#redialing = false;
-    }
   }
 
   async #call<S extends z.ZodType>(

@@ -10,6 +10,8 @@ import { generateKeyPair, privateKeyToProtobuf } from "@libp2p/crypto/keys";
 import { createP2PNode, type P2PNode } from "../../adapters/p2p/mod.ts";
 import { IpcClient } from "../../core/ipc/mod.ts";
 import { readTokenFile } from "../../core/ipc/token.ts";
+import { daemonConfigSchema, daemonRunSchema } from "../../commands/daemon/config.ts";
+import { nodeOptions } from "../../commands/daemon/run.ts";
 import { type DaemonChild, startDaemon } from "../commands/daemon/_daemon.ts";
 
 const TOPIC = "bench";
@@ -39,14 +41,18 @@ async function _until(what: string, condition: () => boolean | Promise<boolean>)
   }
 }
 
-async function _inProcessPath(): Promise<{ path: _Path; nodes: P2PNode[] }> {
+async function _inProcessPath(root: string): Promise<{ path: _Path; nodes: P2PNode[] }> {
+  // The daemons' own settings (config defaults plus the flags _daemon.ts passes), so the
+  // comparison differs only in the IPC hop.
+  const run = daemonRunSchema.parse({
+    ...daemonConfigSchema.parse({}),
+    listen: ["/ip4/127.0.0.1/tcp/0"],
+    mdns: false,
+    data_dir: root,
+    identity: `${root}/unused.key`,
+  });
   const make = async () =>
-    createP2PNode({
-      backend: "libp2p",
-      privateKey: privateKeyToProtobuf(await generateKeyPair("Ed25519")),
-      listen: ["/ip4/127.0.0.1/tcp/0"],
-      mdns: false,
-    });
+    createP2PNode(nodeOptions(run, privateKeyToProtobuf(await generateKeyPair("Ed25519"))));
   const a = await make();
   const b = await make();
   await b.connect(a.addrs()[0]);
@@ -162,7 +168,7 @@ const _loadLine = `load average at start: ${Deno.loadavg().map((l) => l.toFixed(
 console.log(_loadLine);
 
 const root = await Deno.makeTempDir({ prefix: "hive-bench-ipc-" });
-const direct = await _inProcessPath();
+const direct = await _inProcessPath(root);
 const ipc = await _ipcPath(root);
 globalThis.addEventListener("unload", () => {
   for (const d of ipc.daemons) d.process.kill("SIGTERM");

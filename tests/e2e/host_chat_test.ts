@@ -78,7 +78,7 @@ Deno.test("e2e host: browser chat across two hosts survives kill -9 of each daem
   let browser: BrowserDriver | undefined;
   try {
     // B first, on a fixed port: A bootstraps to B. After a restart A's daemon dials B again at
-    // start, and A's host redials B when B's daemon comes back on the same address.
+    // start, and A's daemon redials B by itself when B's daemon comes back on the same address.
     const b = await startHostProcess({
       dataDir: `${root}/b`,
       listen: `/ip4/127.0.0.1/tcp/${freePort()}`,
@@ -128,14 +128,17 @@ Deno.test("e2e host: browser chat across two hosts survives kill -9 of each daem
     await _send(browser, pageB, "welcome back, A");
     await _seen(browser, pageA, "welcome back, A", b.ready.peer_id);
 
-    // Now crash B's daemon: it comes back on the same address and A's host redials it.
+    // Now crash B's daemon: it comes back on the same address and A's daemon redials it.
     await _restartDaemon(b);
     await browser.call({ op: "wait", page: pageB, selector: "#daemon.up" });
     await _roomPeer(b, a.ready.peer_id);
     await _roomPeer(a, b.ready.peer_id);
     await _send(browser, pageB, "B is back");
     await _seen(browser, pageA, "B is back", b.ready.peer_id);
-    ok(a.logs.some((l) => l.includes('"msg":"redialed bootstrap peer"')), "A redialed B");
+    ok(
+      a.logs.some((l) => l.includes('"msg":"bootstrap peer reconnected"')),
+      "A's daemon redialed B",
+    );
   } finally {
     await browser?.close();
     const codes = [];
