@@ -130,12 +130,6 @@ export class IpcClient {
     });
   }
 
-  /** Send a request without waiting for any reply. */
-  notify(type: string, params: Record<string, unknown> = {}): void {
-    if (!this.connected) throw new IpcError("unavailable", "not connected");
-    this.#socket!.send(JSON.stringify({ v: PROTOCOL_VERSION, type, ...params }));
-  }
-
   /** Listen for an event by name, or `*` for all. Returns an unsubscribe function. */
   on(event: string, handler: EventHandler): () => void {
     let set = this.#handlers.get(event);
