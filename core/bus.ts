@@ -97,7 +97,7 @@ export function compilePattern(pattern: string): RegExp {
 export class Bus<E extends EventMap = SystemEvents & EventMap> {
   readonly #exact = new Map<string, Set<_Sub>>();
   readonly #wild = new Set<_Sub>();
-  readonly #cache = new Map<string, _Sub[]>();
+  readonly #cache = new Map<string, _Sub["deliver"][]>();
   readonly #onError: (error: unknown, topic: string) => void;
   #published = 0;
   #handlerErrors = 0;
@@ -116,17 +116,25 @@ export class Bus<E extends EventMap = SystemEvents & EventMap> {
   /** Deliver `payload` to every handler and iterator whose pattern matches `topic`. */
   publish<K extends keyof E & string>(topic: K, payload: E[K]): void {
     this.#published++;
-    let subs = this.#cache.get(topic);
-    if (subs === undefined) subs = this.#resolve(topic);
-    for (let i = 0; i < subs.length; i++) {
+    const targets = this.#cache.get(topic) ?? this.#resolve(topic);
+    // One try block around the loop (resumed after a throw) keeps the hot path lean.
+    let i = 0;
+    while (i < targets.length) {
       try {
-        const result = subs[i].deliver(payload, topic);
-        if (result != null && typeof (result as Promise<void>).then === "function") {
-          (result as Promise<void>).then(undefined, (error) => this.#failed(error, topic));
+        for (; i < targets.length; i++) {
+          const result = targets[i](payload, topic);
+          if (result != null) this.#watch(result, topic);
         }
       } catch (error) {
         this.#failed(error, topic);
+        i++;
       }
+    }
+  }
+
+  #watch(result: unknown, topic: string): void {
+    if (typeof (result as Promise<void>).then === "function") {
+      (result as Promise<void>).then(undefined, (error) => this.#failed(error, topic));
     }
   }
 
@@ -239,13 +247,13 @@ export class Bus<E extends EventMap = SystemEvents & EventMap> {
     } catch { /* an error reporter must not break delivery */ }
   }
 
-  #resolve(topic: string): _Sub[] {
-    const subs: _Sub[] = [...(this.#exact.get(topic) ?? [])];
-    for (const sub of this.#wild) if (sub.matcher!.test(topic)) subs.push(sub);
+  #resolve(topic: string): _Sub["deliver"][] {
+    const targets = [...(this.#exact.get(topic) ?? [])].map((sub) => sub.deliver);
+    for (const sub of this.#wild) if (sub.matcher!.test(topic)) targets.push(sub.deliver);
     // Bound the cache so a stream of unique topics cannot grow it forever.
     if (this.#cache.size >= 4096) this.#cache.clear();
-    this.#cache.set(topic, subs);
-    return subs;
+    this.#cache.set(topic, targets);
+    return targets;
   }
 
   #add(sub: _Sub): void {
