@@ -57,6 +57,7 @@ export async function runHive(
 ): Promise<HiveRun> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--quiet", MAIN_MODULE, ...args],
+    stdin: "null",
     stdout: "piped",
     stderr: "piped",
     cwd: options.cwd,

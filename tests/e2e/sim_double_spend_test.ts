@@ -6,20 +6,13 @@
  */
 import { deepEqual, equal, ok } from "@std/assert";
 import type { RunEvent } from "../../commands/sim/model.ts";
+import { type HiveRun, runHive } from "../_helpers.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const SCENARIO = new URL("../../fixtures/scenarios/double_spend_local.yaml", import.meta.url)
   .pathname;
 
-async function _hive(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, ...args],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+function _hive(...args: string[]): Promise<HiveRun> {
+  return runHive(args);
 }
 
 function _events(path: string): RunEvent[] {

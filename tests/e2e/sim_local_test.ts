@@ -5,6 +5,7 @@
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
 import type { RunEvent } from "../../commands/sim/model.ts";
+import { type HiveRun, runHive } from "../_helpers.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -25,15 +26,8 @@ agents:
     kind: observer
 `;
 
-async function _hive(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, ...args],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+function _hive(...args: string[]): Promise<HiveRun> {
+  return runHive(args);
 }
 
 async function _pgrep(pattern: string): Promise<string> {

@@ -1,25 +1,14 @@
 import { deepEqual, equal, match, ok } from "@std/assert";
+import { type HiveRun, runHive } from "../../_helpers.ts";
 
-const MAIN = new URL("../../../main.ts", import.meta.url).pathname;
 const FIXTURES = new URL("../../../fixtures/scenarios/", import.meta.url).pathname;
 
 async function hive(...args: string[]) {
   return await hiveEnv({}, ...args);
 }
 
-async function hiveEnv(env: Record<string, string>, ...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--quiet", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", ...env },
-  }).output();
-  const dec = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: dec.decode(output.stdout),
-    stderr: dec.decode(output.stderr),
-  };
+function hiveEnv(env: Record<string, string>, ...args: string[]): Promise<HiveRun> {
+  return runHive(args, { env });
 }
 
 async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
