@@ -1,351 +1,20 @@
 /**
- * `hive sim analyze`: read a run folder from any engine and turn its RunEvent records into
+ * `hive sim analyze`: turn a run folder's RunEvent records (loaded by `analyze_load.ts`) into
  * metrics: block propagation delay to all nodes (p50/p90/p99), orphan and fork rate, reorg
  * depths, transaction confirmation latency, height convergence over time and attack outcomes.
  *
- * Every line is validated; bad lines are collected with `file:line` and skipped, never fatal.
- *
- * Where events come from:
- * - `DIR/events.ndjson` (des engine; any engine may write it);
- * - `DIR/hosts/<host>/*.ndjson` (local engine: monitor, miner and other agents);
- * - `DIR/shadow.data/hosts/<host>/*.stdout` (Shadow: agents print RunEvent NDJSON to stdout;
- *   lines that do not start with `{` are other program output and are counted, not reported).
- *
- * The des engine's aggregates `propagation.ndjson` and `convergence.ndjson` are read too, for
- * runs made without per-node receipt events.
- *
  * @module
  */
-import { z } from "zod";
-import { formatIssues, UsageError } from "../../core/errors.ts";
+import { UsageError } from "../../core/errors.ts";
+import {
+  type LineProblem,
+  type LoadedRun,
+  loadRun,
+  type LoadRunOptions,
+  type SourceInfo,
+} from "./analyze_load.ts";
+import { cdf, type Distribution, distribution, downsample, round3 } from "./analyze_stats.ts";
 import type { RunEvent } from "./model.ts";
-
-const _ts = z.number().finite().nonnegative();
-const _host = z.string().min(1);
-const _height = z.int().nonnegative();
-const _hash = z.string().min(1);
-
-/** Schema of one {@link RunEvent} line. */
-export const runEventSchema = z.discriminatedUnion("event", [
-  z.object({
-    ts: _ts,
-    host: _host,
-    event: z.literal("mined"),
-    height: _height,
-    hash: _hash,
-    parent: _hash,
-  }),
-  z.object({
-    ts: _ts,
-    host: _host,
-    event: z.literal("block"),
-    height: _height,
-    hash: _hash,
-    parent: _hash,
-  }),
-  z.object({
-    ts: _ts,
-    host: _host,
-    event: z.literal("height"),
-    height: _height,
-    top_hash: _hash,
-    peers: z.int().nonnegative(),
-  }),
-  z.object({
-    ts: _ts,
-    host: _host,
-    event: z.literal("reorg"),
-    depth: z.int().positive(),
-    height: _height,
-  }),
-  z.object({
-    ts: _ts,
-    host: _host,
-    event: z.literal("tx_sent"),
-    txid: _hash,
-    amount: z.number().finite(),
-  }),
-  z.object({ ts: _ts, host: _host, event: z.literal("tx_seen"), txid: _hash }),
-  z.object({
-    ts: _ts,
-    host: _host,
-    event: z.literal("tx_confirmed"),
-    txid: _hash,
-    height: _height,
-  }),
-  z.object({
-    ts: _ts,
-    host: _host,
-    event: z.literal("attack"),
-    attack: z.enum(["sybil", "eclipse", "partition", "double_spend"]),
-    outcome: z.record(z.string(), z.unknown()),
-  }),
-], {
-  error: "expected a RunEvent with event one of mined, block, height, reorg, tx_sent, " +
-    "tx_seen, tx_confirmed, attack",
-});
-
-const _nullableSeconds = z.number().finite().nonnegative().nullable();
-
-/** Schema of a des `propagation.ndjson` line. */
-export const propagationRecordSchema = z.object({
-  hash: _hash,
-  height: _height,
-  miner: _host,
-  mined_ts: _ts,
-  reached: z.int().nonnegative(),
-  nodes: z.int().positive(),
-  t50_s: _nullableSeconds,
-  t90_s: _nullableSeconds,
-  t100_s: _nullableSeconds,
-});
-
-/** Schema of a des `convergence.ndjson` line. */
-export const convergenceSampleSchema = z.object({
-  ts: _ts,
-  min_height: _height,
-  max_height: _height,
-  tips: z.int().nonnegative(),
-});
-
-/** A des propagation aggregate line. */
-export type PropagationRecord = z.output<typeof propagationRecordSchema>;
-/** A des convergence sample line. */
-export type ConvergenceSample = z.output<typeof convergenceSampleSchema>;
-
-/** A line that was skipped. */
-export interface LineProblem {
-  file: string;
-  line: number;
-  message: string;
-}
-
-/** One file read. */
-export interface SourceInfo {
-  file: string;
-  kind: "events" | "host_log" | "shadow_stdout" | "propagation" | "convergence";
-  lines: number;
-  records: number;
-  bad: number;
-  /** Non-JSON program output (Shadow stdout only). */
-  ignored: number;
-}
-
-/** Everything read from a run folder. */
-export interface LoadedRun {
-  dir: string;
-  sources: SourceInfo[];
-  events: RunEvent[];
-  /** First problems (at most `maxProblems`); `problemCount` has them all. */
-  problems: LineProblem[];
-  problemCount: number;
-  propagation: PropagationRecord[];
-  convergence: ConvergenceSample[];
-  /** Host names from `summary.json` when an engine wrote them. */
-  hosts: string[] | null;
-  /** Node count from `summary.json` when given without names. */
-  nodeCount: number | null;
-}
-
-/** Options for {@link loadRun}. */
-export interface LoadRunOptions {
-  /** Run folder. */
-  dir: string;
-  /** Problems kept in detail (all are counted). Default 100. */
-  maxProblems?: number;
-}
-
-async function _isDir(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-async function _listFiles(dir: string, suffix: string): Promise<string[]> {
-  if (!(await _isDir(dir))) return [];
-  const out: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    if (entry.isFile && entry.name.endsWith(suffix)) out.push(`${dir}/${entry.name}`);
-  }
-  return out.sort();
-}
-
-async function _hostFiles(base: string, suffix: string): Promise<string[]> {
-  if (!(await _isDir(base))) return [];
-  const hosts: string[] = [];
-  for await (const entry of Deno.readDir(base)) if (entry.isDirectory) hosts.push(entry.name);
-  const files: string[] = [];
-  for (const h of hosts.sort()) files.push(...(await _listFiles(`${base}/${h}`, suffix)));
-  return files;
-}
-
-async function _exists(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-class _Reader {
-  readonly problems: LineProblem[] = [];
-  problemCount = 0;
-  readonly #max: number;
-  readonly #dir: string;
-
-  constructor(dir: string, max: number) {
-    this.#dir = dir;
-    this.#max = max;
-  }
-
-  problem(file: string, line: number, message: string): void {
-    this.problemCount++;
-    if (this.problems.length < this.#max) {
-      const rel = file.startsWith(this.#dir + "/") ? file.slice(this.#dir.length + 1) : file;
-      this.problems.push({ file: rel, line, message });
-    }
-  }
-
-  async read<T>(
-    file: string,
-    kind: SourceInfo["kind"],
-    schema: z.ZodType<T>,
-    into: T[],
-  ): Promise<SourceInfo> {
-    const text = await Deno.readTextFile(file);
-    const info: SourceInfo = {
-      file: file.startsWith(this.#dir + "/") ? file.slice(this.#dir.length + 1) : file,
-      kind,
-      lines: 0,
-      records: 0,
-      bad: 0,
-      ignored: 0,
-    };
-    const lines = text.split("\n");
-    for (let i = 0; i < lines.length; i++) {
-      const raw = lines[i].trim();
-      if (raw === "") continue;
-      info.lines++;
-      if (kind === "shadow_stdout" && !raw.startsWith("{")) {
-        info.ignored++;
-        continue;
-      }
-      let data: unknown;
-      try {
-        data = JSON.parse(raw);
-      } catch {
-        info.bad++;
-        this.problem(file, i + 1, `not JSON: ${raw.length > 60 ? raw.slice(0, 57) + "..." : raw}`);
-        continue;
-      }
-      const parsed = schema.safeParse(data, { reportInput: true });
-      if (!parsed.success) {
-        info.bad++;
-        this.problem(file, i + 1, formatIssues(parsed.error.issues).join("; "));
-        continue;
-      }
-      into.push(parsed.data);
-      info.records++;
-    }
-    return info;
-  }
-}
-
-// Only the des engine's summary names the hosts; other engines' summaries are not read.
-const _summarySchema = z.object({
-  engine: z.literal("des"),
-  hosts: z.array(z.string().min(1)).optional(),
-  nodes: z.int().positive().optional(),
-}).loose();
-
-/** Read every event source in a run folder. Throws UsageError when the folder is missing. */
-export async function loadRun(options: LoadRunOptions): Promise<LoadedRun> {
-  const dir = options.dir.replace(/\/+$/, "") || "/";
-  if (!(await _isDir(dir))) {
-    throw new UsageError(`DIR: ${JSON.stringify(options.dir)} is not a folder`, {
-      code: "not_found",
-    });
-  }
-  const reader = new _Reader(dir, options.maxProblems ?? 100);
-  const events: RunEvent[] = [];
-  const propagation: PropagationRecord[] = [];
-  const convergence: ConvergenceSample[] = [];
-  const sources: SourceInfo[] = [];
-  const eventSchema = runEventSchema as unknown as z.ZodType<RunEvent>;
-  if (await _exists(`${dir}/events.ndjson`)) {
-    sources.push(await reader.read(`${dir}/events.ndjson`, "events", eventSchema, events));
-  }
-  for (const f of await _hostFiles(`${dir}/hosts`, ".ndjson")) {
-    sources.push(await reader.read(f, "host_log", eventSchema, events));
-  }
-  for (const f of await _hostFiles(`${dir}/shadow.data/hosts`, ".stdout")) {
-    sources.push(await reader.read(f, "shadow_stdout", eventSchema, events));
-  }
-  if (await _exists(`${dir}/propagation.ndjson`)) {
-    sources.push(
-      await reader.read(
-        `${dir}/propagation.ndjson`,
-        "propagation",
-        propagationRecordSchema,
-        propagation,
-      ),
-    );
-  }
-  if (await _exists(`${dir}/convergence.ndjson`)) {
-    sources.push(
-      await reader.read(
-        `${dir}/convergence.ndjson`,
-        "convergence",
-        convergenceSampleSchema,
-        convergence,
-      ),
-    );
-  }
-  let hosts: string[] | null = null;
-  let nodeCount: number | null = null;
-  if (await _exists(`${dir}/summary.json`)) {
-    let data: unknown = null;
-    try {
-      data = JSON.parse(await Deno.readTextFile(`${dir}/summary.json`));
-    } catch {
-      reader.problem(`${dir}/summary.json`, 1, "not JSON");
-    }
-    const parsed = _summarySchema.safeParse(data);
-    if (parsed.success) {
-      hosts = parsed.data.hosts ?? null;
-      nodeCount = parsed.data.nodes ?? null;
-    }
-  }
-  // Sources are read in a fixed order; a stable sort by time keeps ties in that order.
-  events.sort((a, b) => a.ts - b.ts);
-  return {
-    dir,
-    sources,
-    events,
-    problems: reader.problems,
-    problemCount: reader.problemCount,
-    propagation,
-    convergence,
-    hosts,
-    nodeCount,
-  };
-}
-
-// --- analysis -----------------------------------------------------------------------------------
-
-/** Percentile summary of a list of seconds. */
-export interface Distribution {
-  count: number;
-  p50_s: number | null;
-  p90_s: number | null;
-  p99_s: number | null;
-  mean_s: number | null;
-  max_s: number | null;
-}
 
 /** A height-convergence sample. */
 export interface ConvergencePoint {
@@ -410,54 +79,11 @@ export interface AnalysisReport {
   };
 }
 
-const _r3 = (x: number) => Math.round(x * 1000) / 1000;
-
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(sorted.length, rank) - 1];
-}
-
-/** p50/p90/p99/mean/max of values (seconds). */
-export function distribution(values: readonly number[]): Distribution {
-  const sorted = [...values].sort((a, b) => a - b);
-  const n = sorted.length;
-  const r = (x: number | null) => (x === null ? null : _r3(x));
-  return {
-    count: n,
-    p50_s: r(percentile(sorted, 50)),
-    p90_s: r(percentile(sorted, 90)),
-    p99_s: r(percentile(sorted, 99)),
-    mean_s: n > 0 ? _r3(sorted.reduce((a, b) => a + b, 0) / n) : null,
-    max_s: n > 0 ? _r3(sorted[n - 1]) : null,
-  };
-}
-
-function _cdf(values: readonly number[], points = 200): [number, number][] {
-  const sorted = [...values].sort((a, b) => a - b);
-  const n = sorted.length;
-  if (n === 0) return [];
-  const step = Math.max(1, Math.ceil(n / points));
-  const out: [number, number][] = [];
-  for (let i = step - 1; i < n; i += step) out.push([_r3(sorted[i]), _r3((i + 1) / n)]);
-  if (out[out.length - 1][1] !== 1) out.push([_r3(sorted[n - 1]), 1]);
-  return out;
-}
-
 interface _Block {
   height: number;
   parent: string;
   minedTs: number | null;
   firstSeen: number;
-}
-
-function _downsample<T>(xs: readonly T[], max: number): T[] {
-  if (xs.length <= max) return [...xs];
-  const out: T[] = [];
-  const step = (xs.length - 1) / (max - 1);
-  for (let i = 0; i < max; i++) out.push(xs[Math.round(i * step)]);
-  return out;
 }
 
 /** Options for {@link analyzeLoadedRun}. */
@@ -602,7 +228,7 @@ export function analyzeLoadedRun(run: LoadedRun, options: AnalyzeOptions = {}): 
     : run.convergence.length > 0
     ? {
       source: "convergence.ndjson" as const,
-      samples: _downsample(run.convergence, maxSamples).map((s) => ({
+      samples: downsample(run.convergence, maxSamples).map((s) => ({
         ts: s.ts,
         min_height: s.min_height,
         max_height: s.max_height,
@@ -629,16 +255,16 @@ export function analyzeLoadedRun(run: LoadedRun, options: AnalyzeOptions = {}): 
       mined,
       main_chain_height: mainHeight,
       orphaned,
-      orphan_rate: mined > 0 ? _r3(orphaned / mined) : 0,
+      orphan_rate: mined > 0 ? round3(orphaned / mined) : 0,
       fork_heights: forkHeights,
-      fork_rate: mainHeight > 0 ? _r3(forkHeights / mainHeight) : 0,
+      fork_rate: mainHeight > 0 ? round3(forkHeights / mainHeight) : 0,
     },
     propagation: {
       source,
       blocks_measured: measured,
       blocks_total: total,
       ...distribution(delays),
-      cdf: _cdf(delays),
+      cdf: cdf(delays),
       to_90pct: distribution(delays90),
     },
     reorgs: { count: reorgs, max_depth: maxDepth, depths },
@@ -653,7 +279,7 @@ export function analyzeLoadedRun(run: LoadedRun, options: AnalyzeOptions = {}): 
       samples,
       final_spread: last ? last.spread : null,
       max_spread: samples.length > 0 ? Math.max(...samples.map((s) => s.spread)) : null,
-      converged_fraction: samples.length > 0 ? _r3(converged.length / samples.length) : null,
+      converged_fraction: samples.length > 0 ? round3(converged.length / samples.length) : null,
     },
     attacks: _attackSummary(events),
   };
@@ -699,7 +325,7 @@ function _convergenceFromEvents(
       if (h > hi) hi = h;
     }
     samples.push({
-      ts: _r3(at),
+      ts: round3(at),
       min_height: lo,
       max_height: hi,
       spread: hi - lo,
@@ -729,7 +355,7 @@ function _attackSummary(events: readonly RunEvent[]): AnalysisReport["attacks"] 
     double_spend: {
       runs: ds.length,
       successes: wins("double_spend"),
-      success_rate: ds.length > 0 ? _r3(wins("double_spend") / ds.length) : null,
+      success_rate: ds.length > 0 ? round3(wins("double_spend") / ds.length) : null,
     },
     eclipse: { runs: of("eclipse").length, successes: wins("eclipse") },
     partition: {

@@ -10,7 +10,8 @@ import { createCliContext, type GlobalOptions } from "../../core/cli.ts";
 import { HiveError, parseWith, UsageError } from "../../core/errors.ts";
 import { formatRecord } from "../../core/output.ts";
 import { hiveConfigSchema } from "../config_schema.ts";
-import { type AnalysisReport, analyzeRun, type Distribution } from "./analyze.ts";
+import { type AnalysisReport, analyzeRun } from "./analyze.ts";
+import type { Distribution } from "./analyze_stats.ts";
 import { renderAnalysisSvg } from "./plot.ts";
 
 const _flagsSchema = z.object({

@@ -2,13 +2,9 @@ import { deepEqual, equal, ok, rejects } from "@std/assert";
 import { DesEngine } from "../../../adapters/engine/des.ts";
 import { createLogger } from "../../../core/logger.ts";
 import { UsageError } from "../../../core/errors.ts";
-import {
-  analyzeLoadedRun,
-  analyzeRun,
-  distribution,
-  loadRun,
-  percentile,
-} from "../../../commands/sim/analyze.ts";
+import { analyzeLoadedRun, analyzeRun } from "../../../commands/sim/analyze.ts";
+import { loadRun } from "../../../commands/sim/analyze_load.ts";
+import { distribution, percentile } from "../../../commands/sim/analyze_stats.ts";
 import { renderAnalysisSvg } from "../../../commands/sim/plot.ts";
 import { formatAnalysis } from "../../../commands/sim/analyze_cmd.ts";
 import { desModel, hostName } from "../../adapters/engine/des_fixtures.ts";
