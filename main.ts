@@ -32,8 +32,8 @@ export function versionInfo(): Record<string, string> {
 export function buildProgram(): Command<[], { json?: true; version?: true }> {
   const program = new Command("hive")
     .description(
-      "One executable for a whole agent ecosystem: agent host, P2P daemon, human portal,\n" +
-        "secure container proxy, Lightning fleet coordination and Monero network simulation.",
+      "One executable for a whole agent ecosystem: an agent host with a chat UI, a libp2p " +
+        "daemon, and Monero network simulation.",
     )
     .option("--json", "machine output: one JSON document on stdout (NDJSON for streams)")
     .addOption(
@@ -61,15 +61,26 @@ export function buildProgram(): Command<[], { json?: true; version?: true }> {
       }
       writeStdout(command.helpInformation());
     });
-  program.addCommand(simCommand());
-  program.addCommand(daemonCommand());
-  program.addCommand(hostCommand());
+  program.addCommand(
+    hostCommand().summary("agent host: chat web UI, management API, agents, supervised daemon"),
+  );
+  program.addCommand(
+    daemonCommand().summary("libp2p node (gossipsub, discovery, identity) behind JSON IPC"),
+  );
+  program.addCommand(
+    simCommand().summary("Monero network simulation: scenarios, Shadow configs, engines, analysis"),
+  );
   program.addHelpText(
     "after",
     `
 Examples:
-  hive --version --json            version details as JSON
-  hive --log-level debug <cmd>     more detail (and stack traces) on stderr
+  hive host                                   chat UI on http://127.0.0.1:8787/ with its own daemon
+  hive daemon status --json                   the local daemon's peers, topics and queue drops
+  hive sim run fixtures/scenarios/ring.yaml --engine des --out runs/ring
+  hive sim analyze runs/ring --json | jq .    metrics of a run
+  hive --version --json                       version details as JSON
+  hive <command> --help                       flags and examples of one command
+  hive --log-level debug <command>            more detail (and stack traces) on stderr
 
 Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.`,
   );
