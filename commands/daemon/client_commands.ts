@@ -36,9 +36,11 @@ export interface ClientFlags extends GlobalOptions {
 const _timeoutSchema = z.string().regex(/^[0-9]{1,7}$/, { error: "expected milliseconds" })
   .transform(Number).pipe(z.int().min(100, { error: "expected at least 100 ms" }));
 
-function _clientCommand(name: string, description: string) {
+/** A client subcommand with the shared flags; `help` (examples) is printed after the usage. */
+function _clientCommand(name: string, description: string, help: string) {
   return new Command(name)
     .description(description)
+    .addHelpText("after", help)
     .option("--json", "machine output: one JSON document (NDJSON for subscribe)")
     .option("--url <ws-url>", "daemon IPC URL (default: from <data-dir>/daemon.json)")
     .option("--token-file <path>", "IPC token file (default: from <data-dir>/daemon.json)")
@@ -92,48 +94,61 @@ async function _withDaemon<T>(
   }
 }
 
+/** Send one request to the daemon and print its reply: `human` as text, or JSON with --json. */
+async function _requestAndPrint<R>(
+  command: CommandUnknownOpts,
+  method: string,
+  params: Record<string, unknown>,
+  human: (reply: R) => string,
+): Promise<void> {
+  await _withDaemon(command, async (client, ctx) => {
+    ctx.output.result(await callDaemon<R>(client, method, params), human);
+  });
+}
+
 function _idCommand(): CommandUnknownOpts {
-  const cmd = _clientCommand("id", "Print the daemon's peer id, listen addresses and protocols.")
+  return _clientCommand(
+    "id",
+    "Print the daemon's peer id, listen addresses and protocols.",
+    "\nExamples:\n  hive daemon id --json --data-dir /tmp/a",
+  )
     .action(async (_o, command) => {
-      await _withDaemon(command, async (client, ctx) => {
-        const id = await callDaemon<IdentifyReply>(client, "identify");
-        ctx.output.result(
-          id,
-          (i) => [`peer id: ${i.peer_id}`, ...i.addrs.map((a) => `addr:    ${a}`)].join("\n"),
-        );
-      });
+      await _requestAndPrint<IdentifyReply>(
+        command,
+        "identify",
+        {},
+        (i) => [`peer id: ${i.peer_id}`, ...i.addrs.map((a) => `addr:    ${a}`)].join("\n"),
+      );
     });
-  cmd.addHelpText("after", "\nExamples:\n  hive daemon id --json --data-dir /tmp/a");
-  return cmd;
 }
 
 function _statusCommand(): CommandUnknownOpts {
-  const cmd = _clientCommand(
+  return _clientCommand(
     "status",
     "Print uptime, peer count, topics, IPC clients, queue drops and bootstrap peers.",
+    "\nExamples:\n  hive daemon status --data-dir /tmp/a",
   ).action(async (_o, command) => {
-    await _withDaemon(command, async (client, ctx) => {
-      const status = await callDaemon<StatusReply>(client, "status");
-      ctx.output.result(status, (s) => {
-        const { topics, bootstrap, ...rest } = s;
-        const lines = Object.entries({ ...rest, topics: topics.join(",") || "-" })
-          .map(([k, v]) => `${(k + ":").padEnd(12)} ${v}`);
-        for (const b of bootstrap) {
-          lines.push(
-            `bootstrap:   ${b.peer_id} ${b.connected ? "connected" : "DISCONNECTED"} ` +
-              `(dials ${b.attempts}, failed ${b.failures}, reconnects ${b.reconnects})`,
-          );
-        }
-        return lines.join("\n");
-      });
+    await _requestAndPrint<StatusReply>(command, "status", {}, (s) => {
+      const { topics, bootstrap, ...rest } = s;
+      const lines = Object.entries({ ...rest, topics: topics.join(",") || "-" })
+        .map(([k, v]) => `${(k + ":").padEnd(12)} ${v}`);
+      for (const b of bootstrap) {
+        lines.push(
+          `bootstrap:   ${b.peer_id} ${b.connected ? "connected" : "DISCONNECTED"} ` +
+            `(dials ${b.attempts}, failed ${b.failures}, reconnects ${b.reconnects})`,
+        );
+      }
+      return lines.join("\n");
     });
   });
-  cmd.addHelpText("after", "\nExamples:\n  hive daemon status --data-dir /tmp/a");
-  return cmd;
 }
 
 function _peersCommand(): CommandUnknownOpts {
-  const cmd = _clientCommand("peers", "List connected peers (or a topic's subscribers).")
+  return _clientCommand(
+    "peers",
+    "List connected peers (or a topic's subscribers).",
+    "\nExamples:\n  hive daemon peers --json\n  hive daemon peers --topic chat",
+  )
     .option("--topic <topic>", "only peers subscribed to this topic")
     .action(async (options, command) => {
       const topic = options.topic === undefined
@@ -151,15 +166,17 @@ function _peersCommand(): CommandUnknownOpts {
         ]);
       });
     });
-  cmd.addHelpText(
-    "after",
-    "\nExamples:\n  hive daemon peers --json\n  hive daemon peers --topic chat",
-  );
-  return cmd;
 }
 
 function _publishCommand(): CommandUnknownOpts {
-  const cmd = _clientCommand("publish", "Publish one signed message on a gossipsub topic.")
+  return _clientCommand(
+    "publish",
+    "Publish one signed message on a gossipsub topic.",
+    `
+Examples:
+  hive daemon publish chat "hello mesh"
+  hive daemon publish chat AAEC/w== --base64 --json    send the bytes 00 01 02 ff`,
+  )
     .argument("<topic>", "topic name")
     .argument("<message>", "UTF-8 text (or base64 bytes with --base64)")
     .option("--base64", "MESSAGE is base64 and is sent as raw bytes")
@@ -168,25 +185,28 @@ function _publishCommand(): CommandUnknownOpts {
       const params = options.base64
         ? { topic, data_b64: _arg("message", base64Schema, messageArg) }
         : { topic, message: messageArg };
-      await _withDaemon(command, async (client, ctx) => {
-        const reply = await callDaemon<PublishReply>(client, "publish", params);
-        ctx.output.result(reply, (r) => `published to ${r.topic}: ${r.recipients} recipient(s)`);
-      });
+      await _requestAndPrint<PublishReply>(
+        command,
+        "publish",
+        params,
+        (r) => `published to ${r.topic}: ${r.recipients} recipient(s)`,
+      );
     });
-  cmd.addHelpText(
-    "after",
-    `
-Examples:
-  hive daemon publish chat "hello mesh"
-  hive daemon publish chat AAEC/w== --base64 --json    send the bytes 00 01 02 ff`,
-  );
-  return cmd;
 }
 
 function _subscribeCommand(): CommandUnknownOpts {
-  const cmd = _clientCommand(
+  return _clientCommand(
     "subscribe",
     "Stream messages of one or more topics (NDJSON with --json) until Ctrl-C.",
+    `
+Each message is one line; with --json: {"topic","from","seqno","message"|"data_b64",
+"received_at"} (data_b64 when the payload is not valid UTF-8). If the daemon restarts, the
+stream resumes: before each reconnect attempt (100 ms doubling to 2 s) the client re-reads
+<data-dir>/daemon.json, so a daemon back on a new IPC port is found, and subscribes again.
+
+Examples:
+  hive daemon subscribe chat --json
+  hive daemon subscribe chat news --count 1 --json     wait for one message, then exit`,
   )
     .argument("<topics...>", "topic names")
     .option("--count <n>", "exit 0 after this many messages")
@@ -201,19 +221,6 @@ function _subscribeCommand(): CommandUnknownOpts {
         daemon.close();
       }
     });
-  cmd.addHelpText(
-    "after",
-    `
-Each message is one line; with --json: {"topic","from","seqno","message"|"data_b64",
-"received_at"} (data_b64 when the payload is not valid UTF-8). If the daemon restarts, the
-stream resumes: before each reconnect attempt (100 ms doubling to 2 s) the client re-reads
-<data-dir>/daemon.json, so a daemon back on a new IPC port is found, and subscribes again.
-
-Examples:
-  hive daemon subscribe chat --json
-  hive daemon subscribe chat news --count 1 --json     wait for one message, then exit`,
-  );
-  return cmd;
 }
 
 function _count(text: string): number {
@@ -259,34 +266,39 @@ async function _stream(
 }
 
 function _connectCommand(): CommandUnknownOpts {
-  const cmd = _clientCommand("connect", "Dial a peer by multiaddr.")
+  return _clientCommand(
+    "connect",
+    "Dial a peer by multiaddr.",
+    "\nExamples:\n  hive daemon connect /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...",
+  )
     .argument("<multiaddr>", "address, usually ending in /p2p/<peer-id>")
     .action(async (addrArg, _o, command) => {
       const multiaddr = _arg("multiaddr", multiaddrSchema, addrArg);
-      await _withDaemon(command, async (client, ctx) => {
-        const reply = await callDaemon<{ peer_id: string }>(client, "connect", { multiaddr });
-        ctx.output.result(reply, (r) => `connected to ${r.peer_id}`);
-      });
+      await _requestAndPrint<{ peer_id: string }>(
+        command,
+        "connect",
+        { multiaddr },
+        (r) => `connected to ${r.peer_id}`,
+      );
     });
-  cmd.addHelpText(
-    "after",
-    "\nExamples:\n  hive daemon connect /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...",
-  );
-  return cmd;
 }
 
 function _pingCommand(): CommandUnknownOpts {
-  const cmd = _clientCommand("ping", "Measure the round-trip time to a connected or known peer.")
+  return _clientCommand(
+    "ping",
+    "Measure the round-trip time to a connected or known peer.",
+    "\nExamples:\n  hive daemon ping 12D3KooW... --json",
+  )
     .argument("<peer>", "peer id")
     .action(async (peerArg, _o, command) => {
       const peer = _arg("peer", peerIdSchema, peerArg);
-      await _withDaemon(command, async (client, ctx) => {
-        const reply = await callDaemon<{ peer: string; rtt_ms: number }>(client, "ping", { peer });
-        ctx.output.result(reply, (r) => `${r.peer}: ${r.rtt_ms} ms`);
-      });
+      await _requestAndPrint<{ peer: string; rtt_ms: number }>(
+        command,
+        "ping",
+        { peer },
+        (r) => `${r.peer}: ${r.rtt_ms} ms`,
+      );
     });
-  cmd.addHelpText("after", "\nExamples:\n  hive daemon ping 12D3KooW... --json");
-  return cmd;
 }
 
 /** Every client subcommand, in help order. */

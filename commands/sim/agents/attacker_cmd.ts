@@ -1,0 +1,183 @@
+/**
+ * `hive sim agent attacker`: partition, eclipse or double-spend at run time via monerod
+ * `set_bans` (double_spend lives in `double_spend_cmd.ts`).
+ *
+ * @module
+ */
+import { Command, Option } from "@commander-js/extra-typings";
+import { z } from "zod";
+import { runEclipse, runPartition } from "./attacker.ts";
+import { runDoubleSpendCommand } from "./double_spend_cmd.ts";
+import {
+  addCommonFlags,
+  commonFlagsInput,
+  commonFlagsShape,
+  numberFlag,
+  parseAgentFlags,
+  targetFlag,
+  targetsFlag,
+} from "./flags.ts";
+import { MonerodRpc } from "./rpc.ts";
+import { runAgent } from "./run_agent.ts";
+
+/** Build `hive sim agent attacker`. */
+export function attackerCommand(): Command {
+  const cmd = addCommonFlags(
+    new Command("attacker")
+      .summary("partition, eclipse or double-spend at run time via monerod set_bans")
+      .description(
+        "Carry out an attack at run time through monerod's set_bans RPC (a ban drops the " +
+          "host's connections and refuses new ones). Times are simulated seconds from the run " +
+          "start, divided by --time-scale.",
+      )
+      .addOption(
+        new Option("--mode <mode>", "which attack").choices([
+          "partition",
+          "eclipse",
+          "double_spend",
+        ]).makeOptionMandatory(),
+      )
+      .option("--group-a <urls>", "partition: RPC URLs (or NAME=URL) of group A, comma-separated")
+      .option("--group-b <urls>", "partition: RPC URLs (or NAME=URL) of group B, comma-separated")
+      .option("--end <s>", "partition: when the cut is healed")
+      .option("--attackers <urls>", "eclipse: RPC URLs (or NAME=URL) of the attacker nodes")
+      .option("--victim <url>", "eclipse, double_spend: RPC URL (or NAME=URL) of the victim")
+      .addOption(
+        new Option("--behaviour <b>", "eclipse: what attackers do with blocks").choices([
+          "delay",
+          "withhold",
+        ]),
+      )
+      .option("--delay <s>", "eclipse delay: simulated seconds each block is held back")
+      .option("--rpc <url>", "double_spend: RPC URL (or NAME=URL) of the attacker's own monerod")
+      .option(
+        "--peers <urls>",
+        "double_spend: RPC URLs (or NAME=URL) of the nodes the attacker's node must be cut from",
+      )
+      .option("--hashrate <pct>", "double_spend: the attacker's share of the hashrate, 0..100")
+      .option(
+        "--confirmations <z>",
+        "double_spend: blocks the victim waits for past the fork (the payment block is the first)",
+      )
+      .option(
+        "--timeout <s>",
+        "double_spend: simulated seconds after --start the attacker gives up (default 3600)",
+      )
+      .option(
+        "--block-time <s>",
+        "double_spend: network block interval in simulated s (default 120)",
+      )
+      .option("--address <addr>", "double_spend: coinbase address (default: a fixed valid address)")
+      .option("--start <s>", "when the attack starts (default 0)"),
+  );
+  cmd.addHelpText(
+    "after",
+    `
+Modes:
+  partition  every node of group A bans every node of group B (and back) from --start to --end,
+             then the bans are lifted and the groups resync. Shadow's topology is static, so
+             generated Shadow configs realise partitions this way too.
+  eclipse    the attacker nodes (the victim's only peers) hold blocks back: --behaviour withhold
+             cuts the victim-attacker links for good; --behaviour delay keeps them cut and
+             opens them --delay seconds after each new block, until the victim caught up.
+  double_spend
+             mines on --rpc for the whole run (Poisson, like the miner agent, at --hashrate).
+             At --start it records the fork height (its node's top), cuts its node from every
+             --peers node and mines a private chain while the honest miners keep mining. Once
+             the victim has --confirmations blocks past the fork and the private chain is
+             strictly longer, it lifts the bans: the nodes resync and the longer chain replaces
+             the victim's. The payment is modelled as the first honest block after the fork; no
+             wallet transfer is made or reversed. It gives up --timeout simulated seconds after
+             --start (bans lifted, success false) and waits at most 30 wall s for the victim to
+             switch. Writes one \`attack\` event: {success, fork_height, private_len, honest_len,
+             reorg_depth, reason, ...}.
+Bans are set on both ends of each link (on loopback all outgoing connections come from
+127.0.0.1, so a ban only stops the banning node's own outgoing connections).
+
+Examples:
+  hive sim agent attacker --mode partition --group-a a=http://127.0.0.2:18081 \\
+    --group-b b=http://127.0.0.3:18081,c=http://127.0.0.4:18081 --start 600 --end 1800 --time-scale 60
+  hive sim agent attacker --mode eclipse --attackers http://127.0.0.5:18081 \\
+    --victim v=http://127.0.0.2:18081 --behaviour delay --delay 30 --start 0
+  hive sim agent attacker --mode double_spend --rpc evil=http://127.0.0.4:18081 \
+    --victim shop=http://127.0.0.3:18081 --peers m=http://127.0.0.2:18081,shop=http://127.0.0.3:18081 \
+    --hashrate 60 --confirmations 1 --start 60 --time-scale 120 --out ds.ndjson`,
+  );
+  return cmd.action(async (o, command) => {
+    const common = { ...commonFlagsInput(o), "--start": o.start ?? "0" };
+    const globals = command.optsWithGlobals();
+    if (o.mode === "partition") {
+      const f = parseAgentFlags(
+        "attacker",
+        z.object({
+          ...commonFlagsShape,
+          "--group-a": targetsFlag,
+          "--group-b": targetsFlag,
+          "--start": numberFlag((n) => n.min(0)),
+          "--end": numberFlag((n) => n.min(0)),
+        }).refine((v) => v["--end"] > v["--start"], {
+          error: "expected --end after --start",
+          path: ["--end"],
+        }),
+        { ...common, "--group-a": o.groupA, "--group-b": o.groupB, "--end": o.end },
+      );
+      const nodes = (list: { host: string; url: string }[]) =>
+        list.map((t) => ({ host: t.host, rpc: new MonerodRpc({ url: t.url }) }));
+      const scale = f["--time-scale"];
+      await runAgent({
+        kind: "attacker",
+        globals,
+        common: f,
+        body: async (ctx) => ({
+          completed: await runPartition(ctx, {
+            groupA: nodes(f["--group-a"]),
+            groupB: nodes(f["--group-b"]),
+            startS: f["--start"] / scale,
+            endS: f["--end"] / scale,
+          }),
+        }),
+      });
+      return;
+    }
+    if (o.mode === "double_spend") {
+      await runDoubleSpendCommand({ flags: o, common, globals });
+      return;
+    }
+    const f = parseAgentFlags(
+      "attacker",
+      z.object({
+        ...commonFlagsShape,
+        "--attackers": targetsFlag,
+        "--victim": targetFlag,
+        "--behaviour": z.enum(["delay", "withhold"], { error: "expected delay or withhold" }),
+        "--delay": numberFlag((n) => n.min(0)).default(0),
+        "--start": numberFlag((n) => n.min(0)),
+      }),
+      {
+        ...common,
+        "--attackers": o.attackers,
+        "--victim": o.victim,
+        "--behaviour": o.behaviour,
+        "--delay": o.delay,
+      },
+    );
+    const scale = f["--time-scale"];
+    await runAgent({
+      kind: "attacker",
+      globals,
+      common: f,
+      body: async (ctx) => ({
+        blocks_held: await runEclipse(ctx, {
+          attackers: f["--attackers"].map((t) => ({
+            host: t.host,
+            rpc: new MonerodRpc({ url: t.url }),
+          })),
+          victim: { host: f["--victim"].host, rpc: new MonerodRpc({ url: f["--victim"].url }) },
+          behaviour: f["--behaviour"],
+          delayS: f["--delay"] / scale,
+          startS: f["--start"] / scale,
+        }),
+      }),
+    });
+  }) as unknown as Command;
+}

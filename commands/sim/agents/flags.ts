@@ -1,0 +1,130 @@
+/**
+ * Flag parsing shared by the `hive sim agent` subcommands: zod schemas for numbers, URLs,
+ * host names and `NAME=URL` targets, the flags every agent takes, and the commander setup
+ * that declares them.
+ *
+ * @module
+ */
+import type { Command } from "@commander-js/extra-typings";
+import { z } from "zod";
+import { parseWith, UsageError } from "../../../core/errors.ts";
+
+/** A decimal number as typed on the command line. */
+export const NUMBER_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A number flag; `check` adds bounds to the parsed number. */
+export function numberFlag(check: (n: z.ZodNumber) => z.ZodNumber = (n) => n) {
+  return z.string().trim().regex(NUMBER_PATTERN, { error: "expected a number" }).transform(
+    Number,
+  ).pipe(check(z.number()));
+}
+
+/** An integer flag in `lo..hi`. */
+export const intFlag = (lo: number, hi: number = Number.MAX_SAFE_INTEGER) =>
+  numberFlag((n) => n.int({ error: "expected an integer" }).min(lo).max(hi));
+
+/** A number flag > 0. */
+export const positiveFlag = numberFlag((n) => n.positive({ error: "expected a number > 0" }));
+
+/** An http(s) URL. */
+export const urlFlag = z.url({ protocol: /^https?$/, error: "expected an http:// URL" });
+
+/** A host name as written into events. */
+export const hostNameFlag = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, {
+  error: "expected a host name of letters, digits, . _ - (at most 64)",
+});
+
+/** A base58 Monero address. */
+export const moneroAddressFlag = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{95,106}$/, {
+  error: "expected a base58 Monero address",
+});
+
+/** `URL` or `NAME=URL`; a bare URL is named after its host:port. */
+export const targetFlag = z.string().transform((text, ctx) => {
+  const eq = text.indexOf("=");
+  const name = eq > 0 ? text.slice(0, eq) : null;
+  const url = eq > 0 ? text.slice(eq + 1) : text;
+  const parsedUrl = urlFlag.safeParse(url);
+  if (!parsedUrl.success) {
+    ctx.addIssue({ code: "custom", message: "expected URL or NAME=URL with an http:// URL" });
+    return z.NEVER;
+  }
+  if (name !== null && !hostNameFlag.safeParse(name).success) {
+    ctx.addIssue({ code: "custom", message: "bad host name before '='" });
+    return z.NEVER;
+  }
+  return { host: name ?? new URL(url).host.replace(/[^A-Za-z0-9_.-]/g, "_"), url };
+});
+
+/** A comma-separated list of {@link targetFlag}s, at least one. */
+export const targetsFlag = z.string().transform((t) =>
+  t.split(",").map((s) => s.trim()).filter(Boolean)
+).pipe(z.array(targetFlag).min(1, { error: "expected at least one URL" }));
+
+/** Schema shape of the flags every agent shares. */
+export const commonFlagsShape = {
+  "--host": hostNameFlag.optional(),
+  "--seed": intFlag(0).default(1),
+  "--time-scale": positiveFlag.default(1),
+  "--t0": intFlag(0).optional(),
+  "--duration": positiveFlag.optional(),
+  "--out": z.string().min(1).optional(),
+};
+
+/** The shared flags after validation. */
+export type CommonFlags = z.output<z.ZodObject<typeof commonFlagsShape>>;
+
+/** The shared flags as commander hands them over. */
+export interface RawCommonFlags {
+  host?: string;
+  seed?: string;
+  timeScale?: string;
+  t0?: string;
+  duration?: string;
+  out?: string;
+}
+
+/** The shared flags keyed by flag name, the input {@link commonFlagsShape} validates. */
+export function commonFlagsInput(o: RawCommonFlags): Record<string, unknown> {
+  return {
+    "--host": o.host,
+    "--seed": o.seed,
+    "--time-scale": o.timeScale,
+    "--t0": o.t0,
+    "--duration": o.duration,
+    "--out": o.out,
+  };
+}
+
+/** Validate an agent's flags; errors name `hive sim agent KIND` and the flag, and exit 2. */
+export function parseAgentFlags<T extends z.ZodType>(
+  kind: string,
+  schema: T,
+  input: unknown,
+): z.output<T> {
+  return parseWith(schema, input, {
+    what: `hive sim agent ${kind}`,
+    makeError: (m) => new UsageError(m),
+  });
+}
+
+/** Declare the shared flags on an agent subcommand and set its error behaviour. */
+export function addCommonFlags<C extends Command<[], Record<string, unknown>>>(cmd: C) {
+  return cmd
+    .option("--host <name>", "host name written into every event (default: from the URL)")
+    .option("--seed <n>", "run seed; with the host name it fixes the random times (default 1)")
+    .option(
+      "--time-scale <x>",
+      "simulated seconds per wall second: 60 makes a 120 s block interval last 2 s (default 1)",
+    )
+    .option(
+      "--t0 <epoch-ms>",
+      "run start (epoch milliseconds) event times count from (default: now; under Shadow, " +
+        "whose clock starts at 2000-01-01, the simulation start)",
+    )
+    .option("--duration <s>", "stop after this many wall seconds (default: until SIGINT/SIGTERM)")
+    .option("--out <file>", "append RunEvent NDJSON to this file (default: stdout)")
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run with --help for usage)");
+}

@@ -1,0 +1,90 @@
+/**
+ * `hive sim agent monitor`: poll nodes and write `height`, `block` and `reorg` events.
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { z } from "zod";
+import { UsageError } from "../../../core/errors.ts";
+import {
+  addCommonFlags,
+  commonFlagsInput,
+  commonFlagsShape,
+  intFlag,
+  parseAgentFlags,
+  positiveFlag,
+  targetsFlag,
+} from "./flags.ts";
+import { runMonitor } from "./monitor.ts";
+import { MonerodRpc } from "./rpc.ts";
+import { runAgent } from "./run_agent.ts";
+import type { EventSinkOptions } from "./runtime.ts";
+
+/** Build `hive sim agent monitor`. */
+export function monitorCommand(): Command {
+  const cmd = addCommonFlags(
+    new Command("monitor")
+      .summary("poll nodes (writes `height`, `block`, `reorg` events)")
+      .description(
+        "Poll get_info on every node; write `height` events each poll, `block` events when a " +
+          "node first has a block, `reorg` events when its chain replaced blocks. Event `height` " +
+          "is the top block's height.",
+      )
+      .requiredOption(
+        "--rpc <urls>",
+        "comma-separated monerod RPC URLs, each optionally NAME=URL to name the host",
+      )
+      .option("--interval <s>", "wall seconds between polls (default 1)")
+      .option("--out-dir <dir>", "write each host's events to DIR/<host>/monitor.ndjson instead")
+      .option("--max-polls <n>", "stop after N polls"),
+  );
+  cmd.addHelpText(
+    "after",
+    `
+Examples:
+  hive sim agent monitor --rpc http://127.0.0.2:18081,http://127.0.0.3:18081 --interval 1 \\
+    --out heights.ndjson
+  hive sim agent monitor --rpc a=http://127.0.0.2:18081,b=http://127.0.0.3:18081 --out-dir run/hosts`,
+  );
+  return cmd.action(async (o, command) => {
+    const f = parseAgentFlags(
+      "monitor",
+      z.object({
+        ...commonFlagsShape,
+        "--rpc": targetsFlag,
+        "--interval": positiveFlag.default(1),
+        "--out-dir": z.string().min(1).optional(),
+        "--max-polls": intFlag(1).optional(),
+      }),
+      {
+        ...commonFlagsInput(o),
+        "--rpc": o.rpc,
+        "--interval": o.interval,
+        "--out-dir": o.outDir,
+        "--max-polls": o.maxPolls,
+      },
+    );
+    if (f["--out-dir"] && f["--out"]) {
+      throw new UsageError("hive sim agent monitor: give --out or --out-dir, not both");
+    }
+    const sink: EventSinkOptions = f["--out-dir"]
+      ? { dir: f["--out-dir"], fileName: "monitor.ndjson" }
+      : { path: f["--out"] };
+    await runAgent({
+      kind: "monitor",
+      globals: command.optsWithGlobals(),
+      common: f,
+      sink,
+      body: async (ctx) => ({
+        ...await runMonitor(ctx, {
+          targets: f["--rpc"].map((t) => ({
+            host: t.host,
+            rpc: new MonerodRpc({ url: t.url, signal: ctx.signal }),
+          })),
+          intervalS: f["--interval"],
+          maxPolls: f["--max-polls"],
+        }),
+      }),
+    });
+  }) as unknown as Command;
+}

@@ -1,0 +1,123 @@
+/**
+ * `hive sim agent user`: send transfers through monero-wallet-rpc at exponential intervals.
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { z } from "zod";
+import {
+  addCommonFlags,
+  commonFlagsInput,
+  commonFlagsShape,
+  hostNameFlag,
+  intFlag,
+  moneroAddressFlag,
+  NUMBER_PATTERN,
+  parseAgentFlags,
+  positiveFlag,
+  urlFlag,
+} from "./flags.ts";
+import { MonerodRpc, WalletRpc } from "./rpc.ts";
+import { runAgent } from "./run_agent.ts";
+import { runUser } from "./user.ts";
+
+/** `AMOUNT` (fixed) or `MIN..MAX` (uniform), in XMR. */
+const _amountSchema = z.string().trim().transform((text, ctx) => {
+  const range = /^(\S+)\s*\.\.\s*(\S+)$/.exec(text);
+  const parts = range ? [range[1], range[2]] : [text];
+  const nums = parts.map((p) => (NUMBER_PATTERN.test(p) ? Number(p) : NaN));
+  if (nums.some((n) => !(n > 0))) {
+    ctx.addIssue({ code: "custom", message: "expected XMR > 0 as AMOUNT or MIN..MAX" });
+    return z.NEVER;
+  }
+  if (nums.length === 2 && nums[0] > nums[1]) {
+    ctx.addIssue({ code: "custom", message: "expected MIN <= MAX" });
+    return z.NEVER;
+  }
+  return nums.length === 1
+    ? { kind: "fixed" as const, value: nums[0] }
+    : { kind: "uniform" as const, min: nums[0], max: nums[1] };
+});
+
+/** Build `hive sim agent user`. */
+export function userCommand(): Command {
+  const cmd = addCommonFlags(
+    new Command("user")
+      .summary("send transfers through monero-wallet-rpc (writes `tx_sent`, `tx_confirmed`)")
+      .description(
+        "Send transfers through monero-wallet-rpc at exponential intervals. Writes `tx_sent` " +
+          "and `tx_confirmed` events. The wallet is opened, or created when missing.",
+      )
+      .requiredOption("--wallet-rpc <url>", "monero-wallet-rpc URL (started with --wallet-dir)")
+      .requiredOption("--daemon-rpc <url>", "the monerod the wallet uses (for funding)")
+      .requiredOption("--interval-mean <s>", "mean simulated seconds between transfers")
+      .requiredOption("--amount <spec>", "XMR per transfer: 0.5 (fixed) or 0.1..2 (uniform)")
+      .option("--to <addr>", "destination address (default: the wallet's own address)")
+      .option("--wallet-name <name>", "wallet file name in the wallet dir (default: user)")
+      .option(
+        "--fund-blocks <n>",
+        "first mine N blocks to the wallet, then 80 more so they unlock (default 0)",
+      )
+      .option("--max-transfers <n>", "stop after N transfers are confirmed"),
+  );
+  cmd.addHelpText(
+    "after",
+    `
+Examples:
+  hive sim agent user --wallet-rpc http://127.0.0.4:18083 --daemon-rpc http://127.0.0.4:18081 \\
+    --interval-mean 300 --amount 0.1..2 --host user-001 --fund-blocks 5`,
+  );
+  return cmd.action(async (o, command) => {
+    const f = parseAgentFlags(
+      "user",
+      z.object({
+        ...commonFlagsShape,
+        "--wallet-rpc": urlFlag,
+        "--daemon-rpc": urlFlag,
+        "--interval-mean": positiveFlag,
+        "--amount": _amountSchema,
+        "--to": moneroAddressFlag.optional(),
+        "--wallet-name": hostNameFlag.default("user"),
+        "--fund-blocks": intFlag(0, 1000).default(0),
+        "--max-transfers": intFlag(1).optional(),
+      }),
+      {
+        ...commonFlagsInput(o),
+        "--wallet-rpc": o.walletRpc,
+        "--daemon-rpc": o.daemonRpc,
+        "--interval-mean": o.intervalMean,
+        "--amount": o.amount,
+        "--to": o.to,
+        "--wallet-name": o.walletName,
+        "--fund-blocks": o.fundBlocks,
+        "--max-transfers": o.maxTransfers,
+      },
+    );
+    const host = f["--host"] ?? new URL(f["--wallet-rpc"]).host;
+    await runAgent({
+      kind: "user",
+      globals: command.optsWithGlobals(),
+      common: f,
+      body: async (ctx) => ({
+        ...await runUser(ctx, {
+          // Building and signing a transfer can take a while on a busy machine.
+          wallet: new WalletRpc({ url: f["--wallet-rpc"], timeoutMs: 60_000, signal: ctx.signal }),
+          daemon: new MonerodRpc({
+            url: f["--daemon-rpc"],
+            timeoutMs: 60_000,
+            signal: ctx.signal,
+          }),
+          host,
+          seed: f["--seed"],
+          intervalMeanS: f["--interval-mean"],
+          timeScale: f["--time-scale"],
+          amount: f["--amount"],
+          to: f["--to"],
+          walletName: f["--wallet-name"],
+          fundBlocks: f["--fund-blocks"],
+          maxTransfers: f["--max-transfers"],
+        }),
+      }),
+    });
+  }) as unknown as Command;
+}
