@@ -7,7 +7,7 @@
  */
 import type { SimModel } from "./model.ts";
 import { createRng, type Rng } from "./prng.ts";
-import type { Dist, ScenarioFile } from "./scenario_schema.ts";
+import type { Dist, RegionSpec, ScenarioFile } from "./scenario_schema.ts";
 import { adjacency, components, type Edge } from "./topology.ts";
 import { GmlError, type GmlGraph, parseGml } from "./gml.ts";
 import { formatBandwidth, formatLatency, parseBandwidthBps, parseLatencyMs } from "./units.ts";
@@ -170,8 +170,8 @@ function _generatedPlan(options: ResolvePhysicalOptions): PhysicalPlan {
   );
   if (regions.length === 0) addProblem(["network", "regions"], "expected at least one region");
   const regionOf = _assignRegions(hosts, regions, addProblem);
-  // deno-lint-ignore no-explicit-any
-  const spec = (r: string): any => (regionSpecs as Record<string, unknown>)[r] ?? {};
+  const spec = (r: string): Partial<RegionSpec> =>
+    (regionSpecs as Record<string, Partial<RegionSpec>>)[r] ?? {};
   const bwRng = createRng(seed, "bandwidth");
   const bandwidth = regionOf.map((r) => {
     const down = _roundBandwidth(sampleDist(spec(r).bandwidth ?? network.bandwidth, bwRng));

@@ -4,15 +4,11 @@
  *
  * @module
  */
+import type { z } from "zod";
 import { ConfigError, formatIssues } from "../../core/errors.ts";
 
-/** A problem found in a scenario, shaped like a zod issue so `formatIssues` renders it. */
-export interface Problem {
-  code: "custom";
-  path: PropertyKey[];
-  message: string;
-  input?: unknown;
-}
+/** A problem found in a scenario: a zod issue, so `formatIssues` renders it. */
+export type Problem = z.core.$ZodIssue;
 
 /**
  * Collects scenario problems so one error can list them all, each as `path: message, got value`.
@@ -24,15 +20,15 @@ export class Problems {
   constructor(readonly source: string) {}
   /** Record a problem at `path`; `input`, when given, is shown as `got <value>`. */
   add(path: PropertyKey[], message: string, input?: unknown): void {
-    const p: Problem = { code: "custom", path, message };
-    if (input !== undefined) p.input = input;
-    this.list.push(p);
+    const problem: z.core.$ZodIssueCustom = input === undefined
+      ? { code: "custom", path, message }
+      : { code: "custom", path, message, input };
+    this.list.push(problem);
   }
   /** Throw every problem so far as one ConfigError. */
   check(): void {
     if (this.list.length === 0) return;
-    // deno-lint-ignore no-explicit-any
-    const lines = formatIssues(this.list as any);
+    const lines = formatIssues(this.list);
     throw new ConfigError(`scenario ${this.source}: ${lines.join("; ")}`, {
       code: "scenario_invalid",
     });

@@ -14,6 +14,7 @@
  * @module
  */
 import { parse as parseYaml, YAMLParseError } from "yaml";
+import type { z } from "zod";
 import { ConfigError } from "../../core/errors.ts";
 import { Problems } from "./problems.ts";
 import { applyEclipse, resolveAttacks, type ResolvedAttack, toSimAttack } from "./attacks.ts";
@@ -126,16 +127,16 @@ export async function parseScenario(
 }
 
 /** Flatten union issues into the branch that fits the value best, so messages stay precise. */
-// deno-lint-ignore no-explicit-any
-function _flattenUnions(issues: readonly any[], prefix: PropertyKey[] = []): any[] {
-  // deno-lint-ignore no-explicit-any
-  const out: any[] = [];
+function _flattenUnions(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: PropertyKey[] = [],
+): z.core.$ZodIssue[] {
+  const out: z.core.$ZodIssue[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     if (issue.code === "invalid_union" && Array.isArray(issue.errors)) {
       // A branch that failed only because the value has another type is not the one meant.
-      // deno-lint-ignore no-explicit-any
-      const fitting = issue.errors.filter((branch: any[]) =>
+      const fitting = issue.errors.filter((branch) =>
         !branch.every((i) => i.code === "invalid_type" && i.path.length === 0) &&
         !branch.every((i) => i.code === "invalid_union" && i.path.length === 0)
       );

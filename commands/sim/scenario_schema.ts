@@ -35,6 +35,8 @@ export const latencyDistSchema = _dist(latencySchema, "20 ms");
 export const bandwidthDistSchema = _dist(bandwidthSchema, "50 Mbit");
 /** A parsed distribution. */
 export type Dist = z.output<typeof latencyDistSchema>;
+/** One region of a generated topology. */
+export type RegionSpec = z.output<typeof regionSchema>;
 
 const _probability = z.number().min(0).max(1);
 
