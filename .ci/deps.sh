@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system programs the tests drive for real: monerod (sim local engine),
-# Chromium (web UI tests) and tmux (interactive terminal tests). Quick when all are present.
+# Installs the system programs the tests drive for real: monerod and monero-wallet-rpc
+# (sim local engine) and Chromium (web UI tests). Quick when all are present.
 set -euo pipefail
 
-declare -A wanted=([monerod]=monero [chromium]=chromium [tmux]=tmux)
+declare -A wanted=([monerod]=monero [monero-wallet-rpc]=monero [chromium]=chromium)
 missing=()
 for cmd in "${!wanted[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
