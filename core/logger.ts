@@ -76,7 +76,12 @@ export function stderrSink(): LogSink {
     write(line) {
       const bytes = _encoder.encode(line);
       let n = 0;
-      while (n < bytes.length) n += Deno.stderr.writeSync(bytes.subarray(n));
+      try {
+        while (n < bytes.length) n += Deno.stderr.writeSync(bytes.subarray(n));
+      } catch {
+        // stderr went away (a closed pipe after the parent died): logging must not kill the
+        // program, and other sinks still get the line.
+      }
     },
     flush() {},
     close() {},

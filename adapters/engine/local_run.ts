@@ -20,6 +20,7 @@ import {
   WALLET_RPC_BASE_FLAGS,
 } from "../../commands/sim/model.ts";
 import type { LocalEngineOptions, LocalHostPlacement } from "./local.ts";
+import { writeChildrenFile } from "../../commands/sim/agents/reaper.ts";
 import { LocalChild } from "./local_proc.ts";
 import type { EngineRunOptions, EngineRunResult } from "./mod.ts";
 
@@ -36,6 +37,8 @@ export class LocalRun {
   readonly daemons: LocalChild[] = [];
   readonly agents: LocalChild[] = [];
   monitor: LocalChild | null = null;
+  /** Stops the daemons if this process is killed before it can (see agents/reaper.ts). */
+  reaper: LocalChild | null = null;
   readonly started = Date.now();
   t0 = Date.now();
 
@@ -53,6 +56,7 @@ export class LocalRun {
     let finalState: Record<string, unknown> = {};
     let interrupted = false;
     try {
+      this.#startReaper(logger);
       const initial = this.model.hosts.filter((h) => h.startTimeS <= 0);
       for (const host of initial) this.#startDaemon(host, logger);
       logger.info("starting monerod nodes", { hosts: initial.length });
@@ -100,6 +104,27 @@ export class LocalRun {
     return this.placements.find((p) => p.name === name)!;
   }
 
+  get #childrenFile(): string {
+    return `${this.options.outDir}/children.json`;
+  }
+
+  #startReaper(logger: Logger): void {
+    writeChildrenFile(this.#childrenFile, []);
+    this.reaper = LocalChild.start({
+      name: "reaper",
+      argv: [
+        ...this.o.hiveArgv,
+        ...["sim", "agent", "reaper", "--children", this.#childrenFile],
+        ...["--parent", String(Deno.pid)],
+      ],
+      // Its stderr is piped through this process, which is gone when the reaper has work to do,
+      // so it also logs straight to a file.
+      logPath: `${this.options.outDir}/reaper.stderr.log`,
+      env: { HIVE_LOG_FILE: `${this.options.outDir}/reaper.log` },
+      logger,
+    });
+  }
+
   #startDaemon(host: SimHost, logger: Logger): void {
     const p = this.#placement(host.name);
     const args = monerodArgs(host, this.model, {
@@ -139,6 +164,7 @@ export class LocalRun {
         logger,
       }));
     }
+    writeChildrenFile(this.#childrenFile, this.daemons.map((d) => d.pid));
   }
 
   async #waitReady(
@@ -437,6 +463,7 @@ export class LocalRun {
     // Agents first, so none of them calls a daemon that is already going away.
     await Promise.all(this.agents.map((a) => a.stop(this.o.graceMs)));
     await Promise.all(this.daemons.map((d) => d.stop(this.o.graceMs)));
+    await this.reaper?.stop(this.o.graceMs);
     logger.info("all processes stopped", {
       agents: this.agents.length,
       daemons: this.daemons.length,

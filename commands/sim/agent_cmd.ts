@@ -14,6 +14,7 @@ import { attackerCommand } from "./agents/attacker_cmd.ts";
 import { minerCommand } from "./agents/miner_cmd.ts";
 import { monitorCommand } from "./agents/monitor_cmd.ts";
 import { userCommand } from "./agents/user_cmd.ts";
+import { reaperCommand } from "./agents/reaper_cmd.ts";
 
 /** Build `hive sim agent` with its four agent kinds. */
 export function agentCommand(): Command {
@@ -31,6 +32,8 @@ export function agentCommand(): Command {
   agent.addCommand(userCommand());
   agent.addCommand(monitorCommand());
   agent.addCommand(attackerCommand());
+  // Internal: the local engine's guard against orphaned monerods.
+  agent.addCommand(reaperCommand(), { hidden: true });
   agent.addHelpText(
     "after",
     `

@@ -232,3 +232,51 @@ Deno.test("e2e sim run: bad flags exit 2, a missing Shadow exits 1 with instruct
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("e2e sim local: kill -9 of the run still stops its monerods (the reaper)", async () => {
+  const root = await Deno.makeTempDir({ prefix: "hive_e2e_sigkill_" });
+  const out = `${root}/run`;
+  await Deno.writeTextFile(`${root}/ring.yaml`, RING.replace("stop_time: 10m", "stop_time: 10h"));
+  const run = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", MAIN, "sim", "run", `${root}/ring.yaml`, "--engine", "local"]
+      .concat(["--out", out]),
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    // Wait (bounded: 240 x 250 ms) until all three monerods are listed for the reaper.
+    let listed = 0;
+    for (let i = 0; i < 240 && listed < 3; i++) {
+      try {
+        listed = JSON.parse(await Deno.readTextFile(`${out}/children.json`)).pids.length;
+      } catch { /* not yet */ }
+      if (listed < 3) await new Promise((r) => setTimeout(r, 250));
+    }
+    equal(listed, 3, "three monerods started");
+    match(await _pgrep(`${out}/hosts`), /monerod/);
+    run.kill("SIGKILL");
+    await run.status;
+    let left = "unknown";
+    for (let i = 0; i < 120 && left !== ""; i++) {
+      left = await _pgrep(root);
+      if (left !== "") await new Promise((r) => setTimeout(r, 250));
+    }
+    equal(left, "", "the reaper stopped every monerod after the run was killed");
+    match(
+      await Deno.readTextFile(`${out}/reaper.log`),
+      /died without stopping its processes; stopped them/,
+    );
+  } finally {
+    // If the reaper failed, do its job so no monerod outlives the test.
+    const pids = (await _pgrep(root)).split("\n").filter(Boolean).map((l) =>
+      Number(l.split(" ")[0])
+    );
+    for (const pid of pids) {
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch { /* gone */ }
+    }
+    await Deno.remove(root, { recursive: true });
+  }
+});
