@@ -100,29 +100,25 @@ Deno.test("e2e sim local: a 3-node ring mines, propagates, and analyze reports i
   }
 });
 
-Deno.test("e2e sim local: Ctrl-C stops the run cleanly and leaves no process", async () => {
-  const root = await Deno.makeTempDir({ prefix: "hive_e2e_sigint_" });
+/** Start `hive sim run --engine local` on the ring with a 10 h stop time, to be interrupted. */
+async function _startLongRun(prefix: string, stdout: "piped" | "null") {
+  const root = await Deno.makeTempDir({ prefix });
   const out = `${root}/run`;
-  await Deno.writeTextFile(`${root}/ring.yaml`, RING.replace("stop_time: 15m", "stop_time: 10h"));
+  const long = RING.replace("stop_time: 10m", "stop_time: 10h");
+  if (long === RING) throw new Error("RING no longer has stop_time: 10m");
+  await Deno.writeTextFile(`${root}/ring.yaml`, long);
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--quiet",
-      MAIN,
-      "--json",
-      "sim",
-      "run",
-      `${root}/ring.yaml`,
-      "--engine",
-      "local",
-      "--out",
-      out,
-    ],
+    args: ["run", "-A", "--quiet", MAIN, "--json", "sim", "run", `${root}/ring.yaml`]
+      .concat(["--engine", "local", "--out", out]),
     stdin: "null",
-    stdout: "piped",
+    stdout,
     stderr: "null",
   }).spawn();
+  return { root, out, child };
+}
+
+Deno.test("e2e sim local: Ctrl-C stops the run cleanly and leaves no process", async () => {
+  const { root, out, child } = await _startLongRun("hive_e2e_sigint_", "piped");
   try {
     // Wait (bounded: 240 x 250 ms) until the agents are running, then interrupt.
     let started = false;
@@ -234,16 +230,7 @@ Deno.test("e2e sim run: bad flags exit 2, a missing Shadow exits 1 with instruct
 });
 
 Deno.test("e2e sim local: kill -9 of the run still stops its monerods (the reaper)", async () => {
-  const root = await Deno.makeTempDir({ prefix: "hive_e2e_sigkill_" });
-  const out = `${root}/run`;
-  await Deno.writeTextFile(`${root}/ring.yaml`, RING.replace("stop_time: 10m", "stop_time: 10h"));
-  const run = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, "sim", "run", `${root}/ring.yaml`, "--engine", "local"]
-      .concat(["--out", out]),
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const { root, out, child: run } = await _startLongRun("hive_e2e_sigkill_", "null");
   try {
     // Wait (bounded: 240 x 250 ms) until all three monerods are listed for the reaper.
     let listed = 0;
