@@ -4,7 +4,14 @@
  * its bearer token; bad flags exit 2 before anything starts.
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
-import { eventually, getJson, type HostProcess, pgrep, startHostProcess } from "./host_helpers.ts";
+import {
+  eventually,
+  getJson,
+  type HostProcess,
+  pgrep,
+  removeTestRoot,
+  startHostProcess,
+} from "./host_helpers.ts";
 import { runHive } from "../_helpers.ts";
 
 const AGENTS = new URL("../../fixtures/agents", import.meta.url).pathname;
@@ -149,9 +156,7 @@ Deno.test("e2e host: agents from --agents-dir start and stop through the API and
     );
   } finally {
     const code = await host?.stop("SIGTERM");
-    const left = await pgrep(root);
-    for (const pid of left) Deno.kill(pid, "SIGKILL");
-    await Deno.remove(root, { recursive: true });
+    const left = await removeTestRoot(root);
     equal(left.length, 0, `leftover processes: ${left}`);
     equal(code, 0);
   }
@@ -187,8 +192,6 @@ Deno.test("e2e host: kill -9 of the host leaves no orphan daemon", async () => {
       20_000,
     );
   } finally {
-    const left = await pgrep(root);
-    for (const pid of left) Deno.kill(pid, "SIGKILL");
-    await Deno.remove(root, { recursive: true });
+    await removeTestRoot(root);
   }
 });

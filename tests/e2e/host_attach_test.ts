@@ -4,7 +4,14 @@
  * its subscriptions; stopping the host leaves the attached daemon alone.
  */
 import { equal, ok } from "@std/assert";
-import { eventually, getJson, type HostProcess, pgrep, startHostProcess } from "./host_helpers.ts";
+import {
+  eventually,
+  getJson,
+  type HostProcess,
+  pgrep,
+  removeTestRoot,
+  startHostProcess,
+} from "./host_helpers.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -110,9 +117,7 @@ Deno.test("e2e host: attached daemon restarts are survived with subscriptions re
       await last.draining.catch(() => {});
       ok(alive, "the attached daemon outlives the host");
     }
-    const left = await pgrep(root);
-    for (const pid of left) Deno.kill(pid, "SIGKILL");
-    await Deno.remove(root, { recursive: true });
+    const left = await removeTestRoot(root);
     equal(left.length, 0, `leftover processes: ${left}`);
     equal(code, 0);
   }

@@ -3,7 +3,7 @@
  * embedded chat page and supervises a daemon that is started from the same bundle.
  */
 import { equal, match, ok } from "@std/assert";
-import { getJson, type HostProcess, pgrep, startHostProcess } from "./host_helpers.ts";
+import { getJson, type HostProcess, removeTestRoot, startHostProcess } from "./host_helpers.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -41,9 +41,7 @@ Deno.test("e2e host: runs from the deno bundle with the page embedded", async ()
     );
   } finally {
     const code = await host?.stop("SIGTERM");
-    const left = await pgrep(root);
-    for (const pid of left) Deno.kill(pid, "SIGKILL");
-    await Deno.remove(root, { recursive: true });
+    const left = await removeTestRoot(root);
     equal(left.length, 0, `leftover processes: ${left}`);
     equal(code, 0);
   }

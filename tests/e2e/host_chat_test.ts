@@ -11,7 +11,7 @@ import {
   freePort,
   getJson,
   type HostProcess,
-  pgrep,
+  removeTestRoot,
   startBrowserDriver,
   startHostProcess,
 } from "./host_helpers.ts";
@@ -144,9 +144,7 @@ Deno.test("e2e host: browser chat across two hosts survives kill -9 of each daem
     const codes = [];
     for (const host of hosts.reverse()) codes.push(await host.stop("SIGTERM"));
     // The daemons exit before their hosts do; nothing carrying our data dirs may remain.
-    const left = await pgrep(root);
-    for (const pid of left) Deno.kill(pid, "SIGKILL");
-    await Deno.remove(root, { recursive: true });
+    const left = await removeTestRoot(root);
     equal(left.length, 0, `leftover processes: ${left}`);
     for (const code of codes) equal(code, 0);
   }

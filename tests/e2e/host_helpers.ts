@@ -119,6 +119,17 @@ export async function pgrep(marker: string): Promise<number[]> {
   return new TextDecoder().decode(out.stdout).split("\n").filter(Boolean).map(Number);
 }
 
+/**
+ * End of a test: SIGKILL whatever still carries `root` in its command line, remove `root`, and
+ * return the pids that were left (the test asserts there were none).
+ */
+export async function removeTestRoot(root: string): Promise<number[]> {
+  const left = await pgrep(root);
+  for (const pid of left) Deno.kill(pid, "SIGKILL");
+  await Deno.remove(root, { recursive: true });
+  return left;
+}
+
 /** Poll `check` (async) until it returns a value that is not undefined, or throw. */
 export async function eventually<T>(
   what: string,
