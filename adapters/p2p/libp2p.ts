@@ -20,6 +20,7 @@ import { webSockets } from "@libp2p/websockets";
 import { multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
 import { CID } from "multiformats/cid";
+import { installEd25519KeyCache } from "./ed25519_keys.ts";
 import type {
   P2PDht,
   P2PEvent,
@@ -82,6 +83,7 @@ export async function createLibp2pNode(options: P2PNodeOptions): Promise<P2PNode
       allowQueryWithZeroPeers: true,
     });
   }
+  installEd25519KeyCache();
   const node = await createLibp2p({
     privateKey: privateKeyFromProtobuf(options.privateKey),
     addresses: { listen: [...options.listen] },

@@ -8,6 +8,13 @@
 import { deepEqual, equal, match, ok } from "@std/assert";
 import { createP2PNode, type P2PEvent, type P2PNode } from "../../../adapters/p2p/mod.ts";
 import { generateKeyPair, privateKeyToProtobuf } from "@libp2p/crypto/keys";
+import { noise } from "@chainsafe/libp2p-noise";
+import { yamux } from "@chainsafe/libp2p-yamux";
+import { gossipsub, StrictSign } from "@libp2p/gossipsub";
+import { identify } from "@libp2p/identify";
+import type { PrivateKey } from "@libp2p/interface";
+import { tcp } from "@libp2p/tcp";
+import { createLibp2p } from "libp2p";
 
 async function _key(): Promise<Uint8Array> {
   return privateKeyToProtobuf(await generateKeyPair("Ed25519"));
@@ -159,6 +166,66 @@ Deno.test({
       await _until("hub got a message from every leaf", () => new Set(got).size === LEAVES);
     } finally {
       for (const n of nodes) await n.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "libp2p node: a message with a forged signature is dropped, the next good one delivered",
+  ..._leaky,
+  async fn() {
+    // The sender is a bare libp2p node whose key signs with another key on demand, after the
+    // noise handshake (which signs too) went through.
+    const real = await generateKeyPair("Ed25519");
+    const impostor = await generateKeyPair("Ed25519");
+    let forge = false;
+    const forgingKey = Object.create(real) as PrivateKey;
+    forgingKey.sign = (data, options) =>
+      forge ? impostor.sign(data, options) : real.sign(data, options);
+    const sender = await createLibp2p({
+      privateKey: forgingKey,
+      addresses: { listen: ["/ip4/127.0.0.1/tcp/0"] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: {
+        identify: identify(),
+        pubsub: gossipsub({ globalSignaturePolicy: StrictSign }),
+      },
+    });
+    const receiver = await createP2PNode({
+      backend: "libp2p",
+      privateKey: await _key(),
+      listen: ["/ip4/127.0.0.1/tcp/0"],
+      mdns: false,
+    });
+    try {
+      const got: string[] = [];
+      receiver.on((e) => {
+        if (e.type === "message") got.push(new TextDecoder().decode(e.data));
+      });
+      receiver.subscribe("signed");
+      sender.services.pubsub.subscribe("signed");
+      await receiver.connect(sender.getMultiaddrs()[0].toString());
+      await _until(
+        "both see each other on the topic",
+        () =>
+          receiver.topicPeers("signed").length === 1 &&
+          sender.services.pubsub.getSubscribers("signed").length === 1,
+      );
+      const send = (text: string) =>
+        sender.services.pubsub.publish("signed", new TextEncoder().encode(text));
+
+      forge = true;
+      await send("forged");
+      forge = false;
+      await send("genuine");
+      await _until("the genuine message", () => got.includes("genuine"));
+      await new Promise((r) => setTimeout(r, 500));
+      deepEqual(got, ["genuine"]);
+    } finally {
+      await receiver.stop();
+      await sender.stop();
     }
   },
 });
