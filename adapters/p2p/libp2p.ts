@@ -12,7 +12,6 @@ import { type GossipSub, gossipsub, type Message, StrictSign } from "@libp2p/gos
 import { identify } from "@libp2p/identify";
 import type { Libp2p, PeerDiscovery } from "@libp2p/interface";
 import { type KadDHT, kadDHT, passthroughMapper } from "@libp2p/kad-dht";
-import { mdns } from "@libp2p/mdns";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { type Ping, ping } from "@libp2p/ping";
 import { tcp } from "@libp2p/tcp";
@@ -21,6 +20,7 @@ import { multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
 import { CID } from "multiformats/cid";
 import { installEd25519KeyCache } from "./ed25519_keys.ts";
+import { MdnsDialer } from "./mdns_dialer.ts";
 import type {
   P2PDht,
   P2PEvent,
@@ -53,7 +53,8 @@ const _SENDER_CACHE = 1024;
 /** Build and start a libp2p node from the port's options. */
 export async function createLibp2pNode(options: P2PNodeOptions): Promise<P2PNode> {
   const discovery: ((components: never) => PeerDiscovery)[] = [];
-  if (options.mdns) discovery.push(mdns() as never);
+  const mdnsDialer = options.mdns ? new MdnsDialer() : undefined;
+  if (mdnsDialer) discovery.push(mdnsDialer.discovery());
   if (options.bootstrap && options.bootstrap.length > 0) {
     discovery.push(bootstrap({ list: [...options.bootstrap] }) as never);
   }
@@ -100,7 +101,11 @@ export async function createLibp2pNode(options: P2PNodeOptions): Promise<P2PNode
     },
     services: services as never,
   }) as unknown as Libp2p<_Services>;
-  return new _Libp2pNode(node);
+  mdnsDialer?.attach({
+    connections: (peer) => node.getConnections(peer).length,
+    dial: (peer) => node.dial(peer),
+  });
+  return new _Libp2pNode(node, mdnsDialer);
 }
 
 class _Libp2pNode implements P2PNode {
@@ -109,9 +114,11 @@ class _Libp2pNode implements P2PNode {
   readonly #node: Libp2p<_Services>;
   readonly #listeners = new Set<P2PListener>();
   readonly #senderText = new Map<string, string>();
+  readonly #mdnsDialer: MdnsDialer | undefined;
 
-  constructor(node: Libp2p<_Services>) {
+  constructor(node: Libp2p<_Services>, mdnsDialer?: MdnsDialer) {
     this.#node = node;
+    this.#mdnsDialer = mdnsDialer;
     this.peerId = node.peerId.toString();
     this.dht = node.services.dht ? new _Libp2pDht(node) : null;
     node.addEventListener("peer:connect", (event) => {
@@ -197,6 +204,7 @@ class _Libp2pNode implements P2PNode {
 
   async stop(): Promise<void> {
     this.#listeners.clear();
+    this.#mdnsDialer?.stop();
     await this.#node.stop();
   }
 

@@ -43,6 +43,8 @@ export interface StartDaemonOptions {
   readyTimeoutMs?: number;
   /** Config file (`--config`). */
   config?: string;
+  /** Run the daemon through this command, e.g. `["ip", "netns", "exec", "ns1"]`. */
+  prefix?: string[];
 }
 
 /** Read lines from a byte stream. */
@@ -84,8 +86,9 @@ export async function startDaemon(options: StartDaemonOptions): Promise<DaemonCh
     ...args,
     ...extra,
   );
-  const process = new Deno.Command(cmd, {
-    args: rest,
+  const [program, ...programArgs] = [...(options.prefix ?? []), cmd, ...rest];
+  const process = new Deno.Command(program, {
+    args: programArgs,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
