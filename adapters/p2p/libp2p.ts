@@ -21,6 +21,7 @@ import { createLibp2p } from "libp2p";
 import { CID } from "multiformats/cid";
 import { installEd25519KeyCache } from "./ed25519_keys.ts";
 import { MdnsDialer } from "./mdns_dialer.ts";
+import { installYamuxWindowHysteresis } from "./yamux_window.ts";
 import type {
   P2PDht,
   P2PEvent,
@@ -85,6 +86,7 @@ export async function createLibp2pNode(options: P2PNodeOptions): Promise<P2PNode
     });
   }
   installEd25519KeyCache();
+  installYamuxWindowHysteresis();
   const node = await createLibp2p({
     privateKey: privateKeyFromProtobuf(options.privateKey),
     addresses: { listen: [...options.listen] },

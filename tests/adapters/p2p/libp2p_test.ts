@@ -229,3 +229,44 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "libp2p node: 2.5 MiB of 64 KiB messages cross intact (many yamux windows)",
+  ..._leaky,
+  async fn() {
+    const nodes: P2PNode[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        nodes.push(
+          await createP2PNode({
+            backend: "libp2p",
+            privateKey: await _key(),
+            listen: ["/ip4/127.0.0.1/tcp/0"],
+            mdns: false,
+          }),
+        );
+      }
+      const [a, b] = nodes;
+      const got = new Map<number, Uint8Array>();
+      b.on((e) => {
+        if (e.type === "message") got.set(e.data[0], e.data);
+      });
+      a.subscribe("bulk");
+      b.subscribe("bulk");
+      await b.connect(a.addrs()[0]);
+      await _until("mesh", () => a.topicPeers("bulk").includes(b.peerId));
+      const COUNT = 40;
+      const payload = (i: number) => {
+        const bytes = new Uint8Array(64 * 1024);
+        for (let j = 0; j < bytes.length; j++) bytes[j] = (i * 31 + j) & 0xff;
+        bytes[0] = i;
+        return bytes;
+      };
+      await Promise.all(Array.from({ length: COUNT }, (_, i) => a.publish("bulk", payload(i))));
+      await _until("every message", () => got.size === COUNT);
+      for (let i = 0; i < COUNT; i++) deepEqual(got.get(i), payload(i));
+    } finally {
+      for (const n of nodes) await n.stop();
+    }
+  },
+});
