@@ -13,7 +13,7 @@ import { IpcClient } from "../../core/ipc/mod.ts";
 import { readTokenFile } from "../../core/ipc/token.ts";
 import { daemonConfigSchema, daemonRunSchema } from "../../commands/daemon/config.ts";
 import { nodeOptions } from "../../commands/daemon/run.ts";
-import { type DaemonChild, startDaemon } from "../commands/daemon/_daemon.ts";
+import { type DaemonChild, lines, startDaemon } from "../commands/daemon/_daemon.ts";
 
 const TOPIC = "bench";
 const THROUGHPUT_MSGS = 2000;
@@ -31,7 +31,8 @@ const _dec = new TextDecoder();
 interface _Path {
   name: string;
   publish(n: number): Promise<unknown>;
-  onDeliver(fn: (n: number) => void): void;
+  /** `at`: when the message arrived, ms since the epoch, if the receiver timed it itself. */
+  onDeliver(fn: (n: number, at?: number) => void): void;
 }
 
 async function _until(what: string, condition: () => boolean | Promise<boolean>): Promise<void> {
@@ -108,6 +109,59 @@ async function _ipcPath(root: string): Promise<{ path: _Path; daemons: DaemonChi
   };
 }
 
+/**
+ * Diagnostic, not a target: libp2p with the same settings, sender in this process and receiver
+ * in a child process, without IPC. It shows what process separation alone costs on this machine.
+ */
+async function _twoProcessPath(
+  root: string,
+): Promise<{ path: _Path; child: Deno.ChildProcess; sender: P2PNode }> {
+  const topic = "bench-two-processes";
+  await Deno.mkdir(`${root}/receiver`);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./_libp2p_receiver.ts", import.meta.url).pathname,
+      topic,
+      `${root}/receiver`,
+    ],
+    stdin: "null",
+    stdout: "piped",
+  }).spawn();
+  const out = lines(child.stdout);
+  const ready = JSON.parse((await out.next()).value ?? "{}") as { addr: string; peer_id: string };
+  const run = daemonRunSchema.parse({
+    ...daemonConfigSchema.parse({}),
+    listen: ["/ip4/127.0.0.1/tcp/0"],
+    mdns: false,
+    data_dir: root,
+    identity: `${root}/unused.key`,
+  });
+  const sender = await createP2PNode(
+    nodeOptions(run, privateKeyToProtobuf(await generateKeyPair("Ed25519"))),
+  );
+  sender.subscribe(topic);
+  await sender.connect(ready.addr);
+  await _until("two-process mesh", () => sender.topicPeers(topic).includes(ready.peer_id));
+  let deliver = (_n: number, _at?: number) => {};
+  (async () => {
+    for await (const line of out) {
+      const [n, at] = line.split(" ");
+      deliver(Number(n), Number(at));
+    }
+  })();
+  return {
+    child,
+    sender,
+    path: {
+      name: "libp2p in 2 processes, no IPC",
+      publish: (n) => sender.publish(topic, _enc.encode(String(n))),
+      onDeliver: (fn) => void (deliver = fn),
+    },
+  };
+}
+
 let _seq = 1_000_000;
 
 /** Publish `count` messages with up to `window` in flight; resolve when all are delivered. */
@@ -138,10 +192,11 @@ async function _paced(path: _Path, count: number, rate: number): Promise<number[
   const sentAt = new Float64Array(count);
   const latency: number[] = [];
   const all = Promise.withResolvers<void>();
-  path.onDeliver((n) => {
+  path.onDeliver((n, at) => {
     const i = n - first;
     if (i < 0 || i >= count) return;
-    latency.push(performance.now() - sentAt[i]);
+    const arrived = at === undefined ? performance.now() : at - performance.timeOrigin;
+    latency.push(arrived - sentAt[i]);
     if (latency.length === count) all.resolve();
   });
   const t0 = performance.now();
@@ -171,7 +226,10 @@ console.log(_loadLine);
 const root = await Deno.makeTempDir({ prefix: "hive-bench-ipc-" });
 const direct = await _inProcessPath(root);
 const ipc = await _ipcPath(root);
+const twoProcesses = await _twoProcessPath(root);
 globalThis.addEventListener("unload", () => {
+  twoProcesses.child.kill("SIGTERM");
+  void twoProcesses.sender.stop();
   for (const d of ipc.daemons) d.process.kill("SIGTERM");
   for (const n of direct.nodes) void n.stop();
   Deno.removeSync(root, { recursive: true });
@@ -194,10 +252,12 @@ for (const [name, list] of Object.entries(samples)) {
 }
 // Latency too: interleaved paced rounds, each round's percentiles, then the median round, so a
 // burst of load from elsewhere on a shared machine spoils one round instead of the figure.
-const lat: Record<string, number[][]> = { [direct.path.name]: [], [ipc.path.name]: [] };
-const light: Record<string, number[][]> = { [direct.path.name]: [], [ipc.path.name]: [] };
+const timed = [direct.path, ipc.path, twoProcesses.path];
+const lat: Record<string, number[][]> = Object.fromEntries(timed.map((p) => [p.name, []]));
+const light: Record<string, number[][]> = Object.fromEntries(timed.map((p) => [p.name, []]));
+await _paced(twoProcesses.path, 1000, PACED_RATE); // warm its path too
 for (let round = 0; round < ROUNDS; round++) {
-  for (const p of [direct.path, ipc.path]) {
+  for (const p of timed) {
     lat[p.name].push((await _paced(p, PACED_MSGS, PACED_RATE)).sort((a, b) => a - b));
     light[p.name].push((await _paced(p, LIGHT_MSGS, LIGHT_RATE)).sort((a, b) => a - b));
   }
@@ -208,11 +268,12 @@ function _medianOf(rounds: number[][], p: number): number {
   return values[Math.floor(values.length / 2)];
 }
 const _list = (rounds: number[][], p: number) => rounds.map((r) => _pct(r, p).toFixed(2)).join("/");
-for (const p of [direct.path, ipc.path]) {
+for (const p of timed) {
   const l = lat[p.name];
   const q = light[p.name];
+  const rate = rates[p.name] === undefined ? "" : `${rates[p.name].toFixed(0)} msgs/s; `;
   console.log(
-    `${p.name}: ${rates[p.name].toFixed(0)} msgs/s; latency at ${PACED_RATE} msgs/s ` +
+    `${p.name}: ${rate}latency at ${PACED_RATE} msgs/s ` +
       `p50 ${_medianOf(l, 50).toFixed(2)} ms, p99 ${_medianOf(l, 99).toFixed(2)} ms ` +
       `(rounds ${_list(l, 99)}); at ${LIGHT_RATE} msgs/s p50 ${_medianOf(q, 50).toFixed(2)} ms, ` +
       `p99 ${_medianOf(q, 99).toFixed(2)} ms (rounds ${_list(q, 99)})`,

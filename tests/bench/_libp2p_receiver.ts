@@ -1,0 +1,45 @@
+/**
+ * Bench helper: a libp2p node with the daemon's settings in its own process, without IPC. It
+ * prints `{"addr","peer_id"}`, subscribes to the topic given as first argument and prints
+ * `<message> <receive time, ms since the epoch>` per message, so the bench can time libp2p
+ * across two processes with the receiver's own clock (stdout's delay does not count).
+ *
+ * Run by daemon_ipc_bench.ts: deno run -A tests/bench/_libp2p_receiver.ts TOPIC DATA_DIR
+ */
+import { generateKeyPair, privateKeyToProtobuf } from "@libp2p/crypto/keys";
+import { createP2PNode } from "../../adapters/p2p/mod.ts";
+import { daemonConfigSchema, daemonRunSchema } from "../../commands/daemon/config.ts";
+import { nodeOptions } from "../../commands/daemon/run.ts";
+
+const [topic, dataDir] = Deno.args;
+const run = daemonRunSchema.parse({
+  ...daemonConfigSchema.parse({}),
+  listen: ["/ip4/127.0.0.1/tcp/0"],
+  mdns: false,
+  data_dir: dataDir,
+  identity: `${dataDir}/unused.key`,
+});
+const node = await createP2PNode(
+  nodeOptions(run, privateKeyToProtobuf(await generateKeyPair("Ed25519"))),
+);
+node.subscribe(topic);
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+let pending: string[] = [];
+node.on((event) => {
+  if (event.type !== "message") return;
+  const at = performance.timeOrigin + performance.now();
+  // One write per turn of the event loop, not per message.
+  if (pending.length === 0) {
+    setTimeout(() => {
+      const text = pending.join("");
+      pending = [];
+      Deno.stdout.writeSync(encoder.encode(text));
+    }, 0);
+  }
+  pending.push(`${decoder.decode(event.data)} ${at.toFixed(3)}\n`);
+});
+Deno.stdout.writeSync(
+  encoder.encode(JSON.stringify({ addr: node.addrs()[0], peer_id: node.peerId }) + "\n"),
+);
+Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
