@@ -27,8 +27,12 @@ export class MdnsDialer {
   readonly #pending = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #dialing = new Set<string>();
   #stopped = false;
+  #failures = 0;
+
   /** Failed dials so far (an mDNS answer can carry addresses this host cannot reach). */
-  failures = 0;
+  get failures(): number {
+    return this.#failures;
+  }
 
   /** The mDNS discovery module for libp2p's `peerDiscovery`, wired to this dialer. */
   discovery(): (components: never) => PeerDiscovery {
@@ -71,7 +75,7 @@ export class MdnsDialer {
     if (this.#stopped || !target || target.connections(peer) > 0) return;
     this.#dialing.add(key);
     target.dial(peer)
-      .catch(() => this.failures++)
+      .catch(() => this.#failures++)
       .finally(() => this.#dialing.delete(key));
   }
 }
