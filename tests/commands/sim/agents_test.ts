@@ -212,7 +212,18 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
           deepEqual((await net.rpc.a.getBans()).map((b) => b.host), [net.ip.b], "a bans b");
           deepEqual((await net.rpc.b.getBans()).map((b) => b.host), [net.ip.a], "b bans a");
           // Each side extends its own chain: b by one block, a by three (a's chain wins).
-          equal((await net.rpc.b.generateBlocks(1, _ADDR)).status, "OK");
+          const minedOnB = await net.rpc.b.generateBlocks(1, _ADDR);
+          equal(minedOnB.status, "OK");
+          // The monitor can only report a reorg of a block it saw: wait until it has b's own.
+          const bTop = minedOnB.blocks[0];
+          ok(
+            await waitFor(
+              () =>
+                sink.events.some((e) => e.event === "block" && e.host === "b" && e.hash === bTop),
+              30_000,
+            ),
+            "the monitor saw b's own block",
+          );
           const mined = await net.rpc.a.generateBlocks(3, _ADDR);
           equal(mined.status, "OK");
           aTop = mined.blocks[2];
@@ -231,7 +242,12 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
             sink.events.some((e) => e.event === "height" && e.host === "b" && e.top_hash === aTop);
           ok(await waitFor(onB, 90_000), "b caught up with a after the heal");
           const reorg = sink.events.find((e) => e.event === "reorg" && e.host === "b");
-          equal(reorg?.event === "reorg" ? reorg.depth : null, 1, "b dropped its one block");
+          const onBSide = sink.events.filter((e) => e.host === "b" && e.event !== "height");
+          equal(
+            reorg?.event === "reorg" ? reorg.depth : null,
+            1,
+            `b dropped its one block; b's events: ${JSON.stringify(onBSide)}`,
+          );
         } finally {
           watch.abort();
           await monitor;
