@@ -1,12 +1,12 @@
 /**
  * The host's HTTP surface (a Hono app): the chat page, the chat WebSocket, health and metrics,
- * the management API under `/api` (bearer token when one is set) and agents' own routes under
- * `/agents/<name>/`.
+ * the management API under `/api` and agents' own routes under `/agents/<name>/`. With an API
+ * token, the API, the chat WebSocket and agents' routes need it; the page, `/healthz` and
+ * `/metrics` stay open.
  *
  * @module
  */
 import { Hono } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { formatIssues, HiveError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
@@ -14,6 +14,7 @@ import { agentNameSchema } from "./agent.ts";
 import type { AgentManager } from "./agents.ts";
 import type { ChatAgent } from "./chat_agent.ts";
 import { type Metric, PROMETHEUS_CONTENT_TYPE, renderMetrics, RequestCounter } from "./metrics.ts";
+import { tokenAuth } from "./token_auth.ts";
 import { CHAT_PAGE_HTML } from "./web/page.ts";
 
 /** What the app needs from the running host. */
@@ -27,7 +28,7 @@ export interface HostAppOptions {
   daemonState: () => string;
   /** Metric families for `/metrics` (request counts are added here). */
   metrics: () => Metric[];
-  /** Bearer token required on `/api/*`; null: no token. */
+  /** Token required on `/api/*`, `/ws/chat` and `/agents/*`; null: no token. */
   apiToken: string | null;
   logger: Logger;
 }
@@ -48,13 +49,17 @@ export function createHostApp(options: HostAppOptions): Hono {
     await next();
     requests.add(c.req.method, c.res.status);
   });
+  if (options.apiToken) {
+    const guard = tokenAuth(options.apiToken);
+    for (const path of ["/api/*", "/ws/chat", "/agents/*"]) app.use(path, guard);
+  }
 
   app.onError((error, c) => {
     if (error instanceof HiveError) {
       const status = _STATUS_BY_CODE[error.code] ?? 500;
       return c.json({ error: { code: error.code, message: error.message } }, status);
     }
-    // Hono's own HTTP errors (e.g. a refused bearer token) carry their response.
+    // Hono's own HTTP errors carry their response.
     if (error && typeof (error as { getResponse?: unknown }).getResponse === "function") {
       return (error as unknown as { getResponse: () => Response }).getResponse();
     }
@@ -63,7 +68,15 @@ export function createHostApp(options: HostAppOptions): Hono {
   });
 
   app.get("/", (c) => c.html(CHAT_PAGE_HTML));
-  app.get("/healthz", (c) => c.json({ ok: true, daemon: options.daemonState() }));
+  app.get(
+    "/healthz",
+    (c) =>
+      c.json({
+        ok: true,
+        daemon: options.daemonState(),
+        token_required: options.apiToken !== null,
+      }),
+  );
   app.get("/metrics", (c) =>
     c.body(renderMetrics([...options.metrics(), requests.metric()]), 200, {
       "content-type": PROMETHEUS_CONTENT_TYPE,
@@ -76,7 +89,6 @@ export function createHostApp(options: HostAppOptions): Hono {
   });
 
   const api = new Hono();
-  if (options.apiToken) api.use(bearerAuth({ token: options.apiToken }));
   api.get("/status", async (c) => c.json(await options.status()));
   api.get("/agents", (c) => c.json({ agents: options.agents.list() }));
   api.get("/agents/:name", (c) => {

@@ -167,7 +167,10 @@ export function hostCommand() {
     )
     .option("--port <n>", "HTTP port; 0 picks a free one (default: ports.http, 8787)")
     .option("--bind <addr>", "HTTP bind address (default 127.0.0.1; others need --api-token)")
-    .option("--api-token <token>", "bearer token required on /api/* (16+ characters)")
+    .option(
+      "--api-token <token>",
+      "token required on /api/*, /ws/chat and /agents/* (16+ characters; header or ?token=)",
+    )
     .option("--agents-dir <dir>", "load agent modules (*.ts, *.js) from this folder")
     .option("--room <name...>", "chat rooms to join at start (default: general)")
     .option(
@@ -210,7 +213,9 @@ export function hostCommand() {
         agents: host.agents.list().map((a) => ({ name: a.name, state: a.state })),
       }, (r) =>
         [
-          `hive host ready: open ${r.url}`,
+          run.api_token
+            ? `hive host ready: open ${r.url}?token=<your --api-token, percent-encoded>`
+            : `hive host ready: open ${r.url}`,
           `  peer id:  ${r.peer_id}`,
           `  agents:   ${r.agents.map((a) => `${a.name} (${a.state})`).join(", ")}`,
           `  stop with Ctrl-C`,
@@ -237,6 +242,7 @@ Examples:
 
 HTTP: GET / (chat), WS /ws/chat, GET /healthz, GET /metrics, GET /api/status,
 GET /api/agents, POST /api/agents/NAME/start|stop, agents' routes under /agents/NAME/.
+With --api-token, open the page as http://HOST:PORT/?token=TOKEN (percent-encoded).
 Config: the "host" section (bind, api_token, agents_dir, rooms, history, daemon_url,
 daemon_token_file), ports.http and data_dir; env HIVE_HOST_API_TOKEN etc.`,
   );

@@ -23,7 +23,11 @@ function hive(...args: string[]) {
 
 /** Open /ws/chat, send `send` frames one by one, and collect the first `count` frames. */
 async function _chatFrames(url: string, send: string[], count: number) {
-  const socket = new WebSocket(`${url.replace(/^http/, "ws")}ws/chat`);
+  const socket = new WebSocket(
+    `${url.replace(/^http/, "ws")}ws/chat?token=${encodeURIComponent(TOKEN)}`,
+  );
+  // Listen for the close from the start: a refused socket closes right after its error.
+  const closed = new Promise((r) => socket.onclose = r);
   const frames: Record<string, unknown>[] = [];
   const { promise, resolve, reject } = Promise.withResolvers<void>();
   const timer = setTimeout(() => reject(new Error(`got ${JSON.stringify(frames)}`)), 20_000);
@@ -37,7 +41,6 @@ async function _chatFrames(url: string, send: string[], count: number) {
     await promise;
   } finally {
     clearTimeout(timer);
-    const closed = new Promise((r) => socket.onclose = r);
     socket.close();
     await closed;
   }
@@ -77,22 +80,30 @@ Deno.test("e2e host: agents from --agents-dir start and stop through the API and
     equal(broken.state, "failed");
     match(broken.error, /import failed: broken_agent: this module fails on import/);
 
-    // The echo agent's own routes are live while it runs.
+    // The echo agent's own routes are live while it runs, behind the host's token.
+    const bearer = { authorization: `Bearer ${TOKEN}` };
+    const withoutToken = await fetch(`${url}agents/echo/heard`);
+    equal(withoutToken.status, 401);
+    await withoutToken.body?.cancel();
     const said = await fetch(`${url}agents/echo/say`, {
       method: "POST",
       body: JSON.stringify({ text: "anyone?" }),
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...bearer },
     });
     equal(said.status, 200);
     equal(typeof (await said.json()).recipients, "number");
-    const badSay = await fetch(`${url}agents/echo/say`, { method: "POST", body: "{}" });
+    const badSay = await fetch(`${url}agents/echo/say`, {
+      method: "POST",
+      body: "{}",
+      headers: bearer,
+    });
     equal(badSay.status, 400);
     await badSay.body?.cancel();
 
     const stopped = await hive("host", "agent", "stop", "echo", ...auth);
     equal(stopped.code, 0, stopped.stderr);
     equal(stopped.stdout, "agent echo: stopped\n");
-    const gone = await fetch(`${url}agents/echo/heard`);
+    const gone = await fetch(`${url}agents/echo/heard`, { headers: bearer });
     equal(gone.status, 404);
     await gone.body?.cancel();
     const status = await getJson<{ daemon: { topics: string[] } }>(`${url}api/status`, {
@@ -105,7 +116,10 @@ Deno.test("e2e host: agents from --agents-dir start and stop through the API and
     const echo = JSON.parse(started.stdout);
     equal(echo.state, "running");
     equal(echo.starts, 2);
-    const heard = await getJson<{ peer_id: string; heard: unknown[] }>(`${url}agents/echo/heard`);
+    const heard = await getJson<{ peer_id: string; heard: unknown[] }>(
+      `${url}agents/echo/heard`,
+      bearer,
+    );
     equal(heard.peer_id, host.ready.peer_id);
 
     const refused = await hive("host", "agent", "start", "broken_agent", ...auth);
@@ -141,6 +155,7 @@ Deno.test("e2e host: agents from --agents-dir start and stop through the API and
     const badSend = await fetch(`${url}agents/chat/send`, {
       method: "POST",
       body: JSON.stringify({ room: "general", text: 5 }),
+      headers: bearer,
     });
     equal(badSend.status, 400);
     match((await badSend.json()).error.message, /^text: expected string, got 5/);

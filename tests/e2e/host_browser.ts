@@ -58,6 +58,8 @@ async function _serve(): Promise<void> {
       case "attr":
         return await page(r.page).locator(r.selector, { hasText: r.hasText }).first()
           .locator(r.inner).getAttribute(r.name);
+      case "url":
+        return page(r.page).url();
       case "screenshot":
         await page(r.page).screenshot({ path: r.path });
         return r.path;

@@ -172,6 +172,7 @@ export type BrowserRequest =
   | { op: "wait"; page: number; selector: string; hasText?: string; timeoutMs?: number }
   | { op: "attr"; page: number; selector: string; hasText?: string; inner: string; name: string }
   | { op: "screenshot"; page: number; path: string }
+  | { op: "url"; page: number }
   | { op: "close" };
 
 /** A driver child and a typed way to call it. */

@@ -116,13 +116,42 @@ function onFrame(f) {
   }
 }
 
+// A host started with --api-token wants the token on the WebSocket too. The page takes it from
+// ?token= once, keeps it for the tab and drops it from the address bar.
+const token = (() => {
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get("token");
+  if (fromUrl !== null) {
+    sessionStorage.setItem("hive-token", fromUrl);
+    params.delete("token");
+    const rest = params.toString();
+    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem("hive-token");
+})();
+
+async function explainRefusal() {
+  try {
+    const health = await (await fetch("/healthz")).json();
+    if (health.token_required) {
+      $("error").textContent = token
+        ? "The host refused this page's API token: open the page again as /?token=<the host's --api-token>."
+        : "This host needs its API token: open the page as /?token=<the host's --api-token>.";
+    }
+  } catch { /* the host is down; reconnecting covers it */ }
+}
+
 function connect() {
-  const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/chat";
+  const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/chat" +
+    (token ? "?token=" + encodeURIComponent(token) : "");
   socket = new WebSocket(url);
-  socket.onopen = () => { retry = 0; $("error").textContent = ""; document.body.dataset.connected = "true"; };
+  let opened = false;
+  socket.onopen = () => { opened = true; retry = 0; $("error").textContent = ""; document.body.dataset.connected = "true"; };
   socket.onmessage = (e) => onFrame(JSON.parse(e.data));
   socket.onclose = () => {
     document.body.dataset.connected = "false"; setDaemon(false);
+    if (!opened) explainRefusal();
     const delay = Math.min(5000, 250 * 2 ** retry++);
     setTimeout(connect, delay);
   };

@@ -45,7 +45,11 @@ Deno.test("app: GET / serves the embedded chat page", async () => {
 
 Deno.test("app: healthz and metrics", async () => {
   const { app } = _app();
-  deepEqual(await (await app.request("/healthz")).json(), { ok: true, daemon: "up" });
+  deepEqual(await (await app.request("/healthz")).json(), {
+    ok: true,
+    daemon: "up",
+    token_required: false,
+  });
   const metrics = await app.request("/metrics");
   match(metrics.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
   const text = await metrics.text();
@@ -88,18 +92,57 @@ Deno.test("app: bad agent names, unknown agents and actions get 400/404", async 
 
 Deno.test("app: with a token, /api needs the bearer token; the page does not", async () => {
   const { app } = _app(TOKEN);
-  equal((await app.request("/api/status")).status, 401);
-  equal(
-    (await app.request("/api/status", { headers: { authorization: "Bearer wrong-token-xxxxx" } }))
-      .status,
-    401,
-  );
+  const missing = await app.request("/api/status");
+  equal(missing.status, 401);
+  match(missing.headers.get("www-authenticate") ?? "", /^Bearer /);
+  match((await missing.json()).error.message, /needs its API token.*\?token=/);
+  const wrong = await app.request("/api/status", {
+    headers: { authorization: "Bearer wrong-token-xxxxx" },
+  });
+  equal(wrong.status, 401);
+  equal((await wrong.json()).error.message, "wrong API token");
+  const malformed = await app.request("/api/status", { headers: { authorization: TOKEN } });
+  equal(malformed.status, 401);
+  match((await malformed.json()).error.message, /must be `Bearer <token>`/);
   const ok200 = await app.request("/api/status", { headers: auth });
   equal(ok200.status, 200);
   equal((await ok200.json()).host.pid, 1);
   equal((await app.request("/api/agents/hello/start", { method: "POST" })).status, 401);
   equal((await app.request("/")).status, 200);
-  equal((await app.request("/healthz")).status, 200);
+  deepEqual(await (await app.request("/healthz")).json(), {
+    ok: true,
+    daemon: "up",
+    token_required: true,
+  });
+  equal((await app.request("/metrics")).status, 200);
+});
+
+Deno.test("app: with a token, the chat WebSocket and agents' routes need it too", async () => {
+  const { app } = _app(TOKEN);
+  equal((await app.request("/ws/chat")).status, 401);
+  equal((await app.request("/ws/chat?token=wrong-token-xxxxx")).status, 401);
+  // Past the check, the missing chat agent answers.
+  equal((await app.request(`/ws/chat?token=${TOKEN}`)).status, 503);
+  equal(
+    (await app.request("/api/agents/hello/start", { method: "POST", headers: auth })).status,
+    200,
+  );
+  equal((await app.request("/agents/hello/greet")).status, 401);
+  deepEqual(await (await app.request("/agents/hello/greet", { headers: auth })).json(), {
+    hello: "world",
+  });
+  equal((await app.request(`/agents/hello/greet?token=${TOKEN}`)).status, 200);
+});
+
+Deno.test("app: tokens with any printable character work in the header and the query", async () => {
+  const odd = "s3cr3t!#&+%=?/~-token";
+  const { app } = _app(odd);
+  equal(
+    (await app.request("/api/status", { headers: { authorization: `Bearer ${odd}` } })).status,
+    200,
+  );
+  equal((await app.request(`/api/status?token=${encodeURIComponent(odd)}`)).status, 200);
+  equal((await app.request(`/api/status?token=${encodeURIComponent(odd)}x`)).status, 401);
 });
 
 Deno.test("app: /ws/chat answers 503 while there is no chat agent", async () => {

@@ -1,0 +1,42 @@
+/**
+ * The host's API token check: `Authorization: Bearer <token>` for scripts, or `?token=<token>`
+ * for the browser, whose WebSockets cannot send headers. Every token the config accepts (any
+ * printable ASCII, 16 to 512 characters) works in both forms; in a URL it is percent-encoded.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { timingSafeEqual } from "hono/utils/buffer";
+
+const _BEARER = /^Bearer +(\S+) *$/i;
+
+function _refuse(c: Context, message: string): Response {
+  return c.json({ error: { code: "unauthorized", message } }, 401, {
+    "www-authenticate": 'Bearer realm="hive host"',
+  });
+}
+
+/** Middleware that lets a request through only with `token` in the header or the query. */
+export function tokenAuth(token: string): MiddlewareHandler {
+  return async (c, next) => {
+    const header = c.req.header("authorization");
+    let offered: string | undefined;
+    if (header !== undefined) {
+      offered = _BEARER.exec(header)?.[1];
+      if (offered === undefined) {
+        return _refuse(c, "the Authorization header must be `Bearer <token>`");
+      }
+    } else {
+      offered = c.req.query("token");
+    }
+    if (offered === undefined) {
+      return _refuse(
+        c,
+        "this host needs its API token: send `Authorization: Bearer <token>` or add `?token=<token>`",
+      );
+    }
+    if (!(await timingSafeEqual(offered, token))) return _refuse(c, "wrong API token");
+    await next();
+    return undefined;
+  };
+}
