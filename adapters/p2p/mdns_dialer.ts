@@ -1,12 +1,17 @@
 /**
  * mDNS discovery that also connects. libp2p 3 only records the peers a discovery module finds
  * (it no longer dials them), so without this two daemons on one LAN would know of each other
- * and never talk. Only mDNS finds are dialled: peers a DHT walk turns up stay undialled.
+ * and never talk. Only mDNS finds are dialled: peers a DHT walk turns up stay undialled. Hive
+ * announces under its own service name, so other libp2p software on the LAN (which uses
+ * `_p2p._udp.local`) is neither found nor dialled.
  *
  * @module
  */
 import { mdns } from "@libp2p/mdns";
 import type { PeerDiscovery, PeerId, PeerInfo } from "@libp2p/interface";
+
+/** The mDNS service hive daemons announce and look for. */
+export const MDNS_SERVICE_TAG = "_hive._udp.local";
 
 /** Wait before dialling a find: libp2p stores the peer's addresses meanwhile. */
 export const MDNS_DIAL_DELAY_MS = 100;
@@ -36,7 +41,9 @@ export class MdnsDialer {
 
   /** The mDNS discovery module for libp2p's `peerDiscovery`, wired to this dialer. */
   discovery(): (components: never) => PeerDiscovery {
-    const make = mdns() as unknown as (components: never) => PeerDiscovery;
+    const make = mdns({ serviceTag: MDNS_SERVICE_TAG }) as unknown as (
+      components: never,
+    ) => PeerDiscovery;
     return (components) => {
       const discovery = make(components);
       discovery.addEventListener(
