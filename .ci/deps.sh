@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system programs the tests drive for real: monerod and monero-wallet-rpc
-# (sim local engine) and Chromium (web UI tests). Quick when all are present.
+# (sim local engine), Chromium (web UI tests) and ip (network namespaces for the mDNS test).
+# Quick when all are present.
 set -euo pipefail
 
-declare -A wanted=([monerod]=monero [monero-wallet-rpc]=monero [chromium]=chromium)
+declare -A wanted=([monerod]=monero [monero-wallet-rpc]=monero [chromium]=chromium [ip]=iproute2)
 missing=()
 for cmd in "${!wanted[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
