@@ -6,22 +6,10 @@
  *
  * Run by daemon_ipc_bench.ts: deno run -A tests/bench/_libp2p_receiver.ts TOPIC DATA_DIR
  */
-import { generateKeyPair, privateKeyToProtobuf } from "@libp2p/crypto/keys";
-import { createP2PNode } from "../../adapters/p2p/mod.ts";
-import { daemonConfigSchema, daemonRunSchema } from "../../commands/daemon/config.ts";
-import { nodeOptions } from "../../commands/daemon/run.ts";
+import { createBenchNode } from "./_bench_node.ts";
 
 const [topic, dataDir] = Deno.args;
-const run = daemonRunSchema.parse({
-  ...daemonConfigSchema.parse({}),
-  listen: ["/ip4/127.0.0.1/tcp/0"],
-  mdns: false,
-  data_dir: dataDir,
-  identity: `${dataDir}/unused.key`,
-});
-const node = await createP2PNode(
-  nodeOptions(run, privateKeyToProtobuf(await generateKeyPair("Ed25519"))),
-);
+const node = await createBenchNode(dataDir);
 node.subscribe(topic);
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();

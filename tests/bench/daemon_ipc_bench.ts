@@ -7,13 +7,11 @@
  *
  * Run: deno bench --allow-all tests/bench/daemon_ipc_bench.ts
  */
-import { generateKeyPair, privateKeyToProtobuf } from "@libp2p/crypto/keys";
-import { createP2PNode, type P2PNode } from "../../adapters/p2p/mod.ts";
+import type { P2PNode } from "../../adapters/p2p/mod.ts";
 import { IpcClient } from "../../core/ipc/mod.ts";
 import { readTokenFile } from "../../core/ipc/token.ts";
-import { daemonConfigSchema, daemonRunSchema } from "../../commands/daemon/config.ts";
-import { nodeOptions } from "../../commands/daemon/run.ts";
 import { type DaemonChild, lines, startDaemon } from "../commands/daemon/_daemon.ts";
+import { createBenchNode } from "./_bench_node.ts";
 
 const TOPIC = "bench";
 const THROUGHPUT_MSGS = 2000;
@@ -44,19 +42,8 @@ async function _until(what: string, condition: () => boolean | Promise<boolean>)
 }
 
 async function _inProcessPath(root: string): Promise<{ path: _Path; nodes: P2PNode[] }> {
-  // The daemons' own settings (config defaults plus the flags _daemon.ts passes), so the
-  // comparison differs only in the IPC hop.
-  const run = daemonRunSchema.parse({
-    ...daemonConfigSchema.parse({}),
-    listen: ["/ip4/127.0.0.1/tcp/0"],
-    mdns: false,
-    data_dir: root,
-    identity: `${root}/unused.key`,
-  });
-  const make = async () =>
-    createP2PNode(nodeOptions(run, privateKeyToProtobuf(await generateKeyPair("Ed25519"))));
-  const a = await make();
-  const b = await make();
+  const a = await createBenchNode(root);
+  const b = await createBenchNode(root);
   await b.connect(a.addrs()[0]);
   a.subscribe(TOPIC);
   b.subscribe(TOPIC);
@@ -131,16 +118,7 @@ async function _twoProcessPath(
   }).spawn();
   const out = lines(child.stdout);
   const ready = JSON.parse((await out.next()).value ?? "{}") as { addr: string; peer_id: string };
-  const run = daemonRunSchema.parse({
-    ...daemonConfigSchema.parse({}),
-    listen: ["/ip4/127.0.0.1/tcp/0"],
-    mdns: false,
-    data_dir: root,
-    identity: `${root}/unused.key`,
-  });
-  const sender = await createP2PNode(
-    nodeOptions(run, privateKeyToProtobuf(await generateKeyPair("Ed25519"))),
-  );
+  const sender = await createBenchNode(root);
   sender.subscribe(topic);
   await sender.connect(ready.addr);
   await _until("two-process mesh", () => sender.topicPeers(topic).includes(ready.peer_id));
