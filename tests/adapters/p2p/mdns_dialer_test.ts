@@ -17,6 +17,22 @@ async function _peer(): Promise<PeerId> {
   return peerIdFromPrivateKey(await generateKeyPair("Ed25519"));
 }
 
+/** A dialer whose target is never connected and answers each dial with `outcome()`. */
+function _countingDialer(
+  outcome: () => Promise<unknown>,
+): { dialer: MdnsDialer; attempts(): number } {
+  let attempts = 0;
+  const dialer = new MdnsDialer();
+  dialer.attach({
+    connections: () => 0,
+    dial: () => {
+      attempts++;
+      return outcome();
+    },
+  });
+  return { dialer, attempts: () => attempts };
+}
+
 const _settle = () =>
   new Promise((r) => setTimeout(r, MDNS_DIAL_DELAY_MS + MDNS_DIAL_JITTER_MS + 50));
 
@@ -47,38 +63,24 @@ Deno.test("mdns dialer: a peer found twice is dialled once; connected peers are 
 });
 
 Deno.test("mdns dialer: failed dials are counted and retried on the next find", async () => {
-  let attempts = 0;
-  const dialer = new MdnsDialer();
-  dialer.attach({
-    connections: () => 0,
-    dial: () => {
-      attempts++;
-      return Promise.reject(new Error("unreachable address"));
-    },
-  });
+  const { dialer, attempts } = _countingDialer(() =>
+    Promise.reject(new Error("unreachable address"))
+  );
   const peer = await _peer();
   dialer.found({ id: peer, multiaddrs: [] });
   await _settle();
   dialer.found({ id: peer, multiaddrs: [] });
   await _settle();
-  equal(attempts, 2);
+  equal(attempts(), 2);
   equal(dialer.failures, 2);
   dialer.stop();
 });
 
 Deno.test("mdns dialer: stop cancels dials still waiting and ignores later finds", async () => {
-  let attempts = 0;
-  const dialer = new MdnsDialer();
-  dialer.attach({
-    connections: () => 0,
-    dial: () => {
-      attempts++;
-      return Promise.resolve();
-    },
-  });
+  const { dialer, attempts } = _countingDialer(() => Promise.resolve());
   dialer.found({ id: await _peer(), multiaddrs: [] });
   dialer.stop();
   dialer.found({ id: await _peer(), multiaddrs: [] });
   await _settle();
-  equal(attempts, 0);
+  equal(attempts(), 0);
 });
