@@ -238,8 +238,10 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
           deepEqual(await net.rpc.a.getBans(), [], "bans lifted on stop");
           const phases = sink.events.flatMap((e) => e.event === "attack" ? [e.outcome.phase] : []);
           deepEqual(phases, ["cut", "healed"]);
+          // A poll writes its `height` line before it reads headers and reports reorg and
+          // block lines, so wait for the block line: by then the poll's reorg line is out too.
           const onB = () =>
-            sink.events.some((e) => e.event === "height" && e.host === "b" && e.top_hash === aTop);
+            sink.events.some((e) => e.event === "block" && e.host === "b" && e.hash === aTop);
           ok(await waitFor(onB, 90_000), "b caught up with a after the heal");
           const reorg = sink.events.find((e) => e.event === "reorg" && e.host === "b");
           const onBSide = sink.events.filter((e) => e.host === "b" && e.event !== "height");
