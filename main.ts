@@ -12,6 +12,8 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor, HiveError } from "./cor
 import { LOG_LEVELS } from "./core/logger.ts";
 import { writeStdout } from "./core/output.ts";
 import { simCommand } from "./commands/sim/mod.ts";
+import { hiveConfigSchema } from "./config_schema.ts";
+import { contextLoader } from "./core/cli.ts";
 
 /** The program's version, from deno.json. */
 export const VERSION: string = denoConfig.version;
@@ -30,6 +32,7 @@ export function versionInfo(): Record<string, string> {
 
 /** Build the root command with every subcommand registered. */
 export function buildProgram(): Command<[], { json?: true; version?: true }> {
+  const load = contextLoader(hiveConfigSchema);
   const program = new Command("hive")
     .description(
       "One executable for a whole agent ecosystem: an agent host with a chat UI, a libp2p " +
@@ -62,13 +65,13 @@ export function buildProgram(): Command<[], { json?: true; version?: true }> {
       writeStdout(command.helpInformation());
     });
   program.addCommand(
-    hostCommand().summary("agent host: chat web UI, management API, agents, supervised daemon"),
+    hostCommand(load).summary("agent host: chat web UI, management API, agents, supervised daemon"),
   );
   program.addCommand(
-    daemonCommand().summary("libp2p node (gossipsub, discovery, identity) behind JSON IPC"),
+    daemonCommand(load).summary("libp2p node (gossipsub, discovery, identity) behind JSON IPC"),
   );
   program.addCommand(
-    simCommand().summary("Monero network simulation: scenarios, Shadow configs, engines, analysis"),
+    simCommand(load).summary("Monero network simulation: scenarios, Shadow configs, engines, analysis"),
   );
   program.addHelpText(
     "after",

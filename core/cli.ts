@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { Command } from "@commander-js/extra-typings";
 import type { z } from "zod";
 import { loadConfig } from "./config.ts";
 import {
@@ -81,4 +82,49 @@ export async function createCliContext<S extends z.ZodType<LoggingConfig>>(
     config,
     configSource: source,
   };
+}
+
+/**
+ * Builds the {@link CliContext} of one component. `main.ts` makes it once over the whole-file
+ * config schema and hands it to every subcommand, so no command needs to know the other
+ * commands' config sections (each declares only the sections it reads in `C`).
+ */
+export type ContextLoader<C extends LoggingConfig = LoggingConfig> = (
+  command: { optsWithGlobals(): object },
+  component: string,
+) => Promise<CliContext<C>>;
+
+/**
+ * The {@link ContextLoader} over one config schema.
+ *
+ * @example
+ * ```ts
+ * const load = contextLoader(hiveConfigSchema);
+ * // in an action: const ctx = await load(command, "sim");
+ * ```
+ */
+export function contextLoader<S extends z.ZodType<LoggingConfig>>(
+  schema: S,
+): ContextLoader<z.output<S>> {
+  return (command, component) =>
+    createCliContext(command.optsWithGlobals() as GlobalOptions, schema, component);
+}
+
+/**
+ * A subcommand with hive's usual behaviour: errors raise instead of exiting (so `main.ts` maps
+ * them to exit codes), a misspelt name gets a suggestion, and the error ends with a pointer to
+ * the command's own `--help`.
+ *
+ * @param name the command's name, e.g. `"validate"`
+ * @param path how a user types it, for the help hint, e.g. `"hive sim validate"`
+ * @example
+ * ```ts
+ * const cmd = hiveCommand("validate", "hive sim validate").argument("<file>");
+ * ```
+ */
+export function hiveCommand(name: string, path: string): Command {
+  return new Command(name)
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError(`(run \`${path} --help\` for usage)`);
 }

@@ -5,9 +5,9 @@
  * @module
  */
 import { z } from "zod";
-import { baseConfigShape } from "../core/config.ts";
-import { daemonConfigSchema } from "./daemon/config.ts";
-import { hostConfigSchema } from "./host/config.ts";
+import { baseConfigShape } from "./core/config.ts";
+import { daemonConfigSchema } from "./commands/daemon/config.ts";
+import { hostConfigSchema } from "./commands/host/config.ts";
 
 /** Schema of `config.yaml`. */
 export const hiveConfigSchema = z.strictObject({
