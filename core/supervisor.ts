@@ -18,10 +18,19 @@
  * @module
  */
 import { Bus } from "./bus.ts";
+import {
+  killQuietly,
+  releaseOnSignal,
+  stopOnSignal,
+  trackChild,
+  untrackChild,
+} from "./child_registry.ts";
+import { LineSplitter } from "./line_splitter.ts";
 import type { Logger } from "./logger.ts";
+import { PARENT_PID_ENV } from "./parent_watch.ts";
 
-/** Env variable carrying the supervising parent's pid into the child. */
-export const PARENT_PID_ENV = "HIVE_PARENT_PID";
+export { liveChildPids } from "./child_registry.ts";
+export { PARENT_PID_ENV, watchParent } from "./parent_watch.ts";
 
 /** Lifecycle state of a supervised child. */
 export type SupervisorState = "idle" | "running" | "backoff" | "stopping" | "stopped" | "failed";
@@ -109,53 +118,6 @@ export interface SupervisorStatus {
   started_at: string | null;
 }
 
-// Every live child of every supervisor in this process, so an unload or a signal reaches them all.
-const _live = new Map<number, Deno.ChildProcess>();
-let _globalHooks = false;
-
-function _killQuietly(pid: number, signal: Deno.Signal): void {
-  try {
-    Deno.kill(pid, signal);
-  } catch { /* already gone */ }
-}
-
-function _installGlobalHooks(): void {
-  if (_globalHooks) return;
-  _globalHooks = true;
-  // unload runs on normal exit and on Deno.exit(); async work cannot run there, so send SIGTERM
-  // and let each child's own shutdown finish after we are gone.
-  globalThis.addEventListener("unload", () => {
-    for (const pid of _live.keys()) _killQuietly(pid, "SIGTERM");
-  });
-}
-
-const _signalSupervisors = new Set<Supervisor>();
-let _signalHandlers: (() => void)[] = [];
-
-function _ensureSignalExit(): void {
-  if (_signalHandlers.length > 0) return;
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-    const handler = () => {
-      void Promise.allSettled([..._signalSupervisors].map((s) => s.stop())).finally(() =>
-        Deno.exit(code)
-      );
-    };
-    Deno.addSignalListener(signal, handler);
-    _signalHandlers.push(() => Deno.removeSignalListener(signal, handler));
-  }
-}
-
-function _releaseSignalExit(): void {
-  if (_signalSupervisors.size > 0) return;
-  for (const remove of _signalHandlers) remove();
-  _signalHandlers = [];
-}
-
-/** Pids of processes currently started by any supervisor in this process. */
-export function liveChildPids(): number[] {
-  return [..._live.keys()];
-}
-
 /** Supervises one child process. */
 export class Supervisor {
   readonly #options: SupervisorOptions;
@@ -217,10 +179,8 @@ export class Supervisor {
     if (this.#state !== "idle") {
       return Promise.reject(new Error(`${this.#options.name}: already started`));
     }
-    _installGlobalHooks();
     if (this.#options.exitOnSignal) {
-      _signalSupervisors.add(this);
-      _ensureSignalExit();
+      stopOnSignal(this);
     }
     try {
       this.#spawn();
@@ -236,7 +196,7 @@ export class Supervisor {
 
   /** Kill the current child with SIGKILL (to test or recover); the restart policy applies. */
   kill(signal: Deno.Signal = "SIGKILL"): void {
-    if (this.#child) _killQuietly(this.#child.pid, signal);
+    if (this.#child) killQuietly(this.#child.pid, signal);
   }
 
   /** Stop for good: SIGTERM, then SIGKILL after the grace period. Resolves once the child is gone. */
@@ -256,7 +216,7 @@ export class Supervisor {
     }
     const child = this.#child;
     if (child && previous !== "stopped") {
-      _killQuietly(child.pid, "SIGTERM");
+      killQuietly(child.pid, "SIGTERM");
       let graceTimer: ReturnType<typeof setTimeout> | undefined;
       const grace = new Promise<"grace">((resolve) => {
         graceTimer = setTimeout(() => resolve("grace"), this.#options.graceMs ?? 3000);
@@ -268,13 +228,12 @@ export class Supervisor {
           child: this.#options.name,
           pid: child.pid,
         });
-        _killQuietly(child.pid, "SIGKILL");
+        killQuietly(child.pid, "SIGKILL");
       }
     }
     await this.#exited;
     this.#state = "stopped";
-    _signalSupervisors.delete(this);
-    _releaseSignalExit();
+    releaseOnSignal(this);
   }
 
   #spawn(): void {
@@ -292,7 +251,7 @@ export class Supervisor {
     this.#child = child;
     this.#state = "running";
     this.#startedAt = Date.now();
-    _live.set(child.pid, child);
+    trackChild(child.pid);
     options.logger?.info("child started", {
       child: options.name,
       pid: child.pid,
@@ -308,7 +267,7 @@ export class Supervisor {
 
   async #readLines(child: Deno.ChildProcess): Promise<void> {
     const lines = child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(
-      new _LineSplitter(),
+      new LineSplitter(),
     );
     try {
       for await (const line of lines) {
@@ -318,7 +277,7 @@ export class Supervisor {
   }
 
   #onExit(child: Deno.ChildProcess, status: Deno.CommandStatus): void {
-    _live.delete(child.pid);
+    untrackChild(child.pid);
     if (this.#child === child) this.#child = undefined;
     this.#clearHealth();
     const expected = this.#state === "stopping" || this.#state === "stopped";
@@ -398,7 +357,7 @@ export class Supervisor {
           failures,
         });
         this.#bus.publish("unhealthy", { pid, failures });
-        _killQuietly(pid, "SIGKILL");
+        killQuietly(pid, "SIGKILL");
         return;
       }
       this.#healthTimer = setTimeout(tick, interval);
@@ -422,53 +381,4 @@ async function _probe(health: HealthProbe, pid: number): Promise<boolean> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Splits a text stream into lines without their line endings. */
-class _LineSplitter extends TransformStream<string, string> {
-  constructor() {
-    let rest = "";
-    super({
-      transform(chunk, controller) {
-        rest += chunk;
-        const parts = rest.split(/\r?\n/);
-        rest = parts.pop() ?? "";
-        for (const part of parts) controller.enqueue(part);
-      },
-      flush(controller) {
-        if (rest) controller.enqueue(rest);
-      },
-    });
-  }
-}
-
-/** Options for {@link watchParent}. */
-export interface WatchParentOptions {
-  /** Parent pid; default: `$HIVE_PARENT_PID`. Nothing is watched when neither is set. */
-  parentPid?: number;
-  /** Poll interval. Default 1000 ms. */
-  intervalMs?: number;
-  /** Called once when the parent is gone. Default: `Deno.exit(0)`. */
-  onParentGone?: () => void;
-}
-
-/**
- * In a supervised child: poll whether the supervising parent is still our parent, and run
- * `onParentGone` once it is not (the kernel reparents orphans, so `Deno.ppid` changes). This is
- * how a child notices a parent that died by SIGKILL. Returns a function that stops watching.
- */
-export function watchParent(options: WatchParentOptions = {}): () => void {
-  const fromEnv = Number(Deno.env.get(PARENT_PID_ENV));
-  const parent = options.parentPid ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 0);
-  if (!parent) return () => {};
-  const gone = options.onParentGone ?? (() => Deno.exit(0));
-  const timer = setInterval(() => {
-    if (Deno.ppid !== parent) {
-      clearInterval(timer);
-      gone();
-    }
-  }, options.intervalMs ?? 1000);
-  // The watch alone must not keep a finished program alive.
-  Deno.unrefTimer(timer);
-  return () => clearInterval(timer);
 }

@@ -108,6 +108,28 @@ Deno.test("supervisor stop escalates to SIGKILL after the grace period", async (
   assert(!_alive(pids[0]));
 });
 
+Deno.test("supervisor stop asks with SIGTERM first: a polite child exits by itself", async () => {
+  const dir = await Deno.makeTempDir();
+  const sup = new Supervisor({
+    name: "sleeper",
+    argv: await _script(dir, "sleeper.ts", SLEEPER),
+    // Long enough that a stop() skipping SIGTERM would show as a SIGKILL exit.
+    graceMs: 10_000,
+  });
+  const pids = _pidLines(sup);
+  const exits: { code: number | null; signal: string | null }[] = [];
+  sup.on("exit", (e) => exits.push({ code: e.code, signal: e.signal }));
+  try {
+    await sup.start();
+    await _until("pid line", () => pids.length === 1);
+  } finally {
+    await sup.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+  deepEqual(exits, [{ code: 0, signal: null }]);
+  equal(sup.status().state, "stopped");
+});
+
 Deno.test("supervisor backs off exponentially and gives up at maxRestarts", async () => {
   const dir = await Deno.makeTempDir();
   const sup = new Supervisor({
