@@ -4,32 +4,30 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
-import { agentCommand } from "./agent_cmd.ts";
-import { runCommand } from "./run_cmd.ts";
-import { validateCommand } from "./validate_cmd.ts";
-import { inspectCommand } from "./inspect_cmd.ts";
-import { generateCommand } from "./generate_cmd.ts";
-import { schemaCommand } from "./schema_cmd.ts";
-import { analyzeCommand } from "./analyze_cmd.ts";
+import type { Command } from "@commander-js/extra-typings";
+import { type ContextLoader, hiveCommand } from "../../core/cli.ts";
+import { agentCommand } from "./cli/agent.ts";
+import { runCommand } from "./cli/run.ts";
+import { validateCommand } from "./cli/validate.ts";
+import { inspectCommand } from "./cli/inspect.ts";
+import { generateCommand } from "./cli/generate.ts";
+import { schemaCommand } from "./cli/schema.ts";
+import { analyzeCommand } from "./cli/analyze.ts";
 
 /** Build the `sim` command group. Each subcommand lives in its own file beside this one. */
-export function simCommand(): Command {
-  const sim = new Command("sim")
+export function simCommand(load: ContextLoader): Command {
+  const sim = hiveCommand("sim", "hive sim")
     .description(
       "Monero network simulation: scenario YAML -> Shadow config, local runs on real monerod, " +
         "an embedded discrete-event engine, and analysis of runs.",
-    )
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run `hive sim --help` for usage)");
-  sim.addCommand(validateCommand());
-  sim.addCommand(inspectCommand());
-  sim.addCommand(generateCommand());
+    );
+  sim.addCommand(validateCommand(load));
+  sim.addCommand(inspectCommand(load));
+  sim.addCommand(generateCommand(load));
   sim.addCommand(schemaCommand());
-  sim.addCommand(agentCommand());
-  sim.addCommand(runCommand());
-  sim.addCommand(analyzeCommand());
+  sim.addCommand(agentCommand(load));
+  sim.addCommand(runCommand(load));
+  sim.addCommand(analyzeCommand(load));
   sim.addHelpText(
     "after",
     `

@@ -3,15 +3,12 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
-import { createCliContext, type GlobalOptions } from "../../core/cli.ts";
-import { hiveConfigSchema } from "../config_schema.ts";
-import { loadScenario } from "./scenario.ts";
-import { formatInspectReport, inspectModel } from "./inspect.ts";
+import type { Command } from "@commander-js/extra-typings";
+import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 
 /** Build `hive sim inspect`. */
-export function inspectCommand(): Command<[string]> {
-  const cmd = new Command("inspect")
+export function inspectCommand(load: ContextLoader): Command<[string]> {
+  const cmd = hiveCommand("inspect", "hive sim inspect")
     .summary("summarise a scenario's expanded network")
     .description(
       "Expand a scenario and report hosts by kind and region, peer edges, the degree " +
@@ -19,15 +16,10 @@ export function inspectCommand(): Command<[string]> {
         "connectivity, link latency and attacks. Invalid scenarios exit 2 as in validate.",
     )
     .argument("<file>", "scenario YAML file")
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run `hive sim inspect --help` for usage)")
     .action(async (file, _options, command) => {
-      const ctx = await createCliContext(
-        command.optsWithGlobals() as GlobalOptions,
-        hiveConfigSchema,
-        "sim",
-      );
+      const { loadScenario } = await import("../scenario.ts");
+      const { formatInspectReport, inspectModel } = await import("../inspect.ts");
+      const ctx = await load(command, "sim");
       const { model, network } = await loadScenario(file);
       ctx.output.result(inspectModel(model, network), formatInspectReport);
     });

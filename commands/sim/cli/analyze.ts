@@ -4,15 +4,14 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import type { Command } from "@commander-js/extra-typings";
 import { z } from "zod";
-import { createCliContext, type GlobalOptions } from "../../core/cli.ts";
-import { HiveError, parseWith, UsageError } from "../../core/errors.ts";
-import { formatRecord } from "../../core/output.ts";
-import { hiveConfigSchema } from "../config_schema.ts";
-import { type AnalysisReport, analyzeRun } from "./analyze.ts";
-import type { Distribution } from "./analyze_stats.ts";
-import { renderAnalysisSvg } from "./plot.ts";
+import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
+import { HiveError } from "../../../core/errors.ts";
+import { flagInput, parseFlags } from "./flags.ts";
+import { formatRecord } from "../../../core/output.ts";
+import type { AnalysisReport } from "../analyze.ts";
+import type { Distribution } from "../analyze_stats.ts";
 
 const _flagsSchema = z.object({
   DIR: z.string().min(1, { error: "expected a run folder" }),
@@ -82,8 +81,8 @@ export function formatAnalysis(r: AnalysisReport & { plot?: string }): string {
 }
 
 /** Build `hive sim analyze`. */
-export function analyzeCommand(): Command<[string]> {
-  const cmd = new Command("analyze")
+export function analyzeCommand(load: ContextLoader): Command<[string]> {
+  const cmd = hiveCommand("analyze", "hive sim analyze")
     .summary("metrics of a run folder (des, local or Shadow)")
     .description(
       "Read the RunEvent NDJSON of a run and report block propagation delay to all nodes " +
@@ -99,20 +98,14 @@ export function analyzeCommand(): Command<[string]> {
         "(default file: DIR/analysis.svg)",
     )
     .option("--samples <n>", "height-convergence samples over the run, 2..10000 (default 200)")
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run `hive sim analyze --help` for usage)")
     .action(async (dir, options, command) => {
-      const flags = parseWith(_flagsSchema, {
+      const { analyzeRun } = await import("../analyze.ts");
+      const { renderAnalysisSvg } = await import("../plot.ts");
+      const flags = parseFlags("hive sim analyze", _flagsSchema, {
         DIR: dir,
-        "--plot": options.plot,
-        "--samples": options.samples,
-      }, { what: "hive sim analyze", makeError: (m) => new UsageError(m) });
-      const ctx = await createCliContext(
-        command.optsWithGlobals() as GlobalOptions,
-        hiveConfigSchema,
-        "sim-analyze",
-      );
+        ...flagInput(options),
+      });
+      const ctx = await load(command, "sim-analyze");
       const report: AnalysisReport & { plot?: string } = await analyzeRun({
         dir: flags.DIR,
         samples: flags["--samples"],

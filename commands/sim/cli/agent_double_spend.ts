@@ -4,8 +4,8 @@
  * @module
  */
 import { z } from "zod";
-import type { GlobalOptions } from "../../../core/cli.ts";
-import { runDoubleSpend } from "./double_spend.ts";
+import type { ContextLoader } from "../../../core/cli.ts";
+import { runDoubleSpend } from "../agents/double_spend.ts";
 import {
   commonFlagsShape,
   intFlag,
@@ -16,22 +16,22 @@ import {
   targetFlag,
   targetsFlag,
 } from "./flags.ts";
-import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "./rpc.ts";
+import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../agents/rpc.ts";
 import { runAgent } from "./run_agent.ts";
 
 /** Input of {@link runDoubleSpendCommand}. */
 export interface DoubleSpendCommandOptions {
-  /** Commander's `attacker` options. */
-  flags: Record<string, unknown>;
-  /** The shared flags keyed by flag name, plus `--start`. */
-  common: Record<string, unknown>;
-  /** Root flags (`command.optsWithGlobals()`). */
-  globals: GlobalOptions;
+  /** The `attacker` flags keyed by flag name (`--start` defaulted). */
+  input: Record<string, unknown>;
+  /** Builds the CLI context from the root flags. */
+  load: ContextLoader;
+  /** The `attacker` command, whose root flags the context is built from. */
+  command: { optsWithGlobals(): object };
 }
 
 /** Run `hive sim agent attacker --mode double_spend`: validate its flags, then attack. */
 export async function runDoubleSpendCommand(options: DoubleSpendCommandOptions): Promise<void> {
-  const { flags: o, common, globals } = options;
+  const { input, load, command } = options;
   const f = parseAgentFlags(
     "attacker",
     z.object({
@@ -46,17 +46,7 @@ export async function runDoubleSpendCommand(options: DoubleSpendCommandOptions):
       "--block-time": positiveFlag.default(120),
       "--address": moneroAddressFlag.default(DEFAULT_MINER_ADDRESS),
     }),
-    {
-      ...common,
-      "--rpc": o.rpc,
-      "--victim": o.victim,
-      "--peers": o.peers,
-      "--hashrate": o.hashrate,
-      "--confirmations": o.confirmations,
-      "--timeout": o.timeout,
-      "--block-time": o.blockTime,
-      "--address": o.address,
-    },
+    input,
   );
   const scale = f["--time-scale"];
   // Attack calls carry no stop signal: the bans must still be lifted after SIGTERM.
@@ -67,7 +57,8 @@ export async function runDoubleSpendCommand(options: DoubleSpendCommandOptions):
   const host = f["--host"] ?? f["--rpc"].host;
   await runAgent({
     kind: "attacker",
-    globals,
+    load,
+    command,
     common: f,
     body: async (ctx) => {
       const r = await runDoubleSpend(ctx, {

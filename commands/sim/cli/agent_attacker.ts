@@ -4,26 +4,24 @@
  *
  * @module
  */
-import { Command, Option } from "@commander-js/extra-typings";
+import { type Command, Option } from "@commander-js/extra-typings";
+import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { z } from "zod";
-import { runEclipse, runPartition } from "./attacker.ts";
-import { runDoubleSpendCommand } from "./double_spend_cmd.ts";
 import {
   addCommonFlags,
-  commonFlagsInput,
   commonFlagsShape,
+  flagInput,
   numberFlag,
   parseAgentFlags,
   targetFlag,
   targetsFlag,
 } from "./flags.ts";
-import { MonerodRpc } from "./rpc.ts";
 import { runAgent } from "./run_agent.ts";
 
 /** Build `hive sim agent attacker`. */
-export function attackerCommand(): Command {
+export function attackerCommand(load: ContextLoader): Command {
   const cmd = addCommonFlags(
-    new Command("attacker")
+    hiveCommand("attacker", "hive sim agent attacker")
       .summary("partition, eclipse or double-spend at run time via monerod set_bans")
       .description(
         "Carry out an attack at run time through monerod's set_bans RPC (a ban drops the " +
@@ -104,8 +102,9 @@ Examples:
     --hashrate 60 --confirmations 1 --start 60 --time-scale 120 --out ds.ndjson`,
   );
   return cmd.action(async (o, command) => {
-    const common = { ...commonFlagsInput(o), "--start": o.start ?? "0" };
-    const globals = command.optsWithGlobals();
+    const { runEclipse, runPartition } = await import("../agents/attacker.ts");
+    const { MonerodRpc } = await import("../agents/rpc.ts");
+    const input = { ...flagInput(o), "--start": o.start ?? "0" };
     if (o.mode === "partition") {
       const f = parseAgentFlags(
         "attacker",
@@ -119,14 +118,15 @@ Examples:
           error: "expected --end after --start",
           path: ["--end"],
         }),
-        { ...common, "--group-a": o.groupA, "--group-b": o.groupB, "--end": o.end },
+        input,
       );
       const nodes = (list: { host: string; url: string }[]) =>
         list.map((t) => ({ host: t.host, rpc: new MonerodRpc({ url: t.url }) }));
       const scale = f["--time-scale"];
       await runAgent({
         kind: "attacker",
-        globals,
+        load,
+        command,
         common: f,
         body: async (ctx) => ({
           completed: await runPartition(ctx, {
@@ -140,7 +140,8 @@ Examples:
       return;
     }
     if (o.mode === "double_spend") {
-      await runDoubleSpendCommand({ flags: o, common, globals });
+      const { runDoubleSpendCommand } = await import("./agent_double_spend.ts");
+      await runDoubleSpendCommand({ input, load, command });
       return;
     }
     const f = parseAgentFlags(
@@ -153,18 +154,13 @@ Examples:
         "--delay": numberFlag((n) => n.min(0)).default(0),
         "--start": numberFlag((n) => n.min(0)),
       }),
-      {
-        ...common,
-        "--attackers": o.attackers,
-        "--victim": o.victim,
-        "--behaviour": o.behaviour,
-        "--delay": o.delay,
-      },
+      input,
     );
     const scale = f["--time-scale"];
     await runAgent({
       kind: "attacker",
-      globals,
+      load,
+      command,
       common: f,
       body: async (ctx) => ({
         blocks_held: await runEclipse(ctx, {

@@ -1,7 +1,7 @@
 /**
- * Flag parsing shared by the `hive sim agent` subcommands: zod schemas for numbers, URLs,
- * host names and `NAME=URL` targets, the flags every agent takes, and the commander setup
- * that declares them.
+ * Flag parsing shared by the `hive sim` subcommands: commander's options keyed by flag name,
+ * zod schemas for numbers, URLs, host names and `NAME=URL` targets, the flags every agent
+ * takes, and the commander setup that declares them.
  *
  * @module
  */
@@ -12,11 +12,41 @@ import { parseWith, UsageError } from "../../../core/errors.ts";
 /** A decimal number as typed on the command line. */
 export const NUMBER_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-/** A number flag; `check` adds bounds to the parsed number. */
-export function numberFlag(check: (n: z.ZodNumber) => z.ZodNumber = (n) => n) {
-  return z.string().trim().regex(NUMBER_PATTERN, { error: "expected a number" }).transform(
-    Number,
-  ).pipe(check(z.number()));
+/**
+ * A number flag; `check` adds bounds to the parsed number. `what` names the unit in the
+ * error (`expected a number (seconds)`).
+ */
+export function numberFlag(check: (n: z.ZodNumber) => z.ZodNumber = (n) => n, what?: string) {
+  const error = what ? `expected a number (${what})` : "expected a number";
+  return z.string().trim().regex(NUMBER_PATTERN, { error }).transform(Number).pipe(
+    check(what ? z.number({ error }) : z.number()),
+  );
+}
+
+/**
+ * Commander's options (camelCase keys) keyed by their flag names, the input the flag schemas
+ * validate, so errors name the flag a user typed.
+ *
+ * @example
+ * ```ts
+ * flagInput({ walletRpc: "http://127.0.0.2:18083" }); // { "--wallet-rpc": "http://..." }
+ * ```
+ */
+export function flagInput(options: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    out[`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`] = value;
+  }
+  return out;
+}
+
+/** Validate flags; errors name the command (`what`, e.g. `hive sim run`) and the flag, exit 2. */
+export function parseFlags<T extends z.ZodType>(
+  what: string,
+  schema: T,
+  input: unknown,
+): z.output<T> {
+  return parseWith(schema, input, { what, makeError: (m) => new UsageError(m) });
 }
 
 /** An integer flag in `lo..hi`. */
@@ -74,41 +104,16 @@ export const commonFlagsShape = {
 /** The shared flags after validation. */
 export type CommonFlags = z.output<z.ZodObject<typeof commonFlagsShape>>;
 
-/** The shared flags as commander hands them over. */
-export interface RawCommonFlags {
-  host?: string;
-  seed?: string;
-  timeScale?: string;
-  t0?: string;
-  duration?: string;
-  out?: string;
-}
-
-/** The shared flags keyed by flag name, the input {@link commonFlagsShape} validates. */
-export function commonFlagsInput(o: RawCommonFlags): Record<string, unknown> {
-  return {
-    "--host": o.host,
-    "--seed": o.seed,
-    "--time-scale": o.timeScale,
-    "--t0": o.t0,
-    "--duration": o.duration,
-    "--out": o.out,
-  };
-}
-
 /** Validate an agent's flags; errors name `hive sim agent KIND` and the flag, and exit 2. */
 export function parseAgentFlags<T extends z.ZodType>(
   kind: string,
   schema: T,
   input: unknown,
 ): z.output<T> {
-  return parseWith(schema, input, {
-    what: `hive sim agent ${kind}`,
-    makeError: (m) => new UsageError(m),
-  });
+  return parseFlags(`hive sim agent ${kind}`, schema, input);
 }
 
-/** Declare the shared flags on an agent subcommand and set its error behaviour. */
+/** Declare the shared flags on an agent subcommand. */
 export function addCommonFlags<C extends Command<[], Record<string, unknown>>>(cmd: C) {
   return cmd
     .option("--host <name>", "host name written into every event (default: from the URL)")
@@ -123,8 +128,5 @@ export function addCommonFlags<C extends Command<[], Record<string, unknown>>>(c
         "whose clock starts at 2000-01-01, the simulation start)",
     )
     .option("--duration <s>", "stop after this many wall seconds (default: until SIGINT/SIGTERM)")
-    .option("--out <file>", "append RunEvent NDJSON to this file (default: stdout)")
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run with --help for usage)");
+    .option("--out <file>", "append RunEvent NDJSON to this file (default: stdout)");
 }

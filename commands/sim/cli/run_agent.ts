@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { createCliContext, type GlobalOptions } from "../../../core/cli.ts";
+import type { ContextLoader } from "../../../core/cli.ts";
 import type { Logger } from "../../../core/logger.ts";
-import { hiveConfigSchema } from "../../config_schema.ts";
 import type { CommonFlags } from "./flags.ts";
 import {
   type AgentContext,
@@ -14,14 +13,16 @@ import {
   type EventSinkOptions,
   RunClock,
   stopOnSignals,
-} from "./runtime.ts";
+} from "../agents/runtime.ts";
 
 /** Options for {@link runAgent}. */
 export interface RunAgentOptions {
   /** Agent kind, for the log component `sim-agent-<kind>`. */
   kind: string;
-  /** Root flags (`command.optsWithGlobals()`). */
-  globals: GlobalOptions;
+  /** Builds the CLI context (logger, config) from the root flags. */
+  load: ContextLoader;
+  /** The agent's command, whose root flags the context is built from. */
+  command: { optsWithGlobals(): object };
   /** The validated shared flags. */
   common: CommonFlags;
   /** Where events go. Default: the `--out` file, or stdout without it. */
@@ -32,8 +33,8 @@ export interface RunAgentOptions {
 
 /** Run one agent loop with the shared plumbing: logger, clock, sink, stop signal. */
 export async function runAgent(options: RunAgentOptions): Promise<void> {
-  const { kind, globals, common, body } = options;
-  const cli = await createCliContext(globals, hiveConfigSchema, `sim-agent-${kind}`);
+  const { kind, common, body } = options;
+  const cli = await options.load(options.command, `sim-agent-${kind}`);
   const logger: Logger = cli.logger.child(common["--host"] ? { host: common["--host"] } : {});
   const stop = stopOnSignals(
     logger,

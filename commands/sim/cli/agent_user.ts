@@ -3,12 +3,13 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import type { Command } from "@commander-js/extra-typings";
+import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { z } from "zod";
 import {
   addCommonFlags,
-  commonFlagsInput,
   commonFlagsShape,
+  flagInput,
   hostNameFlag,
   intFlag,
   moneroAddressFlag,
@@ -17,9 +18,7 @@ import {
   positiveFlag,
   urlFlag,
 } from "./flags.ts";
-import { MonerodRpc, WalletRpc } from "./rpc.ts";
 import { runAgent } from "./run_agent.ts";
-import { runUser } from "./user.ts";
 
 /** `AMOUNT` (fixed) or `MIN..MAX` (uniform), in XMR. */
 const _amountSchema = z.string().trim().transform((text, ctx) => {
@@ -40,9 +39,9 @@ const _amountSchema = z.string().trim().transform((text, ctx) => {
 });
 
 /** Build `hive sim agent user`. */
-export function userCommand(): Command {
+export function userCommand(load: ContextLoader): Command {
   const cmd = addCommonFlags(
-    new Command("user")
+    hiveCommand("user", "hive sim agent user")
       .summary("send transfers through monero-wallet-rpc (writes `tx_sent`, `tx_confirmed`)")
       .description(
         "Send transfers through monero-wallet-rpc at exponential intervals. Writes `tx_sent` " +
@@ -68,6 +67,8 @@ Examples:
     --interval-mean 300 --amount 0.1..2 --host user-001 --fund-blocks 5`,
   );
   return cmd.action(async (o, command) => {
+    const { MonerodRpc, WalletRpc } = await import("../agents/rpc.ts");
+    const { runUser } = await import("../agents/user.ts");
     const f = parseAgentFlags(
       "user",
       z.object({
@@ -81,22 +82,13 @@ Examples:
         "--fund-blocks": intFlag(0, 1000).default(0),
         "--max-transfers": intFlag(1).optional(),
       }),
-      {
-        ...commonFlagsInput(o),
-        "--wallet-rpc": o.walletRpc,
-        "--daemon-rpc": o.daemonRpc,
-        "--interval-mean": o.intervalMean,
-        "--amount": o.amount,
-        "--to": o.to,
-        "--wallet-name": o.walletName,
-        "--fund-blocks": o.fundBlocks,
-        "--max-transfers": o.maxTransfers,
-      },
+      flagInput(o),
     );
     const host = f["--host"] ?? new URL(f["--wallet-rpc"]).host;
     await runAgent({
       kind: "user",
-      globals: command.optsWithGlobals(),
+      load,
+      command,
       common: f,
       body: async (ctx) => ({
         ...await runUser(ctx, {

@@ -3,12 +3,13 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import type { Command } from "@commander-js/extra-typings";
+import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { z } from "zod";
 import {
   addCommonFlags,
-  commonFlagsInput,
   commonFlagsShape,
+  flagInput,
   intFlag,
   moneroAddressFlag,
   numberFlag,
@@ -16,14 +17,12 @@ import {
   positiveFlag,
   urlFlag,
 } from "./flags.ts";
-import { runMiner } from "./miner.ts";
-import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "./rpc.ts";
 import { runAgent } from "./run_agent.ts";
 
 /** Build `hive sim agent miner`. */
-export function minerCommand(): Command {
+export function minerCommand(load: ContextLoader): Command {
   const cmd = addCommonFlags(
-    new Command("miner")
+    hiveCommand("miner", "hive sim agent miner")
       .summary("mine blocks at Poisson times (writes `mined` events)")
       .description(
         "Mine blocks on one monerod (regtest `generateblocks`) at Poisson times; the mean " +
@@ -46,6 +45,8 @@ Examples:
   hive sim agent miner --rpc http://127.0.0.2:18081 --hashrate 100 --time-scale 60 --out m.ndjson`,
   );
   return cmd.action(async (o, command) => {
+    const { runMiner } = await import("../agents/miner.ts");
+    const { DEFAULT_MINER_ADDRESS, MonerodRpc } = await import("../agents/rpc.ts");
     const f = parseAgentFlags(
       "miner",
       z.object({
@@ -56,19 +57,13 @@ Examples:
         "--block-time": positiveFlag.default(120),
         "--max-blocks": intFlag(1).optional(),
       }),
-      {
-        ...commonFlagsInput(o),
-        "--rpc": o.rpc,
-        "--hashrate": o.hashrate,
-        "--address": o.address,
-        "--block-time": o.blockTime,
-        "--max-blocks": o.maxBlocks,
-      },
+      flagInput(o),
     );
     const host = f["--host"] ?? new URL(f["--rpc"]).host;
     await runAgent({
       kind: "miner",
-      globals: command.optsWithGlobals(),
+      load,
+      command,
       common: f,
       body: async (ctx) => ({
         ...await runMiner(ctx, {

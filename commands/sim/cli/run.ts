@@ -5,43 +5,37 @@
  *
  * @module
  */
-import { Command, Option } from "@commander-js/extra-typings";
+import { type Command, Option } from "@commander-js/extra-typings";
 import { z } from "zod";
-import { createEngine, ENGINE_NAMES, type EngineProgress } from "../../adapters/engine/mod.ts";
-import type { DesOptionsInput } from "../../adapters/engine/des_options.ts";
-import type { EngineRunResult } from "../../adapters/engine/mod.ts";
-import { createCliContext, type GlobalOptions } from "../../core/cli.ts";
-import { parseWith, UsageError } from "../../core/errors.ts";
-import type { Logger } from "../../core/logger.ts";
-import { formatRecord } from "../../core/output.ts";
-import { hiveConfigSchema } from "../config_schema.ts";
-import { writeShadowFiles } from "./generate.ts";
-import { loadScenario } from "./scenario.ts";
-
-const _NUM = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+import { createEngine, ENGINE_NAMES, type EngineProgress } from "../../../adapters/engine/mod.ts";
+import type { DesOptionsInput } from "../../../adapters/engine/des_options.ts";
+import type { EngineRunResult } from "../../../adapters/engine/mod.ts";
+import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
+import { UsageError } from "../../../core/errors.ts";
+import { flagInput, numberFlag, parseFlags, positiveFlag } from "./flags.ts";
+import type { Logger } from "../../../core/logger.ts";
+import { formatRecord } from "../../../core/output.ts";
+import { writeShadowFiles } from "../generate.ts";
+import { loadScenario } from "../scenario.ts";
 
 const _flagsSchema = z.object({
   FILE: z.string().min(1),
   "--engine": z.enum(ENGINE_NAMES, { error: `expected one of ${ENGINE_NAMES.join(", ")}` }),
   "--out": z.string().min(1, { error: "expected a folder" }),
-  "--time-scale": z.string().regex(_NUM, { error: "expected a number" }).transform(Number)
-    .pipe(z.number().positive({ error: "expected a number > 0" })).default(1),
+  "--time-scale": positiveFlag.default(1),
   "--monerod": z.string().min(1).optional(),
   "--shadow-bin": z.string().min(1).optional(),
   "--hive-bin": z.string().min(1).optional(),
 });
 
-const _num = (check: (n: z.ZodNumber) => z.ZodNumber, what: string) =>
-  z.string().regex(_NUM, { error: `expected a number (${what})` }).transform(Number)
-    .pipe(check(z.number({ error: `expected a number (${what})` })));
-
 /** The `--engine des` flags; each maps to one field of `desOptionsSchema`. */
 const _desFlagsSchema = z.object({
-  "--block-interval": _num((n) => n.positive({ error: "expected seconds > 0" }), "seconds")
+  "--block-interval": numberFlag((n) => n.positive({ error: "expected seconds > 0" }), "seconds")
     .optional(),
-  "--block-size": _num((n) => n.positive({ error: "expected bytes > 0" }), "bytes").optional(),
-  "--tx-size": _num((n) => n.positive({ error: "expected bytes > 0" }), "bytes").optional(),
-  "--validation-delay": _num(
+  "--block-size": numberFlag((n) => n.positive({ error: "expected bytes > 0" }), "bytes")
+    .optional(),
+  "--tx-size": numberFlag((n) => n.positive({ error: "expected bytes > 0" }), "bytes").optional(),
+  "--validation-delay": numberFlag(
     (n) => n.nonnegative({ error: "expected seconds >= 0" }),
     "seconds",
   ).optional(),
@@ -73,10 +67,7 @@ const _DES_FLAG_FIELDS = {
  * other engine: a flag that silently does nothing would make a run look tuned when it is not.
  */
 function _desOptions(engine: string, input: Record<string, unknown>): DesOptionsInput {
-  const f = parseWith(_desFlagsSchema, input, {
-    what: "hive sim run",
-    makeError: (m) => new UsageError(m),
-  });
+  const f = parseFlags("hive sim run", _desFlagsSchema, input);
   const out: Record<string, unknown> = {};
   for (const [flag, field] of Object.entries(_DES_FLAG_FIELDS)) {
     const value = f[flag as keyof typeof f];
@@ -139,14 +130,9 @@ function _human(r: EngineRunResult): string {
   return text;
 }
 
-/** The root flags (`--json`, `--log-level`, ...) as seen from this subcommand. */
-function _globals(command: { optsWithGlobals(): Record<string, unknown> }): GlobalOptions {
-  return command.optsWithGlobals() as GlobalOptions;
-}
-
 /** Build `hive sim run`. */
-export function runCommand(): Command {
-  const cmd = new Command("run")
+export function runCommand(load: ContextLoader): Command {
+  const cmd = hiveCommand("run", "hive sim run")
     .summary("run a scenario with the local, des or shadow engine")
     .description(
       "Run a scenario. `local`: real monerod per host on 127.0.0.x with the agents as child " +
@@ -199,10 +185,7 @@ export function runCommand(): Command {
     .option(
       "--stop-when-resolved",
       "des: end the run once every double-spend and partition attack has an outcome",
-    )
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run `hive sim run --help` for usage)");
+    );
   cmd.addHelpText(
     "after",
     `
@@ -244,31 +227,10 @@ Exit codes: 0 ok (also when stopped with Ctrl-C), 1 runtime failure (e.g. monero
 missing), 2 bad flags or scenario.`,
   );
   cmd.action(async (file, o, command) => {
-    const f = parseWith(_flagsSchema, {
-      FILE: file,
-      "--engine": o.engine,
-      "--out": o.out,
-      "--time-scale": o.timeScale,
-      "--monerod": o.monerod,
-      "--shadow-bin": o.shadowBin,
-      "--hive-bin": o.hiveBin,
-    }, { what: "hive sim run", makeError: (m) => new UsageError(m) });
-    const des = _desOptions(f["--engine"], {
-      "--block-interval": o.blockInterval,
-      "--block-size": o.blockSize,
-      "--tx-size": o.txSize,
-      "--validation-delay": o.validationDelay,
-      "--receipts": o.receipts,
-      "--max-blocks": o.maxBlocks,
-      "--give-up": o.giveUp,
-      "--stop-when-resolved": o.stopWhenResolved,
-    });
-    const globals = _globals(command);
-    const cli = await createCliContext(
-      { ...globals, json: o.json ?? globals.json },
-      hiveConfigSchema,
-      "sim-run",
-    );
+    const input = flagInput(o);
+    const f = parseFlags("hive sim run", _flagsSchema, { FILE: file, ...input });
+    const des = _desOptions(f["--engine"], input);
+    const cli = await load(command, "sim-run");
     const engineName = f["--engine"];
     const loaded = await loadScenario(f.FILE, {
       addressing: engineName === "local" ? "loopback" : "shadow",

@@ -3,12 +3,10 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import type { Command } from "@commander-js/extra-typings";
 import { z } from "zod";
-import { createCliContext, type GlobalOptions } from "../../../core/cli.ts";
-import { parseWith, UsageError } from "../../../core/errors.ts";
-import { hiveConfigSchema } from "../../config_schema.ts";
-import { runReaper } from "./reaper.ts";
+import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
+import { parseFlags } from "./flags.ts";
 
 const _flags = z.strictObject({
   children: z.string().min(1),
@@ -16,22 +14,18 @@ const _flags = z.strictObject({
 });
 
 /** Build the hidden `hive sim agent reaper`. */
-export function reaperCommand(): Command {
-  return new Command("reaper")
+export function reaperCommand(load: ContextLoader): Command {
+  return hiveCommand("reaper", "hive sim agent reaper")
     .description(
       "Stop a local run's processes (listed in --children) if the run (--parent) dies without " +
         "stopping them. Started by `hive sim run --engine local`.",
     )
     .requiredOption("--children <file>", "JSON file {pids: [...]} kept by the run")
     .requiredOption("--parent <pid>", "pid of the run to watch")
-    .exitOverride()
     .action(async (flags, command) => {
-      const parsed = parseWith(_flags, flags, {
-        what: "hive sim agent reaper",
-        makeError: (message) => new UsageError(message),
-      });
-      const globals = command.optsWithGlobals() as GlobalOptions;
-      const ctx = await createCliContext(globals, hiveConfigSchema, "sim-reaper");
+      const { runReaper } = await import("../agents/reaper.ts");
+      const parsed = parseFlags("hive sim agent reaper", _flags, flags);
+      const ctx = await load(command, "sim-reaper");
       await runReaper({
         childrenFile: parsed.children,
         parentPid: parsed.parent,

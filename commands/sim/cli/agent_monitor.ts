@@ -3,27 +3,26 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import type { Command } from "@commander-js/extra-typings";
+import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { z } from "zod";
 import { UsageError } from "../../../core/errors.ts";
 import {
   addCommonFlags,
-  commonFlagsInput,
   commonFlagsShape,
+  flagInput,
   intFlag,
   parseAgentFlags,
   positiveFlag,
   targetsFlag,
 } from "./flags.ts";
-import { runMonitor } from "./monitor.ts";
-import { MonerodRpc } from "./rpc.ts";
 import { runAgent } from "./run_agent.ts";
-import type { EventSinkOptions } from "./runtime.ts";
+import type { EventSinkOptions } from "../agents/runtime.ts";
 
 /** Build `hive sim agent monitor`. */
-export function monitorCommand(): Command {
+export function monitorCommand(load: ContextLoader): Command {
   const cmd = addCommonFlags(
-    new Command("monitor")
+    hiveCommand("monitor", "hive sim agent monitor")
       .summary("poll nodes (writes `height`, `block`, `reorg` events)")
       .description(
         "Poll get_info on every node; write `height` events each poll, `block` events when a " +
@@ -47,6 +46,8 @@ Examples:
   hive sim agent monitor --rpc a=http://127.0.0.2:18081,b=http://127.0.0.3:18081 --out-dir run/hosts`,
   );
   return cmd.action(async (o, command) => {
+    const { runMonitor } = await import("../agents/monitor.ts");
+    const { MonerodRpc } = await import("../agents/rpc.ts");
     const f = parseAgentFlags(
       "monitor",
       z.object({
@@ -56,13 +57,7 @@ Examples:
         "--out-dir": z.string().min(1).optional(),
         "--max-polls": intFlag(1).optional(),
       }),
-      {
-        ...commonFlagsInput(o),
-        "--rpc": o.rpc,
-        "--interval": o.interval,
-        "--out-dir": o.outDir,
-        "--max-polls": o.maxPolls,
-      },
+      flagInput(o),
     );
     if (f["--out-dir"] && f["--out"]) {
       throw new UsageError("hive sim agent monitor: give --out or --out-dir, not both");
@@ -72,7 +67,8 @@ Examples:
       : { path: f["--out"] };
     await runAgent({
       kind: "monitor",
-      globals: command.optsWithGlobals(),
+      load,
+      command,
       common: f,
       sink,
       body: async (ctx) => ({

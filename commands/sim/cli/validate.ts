@@ -4,14 +4,12 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
-import { createCliContext, type GlobalOptions } from "../../core/cli.ts";
-import { hiveConfigSchema } from "../config_schema.ts";
-import { loadScenario } from "./scenario.ts";
+import type { Command } from "@commander-js/extra-typings";
+import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 
 /** Build `hive sim validate`. */
-export function validateCommand(): Command<[string]> {
-  const cmd = new Command("validate")
+export function validateCommand(load: ContextLoader): Command<[string]> {
+  const cmd = hiveCommand("validate", "hive sim validate")
     .summary("check a scenario file")
     .description(
       "Validate a scenario: schema, durations, name ranges, hashrates summing to 100, host " +
@@ -19,15 +17,9 @@ export function validateCommand(): Command<[string]> {
         "with every problem (field path and value) when not.",
     )
     .argument("<file>", "scenario YAML file")
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run `hive sim validate --help` for usage)")
     .action(async (file, _options, command) => {
-      const ctx = await createCliContext(
-        command.optsWithGlobals() as GlobalOptions,
-        hiveConfigSchema,
-        "sim",
-      );
+      const { loadScenario } = await import("../scenario.ts");
+      const ctx = await load(command, "sim");
       const { model } = await loadScenario(file);
       ctx.output.result({
         valid: true,

@@ -3,12 +3,11 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import type { Command } from "@commander-js/extra-typings";
 import { z } from "zod";
-import { createCliContext, type GlobalOptions } from "../../core/cli.ts";
-import { parseWith, UsageError } from "../../core/errors.ts";
-import { hiveConfigSchema } from "../config_schema.ts";
-import { createProgressBar, type GenerateResult, generateShadowDir } from "./generate.ts";
+import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
+import { flagInput, parseFlags } from "./flags.ts";
+import type { GenerateResult } from "../generate.ts";
 
 /** Scenarios at least this large get a progress bar when stderr is a terminal. */
 export const PROGRESS_MIN_HOSTS = 500;
@@ -43,8 +42,8 @@ function _human(r: GenerateResult): string {
 }
 
 /** Build `hive sim generate`. */
-export function generateCommand(): Command<[string]> {
-  const cmd = new Command("generate")
+export function generateCommand(load: ContextLoader): Command<[string]> {
+  const cmd = hiveCommand("generate", "hive sim generate")
     .summary("write shadow.yaml + network.gml for a scenario")
     .description(
       "Expand a scenario and write a Shadow configuration: shadow.yaml (general, network, one " +
@@ -75,23 +74,13 @@ export function generateCommand(): Command<[string]> {
         `${PROGRESS_MIN_HOSTS}+ hosts)`,
     )
     .option("--no-progress", "never draw a progress bar")
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run `hive sim generate --help` for usage)")
     .action(async (file, options, command) => {
-      const ctx = await createCliContext(
-        command.optsWithGlobals() as GlobalOptions,
-        hiveConfigSchema,
-        "sim",
-      );
-      const flags = parseWith(_flagsSchema, {
-        "--out": options.out,
-        "--hive-bin": options.hiveBin,
-        "--monerod-bin": options.monerodBin,
-        "--wallet-rpc-bin": options.walletRpcBin,
+      const { createProgressBar, generateShadowDir } = await import("../generate.ts");
+      const ctx = await load(command, "sim");
+      const flags = parseFlags("hive sim generate", _flagsSchema, {
+        ...flagInput(options),
         "--force": options.force ?? false,
-        "--progress": options.progress,
-      }, { what: "hive sim generate", makeError: (m) => new UsageError(m) });
+      });
       const bar = createProgressBar({ write: _stderr });
       let show = flags["--progress"];
       const result = await (async () => {

@@ -3,23 +3,21 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
-import { writeStdout } from "../../core/output.ts";
-import { scenarioJsonSchema } from "./scenario_schema.ts";
+import type { Command } from "@commander-js/extra-typings";
+import { hiveCommand } from "../../../core/cli.ts";
+import { writeStdout } from "../../../core/output.ts";
 
 /** Build `hive sim schema`. */
 export function schemaCommand(): Command {
-  const cmd = new Command("schema")
+  const cmd = hiveCommand("schema", "hive sim schema")
     .summary("print the scenario JSON Schema")
     .description(
       "Print the JSON Schema (draft 2020-12) of scenario files, generated from the same zod " +
         "schema that validates them. Always JSON. Point your editor's YAML language server at " +
         "it for completion and checking.",
     )
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run `hive sim schema --help` for usage)")
-    .action(() => {
+    .action(async () => {
+      const { scenarioJsonSchema } = await import("../scenario_schema.ts");
       writeStdout(JSON.stringify(scenarioJsonSchema(), null, 2) + "\n");
     });
   cmd.addHelpText(

@@ -9,31 +9,29 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
-import { attackerCommand } from "./agents/attacker_cmd.ts";
-import { minerCommand } from "./agents/miner_cmd.ts";
-import { monitorCommand } from "./agents/monitor_cmd.ts";
-import { userCommand } from "./agents/user_cmd.ts";
-import { reaperCommand } from "./agents/reaper_cmd.ts";
+import type { Command } from "@commander-js/extra-typings";
+import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
+import { attackerCommand } from "./agent_attacker.ts";
+import { minerCommand } from "./agent_miner.ts";
+import { monitorCommand } from "./agent_monitor.ts";
+import { userCommand } from "./agent_user.ts";
+import { reaperCommand } from "./agent_reaper.ts";
 
 /** Build `hive sim agent` with its four agent kinds. */
-export function agentCommand(): Command {
-  const agent = new Command("agent")
+export function agentCommand(load: ContextLoader): Command {
+  const agent = hiveCommand("agent", "hive sim agent")
     .description(
       "Agent processes of a simulation (started by `hive sim run --engine local` and by " +
         "generated Shadow configs). Each runs until SIGINT/SIGTERM, logs to stderr and writes " +
         "RunEvent NDJSON to --out (or stdout). Event `ts` is wall seconds since --t0.",
     )
-    .summary("agent processes: miner, user, monitor, attacker")
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run `hive sim agent --help` for usage)");
-  agent.addCommand(minerCommand());
-  agent.addCommand(userCommand());
-  agent.addCommand(monitorCommand());
-  agent.addCommand(attackerCommand());
+    .summary("agent processes: miner, user, monitor, attacker");
+  agent.addCommand(minerCommand(load));
+  agent.addCommand(userCommand(load));
+  agent.addCommand(monitorCommand(load));
+  agent.addCommand(attackerCommand(load));
   // Internal: the local engine's guard against orphaned monerods.
-  agent.addCommand(reaperCommand(), { hidden: true });
+  agent.addCommand(reaperCommand(load), { hidden: true });
   agent.addHelpText(
     "after",
     `
