@@ -14,6 +14,9 @@ import { writeStdout } from "./core/output.ts";
 import { simCommand } from "./commands/sim/mod.ts";
 import { hiveConfigSchema } from "./config_schema.ts";
 import { contextLoader } from "./core/cli.ts";
+import { completionCommand } from "./commands/completion/mod.ts";
+import { docsCommand } from "./commands/docs/mod.ts";
+import { commanderMessage, prepareTree, rejectUnknownCommands } from "./core/cli_tree.ts";
 
 /** The program's version, from deno.json. */
 export const VERSION: string = denoConfig.version;
@@ -71,8 +74,12 @@ export function buildProgram(): Command<[], { json?: true; version?: true }> {
     daemonCommand(load).summary("libp2p node (gossipsub, discovery, identity) behind JSON IPC"),
   );
   program.addCommand(
-    simCommand(load).summary("Monero network simulation: scenarios, Shadow configs, engines, analysis"),
+    simCommand(load).summary(
+      "Monero network simulation: scenarios, Shadow configs, engines, analysis",
+    ),
   );
+  program.addCommand(completionCommand());
+  program.addCommand(docsCommand(VERSION));
   program.addHelpText(
     "after",
     `
@@ -127,26 +134,33 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   argv = hoistGlobalFlags(argv);
   const json = argv.includes("--json");
+  prepareTree(program, { json });
   try {
+    rejectUnknownCommands(program, argv);
     await program.parseAsync(argv, { from: "user" });
     return EXIT_OK;
   } catch (error) {
+    // `hive ... | head -0`: the reader left; like other Unix tools, end quietly.
+    if (error instanceof Deno.errors.BrokenPipe) return EXIT_OK;
     if (error instanceof CommanderError) {
       if (
         error.code === "commander.helpDisplayed" || error.code === "commander.version" ||
         error.code === "commander.help"
       ) return EXIT_OK;
+      if (json) _printJsonError("usage", commanderMessage(error.message), EXIT_USAGE);
       return EXIT_USAGE;
     }
     const code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);
-    if (json) {
-      const kind = error instanceof HiveError ? error.code : "failure";
-      console.error(JSON.stringify({ error: { code: kind, message, exit: code } }));
-    } else console.error(`hive: ${message}`);
+    if (json) _printJsonError(error instanceof HiveError ? error.code : "failure", message, code);
+    else console.error(`hive: ${message.replace(/^hive: /, "")}`);
     if (_isDebug(argv) && error instanceof Error && error.stack) console.error(error.stack);
     return code === EXIT_OK ? EXIT_FAILURE : code;
   }
+}
+
+function _printJsonError(kind: string, message: string, exit: number): void {
+  console.error(JSON.stringify({ error: { code: kind, message, exit } }));
 }
 
 if (import.meta.main) {

@@ -1,0 +1,127 @@
+/**
+ * The command tree as data: every command with its path, flags and subcommands, and the checks
+ * commander does not make on a tree whose commands have both an action and subcommands (an
+ * unknown word after `hive` or `hive host` is an unknown command, not "too many arguments").
+ * Completion scripts and the command reference are generated from the same walk, so they can
+ * never miss a command.
+ *
+ * @example
+ * ```ts
+ * import { commandPaths } from "./cli_tree.ts";
+ * for (const node of commandPaths(program)) console.log(node.path.join(" "));
+ * ```
+ * @module
+ */
+import type { CommandUnknownOpts, Option } from "@commander-js/extra-typings";
+
+/** One command of the tree, with what completion and docs need. */
+export interface CommandNode {
+  /** Names from the root: `["hive", "sim", "validate"]`. */
+  path: string[];
+  /** The commander command. */
+  command: CommandUnknownOpts;
+  /** Visible subcommand names. */
+  subcommands: string[];
+  /** Visible flags (long and short forms). */
+  flags: string[];
+}
+
+function _visible(command: CommandUnknownOpts): CommandUnknownOpts[] {
+  return command.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
+}
+
+/** Every visible command, depth first, the root included. */
+export function commandPaths(root: CommandUnknownOpts): CommandNode[] {
+  const out: CommandNode[] = [];
+  const visit = (command: CommandUnknownOpts, path: string[]) => {
+    const options = command.options.filter((o) => !o.hidden) as Option[];
+    const flags = options.flatMap((o) => [o.long, o.short].filter((f): f is string => !!f));
+    flags.push("--help");
+    out.push({ path, command, subcommands: _visible(command).map((c) => c.name()), flags });
+    for (const sub of _visible(command)) visit(sub, [...path, sub.name()]);
+  };
+  visit(root, [root.name()]);
+  return out;
+}
+
+/** Apply `fn` to every command of the tree, hidden ones included. */
+export function eachCommand(
+  root: CommandUnknownOpts,
+  fn: (command: CommandUnknownOpts) => void,
+): void {
+  fn(root);
+  for (const sub of root.commands) eachCommand(sub, fn);
+}
+
+function _takesValue(option: Option): boolean {
+  return option.required || option.optional;
+}
+
+/**
+ * Walk `argv` down the tree and raise commander's "unknown command" error (with its suggestion)
+ * at the first word that names no subcommand of a command that takes no arguments of its own.
+ * Commander reports such a word as "too many arguments" when the command also has an action,
+ * and shows the parent's help when `--help` follows it.
+ */
+export function rejectUnknownCommands(root: CommandUnknownOpts, argv: readonly string[]): void {
+  let command = root;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") return;
+    if (arg.startsWith("-") && arg.length > 1) {
+      const name = arg.split("=", 1)[0];
+      const option = (command.options as Option[]).find((o) => o.long === name || o.short === name);
+      if (!option || arg.includes("=") || !_takesValue(option)) continue;
+      if (option.variadic) {
+        while (i + 1 < argv.length && !argv[i + 1].startsWith("-")) i++;
+      } else if (option.required || (i + 1 < argv.length && !argv[i + 1].startsWith("-"))) i++;
+      continue;
+    }
+    if (command.commands.length === 0 || command.registeredArguments.length > 0) return;
+    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (sub) {
+      command = sub;
+      continue;
+    }
+    if (arg === "help") {
+      const target = argv[i + 1];
+      if (target === undefined || target.startsWith("-")) return;
+      if (command.commands.some((c) => c.name() === target || c.aliases().includes(target))) return;
+      _unknown(command, target);
+    }
+    _unknown(command, arg);
+  }
+}
+
+function _unknown(command: CommandUnknownOpts, name: string): never {
+  // Commander's own message and "Did you mean" suggestion; `unknownCommand` reads `args[0]`.
+  const internal = command as unknown as { args: string[]; unknownCommand(): never };
+  internal.args = [name];
+  internal.unknownCommand();
+  throw new Error(`unknown command '${name}'`); // not reached: unknownCommand throws (exitOverride)
+}
+
+/**
+ * Give every command of the tree hive's error path: commander's own error lines start with
+ * `hive:` like ours (or are left to the caller in JSON mode, which prints one JSON document),
+ * and every command with subcommands answers `help [command]`.
+ */
+export function prepareTree(root: CommandUnknownOpts, options: { json: boolean }): void {
+  eachCommand(root, (command) => {
+    if (command.commands.length > 0) command.helpCommand(true);
+    command.configureOutput({
+      outputError: (text, write) => {
+        if (!options.json) write(`hive: ${text.replace(/^error: /, "")}`);
+      },
+      writeErr: (text) => {
+        if (!options.json) Deno.stderr.writeSync(new TextEncoder().encode(text));
+      },
+    });
+  });
+}
+
+/** Commander's error text as one line without its `error:` prefix. */
+export function commanderMessage(message: string): string {
+  return message.replace(/^error: /, "").split("\n").map((l) => l.trim()).filter(Boolean)
+    .join(" ");
+}
