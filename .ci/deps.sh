@@ -3,6 +3,7 @@
 # (sim local engine), Chromium (web UI tests) and ip (network namespaces for the mDNS test).
 # Quick when all are present.
 set -euo pipefail
+bash "$(dirname "$0")/podman.sh" || echo "deps: podman (Docker API for the proxy tests) failed" >&2
 
 declare -A wanted=([monerod]=monero [monero-wallet-rpc]=monero [chromium]=chromium [ip]=iproute2)
 missing=()
