@@ -10,7 +10,7 @@ import { hostCommand } from "./commands/host/mod.ts";
 import denoConfig from "./deno.json" with { type: "json" };
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor, HiveError } from "./core/errors.ts";
 import { LOG_LEVELS } from "./core/logger.ts";
-import { writeStdout } from "./core/output.ts";
+import { paint, writeStdout } from "./core/output.ts";
 import { simCommand } from "./commands/sim/mod.ts";
 import { hiveConfigSchema } from "./config_schema.ts";
 import { contextLoader } from "./core/cli.ts";
@@ -153,7 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     const code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);
     if (json) _printJsonError(error instanceof HiveError ? error.code : "failure", message, code);
-    else console.error(`hive: ${message.replace(/^hive: /, "")}`);
+    else console.error(`${paint("red", "hive:", "stderr")} ${message.replace(/^hive: /, "")}`);
     if (_isDebug(argv) && error instanceof Error && error.stack) console.error(error.stack);
     return code === EXIT_OK ? EXIT_FAILURE : code;
   }

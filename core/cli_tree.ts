@@ -13,6 +13,7 @@
  * @module
  */
 import type { CommandUnknownOpts, Option } from "@commander-js/extra-typings";
+import { paint } from "./output.ts";
 
 /** One command of the tree, with what completion and docs need. */
 export interface CommandNode {
@@ -111,7 +112,9 @@ export function prepareTree(root: CommandUnknownOpts, options: { json: boolean }
     if (command.commands.length > 0) command.helpCommand(true);
     command.configureOutput({
       outputError: (text, write) => {
-        if (!options.json) write(`hive: ${text.replace(/^error: /, "")}`);
+        if (!options.json) {
+          write(`${paint("red", "hive:", "stderr")} ${text.replace(/^error: /, "")}`);
+        }
       },
       writeErr: (text) => {
         if (!options.json) Deno.stderr.writeSync(new TextEncoder().encode(text));

@@ -8,7 +8,52 @@
 /** Where output text goes. Defaults to stdout. */
 export type WriteText = (text: string) => void;
 
+import { styleText } from "node:util";
+
 const _encoder = new TextEncoder();
+
+/** Colours and weights {@link paint} applies. */
+export type Paint = "red" | "green" | "yellow" | "dim" | "bold";
+
+/**
+ * Colour `text` for a terminal. Plain when the stream is not a terminal (pipes, files) or when
+ * `NO_COLOR` is set, so scripts never see escape codes.
+ */
+export function paint(style: Paint, text: string, stream: "stdout" | "stderr" = "stdout"): string {
+  const target = stream === "stdout" ? globalThis.process?.stdout : globalThis.process?.stderr;
+  if (!target) return text;
+  return styleText(style, text, { stream: target });
+}
+
+const _STATUS_PAINT: Record<string, Paint> = {
+  ok: "green",
+  running: "green",
+  up: "green",
+  connected: "green",
+  valid: "green",
+  passed: "green",
+  pass: "green",
+  ready: "green",
+  starting: "yellow",
+  backoff: "yellow",
+  stopping: "yellow",
+  degraded: "yellow",
+  warning: "yellow",
+  stopped: "dim",
+  idle: "dim",
+  failed: "red",
+  fail: "red",
+  down: "red",
+  error: "red",
+  crashed: "red",
+  invalid: "red",
+};
+
+/** A status word (`running`, `failed`, `down`...) in its colour; other text unchanged. */
+export function paintStatus(text: string, stream: "stdout" | "stderr" = "stdout"): string {
+  const style = _STATUS_PAINT[text.toLowerCase()];
+  return style ? paint(style, text, stream) : text;
+}
 
 /** Write text to stdout synchronously so stream lines never interleave. */
 export function writeStdout(text: string): void {
@@ -35,10 +80,23 @@ export interface Column<T> {
   alignRight?: boolean;
 }
 
+/** A number for people: at most 3 decimals below 1, 2 below 100, none above, no grouping. */
+export function roundForPeople(value: number): string {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
+  const abs = Math.abs(value);
+  const digits = abs < 1 ? 3 : abs < 100 ? 2 : 0;
+  return String(Number(value.toFixed(digits)));
+}
+
 function _cell(value: unknown): string {
   if (value === null || value === undefined) return "-";
-  if (Array.isArray(value)) return value.join(",");
-  if (typeof value === "object") return JSON.stringify(value);
+  if (typeof value === "number") return roundForPeople(value);
+  if (Array.isArray(value)) return value.length ? value.map(_cell).join(",") : "none";
+  if (typeof value === "object") {
+    // Never raw JSON inside text: `key=value` pairs read as text.
+    const pairs = Object.entries(value as Record<string, unknown>);
+    return pairs.length ? pairs.map(([k, v]) => `${k}=${_cell(v)}`).join(" ") : "none";
+  }
   return String(value);
 }
 
@@ -46,17 +104,22 @@ function _cell(value: unknown): string {
 export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
   const cells = rows.map((row) => columns.map((c) => _cell(c.value(row))));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
+  if (rows.length === 0) return "none\n";
   const line = (parts: string[]) =>
     parts.map((p, i) => columns[i].alignRight ? p.padStart(widths[i]) : p.padEnd(widths[i]))
       .join("  ").trimEnd();
-  return [line(columns.map((c) => c.header)), ...cells.map(line)].join("\n") + "\n";
+  // Colour after padding: escape codes would otherwise count as width.
+  const painted = (parts: string[]) =>
+    line(parts).split(/(\s+)/).map((part) => paintStatus(part)).join("");
+  return [line(columns.map((c) => c.header)), ...cells.map(painted)].join("\n") + "\n";
 }
 
 /** Render a flat record as `key: value` lines with aligned values. */
 export function formatRecord(record: Record<string, unknown>): string {
   const keys = Object.keys(record);
   const width = Math.max(0, ...keys.map((k) => k.length));
-  return keys.map((k) => `${(k + ":").padEnd(width + 1)} ${_cell(record[k])}`).join("\n") + "\n";
+  return keys.map((k) => `${(k + ":").padEnd(width + 1)} ${paintStatus(_cell(record[k]))}`)
+    .join("\n") + "\n";
 }
 
 /** Writes command results in the mode the user chose. */

@@ -1,5 +1,5 @@
 import { deepEqual, equal } from "@std/assert";
-import { formatRecord, formatTable, Output } from "../../core/output.ts";
+import { formatRecord, formatTable, Output, roundForPeople } from "../../core/output.ts";
 
 function capture(json: boolean) {
   const chunks: string[] = [];
@@ -53,4 +53,41 @@ Deno.test("records align keys and show missing values as -", () => {
     formatRecord({ peer: "12D3", addrs: ["/a", "/b"], none: null }),
     "peer:  12D3\naddrs: /a,/b\nnone:  -\n",
   );
+});
+
+Deno.test("output: numbers are rounded for people, objects are never raw JSON, empty is none", () => {
+  equal(roundForPeople(0.123456), "0.123");
+  equal(roundForPeople(12.3456), "12.35");
+  equal(roundForPeople(1234.56), "1235");
+  equal(roundForPeople(42), "42");
+  equal(formatTable([], [{ header: "A", value: () => 1 }]), "none\n");
+  equal(
+    formatRecord({ peers: [], mix: { a: 1.23456, b: "x" } }),
+    "peers: none\nmix:   a=1.23 b=x\n",
+  );
+});
+
+Deno.test("output: status words are coloured on a terminal only, never with NO_COLOR", async () => {
+  const url = import.meta.resolve("../../core/output.ts");
+  const script =
+    `import { paintStatus } from "${url}"; console.log(JSON.stringify(paintStatus("failed")));`;
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/p.ts`, script);
+    const run = async (env: Record<string, string>, tty: boolean) => {
+      const cmd = `${Deno.execPath()} run -A --quiet ${dir}/p.ts`;
+      const out = await new Deno.Command(tty ? "script" : "bash", {
+        args: tty ? ["-qc", cmd, "/dev/null"] : ["-c", cmd],
+        env,
+        stdout: "piped",
+        signal: AbortSignal.timeout(20_000),
+      }).output();
+      return new TextDecoder().decode(out.stdout).trim();
+    };
+    equal(await run({}, true), '"\\u001b[31mfailed\\u001b[39m"');
+    equal(await run({ NO_COLOR: "1" }, true), '"failed"');
+    equal(await run({}, false), '"failed"');
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
