@@ -64,7 +64,7 @@ export async function createCliContext<S extends z.ZodType<LoggingConfig>>(
   schema: S,
   component: string,
 ): Promise<CliContext<z.output<S>>> {
-  const { config, source } = await loadConfig(schema, { path: globals.config });
+  const { config, source, envMisspelt } = await loadConfig(schema, { path: globals.config });
   const log = (config as LoggingConfig).log;
   const sinks = [stderrSink()];
   if (log.file) {
@@ -75,6 +75,9 @@ export async function createCliContext<S extends z.ZodType<LoggingConfig>>(
     format: resolveLogFormat(globals.logFormat ?? log.format),
     sinks,
   }).child({ component });
+  for (const { name, suggestion } of envMisspelt) {
+    logger.warn(`${name} is not a hive setting; did you mean ${suggestion}?`, { env: name });
+  }
   return {
     globals,
     output: new Output({ json: globals.json ?? false }),

@@ -13,7 +13,7 @@
  */
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
-import { ConfigError, describeValue, parseWith } from "./errors.ts";
+import { ConfigError, describeValue, formatIssues } from "./errors.ts";
 import { LOG_LEVELS } from "./logger.ts";
 
 /** An integer in `lo..hi` whose error says so. */
@@ -64,6 +64,8 @@ export interface LoadedConfig<T> {
   source: string | null;
   /** Env variables that were applied, by name. */
   envApplied: string[];
+  /** `HIVE_*` variables that look like a misspelt setting, each with the name it resembles. */
+  envMisspelt: { name: string; suggestion: string }[];
 }
 
 interface _Leaf {
@@ -135,7 +137,11 @@ async function _readYaml(path: string): Promise<unknown> {
     const where = error instanceof YAMLParseError && error.linePos
       ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`
       : "";
-    const reason = (error as Error).message.split("\n")[0];
+    // yaml ends its first line with the same position; say it once.
+    const reason = (error as Error).message.split("\n")[0].replace(
+      / at line \d+, column \d+:?$/,
+      "",
+    );
     throw new ConfigError(`config file ${path}: invalid YAML${where}: ${reason}`);
   }
 }
@@ -186,6 +192,71 @@ export async function loadConfig<T extends z.ZodType>(
   }
 
   const what = source ? `config ${source}` : "config";
-  const config = parseWith(schema, data, { what });
-  return { config, source, envApplied };
+  const result = schema.safeParse(data, { reportInput: true });
+  if (!result.success) {
+    throw new ConfigError(_configProblems(result.error.issues, what, leaves, env));
+  }
+  const config = result.data;
+  const envMisspelt = Object.keys(env).filter((name) =>
+    name.startsWith("HIVE_") && !leaves.has(name)
+  ).flatMap((name) => {
+    const suggestion = closestName(name, [...leaves.keys()]);
+    return suggestion ? [{ name, suggestion }] : [];
+  });
+  return { config, source, envApplied, envMisspelt };
+}
+
+/**
+ * Problems as the user wrote them: a value that came from `HIVE_PORTS_HTTP` is named by that
+ * variable, one from the file by its field path.
+ */
+function _configProblems(
+  issues: readonly z.core.$ZodIssue[],
+  what: string,
+  leaves: Map<string, _Leaf>,
+  env: Record<string, string>,
+): string {
+  const fromEnv = new Map(
+    [...leaves].filter(([name]) => env[name] !== undefined).map(([name, leaf]) => [
+      leaf.path.join("."),
+      name,
+    ]),
+  );
+  const lines = issues.map((issue) => {
+    const envName = fromEnv.get(issue.path.map(String).join("."));
+    const [line] = formatIssues([issue]);
+    return envName ? `${envName}${line.slice(line.indexOf(":"))}` : `${what}: ${line}`;
+  });
+  return lines.join("; ");
+}
+
+/**
+ * The candidate within edit distance 2 of `name` (the closest), or undefined. Used to point at
+ * misspelt settings: `HIVE_PORT_HTTP` -> `HIVE_PORTS_HTTP`.
+ */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const distance = _editDistance(name, candidate, bestDistance);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function _editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        previous[j] + 1,
+        row[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length];
 }

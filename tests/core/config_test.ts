@@ -86,8 +86,28 @@ Deno.test("bad env override names the field and value", async () => {
     await loadConfig(schema, { env: { ...noHome, HIVE_PORTS_HTTP: "99999" } });
     ok(false, "should throw");
   } catch (error) {
-    match((error as Error).message, /ports\.http: expected integer 0\.\.65535, got 99999/);
+    equal((error as Error).message, "HIVE_PORTS_HTTP: expected integer 0..65535, got 99999");
   }
+});
+
+Deno.test("a misspelt HIVE_* variable is reported with the setting it resembles", async () => {
+  const { envMisspelt } = await loadConfig(schema, {
+    env: { ...noHome, HIVE_PORT_HTTP: "1", HIVE_LOG_LEVL: "debug", HIVE_UNRELATED_THING: "x" },
+  });
+  equal(
+    JSON.stringify(envMisspelt),
+    JSON.stringify([
+      { name: "HIVE_PORT_HTTP", suggestion: "HIVE_PORTS_HTTP" },
+      { name: "HIVE_LOG_LEVL", suggestion: "HIVE_LOG_LEVEL" },
+    ]),
+  );
+});
+
+Deno.test("a YAML error says its position once", async () => {
+  await withFile("a: b: c\n", async (path) => {
+    const error = await configError(loadConfig(schema, { path, env: noHome }));
+    equal(error.message.match(/line \d+, column \d+/g)?.length, 1, error.message);
+  });
 });
 
 Deno.test("unknown keys, bad enum, bad YAML, non-mapping and missing file are clear errors", async () => {
