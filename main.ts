@@ -8,7 +8,14 @@ import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { daemonCommand } from "./commands/daemon/mod.ts";
 import { hostCommand } from "./commands/host/mod.ts";
 import denoConfig from "./deno.json" with { type: "json" };
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor, HiveError } from "./core/errors.ts";
+import {
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  exitCodeFor,
+  HiveError,
+  humanMessage,
+} from "./core/errors.ts";
 import { LOG_LEVELS } from "./core/logger.ts";
 import { paint, writeStdout } from "./core/output.ts";
 import { simCommand } from "./commands/sim/mod.ts";
@@ -151,9 +158,9 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     const code = exitCodeFor(error);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = humanMessage(error);
     if (json) _printJsonError(error instanceof HiveError ? error.code : "failure", message, code);
-    else console.error(`${paint("red", "hive:", "stderr")} ${message.replace(/^hive: /, "")}`);
+    else console.error(`${paint("red", "hive:", "stderr")} ${message}`);
     if (_isDebug(argv) && error instanceof Error && error.stack) console.error(error.stack);
     return code === EXIT_OK ? EXIT_FAILURE : code;
   }

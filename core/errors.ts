@@ -129,3 +129,18 @@ export function parseWith<T extends z.ZodType>(
   const message = lines.length === 1 ? `${head}${lines[0]}` : `${head}${lines.join("; ")}`;
   throw options.makeError ? options.makeError(message) : new ConfigError(message);
 }
+
+/**
+ * An error's message for people: Deno's file errors (`No such file or directory (os error 2):
+ * readfile '/x'`) become `/x: no such file or directory`, and a leading `hive: ` is dropped
+ * because the caller adds its own.
+ */
+export function humanMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const osError = /^(.*?) \(os error \d+\)(?:: \w+ '(.*)'(?: -> '.*')?)?$/.exec(message);
+  if (osError) {
+    const reason = osError[1].charAt(0).toLowerCase() + osError[1].slice(1);
+    return osError[2] ? `${osError[2]}: ${reason}` : reason;
+  }
+  return message.replace(/^hive: /, "");
+}

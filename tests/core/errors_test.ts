@@ -7,6 +7,7 @@ import {
   EXIT_USAGE,
   exitCodeFor,
   HiveError,
+  humanMessage,
   parseWith,
   UsageError,
 } from "../../core/errors.ts";
@@ -41,4 +42,12 @@ Deno.test("describeValue is short and single-line", () => {
   equal(describeValue("x"), '"x"');
   equal(describeValue("y".repeat(200)).length, 80);
   equal(describeValue({ a: [1] }), '{"a":[1]}');
+});
+
+Deno.test("humanMessage: no raw os error, the path first, one hive: prefix", async () => {
+  const notFound = await Deno.readTextFile("/nonexistent/x.yaml").catch((e) => e);
+  equal(humanMessage(notFound), "/nonexistent/x.yaml: no such file or directory");
+  equal(humanMessage(new Error("Permission denied (os error 13)")), "permission denied");
+  equal(humanMessage(new Error("hive: daemon down")), "daemon down");
+  equal(humanMessage("plain"), "plain");
 });
