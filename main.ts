@@ -62,7 +62,7 @@ export function buildProgram(): Command<[], { json?: true; version?: true }> {
     )
     .option("-V, --version", "print the version and exit")
     .showSuggestionAfterError(true)
-    .showHelpAfterError("(run with --help for usage)")
+    .showHelpAfterError("(run `hive --help` for usage)")
     .enablePositionalOptions()
     .action((options, command) => {
       if (options.version) {

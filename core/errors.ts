@@ -137,10 +137,10 @@ export function parseWith<T extends z.ZodType>(
  */
 export function humanMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const osError = /^(.*?) \(os error \d+\)(?:: \w+ '(.*)'(?: -> '.*')?)?$/.exec(message);
-  if (osError) {
-    const reason = osError[1].charAt(0).toLowerCase() + osError[1].slice(1);
-    return osError[2] ? `${osError[2]}: ${reason}` : reason;
-  }
-  return message.replace(/^hive: /, "");
+  const osError = /^(.*?) \(os error \d+\)(?:: \w+ '([^']*)'.*)?$/s.exec(message);
+  if (!osError) return message.replace(/^hive: /, "");
+  const [, reason, path] = osError;
+  // The OS's own words ("No such file or directory") read as the tail of our sentence.
+  const text = reason.replace(/(^|: )([A-Z])(?=[a-z])/g, (_m, lead, c) => lead + c.toLowerCase());
+  return path && !text.includes(path) ? `${path}: ${text}` : text.replace(/^hive: /, "");
 }

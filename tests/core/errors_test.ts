@@ -50,4 +50,10 @@ Deno.test("humanMessage: no raw os error, the path first, one hive: prefix", asy
   equal(humanMessage(new Error("Permission denied (os error 13)")), "permission denied");
   equal(humanMessage(new Error("hive: daemon down")), "daemon down");
   equal(humanMessage("plain"), "plain");
+  equal(
+    humanMessage(
+      new Error("scenario /x.yaml: cannot read: No such file or directory (os error 2)"),
+    ),
+    "scenario /x.yaml: cannot read: no such file or directory",
+  );
 });
