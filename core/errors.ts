@@ -53,13 +53,31 @@ export function exitCodeFor(error: unknown): number {
   return error instanceof HiveError ? error.exitCode : EXIT_FAILURE;
 }
 
+/**
+ * Clip untrusted text for an error message or a log line: at most `max` characters, control
+ * characters shown as `?`, and the original length said when cut, so an error never echoes more
+ * than a short prefix of bad input.
+ *
+ * @example
+ * ```ts
+ * clipText("a".repeat(980_000), 20); // 'aaaaaaaaaaaaaaaaa... (980000 chars)'
+ * ```
+ */
+export function clipText(text: string, max = 80): string {
+  const head = text.length > max ? text.slice(0, Math.max(0, max - 3)) : text;
+  // deno-lint-ignore no-control-regex
+  const clean = head.replace(/[\x00-\x1f\x7f]/g, "?");
+  return text.length > max ? `${clean}... (${text.length} chars)` : clean;
+}
+
 /** Render a value for an error message: short, JSON-like, never multi-line. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   let text: string;
   try {
+    // A long string is cut before it is quoted: a 1 MB input must not cost a 1 MB copy.
     text = typeof value === "string"
-      ? JSON.stringify(value)
+      ? JSON.stringify(value.length > 100 ? value.slice(0, 100) : value)
       : JSON.stringify(value) ?? String(value);
   } catch {
     text = String(value);
@@ -87,7 +105,9 @@ function _expectation(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "unrecognized_keys":
-      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${
+        issue.keys.slice(0, 5).map((k) => clipText(k, 40)).join(", ")
+      }${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ""}`;
     case "too_small":
       return `expected ${issue.origin === "string" ? "length" : "value"} >= ${issue.minimum}`;
     case "too_big":
@@ -104,14 +124,19 @@ function _expectation(issue: z.core.$ZodIssue): string {
  * Parse with `{ reportInput: true }` so each issue carries the offending value.
  */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ""): string[] {
-  return issues.map((issue) => {
-    const where = _pathText(issue.path, prefix);
+  // Bounded: a frame with 100,000 bad fields must not make a 100,000-line message.
+  const lines = issues.slice(0, _MAX_ISSUES).map((issue) => {
+    const where = clipText(_pathText(issue.path, prefix), 120);
     const what = _expectation(issue);
     if (issue.code === "unrecognized_keys") return `${where}: ${what}`;
     const got = "input" in issue ? `, got ${describeValue(issue.input)}` : "";
     return `${where}: ${what}${got}`;
   });
+  if (issues.length > _MAX_ISSUES) lines.push(`and ${issues.length - _MAX_ISSUES} more problems`);
+  return lines;
 }
+
+const _MAX_ISSUES = 10;
 
 /**
  * Validate `data` with `schema`; on failure throw `ConfigError` (or the given error type)

@@ -1,0 +1,132 @@
+/**
+ * The server side of one WebSocket accepted by {@link serveHttp}: the subset of the browser
+ * `WebSocket` API that our servers use (`onopen`, `onmessage`, `onclose`, `onerror`, `send`,
+ * `close`, `readyState`, `bufferedAmount`), so code written for `Deno.upgradeWebSocket` moves
+ * over by changing one call. Underneath is the npm `ws` package, which reads each frame's
+ * length field before its payload and refuses a message over the limit with close code 1009,
+ * a protocol violation with 1002 and bad UTF-8 in a text frame with 1007.
+ *
+ * @module
+ */
+// @ts-types="@types/ws"
+import type { WebSocket as WsSocket } from "ws";
+
+/** Options for {@link upgradeWebSocket}. */
+export interface UpgradeWebSocketOptions {
+  /**
+   * Seconds between pings; a client that has not answered the previous ping by the next one is
+   * disconnected. 0 (default) sends none. Same meaning as in `Deno.upgradeWebSocket`.
+   */
+  idleTimeout?: number;
+  /** Largest message for this socket in bytes; default the server's `maxMessageBytes`. */
+  maxMessageBytes?: number;
+  /** Subprotocol to accept (must be one the client offered). */
+  protocol?: string;
+}
+
+/** Close code for a message over the size limit. */
+export const CLOSE_TOO_BIG = 1009;
+/** Close code for a WebSocket protocol violation. */
+export const CLOSE_PROTOCOL_ERROR = 1002;
+/** Close code for a text frame that is not valid UTF-8. */
+export const CLOSE_INVALID_DATA = 1007;
+
+/**
+ * One accepted WebSocket, shaped like the browser's. Text messages arrive as strings, binary
+ * ones as `ArrayBuffer`. `readyState` uses the standard numbers, so `WebSocket.OPEN` works.
+ */
+export class ServerWebSocket {
+  /** Standard readyState numbers. */
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+
+  /** Called once the handshake is done. */
+  onopen: ((event: Event) => void) | null = null;
+  /** Called for each message: `event.data` is a string (text) or an ArrayBuffer (binary). */
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  /** Called once when the connection ends, with the close code and reason. */
+  onclose: ((event: CloseEvent) => void) | null = null;
+  /** Called when the connection fails (a close event follows). */
+  onerror: ((event: Event) => void) | null = null;
+
+  /** The accepted subprotocol, or "". */
+  readonly protocol: string;
+  /** Options given at upgrade. */
+  readonly options: Readonly<UpgradeWebSocketOptions>;
+  #ws: WsSocket | null = null;
+  #state = ServerWebSocket.CONNECTING;
+  #pendingClose: { code?: number; reason?: string } | null = null;
+  #pingTimer: ReturnType<typeof setInterval> | undefined;
+
+  /** Made by {@link upgradeWebSocket}; not for direct use. */
+  constructor(options: UpgradeWebSocketOptions = {}) {
+    this.options = options;
+    this.protocol = options.protocol ?? "";
+  }
+
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
+  get readyState(): number {
+    return this.#ws ? this.#ws.readyState : this.#state;
+  }
+
+  /** Bytes queued for sending but not yet handed to the kernel. */
+  get bufferedAmount(): number {
+    return this.#ws?.bufferedAmount ?? 0;
+  }
+
+  /** Send a text (string) or binary message. Throws unless open. */
+  send(data: string | ArrayBufferLike | ArrayBufferView): void {
+    if (!this.#ws || this.#ws.readyState !== ServerWebSocket.OPEN) {
+      throw new DOMException("WebSocket is not open", "InvalidStateError");
+    }
+    this.#ws.send(data as string);
+  }
+
+  /** Start the closing handshake (code default 1000). */
+  close(code?: number, reason?: string): void {
+    if (!this.#ws) {
+      this.#pendingClose = { code, reason };
+      return;
+    }
+    this.#ws.close(code, reason);
+  }
+
+  /** @internal The server hands over the `ws` socket once the handshake is written. */
+  _attach(ws: WsSocket): void {
+    this.#ws = ws;
+    ws.binaryType = "arraybuffer";
+    ws.on("message", (data: ArrayBuffer | Buffer, isBinary: boolean) => {
+      const payload = isBinary ? data : (data as Buffer).toString("utf8");
+      this.onmessage?.(new MessageEvent("message", { data: payload }));
+    });
+    ws.on("error", (error: Error) => {
+      this.onerror?.(new ErrorEvent("error", { message: error.message, error }));
+    });
+    ws.on("close", (code: number, reason: Buffer) => {
+      clearInterval(this.#pingTimer);
+      this.#state = ServerWebSocket.CLOSED;
+      this.onclose?.(
+        new CloseEvent("close", { code, reason: reason.toString(), wasClean: code !== 1006 }),
+      );
+    });
+    const idle = this.options.idleTimeout ?? 0;
+    if (idle > 0) {
+      let answered = true;
+      ws.on("pong", () => answered = true);
+      this.#pingTimer = setInterval(() => {
+        if (!answered) return ws.terminate();
+        answered = false;
+        ws.ping();
+      }, idle * 1000);
+    }
+    this.onopen?.(new Event("open"));
+    if (this.#pendingClose) ws.close(this.#pendingClose.code, this.#pendingClose.reason);
+  }
+
+  /** @internal The handshake did not happen (the handler's response was not the upgrade). */
+  _abandon(): void {
+    this.#state = ServerWebSocket.CLOSED;
+  }
+}
