@@ -14,7 +14,7 @@ import {
   type SourceInfo,
 } from "./analyze_load.ts";
 import { cdf, type Distribution, distribution, downsample, round3 } from "./analyze_stats.ts";
-import type { RunEvent } from "./model.ts";
+import type { RunEvent } from "../../adapters/engine/types.ts";
 
 /** A height-convergence sample. */
 export interface ConvergencePoint {

@@ -21,9 +21,9 @@ import {
   convergenceSampleSchema,
   type PropagationRecord,
   propagationRecordSchema,
+  type RunEvent,
   runEventSchema,
-} from "./analyze_schema.ts";
-import type { RunEvent } from "./model.ts";
+} from "../../adapters/engine/types.ts";
 
 /** A line that was skipped. */
 export interface LineProblem {

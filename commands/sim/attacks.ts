@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SimAttack } from "./model.ts";
+import type { SimAttack } from "../../adapters/engine/types.ts";
 import type { Problems } from "./problems.ts";
 import type { AttackSpec } from "./scenario_schema.ts";
 import type { Edge } from "./topology.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SimModel } from "./model.ts";
+import type { SimModel } from "../../adapters/engine/types.ts";
 import type { PhysicalNetwork } from "./physical.ts";
 import { type Edge, type GraphMetrics, graphMetrics } from "./topology.ts";
 

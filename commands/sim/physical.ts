@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { SimModel } from "./model.ts";
+import type { SimModel } from "../../adapters/engine/types.ts";
 import { createRng, type Rng } from "./prng.ts";
 import type { Dist, RegionSpec, ScenarioFile } from "./scenario_schema.ts";
 import { adjacency, components, type Edge } from "./topology.ts";

@@ -18,7 +18,7 @@ import type { z } from "zod";
 import { ConfigError } from "../../core/errors.ts";
 import { Problems } from "./problems.ts";
 import { applyEclipse, resolveAttacks, type ResolvedAttack, toSimAttack } from "./attacks.ts";
-import type { HostKind, SimEdge, SimHost, SimModel } from "./model.ts";
+import type { HostKind, SimEdge, SimHost, SimModel } from "../../adapters/engine/types.ts";
 export { sampleDist } from "./physical.ts";
 import { createRng } from "./prng.ts";
 import {

@@ -13,14 +13,12 @@
  * @module
  */
 import { stringify } from "yaml";
+import { type SimAttack, type SimHost, type SimModel } from "../../adapters/engine/types.ts";
 import {
   monerodArgs,
   type MonerodArgsOptions,
-  type SimAttack,
-  type SimHost,
-  type SimModel,
   WALLET_RPC_BASE_FLAGS,
-} from "./model.ts";
+} from "../../adapters/engine/monerod.ts";
 import type { LoadedScenario } from "./scenario.ts";
 import { writeGml } from "./gml.ts";
 import { formatBandwidth, formatSeconds } from "./units.ts";

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import type { MonerodRpc } from "./rpc.ts";
+import type { MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
 import { type AgentContext, sleep } from "./runtime.ts";
 
 /** Ban length used for "until lifted". */

@@ -6,7 +6,7 @@
  * @module
  */
 import { HiveError } from "../../../core/errors.ts";
-import type { MonerodRpc } from "./rpc.ts";
+import type { MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
 import { type AgentContext, agentRng, exponential, sleep } from "./runtime.ts";
 
 /** Options for {@link runMiner}. */

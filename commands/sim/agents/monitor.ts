@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { MonerodRpc } from "./rpc.ts";
+import type { MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
 import { type AgentContext, sleep } from "./runtime.ts";
 
 /** One node to watch. */

@@ -8,7 +8,10 @@
 import type { Logger } from "../../../core/logger.ts";
 import { writeStdout } from "../../../core/output.ts";
 import { watchParent } from "../../../core/supervisor.ts";
-import type { RunEvent } from "../model.ts";
+import type { RunEvent } from "../../../adapters/engine/types.ts";
+import { sleep } from "../../../adapters/engine/local/sleep.ts";
+
+export { sleep };
 import { createRng, type Rng } from "../prng.ts";
 
 /** Shadow's simulated clock starts at 2000-01-01T00:00:00Z (`SIMULATION_START_SEC`). */
@@ -111,36 +114,6 @@ export function agentRng(seed: number, host: string): Rng {
 /** Exponentially distributed with the given mean: inter-arrival time of a Poisson process. */
 export function exponential(rng: Rng, mean: number): number {
   return -mean * Math.log(1 - rng.next());
-}
-
-/** Sleep `ms`; resolves `false` early when `signal` aborts. */
-export async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  // Timers longer than 2^31-1 ms fire at once, so a long wait (a miner with a tiny share) is
-  // taken in chunks. Bounded: at most ms / 2^31 chunks.
-  let left = Math.max(0, ms);
-  do {
-    const chunk = Math.min(left, _MAX_TIMER_MS);
-    if (!await _sleepOnce(chunk, signal)) return false;
-    left -= chunk;
-  } while (left > 0);
-  return true;
-}
-
-const _MAX_TIMER_MS = 2 ** 31 - 1;
-
-function _sleepOnce(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** A stop signal for a long-running agent, and how to release its listeners. */

@@ -9,7 +9,12 @@
  * @module
  */
 import { HiveError } from "../../../core/errors.ts";
-import { ATOMIC_PER_XMR, DEFAULT_MINER_ADDRESS, type MonerodRpc, type WalletRpc } from "./rpc.ts";
+import {
+  ATOMIC_PER_XMR,
+  type MonerodRpc,
+  type WalletRpc,
+} from "../../../adapters/engine/local/rpc.ts";
+import { fundWallets, openOrCreateWallet } from "../../../adapters/engine/local/wallet.ts";
 import { type AgentContext, agentRng, exponential, sleep } from "./runtime.ts";
 import type { Rng } from "../prng.ts";
 
@@ -20,9 +25,6 @@ export type AmountSpec = { kind: "fixed"; value: number } | {
   max: number;
 };
 
-/** Coinbase maturity on regtest, in blocks. */
-export const COINBASE_UNLOCK_BLOCKS = 60;
-const _DECOY_BLOCKS = 20;
 /** Consecutive failed transfers before the agent gives up. */
 const _MAX_FAILURES = 20;
 
@@ -57,66 +59,6 @@ export interface UserResult {
 export function drawAmount(spec: AmountSpec, prng: Rng): number {
   if (spec.kind === "fixed") return spec.value;
   return spec.min + (spec.max - spec.min) * prng.next();
-}
-
-async function _generate(
-  ctx: Pick<AgentContext, "signal">,
-  daemon: MonerodRpc,
-  n: number,
-  address: string,
-) {
-  // generateblocks answers BUSY until the daemon has synchronised with a peer; bounded retries.
-  for (let attempt = 0; attempt < 240 && !ctx.signal.aborted; attempt++) {
-    const r = await daemon.generateBlocks(n, address);
-    if (r.status === "OK") return;
-    if (!await sleep(500, ctx.signal)) return;
-  }
-  if (!ctx.signal.aborted) throw new HiveError(`${daemon.url}: generateblocks stayed BUSY`);
-}
-
-/** Wait (bounded, 120 s) for the wallet RPC to answer: it starts slower than the agent. */
-async function _waitWallet(ctx: Pick<AgentContext, "signal">, wallet: WalletRpc): Promise<void> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 240 && !ctx.signal.aborted; attempt++) {
-    try {
-      await wallet.getVersion();
-      return;
-    } catch (error) {
-      last = error;
-      if (!await sleep(500, ctx.signal)) return;
-    }
-  }
-  throw new HiveError(`${wallet.url}: wallet RPC not answering`, { cause: last });
-}
-
-/** Wait for the wallet RPC, then open the wallet file, or create it; returns its address. */
-export async function openOrCreateWallet(
-  ctx: Pick<AgentContext, "signal">,
-  wallet: WalletRpc,
-  name: string,
-): Promise<string> {
-  await _waitWallet(ctx, wallet);
-  try {
-    await wallet.openWallet(name);
-  } catch {
-    await wallet.createWallet(name);
-  }
-  return await wallet.getAddress();
-}
-
-/**
- * Fund wallets on a fresh regtest chain: `blocksEach` blocks to every address, then 80 to a
- * burn address, past the 60-block coinbase unlock window plus enough older outputs to serve
- * as ring decoys (ring size 16).
- */
-export async function fundWallets(
-  ctx: Pick<AgentContext, "signal">,
-  daemon: MonerodRpc,
-  addresses: string[],
-  blocksEach: number,
-): Promise<void> {
-  for (const address of addresses) await _generate(ctx, daemon, blocksEach, address);
-  await _generate(ctx, daemon, COINBASE_UNLOCK_BLOCKS + _DECOY_BLOCKS, DEFAULT_MINER_ADDRESS);
 }
 
 /** Open or create the wallet and, when asked, fund it; wait until it can spend. */

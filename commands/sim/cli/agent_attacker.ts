@@ -103,7 +103,7 @@ Examples:
   );
   return cmd.action(async (o, command) => {
     const { runEclipse, runPartition } = await import("../agents/attacker.ts");
-    const { MonerodRpc } = await import("../agents/rpc.ts");
+    const { MonerodRpc } = await import("../../../adapters/engine/local/rpc.ts");
     const input = { ...flagInput(o), "--start": o.start ?? "0" };
     if (o.mode === "partition") {
       const f = parseAgentFlags(

@@ -16,7 +16,7 @@ import {
   targetFlag,
   targetsFlag,
 } from "./flags.ts";
-import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../agents/rpc.ts";
+import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
 import { runAgent } from "./run_agent.ts";
 
 /** Input of {@link runDoubleSpendCommand}. */

@@ -46,7 +46,9 @@ Examples:
   );
   return cmd.action(async (o, command) => {
     const { runMiner } = await import("../agents/miner.ts");
-    const { DEFAULT_MINER_ADDRESS, MonerodRpc } = await import("../agents/rpc.ts");
+    const { DEFAULT_MINER_ADDRESS, MonerodRpc } = await import(
+      "../../../adapters/engine/local/rpc.ts"
+    );
     const f = parseAgentFlags(
       "miner",
       z.object({

@@ -47,7 +47,7 @@ Examples:
   );
   return cmd.action(async (o, command) => {
     const { runMonitor } = await import("../agents/monitor.ts");
-    const { MonerodRpc } = await import("../agents/rpc.ts");
+    const { MonerodRpc } = await import("../../../adapters/engine/local/rpc.ts");
     const f = parseAgentFlags(
       "monitor",
       z.object({

@@ -23,7 +23,7 @@ export function reaperCommand(load: ContextLoader): Command {
     .requiredOption("--children <file>", "JSON file {pids: [...]} kept by the run")
     .requiredOption("--parent <pid>", "pid of the run to watch")
     .action(async (flags, command) => {
-      const { runReaper } = await import("../agents/reaper.ts");
+      const { runReaper } = await import("../../../adapters/engine/local/reaper.ts");
       const parsed = parseFlags("hive sim agent reaper", _flags, flags);
       const ctx = await load(command, "sim-reaper");
       await runReaper({

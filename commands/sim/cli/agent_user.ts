@@ -67,7 +67,7 @@ Examples:
     --interval-mean 300 --amount 0.1..2 --host user-001 --fund-blocks 5`,
   );
   return cmd.action(async (o, command) => {
-    const { MonerodRpc, WalletRpc } = await import("../agents/rpc.ts");
+    const { MonerodRpc, WalletRpc } = await import("../../../adapters/engine/local/rpc.ts");
     const { runUser } = await import("../agents/user.ts");
     const f = parseAgentFlags(
       "user",

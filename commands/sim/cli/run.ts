@@ -7,16 +7,17 @@
  */
 import { type Command, Option } from "@commander-js/extra-typings";
 import { z } from "zod";
-import { createEngine, ENGINE_NAMES, type EngineProgress } from "../../../adapters/engine/mod.ts";
-import type { DesOptionsInput } from "../../../adapters/engine/des_options.ts";
-import type { EngineRunResult } from "../../../adapters/engine/mod.ts";
+import {
+  ENGINE_NAMES,
+  type EngineProgress,
+  type EngineRunResult,
+} from "../../../adapters/engine/types.ts";
+import type { DesOptionsInput } from "../../../adapters/engine/des/options.ts";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { UsageError } from "../../../core/errors.ts";
 import { flagInput, numberFlag, parseFlags, positiveFlag } from "./flags.ts";
 import type { Logger } from "../../../core/logger.ts";
 import { formatRecord } from "../../../core/output.ts";
-import { writeShadowFiles } from "../generate.ts";
-import { loadScenario } from "../scenario.ts";
 
 const _flagsSchema = z.object({
   FILE: z.string().min(1),
@@ -227,6 +228,9 @@ Exit codes: 0 ok (also when stopped with Ctrl-C), 1 runtime failure (e.g. monero
 missing), 2 bad flags or scenario.`,
   );
   cmd.action(async (file, o, command) => {
+    const { createEngine } = await import("../../../adapters/engine/mod.ts");
+    const { writeShadowFiles } = await import("../generate.ts");
+    const { loadScenario } = await import("../scenario.ts");
     const input = flagInput(o);
     const f = parseFlags("hive sim run", _flagsSchema, { FILE: file, ...input });
     const des = _desOptions(f["--engine"], input);

@@ -1,10 +1,10 @@
 import { deepEqual, equal, notDeepEqual, ok, rejects, throws } from "@std/assert";
-import { DesEngine, simulateDes } from "../../../adapters/engine/des.ts";
-import { DesQueue } from "../../../adapters/engine/des_queue.ts";
-import { DesRandom } from "../../../adapters/engine/des_random.ts";
+import { DesEngine, simulateDes } from "../../../adapters/engine/des/engine.ts";
+import { DesQueue } from "../../../adapters/engine/des/queue.ts";
+import { DesRandom } from "../../../adapters/engine/des/random.ts";
 import { ConfigError } from "../../../core/errors.ts";
 import { createLogger } from "../../../core/logger.ts";
-import type { RunEvent } from "../../../commands/sim/model.ts";
+import type { RunEvent } from "../../../adapters/engine/types.ts";
 import { desModel, hostName } from "./des_fixtures.ts";
 
 const _logger = createLogger({ level: "error", sinks: [] });

@@ -3,13 +3,13 @@
  * nodes with a miner and a partition attack (cut, then healed; the nodes converge).
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
-import { DesEngine } from "../../../adapters/engine/des.ts";
-import { LocalEngine, placeHosts } from "../../../adapters/engine/local.ts";
+import { DesEngine } from "../../../adapters/engine/des/engine.ts";
+import { LocalEngine, placeHosts } from "../../../adapters/engine/local/engine.ts";
 import { createEngine } from "../../../adapters/engine/mod.ts";
-import { ShadowEngine } from "../../../adapters/engine/shadow.ts";
+import { ShadowEngine } from "../../../adapters/engine/shadow/engine.ts";
 import { ConfigError, HiveError } from "../../../core/errors.ts";
 import { createLogger } from "../../../core/logger.ts";
-import type { RunEvent, SimHost, SimModel } from "../../../commands/sim/model.ts";
+import type { RunEvent, SimHost, SimModel } from "../../../adapters/engine/types.ts";
 import { assertInstanceOf, rejection } from "../../_helpers.ts";
 
 const logger = createLogger({ level: "error" });

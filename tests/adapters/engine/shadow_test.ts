@@ -10,7 +10,7 @@ import {
   findExecutable,
   SHADOW_INSTALL_HINT,
   ShadowEngine,
-} from "../../../adapters/engine/shadow.ts";
+} from "../../../adapters/engine/shadow/engine.ts";
 import { writeShadowFiles } from "../../../commands/sim/generate.ts";
 import { loadScenario } from "../../../commands/sim/scenario.ts";
 import { HiveError } from "../../../core/errors.ts";

@@ -2,8 +2,8 @@
  * Agents against real monerod (regtest) and real monero-wallet-rpc on loopback.
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
-import { LocalChild } from "../../../adapters/engine/local_proc.ts";
-import { placeHosts } from "../../../adapters/engine/local.ts";
+import { LocalChild } from "../../../adapters/engine/local/proc.ts";
+import { placeHosts } from "../../../adapters/engine/local/engine.ts";
 import { createLogger } from "../../../core/logger.ts";
 import { runEclipse, runPartition } from "../../../commands/sim/agents/attacker.ts";
 import { runDoubleSpend } from "../../../commands/sim/agents/double_spend.ts";
@@ -14,7 +14,7 @@ import {
   MonerodRpc,
   RpcError,
   WalletRpc,
-} from "../../../commands/sim/agents/rpc.ts";
+} from "../../../adapters/engine/local/rpc.ts";
 import {
   type AgentContext,
   defaultT0,
@@ -24,13 +24,8 @@ import {
   sleep,
 } from "../../../commands/sim/agents/runtime.ts";
 import { runUser } from "../../../commands/sim/agents/user.ts";
-import {
-  monerodArgs,
-  type RunEvent,
-  type SimHost,
-  type SimModel,
-  WALLET_RPC_BASE_FLAGS,
-} from "../../../commands/sim/model.ts";
+import { type RunEvent, type SimHost, type SimModel } from "../../../adapters/engine/types.ts";
+import { monerodArgs, WALLET_RPC_BASE_FLAGS } from "../../../adapters/engine/monerod.ts";
 import { rejection, waitFor } from "../../_helpers.ts";
 
 const logger = createLogger({ level: "error" });

@@ -9,9 +9,9 @@
  *
  * @module
  */
-import { HiveError } from "../../core/errors.ts";
-import type { SimModel } from "../../commands/sim/model.ts";
-import type { Engine, EngineRunOptions, EngineRunResult } from "./mod.ts";
+import { HiveError } from "../../../core/errors.ts";
+import type { SimModel } from "../types.ts";
+import type { Engine, EngineRunOptions, EngineRunResult } from "../types.ts";
 
 /** Where to get Shadow, shown when it is missing. */
 export const SHADOW_INSTALL_HINT =

@@ -6,23 +6,18 @@
  *
  * @module
  */
-import type { Logger } from "../../core/logger.ts";
-import { HiveError } from "../../core/errors.ts";
-import { PARENT_PID_ENV } from "../../core/supervisor.ts";
-import { MonerodRpc, WalletRpc } from "../../commands/sim/agents/rpc.ts";
-import { fundWallets, openOrCreateWallet } from "../../commands/sim/agents/user.ts";
-import { sleep } from "../../commands/sim/agents/runtime.ts";
-import {
-  monerodArgs,
-  type SimAttack,
-  type SimHost,
-  type SimModel,
-  WALLET_RPC_BASE_FLAGS,
-} from "../../commands/sim/model.ts";
-import type { LocalEngineOptions, LocalHostPlacement } from "./local.ts";
-import { writeChildrenFile } from "../../commands/sim/agents/reaper.ts";
-import { LocalChild } from "./local_proc.ts";
-import type { EngineRunOptions, EngineRunResult } from "./mod.ts";
+import type { Logger } from "../../../core/logger.ts";
+import { HiveError } from "../../../core/errors.ts";
+import { PARENT_PID_ENV } from "../../../core/supervisor.ts";
+import { MonerodRpc, WalletRpc } from "./rpc.ts";
+import { fundWallets, openOrCreateWallet } from "./wallet.ts";
+import { sleep } from "./sleep.ts";
+import { type SimAttack, type SimHost, type SimModel } from "../types.ts";
+import { monerodArgs, WALLET_RPC_BASE_FLAGS } from "../monerod.ts";
+import type { LocalEngineOptions, LocalHostPlacement } from "./options.ts";
+import { writeChildrenFile } from "./reaper.ts";
+import { LocalChild } from "./proc.ts";
+import type { EngineRunOptions, EngineRunResult } from "../types.ts";
 
 const _WALLET_NAME = "user";
 

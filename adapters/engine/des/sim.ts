@@ -18,43 +18,15 @@
  *
  * @module
  */
-import { ConfigError } from "../../core/errors.ts";
-import type { RunEvent, SimAttack, SimModel } from "../../commands/sim/model.ts";
-import { DesQueue, K } from "./des_queue.ts";
-import { DesTransactions } from "./des_tx.ts";
-import { desHashId, DesRandom } from "./des_random.ts";
-import { DES_AUTO_RECEIPT_LIMIT, type DesOptions } from "./des_options.ts";
-import { DesAttacks } from "./des_attacks.ts";
-
-/** Where the simulation writes what happens. */
-export interface DesSink {
-  /** One RunEvent (NDJSON line in `events.ndjson`). */
-  event(event: RunEvent): void;
-}
-
-/** Per-block propagation aggregate, written whether or not receipt events are on. */
-export interface DesPropagationRecord {
-  hash: string;
-  height: number;
-  miner: string;
-  mined_ts: number;
-  /** Nodes that had the block when the run ended. */
-  reached: number;
-  nodes: number;
-  /** Seconds from mining until 50 %, 90 %, 100 % of nodes had it (null: never). */
-  t50_s: number | null;
-  t90_s: number | null;
-  t100_s: number | null;
-}
-
-/** A height-convergence sample over all online nodes. */
-export interface DesHeightSample {
-  ts: number;
-  min_height: number;
-  max_height: number;
-  /** Distinct tips among online nodes (1 = converged). */
-  tips: number;
-}
+import { ConfigError } from "../../../core/errors.ts";
+import type { ConvergenceSample, PropagationRecord, RunEvent, SimModel } from "../types.ts";
+import { buildAdjacency, type DesNetwork, type DesSink, roundTime as _round } from "./network.ts";
+import { relayBlock, sendBlock } from "./relay.ts";
+import { DesQueue, K } from "./queue.ts";
+import { DesTransactions } from "./tx.ts";
+import { desHashId, DesRandom } from "./random.ts";
+import { DES_AUTO_RECEIPT_LIMIT, type DesOptions } from "./options.ts";
+import { DesAttacks } from "./attacks.ts";
 
 /** What a finished simulation reports. */
 export interface DesSimSummary {
@@ -77,15 +49,9 @@ export interface DesSimSummary {
 }
 
 const _GENESIS = 0;
-// A missing-ancestor walk stops here; deeper gaps are delivered in several hops anyway.
-const _MAX_SYNC = 10_000;
-
-function _round(t: number): number {
-  return Math.round(t * 1e6) / 1e6;
-}
 
 /** One simulation run. Call {@link DesSimulation.step} until it returns false. */
-export class DesSimulation {
+export class DesSimulation implements DesNetwork {
   readonly model: SimModel;
   readonly options: DesOptions;
   readonly rng: DesRandom;
@@ -149,7 +115,8 @@ export class DesSimulation {
   now = 0;
   done = false;
   stoppedEarly = false;
-  readonly #blockBits: number;
+  /** Bits sent per block relay. */
+  readonly blockBits: number;
   /** Whether per-node `block` receipt events are written (resolved from the option). */
   readonly receipts: boolean;
 
@@ -166,7 +133,7 @@ export class DesSimulation {
       if (this.index.has(h.name)) throw new ConfigError(`des: duplicate host "${h.name}"`);
       this.index.set(h.name, i);
     });
-    this.#blockBits = options.blockSizeBytes * 8;
+    this.blockBits = options.blockSizeBytes * 8;
     const expectedBlocks = Math.min(
       options.maxBlocks ?? Infinity,
       model.stopTimeS / options.blockIntervalS,
@@ -179,50 +146,14 @@ export class DesSimulation {
       ? this.n * (expectedBlocks + expectedTxs) <= DES_AUTO_RECEIPT_LIMIT
       : options.receiptEvents;
     const n = this.n;
-    // Adjacency: undirected edges, de-duplicated, self-loops ignored.
-    const seen = new Set<string>();
-    const degree = new Int32Array(n);
-    const pairs: [number, number, number, number][] = [];
-    model.edges.forEach((e, i) => {
-      const a = this.index.get(e.a);
-      const b = this.index.get(e.b);
-      if (a === undefined || b === undefined) {
-        throw new ConfigError(
-          `des: edges[${i}]: unknown host ${JSON.stringify(a === undefined ? e.a : e.b)}`,
-        );
-      }
-      if (a === b) return;
-      const key = a < b ? `${a}-${b}` : `${b}-${a}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      pairs.push([
-        a,
-        b,
-        Math.max(0, e.latencyMs) / 1000,
-        Math.min(0.99, Math.max(0, e.packetLoss)),
-      ]);
-      degree[a]++;
-      degree[b]++;
-    });
-    this.adjStart = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) this.adjStart[i + 1] = this.adjStart[i] + degree[i];
-    const m = this.adjStart[n];
-    this.adjTo = new Int32Array(m);
-    this.adjLatS = new Float64Array(m);
-    this.adjLoss = new Float64Array(m);
+    const adjacency = buildAdjacency(model, this.index);
+    this.adjStart = adjacency.adjStart;
+    this.adjTo = adjacency.adjTo;
+    this.adjLatS = adjacency.adjLatS;
+    this.adjLoss = adjacency.adjLoss;
+    const m = this.adjTo.length;
     this.adjCut = new Uint8Array(m);
     this.adjHold = new Float64Array(m);
-    const fill = this.adjStart.slice(0, n);
-    for (const [a, b, lat, loss] of pairs) {
-      let k = fill[a]++;
-      this.adjTo[k] = b;
-      this.adjLatS[k] = lat;
-      this.adjLoss[k] = loss;
-      k = fill[b]++;
-      this.adjTo[k] = a;
-      this.adjLatS[k] = lat;
-      this.adjLoss[k] = loss;
-    }
     this.upBps = new Float64Array(model.hosts.map((h) => Math.max(1, h.bandwidthUpBps)));
     this.downBps = new Float64Array(model.hosts.map((h) => Math.max(1, h.bandwidthDownBps)));
     this.upFree = new Float64Array(n);
@@ -359,8 +290,8 @@ export class DesSimulation {
   }
 
   /** Per-block propagation aggregates (genesis excluded). */
-  propagation(): DesPropagationRecord[] {
-    const out: DesPropagationRecord[] = [];
+  propagation(): PropagationRecord[] {
+    const out: PropagationRecord[] = [];
     const rel = (t: number, b: number) => (t > 0 ? _round(t - this.bTime[b]) : null);
     for (let b = 1; b < this.blockCount; b++) {
       out.push({
@@ -379,7 +310,7 @@ export class DesSimulation {
   }
 
   /** Samples taken so far. */
-  readonly samples: DesHeightSample[] = [];
+  readonly samples: ConvergenceSample[] = [];
 
   /** True when `anc` is on the chain ending at `b`. */
   isAncestor(anc: number, b: number): boolean {
@@ -632,97 +563,12 @@ export class DesSimulation {
 
   /** Send block `b` from node i to every peer but `except`. */
   relayBlock(i: number, b: number, except: number): void {
-    // Sybils swallow blocks they did not make.
-    if (this.sybil[i] && this.bMiner[b] !== i) return;
-    // This loop runs for every receipt of every block: the common case (receiver holds the
-    // parent, no attack on the link) is inlined; anything else goes through sendBlock.
-    const hasB = this.bHas[b];
-    const parent = this.bParent[b];
-    const hasP = parent >= 0 ? this.bHas[parent] : null;
-    const adjTo = this.adjTo;
-    const adjCut = this.adjCut;
-    const adjHold = this.adjHold;
-    const adjLat = this.adjLatS;
-    const adjLoss = this.adjLoss;
-    const online = this.online;
-    const downBps = this.downBps;
-    const queue = this.queue;
-    const bits = this.#blockBits;
-    const up = this.upBps[i];
-    const validation = this.options.validationDelayS;
-    const t = this.now;
-    let sched = this.bSched[b];
-    if (sched === null) {
-      sched = new Float64Array(this.n).fill(Infinity);
-      this.bSched[b] = sched;
-    }
-    const end = this.adjStart[i + 1];
-    for (let e = this.adjStart[i]; e < end; e++) {
-      const r = adjTo[e];
-      if (r === except || hasB[r] === 1 || online[r] === 0 || adjCut[e] > 0) continue;
-      if (adjHold[e] > 0 || (hasP !== null && hasP[r] === 0)) {
-        this.sendBlock(i, b, e, t);
-        continue;
-      }
-      const start = this.upFree[i] > t ? this.upFree[i] : t;
-      this.upFree[i] = start + bits / up;
-      const down = downBps[r];
-      let arrive = start + bits / (up < down ? up : down) + adjLat[e] + validation;
-      const loss = adjLoss[e];
-      if (loss > 0) {
-        while (this.rng.next() < loss) arrive += 2 * adjLat[e] + 0.2;
-      }
-      if (arrive < sched[r]) {
-        sched[r] = arrive;
-        queue.push(arrive, K.block, r, b, i);
-      }
-    }
+    relayBlock(this, i, b, except);
   }
 
   /** Send block `b` over directed link `e` (from node i), if the receiver can use it. */
   sendBlock(i: number, b: number, e: number, t: number): void {
-    if (e < 0) return;
-    const r = this.adjTo[e];
-    const has = this.bHas;
-    if (has[b][r] || !this.online[r] || this.adjCut[e] > 0) return;
-    let extra = 0;
-    const hold = this.adjHold[e];
-    if (hold > 0 && !this.attackerNode[this.bMiner[b]]) {
-      if (hold === Infinity) {
-        this.attacks.onWithheld(i, r);
-        return;
-      }
-      extra = hold;
-      this.attacks.onDelayed(i, r);
-    }
-    // Blocks the receiver lacks travel together.
-    let k = 1;
-    let x = this.bParent[b];
-    while (x >= 0 && !has[x][r] && k < _MAX_SYNC) {
-      k++;
-      x = this.bParent[x];
-    }
-    const bits = k * this.#blockBits;
-    const up = this.upBps[i];
-    const start = this.upFree[i] > t ? this.upFree[i] : t;
-    this.upFree[i] = start + bits / up;
-    const down = this.downBps[r];
-    let arrive = start + bits / (up < down ? up : down) + this.adjLatS[e] + extra +
-      k * this.options.validationDelayS;
-    const loss = this.adjLoss[e];
-    if (loss > 0) {
-      // Each lost transmission costs a retransmission round trip.
-      while (this.rng.next() < loss) arrive += 2 * this.adjLatS[e] + 0.2;
-    }
-    let sched = this.bSched[b];
-    if (sched === null) {
-      sched = new Float64Array(this.n).fill(Infinity);
-      this.bSched[b] = sched;
-    }
-    if (arrive < sched[r]) {
-      sched[r] = arrive;
-      this.queue.push(arrive, K.block, r, b, i);
-    }
+    sendBlock(this, i, b, e, t);
   }
 
   _onSample(): void {
@@ -741,10 +587,5 @@ export class DesSimulation {
     }
     const next = t + this.options.sampleIntervalS;
     if (next <= this.model.stopTimeS) this.queue.push(next, K.sample, -1, 0, -1);
-  }
-
-  /** The model's attack list. */
-  get attackList(): SimAttack[] {
-    return this.model.attacks;
   }
 }

@@ -12,9 +12,9 @@
  *
  * @example
  * ```ts
- * import { DesEngine } from "./des.ts";
- * import { createLogger } from "../../core/logger.ts";
- * import type { SimModel } from "../../commands/sim/model.ts";
+ * import { DesEngine } from "./engine.ts";
+ * import { createLogger } from "../../../core/logger.ts";
+ * import type { SimModel } from "../types.ts";
  * declare const model: SimModel;
  * const engine = new DesEngine({ receiptEvents: false });
  * const result = await engine.run({ model, outDir: "out", logger: createLogger({}) });
@@ -22,19 +22,16 @@
  * ```
  * @module
  */
-import type { Engine, EngineRunOptions, EngineRunResult } from "./mod.ts";
-import type { RunEvent, SimModel } from "../../commands/sim/model.ts";
-import { type DesOptions, type DesOptionsInput, parseDesOptions } from "./des_options.ts";
-import {
-  type DesHeightSample,
-  type DesPropagationRecord,
-  type DesSimSummary,
-  DesSimulation,
-  type DesSink,
-} from "./des_sim.ts";
+import type { Engine, EngineRunOptions, EngineRunResult } from "../types.ts";
+import type { RunEvent, SimModel } from "../types.ts";
+import { type DesOptions, type DesOptionsInput, parseDesOptions } from "./options.ts";
+import type { ConvergenceSample, PropagationRecord } from "../types.ts";
+import type { DesSink } from "./network.ts";
+import { type DesSimSummary, DesSimulation } from "./sim.ts";
 
-export { type DesOptions, type DesOptionsInput, desOptionsSchema } from "./des_options.ts";
-export type { DesHeightSample, DesPropagationRecord, DesSimSummary, DesSink } from "./des_sim.ts";
+export { type DesOptions, type DesOptionsInput, desOptionsSchema } from "./options.ts";
+export type { DesSimSummary } from "./sim.ts";
+export type { DesSink } from "./network.ts";
 
 /** Files a DES run writes into its output folder. */
 export const DES_FILES = {
@@ -47,8 +44,8 @@ export const DES_FILES = {
 /** What {@link simulateDes} returns. */
 export interface DesRunOutput {
   summary: DesSimSummary;
-  propagation: DesPropagationRecord[];
-  samples: DesHeightSample[];
+  propagation: PropagationRecord[];
+  samples: ConvergenceSample[];
 }
 
 /** Options for {@link simulateDes}. */

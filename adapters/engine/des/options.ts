@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from "zod";
-import { parseWith } from "../../core/errors.ts";
+import { parseWith } from "../../../core/errors.ts";
 
 const _positive = (what: string) =>
   z.number({ error: `expected a number (${what})` }).positive({

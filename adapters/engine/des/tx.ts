@@ -19,9 +19,9 @@
  *
  * @module
  */
-import { K } from "./des_queue.ts";
-import { desHashId } from "./des_random.ts";
-import type { DesSimulation } from "./des_sim.ts";
+import { K } from "./queue.ts";
+import { desHashId } from "./random.ts";
+import type { DesNetwork } from "./network.ts";
 
 function _round(t: number): number {
   return Math.round(t * 1e6) / 1e6;
@@ -36,7 +36,7 @@ const _FLUFF = 2;
 
 /** Transaction state of one simulation. */
 export class DesTransactions {
-  readonly #sim: DesSimulation;
+  readonly #sim: DesNetwork;
   /** Sending node of each tx. */
   readonly sender: number[] = [];
   readonly #sentAt: number[] = [];
@@ -52,7 +52,7 @@ export class DesTransactions {
   readonly #users = new Map<number, { mean: number; amount: () => number }>();
   readonly #bits: number;
 
-  constructor(sim: DesSimulation) {
+  constructor(sim: DesNetwork) {
     this.#sim = sim;
     this.#bits = sim.options.txSizeBytes * 8;
   }

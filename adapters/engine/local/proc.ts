@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Logger } from "../../core/logger.ts";
+import type { Logger } from "../../../core/logger.ts";
 
 /** Options for {@link LocalChild.start}. */
 export interface LocalChildOptions {

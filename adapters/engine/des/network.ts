@@ -1,0 +1,161 @@
+/**
+ * The state of a discrete-event run as its parts see it: transactions (`tx.ts`), attacks
+ * (`attacks/`) and relay (`relay.ts`) read and change the network through {@link DesNetwork},
+ * which `sim.ts` implements. Declaring it here, below all of them, keeps the imports one-way
+ * (the simulation imports its parts; no part imports the simulation).
+ *
+ * Nodes, blocks and transactions are numbers (array indexes); links are directed adjacency
+ * entries in CSR form, one per direction.
+ *
+ * @module
+ */
+import { ConfigError } from "../../../core/errors.ts";
+import type { RunEvent, SimModel } from "../types.ts";
+import type { DesOptions } from "./options.ts";
+import type { DesQueue } from "./queue.ts";
+import type { DesRandom } from "./random.ts";
+
+/** Where the simulation writes what happens. */
+export interface DesSink {
+  /** One RunEvent (NDJSON line in `events.ndjson`). */
+  event(event: RunEvent): void;
+}
+
+/** What relay and transactions tell the attacks. */
+export interface DesAttackEvents {
+  /** False when the model has no attacks (the hot paths skip the hooks). */
+  readonly active: boolean;
+  /** An eclipse attacker dropped an honest block bound for the victim. */
+  onWithheld(from: number, to: number): void;
+  /** An eclipse attacker held an honest block bound for the victim. */
+  onDelayed(from: number, to: number): void;
+  /** A sybil saw transaction `tx` arrive from `from`. */
+  onSpy(spy: number, tx: number, from: number): void;
+}
+
+/** The network state and actions the parts of a run share. */
+export interface DesNetwork {
+  readonly model: SimModel;
+  readonly options: DesOptions;
+  readonly rng: DesRandom;
+  readonly queue: DesQueue;
+  /** Number of nodes. */
+  readonly n: number;
+  readonly names: string[];
+  /** Node index by host name. */
+  readonly index: Map<string, number>;
+  readonly adjStart: Int32Array;
+  readonly adjTo: Int32Array;
+  readonly adjLatS: Float64Array;
+  readonly adjLoss: Float64Array;
+  /** >0 while the directed link is cut (partition, eclipse); a count so cuts can overlap. */
+  readonly adjCut: Uint8Array;
+  /** Extra seconds an (attacker -> victim) link holds honest blocks; Infinity = withheld. */
+  readonly adjHold: Float64Array;
+  readonly upBps: Float64Array;
+  readonly downBps: Float64Array;
+  /** When each node's uplink is free again (sends are serialised). */
+  readonly upFree: Float64Array;
+  readonly online: Uint8Array;
+  /** Sybil nodes swallow what others send them. */
+  readonly sybil: Uint8Array;
+  /** Hosts of kind `attacker` (their blocks are not held back by eclipse attackers). */
+  readonly attackerNode: Uint8Array;
+  /** Nodes with hashrate (they keep a mempool and include its txs). */
+  readonly isMiner: Uint8Array;
+  readonly tip: Int32Array;
+  readonly tipHeight: Int32Array;
+  readonly bParent: Int32Array;
+  readonly bHeight: Int32Array;
+  readonly bMiner: Int32Array;
+  /** Per block, which nodes hold it. */
+  readonly bHas: Uint8Array[];
+  /** Per block, the earliest pending delivery time per node (null once not worth keeping). */
+  readonly bSched: (Float64Array | null)[];
+  /** Highest tip height among online nodes. */
+  readonly maxHeight: number;
+  /** Distinct tips among online nodes (1 = converged). */
+  readonly distinctTips: number;
+  /** Simulated seconds now. */
+  readonly now: number;
+  /** Whether per-node receipt events are written. */
+  readonly receipts: boolean;
+  /** Bits sent per block relay. */
+  readonly blockBits: number;
+  readonly attacks: DesAttackEvents;
+  readonly tx: { readonly count: number; readonly sender: number[] };
+  /** Emit one RunEvent. */
+  emit(event: RunEvent): void;
+  /** True when `anc` is on the chain ending at `b`. */
+  isAncestor(anc: number, b: number): boolean;
+  /** Directed adjacency index of p -> i. */
+  reverseEdge(p: number, i: number): number;
+  /** Send block `b` over directed link `e` (from node i), if the receiver can use it. */
+  sendBlock(i: number, b: number, e: number, t: number): void;
+  /** Make `b` node i's tip (it is higher), record a reorg if needed, and relay it. */
+  adopt(i: number, b: number, from: number): void;
+}
+
+/** Times in records are rounded to the microsecond. */
+export function roundTime(t: number): number {
+  return Math.round(t * 1e6) / 1e6;
+}
+
+/** Links of a model in CSR form, one entry per direction. */
+export interface DesAdjacency {
+  adjStart: Int32Array;
+  adjTo: Int32Array;
+  adjLatS: Float64Array;
+  adjLoss: Float64Array;
+}
+
+/**
+ * Build the adjacency of a model's edges: undirected, de-duplicated, self-loops ignored.
+ *
+ * @param index node index by host name
+ */
+export function buildAdjacency(model: SimModel, index: Map<string, number>): DesAdjacency {
+  const n = model.hosts.length;
+  const seen = new Set<string>();
+  const degree = new Int32Array(n);
+  const pairs: [number, number, number, number][] = [];
+  model.edges.forEach((e, i) => {
+    const a = index.get(e.a);
+    const b = index.get(e.b);
+    if (a === undefined || b === undefined) {
+      throw new ConfigError(
+        `des: edges[${i}]: unknown host ${JSON.stringify(a === undefined ? e.a : e.b)}`,
+      );
+    }
+    if (a === b) return;
+    const key = a < b ? `${a}-${b}` : `${b}-${a}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    pairs.push([
+      a,
+      b,
+      Math.max(0, e.latencyMs) / 1000,
+      Math.min(0.99, Math.max(0, e.packetLoss)),
+    ]);
+    degree[a]++;
+    degree[b]++;
+  });
+  const adjStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) adjStart[i + 1] = adjStart[i] + degree[i];
+  const m = adjStart[n];
+  const adjTo = new Int32Array(m);
+  const adjLatS = new Float64Array(m);
+  const adjLoss = new Float64Array(m);
+  const fill = adjStart.slice(0, n);
+  for (const [a, b, lat, loss] of pairs) {
+    let k = fill[a]++;
+    adjTo[k] = b;
+    adjLatS[k] = lat;
+    adjLoss[k] = loss;
+    k = fill[b]++;
+    adjTo[k] = a;
+    adjLatS[k] = lat;
+    adjLoss[k] = loss;
+  }
+  return { adjStart, adjTo, adjLatS, adjLoss };
+}

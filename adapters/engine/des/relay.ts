@@ -1,0 +1,109 @@
+/**
+ * Block relay in the discrete-event engine. A send waits for the sender's uplink (sends are
+ * serialised), takes size/min(up, down) seconds, then the link latency (plus a retransmission
+ * round trip per lost packet), then the receiver's validation delay. Missing ancestors travel
+ * with the block (a sync). Only the earliest pending delivery per (block, node) is queued; later
+ * ones cannot change the outcome.
+ *
+ * @module
+ */
+import { K } from "./queue.ts";
+import type { DesNetwork } from "./network.ts";
+
+// A missing-ancestor walk stops here; deeper gaps are delivered in several hops anyway.
+const _MAX_SYNC = 10_000;
+
+/** Send block `b` from node i to every peer but `except`. */
+export function relayBlock(net: DesNetwork, i: number, b: number, except: number): void {
+  // Sybils swallow blocks they did not make.
+  if (net.sybil[i] && net.bMiner[b] !== i) return;
+  // This loop runs for every receipt of every block: the common case (receiver holds the
+  // parent, no attack on the link) is inlined; anything else goes through sendBlock.
+  const hasB = net.bHas[b];
+  const parent = net.bParent[b];
+  const hasP = parent >= 0 ? net.bHas[parent] : null;
+  const adjTo = net.adjTo;
+  const adjCut = net.adjCut;
+  const adjHold = net.adjHold;
+  const adjLat = net.adjLatS;
+  const adjLoss = net.adjLoss;
+  const online = net.online;
+  const downBps = net.downBps;
+  const queue = net.queue;
+  const bits = net.blockBits;
+  const up = net.upBps[i];
+  const validation = net.options.validationDelayS;
+  const t = net.now;
+  let sched = net.bSched[b];
+  if (sched === null) {
+    sched = new Float64Array(net.n).fill(Infinity);
+    net.bSched[b] = sched;
+  }
+  const end = net.adjStart[i + 1];
+  for (let e = net.adjStart[i]; e < end; e++) {
+    const r = adjTo[e];
+    if (r === except || hasB[r] === 1 || online[r] === 0 || adjCut[e] > 0) continue;
+    if (adjHold[e] > 0 || (hasP !== null && hasP[r] === 0)) {
+      net.sendBlock(i, b, e, t);
+      continue;
+    }
+    const start = net.upFree[i] > t ? net.upFree[i] : t;
+    net.upFree[i] = start + bits / up;
+    const down = downBps[r];
+    let arrive = start + bits / (up < down ? up : down) + adjLat[e] + validation;
+    const loss = adjLoss[e];
+    if (loss > 0) {
+      while (net.rng.next() < loss) arrive += 2 * adjLat[e] + 0.2;
+    }
+    if (arrive < sched[r]) {
+      sched[r] = arrive;
+      queue.push(arrive, K.block, r, b, i);
+    }
+  }
+}
+
+/** Send block `b` over directed link `e` (from node i), if the receiver can use it. */
+export function sendBlock(net: DesNetwork, i: number, b: number, e: number, t: number): void {
+  if (e < 0) return;
+  const r = net.adjTo[e];
+  const has = net.bHas;
+  if (has[b][r] || !net.online[r] || net.adjCut[e] > 0) return;
+  let extra = 0;
+  const hold = net.adjHold[e];
+  if (hold > 0 && !net.attackerNode[net.bMiner[b]]) {
+    if (hold === Infinity) {
+      net.attacks.onWithheld(i, r);
+      return;
+    }
+    extra = hold;
+    net.attacks.onDelayed(i, r);
+  }
+  // Blocks the receiver lacks travel together.
+  let k = 1;
+  let x = net.bParent[b];
+  while (x >= 0 && !has[x][r] && k < _MAX_SYNC) {
+    k++;
+    x = net.bParent[x];
+  }
+  const bits = k * net.blockBits;
+  const up = net.upBps[i];
+  const start = net.upFree[i] > t ? net.upFree[i] : t;
+  net.upFree[i] = start + bits / up;
+  const down = net.downBps[r];
+  let arrive = start + bits / (up < down ? up : down) + net.adjLatS[e] + extra +
+    k * net.options.validationDelayS;
+  const loss = net.adjLoss[e];
+  if (loss > 0) {
+    // Each lost transmission costs a retransmission round trip.
+    while (net.rng.next() < loss) arrive += 2 * net.adjLatS[e] + 0.2;
+  }
+  let sched = net.bSched[b];
+  if (sched === null) {
+    sched = new Float64Array(net.n).fill(Infinity);
+    net.bSched[b] = sched;
+  }
+  if (arrive < sched[r]) {
+    sched[r] = arrive;
+    net.queue.push(arrive, K.block, r, b, i);
+  }
+}
