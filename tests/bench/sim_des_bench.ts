@@ -9,12 +9,12 @@
  *
  * Run: deno bench --allow-all tests/bench/sim_des_bench.ts
  */
-import { DesEngine } from "../../adapters/engine/des.ts";
-import { DesQueue } from "../../adapters/engine/des_queue.ts";
-import { DesRandom } from "../../adapters/engine/des_random.ts";
+import { DesEngine } from "../../adapters/engine/des/engine.ts";
+import { DesQueue } from "../../adapters/engine/des/queue.ts";
+import { DesRandom } from "../../adapters/engine/des/random.ts";
 import { createLogger } from "../../core/logger.ts";
 import { loadScenario } from "../../commands/sim/scenario.ts";
-import type { SimModel } from "../../commands/sim/model.ts";
+import type { SimModel } from "../../adapters/engine/types.ts";
 
 const _TARGET_S = 30;
 const _BLOCKS = 1000;

@@ -5,7 +5,7 @@
  * the victim's chain reorgs onto it; `hive sim analyze` counts the success.
  */
 import { deepEqual, equal, ok } from "@std/assert";
-import type { RunEvent } from "../../commands/sim/model.ts";
+import type { RunEvent } from "../../adapters/engine/types.ts";
 import { type HiveRun, runHive } from "../_helpers.ts";
 
 const SCENARIO = new URL("../../fixtures/scenarios/double_spend_local.yaml", import.meta.url)

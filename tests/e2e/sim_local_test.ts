@@ -4,7 +4,7 @@
  * reports their propagation, Ctrl-C stops a run cleanly, and no monerod is left behind.
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
-import type { RunEvent } from "../../commands/sim/model.ts";
+import type { RunEvent } from "../../adapters/engine/types.ts";
 import { type HiveRun, runHive } from "../_helpers.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
