@@ -53,10 +53,12 @@ export const MAIN_MODULE: string = new URL("../main.ts", import.meta.url).pathna
 /** Run `hive ARGS...` from source to completion; `env` is added to the environment. */
 export async function runHive(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
 ): Promise<HiveRun> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--quiet", MAIN_MODULE, ...args],
+    // A hung command fails its test with an AbortError instead of hanging CI.
+    signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -1,7 +1,7 @@
 import { deepEqual, equal, match, ok } from "@std/assert";
 import { selfCommand } from "../core/self.ts";
 import { hoistGlobalFlags } from "../main.ts";
-import { runHive } from "./_helpers.ts";
+import { MAIN_MODULE, runHive } from "./_helpers.ts";
 
 function hive(...args: string[]) {
   return runHive(args);
@@ -107,4 +107,48 @@ Deno.test("global flags may follow the subcommand", () => {
     "--",
     "--json",
   ]);
+});
+
+Deno.test("one error path: every usage error is JSON with --json, and names the unknown command", async () => {
+  for (
+    const [args, message] of [
+      [["--json", "--bogus"], "unknown option '--bogus'"],
+      [["--json", "hots"], "unknown command 'hots' (Did you mean host?)"],
+      [["host", "statsu", "--json"], "unknown command 'statsu' (Did you mean status?)"],
+      [["--json", "daemon", "stats"], "unknown command 'stats' (Did you mean status?)"],
+      [["--json", "nosuchcommand", "--help"], "unknown command 'nosuchcommand'"],
+    ] as const
+  ) {
+    const run = await hive(...args);
+    equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
+    equal(run.stdout, "");
+    deepEqual(JSON.parse(run.stderr), { error: { code: "usage", message, exit: 2 } });
+  }
+  const plain = await hive("hots");
+  equal(plain.stderr.match(/hive:/g)?.length, 1, plain.stderr);
+  match(plain.stderr, /^hive: unknown command 'hots'\n\(Did you mean host\?\)/);
+});
+
+Deno.test("help CMD and CMD help show that command's help", async () => {
+  for (const args of [["help", "sim"], ["sim", "help"], ["sim", "--help"]]) {
+    const run = await hive(...args);
+    equal(run.code, 0, run.stderr);
+    match(run.stdout, /^Usage: hive sim /);
+  }
+  const nested = await hive("sim", "help", "validate");
+  equal(nested.code, 0);
+  match(nested.stdout, /^Usage: hive sim validate /);
+});
+
+Deno.test("a closed stdout ends quietly with exit 0, as Unix tools do", async () => {
+  const hiveCmd = `'${Deno.execPath()}' run -A --quiet '${MAIN_MODULE}' docs`;
+  const out = await new Deno.Command("bash", {
+    // The reader leaves at once; hive then writes the whole reference into a closed pipe.
+    args: ["-c", `${hiveCmd} | head -c 0; echo "rc=\${PIPESTATUS[0]}"`],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  equal(new TextDecoder().decode(out.stdout).trim(), "rc=0");
+  equal(new TextDecoder().decode(out.stderr), "");
 });
