@@ -12,7 +12,8 @@
  * ```
  * @module
  */
-import type { P2PNode } from "../../adapters/p2p/mod.ts";
+import type { BootstrapPeerStatus } from "../../adapters/p2p/ipc_protocol.ts";
+import type { P2PNode } from "../../adapters/p2p/types.ts";
 import type { Logger } from "../../core/logger.ts";
 
 /** Options for {@link startBootstrapKeeper}. */
@@ -31,21 +32,7 @@ export interface BootstrapKeeperOptions {
   dialTimeoutMs?: number;
 }
 
-/** One bootstrap peer as `status` reports it. */
-export interface BootstrapPeerStatus {
-  /** The peer id named by the multiaddr. */
-  peer_id: string;
-  /** The configured multiaddr. */
-  addr: string;
-  /** Whether a connection to the peer is open now. */
-  connected: boolean;
-  /** Dials the keeper started (the first one included). */
-  attempts: number;
-  /** Dials that failed. */
-  failures: number;
-  /** Times the peer came back after being lost. */
-  reconnects: number;
-}
+export type { BootstrapPeerStatus };
 
 /** A running keeper. */
 export interface BootstrapKeeper {

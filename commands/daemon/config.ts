@@ -4,26 +4,10 @@
  *
  * @module
  */
-import { multiaddr } from "@multiformats/multiaddr";
 import { z } from "zod";
+import { multiaddrSchema, peerMultiaddrSchema } from "../../adapters/p2p/types.ts";
+import type { LoggingConfig } from "../../core/cli.ts";
 import { intRange } from "../../core/config.ts";
-
-function _isMultiaddr(text: string): boolean {
-  try {
-    multiaddr(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A multiaddr string, e.g. `/ip4/127.0.0.1/tcp/4001`. */
-export const multiaddrSchema = z.string().refine(_isMultiaddr, { error: "not a multiaddr" });
-
-/** A multiaddr that names its peer, e.g. `/ip4/127.0.0.1/tcp/4001/p2p/12D3...`. */
-export const peerMultiaddrSchema = multiaddrSchema.refine((s) => /\/p2p\/[^/]+$/.test(s), {
-  error: "expected a multiaddr ending in /p2p/<peer-id>",
-});
 
 /** Default listen addresses: every interface, a free TCP port and a free WebSocket port. */
 export const DEFAULT_LISTEN = ["/ip4/0.0.0.0/tcp/0", "/ip4/0.0.0.0/tcp/0/ws"];
@@ -76,3 +60,6 @@ export const daemonRunSchema = z.strictObject({
 
 /** Validated run options. */
 export type DaemonRunOptions = z.output<typeof daemonRunSchema>;
+
+/** The config sections `hive daemon` and its client subcommands read. */
+export type DaemonCommandConfig = LoggingConfig & { data_dir: string; daemon: DaemonConfig };

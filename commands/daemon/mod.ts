@@ -5,20 +5,18 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
 import { z } from "zod";
-import { createCliContext, type GlobalOptions } from "../../core/cli.ts";
+import { multiaddrSchema, peerMultiaddrSchema } from "../../adapters/p2p/types.ts";
+import { type ContextLoader, hiveCommand } from "../../core/cli.ts";
 import { intRange } from "../../core/config.ts";
 import { parseWith, UsageError } from "../../core/errors.ts";
-import { hiveConfigSchema } from "../config_schema.ts";
 import { clientCommands } from "./client_commands.ts";
 import {
+  type DaemonCommandConfig,
+  type DaemonConfig,
   type DaemonRunOptions,
   daemonRunSchema,
-  multiaddrSchema,
-  peerMultiaddrSchema,
 } from "./config.ts";
-import { runDaemon } from "./run.ts";
 
 const _intFlag = (lo: number, hi: number) =>
   z.string().regex(/^[0-9]{1,10}$/, { error: "expected a whole number" }).transform(Number)
@@ -51,7 +49,7 @@ export interface DaemonFlags {
  */
 export function resolveRunOptions(
   flags: DaemonFlags,
-  config: { data_dir: string; daemon: z.output<typeof hiveConfigSchema>["daemon"] },
+  config: { data_dir: string; daemon: DaemonConfig },
 ): DaemonRunOptions {
   const f = parseWith(_flagSchema, {
     "--listen": flags.listen,
@@ -80,9 +78,12 @@ export function resolveRunOptions(
   }, { what: "hive daemon" });
 }
 
-/** Build the `daemon` command with its client subcommands. */
-export function daemonCommand(): Command {
-  const daemon = new Command("daemon")
+/**
+ * Build the `daemon` command with its client subcommands. The node (libp2p) is loaded only
+ * when the daemon runs.
+ */
+export function daemonCommand(load: ContextLoader<DaemonCommandConfig>) {
+  const daemon = hiveCommand("daemon", "hive daemon")
     .description(
       "Run a libp2p node (TCP + WebSockets, noise, yamux, gossipsub, identify, ping, mDNS, " +
         "bootstrap, optional kad-dht) behind a local WebSocket IPC server speaking JSON. Once " +
@@ -105,13 +106,10 @@ export function daemonCommand(): Command {
     )
     .option("--dht", "run a Kademlia DHT and serve dht_put/dht_get/provide/find_providers")
     .option("--max-connections <n>", "connection manager limit on open connections (300)")
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run `hive daemon --help` for usage)")
     .action(async (_options, command) => {
-      const all = command.optsWithGlobals() as DaemonFlags & GlobalOptions;
-      const ctx = await createCliContext(all, hiveConfigSchema, "daemon");
-      const run = resolveRunOptions(all, ctx.config);
+      const ctx = await load(command, "daemon");
+      const run = resolveRunOptions(command.optsWithGlobals() as DaemonFlags, ctx.config);
+      const { runDaemon } = await import("./run.ts");
       await runDaemon({ run, output: ctx.output, logger: ctx.logger });
     });
   daemon.addHelpText(
@@ -139,6 +137,6 @@ Examples:
   hive daemon subscribe chat --data-dir /tmp/b --json   stream messages as NDJSON
   hive daemon publish chat "hello" --data-dir /tmp/a`,
   );
-  for (const sub of clientCommands()) daemon.addCommand(sub);
+  for (const sub of clientCommands(load)) daemon.addCommand(sub);
   return daemon;
 }

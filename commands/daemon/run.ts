@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DAEMON_INFO_FILE, type DaemonInfo, TOKEN_FILE } from "../../adapters/p2p/ipc_protocol.ts";
 import { createP2PNode, type P2PNode, type P2PNodeOptions } from "../../adapters/p2p/mod.ts";
 import { HiveError } from "../../core/errors.ts";
 import { ensureTokenFile, IpcServer } from "../../core/ipc/mod.ts";
@@ -15,13 +16,8 @@ import { watchParent } from "../../core/supervisor.ts";
 import { startBootstrapKeeper } from "./bootstrap.ts";
 import type { DaemonRunOptions } from "./config.ts";
 import { loadOrCreateIdentity } from "./identity.ts";
-import type { DaemonInfo } from "./protocol.ts";
 import { startDaemonService } from "./service.ts";
 
-/** Name of the file (in the data dir) that tells clients where the daemon is. */
-export const DAEMON_INFO_FILE = "daemon.json";
-/** The token file's name, next to the identity. */
-export const TOKEN_FILE = "ipc.token";
 /** How long shutdown may take before the process exits regardless. */
 export const STOP_DEADLINE_MS = 1500;
 

@@ -8,20 +8,17 @@
 import { Buffer } from "node:buffer";
 import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
-import type { P2PDht, P2PEvent, P2PNode } from "../../adapters/p2p/mod.ts";
+import {
+  type DaemonEvent,
+  dhtRequestSchemas,
+  type Reply,
+  requestSchemas,
+} from "../../adapters/p2p/ipc_protocol.ts";
+import { toP2PMessage } from "../../adapters/p2p/message.ts";
+import type { P2PDht, P2PEvent, P2PNode, PeerEntry } from "../../adapters/p2p/types.ts";
 import { type IpcConnection, IpcError, type IpcServer } from "../../core/ipc/mod.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { BootstrapKeeper } from "./bootstrap.ts";
-import {
-  dhtRequestSchemas,
-  type IdentifyReply,
-  type MessageReceivedEvent,
-  type PeerEntry,
-  type PeerIdReply,
-  type PublishReply,
-  requestSchemas,
-  type StatusReply,
-} from "./protocol.ts";
 
 /** Options for {@link startDaemonService}. */
 export interface DaemonServiceOptions {
@@ -46,17 +43,7 @@ export interface DaemonService {
 }
 
 const _RAW_CODEC = 0x55;
-const _utf8 = new TextDecoder("utf-8", { fatal: true });
 const _encoder = new TextEncoder();
-
-/** Encode a payload for an event: text when it is valid UTF-8, else base64. */
-export function payloadFields(data: Uint8Array): { message: string } | { data_b64: string } {
-  try {
-    return { message: _utf8.decode(data) };
-  } catch {
-    return { data_b64: Buffer.from(data).toString("base64") };
-  }
-}
 
 /** The CID a `/hive/...` DHT key is provided under: raw codec, sha2-256 of the key. */
 export async function cidForKey(key: string): Promise<string> {
@@ -95,13 +82,17 @@ export function startDaemonService(options: DaemonServiceOptions): DaemonService
   const peerAddrs = () => new Map(node.peers().map((p) => [p.peerId, p.addrs]));
 
   const s = requestSchemas;
-  server.handle("get_peer_id", s.get_peer_id, (): PeerIdReply => ({ peer_id: node.peerId }));
-  server.handle("identify", s.identify, (): IdentifyReply => ({
+  server.handle(
+    "get_peer_id",
+    s.get_peer_id,
+    (): Reply<"get_peer_id"> => ({ peer_id: node.peerId }),
+  );
+  server.handle("identify", s.identify, (): Reply<"identify"> => ({
     peer_id: node.peerId,
     addrs: node.addrs(),
     protocols: node.protocols(),
   }));
-  server.handle("status", s.status, (): StatusReply => ({
+  server.handle("status", s.status, (): Reply<"status"> => ({
     peer_id: node.peerId,
     uptime_s: Math.round((performance.now() - startedAt) / 100) / 10,
     peers: node.peers().length,
@@ -110,7 +101,7 @@ export function startDaemonService(options: DaemonServiceOptions): DaemonService
     queue_drops: server.stats.dropped,
     bootstrap: options.bootstrap?.status() ?? [],
   }));
-  server.handle("publish", s.publish, async (p): Promise<PublishReply> => {
+  server.handle("publish", s.publish, async (p): Promise<Reply<"publish">> => {
     const data = p.message !== undefined
       ? _encoder.encode(p.message)
       : new Uint8Array(Buffer.from(p.data_b64!, "base64"));
@@ -180,13 +171,7 @@ function _forward(
     case "message": {
       const clients = wanted.get(event.topic);
       if (!clients) return;
-      const data: MessageReceivedEvent = {
-        topic: event.topic,
-        from: event.from,
-        seqno: event.seqno.toString(),
-        ...payloadFields(event.data),
-        received_at: event.receivedAt.toISOString(),
-      };
+      const data: DaemonEvent<"message_received"> = toP2PMessage(event);
       for (const c of clients) c.sendEvent("message_received", data);
       return;
     }

@@ -22,30 +22,22 @@
  */
 import type { Hono } from "hono";
 import { z } from "zod";
+import type { P2P, P2PMessage, PeerEntry } from "../../adapters/p2p/types.ts";
 import type { Bus } from "../../core/bus.ts";
 import type { Logger } from "../../core/logger.ts";
-import type { MessageReceivedEvent } from "../daemon/protocol.ts";
 
-/** One pub/sub message as agents see it: the daemon's `message_received` event. */
-export type P2PMessage = MessageReceivedEvent;
+/** One pub/sub message as agents see it (the P2P port's message). */
+export type { P2PMessage };
 
-/** A connected peer. */
-export interface PeerInfo {
-  peer_id: string;
-  addrs: string[];
-}
+/** A connected peer (the P2P port's peer entry). */
+export type PeerInfo = PeerEntry;
 
-/** Pub/sub and peers, without knowing whether the daemon is supervised, attached or restarting. */
-export interface P2PFacade {
-  /** Our peer id, or null while the daemon is down. */
-  peerId(): string | null;
-  /** Publish text or bytes; resolves to how many peers it was sent to. */
-  publish(topic: string, payload: string | Uint8Array): Promise<{ recipients: number }>;
-  /** Receive messages on `topic`; survives daemon restarts. Resolves to an unsubscribe function. */
-  subscribe(topic: string, handler: (message: P2PMessage) => void): Promise<() => Promise<void>>;
-  /** Connected peers, optionally only those on `topic`. */
-  peers(topic?: string): Promise<PeerInfo[]>;
-}
+/**
+ * What agents may do with the P2P port: pub/sub and peers, without knowing whether the daemon
+ * is supervised, attached or restarting. Closing the port and its connection events stay with
+ * the host (they reach agents on the bus as `daemon_*` and `p2p_*`).
+ */
+export type P2PFacade = Pick<P2P, "peerId" | "publish" | "subscribe" | "peers">;
 
 /** Everything an agent receives when it starts. */
 export interface AgentContext {

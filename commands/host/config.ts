@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import type { LoggingConfig } from "../../core/cli.ts";
 import { intRange } from "../../core/config.ts";
 
 /** A chat room name: lower-case letters, digits, `-` and `_`, up to 32 characters. */
@@ -41,6 +42,18 @@ export const hostConfigSchema = z.strictObject({
 
 /** A loaded `host` section. */
 export type HostConfig = z.output<typeof hostConfigSchema>;
+
+/**
+ * The config sections `hive host` reads: its own, the HTTP port, the data dir, and the P2P
+ * settings it hands to the daemon it supervises (the `daemon` section, read as plain values so
+ * that host does not depend on the daemon command's files).
+ */
+export type HostCommandConfig = LoggingConfig & {
+  ports: { http: number };
+  data_dir: string;
+  host: HostConfig;
+  daemon: { listen: string[]; bootstrap: string[]; mdns: boolean };
+};
 
 /** Everything one host run needs, after flags were merged over the config. */
 export const hostRunSchema = z.strictObject({

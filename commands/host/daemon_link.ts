@@ -1,20 +1,20 @@
 /**
- * The host's side of the daemon: either a supervised `hive daemon` child (restarted with backoff
- * when it dies) or an attached daemon reached by URL and token file. Either way the host sees one
- * {@link P2PFacade} whose subscriptions survive daemon restarts and reconnects.
+ * The host's side of the daemon: supervision. Either a `hive daemon` child that the host starts
+ * and restarts with backoff when it dies, or an attached daemon reached by URL and token file.
+ * Talking to the daemon (requests, events, re-subscribing after a restart or a reconnect) is
+ * the P2P port's daemon client ({@link DaemonP2P}); this link tells it where the daemon is,
+ * tracks up/down for `/api/status` and the bus, and hands agents {@link DaemonLink.p2p}.
  *
  * @module
  */
-import { Buffer } from "node:buffer";
-import { z } from "zod";
+import { DaemonP2P } from "../../adapters/p2p/daemon/client.ts";
+import { endpointOfInfo, resolveEndpoint } from "../../adapters/p2p/daemon/endpoint.ts";
+import { type DaemonInfo, daemonInfoSchema, type Reply } from "../../adapters/p2p/ipc_protocol.ts";
 import type { Bus } from "../../core/bus.ts";
 import { formatIssues, HiveError } from "../../core/errors.ts";
-import { IpcClient, IpcError, readTokenFile } from "../../core/ipc/mod.ts";
 import type { Logger } from "../../core/logger.ts";
 import { selfArgv } from "../../core/self.ts";
 import { Supervisor } from "../../core/supervisor.ts";
-import { type DaemonInfo, daemonInfoSchema } from "../daemon/protocol.ts";
-import type { P2PFacade, P2PMessage, PeerInfo } from "./agent.ts";
 
 /** Options for {@link DaemonLink.start}. */
 export interface DaemonLinkOptions {
@@ -51,44 +51,36 @@ export interface DaemonLinkStatus {
   topics: string[];
 }
 
-const _messageEvent = z.object({
-  topic: z.string().min(1),
-  from: z.string().min(1),
-  seqno: z.string(),
-  message: z.string().optional(),
-  data_b64: z.string().optional(),
-  received_at: z.string(),
-});
-const _peerEvent = z.object({ peer_id: z.string().min(1), addr: z.string().optional() });
-const _peersReply = z.object({
-  peers: z.array(z.object({ peer_id: z.string(), addrs: z.array(z.string()) })),
-});
-const _publishReply = z.object({ topic: z.string(), recipients: z.int().nonnegative() });
-const _identifyReply = z.object({ peer_id: z.string(), addrs: z.array(z.string()) });
-
-/** What the host knows about the daemon it talks to (the pid only when it started it). */
-interface _DaemonFacts {
-  peer_id: string;
-  addrs: string[];
-  ipc_url: string;
-  pid: number | null;
-}
-
-/** A live link to the daemon. */
-export class DaemonLink implements P2PFacade {
+/** A supervised or attached daemon, and the P2P port over it. */
+export class DaemonLink {
+  /** The P2P port agents use; its subscriptions survive daemon restarts. */
+  readonly p2p: DaemonP2P;
   readonly #options: DaemonLinkOptions;
-  readonly #handlers = new Map<string, Set<(m: P2PMessage) => void>>();
-  #client: IpcClient | undefined;
   #supervisor: Supervisor | undefined;
-  #info: _DaemonFacts | null = null;
+  /** The latest ready line of the supervised child. */
+  #announced: DaemonInfo | null = null;
   #state: DaemonLinkStatus["state"] = "starting";
   #upSince: number | null = null;
-  #attachedReconnects = 0;
   #firstUp = Promise.withResolvers<void>();
   #stopped = false;
 
   private constructor(options: DaemonLinkOptions) {
     this.#options = options;
+    const attach = options.attach;
+    this.p2p = new DaemonP2P({
+      // Attached: the same URL again, with the token file re-read, until the daemon is back.
+      // Supervised: the supervisor announces each new child through `use()`.
+      endpoint: attach ? () => resolveEndpoint(attach) : undefined,
+      logger: options.logger,
+    });
+    this.p2p.on((event) => {
+      if (event.type === "up") this.#up();
+      else if (event.type === "down" && !this.#supervisor) this.#down(null, null);
+      else if (event.type === "peer_connected" || event.type === "peer_disconnected") {
+        const { type, ...data } = event;
+        options.bus.publish(`p2p_${type}`, data);
+      }
+    });
   }
 
   /** Start (or attach to) the daemon and wait until it answers over IPC. */
@@ -97,7 +89,7 @@ export class DaemonLink implements P2PFacade {
     // Nobody may be waiting on it when the host stops during startup.
     link.#firstUp.promise.catch(() => {});
     try {
-      if (options.attach) await link.#attach(options.attach);
+      if (options.attach) await link.p2p.use(await resolveEndpoint(options.attach));
       else await link.#supervise();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const limit = options.readyTimeoutMs ?? 60_000;
@@ -122,85 +114,26 @@ export class DaemonLink implements P2PFacade {
   /** Current status. */
   status(): DaemonLinkStatus {
     const sup = this.#supervisor?.status();
+    const identity = this.p2p.identity;
     return {
       mode: this.#supervisor ? "supervised" : "attached",
       state: this.#state,
-      peer_id: this.#info?.peer_id ?? null,
-      addrs: this.#info?.addrs ?? [],
-      ipc_url: this.#info?.ipc_url ?? null,
-      pid: sup?.pid ?? this.#info?.pid ?? null,
+      peer_id: identity?.peer_id ?? null,
+      addrs: identity?.addrs ?? [],
+      ipc_url: identity?.url ?? null,
+      pid: sup?.pid ?? null,
       restarts: sup?.restarts ?? 0,
-      reconnects: this.#attachedReconnects,
+      reconnects: this.#supervisor ? 0 : this.p2p.reconnects,
       last_exit: sup?.last_exit ?? null,
       up_since: this.#upSince === null ? null : new Date(this.#upSince).toISOString(),
-      topics: [...this.#handlers.keys()],
+      topics: this.p2p.topics(),
     };
-  }
-
-  /** Our peer id, or null while the daemon is down. */
-  peerId(): string | null {
-    return this.#state === "up" ? this.#info?.peer_id ?? null : null;
-  }
-
-  /** Publish text or bytes on a topic. */
-  async publish(topic: string, payload: string | Uint8Array): Promise<{ recipients: number }> {
-    const params = typeof payload === "string"
-      ? { topic, message: payload }
-      : { topic, data_b64: Buffer.from(payload).toString("base64") };
-    const reply = await this.#call("publish", params, _publishReply);
-    return { recipients: reply.recipients };
-  }
-
-  /** Receive messages on `topic` until the returned function is called. */
-  async subscribe(
-    topic: string,
-    handler: (message: P2PMessage) => void,
-  ): Promise<() => Promise<void>> {
-    let set = this.#handlers.get(topic);
-    const first = !set;
-    if (!set) this.#handlers.set(topic, set = new Set());
-    set.add(handler);
-    if (first && this.#client?.connected) {
-      try {
-        await this.#client.request("subscribe", { topic }, { restore: `sub:${topic}` });
-      } catch (error) {
-        // Down right now: the topic is resubscribed when the daemon comes back.
-        if (!(error instanceof IpcError && error.code === "unavailable")) {
-          set.delete(handler);
-          if (set.size === 0) this.#handlers.delete(topic);
-          throw new HiveError(`subscribe ${topic}: ${(error as Error).message}`);
-        }
-      }
-    }
-    let done = false;
-    return async () => {
-      if (done) return;
-      done = true;
-      set.delete(handler);
-      if (set.size > 0 || this.#handlers.get(topic) !== set) return;
-      this.#handlers.delete(topic);
-      if (!this.#client?.connected) return;
-      await this.#client.request("unsubscribe", { topic }, { forget: `sub:${topic}` })
-        .catch(() => {});
-    };
-  }
-
-  /** Connected peers, optionally on one topic. */
-  async peers(topic?: string): Promise<PeerInfo[]> {
-    const reply = await this.#call("list_peers", topic ? { topic } : {}, _peersReply);
-    return reply.peers;
   }
 
   /** Ask the daemon for its own status (for `/api/status`), or null while it is down. */
-  async daemonStatus(): Promise<Record<string, unknown> | null> {
-    if (!this.#client?.connected) return null;
-    try {
-      return await this.#client.request<Record<string, unknown>>("status", {}, {
-        timeoutMs: 2000,
-      });
-    } catch {
-      return null;
-    }
+  async daemonStatus(): Promise<Reply<"status"> | null> {
+    if (!this.p2p.connected) return null;
+    return await this.p2p.request("status", {}, { timeoutMs: 2000 }).catch(() => null);
   }
 
   /** Kill the supervised daemon (as a crash would); it is restarted by the supervisor. */
@@ -213,76 +146,9 @@ export class DaemonLink implements P2PFacade {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#firstUp.reject(new HiveError("host stopped before the daemon was ready"));
-    this.#client?.close();
-    this.#client = undefined;
+    await this.p2p.close();
     await this.#supervisor?.stop();
     this.#state = "stopped";
-  }
-
-  async #call<S extends z.ZodType>(
-    type: string,
-    params: Record<string, unknown>,
-    schema: S,
-  ): Promise<z.output<S>> {
-    const client = this.#client;
-    if (!client?.connected) {
-      throw new HiveError(`${type}: the P2P daemon is not connected (state ${this.#state})`, {
-        code: "daemon_down",
-      });
-    }
-    let reply: unknown;
-    try {
-      reply = await client.request(type, params);
-    } catch (error) {
-      const code = error instanceof IpcError ? `ipc_${error.code}` : "failure";
-      throw new HiveError(`${type}: ${(error as Error).message}`, { code });
-    }
-    const parsed = schema.safeParse(reply, { reportInput: true });
-    if (!parsed.success) {
-      throw new HiveError(`${type}: unexpected reply: ${formatIssues(parsed.error.issues)}`);
-    }
-    return parsed.data;
-  }
-
-  async #attach(attach: { url: string; tokenFile: string }): Promise<void> {
-    const { logger } = this.#options;
-    let token: string;
-    try {
-      token = await readTokenFile(attach.tokenFile);
-    } catch (error) {
-      throw new HiveError(`daemon token file ${attach.tokenFile}: ${(error as Error).message}`);
-    }
-    let client: IpcClient;
-    try {
-      client = await IpcClient.connect({ url: attach.url, token, reconnect: true, logger });
-    } catch (error) {
-      throw new HiveError(`daemon at ${attach.url}: ${(error as Error).message}`);
-    }
-    this.#client = client;
-    this.#listen(client);
-    client.onStatus((status) => {
-      if (status === "disconnected") this.#down(null, null);
-      if (status === "reconnected") {
-        this.#attachedReconnects++;
-        void this.#identify(client);
-      }
-    });
-    await this.#identify(client);
-  }
-
-  async #identify(client: IpcClient): Promise<void> {
-    try {
-      const id = _identifyReply.parse(await client.request("identify"));
-      this.#info = {
-        peer_id: id.peer_id,
-        addrs: id.addrs,
-        ipc_url: this.#options.attach!.url,
-        pid: null,
-      };
-      this.#up();
-    } catch (error) {
-      this.#options.logger.warn("daemon identify failed", { error });
-    }
   }
 
   #supervise(): Promise<void> {
@@ -303,8 +169,8 @@ export class DaemonLink implements P2PFacade {
       health: {
         // The IPC server answers plain HTTP on /healthz; a daemon that never became ready fails.
         check: async (pid) => {
-          if (readyPid !== pid || !this.#info) return false;
-          const url = this.#info.ipc_url.replace(/^ws/, "http").replace(/\/?$/, "/healthz");
+          if (readyPid !== pid || !this.#announced) return false;
+          const url = this.#announced.ipc_url.replace(/^ws/, "http").replace(/\/?$/, "/healthz");
           const response = await fetch(url);
           await response.body?.cancel();
           return response.ok;
@@ -330,7 +196,8 @@ export class DaemonLink implements P2PFacade {
         return;
       }
       readyPid = pid;
-      void this.#connectTo(parsed.data, pid);
+      this.#announced = parsed.data;
+      void this.#connectTo(parsed.data);
     });
     sup.on("exit", ({ code, signal, expected }) => {
       readyPid = 0;
@@ -346,54 +213,13 @@ export class DaemonLink implements P2PFacade {
     return sup.start();
   }
 
-  async #connectTo(info: DaemonInfo, pid: number): Promise<void> {
-    const { logger } = this.#options;
-    let client: IpcClient;
+  async #connectTo(info: DaemonInfo): Promise<void> {
     try {
-      const token = await readTokenFile(info.token_file);
-      client = await IpcClient.connect({ url: info.ipc_url, token, reconnect: false, logger });
+      await this.p2p.use(await endpointOfInfo(info));
     } catch (error) {
-      logger.error("cannot reach the daemon's IPC", { url: info.ipc_url, error });
+      if (this.#stopped) return;
+      this.#options.logger.error("cannot reach the daemon's IPC", { url: info.ipc_url, error });
       this.#supervisor?.kill("SIGKILL");
-      return;
-    }
-    if (this.#stopped || this.#supervisor?.pid !== pid) {
-      client.close();
-      return;
-    }
-    this.#client?.close();
-    this.#client = client;
-    this.#info = info;
-    this.#listen(client);
-    for (const topic of this.#handlers.keys()) {
-      await client.request("subscribe", { topic }).catch((error) =>
-        logger.warn("resubscribe failed", { topic, error })
-      );
-    }
-    this.#up();
-  }
-
-  #listen(client: IpcClient): void {
-    const { bus, logger } = this.#options;
-    client.on("message_received", (data) => {
-      const parsed = _messageEvent.safeParse(data, { reportInput: true });
-      if (!parsed.success) {
-        logger.warn("bad message_received event", { issues: formatIssues(parsed.error.issues) });
-        return;
-      }
-      for (const handler of this.#handlers.get(parsed.data.topic) ?? []) {
-        try {
-          handler(parsed.data);
-        } catch (error) {
-          logger.error("subscriber failed", { topic: parsed.data.topic, error });
-        }
-      }
-    });
-    for (const event of ["peer_connected", "peer_disconnected"] as const) {
-      client.on(event, (data) => {
-        const parsed = _peerEvent.safeParse(data);
-        if (parsed.success) bus.publish(`p2p_${event}`, parsed.data);
-      });
     }
   }
 
@@ -401,15 +227,16 @@ export class DaemonLink implements P2PFacade {
     if (this.#stopped) return;
     this.#state = "up";
     this.#upSince = Date.now();
-    const restarts = this.#supervisor?.restarts ?? this.#attachedReconnects;
+    const identity = this.p2p.identity!;
+    const restarts = this.#supervisor?.restarts ?? this.p2p.reconnects;
     this.#options.logger.info("daemon up", {
-      peer_id: this.#info?.peer_id,
-      ipc_url: this.#info?.ipc_url,
+      peer_id: identity.peer_id,
+      ipc_url: identity.url,
       restarts,
     });
     this.#options.bus.publish("daemon_up", {
-      peerId: this.#info!.peer_id,
-      url: this.#info!.ipc_url,
+      peerId: identity.peer_id,
+      url: identity.url,
       restarts,
     });
     this.#firstUp.resolve();
@@ -419,7 +246,7 @@ export class DaemonLink implements P2PFacade {
     if (this.#stopped || this.#state === "down") return;
     this.#state = "down";
     this.#upSince = null;
-    const restarts = this.#supervisor?.restarts ?? this.#attachedReconnects;
+    const restarts = this.#supervisor?.restarts ?? this.p2p.reconnects;
     this.#options.logger.warn("daemon down", { code, signal, restarts });
     this.#options.bus.publish("daemon_down", { code, signal, restarts });
   }

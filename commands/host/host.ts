@@ -68,7 +68,7 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
       logLevel: options.logLevel,
     },
   });
-  const agents = new AgentManager({ bus, logger, p2p: daemon });
+  const agents = new AgentManager({ bus, logger, p2p: daemon.p2p });
   const chat = createChatAgent({ rooms: run.rooms, history: run.history });
   agents.add({ name: "chat", source: "builtin", factory: () => chat });
   let server: Deno.HttpServer<Deno.NetAddr> | undefined;

@@ -4,15 +4,14 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
-import { createCliContext, type GlobalOptions } from "../../core/cli.ts";
+import { type ContextLoader, type GlobalOptions, hiveCommand } from "../../core/cli.ts";
 import { parseWith, UsageError } from "../../core/errors.ts";
 import { formatRecord } from "../../core/output.ts";
-import { type HiveConfig, hiveConfigSchema } from "../config_schema.ts";
 import { agentNameSchema } from "./agent.ts";
-import { hostRunSchema, hostUrlSchema } from "./config.ts";
-import { startHost } from "./host.ts";
+import { type HostCommandConfig, hostRunSchema, hostUrlSchema } from "./config.ts";
 import { agentAction, fetchAgents, fetchStatus, type ManageOptions } from "./manage.ts";
+
+type _Load = ContextLoader<HostCommandConfig>;
 
 /** Flags of `hive host` itself. */
 interface _RunFlags {
@@ -36,7 +35,7 @@ function _int(text: string | undefined): number | string | undefined {
 }
 
 /** Merge flags over the config and validate (exported for tests). */
-export function hostRunOptions(flags: _RunFlags, config: HiveConfig) {
+export function hostRunOptions(flags: _RunFlags, config: HostCommandConfig) {
   const host = config.host;
   return parseWith(hostRunSchema, {
     port: _int(flags.port) ?? config.ports.http,
@@ -61,7 +60,7 @@ function _globals(command: { optsWithGlobals(): unknown }): GlobalOptions {
 /** Resolve `--url`/`--api-token` for management subcommands. */
 function _manageOptions(
   flags: { url?: string; apiToken?: string },
-  config: HiveConfig,
+  config: HostCommandConfig,
 ): ManageOptions {
   const url = flags.url ?? `http://127.0.0.1:${config.ports.http}`;
   parseWith(hostUrlSchema, url, { prefix: "--url", makeError: (m) => new UsageError(m) });
@@ -88,22 +87,23 @@ Examples:
   hive host agent stop echo --api-token "$TOKEN"`,
 };
 
-function _manageCommand(name: string, description: string) {
-  return new Command(name)
+function _manageCommand(name: string, path: string, description: string) {
+  return hiveCommand(name, path)
     .addHelpText("after", _EXAMPLES[name] ?? "")
     .description(description)
     .option("--url <url>", "host to talk to (default: http://127.0.0.1:<ports.http>, i.e. 8787)")
     .option("--api-token <token>", "bearer token, when the host requires one")
-    .option("--json", "print one JSON document")
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run with --help for usage)");
+    .option("--json", "print one JSON document");
 }
 
-function _statusCommand() {
-  return _manageCommand("status", "show a running host's status: daemon, peers, topics, agents")
+function _statusCommand(load: _Load) {
+  return _manageCommand(
+    "status",
+    "hive host status",
+    "show a running host's status: daemon, peers, topics, agents",
+  )
     .action(async (flags, command) => {
-      const ctx = await createCliContext(_globals(command), hiveConfigSchema, "host");
+      const ctx = await load(command, "host");
       const status = await fetchStatus(_manageOptions(flags, ctx.config));
       ctx.output.result(status, (s) =>
         formatRecord({
@@ -120,10 +120,14 @@ function _statusCommand() {
     });
 }
 
-function _agentsCommand() {
-  return _manageCommand("agents", "list a running host's agents and their states")
+function _agentsCommand(load: _Load) {
+  return _manageCommand(
+    "agents",
+    "hive host agents",
+    "list a running host's agents and their states",
+  )
     .action(async (flags, command) => {
-      const ctx = await createCliContext(_globals(command), hiveConfigSchema, "host");
+      const ctx = await load(command, "host");
       const agents = await fetchAgents(_manageOptions(flags, ctx.config));
       ctx.output.table(agents, [
         { header: "NAME", value: (a) => a.name },
@@ -135,32 +139,32 @@ function _agentsCommand() {
     });
 }
 
-function _agentActionCommand(action: "start" | "stop") {
-  return _manageCommand(action, `${action} an agent on a running host`)
+function _agentActionCommand(load: _Load, action: "start" | "stop") {
+  return _manageCommand(action, `hive host agent ${action}`, `${action} an agent on a running host`)
     .argument("<name>", "agent name (see `hive host agents`)")
     .action(async (name, flags, command) => {
-      const ctx = await createCliContext(_globals(command), hiveConfigSchema, "host");
+      const ctx = await load(command, "host");
       parseWith(agentNameSchema, name, { prefix: "NAME", makeError: (m) => new UsageError(m) });
       const agent = await agentAction(_manageOptions(flags, ctx.config), name, action);
       ctx.output.result(agent, (a) => `agent ${a.name}: ${a.state}`);
     });
 }
 
-/** Build `hive host` with its subcommands. */
-export function hostCommand() {
-  const agent = new Command("agent")
+/**
+ * Build `hive host` with its subcommands. The host itself (hono, the daemon client, agents) is
+ * loaded only when it runs.
+ */
+export function hostCommand(load: _Load) {
+  const agent = hiveCommand("agent", "hive host agent")
     .description("start or stop one agent on a running host")
     .addHelpText(
       "after",
       "\nExamples:\n  hive host agent start echo\n  hive host agent stop echo --json",
     )
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run with --help for usage)")
-    .addCommand(_agentActionCommand("start"))
-    .addCommand(_agentActionCommand("stop"));
+    .addCommand(_agentActionCommand(load, "start"))
+    .addCommand(_agentActionCommand(load, "stop"));
 
-  const command = new Command("host")
+  const command = hiveCommand("host", "hive host")
     .description(
       "Run the agent host: chat web UI, management API and agents, with its own supervised " +
         "`hive daemon` (restarted with backoff if it dies). Prints the URL to open.",
@@ -185,16 +189,14 @@ export function hostCommand() {
     .option("--json", "print the ready line as JSON")
     // `hive host agents --api-token T` must reach the subcommand, not this command's own flag.
     .enablePositionalOptions()
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run with --help for usage)")
     .action(async (flags, cmd) => {
       const globals = _globals(cmd);
-      const ctx = await createCliContext(globals, hiveConfigSchema, "host");
+      const ctx = await load(cmd, "host");
       // Commander sets mdns=true by default for --no-mdns; only an explicit flag beats config.
       const mdnsFlag = cmd.getOptionValueSource("mdns") === "cli" ? flags.mdns : undefined;
       const run = hostRunOptions({ ...flags, mdns: mdnsFlag }, ctx.config);
       const logLevel = globals.logLevel ?? ctx.config.log.level;
+      const { startHost } = await import("./host.ts");
       const host = await startHost({ run, logger: ctx.logger, logLevel });
       const stopped = Promise.withResolvers<string>();
       const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
@@ -246,8 +248,8 @@ With --api-token, open the page as http://HOST:PORT/?token=TOKEN (percent-encode
 Config: the "host" section (bind, api_token, agents_dir, rooms, history, daemon_url,
 daemon_token_file), ports.http and data_dir; env HIVE_HOST_API_TOKEN etc.`,
   );
-  command.addCommand(_statusCommand());
-  command.addCommand(_agentsCommand());
+  command.addCommand(_statusCommand(load));
+  command.addCommand(_agentsCommand(load));
   command.addCommand(agent);
   return command;
 }

@@ -1,7 +1,9 @@
 /**
  * IPC client: one persistent WebSocket carrying many concurrent requests, correlated by id, plus
- * pushed events. Reconnects with exponential backoff and replays requests marked `restore`
- * (such as subscriptions) once back.
+ * pushed events. One client is one connection: when it drops, pending requests reject and
+ * `onStatus` says `disconnected`. Reconnecting, and restoring what the old connection had
+ * (subscriptions), is the caller's job, because only the caller knows where the server went
+ * (the P2P port's daemon client re-reads `daemon.json` and subscribes again).
  *
  * @module
  */
@@ -25,12 +27,6 @@ export interface IpcClientOptions {
   connectTimeoutMs?: number;
   /** Default per-request timeout. Default 10000 ms. */
   requestTimeoutMs?: number;
-  /** Reconnect after the connection drops. Default true. */
-  reconnect?: boolean;
-  /** First reconnect delay; doubles up to `backoffMaxMs`. Default 100 ms. */
-  backoffInitialMs?: number;
-  /** Largest reconnect delay. Default 5000 ms. */
-  backoffMaxMs?: number;
   /** Logger for connection changes. */
   logger?: Logger;
 }
@@ -39,14 +35,10 @@ export interface IpcClientOptions {
 export interface RequestOptions {
   /** Override the client's request timeout. */
   timeoutMs?: number;
-  /** Remember this request under a key and replay it after every reconnect. */
-  restore?: string;
-  /** Stop replaying the request remembered under this key. */
-  forget?: string;
 }
 
 /** Connection status changes reported to {@link IpcClient.onStatus}. */
-export type ClientStatus = "disconnected" | "reconnected" | "closed";
+export type ClientStatus = "disconnected" | "closed";
 
 /** Handler for pushed events. */
 export type EventHandler = (data: unknown, event: string) => void;
@@ -68,20 +60,15 @@ export class IpcClient {
   readonly #pending = new Map<RequestId, _Pending>();
   readonly #handlers = new Map<string, Set<EventHandler>>();
   readonly #statusHandlers = new Set<(status: ClientStatus) => void>();
-  readonly #restore = new Map<string, { type: string; params: Record<string, unknown> }>();
   #socket: Transport | undefined;
   #sweeper: ReturnType<typeof setInterval> | undefined;
   #nextId = 1;
   #closed = false;
-  #reconnects = 0;
 
   private constructor(options: IpcClientOptions) {
     this.#options = {
       connectTimeoutMs: 5000,
       requestTimeoutMs: 10_000,
-      reconnect: true,
-      backoffInitialMs: 100,
-      backoffMaxMs: 5000,
       ...options,
     };
   }
@@ -104,11 +91,6 @@ export class IpcClient {
     return this.#socket?.open ?? false;
   }
 
-  /** Successful reconnects so far. */
-  get reconnects(): number {
-    return this.#reconnects;
-  }
-
   /** Requests awaiting replies. */
   get inFlight(): number {
     return this.#pending.size;
@@ -120,14 +102,7 @@ export class IpcClient {
     params: Record<string, unknown> = {},
     options: RequestOptions = {},
   ): Promise<T> {
-    if (options.forget) this.#restore.delete(options.forget);
-    if (!options.restore) return this.#send<T>(type, params, options.timeoutMs);
-    const key = options.restore;
-    this.#restore.set(key, { type, params });
-    return this.#send<T>(type, params, options.timeoutMs).catch((error) => {
-      if (!(error instanceof IpcError && _transient(error))) this.#restore.delete(key);
-      throw error;
-    });
+    return this.#send<T>(type, params, options.timeoutMs);
   }
 
   /** Listen for an event by name, or `*` for all. Returns an unsubscribe function. */
@@ -144,7 +119,7 @@ export class IpcClient {
     return () => this.#statusHandlers.delete(handler);
   }
 
-  /** Close for good: no reconnects, pending requests reject. */
+  /** Close: pending requests reject. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -206,51 +181,10 @@ export class IpcClient {
       const why = reason ? ` ${reason}` : "";
       this.#failPending(new IpcError("unavailable", `connection closed (${code}${why})`));
       if (this.#closed) return;
+      this.#stopSweeper();
       this.#options.logger?.warn("ipc connection lost", { url: this.#options.url, code });
       this.#emitStatus("disconnected");
-      if (this.#options.reconnect) void this.#reconnectLoop();
     });
-  }
-
-  async #reconnectLoop(): Promise<void> {
-    let delay = this.#options.backoffInitialMs;
-    while (!this.#closed) {
-      const jitter = delay * (0.8 + Math.random() * 0.4);
-      await new Promise((r) => setTimeout(r, jitter));
-      if (this.#closed) return;
-      try {
-        const socket = await openTransport({
-          url: this.#options.url,
-          token: this.#options.token,
-          timeoutMs: this.#options.connectTimeoutMs,
-        });
-        if (this.#closed) {
-          socket.close();
-          return;
-        }
-        this.#attach(socket);
-        this.#reconnects++;
-        await this.#replay();
-        this.#options.logger?.info("ipc reconnected", {
-          url: this.#options.url,
-          restored: this.#restore.size,
-        });
-        this.#emitStatus("reconnected");
-        return;
-      } catch {
-        delay = Math.min(delay * 2, this.#options.backoffMaxMs);
-      }
-    }
-  }
-
-  async #replay(): Promise<void> {
-    for (const [key, { type, params }] of this.#restore) {
-      try {
-        await this.#send(type, params);
-      } catch (error) {
-        this.#options.logger?.warn("ipc restore failed", { key, error });
-      }
-    }
   }
 
   #onMessage(data: string): void {
@@ -307,8 +241,4 @@ export class IpcClient {
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
   }
-}
-
-function _transient(error: IpcError): boolean {
-  return error.code === "unavailable" || error.code === "timeout";
 }

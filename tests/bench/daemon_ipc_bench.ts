@@ -69,7 +69,6 @@ async function _ipcPath(root: string): Promise<{ path: _Path; daemons: DaemonChi
     IpcClient.connect({
       url: d.info.ipc_url,
       token: await readTokenFile(d.info.token_file),
-      reconnect: false,
     });
   const ca = await connect(da);
   const cb = await connect(db);

@@ -53,7 +53,6 @@ for (const d of daemons) {
   const c = await IpcClient.connect({
     url: d.info.ipc_url,
     token: await readTokenFile(d.info.token_file),
-    reconnect: false,
     requestTimeoutMs: 30_000,
   });
   clients.push(c);

@@ -28,7 +28,6 @@ async function _daemonReady(): Promise<number> {
     const c = await IpcClient.connect({
       url: d.info.ipc_url,
       token: await readTokenFile(d.info.token_file),
-      reconnect: false,
     });
     await c.request("get_peer_id");
     c.close();

@@ -24,7 +24,6 @@ async function ipcClient(dataDir: string): Promise<IpcClient> {
   return await IpcClient.connect({
     url: info.ipc_url,
     token: await readTokenFile(info.token_file),
-    reconnect: false,
   });
 }
 const ipcA = await ipcClient(`${root}/a`);

@@ -105,7 +105,7 @@ Deno.test("e2e host: attached daemon restarts are survived with subscriptions re
         : undefined;
     });
     ok(after.daemon.reconnects >= 1);
-    ok(host.logs.some((l) => l.includes('"msg":"ipc reconnected"')), "audit: reconnect");
+    ok(host.logs.some((l) => l.includes('"msg":"daemon reconnected"')), "audit: reconnect");
   } finally {
     const code = await host?.stop("SIGTERM");
     // The host must not have stopped a daemon it only attached to.

@@ -5,7 +5,7 @@
  * @module
  */
 import { selfCommand } from "../../../core/self.ts";
-import type { DaemonInfo } from "../../../commands/daemon/protocol.ts";
+import type { DaemonInfo } from "../../../adapters/p2p/ipc_protocol.ts";
 
 const _MAIN = new URL("../../../main.ts", import.meta.url).href;
 

@@ -9,7 +9,10 @@ import { peerIdFromPublicKey } from "@libp2p/peer-id";
 import { createP2PNode } from "../../../adapters/p2p/mod.ts";
 import { peerIdOfMultiaddr, startBootstrapKeeper } from "../../../commands/daemon/bootstrap.ts";
 import { loadOrCreateIdentity } from "../../../commands/daemon/identity.ts";
-import type { MessageReceivedEvent, StatusReply } from "../../../commands/daemon/protocol.ts";
+import type { DaemonEvent, Reply } from "../../../adapters/p2p/ipc_protocol.ts";
+
+type MessageReceivedEvent = DaemonEvent<"message_received">;
+type StatusReply = Reply<"status">;
 import { IpcClient } from "../../../core/ipc/mod.ts";
 import { readTokenFile } from "../../../core/ipc/token.ts";
 import { type DaemonChild, startDaemon } from "./_daemon.ts";
@@ -18,7 +21,6 @@ async function _client(d: DaemonChild): Promise<IpcClient> {
   return await IpcClient.connect({
     url: d.info.ipc_url,
     token: await readTokenFile(d.info.token_file),
-    reconnect: false,
   });
 }
 

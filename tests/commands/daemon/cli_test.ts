@@ -4,8 +4,9 @@
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
 import { daemonCommand, resolveRunOptions } from "../../../commands/daemon/mod.ts";
-import { hiveConfigSchema } from "../../../commands/config_schema.ts";
+import { hiveConfigSchema } from "../../../config_schema.ts";
 import { loadConfig } from "../../../core/config.ts";
+import { contextLoader } from "../../../core/cli.ts";
 import { ConfigError, UsageError } from "../../../core/errors.ts";
 import { IpcClient, readTokenFile } from "../../../core/ipc/mod.ts";
 import { rejection } from "../../_helpers.ts";
@@ -55,7 +56,6 @@ Deno.test("client subcommands: id, status, peers, publish, subscribe, ping, conn
     const watch = await IpcClient.connect({
       url: a.info.ipc_url,
       token: await readTokenFile(a.info.token_file),
-      reconnect: false,
     });
     try {
       const deadline = Date.now() + 20_000;
@@ -117,7 +117,6 @@ Deno.test("subscribe streams until SIGINT, then exits 0", async () => {
       const watch = await IpcClient.connect({
         url: d.info.ipc_url,
         token: await readTokenFile(d.info.token_file),
-        reconnect: false,
       });
       try {
         const deadline = Date.now() + 20_000;
@@ -170,7 +169,7 @@ Deno.test("bad flags are usage errors naming the flag and value", async () => {
     for (const [args, pattern] of cases) {
       // In process: validation happens before any node starts or any socket opens.
       const error = await rejection(
-        daemonCommand().parseAsync(args, { from: "user" }),
+        daemonCommand(contextLoader(hiveConfigSchema)).parseAsync(args, { from: "user" }),
         UsageError,
       );
       match(error.message, pattern, args.join(" "));

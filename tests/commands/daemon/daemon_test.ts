@@ -5,7 +5,10 @@
 import { deepEqual, equal, match, ok } from "@std/assert";
 import { IpcClient } from "../../../core/ipc/mod.ts";
 import { readTokenFile } from "../../../core/ipc/token.ts";
-import type { MessageReceivedEvent, StatusReply } from "../../../commands/daemon/protocol.ts";
+import type { DaemonEvent, Reply } from "../../../adapters/p2p/ipc_protocol.ts";
+
+type MessageReceivedEvent = DaemonEvent<"message_received">;
+type StatusReply = Reply<"status">;
 import { isProcessAlive } from "../../../core/lock.ts";
 import { type DaemonChild, hiveArgv, lines, runHive, startDaemon } from "./_daemon.ts";
 
@@ -13,7 +16,6 @@ async function _client(d: DaemonChild): Promise<IpcClient> {
   return await IpcClient.connect({
     url: d.info.ipc_url,
     token: await readTokenFile(d.info.token_file),
-    reconnect: false,
   });
 }
 

@@ -9,7 +9,6 @@ async function _client(d: DaemonChild): Promise<IpcClient> {
   return await IpcClient.connect({
     url: d.info.ipc_url,
     token: await readTokenFile(d.info.token_file),
-    reconnect: false,
     requestTimeoutMs: 30_000,
   });
 }

@@ -30,7 +30,6 @@ Deno.test("subscribe resumes after the daemon restarts on a new IPC port", async
     watch = await IpcClient.connect({
       url: pub.info.ipc_url,
       token: await readTokenFile(pub.info.token_file),
-      reconnect: false,
     });
     const sSubscribed = async () => {
       const { peers } = await watch!.request<{ peers: { peer_id: string }[] }>("list_peers", {

@@ -40,7 +40,7 @@ function _raw(url: string, token: string): Promise<_Raw> {
 }
 
 async function _stillServes(d: DaemonChild, token: string): Promise<void> {
-  const c = await IpcClient.connect({ url: d.info.ipc_url, token, reconnect: false });
+  const c = await IpcClient.connect({ url: d.info.ipc_url, token });
   try {
     const { peer_id } = await c.request<{ peer_id: string }>("get_peer_id");
     equal(peer_id, d.info.peer_id);
@@ -128,12 +128,12 @@ Deno.test("bad IPC input gets the right error and the daemon keeps serving", asy
     });
     await t.step("no token and a wrong token are refused (401)", async () => {
       const none = await rejection(
-        IpcClient.connect({ url: d!.info.ipc_url, token: "", reconnect: false }),
+        IpcClient.connect({ url: d!.info.ipc_url, token: "" }),
         IpcError,
       );
       ok(["unauthorized", "unavailable"].includes(none.code), none.message);
       const wrong = await rejection(
-        IpcClient.connect({ url: d!.info.ipc_url, token: "0".repeat(64), reconnect: false }),
+        IpcClient.connect({ url: d!.info.ipc_url, token: "0".repeat(64) }),
         IpcError,
       );
       equal(wrong.code, "unauthorized");
@@ -150,7 +150,7 @@ Deno.test("bad IPC input gets the right error and the daemon keeps serving", asy
       await _stillServes(d!, token);
     });
     await t.step("status counts clients", async () => {
-      const c = await IpcClient.connect({ url: d!.info.ipc_url, token, reconnect: false });
+      const c = await IpcClient.connect({ url: d!.info.ipc_url, token });
       const s = await c.request<{ clients: number; queue_drops: number }>("status");
       equal(s.clients, 1);
       equal(s.queue_drops, 0);

@@ -62,7 +62,6 @@ Deno.test("a client that stops reading gets drops counted; the daemon keeps serv
       const c = await IpcClient.connect({
         url: d.info.ipc_url,
         token: await readTokenFile(d.info.token_file),
-        reconnect: false,
         requestTimeoutMs: 30_000,
       });
       clients.push(c);

@@ -1,7 +1,7 @@
 import { deepEqual, equal, match, throws } from "@std/assert";
 import { UsageError } from "../../../core/errors.ts";
 import { loadConfig } from "../../../core/config.ts";
-import { hiveConfigSchema } from "../../../commands/config_schema.ts";
+import { hiveConfigSchema } from "../../../config_schema.ts";
 import { hostRunOptions } from "../../../commands/host/mod.ts";
 
 async function _defaults() {

@@ -12,7 +12,7 @@ import {
   installEd25519KeyCache,
   PUBLIC_KEY_CACHE_SIZE,
   publicKeyObject,
-} from "../../../adapters/p2p/ed25519_keys.ts";
+} from "../../../../adapters/p2p/libp2p/ed25519_keys.ts";
 
 installEd25519KeyCache();
 installEd25519KeyCache(); // a second call must not wrap the methods twice

@@ -6,7 +6,7 @@
  * `finally`. The daemon tests run nodes in child processes instead.
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
-import { createP2PNode, type P2PEvent, type P2PNode } from "../../../adapters/p2p/mod.ts";
+import { createP2PNode, type P2PEvent, type P2PNode } from "../../../../adapters/p2p/mod.ts";
 import { generateKeyPair, privateKeyToProtobuf } from "@libp2p/crypto/keys";
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";

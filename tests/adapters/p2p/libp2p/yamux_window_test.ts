@@ -9,7 +9,7 @@ import { defaultLogger } from "@libp2p/logger";
 import {
   canDeferWindowUpdate,
   installYamuxWindowHysteresis,
-} from "../../../adapters/p2p/yamux_window.ts";
+} from "../../../../adapters/p2p/libp2p/yamux_window.ts";
 
 installYamuxWindowHysteresis();
 installYamuxWindowHysteresis(); // idempotent

@@ -11,7 +11,7 @@ import {
   MDNS_DIAL_DELAY_MS,
   MDNS_DIAL_JITTER_MS,
   MdnsDialer,
-} from "../../../adapters/p2p/mdns_dialer.ts";
+} from "../../../../adapters/p2p/libp2p/mdns_dialer.ts";
 
 async function _peer(): Promise<PeerId> {
   return peerIdFromPrivateKey(await generateKeyPair("Ed25519"));

@@ -1,6 +1,8 @@
 /**
- * The libp2p backend of the P2P port: TCP + WebSockets, noise, yamux, identify, ping,
- * gossipsub (signed messages, strict verification), mDNS, bootstrap and an optional kad-dht.
+ * The in-process libp2p node behind the P2P port ({@link P2PNode}, what `hive daemon` runs):
+ * TCP + WebSockets, noise, yamux, identify, ping, gossipsub (signed messages, strict
+ * verification), mDNS, bootstrap and an optional kad-dht. Our patches to libp2p sit beside it
+ * (`ed25519_keys.ts`, `yamux_window.ts`, `mdns_dialer.ts`).
  *
  * @module
  */
@@ -31,7 +33,7 @@ import type {
   PeerInfo,
   ProviderInfo,
   PublishResult,
-} from "./mod.ts";
+} from "../types.ts";
 
 /** Source addresses exempt from gossipsub's same-IP (Sybil) penalty. */
 export const LOOPBACK_IPS = ["127.0.0.1", "::1"];
