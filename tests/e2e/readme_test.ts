@@ -1,5 +1,5 @@
 /**
- * The README's `hive sim` and `hive --version` examples, run as written (paths moved into a
+ * The README's `hive sim`, `hive --version`, `hive help` and `hive docs` examples, run as written (paths moved into a
  * temporary folder), so the README cannot drift from the program.
  */
 import { equal, ok } from "@std/assert";
@@ -18,7 +18,7 @@ function readmeCommands(readme: string): string[] {
     }
     if (!inShell) continue;
     const command = line.replace(/\s+#\s.*$/, "").trim();
-    if (!/^hive (sim|--version)/.test(command)) continue;
+    if (!/^hive (sim|--version|help|docs|completion)/.test(command)) continue;
     // Agent processes need a running monerod; the local engine has its own end-to-end tests.
     // Commands reading the folder of a skipped run are skipped with it.
     if (/^hive sim agent|--engine (local|shadow)/.test(command)) {
@@ -55,11 +55,13 @@ Deno.test("README: every hive sim / --version example runs as shown", async () =
         cwd: ROOT,
         stdout: "piped",
         stderr: "piped",
+        signal: AbortSignal.timeout(300_000),
       }).output();
       const stderr = new TextDecoder().decode(output.stderr);
       equal(output.code, 0, `${command}\n${stderr}`);
       // Output meant for jq or a .json file must be JSON.
-      if (redirect || pipe?.startsWith("jq")) JSON.parse(new TextDecoder().decode(output.stdout));
+      const json = redirect?.endsWith(".json") || pipe?.startsWith("jq");
+      if (json) JSON.parse(new TextDecoder().decode(output.stdout));
     }
   } finally {
     await Deno.remove(work, { recursive: true });
