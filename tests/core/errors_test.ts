@@ -1,11 +1,13 @@
-import { equal, match, throws } from "@std/assert";
+import { equal, match, ok, throws } from "@std/assert";
 import { z } from "zod";
 import {
+  clipText,
   ConfigError,
   describeValue,
   EXIT_FAILURE,
   EXIT_USAGE,
   exitCodeFor,
+  formatIssues,
   HiveError,
   humanMessage,
   parseWith,
@@ -56,4 +58,27 @@ Deno.test("humanMessage: no raw os error, the path first, one hive: prefix", asy
     ),
     "scenario /x.yaml: cannot read: no such file or directory",
   );
+});
+
+Deno.test("clipText keeps a short prefix of bad input, single-line, and says the length", () => {
+  equal(clipText("ok"), "ok");
+  equal(clipText("a\nb\x00"), "a?b?");
+  const clipped = clipText("m".repeat(980_000), 20);
+  equal(clipped, `${"m".repeat(17)}... (980000 chars)`);
+  ok(describeValue("z".repeat(980_000)).length <= 80);
+});
+
+Deno.test("formatIssues is bounded whatever the number of bad fields or unknown keys", () => {
+  const wide = z.strictObject({ a: z.number() });
+  const input: Record<string, unknown> = { a: "x" };
+  for (let i = 0; i < 5000; i++) input[`k${i}${"y".repeat(100)}`] = i;
+  const lines = formatIssues(wide.safeParse(input, { reportInput: true }).error!.issues);
+  ok(lines.join("; ").length < 2000, `message of ${lines.join("; ").length} chars`);
+  match(lines.join("; "), /and 4995 more/);
+  const many = z.array(z.number());
+  const bad = formatIssues(
+    many.safeParse(Array.from({ length: 1000 }, () => "s"), { reportInput: true }).error!.issues,
+  );
+  equal(bad.length, 11);
+  equal(bad[10], "and 990 more problems");
 });
