@@ -66,10 +66,11 @@ export class IpcClient {
   #closed = false;
 
   private constructor(options: IpcClientOptions) {
+    // `??`, not a spread: an option passed as undefined means "the default".
     this.#options = {
-      connectTimeoutMs: 5000,
-      requestTimeoutMs: 10_000,
       ...options,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     };
   }
 
