@@ -32,8 +32,6 @@ export interface BootstrapKeeperOptions {
   dialTimeoutMs?: number;
 }
 
-export type { BootstrapPeerStatus };
-
 /** A running keeper. */
 export interface BootstrapKeeper {
   /** One entry per bootstrap address. */
