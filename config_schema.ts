@@ -8,12 +8,14 @@ import { z } from "zod";
 import { baseConfigShape } from "./core/config.ts";
 import { daemonConfigSchema } from "./commands/daemon/config.ts";
 import { hostConfigSchema } from "./commands/host/config.ts";
+import { proxyConfigSchema } from "./commands/proxy/config.ts";
 
 /** Schema of `config.yaml`. */
 export const hiveConfigSchema = z.strictObject({
   ...baseConfigShape,
   daemon: daemonConfigSchema,
   host: hostConfigSchema,
+  proxy: proxyConfigSchema,
 });
 
 /** A loaded configuration. */

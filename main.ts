@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { daemonCommand } from "./commands/daemon/mod.ts";
 import { hostCommand } from "./commands/host/mod.ts";
+import { proxyCommand } from "./commands/proxy/mod.ts";
 import denoConfig from "./deno.json" with { type: "json" };
 import {
   EXIT_FAILURE,
@@ -83,6 +84,11 @@ export function buildProgram(): Command<[], { json?: true; version?: true }> {
   program.addCommand(
     simCommand(load).summary(
       "Monero network simulation: scenarios, Shadow configs, engines, analysis",
+    ),
+  );
+  program.addCommand(
+    proxyCommand(load).summary(
+      "secure agent API: scoped keys, policy, audit; Docker, Kubernetes, processes",
     ),
   );
   program.addCommand(completionCommand());
