@@ -1,7 +1,7 @@
 /**
  * The embedded discrete-event engine (`hive sim run --engine des`): simulates a Monero network
- * of thousands of nodes in seconds. The simulation itself lives in `des_sim.ts` (network, blocks,
- * transactions) and `des_attacks.ts` (the four attacks); this file runs it as an {@link Engine}
+ * of thousands of nodes in seconds. The simulation itself lives in `sim.ts` (network, blocks,
+ * transactions) and `attacks/` (the four attacks); this file runs it as an {@link Engine}
  * and writes the run folder:
  *
  * - `events.ndjson`: {@link RunEvent} records (`mined`, `block` receipts unless turned off,

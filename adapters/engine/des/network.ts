@@ -86,6 +86,8 @@ export interface DesNetwork {
   readonly tx: { readonly count: number; readonly sender: number[] };
   /** Emit one RunEvent. */
   emit(event: RunEvent): void;
+  /** Hash string of a block (stable per seed). */
+  hash(b: number): string;
   /** True when `anc` is on the chain ending at `b`. */
   isAncestor(anc: number, b: number): boolean;
   /** Directed adjacency index of p -> i. */

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { parseWith } from "../../../core/errors.ts";
+import type { SimModel } from "../types.ts";
 
 const _positive = (what: string) =>
   z.number({ error: `expected a number (${what})` }).positive({
@@ -69,4 +70,21 @@ export type DesOptions = z.output<typeof desOptionsSchema>;
 /** Validate options and fill defaults; errors name the field and value. */
 export function parseDesOptions(input: unknown = {}): DesOptions {
   return parseWith(desOptionsSchema, input ?? {}, { what: "des engine options" });
+}
+
+/**
+ * Whether a run writes per-node receipt events: the option, or for `auto` whether nodes x
+ * (expected blocks + expected txs) stays within {@link DES_AUTO_RECEIPT_LIMIT}.
+ */
+export function receiptsOn(model: SimModel, options: DesOptions): boolean {
+  if (options.receiptEvents !== "auto") return options.receiptEvents;
+  const expectedBlocks = Math.min(
+    options.maxBlocks ?? Infinity,
+    model.stopTimeS / options.blockIntervalS,
+  );
+  let expectedTxs = 0;
+  for (const h of model.hosts) {
+    if (h.tx) expectedTxs += model.stopTimeS / Math.max(1e-3, h.tx.intervalMeanS);
+  }
+  return model.hosts.length * (expectedBlocks + expectedTxs) <= DES_AUTO_RECEIPT_LIMIT;
 }

@@ -1,57 +1,36 @@
 /**
  * The discrete-event simulation of a Monero network, independent of files: it consumes a
- * {@link SimModel} and emits {@link RunEvent}s to a sink. `des.ts` wraps it as an `Engine`.
+ * {@link SimModel} and emits {@link RunEvent}s to a sink. `engine.ts` wraps it as an `Engine`.
  *
  * Model in brief:
- * - Mining: the network finds blocks as one Poisson process (rate 1/blockInterval); each block
- *   goes to a miner chosen by hashrate share. This is exactly the superposition of per-miner
- *   Poisson processes with rates scaled by share, at one event per block instead of one per miner.
- * - Relay: a node that adopts a block as its new tip sends it to every peer that lacks it. A send
- *   waits for the sender's uplink (sends are serialised), takes size/min(up, down) seconds, then
- *   the edge latency (plus a retransmission round trip per lost packet), then the receiver's
- *   validation delay. Missing ancestors travel with the block (a sync), so a node never holds a
- *   block without its chain. Only the earliest pending delivery per (block, node) is queued; later
- *   ones cannot change the outcome, which keeps large runs near one queue event per receipt.
- * - Fork choice: greatest height wins, first seen wins ties; reorgs are recorded with depth.
- * - Transactions: Dandelion++ stem then fluff; see `des_tx.ts`.
- * - Attacks: see `des_attacks.ts`.
+ * - Mining: one Poisson process for the network, each block to a miner by share (`mining.ts`).
+ * - Relay: uplink-serialised sends with latency, loss and validation delay (`relay.ts`).
+ * - Fork choice: greatest height wins, first seen wins ties; reorgs are recorded with depth
+ *   (`chain.ts`).
+ * - Transactions: Dandelion++ stem then fluff; see `tx.ts`.
+ * - Attacks: one file each under `attacks/`, dispatched by `attacks.ts`.
  *
  * @module
  */
 import { ConfigError } from "../../../core/errors.ts";
 import type { ConvergenceSample, PropagationRecord, RunEvent, SimModel } from "../types.ts";
-import { buildAdjacency, type DesNetwork, type DesSink, roundTime as _round } from "./network.ts";
+import { buildAdjacency, type DesSink, roundTime as _round } from "./network.ts";
 import { relayBlock, sendBlock } from "./relay.ts";
+import { adoptBlock, type DesChainState, markHas, receiveBlock } from "./chain.ts";
+import { type DesSimSummary, propagationRecords, summarizeRun } from "./report.ts";
+
+export type { DesSimSummary };
 import { DesQueue, K } from "./queue.ts";
 import { DesTransactions } from "./tx.ts";
 import { desHashId, DesRandom } from "./random.ts";
-import { DES_AUTO_RECEIPT_LIMIT, type DesOptions } from "./options.ts";
+import { type DesOptions, receiptsOn } from "./options.ts";
+import { DesMiners } from "./mining.ts";
 import { DesAttacks } from "./attacks.ts";
-
-/** What a finished simulation reports. */
-export interface DesSimSummary {
-  nodes: number;
-  edges: number;
-  simulated_s: number;
-  /** Queue events processed. */
-  queue_events: number;
-  /** RunEvent records emitted. */
-  run_events: number;
-  blocks_mined: number;
-  main_chain_height: number;
-  orphaned_blocks: number;
-  reorgs: number;
-  max_reorg_depth: number;
-  txs_sent: number;
-  txs_confirmed: number;
-  stopped_early: boolean;
-  attacks: Record<string, unknown>[];
-}
 
 const _GENESIS = 0;
 
 /** One simulation run. Call {@link DesSimulation.step} until it returns false. */
-export class DesSimulation implements DesNetwork {
+export class DesSimulation implements DesChainState {
   readonly model: SimModel;
   readonly options: DesOptions;
   readonly rng: DesRandom;
@@ -95,8 +74,7 @@ export class DesSimulation implements DesNetwork {
   bSched: (Float64Array | null)[] = [];
   readonly #hashes: string[] = [];
   // Mining.
-  readonly #minerIdx: Int32Array;
-  readonly #minerCum: Float64Array;
+  readonly #miners: DesMiners;
   /** Nodes with hashrate (they keep a mempool and include its txs). */
   readonly isMiner: Uint8Array;
   // Heights.
@@ -134,17 +112,7 @@ export class DesSimulation implements DesNetwork {
       this.index.set(h.name, i);
     });
     this.blockBits = options.blockSizeBytes * 8;
-    const expectedBlocks = Math.min(
-      options.maxBlocks ?? Infinity,
-      model.stopTimeS / options.blockIntervalS,
-    );
-    let expectedTxs = 0;
-    for (const h of model.hosts) {
-      if (h.tx) expectedTxs += model.stopTimeS / Math.max(1e-3, h.tx.intervalMeanS);
-    }
-    this.receipts = options.receiptEvents === "auto"
-      ? this.n * (expectedBlocks + expectedTxs) <= DES_AUTO_RECEIPT_LIMIT
-      : options.receiptEvents;
+    this.receipts = receiptsOn(model, options);
     const n = this.n;
     const adjacency = buildAdjacency(model, this.index);
     this.adjStart = adjacency.adjStart;
@@ -169,21 +137,10 @@ export class DesSimulation implements DesNetwork {
     this.attacks = new DesAttacks(this);
     this.tx = new DesTransactions(this);
     // Mining weights: hashrate shares, with double-spend attackers forced to their q.
-    const weights = this.attacks.miningWeights(model.hosts.map((h) => Math.max(0, h.hashrate)));
-    const miners: number[] = [];
-    const cum: number[] = [];
-    let total = 0;
-    weights.forEach((w, i) => {
-      if (w > 0) {
-        total += w;
-        miners.push(i);
-        cum.push(total);
-      }
-    });
-    this.#minerIdx = new Int32Array(miners);
-    this.isMiner = new Uint8Array(n);
-    for (const m of miners) this.isMiner[m] = 1;
-    this.#minerCum = new Float64Array(cum.map((c) => c / total));
+    this.#miners = new DesMiners(
+      this.attacks.miningWeights(model.hosts.map((h) => Math.max(0, h.hashrate))),
+    );
+    this.isMiner = this.#miners.isMiner;
     this._scheduleStart();
   }
 
@@ -218,7 +175,7 @@ export class DesSimulation implements DesNetwork {
       this.now = cur.time;
       switch (cur.kind) {
         case K.block:
-          this._onBlock(cur.node, cur.item, cur.from);
+          receiveBlock(this, cur.node, cur.item, cur.from);
           break;
         case K.mine:
           this._onMine();
@@ -263,50 +220,12 @@ export class DesSimulation implements DesNetwork {
   /** Final bookkeeping; returns the summary. Call once after the last step. */
   finish(): DesSimSummary {
     this.attacks.finish();
-    let best = _GENESIS;
-    for (let b = 1; b < this.blockCount; b++) {
-      if (this.bHeight[b] > this.bHeight[best]) best = b;
-    }
-    const main = new Uint8Array(this.blockCount);
-    for (let x = best; x >= 0; x = this.bParent[x]) main[x] = 1;
-    let orphaned = 0;
-    for (let b = 1; b < this.blockCount; b++) if (!main[b]) orphaned++;
-    return {
-      nodes: this.n,
-      edges: this.adjTo.length / 2,
-      simulated_s: _round(this.now),
-      queue_events: this.queue.pushed,
-      run_events: this.runEvents,
-      blocks_mined: this.blockCount - 1,
-      main_chain_height: this.bHeight[best],
-      orphaned_blocks: orphaned,
-      reorgs: this.reorgs,
-      max_reorg_depth: this.maxReorgDepth,
-      txs_sent: this.tx.count,
-      txs_confirmed: this.tx.confirmedCount(),
-      stopped_early: this.stoppedEarly,
-      attacks: this.attacks.outcomes(),
-    };
+    return summarizeRun(this);
   }
 
   /** Per-block propagation aggregates (genesis excluded). */
   propagation(): PropagationRecord[] {
-    const out: PropagationRecord[] = [];
-    const rel = (t: number, b: number) => (t > 0 ? _round(t - this.bTime[b]) : null);
-    for (let b = 1; b < this.blockCount; b++) {
-      out.push({
-        hash: this.hash(b),
-        height: this.bHeight[b],
-        miner: this.names[this.bMiner[b]],
-        mined_ts: _round(this.bTime[b]),
-        reached: this.bReach[b],
-        nodes: this.n,
-        t50_s: rel(this.bT50[b], b),
-        t90_s: rel(this.bT90[b], b),
-        t100_s: rel(this.bT100[b], b),
-      });
-    }
-    return out;
+    return propagationRecords(this);
   }
 
   /** Samples taken so far. */
@@ -358,7 +277,7 @@ export class DesSimulation implements DesNetwork {
       if (start <= 0) this._bringOnline(i);
       else q.push(start, K.nodeStart, i, 0, -1);
     }
-    if (this.#minerIdx.length > 0) {
+    if (this.#miners.count > 0) {
       q.push(this.rng.exponential(this.options.blockIntervalS), K.mine, -1, 0, -1);
     }
     this.tx.schedule();
@@ -368,18 +287,20 @@ export class DesSimulation implements DesNetwork {
 
   _bringOnline(i: number): void {
     this.online[i] = 1;
-    this._countTip(this.tip[i], 1);
-    this._countHeight(this.tipHeight[i], 1);
+    this.countTip(this.tip[i], 1);
+    this.countHeight(this.tipHeight[i], 1);
   }
 
-  _countTip(b: number, d: number): void {
+  /** Count node tips on block b up (d = 1) or down (d = -1). */
+  countTip(b: number, d: number): void {
     const before = this.bTipCount[b];
     this.bTipCount[b] = before + d;
     if (before === 0 && d > 0) this.distinctTips++;
     else if (before + d === 0) this.distinctTips--;
   }
 
-  _countHeight(h: number, d: number): void {
+  /** Count node heights at h up (d = 1) or down (d = -1); keeps min and max. */
+  countHeight(h: number, d: number): void {
     if (h >= this.#heightCount.length) {
       const x = new Int32Array(Math.max(h + 1, this.#heightCount.length * 2));
       x.set(this.#heightCount);
@@ -416,17 +337,7 @@ export class DesSimulation implements DesNetwork {
     if (max === undefined || this.blockCount < max) {
       this.queue.push(t + this.rng.exponential(this.options.blockIntervalS), K.mine, -1, 0, -1);
     }
-    // Pick the miner by share (binary search over the cumulative distribution).
-    const u = this.rng.next();
-    const cum = this.#minerCum;
-    let lo = 0;
-    let hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cum[mid] > u) hi = mid;
-      else lo = mid + 1;
-    }
-    const m = this.#minerIdx[lo];
+    const m = this.#miners.pick(this.rng.next());
     // Hashrate of a node that has not started yet is not running.
     if (!this.online[m]) return;
     const secret = this.attacks.secretParent(m);
@@ -442,123 +353,18 @@ export class DesSimulation implements DesNetwork {
       parent: this.hash(parent),
     });
     if (secret >= 0) {
-      this._markHas(b, m);
+      markHas(this, b, m);
       this.attacks.onSecretBlock(m, b);
       return;
     }
     this.attacks.onPublicMined(m, b);
-    this._markHas(b, m);
+    markHas(this, b, m);
     this.adopt(m, b, -1);
-  }
-
-  _markHas(b: number, i: number): void {
-    this.bHas[b][i] = 1;
-    const r = ++this.bReach[b];
-    const n = this.n;
-    if (this.bT50[b] === 0 && r * 2 >= n) this.bT50[b] = this.now || 1e-9;
-    if (this.bT90[b] === 0 && r * 10 >= n * 9) this.bT90[b] = this.now || 1e-9;
-    if (r === n) {
-      this.bT100[b] = this.now || 1e-9;
-      this.bSched[b] = null;
-    }
-  }
-
-  _onBlock(i: number, b: number, from: number): void {
-    const has = this.bHas;
-    if (has[b][i] || !this.online[i]) return;
-    const receipts = this.receipts;
-    const parent = this.bParent[b];
-    if (parent >= 0 && has[parent][i] === 1 && !receipts) {
-      // Common case: the node holds the parent and nobody wants a receipt line.
-      this._markHas(b, i);
-    } else {
-      // Deliver the block with every ancestor the node lacks, oldest first.
-      let x = b;
-      const chain: number[] = [];
-      while (x >= 0 && !has[x][i]) {
-        chain.push(x);
-        x = this.bParent[x];
-      }
-      const t = _round(this.now);
-      for (let k = chain.length - 1; k >= 0; k--) {
-        const y = chain[k];
-        this._markHas(y, i);
-        if (receipts) {
-          this.emit({
-            ts: t,
-            host: this.names[i],
-            event: "block",
-            height: this.bHeight[y],
-            hash: this.hash(y),
-            parent: this.hash(this.bParent[y]),
-          });
-        }
-      }
-    }
-    if (this.bHeight[b] > this.tipHeight[i]) this.adopt(i, b, from);
   }
 
   /** Make `b` node i's tip (it is higher), record a reorg if needed, and relay it. */
   adopt(i: number, b: number, from: number): void {
-    const old = this.tip[i];
-    const oldH = this.tipHeight[i];
-    const parent = this.bParent;
-    const height = this.bHeight;
-    // Walk the new chain down to the old height, then both chains down to the fork point.
-    if (parent[b] === old && this.tx.count === 0) {
-      // Plain extension of the tip: no reorg, no lists to build.
-      if (this.online[i]) {
-        this._countTip(old, -1);
-        this._countHeight(oldH, -1);
-        this._countTip(b, 1);
-        this._countHeight(height[b], 1);
-      }
-      this.tip[i] = b;
-      this.tipHeight[i] = height[b];
-      if (this.attacks.active) this.attacks.onTipChange(i);
-      this.relayBlock(i, b, from);
-      return;
-    }
-    let x = b;
-    const connected: number[] = [];
-    while (height[x] > oldH) {
-      connected.push(x);
-      x = parent[x];
-    }
-    const disconnected: number[] = [];
-    let y = old;
-    while (x !== y) {
-      connected.push(x);
-      disconnected.push(y);
-      x = parent[x];
-      y = parent[y];
-    }
-    if (this.online[i]) {
-      this._countTip(old, -1);
-      this._countHeight(oldH, -1);
-    }
-    this.tip[i] = b;
-    this.tipHeight[i] = height[b];
-    if (this.online[i]) {
-      this._countTip(b, 1);
-      this._countHeight(height[b], 1);
-    }
-    if (disconnected.length > 0) {
-      const depth = disconnected.length;
-      this.reorgs++;
-      if (depth > this.maxReorgDepth) this.maxReorgDepth = depth;
-      this.emit({
-        ts: _round(this.now),
-        host: this.names[i],
-        event: "reorg",
-        depth,
-        height: height[b],
-      });
-      this.attacks.onReorg(i, depth);
-    }
-    if (this.tx.count > 0) this.tx.onTipChange(i, connected, disconnected);
-    if (this.attacks.active) this.attacks.onTipChange(i);
-    this.relayBlock(i, b, from);
+    adoptBlock(this, i, b, from);
   }
 
   /** Send block `b` from node i to every peer but `except`. */

@@ -12,14 +12,18 @@ import { PARENT_PID_ENV } from "../../../core/supervisor.ts";
 import { MonerodRpc, WalletRpc } from "./rpc.ts";
 import { fundWallets, openOrCreateWallet } from "./wallet.ts";
 import { sleep } from "./sleep.ts";
-import { type SimAttack, type SimHost, type SimModel } from "../types.ts";
+import type { SimHost, SimModel } from "../types.ts";
 import { monerodArgs, WALLET_RPC_BASE_FLAGS } from "../monerod.ts";
 import type { LocalEngineOptions, LocalHostPlacement } from "./options.ts";
 import { writeChildrenFile } from "./reaper.ts";
 import { LocalChild } from "./proc.ts";
+import {
+  type AgentArgsContext,
+  attackAgents,
+  hostAgents,
+  LOCAL_WALLET_NAME,
+} from "./agent_args.ts";
 import type { EngineRunOptions, EngineRunResult } from "../types.ts";
-
-const _WALLET_NAME = "user";
 
 /** True when every node answered and all have the same top block. */
 function _converged(final: Record<string, unknown>): boolean {
@@ -237,7 +241,7 @@ export class LocalRun {
       openOrCreateWallet(
         { signal },
         new WalletRpc({ url: `http://${p.ip}:${p.walletRpcPort}`, timeoutMs: 60_000 }),
-        _WALLET_NAME,
+        LOCAL_WALLET_NAME,
       )
     ));
     const daemon = new MonerodRpc({ url: users[0].rpcUrl, timeoutMs: 120_000, signal });
@@ -248,134 +252,24 @@ export class LocalRun {
   }
 
   #startAgents(host: SimHost, logger: Logger, late: boolean): void {
-    const p = this.#placement(host.name);
-    const common = ["--host", host.name, "--seed", String(this.model.seed)];
-    common.push("--time-scale", String(this.o.timeScale));
-    const doubleSpend = this.model.attacks.findIndex((a) =>
-      a.kind === "double_spend" && a.attacker === host.name
-    );
-    if (doubleSpend >= 0) {
-      // The double-spend agent mines on this node itself (honestly, then in secret).
-      this.#startDoubleSpend(doubleSpend, logger);
-    } else if ((host.kind === "miner" || host.kind === "attacker") && host.hashrate > 0) {
-      this.#agent(`miner ${host.name}`, p.dir, [
-        "miner",
-        "--rpc",
-        p.rpcUrl,
-        "--hashrate",
-        String(host.hashrate),
-        ...common,
-        "--out",
-        `${p.dir}/miner.ndjson`,
-      ], logger);
-    }
-    if (host.kind === "user" && host.tx && p.walletRpcPort !== undefined) {
-      const a = host.tx.amount;
-      this.#agent(`user ${host.name}`, p.dir, [
-        "user",
-        "--wallet-rpc",
-        `http://${p.ip}:${p.walletRpcPort}`,
-        "--daemon-rpc",
-        p.rpcUrl,
-        "--interval-mean",
-        String(host.tx.intervalMeanS),
-        "--amount",
-        a.kind === "fixed" ? String(a.value) : `${a.min}..${a.max}`,
-        "--wallet-name",
-        _WALLET_NAME,
-        // Initial users were funded before the clock started; late ones fund themselves.
-        "--fund-blocks",
-        String(late ? this.o.userFundBlocks : 0),
-        ...common,
-        "--out",
-        `${p.dir}/user.ndjson`,
-      ], logger);
+    for (const a of hostAgents(this.#argsContext(), host, late)) {
+      this.#agent(a.name, a.dir, a.args, logger);
     }
   }
 
   #startAttacks(logger: Logger): void {
-    const ref = (names: string[]) =>
-      names.map((n) => `${n}=${this.#placement(n).rpcUrl}`).join(",");
-    const scale = ["--time-scale", String(this.o.timeScale), "--seed", String(this.model.seed)];
-    for (const [i, attack] of this.model.attacks.entries()) {
-      if (attack.kind === "partition") {
-        const dir = this.#placement(attack.groupA[0]).dir;
-        this.#agent(`attacker ${attack.kind}-${i}`, dir, [
-          "attacker",
-          "--mode",
-          "partition",
-          "--group-a",
-          ref(attack.groupA),
-          "--group-b",
-          ref(attack.groupB),
-          "--start",
-          String(attack.startS),
-          "--end",
-          String(attack.endS),
-          ...scale,
-          "--out",
-          `${dir}/attack-${i}.ndjson`,
-        ], logger);
-      } else if (attack.kind === "eclipse") {
-        const dir = this.#placement(attack.victim).dir;
-        const b = attack.behaviour;
-        this.#agent(`attacker ${attack.kind}-${i}`, dir, [
-          "attacker",
-          "--mode",
-          "eclipse",
-          "--attackers",
-          ref(attack.attackers),
-          "--victim",
-          ref([attack.victim]),
-          "--behaviour",
-          b.kind,
-          ...(b.kind === "delay" ? ["--delay", String(b.delayS)] : []),
-          "--start",
-          String(attack.startS),
-          ...scale,
-          "--out",
-          `${dir}/attack-${i}.ndjson`,
-        ], logger);
-      }
-      // double_spend starts with its attacker host (#startAgents), which may start late.
-      // sybil is topology only (attacker hosts in one /24 as peers), already in the model.
-    }
+    for (const a of attackAgents(this.#argsContext())) this.#agent(a.name, a.dir, a.args, logger);
   }
 
-  /**
-   * The double-spend agent of attack `index`: it mines on the attacker's node and cuts it from
-   * every other host (all of them: dynamic peer modes may connect any two nodes).
-   */
-  #startDoubleSpend(index: number, logger: Logger): void {
-    const attack = this.model.attacks[index] as Extract<SimAttack, { kind: "double_spend" }>;
-    const host = this.model.hosts.find((h) => h.name === attack.attacker)!;
-    const p = this.#placement(host.name);
-    const others = this.placements.filter((x) => x.name !== host.name);
-    this.#agent(`attacker ${attack.kind}-${index}`, p.dir, [
-      "attacker",
-      "--mode",
-      "double_spend",
-      "--rpc",
-      `${host.name}=${p.rpcUrl}`,
-      "--victim",
-      `${attack.victim}=${this.#placement(attack.victim).rpcUrl}`,
-      "--peers",
-      others.map((x) => `${x.name}=${x.rpcUrl}`).join(","),
-      "--hashrate",
-      String(host.hashrate),
-      "--confirmations",
-      String(attack.confirmations),
-      "--start",
-      String(attack.startS),
-      "--host",
-      host.name,
-      "--seed",
-      String(this.model.seed),
-      "--time-scale",
-      String(this.o.timeScale),
-      "--out",
-      `${p.dir}/attack-${index}.ndjson`,
-    ], logger);
+  #argsContext(): AgentArgsContext {
+    return {
+      model: this.model,
+      placements: this.placements,
+      placement: (name) => this.#placement(name),
+      timeScale: this.o.timeScale,
+      userFundBlocks: this.o.userFundBlocks,
+      walletName: LOCAL_WALLET_NAME,
+    };
   }
 
   /** Tick once a second until the scaled stop time; start late hosts on time. */
