@@ -15,6 +15,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { every } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
 import { MemoryStore, rateLimiter } from "hono-rate-limiter";
 import {
@@ -249,23 +250,20 @@ export function createProxyApp(options: ProxyAppOptions): {
     await next();
     return undefined;
   };
-  for (const path of ["/v1/agents", "/v1/agents/*", "/metrics"]) {
-    app.use(path, guard, limiter, scope);
-  }
-  app.use(
-    "/v1/agents/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => _error(c, 413, "too_large", `request bodies are limited to 1 MiB`),
-    }),
-  );
-  app.use(
-    "/v1/agents",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => _error(c, 413, "too_large", `request bodies are limited to 1 MiB`),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => _error(c, 413, "too_large", `request bodies are limited to 1 MiB`),
+  });
+  const checks = every(guard, limiter, scope, limitBody);
+  // One registration for every protected path: Hono's "/v1/agents/*" also matches "/v1/agents",
+  // and a second registration would count each request twice against the rate limit.
+  app.use("*", async (c, next) => {
+    const path = c.req.path;
+    if (path !== "/v1/agents" && !path.startsWith("/v1/agents/") && path !== "/metrics") {
+      return await next();
+    }
+    return await checks(c, next);
+  });
 
   app.get("/metrics", async (c) => {
     const agents = await orchestrator.list();
