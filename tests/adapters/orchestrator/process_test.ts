@@ -90,8 +90,8 @@ Deno.test("process orchestrator: agents keep running across a close and reopen",
       { name: "stay", image: "sleep", cmd: ["30.25"] },
       _labels("stay"),
     );
+    ok(await waitFor(() => _pidsWith("30.25").length === 1, 5000), "one sleep runs");
     const pids = _pidsWith("30.25");
-    equal(pids.length, 1, "one sleep runs");
     await engine.close();
     engine = new ProcessOrchestrator({ stateDir: dir, graceMs: 1000 });
     const again = await engine.get(agent.id);
@@ -101,7 +101,7 @@ Deno.test("process orchestrator: agents keep running across a close and reopen",
     equal((await engine.stop(agent.id)).state, "stopped");
     deepEqual(_pidsWith("30.25"), [], "stop ended it");
     equal((await engine.start(agent.id)).state, "running");
-    equal(_pidsWith("30.25").length, 1);
+    ok(await waitFor(() => _pidsWith("30.25").length === 1, 5000), "it runs again");
     await engine.remove(agent.id);
     deepEqual(_pidsWith("30.25"), [], "remove ended it");
   } finally {
