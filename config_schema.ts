@@ -9,6 +9,8 @@ import { baseConfigShape } from "./core/config.ts";
 import { daemonConfigSchema } from "./commands/daemon/config.ts";
 import { hostConfigSchema } from "./commands/host/config.ts";
 import { proxyConfigSchema } from "./commands/proxy/config.ts";
+import { hapConfigSchema } from "./commands/hap/config.ts";
+import { rbacConfigSchema } from "./core/rbac/rbac.ts";
 
 /** Schema of `config.yaml`. */
 export const hiveConfigSchema = z.strictObject({
@@ -16,6 +18,8 @@ export const hiveConfigSchema = z.strictObject({
   daemon: daemonConfigSchema,
   host: hostConfigSchema,
   proxy: proxyConfigSchema,
+  hap: hapConfigSchema,
+  rbac: rbacConfigSchema,
 });
 
 /** A loaded configuration. */

@@ -11,3 +11,4 @@
  */
 export * from "./identity.ts";
 export * from "./registry.ts";
+export * from "./instance.ts";

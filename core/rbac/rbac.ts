@@ -54,9 +54,9 @@ export const DEFAULT_ROLES: Record<string, z.input<typeof roleRulesSchema>> = {
     subscribe: ["/hive/**"],
   },
   observer: {
-    description: "read-only: may announce itself and read chat",
+    description: "read-only: may announce itself, read chat and fetch documents",
     capabilities: ["documents.read"],
-    publish: ["/hive/agents"],
+    publish: ["/hive/agents", "/hive/docs"],
     subscribe: ["/hive/agents", "/hive/chat/*", "/hive/docs"],
   },
 };

@@ -21,7 +21,7 @@ Deno.test("the default roles and denials that name the role and the rule", () =>
   equal(rbac.publishDenial("operator", "/hive/tasks/build/1"), null);
   const denied = rbac.publishDenial("observer", "/hive/chat/general");
   match(denied ?? "", /role observer may not publish on \/hive\/chat\/general/);
-  match(denied ?? "", /rbac\.roles\.observer\.publish allows \/hive\/agents/);
+  match(denied ?? "", /rbac\.roles\.observer\.publish allows \/hive\/agents, \/hive\/docs/);
   match(rbac.publishDenial("ghost", "/hive/chat/x") ?? "", /role ghost is not in the rbac config/);
   equal(rbac.subscribeDenial("observer", "/hive/tasks/x") !== null, true);
   equal(rbac.can("operator", "documents.write"), true);

@@ -1,0 +1,81 @@
+/**
+ * A verified envelope as the portal shows it ({@link HapMessage}), and a time limit for calls to
+ * the daemon.
+ *
+ * @module
+ */
+import type { Envelope } from "../../core/envelope/envelope.ts";
+import { HiveError, UsageError } from "../../core/errors.ts";
+import { renderTemplateMessage, type TemplateMessage } from "./templates.ts";
+
+/** A verified message as the portal shows it. */
+export interface HapMessage {
+  topic: string;
+  from: string;
+  role: string;
+  kind: "agent" | "hap";
+  /** Sender clock, ISO. */
+  sent_at: string;
+  /** Payload type: `chat`, `template`, `text`... */
+  type: string;
+  /** Human rendering of the payload. */
+  text: string;
+  /** The structured payload of a template message. */
+  template?: TemplateMessage;
+  /** libp2p peer that relayed it. */
+  peer: string;
+  /** True for our own messages (echoed into history when sent). */
+  self: boolean;
+}
+
+/** The portal's view of a verified envelope: chat text, a rendered template, or the payload. */
+export function toHapMessage(env: Envelope, peer: string, self: boolean): HapMessage {
+  let text = env.payload;
+  let template: TemplateMessage | undefined;
+  try {
+    if (env.type === "chat") text = String(JSON.parse(env.payload).text ?? "");
+    else if (env.type === "template") {
+      template = JSON.parse(env.payload) as TemplateMessage;
+      text = renderTemplateMessage(template);
+    }
+  } catch {
+    // A payload that is not what its type says is shown as it came.
+  }
+  return {
+    topic: env.topic,
+    from: env.from,
+    role: env.role,
+    kind: env.kind,
+    sent_at: new Date(env.ts).toISOString(),
+    type: env.type,
+    text,
+    template,
+    peer,
+    self,
+  };
+}
+
+/** Reject with a `timeout` HiveError when `promise` takes longer than `ms`. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new HiveError(`no answer within ${ms} ms`, { code: "timeout" })),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A send was refused by RBAC. Exits 2. */
+export class RbacDeniedError extends UsageError {
+  constructor(message: string) {
+    super(message, { code: "rbac_denied" });
+  }
+}
