@@ -1,0 +1,806 @@
+/**
+ * One hive member: the protocol modules wired to a {@link LightningNode}. It decodes custom
+ * messages (peek & check), runs the handshake on both sides, keeps the HiveMap and the member
+ * table in sync (gossip with relay, STATE_HASH/FULL_SYNC anti-entropy over digest buckets),
+ * resolves intents and applies membership votes. Backends and time come in as arguments, so the
+ * same code runs on simnet and (next issue) Core Lightning.
+ *
+ * Longer than 400 lines because every message handler shares the node's private state; the
+ * pure rules live in the modules beside it and this file only dispatches.
+ *
+ * @module
+ */
+import type { CustomMessage, LightningNode } from "../../adapters/lightning/types.ts";
+import { fromHex, toHex } from "../../adapters/lightning/signmessage.ts";
+import {
+  createManifest,
+  createTicket,
+  DEFAULT_INVITE_SECONDS,
+  GENESIS_TICKET_SECONDS,
+  NonceBook,
+  verifyManifest,
+  verifyTicket,
+} from "./handshake.ts";
+import {
+  decodeMessage,
+  encodeMessage,
+  MAX_MESSAGE_BYTES,
+  MessageType,
+  type MessageTypeName,
+  type Payload,
+  ProtocolCounters,
+} from "./protocol.ts";
+import { bucketOf, HiveMap, parseState, type PeerState, stateToWire } from "./state.ts";
+import {
+  type BroadcastState,
+  DEFAULT_HEARTBEAT_SECONDS,
+  DEFAULT_TTL,
+  gossipSigningString,
+  gossipTrigger,
+  Relay,
+} from "./gossip.ts";
+import {
+  type Intent,
+  intentAbortSigningString,
+  IntentManager,
+  intentSigningString,
+  type IntentType,
+  parseIntent,
+} from "./intents.ts";
+import { Membership, membershipSigningString, type Tier, TIERS } from "./membership.ts";
+import { ContributionLedger } from "./contribution.ts";
+
+/** Events a node reports (the simulator and the CLI listen). */
+export type HiveEvent =
+  | { event: "joined"; node: string; tier: Tier; via: string }
+  | { event: "admitted"; node: string; peer: string }
+  | { event: "refused"; node: string; peer: string; reason: string }
+  | { event: "intent_committed"; node: string; intent: Intent }
+  | { event: "intent_aborted"; node: string; intent: Intent }
+  | { event: "promoted"; node: string; peer: string }
+  | { event: "banned"; node: string; peer: string };
+
+/** Options of {@link HiveNode}. */
+export interface HiveNodeOptions {
+  ln: LightningNode;
+  /** Our node id (from getinfo). */
+  id: string;
+  heartbeatSeconds?: number;
+  holdSeconds?: number;
+  relayTtl?: number;
+  /** Most members a relayed message is forwarded to (default: all, as cl-hive). */
+  relayFanout?: number;
+  /** 32 random bytes for nonces. */
+  random?: () => Uint8Array;
+  /** Random float in [0,1) for partner choice (seeded on simnet). */
+  rand?: () => number;
+  /** Features for manifests. */
+  features?: string[];
+  onEvent?: (e: HiveEvent) => void;
+  /** Persistence hooks; the CLI wires the SQLite store here. */
+  ticketUsed?: (signature: string) => boolean;
+  useTicket?: (signature: string, now: number) => void;
+  /** Called when a local intent commits (governance hook). */
+  onCommit?: (intent: Intent) => Promise<void> | void;
+}
+
+const _RELAYED = new Set<MessageTypeName>([
+  "GOSSIP",
+  "INTENT",
+  "INTENT_ABORT",
+  "VOUCH",
+  "PROMOTION",
+  "PROMOTION_REQUEST",
+  "BAN_PROPOSAL",
+  "BAN_VOTE",
+  "MEMBER_LEFT",
+]);
+const _TIER_RANK: Record<string, number> = { neophyte: 1, member: 2, admin: 3 };
+/** Leave room under 65535 for the envelope around FULL_SYNC chunks. */
+const _CHUNK_BYTES = 60_000;
+
+/** One hive member. */
+export class HiveNode {
+  readonly ln: LightningNode;
+  readonly id: string;
+  readonly counters = new ProtocolCounters();
+  /** Drops after decoding (not a member, bad signature, invalid payload), by reason. */
+  readonly refused: Record<string, number> = {};
+  readonly map = new HiveMap();
+  readonly membership = new Membership();
+  readonly intents: IntentManager;
+  readonly relay: Relay;
+  readonly nonces: NonceBook;
+  readonly ledger = new ContributionLedger();
+  hiveId: string | null = null;
+  heartbeatSeconds: number;
+  relayTtl: number;
+  #rand: () => number;
+  #features: string[];
+  #onEvent: (e: HiveEvent) => void;
+  #opts: HiveNodeOptions;
+  #lastBroadcast: BroadcastState | null = null;
+  #pendingJoin = new Map<string, string>(); // member we said HELLO to -> ticket
+  #sponsors = new Set<string>(); // members we joined through: their FULL_SYNC may come first
+  #unsub: (() => void)[] = [];
+
+  constructor(options: HiveNodeOptions) {
+    this.ln = options.ln;
+    this.id = options.id;
+    this.#opts = options;
+    this.heartbeatSeconds = options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
+    this.relayTtl = options.relayTtl ?? DEFAULT_TTL;
+    this.intents = new IntentManager(this.id, options.holdSeconds);
+    this.relay = new Relay(this.id);
+    this.nonces = new NonceBook(options.random);
+    this.#rand = options.rand ?? Math.random;
+    this.#features = options.features ?? [];
+    this.#onEvent = options.onEvent ?? (() => {});
+    this.map.bucketExtra = (b) => this.#membersIn(b);
+    this.membership.onChange = (what, id) => {
+      if (what === "member") {
+        this.#byBucket = null;
+        this.map.touchBucket(bucketOf(id));
+      }
+    };
+  }
+
+  /** Listen to the backend's custom messages and forwards. */
+  start(): void {
+    this.#unsub.push(this.ln.onCustomMessage((m) => this.handle(m)));
+    this.#unsub.push(this.ln.onForward((e) => {
+      if (e.status !== "settled") return;
+      const t = e.received_time;
+      if (this.membership.has(e.in_peer)) {
+        this.ledger.record({
+          peer_id: e.in_peer,
+          direction: "forwarded",
+          amount_sats: Math.floor(e.in_msat / 1000),
+          timestamp: t,
+        });
+      }
+      if (this.membership.has(e.out_peer)) {
+        this.ledger.record({
+          peer_id: e.out_peer,
+          direction: "received",
+          amount_sats: Math.floor(e.out_msat / 1000),
+          timestamp: t,
+        });
+      }
+    }));
+  }
+
+  /** Stop listening. */
+  stop(): void {
+    for (const u of this.#unsub.splice(0)) u();
+  }
+
+  /** Our tier, or null outside a hive. */
+  get tier(): Tier | null {
+    return this.membership.members.get(this.id)?.tier ?? null;
+  }
+
+  #byBucket: [string, string][][] | null = null;
+
+  #membersIn(bucket: number): unknown {
+    if (!this.#byBucket) {
+      // One pass groups the table; rebuilt only after a membership change.
+      const groups: [string, string][][] = Array.from({ length: 256 }, () => []);
+      for (const m of this.membership.members.values()) {
+        groups[bucketOf(m.peer_id)].push([m.peer_id, m.tier]);
+      }
+      for (const b of this.membership.banned) groups[bucketOf(b)].push([b, "banned"]);
+      for (const g of groups) g.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+      this.#byBucket = groups;
+    }
+    return this.#byBucket[bucket];
+  }
+
+  #refuse(reason: string): void {
+    this.refused[reason] = (this.refused[reason] ?? 0) + 1;
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  /** Send one message to one peer. */
+  async send(peer: string, type: MessageTypeName, payload: Payload): Promise<void> {
+    await this.ln.sendcustommsg(peer, toHex(encodeMessage(MessageType[type], payload)));
+  }
+
+  /** Members we are connected to. */
+  async connectedMembers(): Promise<string[]> {
+    const peers = await this.ln.listpeers();
+    return peers.filter((p) => p.connected && p.id !== this.id && this.membership.has(p.id)).map((
+      p,
+    ) => p.id);
+  }
+
+  /** Originate a relayed broadcast to every connected member. */
+  async broadcast(type: MessageTypeName, payload: Payload): Promise<number> {
+    const framed = this.relay.originate(payload, this.ln.now(), this.relayTtl);
+    const to = await this.connectedMembers();
+    for (const p of to) await this.send(p, type, framed);
+    return to.length;
+  }
+
+  // ---------------------------------------------------------------- admin / join
+
+  /** Found a hive with us as admin; returns cl-hive's genesis result. */
+  async genesis(hiveId?: string): Promise<Record<string, unknown>> {
+    if (this.tier) throw new Error(`already member of hive ${this.hiveId} (tier: ${this.tier})`);
+    const now = this.ln.now();
+    this.hiveId = hiveId ??
+      `hive_${
+        toHex(this.#opts.random?.() ?? crypto.getRandomValues(new Uint8Array(32))).slice(0, 16)
+      }`;
+    const { base64 } = await createTicket(this.ln, {
+      hiveId: this.hiveId,
+      adminPubkey: this.id,
+      validSeconds: GENESIS_TICKET_SECONDS,
+    });
+    this.membership.add(this.id, "admin", now);
+    await this.publishState({
+      capacity_sats: 0,
+      available_sats: 0,
+      fee_policy: {},
+      topology: [],
+      budget_available_sats: 0,
+    }, { force: true });
+    return {
+      status: "genesis_complete",
+      hive_id: this.hiveId,
+      admin_pubkey: this.id,
+      genesis_ticket: base64,
+    };
+  }
+
+  /** An invite ticket (admins only). */
+  async invite(validSeconds = DEFAULT_INVITE_SECONDS, requirements = 0): Promise<string> {
+    if (this.tier !== "admin" || !this.hiveId) {
+      throw new Error("only admins can generate invite tickets");
+    }
+    const { base64 } = await createTicket(this.ln, {
+      hiveId: this.hiveId,
+      adminPubkey: this.id,
+      validSeconds,
+      requirements,
+    });
+    return base64;
+  }
+
+  /** Present a ticket to a member (connects first). The rest happens in messages. */
+  async join(ticket: string, memberId: string): Promise<void> {
+    await this.ln.connect(memberId);
+    this.#pendingJoin.set(memberId, ticket);
+    this.#sponsors.add(memberId);
+    await this.send(memberId, "HELLO", { ticket, protocol_version: 1 });
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** Update our own state; gossips if a cl-hive threshold is crossed. Returns the trigger. */
+  async publishState(
+    fields: Pick<
+      PeerState,
+      "capacity_sats" | "available_sats" | "fee_policy" | "topology" | "budget_available_sats"
+    >,
+    options: { force?: boolean } = {},
+  ): Promise<string | null> {
+    const now = this.ln.now();
+    const trigger = gossipTrigger(this.#lastBroadcast, fields, now, {
+      heartbeatSeconds: this.heartbeatSeconds,
+      forceStatus: options.force,
+    });
+    if (!trigger) return null;
+    const state = this.map.updateLocal(this.id, fields, now);
+    this.#lastBroadcast = { ...fields, last_broadcast: now };
+    const payload: Payload = {
+      peer_id: this.id,
+      sender_id: this.id,
+      ...stateToWire(state),
+      timestamp: now,
+      fleet_hash: this.map.fleetHash(),
+    };
+    delete payload.last_update;
+    payload.signature = (await this.ln.signmessage(gossipSigningString(payload))).zbase;
+    await this.broadcast("GOSSIP", payload);
+    return trigger;
+  }
+
+  /** Record our own state as broadcast without sending it (a restored snapshot). */
+  restoreLocal(
+    fields: Pick<
+      PeerState,
+      "capacity_sats" | "available_sats" | "fee_policy" | "topology" | "budget_available_sats"
+    >,
+  ): PeerState {
+    const now = this.ln.now();
+    this.#lastBroadcast = { ...fields, last_broadcast: now };
+    return this.map.updateLocal(this.id, fields, now);
+  }
+
+  /** Heartbeat check: re-gossip unchanged state when the heartbeat is due. */
+  async heartbeat(): Promise<void> {
+    const s = this.map.get(this.id);
+    if (!s || !this.#lastBroadcast) return;
+    await this.publishState(s);
+  }
+
+  /** STATE_HASH payload: cl-hive's fields plus our digest buckets. */
+  stateHashPayload(): Payload {
+    return {
+      fleet_hash: this.map.fleetHash(),
+      peer_count: this.map.size,
+      timestamp: this.ln.now(),
+      membership_hash: this.membershipHash(),
+      buckets: this.map.bucketDigest(),
+    };
+  }
+
+  /** Hash of the member table (sorted id:tier rows). */
+  membershipHash(): string {
+    const d = this.map.bucketDigest(); // members are folded into the buckets
+    return d.join("").slice(0, 64);
+  }
+
+  /** One anti-entropy round: STATE_HASH to one random connected member. */
+  async antiEntropy(): Promise<void> {
+    const peers = await this.connectedMembers();
+    if (peers.length === 0) return;
+    const peer = peers[Math.floor(this.#rand() * peers.length)];
+    await this.send(peer, "STATE_HASH", this.stateHashPayload());
+  }
+
+  async #sendFullSync(peer: string, buckets: number[], reply: boolean): Promise<void> {
+    const items: { kind: "s" | "m"; v: Record<string, unknown>; size: number }[] = [];
+    for (const s of this.map.statesIn(buckets)) {
+      items.push({ kind: "s", v: s, size: JSON.stringify(s).length + 1 });
+    }
+    const set = new Set(buckets);
+    for (const m of this.membership.members.values()) {
+      if (set.has(bucketOf(m.peer_id))) {
+        const v = { peer_id: m.peer_id, tier: m.tier, joined_at: m.joined_at };
+        items.push({ kind: "m", v, size: JSON.stringify(v).length + 1 });
+      }
+    }
+    for (const b of this.membership.banned) {
+      if (set.has(bucketOf(b))) {
+        items.push({ kind: "m", v: { peer_id: b, tier: "banned" }, size: 90 });
+      }
+    }
+    const digest = this.map.bucketDigest();
+    const base = 64 * 2 + 260 * 17 + 200;
+    let chunk: typeof items = [], size = base;
+    const flush = async (last: boolean) => {
+      await this.send(peer, "FULL_SYNC", {
+        states: chunk.filter((i) => i.kind === "s").map((i) => i.v),
+        members: chunk.filter((i) => i.kind === "m").map((i) => i.v),
+        fleet_hash: this.map.fleetHash(),
+        timestamp: this.ln.now(),
+        hive_id: this.hiveId,
+        ...(last ? { buckets: digest, reply } : {}),
+      });
+      chunk = [];
+      size = base;
+    };
+    for (const it of items) {
+      if (size + it.size > Math.min(_CHUNK_BYTES, MAX_MESSAGE_BYTES - 5000) && chunk.length > 0) {
+        await flush(false);
+      }
+      chunk.push(it);
+      size += it.size;
+    }
+    await flush(true);
+  }
+
+  #mergeMembers(rows: unknown[], now: number): void {
+    for (const raw of rows) {
+      if (typeof raw !== "object" || raw === null) continue;
+      const r = raw as Record<string, unknown>;
+      const id = r.peer_id, tier = r.tier;
+      if (typeof id !== "string" || !/^0[23][0-9a-f]{64}$/.test(id)) continue;
+      if (tier === "banned") {
+        if (!this.membership.banned.has(id)) {
+          this.membership.banned.add(id);
+          this.membership.remove(id);
+          this.map.remove(id);
+        }
+        continue;
+      }
+      if (typeof tier !== "string" || !(TIERS as readonly string[]).includes(tier)) continue;
+      if (this.membership.banned.has(id)) continue;
+      const have = this.membership.members.get(id);
+      if (!have) {
+        const m = this.membership.add(
+          id,
+          tier as Tier,
+          typeof r.joined_at === "number" ? r.joined_at : now,
+        );
+        if (typeof r.joined_at === "number") m.joined_at = r.joined_at;
+      } else if (_TIER_RANK[tier] > _TIER_RANK[have.tier]) {
+        have.tier = tier as Tier;
+        have.promoted_at = now;
+        this.membership.onChange?.("member", id);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- intents
+
+  /** Announce an intent; returns it (status aborted if a lower key already holds the target). */
+  async announceIntent(type: IntentType, target: string): Promise<Intent> {
+    const intent = this.intents.create(type, target, this.ln.now());
+    if (intent.status !== "pending") {
+      this.#onEvent({ event: "intent_aborted", node: this.id, intent });
+      return intent;
+    }
+    const payload: Payload = {
+      intent_type: intent.intent_type,
+      target: intent.target,
+      initiator: intent.initiator,
+      timestamp: intent.timestamp,
+      expires_at: intent.expires_at,
+    };
+    payload.signature = (await this.ln.signmessage(intentSigningString(payload))).zbase;
+    await this.broadcast("INTENT", payload);
+    return intent;
+  }
+
+  /** The commit loop body: commit due intents, clean stale ones. */
+  async commitLoop(): Promise<Intent[]> {
+    const now = this.ln.now();
+    const done = this.intents.commitDue(now);
+    for (const i of done) {
+      this.#onEvent({ event: "intent_committed", node: this.id, intent: i });
+      await this.#opts.onCommit?.(i);
+    }
+    this.intents.cleanup(now);
+    return done;
+  }
+
+  async #abort(intent: Intent): Promise<void> {
+    this.#onEvent({ event: "intent_aborted", node: this.id, intent });
+    const payload: Payload = {
+      intent_type: intent.intent_type,
+      target: intent.target,
+      initiator: intent.initiator,
+      timestamp: intent.timestamp,
+      reason: "tie_breaker_loss",
+    };
+    payload.signature = (await this.ln.signmessage(intentAbortSigningString(payload))).zbase;
+    await this.broadcast("INTENT_ABORT", payload);
+  }
+
+  // ---------------------------------------------------------------- membership actions
+
+  async #signedBroadcast(
+    type: MessageTypeName,
+    payload: Payload,
+    sigField = "signature",
+  ): Promise<void> {
+    payload[sigField] = (await this.ln.signmessage(membershipSigningString(type, payload))).zbase;
+    await this.broadcast(type, payload);
+  }
+
+  /** Ask for promotion (neophytes). */
+  async requestPromotion(): Promise<string> {
+    const requestId = toHex(crypto.getRandomValues(new Uint8Array(8)));
+    await this.#signedBroadcast("PROMOTION_REQUEST", {
+      target_pubkey: this.id,
+      request_id: requestId,
+      timestamp: this.ln.now(),
+    });
+    return requestId;
+  }
+
+  /** Vouch for a neophyte. */
+  async vouch(target: string, requestId = "00"): Promise<boolean> {
+    const now = this.ln.now();
+    if (!this.membership.voters().includes(this.id)) {
+      throw new Error("only members and admins can vouch");
+    }
+    if (this.membership.members.get(target)?.tier !== "neophyte") {
+      throw new Error(`${target} is not a neophyte here`);
+    }
+    const payload: Payload = {
+      target_pubkey: target,
+      request_id: requestId,
+      timestamp: now,
+      voucher_pubkey: this.id,
+    };
+    await this.#signedBroadcast("VOUCH", payload, "sig");
+    return this.#applyVouch(target, this.id, now);
+  }
+
+  #applyVouch(target: string, voucher: string, now: number): boolean {
+    if (this.membership.vouch(target, voucher, now) && this.membership.promote(target, now)) {
+      this.#onEvent({ event: "promoted", node: this.id, peer: target });
+      return true;
+    }
+    return false;
+  }
+
+  /** Propose a ban; returns the proposal id. */
+  async proposeBan(target: string, reason: string): Promise<string> {
+    const now = this.ln.now();
+    if (!this.membership.voters().includes(this.id)) {
+      throw new Error("only members and admins can propose bans");
+    }
+    const id = toHex(crypto.getRandomValues(new Uint8Array(8)));
+    this.membership.propose(id, target, this.id, reason, now);
+    await this.#signedBroadcast("BAN_PROPOSAL", {
+      target_peer_id: target,
+      proposer_peer_id: this.id,
+      proposal_id: id,
+      reason,
+      timestamp: now,
+    });
+    this.#checkBan(this.membership.vote(id, this.id, "approve"));
+    return id;
+  }
+
+  /** Vote on a ban proposal. */
+  async voteBan(proposalId: string, vote: "approve" | "reject"): Promise<boolean> {
+    await this.#signedBroadcast("BAN_VOTE", {
+      proposal_id: proposalId,
+      voter_peer_id: this.id,
+      vote,
+      timestamp: this.ln.now(),
+    });
+    return this.#checkBan(this.membership.vote(proposalId, this.id, vote));
+  }
+
+  #checkBan(target: string | null): boolean {
+    if (!target) return false;
+    this.map.remove(target);
+    this.#onEvent({ event: "banned", node: this.id, peer: target });
+    return true;
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  /** Handle one custom message (the custommsg hook). Never throws on bad input. */
+  async handle(m: CustomMessage): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      bytes = fromHex(m.payload);
+    } catch {
+      this.#refuse("bad_hex");
+      return;
+    }
+    const d = this.counters.count(decodeMessage(bytes));
+    if (d.kind !== "message") return;
+    try {
+      await this.#dispatch(m.peer_id, d.name, d.payload);
+    } catch (e) {
+      this.#refuse(`error:${(e as Error).message.slice(0, 60)}`);
+    }
+  }
+
+  async #dispatch(from: string, name: MessageTypeName, p: Payload): Promise<void> {
+    const now = this.ln.now();
+    switch (name) {
+      case "HELLO":
+        return await this.#onHello(from, p, now);
+      case "CHALLENGE":
+        return await this.#onChallenge(from, p);
+      case "ATTEST":
+        return await this.#onAttest(from, p, now);
+      case "WELCOME":
+        return this.#onWelcome(from, p, now);
+    }
+    const sponsor = name === "FULL_SYNC" && this.#sponsors.has(from);
+    if (!this.membership.has(from) && !sponsor) return this.#refuse("not_member");
+    if (name === "STATE_HASH") {
+      const same = p.fleet_hash === this.map.fleetHash() &&
+        p.membership_hash === this.membershipHash();
+      if (same) return;
+      return await this.#sendFullSync(from, this.map.differingBuckets(p.buckets), true);
+    }
+    if (name === "FULL_SYNC") {
+      if (Array.isArray(p.members)) this.#mergeMembers(p.members, now);
+      if (Array.isArray(p.states)) {
+        this.map.applyFullSync(
+          p.states.filter((s) => this.membership.has((s as Payload)?.peer_id as string)),
+        );
+      }
+      if (p.reply === true && Array.isArray(p.buckets)) {
+        const diff = this.map.differingBuckets(p.buckets);
+        if (diff.length > 0) await this.#sendFullSync(from, diff, false);
+      }
+      return;
+    }
+    if (!_RELAYED.has(name)) {
+      this.counters.unhandled++;
+      return;
+    }
+    if (!this.relay.firstSight(p, now)) return;
+    if (!(await this.#apply(name, p, now))) return;
+    const fwd = this.relay.forward(p, from, await this.connectedMembers(), {
+      fanout: this.#opts.relayFanout,
+      rand: this.#rand,
+    });
+    if (fwd) { for (const to of fwd.to) await this.send(to, name, fwd.payload); }
+  }
+
+  /** Verify and apply a relayed message; false when it was refused (then not relayed). */
+  async #apply(name: MessageTypeName, p: Payload, now: number): Promise<boolean> {
+    const verify = async (text: string, sig: unknown, key: unknown): Promise<boolean> => {
+      if (typeof sig !== "string" || typeof key !== "string") return false;
+      // Always with the claimed key (cl-hive omits it and drops senders missing from its graph).
+      return (await this.ln.checkmessage(text, sig, key)).verified;
+    };
+    const ok = (good: boolean, reason: string) => {
+      if (!good) this.#refuse(reason);
+      return good;
+    };
+    switch (name) {
+      case "GOSSIP": {
+        if (
+          !ok(
+            p.peer_id === p.sender_id && this.membership.has(p.sender_id as string),
+            "gossip_sender",
+          )
+        ) return false;
+        if (!ok(await verify(gossipSigningString(p), p.signature, p.sender_id), "bad_signature")) {
+          return false;
+        }
+        const s = parseState(p);
+        if (!ok(s !== null, "bad_state")) return false;
+        this.map.merge(s!);
+        return true;
+      }
+      case "INTENT": {
+        const i = parseIntent(p);
+        if (!ok(i !== null && this.membership.has(i.initiator), "bad_intent")) return false;
+        if (!ok(await verify(intentSigningString(p), p.signature, i!.initiator), "bad_signature")) {
+          return false;
+        }
+        for (const lost of this.intents.receive(i!).aborted) await this.#abort(lost);
+        return true;
+      }
+      case "INTENT_ABORT": {
+        if (
+          !ok(await verify(intentAbortSigningString(p), p.signature, p.initiator), "bad_signature")
+        ) return false;
+        this.intents.receiveAbort(String(p.intent_type), String(p.target), String(p.initiator));
+        return true;
+      }
+      case "VOUCH": {
+        if (
+          !ok(
+            await verify(membershipSigningString(name, p), p.sig, p.voucher_pubkey),
+            "bad_signature",
+          )
+        ) return false;
+        this.#applyVouch(String(p.target_pubkey), String(p.voucher_pubkey), now);
+        return true;
+      }
+      case "PROMOTION_REQUEST":
+        return ok(
+          await verify(membershipSigningString(name, p), p.signature, p.target_pubkey),
+          "bad_signature",
+        );
+      case "BAN_PROPOSAL": {
+        if (
+          !ok(
+            await verify(membershipSigningString(name, p), p.signature, p.proposer_peer_id),
+            "bad_signature",
+          )
+        ) return false;
+        this.membership.propose(
+          String(p.proposal_id),
+          String(p.target_peer_id),
+          String(p.proposer_peer_id),
+          String(p.reason),
+          now,
+        );
+        this.#checkBan(
+          this.membership.vote(String(p.proposal_id), String(p.proposer_peer_id), "approve"),
+        );
+        return true;
+      }
+      case "BAN_VOTE": {
+        if (
+          !ok(
+            await verify(membershipSigningString(name, p), p.signature, p.voter_peer_id),
+            "bad_signature",
+          )
+        ) return false;
+        const v = p.vote === "approve" ? "approve" : "reject";
+        this.#checkBan(this.membership.vote(String(p.proposal_id), String(p.voter_peer_id), v));
+        return true;
+      }
+      case "MEMBER_LEFT": {
+        if (
+          !ok(
+            await verify(membershipSigningString(name, p), p.signature, p.peer_id),
+            "bad_signature",
+          )
+        ) return false;
+        this.membership.remove(String(p.peer_id));
+        this.map.remove(String(p.peer_id));
+        return true;
+      }
+      default:
+        this.counters.unhandled++;
+        return true;
+    }
+  }
+
+  async #onHello(from: string, p: Payload, now: number): Promise<void> {
+    if (!this.hiveId || !this.tier) return this.#refuse("hello_not_in_hive");
+    if (typeof p.ticket !== "string") return this.#refuse("hello_no_ticket");
+    const check = await verifyTicket(this.ln, p.ticket, {
+      isAdmin: (k) => this.membership.members.get(k)?.tier === "admin",
+      wasUsed: this.#opts.ticketUsed,
+    });
+    if (!check.ok) {
+      this.#refuse(`ticket_${check.reason}`);
+      this.#onEvent({ event: "refused", node: this.id, peer: from, reason: check.reason });
+      return;
+    }
+    if (check.ticket.hive_id !== this.hiveId) return this.#refuse("ticket_other_hive");
+    if (this.membership.banned.has(from)) return this.#refuse("banned_peer");
+    const issued = this.nonces.issue(from, now, {
+      requirements: check.ticket.requirements,
+      ticketSignature: check.ticket.signature,
+    });
+    if ("refused" in issued) return this.#refuse(`challenge_${issued.refused}`);
+    await this.send(from, "CHALLENGE", { nonce: issued.nonce, hive_id: this.hiveId });
+  }
+
+  async #onChallenge(from: string, p: Payload): Promise<void> {
+    if (!this.#pendingJoin.has(from)) return this.#refuse("unexpected_challenge");
+    if (typeof p.nonce !== "string" || typeof p.hive_id !== "string") {
+      return this.#refuse("bad_challenge");
+    }
+    const a = await createManifest(this.ln, this.id, p.nonce, this.#features);
+    await this.send(from, "ATTEST", {
+      pubkey: this.id,
+      version: a.manifest.version,
+      features: a.manifest.features,
+      nonce_signature: a.nonce_signature,
+      manifest_signature: a.manifest_signature,
+      manifest: a.manifest as unknown as Payload,
+    });
+  }
+
+  async #onAttest(from: string, p: Payload, now: number): Promise<void> {
+    const pending = this.nonces.redeem(from, (p.manifest as Payload | undefined)?.nonce, now);
+    if ("refused" in pending) {
+      this.#refuse(`nonce_${pending.refused}`);
+      this.#onEvent({
+        event: "refused",
+        node: this.id,
+        peer: from,
+        reason: `nonce_${pending.refused}`,
+      });
+      return;
+    }
+    const v = await verifyManifest(this.ln, from, p as never, pending.nonce);
+    if (!v.ok) return this.#refuse(`attest:${v.error}`);
+    // An invite admits one node; the same ticket presented again is a replay.
+    if (this.#opts.ticketUsed?.(pending.ticket_signature)) return this.#refuse("ticket_replayed");
+    this.#opts.useTicket?.(pending.ticket_signature, now);
+    this.membership.add(from, "neophyte", now);
+    this.#onEvent({ event: "admitted", node: this.id, peer: from });
+    await this.send(from, "WELCOME", {
+      hive_id: this.hiveId,
+      tier: "neophyte",
+      member_count: this.membership.members.size,
+      state_hash: this.map.fleetHash(),
+    });
+    await this.#sendFullSync(from, [...Array(256).keys()], false);
+  }
+
+  #onWelcome(from: string, p: Payload, now: number): void {
+    if (!this.#pendingJoin.delete(from)) return this.#refuse("unexpected_welcome");
+    if (typeof p.hive_id !== "string" || typeof p.tier !== "string") {
+      return this.#refuse("bad_welcome");
+    }
+    this.hiveId = p.hive_id;
+    this.membership.add(this.id, p.tier as Tier, now);
+    this.#onEvent({ event: "joined", node: this.id, tier: p.tier as Tier, via: from });
+  }
+}
