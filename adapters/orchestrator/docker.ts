@@ -46,7 +46,7 @@ interface _Container {
   Image: string;
   State: string | { Status: string };
   Labels?: Record<string, string>;
-  Config?: { Labels?: Record<string, string>; Image: string };
+  Config?: { Labels?: Record<string, string>; Image: string; Tty?: boolean };
 }
 
 function _versionNumber(v: string): number {
@@ -224,8 +224,8 @@ export class DockerOrchestrator implements Orchestrator {
       options.signal,
     );
     if (!response.ok || !response.body) throw await _failure(response);
-    const tty = response.headers.get("content-type")?.includes("raw-stream") === false;
-    return tty ? response.body : response.body.pipeThrough(demuxDockerStream());
+    // Without a TTY the engine multiplexes stdout and stderr in frames; with one it sends raw.
+    return c.Config?.Tty ? response.body : response.body.pipeThrough(demuxDockerStream());
   }
 
   close(): Promise<void> {
@@ -293,7 +293,9 @@ async function _failure(response: Response): Promise<OrchestratorError> {
     const body = await response.json() as { message?: string };
     if (body.message) message = body.message;
   } catch { /* not JSON */ }
-  return new OrchestratorError(_kind(response.status), message);
+  // Podman answers a taken container name with 500 where Docker answers 409.
+  const kind = /already in use/i.test(message) ? "conflict" : _kind(response.status);
+  return new OrchestratorError(kind, message);
 }
 
 /**

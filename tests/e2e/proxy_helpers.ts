@@ -38,8 +38,12 @@ export async function startTestProxy(options: {
   policy?: Record<string, unknown>;
   kubeconfig?: string;
   drainMs?: number;
+  /** Reuse this folder (a restarted proxy); default a new one. */
+  dir?: string;
+  /** Keys only from the keys file in `dir` (no `HIVE_PROXY_KEYS`). */
+  fileKeysOnly?: boolean;
 }): Promise<TestProxy> {
-  const dir = await Deno.makeTempDir({ prefix: "hive-proxy-" });
+  const dir = options.dir ?? await Deno.makeTempDir({ prefix: "hive-proxy-" });
   let policyPath: string | null = null;
   if (options.policy) {
     policyPath = `${dir}/policy.yaml`;
@@ -69,7 +73,9 @@ export async function startTestProxy(options: {
     dockerSocket: PODMAN_SOCKET,
     kubeconfig: options.kubeconfig ?? null,
     namespace: null,
-    envKeys: `alice:write:${WRITE_KEY},reader:read:${READ_KEY},mallory:write:${OTHER_KEY}`,
+    envKeys: options.fileKeysOnly
+      ? undefined
+      : `alice:write:${WRITE_KEY},reader:read:${READ_KEY},mallory:write:${OTHER_KEY}`,
     drainMs: options.drainMs,
   }, logger);
   return {
