@@ -12,7 +12,7 @@ import type { RunEvent } from "../../../adapters/engine/types.ts";
 import { sleep } from "../../../adapters/engine/local/sleep.ts";
 
 export { sleep };
-import { createRng, type Rng } from "../prng.ts";
+import { createRng, type Rng } from "../scenario/prng.ts";
 
 /** Shadow's simulated clock starts at 2000-01-01T00:00:00Z (`SIMULATION_START_SEC`). */
 export const SHADOW_EPOCH_MS = 946_684_800_000;

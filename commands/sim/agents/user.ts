@@ -16,7 +16,7 @@ import {
 } from "../../../adapters/engine/local/rpc.ts";
 import { fundWallets, openOrCreateWallet } from "../../../adapters/engine/local/wallet.ts";
 import { type AgentContext, agentRng, exponential, sleep } from "./runtime.ts";
-import type { Rng } from "../prng.ts";
+import type { Rng } from "../scenario/prng.ts";
 
 /** Amount distribution in XMR: `0.5` (fixed) or `0.1..2` (uniform). */
 export type AmountSpec = { kind: "fixed"; value: number } | {

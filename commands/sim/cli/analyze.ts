@@ -10,8 +10,8 @@ import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { HiveError } from "../../../core/errors.ts";
 import { flagInput, parseFlags } from "./flags.ts";
 import { formatRecord } from "../../../core/output.ts";
-import type { AnalysisReport } from "../analyze.ts";
-import type { Distribution } from "../analyze_stats.ts";
+import type { AnalysisReport } from "../analyze/analyze.ts";
+import type { Distribution } from "../analyze/stats.ts";
 
 const _flagsSchema = z.object({
   DIR: z.string().min(1, { error: "expected a run folder" }),
@@ -99,8 +99,8 @@ export function analyzeCommand(load: ContextLoader): Command<[string]> {
     )
     .option("--samples <n>", "height-convergence samples over the run, 2..10000 (default 200)")
     .action(async (dir, options, command) => {
-      const { analyzeRun } = await import("../analyze.ts");
-      const { renderAnalysisSvg } = await import("../plot.ts");
+      const { analyzeRun } = await import("../analyze/analyze.ts");
+      const { renderAnalysisSvg } = await import("../analyze/plot.ts");
       const flags = parseFlags("hive sim analyze", _flagsSchema, {
         DIR: dir,
         ...flagInput(options),

@@ -7,7 +7,7 @@ import type { Command } from "@commander-js/extra-typings";
 import { z } from "zod";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { flagInput, parseFlags } from "./flags.ts";
-import type { GenerateResult } from "../generate.ts";
+import type { GenerateResult } from "../shadow/generate.ts";
 
 /** Scenarios at least this large get a progress bar when stderr is a terminal. */
 export const PROGRESS_MIN_HOSTS = 500;
@@ -75,7 +75,7 @@ export function generateCommand(load: ContextLoader): Command<[string]> {
     )
     .option("--no-progress", "never draw a progress bar")
     .action(async (file, options, command) => {
-      const { createProgressBar, generateShadowDir } = await import("../generate.ts");
+      const { createProgressBar, generateShadowDir } = await import("../shadow/generate.ts");
       const ctx = await load(command, "sim");
       const flags = parseFlags("hive sim generate", _flagsSchema, {
         ...flagInput(options),

@@ -17,8 +17,8 @@ export function inspectCommand(load: ContextLoader): Command<[string]> {
     )
     .argument("<file>", "scenario YAML file")
     .action(async (file, _options, command) => {
-      const { loadScenario } = await import("../scenario.ts");
-      const { formatInspectReport, inspectModel } = await import("../inspect.ts");
+      const { loadScenario } = await import("../scenario/load.ts");
+      const { formatInspectReport, inspectModel } = await import("../scenario/inspect.ts");
       const ctx = await load(command, "sim");
       const { model, network } = await loadScenario(file);
       ctx.output.result(inspectModel(model, network), formatInspectReport);

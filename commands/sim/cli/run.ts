@@ -229,8 +229,8 @@ missing), 2 bad flags or scenario.`,
   );
   cmd.action(async (file, o, command) => {
     const { createEngine } = await import("../../../adapters/engine/mod.ts");
-    const { writeShadowFiles } = await import("../generate.ts");
-    const { loadScenario } = await import("../scenario.ts");
+    const { writeShadowFiles } = await import("../shadow/generate.ts");
+    const { loadScenario } = await import("../scenario/load.ts");
     const input = flagInput(o);
     const f = parseFlags("hive sim run", _flagsSchema, { FILE: file, ...input });
     const des = _desOptions(f["--engine"], input);

@@ -17,7 +17,7 @@ export function schemaCommand(): Command {
         "it for completion and checking.",
     )
     .action(async () => {
-      const { scenarioJsonSchema } = await import("../scenario_schema.ts");
+      const { scenarioJsonSchema } = await import("../scenario/schema.ts");
       writeStdout(JSON.stringify(scenarioJsonSchema(), null, 2) + "\n");
     });
   cmd.addHelpText(

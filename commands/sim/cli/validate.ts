@@ -18,7 +18,7 @@ export function validateCommand(load: ContextLoader): Command<[string]> {
     )
     .argument("<file>", "scenario YAML file")
     .action(async (file, _options, command) => {
-      const { loadScenario } = await import("../scenario.ts");
+      const { loadScenario } = await import("../scenario/load.ts");
       const ctx = await load(command, "sim");
       const { model } = await loadScenario(file);
       ctx.output.result({

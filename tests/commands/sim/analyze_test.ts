@@ -2,10 +2,10 @@ import { deepEqual, equal, ok, rejects } from "@std/assert";
 import { DesEngine } from "../../../adapters/engine/des/engine.ts";
 import { createLogger } from "../../../core/logger.ts";
 import { UsageError } from "../../../core/errors.ts";
-import { analyzeLoadedRun, analyzeRun } from "../../../commands/sim/analyze.ts";
-import { loadRun } from "../../../commands/sim/analyze_load.ts";
-import { distribution, percentile } from "../../../commands/sim/analyze_stats.ts";
-import { renderAnalysisSvg } from "../../../commands/sim/plot.ts";
+import { analyzeLoadedRun, analyzeRun } from "../../../commands/sim/analyze/analyze.ts";
+import { loadRun } from "../../../commands/sim/analyze/load.ts";
+import { distribution, percentile } from "../../../commands/sim/analyze/stats.ts";
+import { renderAnalysisSvg } from "../../../commands/sim/analyze/plot.ts";
 import { formatAnalysis } from "../../../commands/sim/cli/analyze.ts";
 import { desModel, hostName } from "../../adapters/engine/des_fixtures.ts";
 

@@ -5,7 +5,7 @@ import {
   loadScenario,
   parseScenario,
   type ParseScenarioOptions,
-} from "../../../commands/sim/scenario.ts";
+} from "../../../commands/sim/scenario/load.ts";
 import { rejection } from "../../_helpers.ts";
 
 const FIXTURES = new URL("../../../fixtures/scenarios/", import.meta.url).pathname;

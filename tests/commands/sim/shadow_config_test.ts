@@ -6,14 +6,14 @@ import {
   generateShadowDir,
   SHADOW_FILE,
   writeShadowFiles,
-} from "../../../commands/sim/generate.ts";
+} from "../../../commands/sim/shadow/generate.ts";
 import {
   buildShadowDocument,
   GML_FILE,
   type ShadowDocument,
-} from "../../../commands/sim/shadow_config.ts";
-import { loadScenario } from "../../../commands/sim/scenario.ts";
-import { parseGml } from "../../../commands/sim/gml.ts";
+} from "../../../commands/sim/shadow/config.ts";
+import { loadScenario } from "../../../commands/sim/scenario/load.ts";
+import { parseGml } from "../../../commands/sim/scenario/gml.ts";
 import { rejection } from "../../_helpers.ts";
 
 const FIXTURES = new URL("../../../fixtures/scenarios/", import.meta.url).pathname;

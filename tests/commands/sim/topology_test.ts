@@ -1,14 +1,12 @@
 import { deepEqual, equal, ok, throws } from "@std/assert";
-import { createRng } from "../../../commands/sim/prng.ts";
+import { createRng } from "../../../commands/sim/scenario/prng.ts";
+import { adjacency, type Edge, graphMetrics } from "../../../commands/sim/scenario/graph.ts";
 import {
-  adjacency,
-  type Edge,
   generateTopology,
-  graphMetrics,
   parseTopology,
   topologyProblem,
   type TopologySpec,
-} from "../../../commands/sim/topology.ts";
+} from "../../../commands/sim/scenario/topology.ts";
 
 function build(spec: TopologySpec, n: number, seed = 1, regionOf?: number[]): Edge[] {
   return generateTopology(spec, { n, rng: createRng(seed, "topology"), regionOf });

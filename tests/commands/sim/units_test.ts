@@ -7,7 +7,7 @@ import {
   parseBandwidthBps,
   parseDuration,
   parseLatencyMs,
-} from "../../../commands/sim/units.ts";
+} from "../../../commands/sim/scenario/units.ts";
 import { formatIssues } from "../../../core/errors.ts";
 
 Deno.test("durations accept s, m, h, d, ms, long names and plain seconds", () => {

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { SimModel } from "../../adapters/engine/types.ts";
+import type { SimModel } from "../../../adapters/engine/types.ts";
 import type { PhysicalNetwork } from "./physical.ts";
-import { type Edge, type GraphMetrics, graphMetrics } from "./topology.ts";
+import { type Edge, type GraphMetrics, graphMetrics } from "./graph.ts";
 
 /** The inspection report. */
 export interface InspectReport {

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { SimModel } from "../../adapters/engine/types.ts";
+import type { SimModel } from "../../../adapters/engine/types.ts";
 import { createRng, type Rng } from "./prng.ts";
-import type { Dist, RegionSpec, ScenarioFile } from "./scenario_schema.ts";
-import { adjacency, components, type Edge } from "./topology.ts";
+import type { Dist, RegionSpec, ScenarioFile } from "./schema.ts";
+import { adjacency, components, type Edge, shortestPaths } from "./graph.ts";
 import { GmlError, type GmlGraph, parseGml } from "./gml.ts";
 import { formatBandwidth, formatLatency, parseBandwidthBps, parseLatencyMs } from "./units.ts";
 
@@ -327,7 +327,7 @@ async function _gmlPlan(options: ResolvePhysicalOptions): Promise<PhysicalPlan> 
         }
         let sp = paths.get(a);
         if (!sp) {
-          sp = _dijkstra(ids.length, weighted, a);
+          sp = shortestPaths(ids.length, weighted, a);
           paths.set(a, sp);
         }
         return {
@@ -342,71 +342,4 @@ async function _gmlPlan(options: ResolvePhysicalOptions): Promise<PhysicalPlan> 
       nodeOf: Object.fromEntries(model.hosts.map((h, i) => [h.name, ids[nodeIdx[i]]])),
     }),
   };
-}
-
-/** Shortest latency from `src` to every node, and the delivery probability along that path. */
-function _dijkstra(
-  n: number,
-  edges: ReadonlyArray<{ a: number; b: number; ms: number; loss: number }>,
-  src: number,
-): { ms: Float64Array; keep: Float64Array } {
-  const out: Array<Array<{ to: number; ms: number; loss: number }>> = Array.from(
-    { length: n },
-    () => [],
-  );
-  for (const e of edges) {
-    if (e.a === e.b) continue;
-    out[e.a].push({ to: e.b, ms: e.ms, loss: e.loss });
-    out[e.b].push({ to: e.a, ms: e.ms, loss: e.loss });
-  }
-  const ms = new Float64Array(n).fill(Infinity);
-  const keep = new Float64Array(n).fill(0);
-  const done = new Uint8Array(n);
-  ms[src] = 0;
-  keep[src] = 1;
-  // Binary heap of [distance, node].
-  const heap: Array<[number, number]> = [[0, src]];
-  const push = (item: [number, number]) => {
-    heap.push(item);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (heap[p][0] <= heap[i][0]) break;
-      [heap[p], heap[i]] = [heap[i], heap[p]];
-      i = p;
-    }
-  };
-  const pop = (): [number, number] => {
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && heap[l][0] < heap[m][0]) m = l;
-        if (r < heap.length && heap[r][0] < heap[m][0]) m = r;
-        if (m === i) break;
-        [heap[m], heap[i]] = [heap[i], heap[m]];
-        i = m;
-      }
-    }
-    return top;
-  };
-  while (heap.length > 0) {
-    const [d, v] = pop();
-    if (done[v]) continue;
-    done[v] = 1;
-    for (const e of out[v]) {
-      const nd = d + e.ms;
-      if (nd < ms[e.to]) {
-        ms[e.to] = nd;
-        keep[e.to] = keep[v] * (1 - e.loss);
-        push([nd, e.to]);
-      }
-    }
-  }
-  return { ms, keep };
 }

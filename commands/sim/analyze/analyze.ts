@@ -5,16 +5,16 @@
  *
  * @module
  */
-import { UsageError } from "../../core/errors.ts";
+import { UsageError } from "../../../core/errors.ts";
 import {
   type LineProblem,
   type LoadedRun,
   loadRun,
   type LoadRunOptions,
   type SourceInfo,
-} from "./analyze_load.ts";
-import { cdf, type Distribution, distribution, downsample, round3 } from "./analyze_stats.ts";
-import type { RunEvent } from "../../adapters/engine/types.ts";
+} from "./load.ts";
+import { cdf, type Distribution, distribution, downsample, round3 } from "./stats.ts";
+import type { RunEvent } from "../../../adapters/engine/types.ts";
 
 /** A height-convergence sample. */
 export interface ConvergencePoint {

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { HiveError, UsageError } from "../../core/errors.ts";
-import { selfCommand } from "../../core/self.ts";
-import { type LoadedScenario, loadScenario } from "./scenario.ts";
-import { buildShadowConfig, GML_FILE, type ShadowSummary } from "./shadow_config.ts";
+import { HiveError, UsageError } from "../../../core/errors.ts";
+import { selfCommand } from "../../../core/self.ts";
+import { type LoadedScenario, loadScenario } from "../scenario/load.ts";
+import { buildShadowConfig, GML_FILE, type ShadowSummary } from "./config.ts";
 
 /** Name of the Shadow config file in the output folder. */
 export const SHADOW_FILE = "shadow.yaml";

@@ -1,18 +1,22 @@
 /**
- * Generated peer topologies and graph metrics. Graphs are over node indices `0..n-1`; edges are
- * `[a, b]` pairs with `a < b`, no self-loops, no duplicates, in generation order (deterministic
- * for a given PRNG).
+ * Generated peer topologies: the families a scenario names (`ring`, `random_regular(4)`, ...),
+ * their parsing and the generators. Graphs are over node indices `0..n-1`; edges are `[a, b]`
+ * pairs with `a < b`, no self-loops, no duplicates, in generation order (deterministic for a
+ * given PRNG). The graph algorithms that measure them live in `graph.ts`.
  *
  * @example
  * ```ts
  * import { createRng } from "./prng.ts";
- * import { generateTopology, graphMetrics } from "./topology.ts";
+ * import { generateTopology } from "./topology.ts";
  * const edges = generateTopology({ kind: "ring" }, { n: 5, rng: createRng(1, "topology") });
- * graphMetrics(5, edges).diameter; // 2
+ * edges.length; // 5
  * ```
  * @module
  */
+import type { Edge } from "./graph.ts";
 import type { Rng } from "./prng.ts";
+
+export type { Edge };
 
 /** A topology family and its parameter. */
 export type TopologySpec =
@@ -37,9 +41,6 @@ export const TOPOLOGY_KINDS = [
 
 /** Largest graph `mesh` will build: n² edges grow too fast beyond this. */
 export const MESH_MAX_NODES = 1000;
-
-/** An undirected edge between node indices, `a < b`. */
-export type Edge = [number, number];
 
 /** What a generator needs. */
 export interface GenerateOptions {
@@ -296,121 +297,4 @@ function _regions(n: number, k: number, rng: Rng, regionOf: readonly number[]): 
     }
   }
   return edges;
-}
-
-/** Summary of a graph's shape. */
-export interface GraphMetrics {
-  nodes: number;
-  edges: number;
-  /** Number of connected components (1 = connected). */
-  components: number;
-  connected: boolean;
-  degree: { min: number; max: number; mean: number };
-  /** Degree -> number of nodes with that degree, ascending. */
-  degreeHistogram: Record<string, number>;
-  /** Longest shortest path in hops (of the largest component when disconnected). */
-  diameter: number;
-  /** True when the diameter was computed exactly (all-pairs BFS); else a double-sweep bound. */
-  diameterExact: boolean;
-}
-
-/** Largest graph whose diameter is computed exactly (BFS from every node). */
-export const EXACT_DIAMETER_MAX_NODES = 2000;
-
-/** Adjacency lists of an edge list. */
-export function adjacency(n: number, edges: readonly Edge[]): number[][] {
-  const adj: number[][] = Array.from({ length: n }, () => []);
-  for (const [a, b] of edges) {
-    adj[a].push(b);
-    adj[b].push(a);
-  }
-  return adj;
-}
-
-/** BFS distances from `src` (-1 = unreachable). */
-export function bfs(adj: readonly number[][], src: number): Int32Array {
-  const dist = new Int32Array(adj.length).fill(-1);
-  const queue = new Int32Array(adj.length);
-  let head = 0;
-  let tail = 0;
-  dist[src] = 0;
-  queue[tail++] = src;
-  while (head < tail) {
-    const v = queue[head++];
-    for (const w of adj[v]) {
-      if (dist[w] < 0) {
-        dist[w] = dist[v] + 1;
-        queue[tail++] = w;
-      }
-    }
-  }
-  return dist;
-}
-
-/** Connected components as a component index per node, and their count. */
-export function components(adj: readonly number[][]): { of: Int32Array; count: number } {
-  const of = new Int32Array(adj.length).fill(-1);
-  let count = 0;
-  for (let v = 0; v < adj.length; v++) {
-    if (of[v] >= 0) continue;
-    const dist = bfs(adj, v);
-    for (let w = 0; w < adj.length; w++) if (dist[w] >= 0) of[w] = count;
-    count++;
-  }
-  return { of, count };
-}
-
-/** Nodes, edges, degrees, components and diameter of a graph. */
-export function graphMetrics(n: number, edges: readonly Edge[]): GraphMetrics {
-  const adj = adjacency(n, edges);
-  const comp = components(adj);
-  const degrees = adj.map((l) => l.length);
-  const histogram = new Map<number, number>();
-  for (const d of degrees) histogram.set(d, (histogram.get(d) ?? 0) + 1);
-  const degreeHistogram: Record<string, number> = {};
-  for (const [d, c] of [...histogram].sort((a, b) => a[0] - b[0])) degreeHistogram[String(d)] = c;
-  const { diameter, exact } = _diameter(adj, comp);
-  return {
-    nodes: n,
-    edges: edges.length,
-    components: comp.count,
-    connected: comp.count <= 1,
-    degree: {
-      min: n ? Math.min(...degrees) : 0,
-      max: n ? Math.max(...degrees) : 0,
-      mean: n ? Math.round((2 * edges.length / n) * 1000) / 1000 : 0,
-    },
-    degreeHistogram,
-    diameter,
-    diameterExact: exact,
-  };
-}
-
-function _diameter(
-  adj: readonly number[][],
-  comp: { of: Int32Array; count: number },
-): { diameter: number; exact: boolean } {
-  const n = adj.length;
-  if (n === 0) return { diameter: 0, exact: true };
-  // Measure the largest component; on a disconnected graph "diameter" means that one's.
-  const sizes = new Array(comp.count).fill(0);
-  for (const c of comp.of) sizes[c]++;
-  const big = sizes.indexOf(Math.max(...sizes));
-  const start = comp.of.indexOf(big);
-  const ecc = (v: number) => {
-    const d = bfs(adj, v);
-    let far = v;
-    for (let w = 0; w < n; w++) if (d[w] > d[far]) far = w;
-    return { far, e: d[far] };
-  };
-  if (n <= EXACT_DIAMETER_MAX_NODES) {
-    let best = 0;
-    for (let v = 0; v < n; v++) if (comp.of[v] === big) best = Math.max(best, ecc(v).e);
-    return { diameter: best, exact: true };
-  }
-  // Double sweep: a lower bound that is exact on trees and tight on most sparse graphs.
-  const first = ecc(start);
-  const second = ecc(first.far);
-  const third = ecc(second.far);
-  return { diameter: Math.max(second.e, third.e), exact: false };
 }

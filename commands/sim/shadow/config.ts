@@ -13,15 +13,15 @@
  * @module
  */
 import { stringify } from "yaml";
-import { type SimAttack, type SimHost, type SimModel } from "../../adapters/engine/types.ts";
+import { type SimAttack, type SimHost, type SimModel } from "../../../adapters/engine/types.ts";
 import {
   monerodArgs,
   type MonerodArgsOptions,
   WALLET_RPC_BASE_FLAGS,
-} from "../../adapters/engine/monerod.ts";
-import type { LoadedScenario } from "./scenario.ts";
-import { writeGml } from "./gml.ts";
-import { formatBandwidth, formatSeconds } from "./units.ts";
+} from "../../../adapters/engine/monerod.ts";
+import type { LoadedScenario } from "../scenario/load.ts";
+import { writeGml } from "../scenario/gml.ts";
+import { formatBandwidth, formatSeconds } from "../scenario/units.ts";
 
 /** Seconds after a host starts before its wallet RPC starts (monerod must listen first). */
 export const WALLET_DELAY_S = 5;

@@ -15,7 +15,7 @@
  * @module
  */
 import { z } from "zod";
-import { formatIssues, UsageError } from "../../core/errors.ts";
+import { formatIssues, UsageError } from "../../../core/errors.ts";
 import {
   type ConvergenceSample,
   convergenceSampleSchema,
@@ -23,7 +23,7 @@ import {
   propagationRecordSchema,
   type RunEvent,
   runEventSchema,
-} from "../../adapters/engine/types.ts";
+} from "../../../adapters/engine/types.ts";
 
 /** A line that was skipped. */
 export interface LineProblem {

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { SimAttack } from "../../adapters/engine/types.ts";
+import type { SimAttack } from "../../../adapters/engine/types.ts";
 import type { Problems } from "./problems.ts";
-import type { AttackSpec } from "./scenario_schema.ts";
-import type { Edge } from "./topology.ts";
+import type { AttackSpec } from "./schema.ts";
+import type { Edge } from "./graph.ts";
 
 /** What attack resolution needs to know about a host. */
 export interface NamedAgent {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { z } from "zod";
-import { ConfigError, formatIssues } from "../../core/errors.ts";
+import { ConfigError, formatIssues } from "../../../core/errors.ts";
 
 /** A problem found in a scenario: a zod issue, so `formatIssues` renders it. */
 export type Problem = z.core.$ZodIssue;

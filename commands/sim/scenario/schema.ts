@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { intRange } from "../../core/config.ts";
+import { intRange } from "../../../core/config.ts";
 import { bandwidthSchema, durationSchema, latencySchema } from "./units.ts";
 
 /** Agent kinds. */

@@ -1,0 +1,109 @@
+/**
+ * Host names of a scenario: each agent key (`miner-{001..050}`) expands to one host per name,
+ * checked for shape, duplicates and the fields its kind may set.
+ *
+ * @example
+ * ```ts
+ * import { expandRange } from "./hosts.ts";
+ * expandRange("miner-{01..03}"); // ["miner-01", "miner-02", "miner-03"]
+ * ```
+ * @module
+ */
+import type { Problems } from "./problems.ts";
+import type { AgentSpec, ScenarioFile } from "./schema.ts";
+
+/** Most hosts one scenario may expand to (the address plan has room for 65,536). */
+export const MAX_HOSTS = 50_000;
+const _HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * Expand one range in a name: `miner-{001..050}` gives miner-001 ... miner-050 (zero-padded to
+ * the width of the bounds when either has a leading zero). Returns an error text when malformed.
+ */
+export function expandRange(pattern: string, limit = MAX_HOSTS): string[] | string {
+  const open = pattern.indexOf("{");
+  if (open < 0 && !pattern.includes("}")) return [pattern];
+  const m = /^([^{}]*)\{([^{}]*)\}([^{}]*)$/.exec(pattern);
+  if (!m) return `bad range in ${JSON.stringify(pattern)}: use one {A..B}`;
+  const [, head, body, tail] = m;
+  const r = /^(\d+)\.\.(\d+)$/.exec(body);
+  if (!r) return `bad range ${JSON.stringify(body)}`;
+  const [lo, hi] = [Number(r[1]), Number(r[2])];
+  if (lo > hi) return `bad range ${JSON.stringify(body)}: start is after end`;
+  if (hi - lo + 1 > limit) return `bad range ${JSON.stringify(body)}: more than ${limit} names`;
+  const padded = (r[1].length > 1 && r[1][0] === "0") || (r[2].length > 1 && r[2][0] === "0");
+  const width = padded ? Math.max(r[1].length, r[2].length) : 0;
+  const names: string[] = [];
+  for (let i = lo; i <= hi; i++) names.push(`${head}${String(i).padStart(width, "0")}${tail}`);
+  return names;
+}
+
+/** An expanded agent: one host name and the spec (and key) it came from. */
+export interface ExpandedAgent {
+  name: string;
+  key: string;
+  spec: AgentSpec;
+}
+
+/**
+ * Expand the agent keys of a scenario into hosts, in scenario order (ranges in order), checking
+ * names, duplicates and the fields each kind may have.
+ */
+export function expandAgents(scenario: ScenarioFile, problems: Problems): ExpandedAgent[] {
+  const out: ExpandedAgent[] = [];
+  const seen = new Map<string, string>();
+  const keys = Object.keys(scenario.agents);
+  if (keys.length === 0) problems.add(["agents"], "expected at least one agent");
+  for (const key of keys) {
+    const spec = scenario.agents[key];
+    const names = expandRange(key, MAX_HOSTS - out.length);
+    if (typeof names === "string") {
+      problems.add(["agents", key], names);
+      continue;
+    }
+    for (const name of names) {
+      if (!_HOST_NAME.test(name)) {
+        problems.add(
+          ["agents", key],
+          `bad host name ${JSON.stringify(name)}: use lowercase letters, digits and "-"`,
+        );
+        break;
+      }
+      const first = seen.get(name);
+      if (first !== undefined) {
+        problems.add(["agents", key], `host "${name}" is already defined by "${first}"`);
+        break;
+      }
+      seen.set(name, key);
+      out.push({ name, key, spec });
+    }
+    _checkAgentFields(key, spec, problems);
+  }
+  if (out.length > MAX_HOSTS) problems.add(["agents"], `more than ${MAX_HOSTS} hosts`);
+  return out;
+}
+
+function _checkAgentFields(key: string, spec: AgentSpec, problems: Problems): void {
+  const at = (field: string) => ["agents", key, field];
+  const hashes = spec.kind === "miner" || spec.kind === "attacker";
+  if (spec.kind === "miner" && !(spec.hashrate !== undefined && spec.hashrate > 0)) {
+    problems.add(at("hashrate"), "a miner needs a hashrate > 0", spec.hashrate);
+  }
+  if (!hashes && spec.hashrate !== undefined) {
+    problems.add(at("hashrate"), `only miners and attackers hash, not a ${spec.kind}`);
+  }
+  if (spec.kind !== "user") {
+    for (const f of ["interval_mean", "amount"] as const) {
+      if (spec[f] !== undefined) problems.add(at(f), `only for kind user, not ${spec.kind}`);
+    }
+  }
+  if (spec.kind !== "monitor" && spec.interval !== undefined) {
+    problems.add(at("interval"), `only for kind monitor, not ${spec.kind}`);
+  }
+  const amount = spec.amount;
+  if (amount !== undefined && typeof amount === "object" && amount.min > amount.max) {
+    problems.add(at("amount"), "min is above max", amount);
+  }
+  if (spec.interval_mean === 0) problems.add(at("interval_mean"), "must be above 0", 0);
+  if (spec.interval === 0) problems.add(at("interval"), "must be above 0", 0);
+}

@@ -1,0 +1,141 @@
+/**
+ * The last step of expansion: turn checked agents, edges, links and attacks into the
+ * {@link SimModel} engines run (addresses, ports, peer lists, monerod flags per peer mode).
+ *
+ * @module
+ */
+import type { HostKind, SimEdge, SimHost, SimModel } from "../../../adapters/engine/types.ts";
+import { type ResolvedAttack, toSimAttack } from "./attacks.ts";
+import type { Edge } from "./graph.ts";
+import type { ExpandedAgent } from "./hosts.ts";
+import type { PhysicalPlan } from "./physical.ts";
+import type { ScenarioFile } from "./schema.ts";
+
+/** monerod P2P port on every host (each host has its own IP). */
+export const P2P_PORT = 18080;
+/** monerod RPC port on every host. */
+export const RPC_PORT = 18081;
+/** monero-wallet-rpc port on `user` hosts. */
+export const WALLET_RPC_PORT = 18083;
+
+/** How host IPs are chosen. */
+export type Addressing = "shadow" | "loopback";
+
+/** What {@link buildModel} assembles. */
+export interface BuildModelInput {
+  scenario: ScenarioFile;
+  agents: ExpandedAgent[];
+  edges: Edge[];
+  links: Array<{ latencyMs: number; packetLoss: number }>;
+  adj: number[][];
+  seeds: number[];
+  attacks: ResolvedAttack[];
+  physical: PhysicalPlan;
+  /** Model name when the scenario has none. */
+  name: string;
+  addressing: Addressing;
+}
+
+function _ips(
+  agents: ExpandedAgent[],
+  attacks: ResolvedAttack[],
+  addressing: Addressing,
+): string[] {
+  const ips = new Array<string>(agents.length);
+  attacks.filter((a) => a.kind === "sybil").forEach((a, s) => {
+    a.attackers.forEach((i, j) => {
+      ips[i] ??= addressing === "loopback" ? `127.100.${s}.${j + 1}` : `12.0.${s}.${j + 1}`;
+    });
+  });
+  let h = 0;
+  for (let i = 0; i < agents.length; i++) {
+    if (ips[i] !== undefined) continue;
+    ips[i] = addressing === "loopback"
+      ? `127.0.${Math.floor(h / 250)}.${(h % 250) + 2}`
+      : `11.${h >> 8}.${h & 255}.1`;
+    h++;
+  }
+  return ips;
+}
+
+/** Assemble the {@link SimModel}: hosts with addresses, ports and peers, edges, attacks. */
+export function buildModel(input: BuildModelInput): SimModel {
+  const { scenario, agents, edges, links, adj, seeds, attacks, physical } = input;
+  const { general, network } = scenario;
+  const ips = _ips(agents, attacks, input.addressing);
+  const name = (i: number) => agents[i].name;
+  const endpoint = (i: number) => `${ips[i]}:${P2P_PORT}`;
+  const byIndex = (list: number[]) => [...list].sort((x, y) => x - y);
+  const hosts: SimHost[] = agents.map((a, i) => {
+    const neighbours = byIndex(adj[i]);
+    const peers = network.peer_mode === "dynamic"
+      ? seeds.filter((s) => s !== i).map(name)
+      : neighbours.map(name);
+    const daemonArgs: string[] = [];
+    if (network.peer_mode === "hybrid") {
+      for (const s of seeds) if (s !== i) daemonArgs.push(`--seed-node=${endpoint(s)}`);
+    }
+    const host: SimHost = {
+      name: a.name,
+      kind: a.spec.kind as HostKind,
+      region: physical.regionOf[i],
+      ip: ips[i],
+      p2pPort: P2P_PORT,
+      rpcPort: RPC_PORT,
+      hashrate: a.spec.hashrate ?? 0,
+      startTimeS: a.spec.start_time,
+      bandwidthUpBps: physical.bandwidth[i].up,
+      bandwidthDownBps: physical.bandwidth[i].down,
+      daemonArgs,
+      peers,
+    };
+    if (a.spec.kind === "user") {
+      host.walletRpcPort = WALLET_RPC_PORT;
+      const amount = a.spec.amount ?? 0.1;
+      host.tx = {
+        intervalMeanS: a.spec.interval_mean ?? 60,
+        amount: typeof amount === "number"
+          ? { kind: "fixed", value: amount }
+          : { kind: "uniform", min: amount.min, max: amount.max },
+      };
+    }
+    if (a.spec.kind === "monitor") host.monitorIntervalS = a.spec.interval ?? 10;
+    return host;
+  });
+  for (const a of attacks) {
+    if (a.kind !== "eclipse") continue;
+    // The victim talks to its attackers only and takes no inbound peers, whatever the peer mode.
+    const victim = hosts[a.victim];
+    victim.peers = a.attackers.map(name);
+    victim.daemonArgs = [
+      ...(network.peer_mode === "hardcoded"
+        ? []
+        : a.attackers.map((at) => `--add-exclusive-node=${endpoint(at)}`)),
+      "--in-peers=0",
+    ];
+    for (const h of hosts) {
+      if (!a.attackers.includes(hosts.indexOf(h))) {
+        h.peers = h.peers.filter((p) => p !== victim.name);
+      }
+    }
+  }
+  // Scenario daemon_args come last so a scenario can override what expansion chose.
+  agents.forEach((a, i) => hosts[i].daemonArgs.push(...a.spec.daemon_args));
+  const simEdges: SimEdge[] = edges.map(([x, y], k) => ({
+    a: name(x),
+    b: name(y),
+    latencyMs: links[k].latencyMs,
+    packetLoss: links[k].packetLoss,
+  }));
+  return {
+    name: scenario.name ?? input.name,
+    seed: general.seed,
+    stopTimeS: general.stop_time,
+    bootstrapEndTimeS: general.bootstrap_end_time,
+    parallelism: general.parallelism,
+    peerMode: network.peer_mode,
+    hosts,
+    edges: simEdges,
+    attacks: attacks.map((a) => toSimAttack(a, agents, ips)),
+  };
+}
