@@ -13,7 +13,7 @@ import { DesEngine } from "../../adapters/engine/des/engine.ts";
 import { DesQueue } from "../../adapters/engine/des/queue.ts";
 import { DesRandom } from "../../adapters/engine/des/random.ts";
 import { createLogger } from "../../core/logger.ts";
-import { loadScenario } from "../../commands/sim/scenario.ts";
+import { loadScenario } from "../../commands/sim/scenario/load.ts";
 import type { SimModel } from "../../adapters/engine/types.ts";
 
 const _TARGET_S = 30;

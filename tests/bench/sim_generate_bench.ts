@@ -6,9 +6,9 @@
  * Run: deno bench --allow-all tests/bench/sim_generate_bench.ts
  */
 import { stringify } from "yaml";
-import { generateShadowDir } from "../../commands/sim/generate.ts";
-import { loadScenario } from "../../commands/sim/scenario.ts";
-import { buildShadowDocument } from "../../commands/sim/shadow_config.ts";
+import { generateShadowDir } from "../../commands/sim/shadow/generate.ts";
+import { loadScenario } from "../../commands/sim/scenario/load.ts";
+import { buildShadowDocument } from "../../commands/sim/shadow/config.ts";
 
 const SCENARIO = new URL("../../fixtures/scenarios/large_10k.yaml", import.meta.url).pathname;
 const ROUNDS = 3;
