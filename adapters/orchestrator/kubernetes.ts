@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { containerSchema, type KubePod, podSpecSchema } from "./kubernetes_shapes.ts";
 import { inClusterAccess, type KubeAccess, kubeconfigAccess } from "./kubernetes_config.ts";
 import {
   type Agent,
@@ -119,12 +120,12 @@ export class KubernetesOrchestrator implements Orchestrator {
       limits.cpu = `${Math.round(spec.resources.cpus * 1000)}m`;
     }
     const mounts = spec.mounts ?? [];
-    const pod = {
+    const pod: KubePod = {
       apiVersion: "v1",
       kind: "Pod",
       metadata: { name: spec.name, labels },
       spec: {
-        restartPolicy: { always: "Always", "on-failure": "OnFailure", no: "Never" }[
+        restartPolicy: ({ always: "Always", "on-failure": "OnFailure", no: "Never" } as const)[
           spec.restart ?? "no"
         ],
         automountServiceAccountToken: false,
@@ -199,7 +200,7 @@ export class KubernetesOrchestrator implements Orchestrator {
       if (response.status === 404) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    const again = {
+    const again: KubePod = {
       apiVersion: "v1",
       kind: "Pod",
       metadata: { name: pod.metadata.name, labels: pod.metadata.labels },
@@ -290,10 +291,18 @@ export class KubernetesOrchestrator implements Orchestrator {
   }
 }
 
-/** A pod spec without the fields the API server fills in, so it can be created again. */
-function _portableSpec(spec: _Pod["spec"]): Record<string, unknown> {
-  const { nodeName: _n, ...rest } = spec as Record<string, unknown>;
-  return rest;
+/** A pod spec with only the fields hive writes (the API server adds defaults on its own). */
+function _portableSpec(spec: _Pod["spec"]): KubePod["spec"] {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(podSpecSchema.shape)) {
+    if (key in spec) picked[key] = (spec as Record<string, unknown>)[key];
+  }
+  picked.containers = (spec.containers as Record<string, unknown>[]).map((c) => {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(containerSchema.shape)) if (key in c) out[key] = c[key];
+    return out;
+  });
+  return picked as KubePod["spec"];
 }
 
 async function _failure(response: Response): Promise<OrchestratorError> {
