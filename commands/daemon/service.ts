@@ -15,7 +15,8 @@ import {
   requestSchemas,
 } from "../../adapters/p2p/ipc_protocol.ts";
 import { toP2PMessage } from "../../adapters/p2p/message.ts";
-import type { P2PDht, P2PEvent, P2PNode, PeerEntry } from "../../adapters/p2p/types.ts";
+import { peerEntries } from "../../adapters/p2p/libp2p/port.ts";
+import type { P2PDht, P2PEvent, P2PNode } from "../../adapters/p2p/types.ts";
 import { type IpcConnection, IpcError, type IpcServer } from "../../core/ipc/mod.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { BootstrapKeeper } from "./bootstrap.ts";
@@ -79,7 +80,6 @@ export function startDaemonService(options: DaemonServiceOptions): DaemonService
     node.unsubscribe(topic);
     logger?.info("unsubscribed", { topic });
   };
-  const peerAddrs = () => new Map(node.peers().map((p) => [p.peerId, p.addrs]));
 
   const s = requestSchemas;
   server.handle(
@@ -112,7 +112,7 @@ export function startDaemonService(options: DaemonServiceOptions): DaemonService
       throw _networkError(`publish to ${p.topic}`, error);
     }
   });
-  server.handle("subscribe", s.subscribe, ({ topic }, c) => {
+  server.handle("subscribe", s.subscribe, ({ topic }, c): Reply<"subscribe"> => {
     topicsOf(c).add(topic);
     let clients = wanted.get(topic);
     if (!clients) {
@@ -123,29 +123,28 @@ export function startDaemonService(options: DaemonServiceOptions): DaemonService
     clients.add(c);
     return { topic };
   });
-  server.handle("unsubscribe", s.unsubscribe, ({ topic }, c) => {
+  server.handle("unsubscribe", s.unsubscribe, ({ topic }, c): Reply<"unsubscribe"> => {
     release(c, topic);
     return { topic };
   });
-  server.handle("list_topics", s.list_topics, () => ({ topics: node.topics() }));
-  server.handle("list_peers", s.list_peers, ({ topic }) => {
-    const addrs = peerAddrs();
-    const ids = topic === undefined ? [...addrs.keys()] : node.topicPeers(topic);
-    const peers: PeerEntry[] = ids.map((id) => ({ peer_id: id, addrs: addrs.get(id) ?? [] }));
-    return { peers };
-  });
-  server.handle("connect", s.connect, async ({ multiaddr }) => {
+  server.handle("list_topics", s.list_topics, (): Reply<"list_topics"> => ({
+    topics: node.topics(),
+  }));
+  server.handle("list_peers", s.list_peers, ({ topic }): Reply<"list_peers"> => ({
+    peers: peerEntries(node, topic),
+  }));
+  server.handle("connect", s.connect, async ({ multiaddr }): Promise<Reply<"connect">> => {
     try {
       return { peer_id: await node.connect(multiaddr, AbortSignal.timeout(timeoutMs)) };
     } catch (error) {
       throw _networkError(`connect ${multiaddr}`, error);
     }
   });
-  server.handle("disconnect", s.disconnect, async ({ peer }) => {
+  server.handle("disconnect", s.disconnect, async ({ peer }): Promise<Reply<"disconnect">> => {
     await node.disconnect(peer);
     return { peer };
   });
-  server.handle("ping", s.ping, async ({ peer }) => {
+  server.handle("ping", s.ping, async ({ peer }): Promise<Reply<"ping">> => {
     try {
       return { peer, rtt_ms: await node.ping(peer, AbortSignal.timeout(timeoutMs)) };
     } catch (error) {
@@ -200,21 +199,21 @@ function _registerDht(server: IpcServer, dht: P2PDht, timeoutMs: number): void {
       throw _networkError(what, error);
     }
   };
-  server.handle("dht_put", s.dht_put, async ({ key, value_b64 }) => {
+  server.handle("dht_put", s.dht_put, async ({ key, value_b64 }): Promise<Reply<"dht_put">> => {
     const value = new Uint8Array(Buffer.from(value_b64, "base64"));
     await guard(`dht_put ${key}`, (signal) => dht.put(key, value, signal));
     return { key };
   });
-  server.handle("dht_get", s.dht_get, async ({ key }) => {
+  server.handle("dht_get", s.dht_get, async ({ key }): Promise<Reply<"dht_get">> => {
     const value = await guard(`dht_get ${key}`, (signal) => dht.get(key, signal));
     return { key, value_b64: Buffer.from(value).toString("base64") };
   });
-  server.handle("provide", s.provide, async (p) => {
+  server.handle("provide", s.provide, async (p): Promise<Reply<"provide">> => {
     const cid = p.cid ?? await cidForKey(p.key!);
     await guard(`provide ${cid}`, (signal) => dht.provide(cid, signal));
     return { cid };
   });
-  server.handle("find_providers", s.find_providers, async (p) => {
+  server.handle("find_providers", s.find_providers, async (p): Promise<Reply<"find_providers">> => {
     const cid = p.cid ?? await cidForKey(p.key!);
     const found = await guard(
       `find_providers ${cid}`,

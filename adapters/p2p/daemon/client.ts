@@ -23,6 +23,7 @@ import { formatIssues, HiveError } from "../../../core/errors.ts";
 import type { IpcClient } from "../../../core/ipc/mod.ts";
 import type { Logger } from "../../../core/logger.ts";
 import { eventSchemas, type Reply, type Request, type RequestType } from "../ipc_protocol.ts";
+import { PortListeners, TopicHandlers } from "../subscribers.ts";
 import type { P2P, P2PMessage, P2PPortEvent, PeerEntry, Unsubscribe } from "../types.ts";
 import { callDaemon, connectEndpoint, type Endpoint } from "./endpoint.ts";
 
@@ -65,8 +66,8 @@ function _away(error: unknown): boolean {
 /** {@link P2P} over a `hive daemon`'s IPC. */
 export class DaemonP2P implements P2P {
   readonly #options: DaemonP2POptions;
-  readonly #handlers = new Map<string, Set<(m: P2PMessage) => void>>();
-  readonly #listeners = new Set<(event: P2PPortEvent) => void>();
+  readonly #handlers: TopicHandlers;
+  readonly #listeners: PortListeners;
   #client: IpcClient | undefined;
   #identity: DaemonIdentity | null = null;
   /** Bumped by every connection attempt; an older attempt that finishes late gives way. */
@@ -78,6 +79,10 @@ export class DaemonP2P implements P2P {
   /** A client that is not connected yet; see {@link DaemonP2P.use} and {@link DaemonP2P.connect}. */
   constructor(options: DaemonP2POptions = {}) {
     this.#options = options;
+    const onError = (error: unknown, what: string) =>
+      options.logger?.error(`${what} failed`, { error });
+    this.#handlers = new TopicHandlers(onError);
+    this.#listeners = new PortListeners(onError);
   }
 
   /** Connect for the first time; failures throw `HiveError`s naming the daemon. */
@@ -106,7 +111,7 @@ export class DaemonP2P implements P2P {
 
   /** Topics with at least one handler (restored after every reconnect). */
   topics(): string[] {
-    return [...this.#handlers.keys()];
+    return this.#handlers.topics();
   }
 
   /**
@@ -137,32 +142,24 @@ export class DaemonP2P implements P2P {
   }
 
   async subscribe(topic: string, handler: (message: P2PMessage) => void): Promise<Unsubscribe> {
-    let set = this.#handlers.get(topic);
-    const first = !set;
-    if (!set) this.#handlers.set(topic, set = new Set());
-    set.add(handler);
+    const { first, remove } = this.#handlers.add(topic, handler);
     if (first && this.connected) {
       try {
         await this.request("subscribe", { topic });
       } catch (error) {
         // Down right now: the topic is subscribed again when the daemon comes back.
         if (!_away(error)) {
-          set.delete(handler);
-          if (set.size === 0) this.#handlers.delete(topic);
+          remove();
           throw new HiveError(`subscribe ${topic}: ${(error as Error).message}`, {
             code: (error as HiveError).code,
           });
         }
       }
     }
-    let done = false;
     return async () => {
-      if (done) return;
-      done = true;
-      set.delete(handler);
-      if (set.size > 0 || this.#handlers.get(topic) !== set) return;
-      this.#handlers.delete(topic);
-      if (this.connected) await this.request("unsubscribe", { topic }).catch(() => {});
+      if (remove() && this.connected) {
+        await this.request("unsubscribe", { topic }).catch(() => {});
+      }
     };
   }
 
@@ -172,8 +169,7 @@ export class DaemonP2P implements P2P {
   }
 
   on(listener: (event: P2PPortEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.on(listener);
   }
 
   /**
@@ -225,7 +221,7 @@ export class DaemonP2P implements P2P {
     this.#client = client;
     this.#identity = { peer_id: identity.peer_id, addrs: identity.addrs, url };
     this.#listen(client);
-    for (const topic of this.#handlers.keys()) {
+    for (const topic of this.#handlers.topics()) {
       await callDaemon(client, "subscribe", { topic }).catch((error) =>
         logger?.warn("resubscribe failed", { topic, error: (error as Error).message })
       );
@@ -233,9 +229,9 @@ export class DaemonP2P implements P2P {
     if (superseded() || this.#client !== client) return;
     if (hadClient) {
       this.#reconnects++;
-      logger?.info("daemon reconnected", { url, restored: this.#handlers.size });
+      logger?.info("daemon reconnected", { url, restored: this.#handlers.topics().length });
     }
-    this.#emit({ type: "up", peer_id: identity.peer_id, addrs: identity.addrs });
+    this.#listeners.emit({ type: "up", peer_id: identity.peer_id, addrs: identity.addrs });
   }
 
   #listen(client: IpcClient): void {
@@ -246,26 +242,20 @@ export class DaemonP2P implements P2P {
         logger?.warn("bad message_received event", { issues: formatIssues(parsed.error.issues) });
         return;
       }
-      for (const handler of this.#handlers.get(parsed.data.topic) ?? []) {
-        try {
-          handler(parsed.data);
-        } catch (error) {
-          logger?.error("subscriber failed", { topic: parsed.data.topic, error });
-        }
-      }
+      this.#handlers.dispatch(parsed.data);
     });
     client.on("peer_connected", (data) => {
       const parsed = eventSchemas.peer_connected.safeParse(data);
-      if (parsed.success) this.#emit({ type: "peer_connected", ...parsed.data });
+      if (parsed.success) this.#listeners.emit({ type: "peer_connected", ...parsed.data });
     });
     client.on("peer_disconnected", (data) => {
       const parsed = eventSchemas.peer_disconnected.safeParse(data);
-      if (parsed.success) this.#emit({ type: "peer_disconnected", ...parsed.data });
+      if (parsed.success) this.#listeners.emit({ type: "peer_disconnected", ...parsed.data });
     });
     client.onStatus((status) => {
       if (status !== "disconnected" || this.#closed || this.#client !== client) return;
       logger?.warn("daemon connection lost", { url: this.#identity?.url });
-      this.#emit({ type: "down" });
+      this.#listeners.emit({ type: "down" });
       const reconnect = this.#options.reconnect ?? this.#options.endpoint !== undefined;
       if (reconnect && this.#options.endpoint) void this.#follow(this.#options.endpoint);
     });
@@ -305,15 +295,5 @@ export class DaemonP2P implements P2P {
       }
       this.#wake = done;
     });
-  }
-
-  #emit(event: P2PPortEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.#options.logger?.error("p2p listener failed", { event: event.type, error });
-      }
-    }
   }
 }

@@ -15,13 +15,24 @@
  * @module
  */
 import { payloadBytes, toP2PMessage } from "../message.ts";
+import { PortListeners, TopicHandlers } from "../subscribers.ts";
 import type { P2P, P2PMessage, P2PNode, P2PPortEvent, PeerEntry, Unsubscribe } from "../types.ts";
+
+/**
+ * A node's connected peers, or the peers known to subscribe to `topic`, with the addresses of
+ * their open connections (empty for a subscriber reached only through others).
+ */
+export function peerEntries(node: P2PNode, topic?: string): PeerEntry[] {
+  const addrs = new Map(node.peers().map((p) => [p.peerId, p.addrs]));
+  const ids = topic === undefined ? [...addrs.keys()] : node.topicPeers(topic);
+  return ids.map((id) => ({ peer_id: id, addrs: addrs.get(id) ?? [] }));
+}
 
 /** {@link P2P} over a node in this process. */
 export class Libp2pP2P implements P2P {
   readonly #node: P2PNode;
-  readonly #handlers = new Map<string, Set<(m: P2PMessage) => void>>();
-  readonly #listeners = new Set<(event: P2PPortEvent) => void>();
+  readonly #handlers = new TopicHandlers();
+  readonly #listeners = new PortListeners();
   readonly #off: () => void;
   #closed = false;
 
@@ -30,21 +41,17 @@ export class Libp2pP2P implements P2P {
     this.#node = node;
     this.#off = node.on((event) => {
       switch (event.type) {
-        case "message": {
-          const handlers = this.#handlers.get(event.topic);
-          if (!handlers) return;
-          const message = toP2PMessage(event);
-          for (const handler of handlers) {
-            try {
-              handler(message);
-            } catch { /* one failing subscriber must not starve the others */ }
-          }
+        case "message":
+          if (this.#handlers.has(event.topic)) this.#handlers.dispatch(toP2PMessage(event));
           return;
-        }
         case "peer_connected":
-          return this.#emit({ type: "peer_connected", peer_id: event.peerId, addr: event.addr });
+          return this.#listeners.emit({
+            type: "peer_connected",
+            peer_id: event.peerId,
+            addr: event.addr,
+          });
         case "peer_disconnected":
-          return this.#emit({ type: "peer_disconnected", peer_id: event.peerId });
+          return this.#listeners.emit({ type: "peer_disconnected", peer_id: event.peerId });
       }
     });
   }
@@ -64,34 +71,20 @@ export class Libp2pP2P implements P2P {
   }
 
   subscribe(topic: string, handler: (message: P2PMessage) => void): Promise<Unsubscribe> {
-    let set = this.#handlers.get(topic);
-    if (!set) {
-      this.#handlers.set(topic, set = new Set());
-      this.#node.subscribe(topic);
-    }
-    set.add(handler);
-    let done = false;
+    const { first, remove } = this.#handlers.add(topic, handler);
+    if (first) this.#node.subscribe(topic);
     return Promise.resolve(() => {
-      if (done) return Promise.resolve();
-      done = true;
-      set.delete(handler);
-      if (set.size === 0 && this.#handlers.get(topic) === set) {
-        this.#handlers.delete(topic);
-        if (!this.#closed) this.#node.unsubscribe(topic);
-      }
+      if (remove() && !this.#closed) this.#node.unsubscribe(topic);
       return Promise.resolve();
     });
   }
 
   peers(topic?: string): Promise<PeerEntry[]> {
-    const addrs = new Map(this.#node.peers().map((p) => [p.peerId, p.addrs]));
-    const ids = topic === undefined ? [...addrs.keys()] : this.#node.topicPeers(topic);
-    return Promise.resolve(ids.map((id) => ({ peer_id: id, addrs: addrs.get(id) ?? [] })));
+    return Promise.resolve(peerEntries(this.#node, topic));
   }
 
   on(listener: (event: P2PPortEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.on(listener);
   }
 
   /** Stop the node. */
@@ -101,13 +94,5 @@ export class Libp2pP2P implements P2P {
     this.#off();
     this.#handlers.clear();
     await this.#node.stop();
-  }
-
-  #emit(event: P2PPortEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch { /* listeners must not break the node's event loop */ }
-    }
   }
 }

@@ -69,7 +69,8 @@ Deno.test("daemon client: pub/sub through the port, then reconnect and resubscri
     s = await startS();
     notEqual(s.info.ipc_url, oldUrl, "the restarted daemon has a new IPC port");
 
-    await _until("the client reconnected", () => subscriber!.connected);
+    // `up` comes once the topics are subscribed again on the new daemon.
+    await _until("the client reconnected", () => events.includes("up"));
     equal(subscriber.identity?.url, s.info.ipc_url);
     equal(subscriber.reconnects, 1);
     await _until("the client subscribed again on the new daemon", sSubscribed);
