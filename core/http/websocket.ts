@@ -130,3 +130,48 @@ export class ServerWebSocket {
     this.#state = ServerWebSocket.CLOSED;
   }
 }
+
+/** An upgrade request waiting for its handler; the server made it with {@link offerUpgrade}. */
+export interface UpgradeSlot {
+  /** Set by {@link upgradeWebSocket}: the socket to attach and the marker response. */
+  upgraded?: { ws: ServerWebSocket; response: Response };
+}
+
+const _slots = new WeakMap<Request, UpgradeSlot>();
+
+/** @internal The server registers an upgrade request before its handler runs. */
+export function offerUpgrade(request: Request): UpgradeSlot {
+  const slot: UpgradeSlot = {};
+  _slots.set(request, slot);
+  return slot;
+}
+
+/**
+ * Accept a WebSocket upgrade inside a `serveHttp` fetch handler; the drop-in for
+ * `Deno.upgradeWebSocket`. Return `response` from the handler; `socket` opens right after.
+ *
+ * @example
+ * ```ts
+ * const { socket, response } = upgradeWebSocket(request, { idleTimeout: 60 });
+ * socket.onopen = () => socket.send("hello");
+ * return response;
+ * ```
+ * @throws TypeError when the request is not a WebSocket upgrade received by `serveHttp`.
+ */
+export function upgradeWebSocket(
+  request: Request,
+  options: UpgradeWebSocketOptions = {},
+): { socket: ServerWebSocket; response: Response } {
+  const slot = _slots.get(request);
+  if (!slot) {
+    throw new TypeError(
+      "upgradeWebSocket: not a WebSocket upgrade received by serveHttp (is the request a copy?)",
+    );
+  }
+  if (slot.upgraded) throw new TypeError("upgradeWebSocket: this request was already upgraded");
+  const ws = new ServerWebSocket(options);
+  // A marker: the server sees this object come back from the handler and does the handshake.
+  const response = new Response(null, { status: 200, headers: { "x-hive-upgrade": "1" } });
+  slot.upgraded = { ws, response };
+  return { socket: ws, response };
+}
