@@ -51,7 +51,9 @@ export interface DaemonP2POptions {
 
 /** The daemon this client is connected to. */
 export interface DaemonIdentity {
+  /** The daemon's peer id. */
   peer_id: string;
+  /** Its libp2p listen addresses. */
   addrs: string[];
   /** The IPC URL in use. */
   url: string;

@@ -43,7 +43,9 @@ export interface EndpointOptions {
 
 /** A resolved endpoint: where the daemon listens and the token it wants. */
 export interface Endpoint {
+  /** The daemon's IPC URL (`ws://127.0.0.1:PORT/`). */
   url: string;
+  /** The IPC token it wants. */
   token: string;
   /** The announcement read, when one was used. */
   info: DaemonInfo | null;

@@ -1,7 +1,7 @@
 /**
  * Yamux window updates at half a window: a stream fed 16 KiB frames answers with one update per
  * 128 KiB instead of one per frame, a remote never runs out of window, and opening streams still
- * get their ACK. Large transfers between real nodes are in libp2p_test.ts.
+ * get their ACK. Large transfers between real nodes are in node_test.ts.
  */
 import { deepEqual, equal, ok } from "@std/assert";
 import { StreamState, YamuxStream } from "@chainsafe/libp2p-yamux/stream";
