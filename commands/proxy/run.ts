@@ -90,6 +90,25 @@ export async function startProxy(
     dev: options.dev,
     shutdown: shutdown.signal,
   });
+  // Draining: once stopping, new requests get 503 while the ones already in (even those still
+  // uploading their body) run to the end; only then does the server shut down.
+  let inflight = 0;
+  let draining = false;
+  let idle: (() => void) | undefined;
+  const handler = async (request: Request): Promise<Response> => {
+    if (draining) {
+      return Response.json({ error: { code: "draining", message: "the proxy is stopping" } }, {
+        status: 503,
+        headers: { connection: "close", "retry-after": "1" },
+      });
+    }
+    inflight++;
+    try {
+      return await app.fetch(request);
+    } finally {
+      if (--inflight === 0) idle?.();
+    }
+  };
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
@@ -97,7 +116,7 @@ export async function startProxy(
       hostname: options.bind,
       port: options.port,
       onListen: (addr) => resolve(addr),
-    }, app.fetch);
+    }, handler);
   } catch (error) {
     close();
     await orchestrator.close();
@@ -109,12 +128,14 @@ export async function startProxy(
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      logger.info("draining", { url });
+      logger.info("draining", { url, in_flight: inflight });
+      draining = true;
       shutdown.abort();
-      const drained = server.shutdown();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const deadline = new Promise<void>((r) => timer = setTimeout(r, options.drainMs ?? 10_000));
-      await Promise.race([drained, deadline]);
+      const quiet = inflight === 0 ? Promise.resolve() : new Promise<void>((r) => idle = r);
+      await Promise.race([quiet, deadline]);
+      await Promise.race([server.shutdown(), deadline]);
       clearTimeout(timer);
       close();
       await orchestrator.close();
