@@ -139,7 +139,10 @@ class _Server implements HttpServerHandle {
   }
 
   async listen(): Promise<void> {
-    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    const { promise, resolve, reject: fail } = Promise.withResolvers<void>();
+    // The same error class as Deno.serve, so callers' `instanceof Deno.errors.AddrInUse` holds.
+    const reject = (error: Error & { code?: string }) =>
+      fail(error.code === "EADDRINUSE" ? new Deno.errors.AddrInUse(error.message) : error);
     this.#http.once("error", reject);
     if (this.#options.path) {
       try {

@@ -322,3 +322,16 @@ async function waitForStat(condition: () => boolean): Promise<boolean> {
   }
   return true;
 }
+
+Deno.test("a port in use rejects with Deno.errors.AddrInUse, as Deno.serve does", async () => {
+  const first = await serveHttp({ port: 0, fetch: () => new Response("a") });
+  try {
+    const error = await serveHttp({ port: first.port, fetch: () => new Response("b") }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    ok(error instanceof Deno.errors.AddrInUse, String(error));
+  } finally {
+    await first.shutdown();
+  }
+});
