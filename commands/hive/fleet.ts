@@ -267,3 +267,61 @@ export function parsePartition(spec: string, n: number): number[][] {
   }
   return groups;
 }
+
+/** Outcome of {@link raceIntents}. */
+export interface RaceResult {
+  targets: number;
+  intents: number;
+  committed: number;
+  aborted: number;
+  /** Targets with exactly one commit, by the lowest contender key. */
+  correct: number;
+  /** Targets with no commit, or more than one, or a commit by a higher key. */
+  violations: { target: string; committed: string[]; lowest: string }[];
+}
+
+/**
+ * `targets` external targets, each claimed by `contenders` random members in the same instant
+ * (`channel_open` intents); run past the hold and report who committed.
+ */
+export async function raceIntents(
+  fleet: Fleet,
+  options: { targets: number; contenders: number; seed?: number },
+): Promise<RaceResult> {
+  const rng = new Prng(options.seed ?? 7);
+  const members = fleet.members();
+  const claims = new Map<string, HiveNode[]>();
+  for (let t = 0; t < options.targets; t++) {
+    const target = "03" +
+      (t.toString(16).padStart(8, "0") + rng.int(0, 2 ** 30).toString(16)).padEnd(64, "a");
+    const pool = rng.shuffle([...members]).slice(0, Math.min(options.contenders, members.length));
+    claims.set(target, pool);
+  }
+  const committed = new Map<string, string[]>();
+  let aborted = 0, intents = 0;
+  for (const [target, pool] of claims) {
+    for (const node of pool) {
+      intents++;
+      await node.announceIntent("channel_open", target);
+    }
+  }
+  await fleet.advance(fleet.options.holdSeconds + 15);
+  for (const [target, pool] of claims) {
+    for (const node of pool) {
+      const mine = node.intents.local.find((i) => i.target === target);
+      if (mine?.status === "committed") {
+        committed.set(target, [...(committed.get(target) ?? []), node.id]);
+      } else if (mine?.status === "aborted") aborted++;
+    }
+  }
+  const violations: RaceResult["violations"] = [];
+  let correct = 0, nCommitted = 0;
+  for (const [target, pool] of claims) {
+    const lowest = pool.map((n) => n.id).sort()[0];
+    const c = committed.get(target) ?? [];
+    nCommitted += c.length;
+    if (c.length === 1 && c[0] === lowest) correct++;
+    else violations.push({ target, committed: c, lowest });
+  }
+  return { targets: claims.size, intents, committed: nCommitted, aborted, correct, violations };
+}

@@ -112,7 +112,9 @@ export class HiveNode {
   readonly relay: Relay;
   readonly nonces: NonceBook;
   readonly ledger = new ContributionLedger();
-  hiveId: string | null = null;
+  #hiveId: string | null = null;
+  /** Called when the hive id is set (for persistence). */
+  onHiveId?: (id: string) => void;
   heartbeatSeconds: number;
   relayTtl: number;
   #rand: () => number;
@@ -143,6 +145,16 @@ export class HiveNode {
         this.map.touchBucket(bucketOf(id));
       }
     };
+  }
+
+  /** The hive we belong to, or null. */
+  get hiveId(): string | null {
+    return this.#hiveId;
+  }
+
+  set hiveId(id: string | null) {
+    this.#hiveId = id;
+    if (id) this.onHiveId?.(id);
   }
 
   /** Listen to the backend's custom messages and forwards. */
@@ -219,7 +231,8 @@ export class HiveNode {
   async broadcast(type: MessageTypeName, payload: Payload): Promise<number> {
     const framed = this.relay.originate(payload, this.ln.now(), this.relayTtl);
     const to = await this.connectedMembers();
-    for (const p of to) await this.send(p, type, framed);
+    const hex = toHex(encodeMessage(MessageType[type], framed));
+    for (const p of to) await this.ln.sendcustommsg(p, hex);
     return to.length;
   }
 
@@ -617,10 +630,15 @@ export class HiveNode {
     if (!this.relay.firstSight(p, now)) return;
     if (!(await this.#apply(name, p, now))) return;
     const fwd = this.relay.forward(p, from, await this.connectedMembers(), {
-      fanout: this.#opts.relayFanout,
+      // Only state gossip is thinned; intents and votes flood, as their outcome depends on
+      // every contender hearing every rival.
+      fanout: name === "GOSSIP" ? this.#opts.relayFanout : undefined,
       rand: this.#rand,
     });
-    if (fwd) { for (const to of fwd.to) await this.send(to, name, fwd.payload); }
+    if (fwd) {
+      const hex = toHex(encodeMessage(MessageType[name], fwd.payload));
+      for (const to of fwd.to) await this.ln.sendcustommsg(to, hex);
+    }
   }
 
   /** Verify and apply a relayed message; false when it was refused (then not relayed). */
