@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { daemonCommand } from "./commands/daemon/mod.ts";
 import { hostCommand } from "./commands/host/mod.ts";
+import { hapCommand } from "./commands/hap/mod.ts";
 import { proxyCommand } from "./commands/proxy/mod.ts";
 import denoConfig from "./deno.json" with { type: "json" };
 import {
@@ -77,6 +78,9 @@ export function buildProgram(): Command<[], { json?: true; version?: true }> {
     });
   program.addCommand(
     hostCommand(load).summary("agent host: chat web UI, management API, agents, supervised daemon"),
+  );
+  program.addCommand(
+    hapCommand(load).summary("human agent portal: a person on the mesh with a signed identity and role"),
   );
   program.addCommand(
     daemonCommand(load).summary("libp2p node (gossipsub, discovery, identity) behind JSON IPC"),
