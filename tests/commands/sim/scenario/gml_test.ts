@@ -1,5 +1,5 @@
 import { deepEqual, equal, throws } from "@std/assert";
-import { GmlError, parseGml, writeGml } from "../../../commands/sim/scenario/gml.ts";
+import { GmlError, parseGml, writeGml } from "../../../../commands/sim/scenario/gml.ts";
 
 const SAMPLE = `# two nodes
 graph [

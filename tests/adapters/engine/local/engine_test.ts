@@ -3,14 +3,11 @@
  * nodes with a miner and a partition attack (cut, then healed; the nodes converge).
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
-import { DesEngine } from "../../../adapters/engine/des/engine.ts";
-import { LocalEngine, placeHosts } from "../../../adapters/engine/local/engine.ts";
-import { createEngine } from "../../../adapters/engine/mod.ts";
-import { ShadowEngine } from "../../../adapters/engine/shadow/engine.ts";
-import { ConfigError, HiveError } from "../../../core/errors.ts";
-import { createLogger } from "../../../core/logger.ts";
-import type { RunEvent, SimHost, SimModel } from "../../../adapters/engine/types.ts";
-import { assertInstanceOf, rejection } from "../../_helpers.ts";
+import { LocalEngine, placeHosts } from "../../../../adapters/engine/local/engine.ts";
+import { ConfigError, HiveError } from "../../../../core/errors.ts";
+import { createLogger } from "../../../../core/logger.ts";
+import type { RunEvent, SimHost, SimModel } from "../../../../adapters/engine/types.ts";
+import { assertInstanceOf, rejection } from "../../../_helpers.ts";
 
 const logger = createLogger({ level: "error" });
 /** Agents run from main.ts: under `deno test` the main module is this file, not hive. */
@@ -19,7 +16,7 @@ const HIVE_ARGV = [
   "run",
   "-A",
   "--quiet",
-  new URL("../../../main.ts", import.meta.url).pathname,
+  new URL("../../../../main.ts", import.meta.url).pathname,
 ];
 
 function _host(name: string, kind: SimHost["kind"], hashrate: number, peers: string[]): SimHost {
@@ -52,6 +49,15 @@ function _model(hosts: SimHost[], extra: Partial<SimModel> = {}): SimModel {
     attacks: [],
     ...extra,
   };
+}
+
+function _read(path: string): RunEvent[] {
+  try {
+    return Deno.readTextFileSync(path).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
 }
 
 Deno.test("local engine refuses more than 20 hosts, naming the count and the way out", async () => {
@@ -113,22 +119,6 @@ Deno.test("placeHosts gives loopback addresses and distinct free ports", () => {
   ok(placements[2].walletRpcPort !== undefined, "user hosts get a wallet RPC port");
   equal(placements[0].walletRpcPort, undefined);
 });
-
-Deno.test("createEngine picks the implementation by name", () => {
-  ok(createEngine("local", { timeScale: 5 }) instanceof LocalEngine);
-  ok(createEngine("des") instanceof DesEngine);
-  ok(createEngine("shadow") instanceof ShadowEngine);
-  equal(createEngine("local").name, "local");
-});
-
-function _read(path: string): RunEvent[] {
-  try {
-    return Deno.readTextFileSync(path).split("\n").filter(Boolean).map((l) => JSON.parse(l));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-}
 
 Deno.test("local run: 3 real monerod nodes, a miner, a partition that heals", async () => {
   const dir = await Deno.makeTempDir({ prefix: "hive_local_" });

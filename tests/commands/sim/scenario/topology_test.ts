@@ -1,12 +1,12 @@
 import { deepEqual, equal, ok, throws } from "@std/assert";
-import { createRng } from "../../../commands/sim/scenario/prng.ts";
-import { adjacency, type Edge, graphMetrics } from "../../../commands/sim/scenario/graph.ts";
+import { createRng } from "../../../../commands/sim/scenario/prng.ts";
+import { type Edge, graphMetrics } from "../../../../commands/sim/scenario/graph.ts";
 import {
   generateTopology,
   parseTopology,
   topologyProblem,
   type TopologySpec,
-} from "../../../commands/sim/scenario/topology.ts";
+} from "../../../../commands/sim/scenario/topology.ts";
 
 function build(spec: TopologySpec, n: number, seed = 1, regionOf?: number[]): Edge[] {
   return generateTopology(spec, { n, rng: createRng(seed, "topology"), regionOf });
@@ -97,21 +97,4 @@ Deno.test("generation is deterministic per seed and differs across seeds", () =>
   const spec: TopologySpec = { kind: "random_regular", k: 4 };
   deepEqual(build(spec, 200, 42), build(spec, 200, 42));
   ok(JSON.stringify(build(spec, 200, 42)) !== JSON.stringify(build(spec, 200, 43)));
-});
-
-Deno.test("graphMetrics counts components and measures the largest one", () => {
-  const edges: Edge[] = [[0, 1], [1, 2], [3, 4]];
-  const m = graphMetrics(6, edges);
-  equal(m.components, 3); // {0,1,2}, {3,4}, {5}
-  equal(m.connected, false);
-  equal(m.diameter, 2);
-  deepEqual(adjacency(3, [[0, 2]]), [[2], [], [0]]);
-});
-
-Deno.test("diameter above the exact limit is a double-sweep bound, exact on a path", () => {
-  const n = 2500;
-  const path: Edge[] = Array.from({ length: n - 1 }, (_, i) => [i, i + 1]);
-  const m = graphMetrics(n, path);
-  equal(m.diameterExact, false);
-  equal(m.diameter, n - 1);
 });

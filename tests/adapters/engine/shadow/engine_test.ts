@@ -10,15 +10,15 @@ import {
   findExecutable,
   SHADOW_INSTALL_HINT,
   ShadowEngine,
-} from "../../../adapters/engine/shadow/engine.ts";
-import { writeShadowFiles } from "../../../commands/sim/generate.ts";
-import { loadScenario } from "../../../commands/sim/scenario.ts";
-import { HiveError } from "../../../core/errors.ts";
-import { createLogger } from "../../../core/logger.ts";
-import { rejection } from "../../_helpers.ts";
+} from "../../../../adapters/engine/shadow/engine.ts";
+import { writeShadowFiles } from "../../../../commands/sim/shadow/generate.ts";
+import { loadScenario } from "../../../../commands/sim/scenario/load.ts";
+import { HiveError } from "../../../../core/errors.ts";
+import { createLogger } from "../../../../core/logger.ts";
+import { rejection } from "../../../_helpers.ts";
 
 const logger = createLogger({ level: "error" });
-const FIXTURE = new URL("../../../fixtures/scenarios/ring.yaml", import.meta.url).pathname;
+const FIXTURE = new URL("../../../../fixtures/scenarios/ring.yaml", import.meta.url).pathname;
 
 Deno.test("findExecutable searches PATH and skips files that are not executable", async () => {
   const dir = await Deno.makeTempDir();

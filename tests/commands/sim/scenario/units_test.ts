@@ -7,8 +7,8 @@ import {
   parseBandwidthBps,
   parseDuration,
   parseLatencyMs,
-} from "../../../commands/sim/scenario/units.ts";
-import { formatIssues } from "../../../core/errors.ts";
+} from "../../../../commands/sim/scenario/units.ts";
+import { formatIssues } from "../../../../core/errors.ts";
 
 Deno.test("durations accept s, m, h, d, ms, long names and plain seconds", () => {
   equal(parseDuration("90s"), 90);

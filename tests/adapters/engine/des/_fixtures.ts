@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { SimAttack, SimEdge, SimHost, SimModel } from "../../../adapters/engine/types.ts";
-import { DesRandom } from "../../../adapters/engine/des/random.ts";
+import type { SimAttack, SimEdge, SimHost, SimModel } from "../../../../adapters/engine/types.ts";
+import { DesRandom } from "../../../../adapters/engine/des/random.ts";
 
 /** Options for {@link desModel}. */
 export interface DesModelOptions {

@@ -1,23 +1,19 @@
-import { deepEqual, equal, match, ok } from "@std/assert";
+import { deepEqual, equal, ok } from "@std/assert";
 import { parse } from "yaml";
-import { ConfigError, HiveError, UsageError } from "../../../core/errors.ts";
+import { ConfigError, HiveError, UsageError } from "../../../../core/errors.ts";
 import {
   createProgressBar,
   generateShadowDir,
   SHADOW_FILE,
   writeShadowFiles,
-} from "../../../commands/sim/shadow/generate.ts";
-import {
-  buildShadowDocument,
-  GML_FILE,
-  type ShadowDocument,
-} from "../../../commands/sim/shadow/config.ts";
-import { loadScenario } from "../../../commands/sim/scenario/load.ts";
-import { parseGml } from "../../../commands/sim/scenario/gml.ts";
-import { rejection } from "../../_helpers.ts";
+} from "../../../../commands/sim/shadow/generate.ts";
+import { GML_FILE, type ShadowDocument } from "../../../../commands/sim/shadow/config.ts";
+import { loadScenario } from "../../../../commands/sim/scenario/load.ts";
+import { parseGml } from "../../../../commands/sim/scenario/gml.ts";
+import { rejection } from "../../../_helpers.ts";
 
-const FIXTURES = new URL("../../../fixtures/scenarios/", import.meta.url).pathname;
-const GOLDEN = new URL("./golden/", import.meta.url).pathname;
+const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
+const GOLDEN = new URL("../golden/", import.meta.url).pathname;
 /** One fixture per topology and per attack; `large_10k` is the benchmark's. */
 const CASES = [
   "star",
@@ -99,109 +95,6 @@ Deno.test("generate is byte-identical across runs of the same file and seed", as
   });
 });
 
-Deno.test("shadow.yaml follows Shadow's spec: fields, units, processes", async () => {
-  await withTemp(async (tmp) => {
-    await generate("ring", `${tmp}/o`);
-    const doc = parse(await Deno.readTextFile(`${tmp}/o/${SHADOW_FILE}`)) as ShadowDocument;
-    deepEqual(doc.general, {
-      stop_time: "1800 s",
-      seed: 7,
-      parallelism: 2,
-      bootstrap_end_time: "0 s",
-      model_unblocked_syscall_latency: true,
-    });
-    deepEqual(doc.network, {
-      graph: { type: "gml", file: { path: "network.gml" } },
-      use_shortest_path: true,
-    });
-    const user = doc.hosts["user-1"];
-    deepEqual(
-      [user.network_node_id, user.ip_addr, user.bandwidth_down, user.bandwidth_up],
-      [4, "11.0.4.1", "100 Mbit", "100 Mbit"],
-    );
-    deepEqual(user.processes.map((p) => [p.path, p.start_time, p.expected_final_state]), [
-      ["monerod", "0 s", "running"],
-      ["monero-wallet-rpc", "5 s", "running"],
-      ["hive", "10 s", "running"],
-    ]);
-    const monerod = user.processes[0].args;
-    for (
-      const flag of [
-        "--regtest",
-        "--no-igd",
-        "--no-zmq",
-        "--disable-dns-checkpoints",
-        "--non-interactive",
-        "--p2p-bind-ip=11.0.4.1",
-        "--rpc-bind-port=18081",
-        "--add-exclusive-node=11.0.3.1:18080",
-      ]
-    ) ok(monerod.includes(flag), `monerod has ${flag}`);
-    deepEqual(user.processes[2].args, [
-      "sim",
-      "agent",
-      "user",
-      "--wallet-rpc",
-      "http://11.0.4.1:18083",
-      "--daemon-rpc",
-      "http://11.0.4.1:18081",
-      "--interval-mean",
-      "120",
-      "--amount",
-      "0.1..0.5",
-      "--host",
-      "user-1",
-      "--seed",
-      "7",
-    ]);
-    const monitor = doc.hosts["monitor"].processes[1].args;
-    equal(monitor[2], "monitor");
-    equal(monitor[4].split(",").length, 7);
-    equal(doc.hosts["observer"].processes[0].start_time, "60 s");
-  });
-});
-
-Deno.test("a partition becomes scheduled set_bans attacker processes", async () => {
-  await withTemp(async (tmp) => {
-    const result = await generate("partition", `${tmp}/o`);
-    const doc = parse(await Deno.readTextFile(`${tmp}/o/${SHADOW_FILE}`)) as ShadowDocument;
-    const attackers = Object.values(doc.hosts).flatMap((h) =>
-      h.processes.filter((p) => p.args[2] === "attacker")
-    );
-    equal(attackers.length, 1);
-    const args = attackers[0].args;
-    equal(args[args.indexOf("--mode") + 1], "partition");
-    equal(args[args.indexOf("--start") + 1], "1800");
-    equal(args[args.indexOf("--end") + 1], "5400");
-    const a = args[args.indexOf("--group-a") + 1].split(",");
-    const b = args[args.indexOf("--group-b") + 1].split(",");
-    equal(a.length + b.length, 12);
-    ok(a.every((t) => /^[a-z0-9-]+=http:\/\/11\.\d+\.\d+\.1:18081$/.test(t)), a[0]);
-    equal(result.hosts, 12);
-  });
-});
-
-Deno.test("double spend runs as an attacker agent in place of the attacker's miner", async () => {
-  await withTemp(async (tmp) => {
-    const result = await generate("double_spend", `${tmp}/o`);
-    const doc = parse(await Deno.readTextFile(`${tmp}/o/${SHADOW_FILE}`)) as ShadowDocument;
-    const agents = doc.hosts["attacker"].processes.slice(1);
-    equal(agents.length, 1);
-    const args = agents[0].args;
-    const flag = (name: string) => args[args.indexOf(name) + 1];
-    deepEqual(args.slice(0, 5), ["sim", "agent", "attacker", "--mode", "double_spend"]);
-    equal(flag("--rpc"), "attacker=http://11.0.7.1:18081");
-    match(flag("--victim"), /^merchant=http:\/\/11\.\d+\.\d+\.1:18081$/);
-    // Cut from every other host: 12 hosts in all.
-    const peers = flag("--peers").split(",");
-    equal(peers.length, 11);
-    ok(!peers.some((p) => p.startsWith("attacker=")));
-    deepEqual([flag("--hashrate"), flag("--confirmations"), flag("--start")], ["30", "3", "1200"]);
-    equal(result.by_program["hive sim agent miner"], 7);
-    equal(result.by_program["hive sim agent attacker"], 1);
-  });
-});
-
 Deno.test("a bad scenario leaves no output folder and no temporary folder", async () => {
   await withTemp(async (tmp) => {
     await Deno.writeTextFile(
@@ -261,23 +154,6 @@ Deno.test("a write failure removes the folders generate created", async () => {
     }
     deepEqual(await entries(tmp), ["blocker", "ro"]);
     deepEqual(await entries(`${tmp}/ro`), []);
-  });
-});
-
-Deno.test("monitors of large networks split their targets over several processes", async () => {
-  await withTemp(async (tmp) => {
-    await Deno.writeTextFile(
-      `${tmp}/big.yaml`,
-      "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n" +
-        "  m-{1..4}: { kind: miner, hashrate: 25 }\n  n-{0001..2100}: { kind: observer }\n" +
-        "  mon: { kind: monitor }\n",
-    );
-    // The document itself, without YAML round trips: this is about argument sizes.
-    const { document: doc } = buildShadowDocument(await loadScenario(`${tmp}/big.yaml`), {
-      hiveBin: "/opt/hive",
-    });
-    const monitors = doc.hosts["mon"].processes.filter((p) => p.path === "/opt/hive");
-    deepEqual(monitors.map((p) => p.args[4].split(",").length), [1000, 1000, 105]);
   });
 });
 

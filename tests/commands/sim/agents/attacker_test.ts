@@ -1,33 +1,23 @@
 /**
  * Agents against real monerod (regtest) and real monero-wallet-rpc on loopback.
  */
-import { deepEqual, equal, match, ok } from "@std/assert";
-import { LocalChild } from "../../../adapters/engine/local/proc.ts";
-import { placeHosts } from "../../../adapters/engine/local/engine.ts";
-import { createLogger } from "../../../core/logger.ts";
-import { runEclipse, runPartition } from "../../../commands/sim/agents/attacker.ts";
-import { runDoubleSpend } from "../../../commands/sim/agents/double_spend.ts";
-import { minerMeanIntervalS, runMiner } from "../../../commands/sim/agents/miner.ts";
-import { runMonitor } from "../../../commands/sim/agents/monitor.ts";
-import {
-  DEFAULT_MINER_ADDRESS,
-  MonerodRpc,
-  RpcError,
-  WalletRpc,
-} from "../../../adapters/engine/local/rpc.ts";
+import { deepEqual, equal, ok } from "@std/assert";
+import { LocalChild } from "../../../../adapters/engine/local/proc.ts";
+import { placeHosts } from "../../../../adapters/engine/local/engine.ts";
+import { createLogger } from "../../../../core/logger.ts";
+import { runEclipse, runPartition } from "../../../../commands/sim/agents/attacker.ts";
+import { runDoubleSpend } from "../../../../commands/sim/agents/double_spend.ts";
+import { runMiner } from "../../../../commands/sim/agents/miner.ts";
+import { runMonitor } from "../../../../commands/sim/agents/monitor.ts";
+import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../../adapters/engine/local/rpc.ts";
 import {
   type AgentContext,
-  defaultT0,
   type EventSink,
   RunClock,
-  SHADOW_EPOCH_MS,
-  sleep,
-} from "../../../commands/sim/agents/runtime.ts";
-import { runUser } from "../../../commands/sim/agents/user.ts";
-import { type RunEvent, type SimHost, type SimModel } from "../../../adapters/engine/types.ts";
-import { monerodArgs, WALLET_RPC_BASE_FLAGS } from "../../../adapters/engine/monerod.ts";
-import { rejection, waitFor } from "../../_helpers.ts";
-
+} from "../../../../commands/sim/agents/runtime.ts";
+import { type RunEvent, type SimHost, type SimModel } from "../../../../adapters/engine/types.ts";
+import { monerodArgs } from "../../../../adapters/engine/monerod.ts";
+import { waitFor } from "../../../_helpers.ts";
 const logger = createLogger({ level: "error" });
 const _ADDR = DEFAULT_MINER_ADDRESS;
 
@@ -339,197 +329,4 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
   } finally {
     await _stopNodes(net);
   }
-});
-
-Deno.test("user agent funds a real wallet, sends a transfer and sees it confirmed", async () => {
-  const net = await _startNodes(["u"], 3, true);
-  const ip = net.ip.u;
-  const listener = Deno.listen({ hostname: ip, port: 0 });
-  const walletPort = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  const wallet = LocalChild.start({
-    name: "wallet-rpc",
-    argv: [
-      "monero-wallet-rpc",
-      `--daemon-address=${new URL(net.rpc.u.url).host}`,
-      "--trusted-daemon",
-      ...WALLET_RPC_BASE_FLAGS,
-      `--rpc-bind-ip=${ip}`,
-      `--rpc-bind-port=${walletPort}`,
-      "--confirm-external-bind",
-      "--disable-rpc-login",
-      `--wallet-dir=${net.dir}/wallet`,
-      `--shared-ringdb-dir=${net.dir}/ringdb`,
-      `--log-file=${net.dir}/wallet.log`,
-      "--non-interactive",
-    ],
-    logPath: `${net.dir}/wallet.stderr.log`,
-    logger,
-  });
-  const stop = new AbortController();
-  try {
-    const sink = _memorySink();
-    const ctx = _ctx(sink, stop.signal);
-    // A background miner confirms the transfer; user funding mines its own blocks first.
-    const user = runUser(ctx, {
-      wallet: new WalletRpc({ url: `http://${ip}:${walletPort}`, timeoutMs: 60_000 }),
-      daemon: new MonerodRpc({ url: net.rpc.u.url, timeoutMs: 60_000 }),
-      host: "u",
-      seed: 9,
-      intervalMeanS: 0.5,
-      timeScale: 1,
-      amount: { kind: "uniform", min: 0.1, max: 0.2 },
-      walletName: "alice",
-      fundBlocks: 1,
-      maxTransfers: 1,
-    });
-    ok(await waitFor(() => sink.events.some((e) => e.event === "tx_sent"), 150_000), "sent");
-    const miner = runMiner(_ctx(_memorySink(), stop.signal), {
-      rpc: net.rpc.u,
-      host: "u",
-      hashrate: 100,
-      seed: 3,
-      timeScale: 240,
-      address: _ADDR,
-      maxBlocks: 5,
-    });
-    const result = await user;
-    await miner;
-    equal(result.sent, 1);
-    equal(result.confirmed, 1);
-    const sent = sink.events.find((e) => e.event === "tx_sent");
-    const confirmed = sink.events.find((e) => e.event === "tx_confirmed");
-    if (sent?.event !== "tx_sent" || confirmed?.event !== "tx_confirmed") {
-      throw new Error(`expected tx_sent and tx_confirmed, got ${JSON.stringify(sink.events)}`);
-    }
-    equal(confirmed.txid, sent.txid);
-    match(sent.txid, /^[0-9a-f]{64}$/);
-    ok(sent.amount >= 0.1 && sent.amount <= 0.2);
-    ok(confirmed.height > 60, "mined after the 60-block unlock window");
-  } finally {
-    stop.abort();
-    await wallet.stop(15_000);
-    await _stopNodes(net);
-  }
-});
-
-Deno.test("RPC replies are validated: a wrong field names its path and value", async () => {
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    const body = await req.text();
-    if (new URL(req.url).pathname === "/get_info") {
-      return Response.json({ status: "OK", height: "tall", top_block_hash: "x" });
-    }
-    const method = JSON.parse(body).method;
-    if (method === "generateblocks") {
-      return Response.json({ jsonrpc: "2.0", id: "0", error: { code: -7, message: "boom" } });
-    }
-    return new Response("not json", { status: 200 });
-  });
-  try {
-    const rpc = new MonerodRpc({ url: `http://127.0.0.1:${server.addr.port}` });
-    const e1 = await rejection(rpc.getInfo(), RpcError);
-    match(e1.message, /height: expected number, got "tall"/);
-    const e2 = await rejection(rpc.generateBlocks(1, _ADDR), RpcError);
-    equal(e2.rpcCode, -7);
-    match(e2.message, /generateblocks: boom/);
-    const e3 = await rejection(rpc.getBans(), RpcError);
-    match(e3.message, /not JSON/);
-    const gone = new MonerodRpc({ url: "http://127.0.0.1:1", timeoutMs: 2000 });
-    match((await rejection(gone.getInfo(), RpcError)).message, /unreachable/);
-  } finally {
-    await server.shutdown();
-  }
-});
-
-Deno.test("agents' clock: under Shadow's year-2000 clock, times count from the simulation start", () => {
-  equal(defaultT0(SHADOW_EPOCH_MS + 12_000), SHADOW_EPOCH_MS);
-  const now = Date.UTC(2026, 0, 1);
-  equal(defaultT0(now), now);
-  equal(new RunClock(SHADOW_EPOCH_MS).t0Ms, SHADOW_EPOCH_MS);
-});
-
-Deno.test("sleep: a wait past the 2^31 ms timer limit does not end at once", async () => {
-  const stop = new AbortController();
-  const timer = setTimeout(() => stop.abort(), 100);
-  try {
-    // Ended by the abort (false), not by an overflowing timer firing immediately (true).
-    equal(await sleep(2 ** 40, stop.signal), false);
-  } finally {
-    clearTimeout(timer);
-  }
-});
-
-Deno.test("miner timing: mean interval scales with hashrate share and time scale", () => {
-  equal(minerMeanIntervalS({ hashrate: 100, timeScale: 1 }), 120);
-  equal(minerMeanIntervalS({ hashrate: 25, timeScale: 1 }), 480);
-  equal(minerMeanIntervalS({ hashrate: 50, timeScale: 60 }), 4);
-});
-
-async function _cli(...args: string[]): Promise<{ code: number; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", new URL("../../../main.ts", import.meta.url).pathname, ...args],
-    stdout: "null",
-    stderr: "piped",
-    stdin: "null",
-  }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-}
-
-Deno.test("agent flags are validated before anything runs (exit 2, path and value named)", async () => {
-  const miner = await _cli("sim", "agent", "miner", "--rpc", "ftp://x", "--hashrate", "150");
-  equal(miner.code, 2);
-  match(miner.stderr, /--rpc: expected an http:\/\/ URL, got "ftp:\/\/x"/);
-  match(miner.stderr, /--hashrate: expected value <= 100, got 150/);
-  const user = await _cli(
-    "sim",
-    "agent",
-    "user",
-    "--wallet-rpc",
-    "http://127.0.0.1:1",
-    "--daemon-rpc",
-    "http://127.0.0.1:2",
-    "--interval-mean",
-    "0",
-    "--amount",
-    "2..1",
-  );
-  equal(user.code, 2);
-  match(user.stderr, /--interval-mean: expected a number > 0, got 0/);
-  match(user.stderr, /--amount: expected MIN <= MAX, got "2..1"/);
-  const monitor = await _cli(
-    "sim",
-    "agent",
-    "monitor",
-    "--rpc",
-    "a=http://x:1,bad name=http://y:2",
-  );
-  equal(monitor.code, 2);
-  match(monitor.stderr, /--rpc\[1\]: bad host name before '='/);
-  const attacker = await _cli(
-    "sim",
-    "agent",
-    "attacker",
-    "--mode",
-    "partition",
-    "--group-a",
-    "http://127.0.0.2:1",
-    "--group-b",
-    "http://127.0.0.3:1",
-    "--start",
-    "10",
-    "--end",
-    "5",
-  );
-  equal(attacker.code, 2);
-  match(attacker.stderr, /--end: expected --end after --start/);
-  const doubleSpend = await _cli(
-    ...["sim", "agent", "attacker", "--mode", "double_spend", "--rpc", "evil=http://127.0.0.2:1"],
-    ...["--victim", "ftp://127.0.0.3:1", "--peers", "http://127.0.0.3:1", "--hashrate", "0"],
-    ...["--confirmations", "1.5", "--timeout", "-1"],
-  );
-  equal(doubleSpend.code, 2);
-  match(doubleSpend.stderr, /--victim: expected URL or NAME=URL with an http:\/\/ URL/);
-  match(doubleSpend.stderr, /--hashrate: expected a number > 0, got 0/);
-  match(doubleSpend.stderr, /--confirmations: expected an integer, got "?1\.5"?/);
-  match(doubleSpend.stderr, /--timeout: expected a number > 0, got -1/);
 });

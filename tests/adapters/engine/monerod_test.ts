@@ -1,0 +1,61 @@
+/** monerod command lines: fixed regtest flags, the host's own binds, and peers by peer mode. */
+import { deepEqual, equal, ok } from "@std/assert";
+import {
+  MONEROD_BASE_FLAGS,
+  monerodArgs,
+  type MonerodArgsOptions,
+} from "../../../adapters/engine/monerod.ts";
+import type { SimHost, SimModel } from "../../../adapters/engine/types.ts";
+
+function _host(name: string, ip: string, peers: string[], daemonArgs: string[] = []): SimHost {
+  return {
+    name,
+    kind: "miner",
+    region: "default",
+    ip,
+    p2pPort: 18080,
+    rpcPort: 18081,
+    hashrate: 50,
+    startTimeS: 0,
+    bandwidthUpBps: 1e8,
+    bandwidthDownBps: 1e8,
+    daemonArgs,
+    peers,
+  };
+}
+
+const _model: SimModel = {
+  name: "m",
+  seed: 1,
+  stopTimeS: 60,
+  bootstrapEndTimeS: 0,
+  parallelism: 1,
+  peerMode: "hardcoded",
+  hosts: [
+    _host("a", "11.0.0.1", ["b", "gone"], ["--out-peers=4"]),
+    _host("b", "11.0.1.1", ["a"]),
+  ],
+  edges: [],
+  attacks: [],
+};
+
+Deno.test("monerodArgs: base flags, binds on the host's address, scenario flags last", () => {
+  const args = monerodArgs(_model.hosts[0], _model, { dataDir: "d", peerMode: "hardcoded" });
+  deepEqual(args.slice(0, MONEROD_BASE_FLAGS.length), [...MONEROD_BASE_FLAGS]);
+  ok(args.includes("--data-dir=d"));
+  ok(args.includes("--p2p-bind-ip=11.0.0.1"));
+  ok(args.includes("--rpc-bind-port=18081"));
+  equal(args.at(-1), "--out-peers=4");
+});
+
+Deno.test("monerodArgs: peers by mode; unknown peer names are skipped", () => {
+  const peer = (peerMode: MonerodArgsOptions["peerMode"]) =>
+    monerodArgs(_model.hosts[0], _model, { dataDir: "d", peerMode }).filter((a) =>
+      a.includes("11.0.1.1:18080")
+    );
+  deepEqual(peer("hardcoded"), ["--add-exclusive-node=11.0.1.1:18080"]);
+  deepEqual(peer("hybrid"), ["--add-priority-node=11.0.1.1:18080"]);
+  deepEqual(peer("dynamic"), ["--seed-node=11.0.1.1:18080"]);
+  const all = monerodArgs(_model.hosts[0], _model, { dataDir: "d", peerMode: "hardcoded" });
+  equal(all.filter((a) => a.startsWith("--add-exclusive-node")).length, 1);
+});

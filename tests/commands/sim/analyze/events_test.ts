@@ -1,0 +1,62 @@
+/** Reorg, transaction, convergence and attack metrics from hand-written records. */
+import { deepEqual, equal } from "@std/assert";
+import type { RunEvent } from "../../../../adapters/engine/types.ts";
+import {
+  attackSummary,
+  convergenceMetrics,
+  reorgMetrics,
+  transactionMetrics,
+} from "../../../../commands/sim/analyze/events.ts";
+import type { LoadedRun } from "../../../../commands/sim/analyze/load.ts";
+
+Deno.test("reorgs by depth and transaction latencies from first records", () => {
+  const events: RunEvent[] = [
+    { ts: 1, host: "a", event: "reorg", depth: 1, height: 5 },
+    { ts: 2, host: "b", event: "reorg", depth: 3, height: 5 },
+    { ts: 3, host: "c", event: "reorg", depth: 1, height: 6 },
+    { ts: 10, host: "u", event: "tx_sent", txid: "t1", amount: 1 },
+    { ts: 11, host: "n", event: "tx_seen", txid: "t1" },
+    { ts: 12, host: "m", event: "tx_seen", txid: "t1" },
+    { ts: 130, host: "u", event: "tx_confirmed", txid: "t1", height: 7 },
+    { ts: 20, host: "u", event: "tx_sent", txid: "t2", amount: 1 },
+  ];
+  deepEqual(reorgMetrics(events), { count: 3, max_depth: 3, depths: { "1": 2, "3": 1 } });
+  const tx = transactionMetrics(events);
+  equal(tx.sent, 2);
+  equal(tx.confirmed, 1);
+  equal(tx.confirmation.max_s, 120);
+  equal(tx.first_seen.max_s, 1);
+});
+
+Deno.test("convergence from events samples heights; without receipts it reads the aggregates", () => {
+  const events: RunEvent[] = [
+    { ts: 0, host: "a", event: "mined", height: 1, hash: "h1", parent: "g" },
+    { ts: 10, host: "b", event: "block", height: 1, hash: "h1", parent: "g" },
+  ];
+  const run = { events, convergence: [] } as unknown as LoadedRun;
+  const c = convergenceMetrics(run, true, 2);
+  equal(c.source, "events");
+  deepEqual(c.samples.map((s) => s.spread), [0, 0]);
+  equal(c.samples[0].max_height, 1);
+  const agg = {
+    events: [],
+    convergence: [{ ts: 5, min_height: 1, max_height: 3, tips: 2 }],
+  } as unknown as LoadedRun;
+  const d = convergenceMetrics(agg, false, 10);
+  equal(d.source, "convergence.ndjson");
+  equal(d.final_spread, 2);
+  equal(d.converged_fraction, 0);
+});
+
+Deno.test("attack summary counts runs and successes per kind", () => {
+  const attack = (kind: "double_spend" | "partition", outcome: Record<string, unknown>) =>
+    ({ ts: 1, host: "x", event: "attack", attack: kind, outcome }) as RunEvent;
+  const s = attackSummary([
+    attack("double_spend", { success: true }),
+    attack("double_spend", { success: false }),
+    attack("partition", { fork_length: 4, converged: true }),
+  ]);
+  deepEqual(s.double_spend, { runs: 2, successes: 1, success_rate: 0.5 });
+  deepEqual(s.partition, { runs: 1, max_fork_length: 4, converged: 1 });
+  equal(s.outcomes.length, 3);
+});

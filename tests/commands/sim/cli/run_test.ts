@@ -1,0 +1,75 @@
+import { deepEqual, equal, match, ok } from "@std/assert";
+import { type HiveRun, runHive } from "../../../_helpers.ts";
+
+const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
+
+async function hive(...args: string[]) {
+  return await hiveEnv({}, ...args);
+}
+
+function hiveEnv(env: Record<string, string>, ...args: string[]): Promise<HiveRun> {
+  return runHive(args, { env });
+}
+
+async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-cli-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function _lines(path: string): Promise<Record<string, unknown>[]> {
+  return (await Deno.readTextFile(path)).split("\n").filter((l) => l.trim()).map((l) =>
+    JSON.parse(l)
+  );
+}
+
+Deno.test("sim run --engine des: flags set the DES options; bad values exit 2 naming them", async () => {
+  await withTemp(async (tmp) => {
+    const ring = `${FIXTURES}ring.yaml`;
+    const [base, tuned, badSize, badReceipts, notDes] = await Promise.all([
+      hive("--json", "sim", "run", ring, "--engine", "des", "--out", `${tmp}/base`),
+      hive(
+        "--json",
+        ...["sim", "run", ring, "--engine", "des", "--out", `${tmp}/tuned`],
+        ...["--block-size", "5000000", "--validation-delay", "4", "--receipts", "off"],
+        ...["--max-blocks", "3"],
+      ),
+      hive("sim", "run", ring, "--engine", "des", "--out", `${tmp}/x1`, "--block-size", "-5"),
+      hive("sim", "run", ring, "--engine", "des", "--out", `${tmp}/x2`, "--receipts", "maybe"),
+      hive("sim", "run", ring, "--engine", "local", "--out", `${tmp}/x3`, "--block-size", "10"),
+    ]);
+    equal(base.code, 0, base.stderr);
+    equal(tuned.code, 0, tuned.stderr);
+    const b = JSON.parse(base.stdout).summary;
+    const t = JSON.parse(tuned.stdout).summary;
+    equal(b.receipt_events, true);
+    equal(t.receipt_events, false);
+    equal(t.blocks_mined, 3);
+    ok(b.blocks_mined > 3, `default run mined ${b.blocks_mined}`);
+    const opts = JSON.parse(await Deno.readTextFile(`${tmp}/tuned/summary.json`)).options;
+    deepEqual(
+      [opts.blockSizeBytes, opts.validationDelayS, opts.receiptEvents, opts.maxBlocks],
+      [5_000_000, 4, false, 3],
+    );
+    // 5 MB blocks at 100 Mbit plus 4 s checks per hop: full propagation takes far longer.
+    const slowest = async (dir: string) =>
+      Math.max(...(await _lines(`${dir}/propagation.ndjson`)).map((r) => r.t100_s as number));
+    ok(await slowest(`${tmp}/tuned`) > (await slowest(`${tmp}/base`)) + 4);
+    const kinds = async (dir: string) =>
+      new Set((await _lines(`${dir}/events.ndjson`)).map((e) => e.event));
+    ok((await kinds(`${tmp}/base`)).has("block"));
+    ok(!(await kinds(`${tmp}/tuned`)).has("block"));
+    equal(badSize.code, 2);
+    match(badSize.stderr, /--block-size: expected bytes > 0, got "?-5"?/);
+    equal(badReceipts.code, 2);
+    match(badReceipts.stderr, /--receipts.*maybe/);
+    equal(notDes.code, 2);
+    match(notDes.stderr, /--block-size: applies to --engine des only, got --engine local/);
+    const names: string[] = [];
+    for await (const e of Deno.readDir(tmp)) names.push(e.name);
+    deepEqual(names.sort(), ["base", "tuned"]);
+  });
+});

@@ -1,0 +1,38 @@
+import { deepEqual, equal } from "@std/assert";
+import { type HiveRun, runHive } from "../../../_helpers.ts";
+
+async function hive(...args: string[]) {
+  return await hiveEnv({}, ...args);
+}
+
+function hiveEnv(env: Record<string, string>, ...args: string[]): Promise<HiveRun> {
+  return runHive(args, { env });
+}
+
+Deno.test("sim schema prints a JSON Schema that documents the scenario format", async () => {
+  const r = await hive("sim", "schema");
+  equal(r.code, 0, r.stderr);
+  const schema = JSON.parse(r.stdout);
+  equal(schema.$schema, "https://json-schema.org/draft/2020-12/schema");
+  deepEqual(Object.keys(schema.properties).sort(), [
+    "agents",
+    "attacks",
+    "description",
+    "general",
+    "name",
+    "network",
+  ]);
+  deepEqual(schema.properties.agents.additionalProperties.properties.kind.enum, [
+    "miner",
+    "user",
+    "observer",
+    "monitor",
+    "attacker",
+  ]);
+  deepEqual(
+    schema.properties.attacks.items.oneOf.map((s: { properties: { kind: { const: string } } }) =>
+      s.properties.kind.const
+    ),
+    ["sybil", "eclipse", "partition", "double_spend"],
+  );
+});

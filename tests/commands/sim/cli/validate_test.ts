@@ -1,0 +1,57 @@
+import { deepEqual, equal, match } from "@std/assert";
+import { type HiveRun, runHive } from "../../../_helpers.ts";
+
+const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
+
+async function hive(...args: string[]) {
+  return await hiveEnv({}, ...args);
+}
+
+function hiveEnv(env: Record<string, string>, ...args: string[]): Promise<HiveRun> {
+  return runHive(args, { env });
+}
+
+async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-cli-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const BAD = "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n" +
+  "  miner-{1..3}: { kind: miner, hashrate: 30 }\n";
+
+Deno.test("sim validate: exit 0 with a verdict, exit 2 with the problem", async () => {
+  await withTemp(async (tmp) => {
+    await Deno.writeTextFile(`${tmp}/bad.yaml`, BAD);
+    const [good, goodJson, bad, badJson] = await Promise.all([
+      hive("sim", "validate", `${FIXTURES}ring.yaml`),
+      hive("--json", "sim", "validate", `${FIXTURES}partition.yaml`),
+      hive("sim", "validate", `${tmp}/bad.yaml`),
+      hive("--json", "sim", "validate", `${tmp}/bad.yaml`),
+    ]);
+    equal(good.code, 0);
+    equal(
+      good.stdout,
+      `ok: ${FIXTURES}ring.yaml: scenario "ring", 7 hosts, 7 edges, 0 attacks\n`,
+    );
+    equal(goodJson.code, 0);
+    deepEqual(JSON.parse(goodJson.stdout), {
+      valid: true,
+      file: `${FIXTURES}partition.yaml`,
+      name: "partition",
+      hosts: 12,
+      edges: 14,
+      attacks: ["partition"],
+    });
+    equal(bad.code, 2);
+    equal(bad.stdout, "");
+    match(bad.stderr, /agents: hashrates of miners and attackers sum to 90, expected 100/);
+    equal(badJson.code, 2);
+    equal(badJson.stdout, "");
+    const error = JSON.parse(badJson.stderr.trim().split("\n").at(-1)!).error;
+    deepEqual([error.code, error.exit], ["scenario_invalid", 2]);
+  });
+});

@@ -1,0 +1,72 @@
+import { deepEqual, equal, ok } from "@std/assert";
+import { ConfigError } from "../../../../core/errors.ts";
+import {
+  loadScenario,
+  parseScenario,
+  type ParseScenarioOptions,
+} from "../../../../commands/sim/scenario/load.ts";
+import { rejection } from "../../../_helpers.ts";
+
+const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
+const OPTS: ParseScenarioOptions = { baseDir: FIXTURES, name: "t" };
+
+/** A small valid scenario with `extra` YAML appended. */
+function scenario(network: string, agents: string, extra = ""): string {
+  return `general: { stop_time: 1h, seed: 4 }\nnetwork: ${network}\nagents:\n${agents}\n${extra}`;
+}
+
+const MINERS = "  miner-{1..4}: { kind: miner, hashrate: 25 }";
+
+async function problem(text: string, options = OPTS): Promise<string> {
+  const error = await rejection(parseScenario(text, options), ConfigError);
+  equal(error.exitCode, 2);
+  return error.message;
+}
+
+Deno.test("a ring scenario expands into hosts, peers and latencies from the seed", async () => {
+  const { model, network } = await loadScenario(`${FIXTURES}ring.yaml`);
+  equal(model.name, "ring");
+  deepEqual(model.hosts.map((h) => h.name), [
+    "miner-1",
+    "miner-2",
+    "miner-3",
+    "miner-4",
+    "user-1",
+    "observer",
+    "monitor",
+  ]);
+  equal(model.edges.length, 7);
+  equal(model.stopTimeS, 1800);
+  deepEqual(model.hosts[0].peers, ["miner-2", "monitor"]);
+  equal(model.hosts[0].ip, "11.0.0.1");
+  equal(model.hosts[1].ip, "11.0.1.1");
+  const user = model.hosts[4];
+  deepEqual(user.tx, { intervalMeanS: 120, amount: { kind: "uniform", min: 0.1, max: 0.5 } });
+  equal(user.walletRpcPort, 18083);
+  equal(model.hosts[5].startTimeS, 60);
+  equal(model.hosts[6].monitorIntervalS, 15);
+  for (const e of model.edges) ok(e.latencyMs >= 20 && e.latencyMs <= 80, `${e.latencyMs} ms`);
+  equal(network.kind, "generated");
+  equal(network.graph.nodes.length, 7);
+});
+
+Deno.test("expansion is deterministic per seed and changes with it", async () => {
+  const text = await Deno.readTextFile(`${FIXTURES}regions.yaml`);
+  const a = await parseScenario(text, OPTS);
+  const b = await parseScenario(text, OPTS);
+  deepEqual(a.model, b.model);
+  const c = await parseScenario(text.replace("seed: 2024", "seed: 2025"), OPTS);
+  ok(JSON.stringify(a.model.edges) !== JSON.stringify(c.model.edges));
+});
+
+Deno.test("dynamic peer mode needs seed nodes; YAML syntax errors give the line", async () => {
+  equal(
+    await problem(scenario("{ topology: ring, peer_mode: dynamic }", MINERS)),
+    "scenario t: network.seed_nodes: peer_mode dynamic needs at least one seed node",
+  );
+  equal(
+    await problem("general: { stop_time: 1h\nagents: []\n"),
+    "scenario t: YAML syntax error at line 2, column 1: Flow map in block collection must be " +
+      "sufficiently indented and end with a }",
+  );
+});

@@ -1,0 +1,53 @@
+import { deepEqual, equal, ok } from "@std/assert";
+import {
+  loadScenario,
+  parseScenario,
+  type ParseScenarioOptions,
+} from "../../../../commands/sim/scenario/load.ts";
+const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
+const OPTS: ParseScenarioOptions = { baseDir: FIXTURES, name: "t" };
+
+Deno.test("peer modes: hardcoded lists neighbours, dynamic lists seeds, hybrid adds seeds", async () => {
+  const dag = (await loadScenario(`${FIXTURES}dag.yaml`)).model;
+  equal(dag.peerMode, "dynamic");
+  deepEqual(dag.hosts[2].peers, ["seed-1", "seed-2"]);
+  deepEqual(dag.hosts[0].peers, ["seed-2"]);
+  const mesh = (await loadScenario(`${FIXTURES}mesh.yaml`)).model;
+  deepEqual(mesh.hosts[1].peers, ["miner-1", "miner-3", "miner-4", "miner-5"]);
+  deepEqual(mesh.hosts[1].daemonArgs, ["--seed-node=11.0.0.1:18080"]);
+  deepEqual(mesh.hosts[4].daemonArgs, ["--seed-node=11.0.0.1:18080", "--out-peers=4"]);
+});
+
+Deno.test("loopback addressing puts hosts on 127.0.0.2 upwards for the local engine", async () => {
+  const text = await Deno.readTextFile(`${FIXTURES}ring.yaml`);
+  const { model } = await parseScenario(text, { ...OPTS, addressing: "loopback" });
+  deepEqual(model.hosts.slice(0, 3).map((h) => h.ip), ["127.0.0.2", "127.0.0.3", "127.0.0.4"]);
+});
+
+Deno.test("sybil attackers share one /24", async () => {
+  const { model } = await loadScenario(`${FIXTURES}sybil.yaml`);
+  const attack = model.attacks[0];
+  if (attack.kind !== "sybil") throw new Error(`expected a sybil attack, got ${attack.kind}`);
+  equal(attack.subnet, "12.0.0.0/24");
+  const ips = model.hosts.filter((h) => h.kind === "attacker").map((h) => h.ip);
+  deepEqual(ips, Array.from({ length: 8 }, (_, j) => `12.0.0.${j + 1}`));
+  // Honest hosts keep one /24 each.
+  equal(new Set(model.hosts.filter((h) => h.kind !== "attacker").map((h) => h.ip)).size, 12);
+});
+
+Deno.test("an eclipse victim links only to its attackers and refuses inbound peers", async () => {
+  const { model } = await loadScenario(`${FIXTURES}eclipse.yaml`);
+  const links = model.edges.filter((e) => e.a === "victim" || e.b === "victim");
+  deepEqual(links.map((e) => e.a === "victim" ? e.b : e.a).sort(), ["evil-1", "evil-2"]);
+  const victim = model.hosts.find((h) => h.name === "victim")!;
+  deepEqual(victim.peers, ["evil-1", "evil-2"]);
+  ok(victim.daemonArgs.includes("--in-peers=0"));
+  ok(model.hosts.every((h) => h.kind === "attacker" || !h.peers.includes("victim")));
+  deepEqual(model.attacks[0], {
+    kind: "eclipse",
+    victim: "victim",
+    attackers: ["evil-1", "evil-2"],
+    behaviour: { kind: "delay", delayS: 60 },
+    startS: 600,
+  });
+});

@@ -1,0 +1,101 @@
+import { deepEqual, equal, ok } from "@std/assert";
+import { ConfigError } from "../../../../core/errors.ts";
+import {
+  loadScenario,
+  parseScenario,
+  type ParseScenarioOptions,
+} from "../../../../commands/sim/scenario/load.ts";
+import { rejection } from "../../../_helpers.ts";
+
+const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
+const OPTS: ParseScenarioOptions = { baseDir: FIXTURES, name: "t" };
+
+/** A small valid scenario with `extra` YAML appended. */
+function scenario(network: string, agents: string, extra = ""): string {
+  return `general: { stop_time: 1h, seed: 4 }\nnetwork: ${network}\nagents:\n${agents}\n${extra}`;
+}
+
+const MINERS = "  miner-{1..4}: { kind: miner, hashrate: 25 }";
+
+async function problem(text: string, options = OPTS): Promise<string> {
+  const error = await rejection(parseScenario(text, options), ConfigError);
+  equal(error.exitCode, 2);
+  return error.message;
+}
+
+Deno.test("regions are assigned by weight and drive latency and bandwidth", async () => {
+  const { model } = await loadScenario(`${FIXTURES}regions.yaml`);
+  const count = (r: string) => model.hosts.filter((h) => h.region === r).length;
+  // 29 hosts placed by weight 2:2:1 (11.6 : 11.6 : 5.8), plus the monitor pinned to eu.
+  deepEqual([count("eu"), count("na"), count("asia")], [12 + 1, 11, 6]);
+  const eu = model.hosts.filter((h) => h.region === "eu");
+  ok(eu.every((h) => h.bandwidthDownBps === 200e6 && h.bandwidthUpBps === 200e6));
+  const asia = model.hosts.filter((h) => h.region === "asia");
+  ok(asia.every((h) => h.bandwidthUpBps === 10e6 && h.bandwidthDownBps >= 20e6));
+});
+
+Deno.test("a GML network places hosts on nodes and routes latency along shortest paths", async () => {
+  const { model, network } = await loadScenario(`${FIXTURES}gml.yaml`);
+  equal(network.kind, "gml");
+  deepEqual(network.nodeOf, {
+    "miner-1": 0,
+    "miner-2": 1,
+    "miner-3": 2,
+    "miner-4": 2,
+    "node-1": 0,
+    "node-2": 1,
+  });
+  const edge = (a: string, b: string) => model.edges.find((e) => e.a === a && e.b === b)!;
+  equal(edge("miner-1", "miner-2").latencyMs, 40);
+  equal(edge("miner-3", "miner-4").latencyMs, 3); // same node: the self-loop
+  equal(edge("miner-4", "node-1").latencyMs, 110); // asia -> na -> eu
+  equal(model.hosts[0].bandwidthDownBps, 200e6);
+  equal(model.hosts[0].region, "eu");
+});
+
+Deno.test("a missing GML file is an error naming the field and the path", async () => {
+  equal(
+    await problem(scenario("{ gml: nowhere.gml }", MINERS)),
+    `scenario t: network.gml: GML file not found (${FIXTURES}nowhere.gml), got "nowhere.gml"`,
+  );
+});
+
+Deno.test("physical network choices that contradict each other are refused", async () => {
+  equal(
+    await problem(scenario("{ type: 1_gbit_switch, gml: three_cities.gml }", MINERS)),
+    "scenario t: network: set either type or gml, not both",
+  );
+  equal(
+    await problem(scenario("{ type: 1_gbit_switch, regions: { eu: {} } }", MINERS)),
+    "scenario t: network.regions: regions apply to generated topologies only",
+  );
+  equal(
+    await problem(
+      scenario("{ topology: ring }", `${MINERS}\n  n: { kind: observer, region: mars }`),
+    ),
+    'scenario t: agents.n.region: unknown region; network.regions has default, got "mars"',
+  );
+  equal(
+    await problem(
+      scenario("{ topology: mesh }", "  m-{0001..1001}: { kind: miner, hashrate: 0.1 }"),
+    ),
+    "scenario t: agents: hashrates of miners and attackers sum to 100.1, expected 100",
+  );
+});
+
+Deno.test("on a switch every link is 1 ms and every host has 1 Gbit", async () => {
+  const { model, network } = await loadScenario(`${FIXTURES}switch.yaml`);
+  equal(network.kind, "switch");
+  ok(model.edges.every((e) => e.latencyMs === 1 && e.packetLoss === 0));
+  ok(model.hosts.every((h) => h.bandwidthDownBps === 1e9 && h.bandwidthUpBps === 1e9));
+  ok(Object.values(network.nodeOf).every((id) => id === 0));
+});
+
+Deno.test("normal and uniform distributions stay within their bounds", async () => {
+  const { model } = await loadScenario(`${FIXTURES}mesh.yaml`);
+  ok(model.edges.every((e) => e.latencyMs > 0), "normal latency is truncated above zero");
+  const mean = model.edges.reduce((s, e) => s + e.latencyMs, 0) / model.edges.length;
+  ok(mean > 30 && mean < 90, `mean latency ${mean}`);
+  ok(model.hosts.every((h) => h.bandwidthDownBps >= 20e6 && h.bandwidthDownBps <= 200e6));
+  ok(model.hosts.every((h) => h.bandwidthUpBps === 10e6));
+});

@@ -1,0 +1,20 @@
+/** Scenario problems are collected and thrown together, each naming its path and value. */
+import { equal, ok, throws } from "@std/assert";
+import { Problems } from "../../../../commands/sim/scenario/problems.ts";
+import { ConfigError } from "../../../../core/errors.ts";
+
+Deno.test("check() does nothing without problems and throws all of them at once", () => {
+  const problems = new Problems("demo.yaml");
+  problems.check();
+  problems.add(["agents", "m", "hashrate"], "a miner needs a hashrate > 0", 0);
+  problems.add(["network"], "set one of type, gml or topology");
+  equal(problems.list.length, 2);
+  throws(() => problems.check(), (e: unknown) => {
+    if (!(e instanceof ConfigError)) return false;
+    ok(e.message.startsWith("scenario demo.yaml: "));
+    ok(e.message.includes("agents.m.hashrate"));
+    ok(e.message.includes("got 0"));
+    ok(e.message.includes("set one of type, gml or topology"));
+    return true;
+  });
+});
