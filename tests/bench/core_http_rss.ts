@@ -92,9 +92,12 @@ async function _send(port: number, mode: Mode, chunked: boolean): Promise<void> 
     const block = new Uint8Array(MiB).fill(0x61);
     for (let sent = 0; sent < SIZE; sent += MiB) {
       if (chunked && !mode.endsWith("ws")) {
-        await conn.write(enc.encode(`${MiB.toString(16)}\r\n`));
-        await conn.write(block);
-        await conn.write(enc.encode("\r\n"));
+        // 64 KiB chunks: hyper (under Deno.serve) refuses a 1 MiB chunk as an invalid request.
+        for (let at = 0; at < MiB; at += 64 * 1024) {
+          await conn.write(enc.encode(`${(64 * 1024).toString(16)}\r\n`));
+          await conn.write(block.subarray(at, at + 64 * 1024));
+          await conn.write(enc.encode("\r\n"));
+        }
       } else await conn.write(block);
     }
     if (chunked && !mode.endsWith("ws")) await conn.write(enc.encode("0\r\n\r\n"));
