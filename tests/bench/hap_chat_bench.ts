@@ -1,0 +1,86 @@
+/**
+ * Chat throughput between two libp2p nodes on loopback: messages per second through the
+ * envelope path (RBAC check, sign, publish; receiver verifies signature, clock, replay, RBAC)
+ * against the same path without envelopes (the chat JSON published and parsed as it is). The
+ * issue asks for at least 0.8x; the ratio is printed as `ratio envelope/plain`.
+ *
+ * Run: deno bench --allow-all tests/bench/hap_chat_bench.ts
+ */
+import { node, session } from "../commands/hap/_mesh.ts";
+
+const BATCH = 50;
+const a = await node();
+const b = await node();
+await b.node.connect(a.node.addrs()[0]);
+const { session: sender } = await session(a, "sender", "operator");
+const { session: receiver } = await session(b, "receiver", "operator");
+globalThis.addEventListener("unload", () => {
+  void sender.close();
+  void receiver.close();
+});
+
+const ENV_TOPIC = "/hive/chat/bench";
+const PLAIN_TOPIC = "/hive/chat/plain";
+let envelopeGot = 0;
+let plainGot = 0;
+receiver.on((e) => {
+  if (e.type === "message") envelopeGot++;
+});
+await receiver.join(ENV_TOPIC);
+await b.subscribe(PLAIN_TOPIC, (m) => {
+  const wire = JSON.parse(m.message ?? "null");
+  if (wire?.text) plainGot++;
+});
+const deadline = Date.now() + 20_000;
+while ((await a.peers(ENV_TOPIC)).length === 0 || (await a.peers(PLAIN_TOPIC)).length === 0) {
+  if (Date.now() > deadline) throw new Error("the nodes never saw each other's topics");
+  await new Promise((r) => setTimeout(r, 20));
+}
+
+async function _waitFor(counter: () => number, target: number): Promise<void> {
+  const end = Date.now() + 30_000;
+  while (counter() < target) {
+    if (Date.now() > end) throw new Error(`only ${counter()} of ${target} arrived`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+async function plainBatch(): Promise<void> {
+  const target = plainGot + BATCH;
+  for (let i = 0; i < BATCH; i++) {
+    await a.publish(
+      PLAIN_TOPIC,
+      JSON.stringify({ v: 1, text: `message ${i}`, sent_at: new Date().toISOString() }),
+    );
+  }
+  await _waitFor(() => plainGot, target);
+}
+
+async function envelopeBatch(): Promise<void> {
+  const target = envelopeGot + BATCH;
+  for (let i = 0; i < BATCH; i++) await sender.sendChat(ENV_TOPIC, `message ${i}`);
+  await _waitFor(() => envelopeGot, target);
+}
+
+Deno.bench({ name: `plain chat x${BATCH}`, group: "chat", baseline: true, fn: plainBatch });
+Deno.bench({ name: `enveloped chat x${BATCH}`, group: "chat", fn: envelopeBatch });
+
+// Alternating rounds for the README figure (load on a shared machine hits both alike).
+let plainMs = 0;
+let envMs = 0;
+await plainBatch();
+await envelopeBatch();
+for (let round = 0; round < 8; round++) {
+  let t = performance.now();
+  await plainBatch();
+  plainMs += performance.now() - t;
+  t = performance.now();
+  await envelopeBatch();
+  envMs += performance.now() - t;
+}
+const plainRate = (8 * BATCH) / (plainMs / 1000);
+const envRate = (8 * BATCH) / (envMs / 1000);
+console.log(
+  `plain ${plainRate.toFixed(0)} msg/s, envelope ${envRate.toFixed(0)} msg/s, ` +
+    `ratio envelope/plain ${(envRate / plainRate).toFixed(2)}x`,
+);

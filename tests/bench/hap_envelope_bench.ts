@@ -1,0 +1,61 @@
+/**
+ * Envelope cost: sign + verify of a chat envelope (canonical encoding, Ed25519, base64, JSON,
+ * schema check, replay cache) against raw Ed25519 sign + verify of the same bytes. The issue
+ * asks for at least 0.8x of raw; deno bench prints the ratio in the group summary and this file
+ * prints it once more as `ratio envelope/raw`.
+ *
+ * Run: deno bench --allow-all tests/bench/hap_envelope_bench.ts
+ */
+import { ed25519 } from "@noble/curves/ed25519.js";
+import {
+  canonicalBytes,
+  encodeEnvelope,
+  EnvelopeVerifier,
+  signEnvelope,
+} from "../../core/envelope/mod.ts";
+import { generateKeyFile, identityFromKeyFile } from "../../core/identity/identity.ts";
+
+const me = await identityFromKeyFile(await generateKeyFile("hap", "bench"), {
+  role: "operator",
+  capabilities: [],
+});
+const TOPIC = "/hive/chat/general";
+const payload = JSON.stringify({ v: 1, text: "x".repeat(120), sent_at: new Date().toISOString() });
+const verifier = new EnvelopeVerifier({ maxNonces: 1_000_000 });
+const sample = signEnvelope(me, { topic: TOPIC, payload, type: "chat" });
+const bytes = canonicalBytes(sample);
+
+function raw(): void {
+  const sig = ed25519.sign(bytes, me.secretKey);
+  if (!ed25519.verify(sig, bytes, me.publicKey)) throw new Error("raw verify failed");
+}
+
+function envelope(): void {
+  const wire = encodeEnvelope(signEnvelope(me, { topic: TOPIC, payload, type: "chat" }));
+  if (!verifier.verify(wire, TOPIC).ok) throw new Error("envelope verify failed");
+}
+
+Deno.bench({ name: "raw Ed25519 sign+verify", group: "envelope", baseline: true, fn: raw });
+Deno.bench({ name: "envelope sign+verify", group: "envelope", fn: envelope });
+
+// One direct measurement for the README line: short alternating rounds of each, so load from
+// other processes on a shared machine falls on both sides alike.
+function _ratio(rounds: number, perRound: number): { raw: number; envelope: number } {
+  let rawMs = 0;
+  let envMs = 0;
+  for (let round = 0; round < rounds; round++) {
+    let t = performance.now();
+    for (let i = 0; i < perRound; i++) raw();
+    rawMs += performance.now() - t;
+    t = performance.now();
+    for (let i = 0; i < perRound; i++) envelope();
+    envMs += performance.now() - t;
+  }
+  const n = rounds * perRound;
+  return { raw: n / (rawMs / 1000), envelope: n / (envMs / 1000) };
+}
+_ratio(5, 20);
+const { raw: r, envelope: e } = _ratio(60, 20);
+console.log(
+  `raw ${r.toFixed(0)}/s, envelope ${e.toFixed(0)}/s, ratio envelope/raw ${(e / r).toFixed(2)}x`,
+);
