@@ -11,6 +11,7 @@ import { hostConfigSchema } from "./commands/host/config.ts";
 import { proxyConfigSchema } from "./commands/proxy/config.ts";
 import { hapConfigSchema } from "./commands/hap/config.ts";
 import { rbacConfigSchema } from "./core/rbac/rbac.ts";
+import { hiveFleetConfigSchema } from "./commands/hive/config.ts";
 
 /** Schema of `config.yaml`. */
 export const hiveConfigSchema = z.strictObject({
@@ -20,6 +21,7 @@ export const hiveConfigSchema = z.strictObject({
   proxy: proxyConfigSchema,
   hap: hapConfigSchema,
   rbac: rbacConfigSchema,
+  hive: hiveFleetConfigSchema,
 });
 
 /** A loaded configuration. */

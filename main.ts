@@ -9,6 +9,7 @@ import { daemonCommand } from "./commands/daemon/mod.ts";
 import { hostCommand } from "./commands/host/mod.ts";
 import { hapCommand } from "./commands/hap/mod.ts";
 import { proxyCommand } from "./commands/proxy/mod.ts";
+import { hiveFleetCommand } from "./commands/hive/mod.ts";
 import denoConfig from "./deno.json" with { type: "json" };
 import {
   EXIT_FAILURE,
@@ -94,6 +95,9 @@ export function buildProgram(): Command<[], { json?: true; version?: true }> {
     proxyCommand(load).summary(
       "secure agent API: scoped keys, policy, audit; Docker, Kubernetes, processes",
     ),
+  );
+  program.addCommand(
+    hiveFleetCommand(load).summary("Lightning fleet coordination (cl-hive protocol) on simnet"),
   );
   program.addCommand(completionCommand());
   program.addCommand(docsCommand(VERSION));

@@ -113,6 +113,8 @@ export class HiveNode {
   readonly nonces: NonceBook;
   readonly ledger = new ContributionLedger();
   #hiveId: string | null = null;
+  /** Called after a local intent commits (governance); set by the owner of the node. */
+  onCommitHook?: (intent: Intent) => Promise<void> | void;
   /** Called when the hive id is set (for persistence). */
   onHiveId?: (id: string) => void;
   heartbeatSeconds: number;
@@ -466,6 +468,7 @@ export class HiveNode {
     for (const i of done) {
       this.#onEvent({ event: "intent_committed", node: this.id, intent: i });
       await this.#opts.onCommit?.(i);
+      await this.onCommitHook?.(i);
     }
     this.intents.cleanup(now);
     return done;

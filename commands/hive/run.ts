@@ -1,0 +1,268 @@
+/**
+ * The actions of `hive hive <state command>` on a simnet workspace: each opens the workspace,
+ * acts as one node, settles the network and returns a result shaped like cl-hive's RPC result
+ * for the same command (`hive-status`, `hive-members`, `hive-genesis`, ...).
+ *
+ * @module
+ */
+import { sha256 } from "@noble/hashes/sha2.js";
+import { toHex } from "../../adapters/lightning/signmessage.ts";
+import { UsageError } from "../../core/errors.ts";
+import type { HiveFleetConfig } from "./config.ts";
+import { decodeTicket } from "./handshake.ts";
+import { GOVERNANCE_MODES, type GovernanceMode } from "./governance.ts";
+import { plan, type Target } from "./planner.ts";
+import { Workspace } from "./workspace.ts";
+import type { HiveNode } from "./node.ts";
+
+/** The operations. */
+export type HiveOp =
+  | { op: "status" }
+  | { op: "members" }
+  | { op: "genesis"; hiveId?: string }
+  | { op: "invite"; validHours: number; requirements: number }
+  | { op: "join"; ticket: string; via?: number }
+  | { op: "vouch"; peer: string }
+  | { op: "ban"; peer: string; reason: string }
+  | { op: "topology" }
+  | { op: "intents" }
+  | { op: "actions" }
+  | { op: "approve"; id: string }
+  | { op: "reject"; id: string }
+  | { op: "set-mode"; mode: string };
+
+/** Run one operation as node `node` of the workspace in `dir`. */
+export async function runHiveOp(
+  dir: string,
+  node: number,
+  op: HiveOp,
+  config: HiveFleetConfig,
+): Promise<Record<string, unknown>> {
+  const ws = await Workspace.open(dir, config);
+  try {
+    const result = await _run(ws, node, op);
+    return result;
+  } finally {
+    await ws.close();
+  }
+}
+
+/** External targets of a simnet workspace: 8 ids from the seed, 1..8 x 100 BTC public capacity. */
+export function simnetTargets(seed: number): Target[] {
+  return Array.from({ length: 8 }, (_, i) => ({
+    id: "02" + toHex(sha256(new TextEncoder().encode(`hive-simnet-target:${seed}:${i}`))),
+    public_capacity_sats: (i + 1) * 100 * 100_000_000,
+  }));
+}
+
+/** This node's state for gossip, from its channels and funds. */
+async function _publish(node: HiveNode, force = false): Promise<string | null> {
+  const chans = (await node.ln.listchannels()).filter((c) => c.state === "CHANNELD_NORMAL");
+  const funds = await node.ln.listfunds();
+  const first = chans[0];
+  return await node.publishState({
+    capacity_sats: chans.reduce((a, c) => a + Math.floor(c.total_msat / 1000), 0),
+    available_sats: chans.reduce((a, c) => a + Math.floor(c.to_us_msat / 1000), 0),
+    fee_policy: first
+      ? { base_fee: first.fee_base_msat, fee_rate: first.fee_proportional_millionths }
+      : {},
+    topology: [...new Set(chans.map((c) => c.peer_id))],
+    budget_available_sats: funds.onchain_sats,
+  }, { force });
+}
+
+function _peer(ws: Workspace, text: string): string {
+  if (/^\d+$/.test(text)) return ws.node(Number(text)).id;
+  if (!/^0[23][0-9a-f]{64}$/.test(text)) {
+    throw new UsageError(
+      `expected a node id (66 hex) or a node index, got ${JSON.stringify(text)}`,
+    );
+  }
+  return text;
+}
+
+async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string, unknown>> {
+  const me = ws.node(i);
+  const gov = () => ws.governance(i);
+  switch (op.op) {
+    case "status": {
+      const all = me.membership.list();
+      const mine = me.membership.members.get(me.id);
+      return {
+        status: all.length ? "active" : "no_members",
+        hive_id: me.hiveId,
+        governance_mode: gov().config.mode,
+        membership: mine
+          ? { tier: mine.tier, joined_at: mine.joined_at, pubkey: me.id }
+          : { tier: null, joined_at: null },
+        members: {
+          total: all.length,
+          admin: all.filter((m) => m.tier === "admin").length,
+          member: all.filter((m) => m.tier === "member").length,
+          neophyte: all.filter((m) => m.tier === "neophyte").length,
+        },
+        limits: { max_members: 50, market_share_cap: 0.2 },
+        fleet: me.map.stats(),
+        protocol: {
+          passed: me.counters.passed,
+          received: me.counters.received,
+          dropped: me.counters.dropped,
+          refused: me.refused,
+        },
+        backend: "simnet",
+        node: { index: i, id: me.id, time: me.ln.now() },
+        version: "0.1.0",
+      };
+    }
+    case "members": {
+      const members = me.membership.list().map((m) => ({
+        ...m,
+        contribution_ratio: me.ledger.report(m.peer_id, me.ln.now()).ratio,
+      }));
+      return { count: members.length, members };
+    }
+    case "genesis": {
+      const r = await me.genesis(op.hiveId);
+      await _publish(me, true);
+      await ws.settle(5);
+      return r;
+    }
+    case "invite": {
+      const ticket = await me.invite(op.validHours * 3600, op.requirements);
+      return { ticket, valid_hours: op.validHours, requirements: op.requirements };
+    }
+    case "join": {
+      let t;
+      try {
+        t = decodeTicket(op.ticket);
+      } catch (e) {
+        throw new UsageError(`ticket: ${(e as Error).message}`);
+      }
+      const via = op.via !== undefined ? ws.node(op.via) : ws.nodes[ws.indexOf(t.admin_pubkey)];
+      if (!via) throw new UsageError("ticket: its admin is not a node of this simnet; pass --via");
+      if (me.tier) throw new UsageError(`node ${i} is already a ${me.tier} of ${me.hiveId}`);
+      const refusedBefore = JSON.stringify(via.refused);
+      await me.join(op.ticket, via.id);
+      await ws.settle(10);
+      if (!me.tier) {
+        const after = via.refused;
+        const before = JSON.parse(refusedBefore) as Record<string, number>;
+        const reason = Object.keys(after).find((k) => after[k] !== (before[k] ?? 0)) ?? "no answer";
+        return { status: "refused", reason, via: via.id };
+      }
+      // Announce our state, then sync with the sponsor.
+      await _publish(me, true);
+      await me.antiEntropy();
+      await ws.settle(10);
+      return {
+        status: "joined",
+        hive_id: me.hiveId,
+        tier: me.tier,
+        via: via.id,
+        member_count: me.membership.members.size,
+      };
+    }
+    case "vouch": {
+      const target = _peer(ws, op.peer);
+      const promoted = await me.vouch(target);
+      await ws.settle(10);
+      return {
+        status: "vouched",
+        target,
+        voucher: me.id,
+        promoted,
+        tier: me.membership.members.get(target)?.tier ?? null,
+      };
+    }
+    case "ban": {
+      const target = _peer(ws, op.peer);
+      const id = await me.proposeBan(target, op.reason);
+      await ws.settle(10);
+      return {
+        status: me.membership.banned.has(target) ? "banned" : "proposed",
+        proposal_id: id,
+        target,
+        reason: op.reason,
+      };
+    }
+    case "topology": {
+      const targets = simnetTargets(ws.seed);
+      const channels = ws.net.nodes.flatMap((sn) =>
+        sn.channels.map((c) => ({
+          member: sn.id,
+          target: c.peer_id,
+          capacity_sats: c.total_msat / 1000,
+        }))
+      ).filter((c) => me.membership.has(c.member));
+      const saturated = new Set(JSON.parse(ws.stores[i].getMeta("saturated") ?? "[]") as string[]);
+      const candidates = me.map.all().filter((s) => me.membership.has(s.peer_id)).map((s) => ({
+        peer_id: s.peer_id,
+        onchain_sats: s.peer_id === me.id ? ws.net.nodes[i].onchainSats : s.budget_available_sats,
+      }));
+      const result = plan({ targets, channels, candidates, previouslySaturated: saturated });
+      ws.stores[i].setMeta("saturated", JSON.stringify([...saturated]));
+      ws.stores[i].logPlan(me.ln.now(), result);
+      const announced = [];
+      for (const e of result.expansions.filter((x) => x.member === me.id)) {
+        announced.push(await me.announceIntent("channel_open", e.target));
+      }
+      await ws.settle(5);
+      return {
+        fleet: me.map.stats(),
+        saturated_targets: result.saturation.filter((s) => s.saturated),
+        targets: result.saturation,
+        expansions: result.expansions,
+        intents_announced: announced,
+      };
+    }
+    case "intents": {
+      const intents = me.intents.list();
+      return { count: intents.length, intents };
+    }
+    case "actions": {
+      const actions = gov().pending();
+      return { count: actions.length, actions };
+    }
+    case "approve":
+    case "reject": {
+      const g = gov();
+      const ids = op.id === "all" ? g.pending().map((a) => a.id) : [Number(op.id)];
+      if (op.id !== "all" && !/^\d+$/.test(op.id)) {
+        throw new UsageError(
+          `action id: expected an integer or "all", got ${JSON.stringify(op.id)}`,
+        );
+      }
+      const out = [];
+      for (const id of ids) {
+        try {
+          const d = op.op === "approve" ? await g.approve(id) : g.reject(id);
+          if (d.outcome === "executed") await _publish(me);
+          out.push({
+            action_id: id,
+            action_type: d.action.action_type,
+            status: d.outcome,
+            note: d.note,
+          });
+        } catch (e) {
+          out.push({ action_id: id, error: (e as Error).message });
+        }
+      }
+      if (op.id !== "all") return out[0];
+      return {
+        status: op.op === "approve" ? "approved_all" : "rejected_all",
+        count: out.length,
+        results: out,
+      };
+    }
+    case "set-mode": {
+      if (!(GOVERNANCE_MODES as readonly string[]).includes(op.mode)) {
+        throw new UsageError(
+          `mode: expected one of ${GOVERNANCE_MODES.join(", ")}, got ${JSON.stringify(op.mode)}`,
+        );
+      }
+      const previous = gov().config.mode;
+      ws.stores[i].setMeta("governance_mode", op.mode as GovernanceMode);
+      return { status: "ok", governance_mode: op.mode, previous_mode: previous };
+    }
+  }
+}
