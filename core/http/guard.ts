@@ -7,9 +7,9 @@
  * check against local names, `Origin` check), Vite (`server.allowedHosts`, WebSocket `Origin`
  * check) and Docker Desktop (its local API refuses browser origins) do:
  *
- * 1. **Host** must name this server: an IP literal, `localhost` or a `*.localhost` name, the bound
- *    address, or a configured extra name; and its port must be the bound port. A name an attacker
- *    controls (DNS rebinding) gets 403 `host_not_allowed`.
+ * 1. **Host** (without one, the URL's host) must name this server: an IP literal, `localhost` or
+ *    a `*.localhost` name, the bound address, or a configured extra name; and its port must be
+ *    the bound port. A name an attacker controls (DNS rebinding) gets 403 `host_not_allowed`.
  * 2. **Origin**, on every WebSocket upgrade and every state-changing request (anything but GET,
  *    HEAD, OPTIONS), must be one of our own (its host passes rule 1, so both
  *    `http://127.0.0.1:PORT` and `http://localhost:PORT` work with zero configuration) or on the
@@ -151,10 +151,9 @@ export function crossSiteGuard(options: CrossSiteGuardOptions): CrossSiteGuard {
   };
 
   const check = (request: Request): Response | null => {
-    const host = request.headers.get("host");
-    if (host === null) {
-      return anyHost ? null : _refuse(400, "host_missing", "the request has no Host header");
-    }
+    // No Host header: not a browser (browsers always send one); an HTTP/1.0 client, or a request
+    // made in process (`app.request("/")`). Its URL's host stands in.
+    const host = request.headers.get("host") ?? new URL(request.url).host;
     if (!ours(host, 80)) {
       return _refuse(
         403,
