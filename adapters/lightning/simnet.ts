@@ -82,6 +82,8 @@ export interface SimNetOptions {
   epoch?: number;
   /** On-chain sats each node starts with; default from the seed, 1..10 BTC. */
   onchainSats?: number[];
+  /** Virtual time to start at (ms), to resume a saved network. Default 0. */
+  startMs?: number;
 }
 
 /** Traffic counters of a run. */
@@ -179,6 +181,7 @@ export class SimNet {
     this.epoch = options.epoch ?? 1_764_547_200;
     this.latencyMs = options.latencyMs ?? [20, 120];
     this.loss = options.loss ?? 0;
+    this.#now = options.startMs ?? 0;
     for (let i = 0; i < options.nodes; i++) {
       const key = sha256(new TextEncoder().encode(`hive-simnet:${seed}:${i}`));
       const onchain = options.onchainSats?.[i] ?? this.rng.int(100, 1000) * 1_000_000;

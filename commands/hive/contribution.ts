@@ -34,7 +34,7 @@ export class ContributionLedger {
   /** Called on each new entry (for persistence). */
   onAdd?: (e: LedgerEntry) => void;
 
-  /** Record one forward: `outPeer` received liquidity from us... in cl-hive's sense, `inPeer` forwarded through us. */
+  /** Record one ledger entry: a member forwarded through us, or received through us. */
   record(entry: LedgerEntry): void {
     this.entries.push(entry);
     this.onAdd?.(entry);

@@ -1,0 +1,117 @@
+/**
+ * `hive hive` from the command line: separate runs build one simnet hive in a data dir, and
+ * `simulate --json` streams NDJSON events ending in a result.
+ */
+import { equal, match, ok } from "@std/assert";
+import { MAIN_MODULE } from "../_helpers.ts";
+
+async function hive(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--quiet", MAIN_MODULE, "hive", ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1", NO_PROGRESS: "1" },
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const d = new TextDecoder();
+  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
+}
+
+Deno.test("genesis, invite and join in separate runs; a replayed ticket is refused", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-cli-" });
+  try {
+    const g = await hive(["genesis", "--data-dir", dir, "--hive-id", "hive_e2e", "--json"]);
+    equal(g.code, 0, g.stderr);
+    const genesis = JSON.parse(g.stdout);
+    equal(genesis.status, "genesis_complete");
+    equal(genesis.hive_id, "hive_e2e");
+
+    const inv = await hive(["invite", "--data-dir", dir, "--json"]);
+    equal(inv.code, 0, inv.stderr);
+    const ticket = JSON.parse(inv.stdout).ticket as string;
+    equal(JSON.parse(atob(ticket)).admin_pubkey, genesis.admin_pubkey);
+
+    const j = await hive(["join", ticket, "--node", "2", "--data-dir", dir, "--json"]);
+    equal(j.code, 0, j.stderr);
+    const joined = JSON.parse(j.stdout);
+    equal(joined.status, "joined");
+    equal(joined.tier, "neophyte");
+
+    const again = await hive(["join", ticket, "--node", "3", "--data-dir", dir, "--json"]);
+    equal(JSON.parse(again.stdout).status, "refused");
+    equal(JSON.parse(again.stdout).reason, "ticket_replayed");
+
+    const s = JSON.parse(
+      (await hive(["status", "--node", "2", "--data-dir", dir, "--json"])).stdout,
+    );
+    equal(s.hive_id, "hive_e2e");
+    equal(s.membership.tier, "neophyte");
+    equal(s.members.total, 2);
+    equal(s.governance_mode, "advisor");
+
+    const v = JSON.parse((await hive(["vouch", "2", "--data-dir", dir, "--json"])).stdout);
+    equal(v.promoted, true); // one voter: the admin alone is 51 %
+    const m = JSON.parse(
+      (await hive(["members", "--node", "2", "--data-dir", dir, "--json"])).stdout,
+    );
+    equal(m.count, 2);
+    equal(m.members.find((x: { peer_id: string }) => x.peer_id === joined.via).tier, "admin");
+
+    const mode = JSON.parse(
+      (await hive(["set-mode", "autonomous", "--data-dir", dir, "--json"])).stdout,
+    );
+    equal(mode.governance_mode, "autonomous");
+    equal(mode.previous_mode, "advisor");
+    const bad = await hive(["set-mode", "anarchy", "--data-dir", dir]);
+    equal(bad.code, 2);
+    match(bad.stderr, /advisor, autonomous, oracle/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a corrupt node store is reported with exit 1 and left in place", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-cli-" });
+  try {
+    await Deno.writeTextFile(`${dir}/node-0.sqlite`, "garbage ".repeat(1000));
+    const r = await hive(["status", "--data-dir", dir]);
+    equal(r.code, 1);
+    match(r.stderr, /not a usable SQLite database/);
+    equal((await Deno.readTextFile(`${dir}/node-0.sqlite`)).length, 8000);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("simulate --json streams NDJSON events and a result", async () => {
+  const r = await hive([
+    "simulate",
+    "--nodes",
+    "12",
+    "--seed",
+    "5",
+    "--partition",
+    "0-5|6-11",
+    "--at",
+    "30",
+    "--heal",
+    "200",
+    "--conflicts",
+    "5",
+    "--json",
+  ]);
+  equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  const events = lines.filter((l) => l.type === "event").map((l) => l.event);
+  ok(events.includes("partition") && events.includes("heal") && events.includes("converged"));
+  const result = lines.at(-1);
+  equal(result.type, "result");
+  equal(result.state_hash_agreement, 1);
+  equal(result.partition.diverged, true);
+  ok(result.partition.heal_converge_s !== null);
+  equal(result.conflicts.committed, 5);
+  equal(result.conflicts.violations, 0);
+  const usage = await hive(["simulate", "--nodes", "10", "--partition", "0-20|3"]);
+  equal(usage.code, 2);
+});
