@@ -26,7 +26,7 @@ import { multiaddrSchema, type P2PMessage, topicSchema } from "../../adapters/p2
 import type { CliContext, ContextLoader } from "../../core/cli.ts";
 import { parseWith, UsageError } from "../../core/errors.ts";
 import type { IpcClient } from "../../core/ipc/mod.ts";
-import type { DaemonCommandConfig } from "./config.ts";
+import { type DaemonCommandConfig, wholeNumberFlag } from "./config.ts";
 
 /** Flags every client subcommand takes. */
 interface _ClientFlags {
@@ -39,11 +39,14 @@ interface _ClientFlags {
 type _Load = ContextLoader<DaemonCommandConfig>;
 type _Ctx = CliContext<DaemonCommandConfig>;
 
-const _timeoutSchema = z.string().regex(/^[0-9]{1,7}$/, { error: "expected milliseconds" })
-  .transform(Number).pipe(z.int().min(100, { error: "expected at least 100 ms" }));
+const _timeoutSchema = wholeNumberFlag(z.int().min(100, { error: "expected at least 100 ms" }), {
+  error: "expected milliseconds",
+  maxDigits: 7,
+});
 
-const _countSchema = z.string().regex(/^[0-9]{1,9}$/, { error: "expected a whole number" })
-  .transform(Number).pipe(z.int().min(1, { error: "expected at least 1" }));
+const _countSchema = wholeNumberFlag(z.int().min(1, { error: "expected at least 1" }), {
+  maxDigits: 9,
+});
 
 /** Validate a positional argument or flag; errors name it and exit 2. */
 function _arg<T extends z.ZodType>(name: string, schema: T, value: unknown): z.output<T> {

@@ -63,3 +63,22 @@ export type DaemonRunOptions = z.output<typeof daemonRunSchema>;
 
 /** The config sections `hive daemon` and its client subcommands read. */
 export type DaemonCommandConfig = LoggingConfig & { data_dir: string; daemon: DaemonConfig };
+
+/**
+ * A flag given as decimal digits, turned into a number and checked by `check`. Anything else
+ * fails with `error`, so `--ipc-port abc` says `expected a whole number, got "abc"`.
+ *
+ * @example
+ * ```ts
+ * const port = wholeNumberFlag(intRange(0, 65535));
+ * port.parse("8080"); // 8080
+ * ```
+ */
+export function wholeNumberFlag(
+  check: z.ZodType<number, number>,
+  options: { error?: string; maxDigits?: number } = {},
+): z.ZodType<number, string> {
+  const digits = new RegExp(`^[0-9]{1,${options.maxDigits ?? 10}}$`);
+  return z.string().regex(digits, { error: options.error ?? "expected a whole number" })
+    .transform(Number).pipe(check);
+}

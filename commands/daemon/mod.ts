@@ -16,17 +16,14 @@ import {
   type DaemonConfig,
   type DaemonRunOptions,
   daemonRunSchema,
+  wholeNumberFlag,
 } from "./config.ts";
-
-const _intFlag = (lo: number, hi: number) =>
-  z.string().regex(/^[0-9]{1,10}$/, { error: "expected a whole number" }).transform(Number)
-    .pipe(intRange(lo, hi));
 
 const _flagSchema = z.object({
   "--listen": z.array(multiaddrSchema).optional(),
   "--bootstrap": z.array(peerMultiaddrSchema).optional(),
-  "--ipc-port": _intFlag(0, 65535).optional(),
-  "--max-connections": _intFlag(1, 100_000).optional(),
+  "--ipc-port": wholeNumberFlag(intRange(0, 65535)).optional(),
+  "--max-connections": wholeNumberFlag(intRange(1, 100_000)).optional(),
   "--data-dir": z.string().min(1).optional(),
   "--identity": z.string().min(1).optional(),
 });
