@@ -8,12 +8,14 @@
  * check) and Docker Desktop (its local API refuses browser origins) do:
  *
  * 1. **Host** (without one, the URL's host) must name this server: an IP literal, `localhost` or
- *    a `*.localhost` name, the bound address, or a configured extra name; and its port must be
- *    the bound port. A name an attacker controls (DNS rebinding) gets 403 `host_not_allowed`.
+ *    a `*.localhost` name, the bound address, or a configured extra name (`name:port` entries
+ *    also fix the port). A name an attacker controls (DNS rebinding) gets 403
+ *    `host_not_allowed`. Any port passes, as in Jupyter and Vite: rebinding is about names.
  * 2. **Origin**, on every WebSocket upgrade and every state-changing request (anything but GET,
- *    HEAD, OPTIONS), must be one of our own (its host passes rule 1, so both
- *    `http://127.0.0.1:PORT` and `http://localhost:PORT` work with zero configuration) or on the
- *    configured allow-list; anything else, including `null`, gets 403 `origin_not_allowed`.
+ *    HEAD, OPTIONS), must be our own: the request's own origin (same Host), or a local name on
+ *    the bound port (so `http://127.0.0.1:PORT` and `http://localhost:PORT` pages both work with
+ *    zero configuration), or on the configured allow-list. A page on another local port, any
+ *    other site, and `null` get 403 `origin_not_allowed`.
  *    A request without Origin comes from a non-browser client (curl, scripts, the CLI) and passes:
  *    browsers always send Origin on these requests.
  * 3. **Content-Type** of a mutation with a body must be JSON (`application/json` or `+json`),
@@ -48,10 +50,9 @@ export interface CrossSiteGuardOptions {
   /** The bound port, or a function returning it (for servers bound to port 0). */
   port: number | (() => number);
   /**
-   * Extra names the server answers to, added to the built-in ones: `hive.lan` (on the bound
-   * port), `hive.lan:443` (on that port, e.g. behind a reverse proxy or a port mapping),
-   * `.example.org` (the name and its subdomains, any port), or `*` (no Host check at all; only
-   * behind a proxy that checks Host itself).
+   * Extra names the server answers to, added to the built-in ones: `hive.lan` (any port),
+   * `hive.lan:443` (that port only), `.example.org` (the name and its subdomains), or `*` (no
+   * Host check at all; only behind a proxy that checks Host itself).
    */
   allowedHosts?: readonly string[];
   /**
@@ -136,18 +137,39 @@ export function crossSiteGuard(options: CrossSiteGuardOptions): CrossSiteGuard {
     ? ` (add it to ${options.configHint.origins})`
     : "";
 
-  /** True when `host` (a Host header or an origin's host) names this server. */
+  /**
+   * True when `host` names this server. The port counts only for entries configured with one:
+   * DNS rebinding is about names, and a port mapping (`-p 8080:8787`) must keep working.
+   */
   const ours = (host: string, defaultPort: number): boolean => {
     if (anyHost) return true;
     const parsed = parseHostHeader(host);
     if (!parsed) return false;
     const { hostname } = parsed;
     const port = parsed.port ?? defaultPort;
-    if (exact.has(hostname) && port === (exact.get(hostname) ?? portOf())) return true;
+    if (exact.has(hostname)) {
+      const wanted = exact.get(hostname);
+      if (wanted === null || wanted === port) return true;
+    }
     if (suffixes.some((s) => hostname.endsWith(s) || `.${hostname}` === s)) return true;
-    const local = isIpLiteral(hostname) || hostname === "localhost" ||
-      hostname.endsWith(".localhost") || hostname === bound;
-    return local && port === portOf();
+    return isIpLiteral(hostname) || hostname === "localhost" || hostname.endsWith(".localhost") ||
+      hostname === bound;
+  };
+
+  /**
+   * True when a page of `origin` was served by this server: same origin as the request (its Host
+   * passed {@link ours}), or a local name on the bound port (a page at `localhost:PORT` calling
+   * `127.0.0.1:PORT`). A page on another local port is another site.
+   */
+  const ownOrigin = (originHost: string, defaultPort: number, requestHost: string): boolean => {
+    const parsed = parseHostHeader(originHost);
+    if (!parsed) return false;
+    const request = parseHostHeader(requestHost);
+    const port = parsed.port ?? defaultPort;
+    if (request && request.hostname === parsed.hostname && (request.port ?? 80) === port) {
+      return true;
+    }
+    return ours(originHost, defaultPort) && port === portOf();
   };
 
   const check = (request: Request): Response | null => {
@@ -158,8 +180,8 @@ export function crossSiteGuard(options: CrossSiteGuardOptions): CrossSiteGuard {
       return _refuse(
         403,
         "host_not_allowed",
-        `Host "${_clip(host)}" is not allowed: this server answers to localhost or its IP ` +
-          `on port ${portOf()} (DNS rebinding protection)${hostsHint}`,
+        `Host "${_clip(host)}" is not allowed: this server answers to localhost and IP ` +
+          `addresses (DNS rebinding protection)${hostsHint}`,
       );
     }
     const upgrade = request.headers.get("upgrade")?.toLowerCase() === "websocket";
@@ -175,7 +197,7 @@ export function crossSiteGuard(options: CrossSiteGuardOptions): CrossSiteGuard {
           defaultPort = url.protocol === "https:" ? 443 : 80;
         }
       } catch { /* "null" or garbage: refused below */ }
-      if (originHost === null || !ours(originHost, defaultPort)) {
+      if (originHost === null || !ownOrigin(originHost, defaultPort, host)) {
         return _refuse(
           403,
           "origin_not_allowed",

@@ -39,7 +39,7 @@ Deno.test("parseHostHeader and isIpLiteral read names, IPv4, bracketed IPv6 and 
   ok(!isIpLiteral("300.1.1.1") && !isIpLiteral("evil.example") && !isIpLiteral("1.2.3"));
 });
 
-Deno.test("Host: loopback names and IPs on the bound port pass; other names and ports do not", () => {
+Deno.test("Host: loopback names and IP literals pass on any port; other names do not", () => {
   for (
     const host of [
       `127.0.0.1:${PORT}`,
@@ -52,15 +52,17 @@ Deno.test("Host: loopback names and IPs on the bound port pass; other names and 
   }
   equal(verdict({ host: `evil.example:${PORT}` }), 403, "DNS rebinding name");
   equal(verdict({ host: "evil.example" }), 403);
-  equal(verdict({ host: "127.0.0.1:9999" }), 403, "another port");
-  equal(verdict({ host: "localhost" }), 403, "port 80 is not ours");
+  equal(verdict({ host: "127.0.0.1:9999" }), 200, "a port mapping: the name is what counts");
+  equal(verdict({ host: "localhost" }), 200);
+  equal(verdict({ host: "192.168.1.5:80" }), 200, "an IP literal cannot be a rebinding name");
   equal(verdict({ host: "a b" }), 403, "malformed");
 });
 
 Deno.test("Host: configured names, name:port and .suffix entries are added, and * turns it off", () => {
   const allowedHosts = ["hive.lan", "proxy.example:443", ".corp.example"];
   equal(verdict({ host: `hive.lan:${PORT}` }, {}, { allowedHosts }), 200);
-  equal(verdict({ host: "hive.lan:1234" }, {}, { allowedHosts }), 403);
+  equal(verdict({ host: "hive.lan:1234" }, {}, { allowedHosts }), 200, "no port given: any");
+  equal(verdict({ host: "proxy.example:8443" }, {}, { allowedHosts }), 403, "port given: only it");
   equal(verdict({ host: "proxy.example:443" }, {}, { allowedHosts }), 200);
   equal(verdict({ host: "a.corp.example:5" }, {}, { allowedHosts }), 200);
   equal(verdict({ host: "corp.example.evil:5" }, {}, { allowedHosts }), 403);
@@ -68,14 +70,18 @@ Deno.test("Host: configured names, name:port and .suffix entries are added, and 
   equal(verdict({ host: "anything:1" }, {}, { allowedHosts: ["*"] }), 200);
 });
 
-Deno.test("Host: the bound name of a non-loopback bind passes, and a port getter is read per request", () => {
+Deno.test("the bound name of a non-loopback bind passes, and a port getter is read per request", () => {
   let port = 0;
   const guard = crossSiteGuard({ hostname: "myhost.lan", port: () => port });
+  const r = (headers: Record<string, string>) =>
+    guard.check(new Request("http://x/", { headers }))?.status ?? 200;
+  equal(r({ host: "myhost.lan:4000" }), 200);
+  equal(r({ host: "other.lan:4000" }), 403);
+  // A localhost page calling the IP: ours only on the bound port, read when the request comes.
+  const upgrade = { host: "127.0.0.1:4000", upgrade: "websocket", origin: "http://localhost:4000" };
+  equal(r(upgrade), 403, "bound port still 0");
   port = 4000;
-  const r = (host: string) =>
-    guard.check(new Request("http://x/", { headers: { host } }))?.status ?? 200;
-  equal(r("myhost.lan:4000"), 200);
-  equal(r("myhost.lan:0"), 403);
+  equal(r(upgrade), 200);
 });
 
 Deno.test("Host: a refusal says why, clips the bad value, and names the config hint", async () => {
@@ -105,6 +111,12 @@ Deno.test("Origin on WebSocket upgrades: ours pass, foreign, other ports and nul
   equal(verdict({ ...ws, origin: "http://evil.example" }), 403);
   equal(verdict({ ...ws, origin: "http://127.0.0.1:9999" }), 403, "another local port");
   equal(verdict({ ...ws, origin: "null" }), 403);
+  equal(
+    verdict({ ...ws, host: "localhost:8080", origin: "http://localhost:8080" }),
+    200,
+    "same origin behind a port mapping",
+  );
+  equal(verdict({ ...ws, host: "localhost:8080", origin: "http://localhost:9090" }), 403);
   equal(verdict({ ...ws, origin: "file://" }), 403);
   equal(
     verdict({ ...ws, origin: "https://dash.example" }, {}, {
