@@ -61,6 +61,13 @@ export type {
   ServeStats,
 } from "./types.ts";
 
+function _closeReason(code: number | undefined, limit: number): string | undefined {
+  if (code === 1009) return `message exceeds ${limit} bytes`;
+  if (code === 1002) return "WebSocket protocol error";
+  if (code === 1007) return "text frame is not valid UTF-8";
+  return undefined;
+}
+
 /** How long a WebSocket that broke a limit or the protocol keeps its connection after the close frame. */
 const _CLOSE_GRACE_MS = 1000;
 
@@ -339,6 +346,10 @@ class _Server implements HttpServerHandle {
         setTimeout(() => socket.pause(), 0);
         setTimeout(() => socket.destroy(), _CLOSE_GRACE_MS).unref?.();
       });
+      // `ws` closes a violation with a bare code; say what was wrong (the instance's own close).
+      const close = accepted.close.bind(accepted);
+      accepted.close = (code?: number, reason?: string | Buffer) =>
+        close(code, reason ?? _closeReason(code, limit));
       ws._attach(accepted);
     });
   }

@@ -73,6 +73,8 @@ function _concat(chunks: Uint8Array[]): Uint8Array {
 /** A WebSocket client on a raw socket, for sending frames a real client never would. */
 export class RawWebSocket {
   readonly conn: Deno.Conn;
+  /** Reason of the last close frame read by {@link closeCode}. */
+  lastCloseReason = "";
   #buffer: Uint8Array = new Uint8Array(0);
 
   private constructor(conn: Deno.Conn) {
@@ -167,6 +169,7 @@ export class RawWebSocket {
           const f = await this.readFrame();
           if (f === null) return 0;
           if (f.opcode === 8) {
+            this.lastCloseReason = new TextDecoder().decode(f.payload.subarray(2));
             return f.payload.length >= 2 ? (f.payload[0] << 8) | f.payload[1] : 1005;
           }
         }

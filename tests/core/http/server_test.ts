@@ -200,6 +200,7 @@ Deno.test("WebSocket: a frame announcing 60 MiB is refused with 1009 from its he
       // Only the 14-byte header goes out: a server that waited for the payload would never close.
       await ws.write(frame(2, new Uint8Array(0), { length: 60 * MiB }));
       equal(await ws.closeCode(3000), 1009);
+      match(ws.lastCloseReason, /message exceeds 1048576 bytes/);
     } finally {
       ws.close();
     }
@@ -226,6 +227,7 @@ Deno.test("WebSocket: an unmasked client frame closes with 1002, bad UTF-8 with 
     try {
       await a.send(1, new TextEncoder().encode("hello"), { mask: false });
       equal(await a.closeCode(3000), 1002);
+      equal(a.lastCloseReason, "WebSocket protocol error");
     } finally {
       a.close();
     }
