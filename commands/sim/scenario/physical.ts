@@ -8,7 +8,7 @@
 import type { SimModel } from "../../../adapters/engine/types.ts";
 import { createRng, type Rng } from "./prng.ts";
 import type { Dist, RegionSpec, ScenarioFile } from "./schema.ts";
-import { adjacency, components, type Edge, shortestPaths } from "./graph.ts";
+import { adjacency, components, type Edge, shortestPaths, type WeightedEdge } from "./graph.ts";
 import { GmlError, type GmlGraph, parseGml } from "./gml.ts";
 import { formatBandwidth, formatLatency, parseBandwidthBps, parseLatencyMs } from "./units.ts";
 
@@ -225,6 +225,90 @@ function _generatedPlan(options: ResolvePhysicalOptions): PhysicalPlan {
   };
 }
 
+/** Read and parse the GML file; an error text when it cannot be used. */
+async function _readGml(full: string): Promise<GmlGraph | string> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(full);
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound
+      ? `GML file not found (${full})`
+      : `cannot read GML file: ${(error as Error).message}`;
+  }
+  try {
+    return parseGml(text);
+  } catch (error) {
+    if (error instanceof GmlError) return `bad GML: ${error.message}`;
+    throw error;
+  }
+}
+
+/** Latency and loss of every GML edge, validated once; an error text on the first bad one. */
+function _weightedEdges(graph: GmlGraph, pos: Map<number, number>): WeightedEdge[] | string {
+  const weighted: WeightedEdge[] = [];
+  for (const [k, e] of graph.edges.entries()) {
+    const raw = e.attrs.latency;
+    const ms = typeof raw === "string" ? parseLatencyMs(raw) : null;
+    if (ms === null || ms <= 0) return `edge ${k}: latency must be like "50 ms", got ${raw}`;
+    const loss = e.attrs.packet_loss ?? 0;
+    if (typeof loss !== "number" || loss < 0 || loss > 1) {
+      return `edge ${k}: packet_loss must be 0..1, got ${loss}`;
+    }
+    weighted.push({ a: pos.get(e.source)!, b: pos.get(e.target)!, ms, loss });
+  }
+  return weighted;
+}
+
+/** Hosts without network_node_id are spread round-robin over the nodes, in file order. */
+function _placeOnNodes(
+  options: ResolvePhysicalOptions,
+  pos: Map<number, number>,
+  nodes: number,
+): number[] {
+  let next = 0;
+  const nodeIdx: number[] = [];
+  for (const h of options.hosts) {
+    if (h.networkNodeId !== undefined) {
+      const i = pos.get(h.networkNodeId);
+      if (i === undefined) {
+        options.addProblem(
+          ["agents", h.key, "network_node_id"],
+          "no such node in the GML",
+          h.networkNodeId,
+        );
+        nodeIdx.push(0);
+      } else nodeIdx.push(i);
+    } else nodeIdx.push(next++ % nodes);
+  }
+  return nodeIdx;
+}
+
+/** Each host's bandwidth from its node's `host_bandwidth_up`/`_down`. */
+function _nodeBandwidth(
+  options: ResolvePhysicalOptions,
+  graph: GmlGraph,
+  nodeIdx: number[],
+): Array<{ up: number; down: number }> {
+  const ids = graph.nodes.map((node) => node.id);
+  return nodeIdx.map((i) => {
+    const attrs = graph.nodes[i].attrs;
+    const bw = (key: string) => {
+      const v = attrs[key];
+      const bps = typeof v === "string" ? parseBandwidthBps(v) : typeof v === "number" ? v : null;
+      if (bps === null || bps <= 0) {
+        options.addProblem(
+          ["network", "gml"],
+          `node ${ids[i]} holds hosts but has no valid ${key}`,
+          v,
+        );
+        return 0;
+      }
+      return bps;
+    };
+    return { up: bw("host_bandwidth_up"), down: bw("host_bandwidth_down") };
+  });
+}
+
 async function _gmlPlan(options: ResolvePhysicalOptions): Promise<PhysicalPlan> {
   const { network, hosts, baseDir, addProblem } = options;
   const path = network.gml as string;
@@ -235,111 +319,71 @@ async function _gmlPlan(options: ResolvePhysicalOptions): Promise<PhysicalPlan> 
     // The problem is recorded; the caller stops before using this plan.
     return _switchPlan(hosts.length);
   };
-  let text: string;
-  try {
-    text = await Deno.readTextFile(full);
-  } catch (error) {
-    return fail(
-      error instanceof Deno.errors.NotFound
-        ? `GML file not found (${full})`
-        : `cannot read GML file: ${(error as Error).message}`,
-    );
-  }
-  let graph: GmlGraph;
-  try {
-    graph = parseGml(text);
-  } catch (error) {
-    if (error instanceof GmlError) return fail(`bad GML: ${error.message}`);
-    throw error;
-  }
+  const graph = await _readGml(full);
+  if (typeof graph === "string") return fail(graph);
   if (graph.nodes.length === 0) return fail("the GML graph has no nodes");
   const ids = graph.nodes.map((node) => node.id);
   const pos = new Map(ids.map((id, i) => [id, i]));
-  // Latency and loss of every GML edge, validated once.
-  const weighted: Array<{ a: number; b: number; ms: number; loss: number }> = [];
-  for (const [k, e] of graph.edges.entries()) {
-    const raw = e.attrs.latency;
-    const ms = typeof raw === "string" ? parseLatencyMs(raw) : null;
-    if (ms === null || ms <= 0) return fail(`edge ${k}: latency must be like "50 ms", got ${raw}`);
-    const loss = e.attrs.packet_loss ?? 0;
-    if (typeof loss !== "number" || loss < 0 || loss > 1) {
-      return fail(`edge ${k}: packet_loss must be 0..1, got ${loss}`);
-    }
-    weighted.push({ a: pos.get(e.source)!, b: pos.get(e.target)!, ms, loss });
-  }
+  const weighted = _weightedEdges(graph, pos);
+  if (typeof weighted === "string") return fail(weighted);
   const adj = adjacency(
     ids.length,
     weighted.filter((w) => w.a !== w.b).map((w) => [w.a, w.b] as Edge),
   );
   const comp = components(adj);
   if (comp.count > 1) return fail(`the GML graph is disconnected (${comp.count} components)`);
-
-  // Hosts without network_node_id are spread round-robin over the nodes, in file order.
-  let next = 0;
-  const nodeIdx: number[] = [];
-  for (const h of hosts) {
-    if (h.networkNodeId !== undefined) {
-      const i = pos.get(h.networkNodeId);
-      if (i === undefined) {
-        addProblem(
-          ["agents", h.key, "network_node_id"],
-          "no such node in the GML",
-          h.networkNodeId,
-        );
-        nodeIdx.push(0);
-      } else nodeIdx.push(i);
-    } else nodeIdx.push(next++ % ids.length);
-  }
+  const nodeIdx = _placeOnNodes(options, pos, ids.length);
   const regionOf = nodeIdx.map((i) => {
     const r = graph.nodes[i].attrs.region;
     return typeof r === "string" && r !== "" ? r : "default";
   });
-  const bandwidth = nodeIdx.map((i) => {
-    const attrs = graph.nodes[i].attrs;
-    const bw = (key: string) => {
-      const v = attrs[key];
-      const bps = typeof v === "string" ? parseBandwidthBps(v) : typeof v === "number" ? v : null;
-      if (bps === null || bps <= 0) {
-        addProblem(at, `node ${ids[i]} holds hosts but has no valid ${key}`, v);
-        return 0;
-      }
-      return bps;
-    };
-    return { up: bw("host_bandwidth_up"), down: bw("host_bandwidth_down") };
-  });
   return {
     kind: "gml",
     regionOf,
-    bandwidth,
-    linkProperties(edges) {
-      const paths = new Map<number, { ms: Float64Array; keep: Float64Array }>();
-      const selfLoop = new Map<number, { ms: number; loss: number }>();
-      for (const w of weighted) if (w.a === w.b) selfLoop.set(w.a, w);
-      return edges.map(([x, y]) => {
-        const [a, b] = [nodeIdx[x], nodeIdx[y]];
-        if (a === b) {
-          const loop = selfLoop.get(a);
-          if (!loop) {
-            addProblem(at, `node ${ids[a]} holds linked hosts but has no self-loop edge`, path);
-            return { latencyMs: 1, packetLoss: 0 };
-          }
-          return { latencyMs: loop.ms, packetLoss: loop.loss };
-        }
-        let sp = paths.get(a);
-        if (!sp) {
-          sp = shortestPaths(ids.length, weighted, a);
-          paths.set(a, sp);
-        }
-        return {
-          latencyMs: _roundLatency(sp.ms[b]),
-          packetLoss: Math.round((1 - sp.keep[b]) * 1e9) / 1e9,
-        };
-      });
-    },
+    bandwidth: _nodeBandwidth(options, graph, nodeIdx),
+    linkProperties: (edges) => _gmlLinks({ edges, weighted, nodeIdx, ids, path, addProblem }),
     forModel: (model) => ({
       kind: "gml",
       graph,
       nodeOf: Object.fromEntries(model.hosts.map((h, i) => [h.name, ids[nodeIdx[i]]])),
     }),
   };
+}
+
+/** Latency and loss of each peer link: a node's self-loop, or the shortest GML path. */
+function _gmlLinks(o: {
+  edges: readonly Edge[];
+  weighted: WeightedEdge[];
+  nodeIdx: number[];
+  ids: number[];
+  path: string;
+  addProblem: ResolvePhysicalOptions["addProblem"];
+}): LinkProperties[] {
+  const paths = new Map<number, { ms: Float64Array; keep: Float64Array }>();
+  const selfLoop = new Map<number, { ms: number; loss: number }>();
+  for (const w of o.weighted) if (w.a === w.b) selfLoop.set(w.a, w);
+  return o.edges.map(([x, y]) => {
+    const [a, b] = [o.nodeIdx[x], o.nodeIdx[y]];
+    if (a === b) {
+      const loop = selfLoop.get(a);
+      if (!loop) {
+        o.addProblem(
+          ["network", "gml"],
+          `node ${o.ids[a]} holds linked hosts but has no self-loop edge`,
+          o.path,
+        );
+        return { latencyMs: 1, packetLoss: 0 };
+      }
+      return { latencyMs: loop.ms, packetLoss: loop.loss };
+    }
+    let sp = paths.get(a);
+    if (!sp) {
+      sp = shortestPaths(o.ids.length, o.weighted, a);
+      paths.set(a, sp);
+    }
+    return {
+      latencyMs: _roundLatency(sp.ms[b]),
+      packetLoss: Math.round((1 - sp.keep[b]) * 1e9) / 1e9,
+    };
+  });
 }

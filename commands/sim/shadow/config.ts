@@ -135,6 +135,8 @@ export function buildShadowDocument(
   const doubleSpenders = new Set(
     model.attacks.flatMap((a) => a.kind === "double_spend" ? [a.attacker] : []),
   );
+  const agentProcesses = (h: SimHost) =>
+    _agentProcesses({ model, byName, agent, doubleSpenders, walletRpc, count }, h);
   const hosts: Record<string, ShadowHost> = {};
   model.hosts.forEach((h, i) => {
     const processes: ShadowProcess[] = [{
@@ -144,59 +146,7 @@ export function buildShadowDocument(
       expected_final_state: "running",
     }];
     count("monerod");
-    const common = ["--host", h.name, "--seed", String(model.seed)];
-    const at = h.startTimeS + AGENT_DELAY_S;
-    if (doubleSpenders.has(h.name)) {
-      // Its double-spend agent mines on this node (honestly, then in secret): no miner agent.
-      processes.push(agent("attacker", _doubleSpendArgs(model, h, byName, common), at));
-    } else if (h.kind === "miner" || (h.kind === "attacker" && h.hashrate > 0)) {
-      processes.push(
-        agent("miner", ["--rpc", _rpc(h), "--hashrate", String(h.hashrate), ...common], at),
-      );
-    } else if (h.kind === "user" && h.tx && h.walletRpcPort !== undefined) {
-      processes.push({
-        path: walletRpc,
-        args: [
-          "--wallet-dir=wallets",
-          `--rpc-bind-ip=${h.ip}`,
-          `--rpc-bind-port=${h.walletRpcPort}`,
-          "--confirm-external-bind",
-          "--disable-rpc-login",
-          `--daemon-address=${h.ip}:${h.rpcPort}`,
-          "--trusted-daemon",
-          ...WALLET_RPC_BASE_FLAGS,
-          "--non-interactive",
-          "--log-level=1",
-        ],
-        start_time: formatSeconds(h.startTimeS + WALLET_DELAY_S),
-        expected_final_state: "running",
-      });
-      count("monero-wallet-rpc");
-      const amount = h.tx.amount.kind === "fixed"
-        ? String(h.tx.amount.value)
-        : `${h.tx.amount.min}..${h.tx.amount.max}`;
-      processes.push(agent("user", [
-        "--wallet-rpc",
-        `http://${h.ip}:${h.walletRpcPort}`,
-        "--daemon-rpc",
-        _rpc(h),
-        "--interval-mean",
-        String(h.tx.intervalMeanS),
-        "--amount",
-        amount,
-        ...common,
-      ], at));
-    } else if (h.kind === "monitor") {
-      for (const part of _chunks(model.hosts, TARGETS_PER_PROCESS)) {
-        processes.push(agent("monitor", [
-          "--rpc",
-          part.map(_named).join(","),
-          "--interval",
-          String(h.monitorIntervalS ?? 10),
-          ...common,
-        ], at));
-      }
-    }
+    processes.push(...agentProcesses(h));
     processes.push(...(extra.get(h.name) ?? []));
     hosts[h.name] = {
       network_node_id: network.nodeOf[h.name],
@@ -228,6 +178,79 @@ export function buildShadowDocument(
     by_program: Object.fromEntries(Object.entries(byProgram).sort(([a], [b]) => a < b ? -1 : 1)),
   };
   return { document, summary };
+}
+
+/** What {@link _agentProcesses} builds from. */
+interface _AgentContext {
+  model: SimModel;
+  byName: Map<string, SimHost>;
+  agent: (kind: string, args: string[], startS: number) => ShadowProcess;
+  doubleSpenders: Set<string>;
+  walletRpc: string;
+  count: (program: string) => void;
+}
+
+/**
+ * The processes a host runs beside its monerod: its miner (or double-spend attacker), its
+ * wallet RPC and user, or its monitors.
+ */
+function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
+  const { model, byName, agent, doubleSpenders, walletRpc, count } = ctx;
+  const out: ShadowProcess[] = [];
+  const common = ["--host", h.name, "--seed", String(model.seed)];
+  const at = h.startTimeS + AGENT_DELAY_S;
+  if (doubleSpenders.has(h.name)) {
+    // Its double-spend agent mines on this node (honestly, then in secret): no miner agent.
+    out.push(agent("attacker", _doubleSpendArgs(model, h, byName, common), at));
+  } else if (h.kind === "miner" || (h.kind === "attacker" && h.hashrate > 0)) {
+    out.push(
+      agent("miner", ["--rpc", _rpc(h), "--hashrate", String(h.hashrate), ...common], at),
+    );
+  } else if (h.kind === "user" && h.tx && h.walletRpcPort !== undefined) {
+    out.push({
+      path: walletRpc,
+      args: [
+        "--wallet-dir=wallets",
+        `--rpc-bind-ip=${h.ip}`,
+        `--rpc-bind-port=${h.walletRpcPort}`,
+        "--confirm-external-bind",
+        "--disable-rpc-login",
+        `--daemon-address=${h.ip}:${h.rpcPort}`,
+        "--trusted-daemon",
+        ...WALLET_RPC_BASE_FLAGS,
+        "--non-interactive",
+        "--log-level=1",
+      ],
+      start_time: formatSeconds(h.startTimeS + WALLET_DELAY_S),
+      expected_final_state: "running",
+    });
+    count("monero-wallet-rpc");
+    const amount = h.tx.amount.kind === "fixed"
+      ? String(h.tx.amount.value)
+      : `${h.tx.amount.min}..${h.tx.amount.max}`;
+    out.push(agent("user", [
+      "--wallet-rpc",
+      `http://${h.ip}:${h.walletRpcPort}`,
+      "--daemon-rpc",
+      _rpc(h),
+      "--interval-mean",
+      String(h.tx.intervalMeanS),
+      "--amount",
+      amount,
+      ...common,
+    ], at));
+  } else if (h.kind === "monitor") {
+    for (const part of _chunks(model.hosts, TARGETS_PER_PROCESS)) {
+      out.push(agent("monitor", [
+        "--rpc",
+        part.map(_named).join(","),
+        "--interval",
+        String(h.monitorIntervalS ?? 10),
+        ...common,
+      ], at));
+    }
+  }
+  return out;
 }
 
 /**
