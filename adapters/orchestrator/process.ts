@@ -87,6 +87,15 @@ export class ProcessOrchestrator implements Orchestrator {
   readonly #dir: string;
   readonly #graceMs: number;
   readonly #children = new Map<string, Deno.ChildProcess>();
+  /** Liveness of the pids this process started, known without asking `/proc`. */
+  readonly #running = new Map<number, boolean>();
+  /** Recent `/proc` answers for adopted pids, so a busy list does not read `/proc` each time. */
+  readonly #seen = new Map<number, { alive: boolean; at: number }>();
+  /** Parsed labels by their JSON text. */
+  readonly #labels = new Map<string, Record<string, string>>();
+  #listAll: ReturnType<DatabaseSync["prepare"]> | undefined;
+  /** All rows as last read; every write through {@link #write} drops it. */
+  #rows: _Row[] | undefined;
   #monitor: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: ProcessOrchestratorOptions) {
@@ -113,9 +122,14 @@ export class ProcessOrchestrator implements Orchestrator {
     }
     const id = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
     try {
-      this.#db.prepare(
+      this.#write(
         "INSERT INTO agents (id, name, image, spec, labels, desired) VALUES (?, ?, ?, ?, ?, 'running')",
-      ).run(id, spec.name, spec.image, JSON.stringify(spec), JSON.stringify(labels));
+        id,
+        spec.name,
+        spec.image,
+        JSON.stringify(spec),
+        JSON.stringify(labels),
+      );
     } catch (error) {
       if (String(error).includes("UNIQUE")) {
         throw new OrchestratorError("conflict", `an agent named ${spec.name} already exists`);
@@ -125,7 +139,7 @@ export class ProcessOrchestrator implements Orchestrator {
     try {
       this.#spawn(this.#row(id)!);
     } catch (error) {
-      this.#db.prepare("DELETE FROM agents WHERE id = ?").run(id);
+      this.#write("DELETE FROM agents WHERE id = ?", id);
       throw new OrchestratorError("invalid", `cannot start ${spec.image}: ${error}`);
     }
     return this.#agent(this.#row(id)!);
@@ -133,7 +147,9 @@ export class ProcessOrchestrator implements Orchestrator {
 
   // deno-lint-ignore require-await
   async list(filter: ListFilter = {}): Promise<Agent[]> {
-    const rows = this.#db.prepare("SELECT * FROM agents ORDER BY rowid").all() as unknown as _Row[];
+    this.#listAll ??= this.#db.prepare("SELECT * FROM agents ORDER BY rowid");
+    this.#rows ??= this.#listAll.all() as unknown as _Row[];
+    const rows = this.#rows;
     return rows.map((row) => this.#agent(row)).filter((a) => labelsMatch(a.labels, filter.labels));
   }
 
@@ -146,7 +162,7 @@ export class ProcessOrchestrator implements Orchestrator {
     const row = this.#need(id);
     this.#setDesired(id, "stopped");
     await this.#kill(row);
-    this.#db.prepare("DELETE FROM agents WHERE id = ?").run(id);
+    this.#write("DELETE FROM agents WHERE id = ?", id);
     for (const suffix of ["", ".exit"]) {
       await Deno.remove(`${this.#logPath(id)}${suffix}`).catch(() => {});
     }
@@ -213,6 +229,11 @@ export class ProcessOrchestrator implements Orchestrator {
     return Promise.resolve();
   }
 
+  #write(sql: string, ...params: (string | number | null)[]): void {
+    this.#rows = undefined;
+    this.#db.prepare(sql).run(...params);
+  }
+
   #logPath(id: string): string {
     return `${this.#dir}/logs/${id}.log`;
   }
@@ -230,8 +251,11 @@ export class ProcessOrchestrator implements Orchestrator {
   }
 
   #setDesired(id: string, desired: "running" | "stopped"): void {
-    this.#db.prepare("UPDATE agents SET desired = ?, restarts = 0, next_restart = 0 WHERE id = ?")
-      .run(desired, id);
+    this.#write(
+      "UPDATE agents SET desired = ?, restarts = 0, next_restart = 0 WHERE id = ?",
+      desired,
+      id,
+    );
   }
 
   #spawn(row: _Row): void {
@@ -253,15 +277,13 @@ export class ProcessOrchestrator implements Orchestrator {
     child.unref();
     // Reap the child when it ends while we run (else it stays a zombie that looks alive).
     this.#children.set(row.id, child);
+    this.#running.set(child.pid, true);
     child.status.then(() => {
+      this.#running.set(child.pid, false);
       if (this.#children.get(row.id) === child) this.#children.delete(row.id);
     });
     const start = _procStat(child.pid)?.start ?? null;
-    this.#db.prepare("UPDATE agents SET pid = ?, pstart = ? WHERE id = ?").run(
-      child.pid,
-      start,
-      row.id,
-    );
+    this.#write("UPDATE agents SET pid = ?, pstart = ? WHERE id = ?", child.pid, start, row.id);
   }
 
   async #kill(row: _Row): Promise<void> {
@@ -278,10 +300,31 @@ export class ProcessOrchestrator implements Orchestrator {
   #agent(row: _Row): Agent {
     let state: AgentState;
     if (row.desired === "stopped") state = "stopped";
-    else state = _alive(row) ? "running" : "exited";
-    const labels = JSON.parse(row.labels) as Record<string, string>;
-    if (labels[LABEL_MANAGED] !== "true") labels[LABEL_MANAGED] = "true";
+    else state = this.#aliveSoon(row) ? "running" : "exited";
+    let labels = this.#labels.get(row.labels);
+    if (!labels) {
+      labels = JSON.parse(row.labels) as Record<string, string>;
+      labels[LABEL_MANAGED] = "true";
+      if (this.#labels.size > 10_000) this.#labels.clear();
+      this.#labels.set(row.labels, labels);
+    }
+    labels = { ...labels };
     return agentFromLabels({ id: row.id, image: row.image, state, labels });
+  }
+
+  /** Liveness for reports: exact for our own children, up to 250 ms old for adopted ones. */
+  #aliveSoon(row: _Row): boolean {
+    if (row.pid === null) return false;
+    const own = this.#running.get(row.pid);
+    // A child of ours whose exit we have not seen is alive: its pid cannot have been reused.
+    if (own !== undefined) return own;
+    const seen = this.#seen.get(row.pid);
+    const now = Date.now();
+    if (seen && now - seen.at < 250) return seen.alive;
+    const alive = _alive(row);
+    if (this.#seen.size > 10_000) this.#seen.clear();
+    this.#seen.set(row.pid, { alive, at: now });
+    return alive;
   }
 
   #watch(): void {
@@ -304,15 +347,14 @@ export class ProcessOrchestrator implements Orchestrator {
       if (policy === "on-failure" && code === 0) continue;
       if (row.next_restart === 0) {
         const delay = Math.min(500 * 2 ** row.restarts, 30_000);
-        this.#db.prepare("UPDATE agents SET next_restart = ? WHERE id = ?").run(
-          now + delay,
-          row.id,
-        );
+        this.#write("UPDATE agents SET next_restart = ? WHERE id = ?", now + delay, row.id);
         continue;
       }
       if (now < row.next_restart) continue;
-      this.#db.prepare("UPDATE agents SET restarts = restarts + 1, next_restart = 0 WHERE id = ?")
-        .run(row.id);
+      this.#write(
+        "UPDATE agents SET restarts = restarts + 1, next_restart = 0 WHERE id = ?",
+        row.id,
+      );
       try {
         this.#spawn(row);
       } catch { /* tried again on the next round */ }
