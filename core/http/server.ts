@@ -339,6 +339,7 @@ class _Server implements HttpServerHandle {
       this.#websockets.add(ws);
       accepted.on("close", () => this.#websockets.delete(ws));
       accepted.on("error", () => {
+        this.#websockets.delete(ws);
         // On a violation `ws` sends the close frame (1009/1002/1007), then drains the sender's
         // remaining bytes into garbage while it waits 30 s for the closing handshake: 8 senders
         // of 60 MiB still took the heap to ~290 MB. Stop reading instead (the kernel's window

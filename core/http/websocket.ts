@@ -24,6 +24,12 @@ export interface UpgradeWebSocketOptions {
   protocol?: string;
 }
 
+/** Close codes of the violations `ws` reports, by its error code (the rest are 1002). */
+const _VIOLATION_CODES: Record<string, number> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
+  WS_ERR_INVALID_UTF8: 1007,
+};
+
 /** Close code for a message over the size limit. */
 export const CLOSE_TOO_BIG = 1009;
 /** Close code for a WebSocket protocol violation. */
@@ -68,7 +74,8 @@ export class ServerWebSocket {
 
   /** 0 connecting, 1 open, 2 closing, 3 closed. */
   get readyState(): number {
-    return this.#ws ? this.#ws.readyState : this.#state;
+    if (this.#state === ServerWebSocket.CLOSED || !this.#ws) return this.#state;
+    return this.#ws.readyState;
   }
 
   /** Bytes queued for sending but not yet handed to the kernel. */
@@ -101,15 +108,18 @@ export class ServerWebSocket {
       const payload = isBinary ? data : (data as Buffer).toString("utf8");
       this.onmessage?.(new MessageEvent("message", { data: payload }));
     });
-    ws.on("error", (error: Error) => {
+    ws.on("error", (error: Error & { code?: string }) => {
       this.onerror?.(new ErrorEvent("error", { message: error.message, error }));
+      // A violation: `ws` has sent its close frame and the server stops reading the socket, so
+      // the connection is over for the application now, not when the socket is torn down.
+      this.#closed(
+        _VIOLATION_CODES[error.code ?? ""] ?? CLOSE_PROTOCOL_ERROR,
+        error.message,
+        false,
+      );
     });
     ws.on("close", (code: number, reason: Buffer) => {
-      clearInterval(this.#pingTimer);
-      this.#state = ServerWebSocket.CLOSED;
-      this.onclose?.(
-        new CloseEvent("close", { code, reason: reason.toString(), wasClean: code !== 1006 }),
-      );
+      this.#closed(code, reason.toString(), code !== 1006);
     });
     const idle = this.options.idleTimeout ?? 0;
     if (idle > 0) {
@@ -123,6 +133,13 @@ export class ServerWebSocket {
     }
     this.onopen?.(new Event("open"));
     if (this.#pendingClose) ws.close(this.#pendingClose.code, this.#pendingClose.reason);
+  }
+
+  #closed(code: number, reason: string, wasClean: boolean): void {
+    if (this.#state === ServerWebSocket.CLOSED) return;
+    clearInterval(this.#pingTimer);
+    this.#state = ServerWebSocket.CLOSED;
+    this.onclose?.(new CloseEvent("close", { code, reason, wasClean }));
   }
 
   /** @internal The handshake did not happen (the handler's response was not the upgrade). */

@@ -337,3 +337,31 @@ Deno.test("a port in use rejects with Deno.errors.AddrInUse, as Deno.serve does"
     await first.shutdown();
   }
 });
+
+Deno.test("WebSocket: the handler's onclose sees a violation at once, with its code", async () => {
+  const closed = Promise.withResolvers<{ code: number; state: number }>();
+  const server = await serveHttp({
+    port: 0,
+    limits: { maxMessageBytes: 1024 },
+    fetch: (request) => {
+      const { socket, response } = upgradeWebSocket(request);
+      socket.onclose = (event) => closed.resolve({ code: event.code, state: socket.readyState });
+      return response;
+    },
+  });
+  try {
+    const ws = await RawWebSocket.open(server.port, "/");
+    try {
+      await ws.write(frame(2, new Uint8Array(0), { length: 60 * MiB }));
+      // Before the 1 s grace after which the server drops the socket.
+      const seen = await deadline(closed.promise, 800, "server-side onclose");
+      equal(seen.code, 1009);
+      equal(seen.state, 3);
+      equal(server.stats().websockets, 0);
+    } finally {
+      ws.close();
+    }
+  } finally {
+    await server.shutdown();
+  }
+});
