@@ -104,23 +104,76 @@ export async function runDoubleSpend(
   return { mined: mined.mined, outcome };
 }
 
+/** What the race has seen so far; the outcome is built from it. */
+interface _Race {
+  fork: number;
+  honestLen: number;
+  privateLen: number;
+  paymentHash: string | null;
+  acceptedTs: number | null;
+  releasedTs: number | null;
+  reorgDepth: number;
+  released: boolean;
+  reason: DoubleSpendOutcome["reason"];
+}
+
 async function _attack(
   ctx: AgentContext,
   o: DoubleSpendOptions,
 ): Promise<DoubleSpendOutcome | null> {
-  const { clock, signal, logger } = ctx;
-  if (!await sleep(clock.msUntil(o.startS), signal)) return null;
-  // An isolated monerod mines only if it has counted itself synchronised once (else
-  // generateblocks answers BUSY for good), so it must meet its peers before being cut off.
-  // Bounded: 150 x 200 ms.
+  if (!await sleep(ctx.clock.msUntil(o.startS), ctx.signal)) return null;
+  if (!await _waitSynchronised(ctx, o)) return null;
+  const cut = _cutter(ctx, o);
+  await cut(true);
+  const race: _Race = {
+    fork: await _top(o.attacker),
+    honestLen: 0,
+    privateLen: 0,
+    paymentHash: null,
+    acceptedTs: null,
+    releasedTs: null,
+    reorgDepth: 0,
+    released: false,
+    reason: "run_ended",
+  };
+  ctx.logger.info("double spend: node isolated, mining in secret", {
+    fork_height: race.fork,
+    q: o.mining.hashrate / 100,
+  });
+  let outcome: DoubleSpendOutcome;
+  try {
+    await _mineInSecret(ctx, o, race);
+    if (!ctx.signal.aborted && race.reason !== "timeout") await _release(ctx, o, race, cut);
+  } finally {
+    // The nodes are left as found even when stopping early or failing.
+    if (!race.released) {
+      await cut(false).catch((error) => ctx.logger.warn("could not lift the bans", { error }));
+    }
+    // The outcome is written whatever happened, before an error goes on up.
+    outcome = _report(ctx, o, race);
+  }
+  return outcome;
+}
+
+/**
+ * An isolated monerod mines only if it has counted itself synchronised once (else
+ * generateblocks answers BUSY for good), so it must meet its peers before being cut off.
+ * Bounded: 150 x 200 ms. False when stopped.
+ */
+async function _waitSynchronised(ctx: AgentContext, o: DoubleSpendOptions): Promise<boolean> {
   for (let i = 0; i < 150; i++) {
     const info = await o.attacker.rpc.getInfo().catch(() => null);
     if (info?.synchronized) break;
-    if (i === 0) logger.info("double spend: waiting for the node to synchronise first");
-    if (!await sleep(200, signal)) return null;
+    if (i === 0) ctx.logger.info("double spend: waiting for the node to synchronise first");
+    if (!await sleep(200, ctx.signal)) return false;
   }
+  return true;
+}
+
+/** Cut (or reconnect) the attacker's node from every other host, banning on both ends. */
+function _cutter(ctx: AgentContext, o: DoubleSpendOptions): (ban: boolean) => Promise<void> {
   const others = o.peers.filter((p) => p.host !== o.attacker.host);
-  const cut = async (ban: boolean) => {
+  return async (ban) => {
     await _retry(() => banAll([o.attacker], others, ban));
     // A peer that does not answer (not started yet, or gone) cannot be banned; the others are.
     const results = await Promise.allSettled(
@@ -128,111 +181,126 @@ async function _attack(
     );
     results.forEach((r, i) => {
       if (r.status === "rejected") {
-        logger.warn("set_bans failed on a peer", { peer: others[i].host, ban, error: r.reason });
+        ctx.logger.warn("set_bans failed on a peer", {
+          peer: others[i].host,
+          ban,
+          error: r.reason,
+        });
       }
     });
   };
-  await cut(true);
-  const fork = await _top(o.attacker);
-  const q = o.mining.hashrate / 100;
-  logger.info("double spend: node isolated, mining in secret", { fork_height: fork, q });
-  const pollMs = (o.pollS ?? 0.2) * 1000;
+}
+
+/**
+ * Poll both chains until the victim has its confirmations and the private chain is longer, or
+ * the timeout. Bounded by the deadline (timeoutS) and the stop signal; one pass per poll.
+ */
+async function _mineInSecret(
+  ctx: AgentContext,
+  o: DoubleSpendOptions,
+  race: _Race,
+): Promise<void> {
+  const { clock, signal, logger } = ctx;
+  const fork = race.fork;
   const deadline = clock.ts() + o.timeoutS;
-  let honestLen = 0;
-  let privateLen = 0;
-  let paymentHash: string | null = null;
-  let acceptedTs: number | null = null;
-  let releasedTs: number | null = null;
-  let reorgDepth = 0;
-  let released = false;
-  let reason: DoubleSpendOutcome["reason"] = "run_ended";
-  let outcome: DoubleSpendOutcome | null = null;
-  try {
-    // Bounded by the deadline (timeoutS) and the stop signal; one pass per pollMs.
-    while (await sleep(pollMs, signal)) {
-      try {
-        const [v, a] = await Promise.all([_top(o.victim), _top(o.attacker)]);
-        honestLen = Math.max(0, v - fork);
-        privateLen = Math.max(0, a - fork);
-        if (honestLen >= 1 && paymentHash === null) {
-          paymentHash = (await o.victim.rpc.headerByHeight(fork + 1)).hash;
-        }
-        if (honestLen >= o.confirmations && acceptedTs === null) acceptedTs = clock.ts();
-        if (honestLen >= o.confirmations && privateLen > honestLen) break;
-      } catch (error) {
-        logger.warn("height check failed", { error });
+  while (await sleep(_pollMs(o), signal)) {
+    try {
+      const [v, a] = await Promise.all([_top(o.victim), _top(o.attacker)]);
+      race.honestLen = Math.max(0, v - fork);
+      race.privateLen = Math.max(0, a - fork);
+      if (race.honestLen >= 1 && race.paymentHash === null) {
+        race.paymentHash = (await o.victim.rpc.headerByHeight(fork + 1)).hash;
       }
-      if (clock.ts() >= deadline) {
-        reason = "timeout";
+      const confirmed = race.honestLen >= o.confirmations;
+      if (confirmed && race.acceptedTs === null) race.acceptedTs = clock.ts();
+      if (confirmed && race.privateLen > race.honestLen) break;
+    } catch (error) {
+      logger.warn("height check failed", { error });
+    }
+    if (clock.ts() >= deadline) {
+      race.reason = "timeout";
+      break;
+    }
+  }
+}
+
+/**
+ * Lift the bans so the private chain spreads, then watch (bounded by releaseWaitS and the stop
+ * signal) whether the victim switches to it.
+ */
+async function _release(
+  ctx: AgentContext,
+  o: DoubleSpendOptions,
+  race: _Race,
+  cut: (ban: boolean) => Promise<void>,
+): Promise<void> {
+  const { clock, signal, logger } = ctx;
+  const fork = race.fork;
+  const privateFirst = (await o.attacker.rpc.headerByHeight(fork + 1)).hash;
+  await cut(false);
+  race.released = true;
+  race.releasedTs = clock.ts();
+  logger.info("double spend: private chain released", {
+    private_len: race.privateLen,
+    honest_len: race.honestLen,
+  });
+  race.reason = "not_adopted";
+  const waitUntil = clock.ts() + (o.releaseWaitS ?? 30);
+  race.reorgDepth = race.honestLen;
+  while (clock.ts() < waitUntil && await sleep(_pollMs(o), signal)) {
+    try {
+      const [v, a] = await Promise.all([
+        o.victim.rpc.headerByHeight(fork + 1),
+        o.attacker.rpc.headerByHeight(fork + 1),
+      ]);
+      if (v.hash === privateFirst) {
+        race.reason = "reorged_victim";
         break;
       }
-    }
-    if (!signal.aborted && reason !== "timeout") {
-      const privateFirst = (await o.attacker.rpc.headerByHeight(fork + 1)).hash;
-      await cut(false);
-      released = true;
-      releasedTs = clock.ts();
-      logger.info("double spend: private chain released", {
-        private_len: privateLen,
-        honest_len: honestLen,
-      });
-      reason = "not_adopted";
-      const waitUntil = clock.ts() + (o.releaseWaitS ?? 30);
-      reorgDepth = honestLen;
-      // Bounded by releaseWaitS and the stop signal.
-      while (clock.ts() < waitUntil && await sleep(pollMs, signal)) {
-        try {
-          const [v, a] = await Promise.all([
-            o.victim.rpc.headerByHeight(fork + 1),
-            o.attacker.rpc.headerByHeight(fork + 1),
-          ]);
-          if (v.hash === privateFirst) {
-            reason = "reorged_victim";
-            break;
-          }
-          if (a.hash !== privateFirst) {
-            reason = "honest_chain_won";
-            break;
-          }
-          // Still on the honest chain, which may have grown since the release.
-          reorgDepth = Math.max(reorgDepth, (await _top(o.victim)) - fork);
-        } catch (error) {
-          logger.warn("adoption check failed", { error });
-        }
+      if (a.hash !== privateFirst) {
+        race.reason = "honest_chain_won";
+        break;
       }
-      if (signal.aborted && reason === "not_adopted") reason = "run_ended";
+      // Still on the honest chain, which may have grown since the release.
+      race.reorgDepth = Math.max(race.reorgDepth, (await _top(o.victim)) - fork);
+    } catch (error) {
+      logger.warn("adoption check failed", { error });
     }
-  } finally {
-    // The nodes are left as found even when stopping early or failing.
-    if (!released) {
-      await cut(false).catch((error) => logger.warn("could not lift the bans", { error }));
-    }
-    const success = reason === "reorged_victim";
-    outcome = {
-      attacker: o.attacker.host,
-      victim: o.victim.host,
-      q,
-      confirmations: o.confirmations,
-      fork_height: fork,
-      payment_height: fork + 1,
-      payment_hash: paymentHash,
-      private_len: privateLen,
-      honest_len: honestLen,
-      reorg_depth: success ? reorgDepth : 0,
-      accepted_ts: acceptedTs,
-      released_ts: releasedTs,
-      resolved_ts: clock.ts(),
-      success,
-      reason,
-    };
-    ctx.events.write({
-      ts: clock.ts(),
-      host: o.attacker.host,
-      event: "attack",
-      attack: "double_spend",
-      outcome: { ...outcome },
-    });
-    logger.info("double spend: outcome", { ...outcome });
   }
+  if (signal.aborted && race.reason === "not_adopted") race.reason = "run_ended";
+}
+
+function _pollMs(o: DoubleSpendOptions): number {
+  return (o.pollS ?? 0.2) * 1000;
+}
+
+/** Write the one `attack` event and log it. */
+function _report(ctx: AgentContext, o: DoubleSpendOptions, race: _Race): DoubleSpendOutcome {
+  const success = race.reason === "reorged_victim";
+  const outcome: DoubleSpendOutcome = {
+    attacker: o.attacker.host,
+    victim: o.victim.host,
+    q: o.mining.hashrate / 100,
+    confirmations: o.confirmations,
+    fork_height: race.fork,
+    payment_height: race.fork + 1,
+    payment_hash: race.paymentHash,
+    private_len: race.privateLen,
+    honest_len: race.honestLen,
+    reorg_depth: success ? race.reorgDepth : 0,
+    accepted_ts: race.acceptedTs,
+    released_ts: race.releasedTs,
+    resolved_ts: ctx.clock.ts(),
+    success,
+    reason: race.reason,
+  };
+  ctx.events.write({
+    ts: ctx.clock.ts(),
+    host: o.attacker.host,
+    event: "attack",
+    attack: "double_spend",
+    outcome: { ...outcome },
+  });
+  ctx.logger.info("double spend: outcome", { ...outcome });
   return outcome;
 }
