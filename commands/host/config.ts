@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { LoggingConfig } from "../../core/cli.ts";
 import { intRange } from "../../core/config.ts";
+import type { RbacConfig } from "../../core/rbac/rbac.ts";
 
 /** A chat room name: lower-case letters, digits, `-` and `_`, up to 32 characters. */
 export const roomSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, {
@@ -53,6 +54,7 @@ export type HostCommandConfig = LoggingConfig & {
   data_dir: string;
   host: HostConfig;
   daemon: { listen: string[]; bootstrap: string[]; mdns: boolean };
+  rbac: RbacConfig;
 };
 
 /** Everything one host run needs, after flags were merged over the config. */

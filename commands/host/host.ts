@@ -6,6 +6,11 @@
  * @module
  */
 import { Bus } from "../../core/bus.ts";
+import { SignedPubSub } from "../../core/envelope/signed_pubsub.ts";
+import { DROP_REASONS } from "../../core/envelope/verifier.ts";
+import { loadOrCreateIdentity } from "../../core/identity/identity.ts";
+import { acquireInstanceLock } from "../../core/identity/instance.ts";
+import { Rbac, type RbacConfig, rbacConfigSchema } from "../../core/rbac/rbac.ts";
 import { HiveError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import { AgentManager } from "./agents.ts";
@@ -24,6 +29,8 @@ export interface StartHostOptions {
   logger: Logger;
   /** Log level handed to the daemon child. */
   logLevel?: string;
+  /** Roles and their topic rights (default: the built-in roles). */
+  rbac?: RbacConfig;
 }
 
 /** A running host. */
@@ -54,6 +61,15 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
   const bus = new Bus({
     onHandlerError: (error, topic) => logger.error("bus handler failed", { topic, error }),
   });
+  // Signed identity (kind agent, role agent), one instance per id: see core/identity.
+  const rbac = new Rbac(options.rbac ?? rbacConfigSchema.parse({}));
+  const identity = await loadOrCreateIdentity({
+    path: `${run.data_dir}/host/identity.key`,
+    kind: "agent",
+    role: "agent",
+    capabilities: rbac.capabilities("agent"),
+  });
+  const lock = await acquireInstanceLock({ dataDir: run.data_dir, kind: "agent", id: identity.id });
   const daemon = await DaemonLink.start({
     bus,
     logger: logger.child({ part: "daemon" }),
@@ -67,8 +83,12 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
       mdns: run.mdns,
       logLevel: options.logLevel,
     },
+  }).catch(async (error) => {
+    await lock.release();
+    throw error;
   });
-  const agents = new AgentManager({ bus, logger, p2p: daemon.p2p });
+  const signed = new SignedPubSub({ inner: daemon.p2p, identity, rbac, logger });
+  const agents = new AgentManager({ bus, logger, p2p: signed });
   const chat = createChatAgent({ rooms: run.rooms, history: run.history });
   agents.add({ name: "chat", source: "builtin", factory: () => chat });
   let server: Deno.HttpServer<Deno.NetAddr> | undefined;
@@ -91,6 +111,7 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
         }
       }
     }
+    await signed.start();
     await agents.startAll();
 
     const status = async (): Promise<Record<string, unknown>> => {
@@ -160,6 +181,15 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
           samples: [{ value: chatStats.clients }],
         },
         {
+          name: "hive_host_envelopes_dropped_total",
+          help: "Incoming messages dropped by envelope verification, by reason.",
+          type: "counter",
+          samples: DROP_REASONS.map((reason) => ({
+            labels: { reason },
+            value: signed.verifier.drops()[reason],
+          })),
+        },
+        {
           name: "hive_host_bus_events_total",
           help: "Events published on the host bus.",
           type: "counter",
@@ -202,7 +232,9 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
           bus.publish("host_shutdown", { reason });
           await agents.stopAll(`host shutdown: ${reason}`);
           await _bounded(server!.shutdown(), 3000);
+          await signed.stop().catch(() => {});
           await daemon.stop();
+          await lock.release();
           logger.info("host stopped", { reason });
         })();
         return stopping;
@@ -213,7 +245,9 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
   } catch (error) {
     await agents.stopAll("startup failed");
     if (server) await _bounded(server.shutdown(), 3000);
+    await signed.stop().catch(() => {});
     await daemon.stop();
+    await lock.release();
     if (error instanceof Deno.errors.AddrInUse) {
       throw new HiveError(
         `port ${run.port} on ${run.bind} is in use; pass --port 0 (any free port) or another port`,

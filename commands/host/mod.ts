@@ -197,7 +197,7 @@ export function hostCommand(load: _Load) {
       const run = hostRunOptions({ ...flags, mdns: mdnsFlag }, ctx.config);
       const logLevel = globals.logLevel ?? ctx.config.log.level;
       const { startHost } = await import("./host.ts");
-      const host = await startHost({ run, logger: ctx.logger, logLevel });
+      const host = await startHost({ run, logger: ctx.logger, logLevel, rbac: ctx.config.rbac });
       const stopped = Promise.withResolvers<string>();
       const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
         const listener = () => stopped.resolve(signal);

@@ -12,3 +12,4 @@
  */
 export * from "./envelope.ts";
 export * from "./verifier.ts";
+export * from "./signed_pubsub.ts";

@@ -48,9 +48,9 @@ export const DEFAULT_ROLES: Record<string, z.input<typeof roleRulesSchema>> = {
     subscribe: ["/hive/**"],
   },
   agent: {
-    description: "autonomous agents: chat and tasks",
+    description: "autonomous agents on a host (their own topics included): any /hive topic",
     capabilities: ["chat", "tasks", "documents.read", "documents.write"],
-    publish: ["/hive/agents", "/hive/chat/*", "/hive/tasks/**", "/hive/docs"],
+    publish: ["/hive/**"],
     subscribe: ["/hive/**"],
   },
   observer: {
