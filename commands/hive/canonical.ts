@@ -161,6 +161,24 @@ export function pyDumps(value: unknown, options: PyDumpsOptions = {}): string {
   return walk(value);
 }
 
+const _PRINTABLE = /^[\x20-\x7e]*$/;
+
+/**
+ * Python's compact `json.dumps(value, separators=(",", ":"))` in insertion order, via
+ * `JSON.stringify` when that gives the same bytes (integers only, no {@link PyFloat}, printable
+ * ASCII out), else {@link pyDumps}. Framing large messages this way is several times faster.
+ */
+export function pyDumpsCompact(value: unknown): string {
+  let exact = true;
+  const text = JSON.stringify(value, function (this: Record<string, unknown>, key, v) {
+    if (typeof v === "number" && (!Number.isInteger(v) || Math.abs(v) >= 1e21)) exact = false;
+    else if (this[key] instanceof PyFloat || typeof v === "bigint") exact = false;
+    return v;
+  });
+  if (exact && text !== undefined && _PRINTABLE.test(text)) return text;
+  return pyDumps(value);
+}
+
 /** Python's `json.dumps(v, sort_keys=True, separators=(",", ":"))`: what cl-hive signs. */
 export function canonicalJson(value: unknown): string {
   return pyDumps(value, { sortKeys: true });

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import type { CustomMessage, LightningNode } from "../../adapters/lightning/types.ts";
 import { fromHex, toHex } from "../../adapters/lightning/signmessage.ts";
 import {
@@ -355,8 +356,15 @@ export class HiveNode {
   /** Hash of the member table (sorted id:tier rows). */
   membershipHash(): string {
     const d = this.map.bucketDigest(); // members are folded into the buckets
-    return d.join("").slice(0, 64);
+    if (d !== this.#digestSeen) {
+      this.#digestSeen = d;
+      this.#membershipHash = createHash("sha256").update(d.join("")).digest("hex");
+    }
+    return this.#membershipHash;
   }
+
+  #digestSeen: string[] | null = null;
+  #membershipHash = "";
 
   /** One anti-entropy round: STATE_HASH to one random connected member. */
   async antiEntropy(): Promise<void> {

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { parsePyJson, pyDumps } from "./canonical.ts";
+import { parsePyJson, pyDumpsCompact } from "./canonical.ts";
 
 /** `HIVE` in ASCII. */
 export const HIVE_MAGIC: Uint8Array = new Uint8Array([0x48, 0x49, 0x56, 0x45]);
@@ -97,7 +97,7 @@ const _utf8 = new TextDecoder("utf-8", { fatal: true });
  * `serialize` does. Throws RangeError past {@link MAX_MESSAGE_BYTES}.
  */
 export function encodeMessage(type: MessageTypeNumber, payload: Payload): Uint8Array {
-  const json = _encoder.encode(pyDumps({ type, version: PROTOCOL_VERSION, payload }));
+  const json = _encoder.encode(pyDumpsCompact({ type, version: PROTOCOL_VERSION, payload }));
   const out = new Uint8Array(HIVE_MAGIC.length + json.length);
   out.set(HIVE_MAGIC, 0);
   out.set(json, HIVE_MAGIC.length);

@@ -115,10 +115,16 @@ async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string
       };
     }
     case "members": {
-      const members = me.membership.list().map((m) => ({
-        ...m,
-        contribution_ratio: me.ledger.report(m.peer_id, me.ln.now()).ratio,
-      }));
+      const members = me.membership.list().map((m) => {
+        const c = me.ledger.report(m.peer_id, me.ln.now());
+        return {
+          ...m,
+          contribution_ratio: c.ratio,
+          forwarded_sats: c.forwarded_sats,
+          received_sats: c.received_sats,
+          throttle: c.throttle,
+        };
+      });
       return { count: members.length, members };
     }
     case "genesis": {

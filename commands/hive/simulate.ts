@@ -47,6 +47,8 @@ export interface SimulateReport {
     messages_after_heal: number;
     bytes_after_heal: number;
     messages_per_node: number;
+    /** Real time the simulator took to converge after the heal. */
+    heal_wall_ms: number;
   };
   conflicts: null | Omit<RaceResult, "violations"> & { violations: number };
   state_hash_agreement: number;
@@ -111,6 +113,7 @@ export async function simulate(
     const before = { ...fleet.net.stats };
     emit({ type: "event", event: "heal", t: t(), diverged });
     const healStart = fleet.seconds;
+    const healWall = performance.now();
     const took = await fleet.converge(o.maxSeconds, {
       onStep: (s) => progress(healStart - base + s, total),
     });
@@ -124,6 +127,7 @@ export async function simulate(
       messages_after_heal: msgs,
       bytes_after_heal: fleet.net.stats.bytes - before.bytes,
       messages_per_node: Math.round((msgs / o.nodes) * 100) / 100,
+      heal_wall_ms: Math.round(performance.now() - healWall),
     };
     emit({ type: "event", event: "converged", t: t(), after_heal_s: took, messages: msgs });
   }

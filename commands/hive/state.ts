@@ -103,6 +103,8 @@ export class HiveMap {
   #hash: string | null = null;
   // Sorted ids change only when a peer appears or goes; updates reuse the order.
   #sortedIds: string[] | null = null;
+  // Each member's `{"peer_id":..,"timestamp":..,"version":..}` text, made once per change.
+  #tuple = new Map<string, string>();
   #bucketHash: (string | null)[] = new Array(BUCKETS).fill(null);
   #buckets: Map<string, PeerState>[] = Array.from({ length: BUCKETS }, () => new Map());
   /** Called after every accepted change (for persistence). */
@@ -140,9 +142,11 @@ export class HiveMap {
   #put(state: PeerState): void {
     if (!this.#states.has(state.peer_id)) this.#sortedIds = null;
     this.#states.set(state.peer_id, state);
+    this.#tuple.set(state.peer_id, _tupleJson(state));
     const b = bucketOf(state.peer_id);
     this.#buckets[b].set(state.peer_id, state);
     this.#bucketHash[b] = null;
+    this.#digest = null;
     this.#hash = null;
     this.onChange?.(state);
   }
@@ -160,9 +164,11 @@ export class HiveMap {
     const had = this.#states.delete(peerId);
     if (had) {
       this.#sortedIds = null;
+      this.#tuple.delete(peerId);
       const b = bucketOf(peerId);
       this.#buckets[b].delete(peerId);
       this.#bucketHash[b] = null;
+      this.#digest = null;
       this.#hash = null;
     }
     return had;
@@ -194,7 +200,7 @@ export class HiveMap {
   fleetHash(): string {
     if (this.#hash === null) {
       this.#sortedIds ??= [...this.#states.keys()].sort();
-      const parts = this.#sortedIds.map((id) => _tupleJson(this.#states.get(id)!));
+      const parts = this.#sortedIds.map((id) => this.#tuple.get(id)!);
       this.#hash = _sha256Hex("[" + parts.join(",") + "]");
     }
     return this.#hash;
@@ -203,10 +209,14 @@ export class HiveMap {
   /** Mark a bucket's digest stale (its extra content changed). */
   touchBucket(bucket: number): void {
     this.#bucketHash[bucket] = null;
+    this.#digest = null;
   }
 
-  /** Per-bucket digests: 16 hex chars each. */
+  #digest: string[] | null = null;
+
+  /** Per-bucket digests: 16 hex chars each (the same array until something changes). */
   bucketDigest(): string[] {
+    if (this.#digest) return this.#digest;
     const out: string[] = [];
     for (let b = 0; b < BUCKETS; b++) {
       if (this.#bucketHash[b] === null) {
@@ -216,6 +226,7 @@ export class HiveMap {
       }
       out.push(this.#bucketHash[b]!);
     }
+    this.#digest = out;
     return out;
   }
 

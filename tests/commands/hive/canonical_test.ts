@@ -4,6 +4,7 @@ import {
   compareCodePoints,
   parsePyJson,
   pyDumps,
+  pyDumpsCompact,
   PyFloat,
   pyFloat,
   pyFloatRepr,
@@ -64,4 +65,12 @@ Deno.test("cl-hive's ticket and manifest signing strings are reproduced", () => 
     btoa(pyDumps(vectors.ticket.with_signature, { separators: [", ", ": "] })),
     vectors.ticket.base64,
   );
+});
+
+Deno.test("pyDumpsCompact takes JSON.stringify only when the bytes are Python's", () => {
+  for (const c of vectors.dumps.filter((d) => !d.sort_keys && d.compact)) {
+    equal(pyDumpsCompact(_untag(c.input)), c.expected);
+  }
+  equal(pyDumpsCompact({ a: pyFloat(2), b: "\x7f", c: 1e-7 }), '{"a":2.0,"b":"\\u007f","c":1e-07}');
+  equal(pyDumpsCompact({ z: 1, a: [true, null, "x"] }), '{"z":1,"a":[true,null,"x"]}');
 });
