@@ -8,7 +8,7 @@ import type { Command } from "@commander-js/extra-typings";
 import { z } from "zod";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { HiveError } from "../../../core/errors.ts";
-import { flagInput, parseFlags } from "./flags.ts";
+import { flagInput, parseFlags, wholeFlag } from "./flags.ts";
 import { formatRecord } from "../../../core/output.ts";
 import type { AnalysisReport } from "../analyze/analyze.ts";
 import type { Distribution } from "../analyze/stats.ts";
@@ -19,12 +19,7 @@ const _flagsSchema = z.object({
     z.literal(true),
     z.string().min(1).regex(/\.svg$/i, { error: "expected a file name ending in .svg" }),
   ]).optional(),
-  "--samples": z.string().regex(/^\d+$/, { error: "expected an integer 2..10000" })
-    .transform(Number).pipe(
-      z.int().min(2, { error: "expected an integer 2..10000" }).max(10_000, {
-        error: "expected an integer 2..10000",
-      }),
-    ).optional(),
+  "--samples": wholeFlag("expected an integer 2..10000", 2, 10_000).optional(),
 });
 
 function _dist(d: Distribution): string {

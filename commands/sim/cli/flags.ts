@@ -49,6 +49,16 @@ export function parseFlags<T extends z.ZodType>(
   return parseWith(schema, input, { what, makeError: (m) => new UsageError(m) });
 }
 
+/**
+ * A whole number flag (digits only) in `lo..hi`; `error` is the one message for every way it
+ * can be wrong, e.g. `expected a whole number 1..1000`.
+ */
+export function wholeFlag(error: string, lo: number, hi: number = Number.MAX_SAFE_INTEGER) {
+  return z.string().regex(/^\d+$/, { error }).transform(Number).pipe(
+    z.int().min(lo, { error }).max(hi, { error }),
+  );
+}
+
 /** An integer flag in `lo..hi`. */
 export const intFlag = (lo: number, hi: number = Number.MAX_SAFE_INTEGER) =>
   numberFlag((n) => n.int({ error: "expected an integer" }).min(lo).max(hi));

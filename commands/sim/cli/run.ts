@@ -15,7 +15,7 @@ import {
 import type { DesOptionsInput } from "../../../adapters/engine/des/options.ts";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { UsageError } from "../../../core/errors.ts";
-import { flagInput, numberFlag, parseFlags, positiveFlag } from "./flags.ts";
+import { flagInput, numberFlag, parseFlags, positiveFlag, wholeFlag } from "./flags.ts";
 import type { Logger } from "../../../core/logger.ts";
 import { formatRecord } from "../../../core/output.ts";
 
@@ -42,12 +42,8 @@ const _desFlagsSchema = z.object({
   ).optional(),
   "--receipts": z.enum(["on", "off", "auto"], { error: "expected on, off or auto" })
     .transform((v) => v === "auto" ? "auto" as const : v === "on").optional(),
-  "--max-blocks": z.string().regex(/^\d+$/, { error: "expected a whole number >= 1" })
-    .transform(Number).pipe(z.int().min(1, { error: "expected a whole number >= 1" }))
-    .optional(),
-  "--give-up": z.string().regex(/^\d+$/, { error: "expected a whole number 1..1000" })
-    .transform(Number).pipe(z.int().min(1).max(1000, { error: "expected a whole number 1..1000" }))
-    .optional(),
+  "--max-blocks": wholeFlag("expected a whole number >= 1", 1).optional(),
+  "--give-up": wholeFlag("expected a whole number 1..1000", 1, 1000).optional(),
   "--stop-when-resolved": z.boolean().optional(),
 });
 

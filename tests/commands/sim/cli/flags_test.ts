@@ -8,6 +8,7 @@ import {
   positiveFlag,
   targetFlag,
   targetsFlag,
+  wholeFlag,
 } from "../../../../commands/sim/cli/flags.ts";
 import { UsageError } from "../../../../core/errors.ts";
 
@@ -45,4 +46,14 @@ Deno.test("parseFlags throws a UsageError naming the command, the flag and the v
     () => parseFlags("hive sim run", positiveFlag, "0"),
     (e: unknown) => e instanceof UsageError && e.message.includes("hive sim run"),
   );
+});
+
+Deno.test("whole-number flags take digits only, in range, with one message", () => {
+  const flag = wholeFlag("expected a whole number 1..1000", 1, 1000);
+  equal(flag.parse("30"), 30);
+  for (const bad of ["0", "1001", "2.5", "-3", "x"]) {
+    const r = flag.safeParse(bad);
+    equal(r.success, false, bad);
+    equal(r.error?.issues[0].message, "expected a whole number 1..1000");
+  }
 });
