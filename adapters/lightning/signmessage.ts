@@ -96,8 +96,17 @@ export interface SignMessageResult {
   zbase: string;
 }
 
+let _precomputed = false;
+
 /** Sign like Core Lightning (RFC 6979 deterministic nonce, low-s). */
 export function signMessage(message: string, secretKey: Uint8Array): SignMessageResult {
+  if (!_precomputed) {
+    // A window-8 table of the base point (built once, ~30 ms) makes signing about 2x faster,
+    // which matters when a simulation signs thousands of tickets and manifests.
+    (secp256k1.Point.BASE as unknown as { precompute(w: number, lazy: boolean): void })
+      .precompute(8, false);
+    _precomputed = true;
+  }
   const rec = secp256k1.sign(messageDigest(message), secretKey, {
     prehash: false,
     format: "recovered",
