@@ -35,7 +35,8 @@ export function toHapMessage(env: Envelope, peer: string, self: boolean): HapMes
   try {
     if (env.type === "chat") text = String(JSON.parse(env.payload).text ?? "");
     else if (env.type === "template") {
-      template = JSON.parse(env.payload) as TemplateMessage;
+      const data = JSON.parse(env.payload);
+      template = { template: String(data.template), fields: data.fields ?? {} };
       text = renderTemplateMessage(template);
     }
   } catch {

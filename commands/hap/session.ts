@@ -41,7 +41,7 @@ import {
 import type { Logger } from "../../core/logger.ts";
 import type { Rbac } from "../../core/rbac/rbac.ts";
 import { type HapMessage, RbacDeniedError, toHapMessage, withTimeout } from "./message.ts";
-import type { TemplateMessage } from "./templates.ts";
+import { type TemplateMessage, templatePayload } from "./templates.ts";
 
 export { type HapMessage, RbacDeniedError } from "./message.ts";
 
@@ -190,12 +190,12 @@ export class HapSession {
     return await this.send(topic, payload, "chat");
   }
 
-  /** Send a filled template on `topic`. */
+  /** Send a filled template on `topic` (see {@link templatePayload}). */
   async sendTemplate(
     topic: string,
     message: TemplateMessage,
   ): Promise<{ recipients: number; envelope: Envelope }> {
-    return await this.send(topic, JSON.stringify(message), "template");
+    return await this.send(topic, templatePayload(message), "template");
   }
 
   /** Sign and publish `payload` on `topic` after the RBAC check. */

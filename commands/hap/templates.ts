@@ -260,3 +260,18 @@ export function renderTemplateMessage(message: TemplateMessage): string {
   );
   return `[${message.template}] ${parts.join(" ")}`;
 }
+
+/**
+ * The payload of a template message: a chat line (`v`, `text`, `sent_at`) with the template's
+ * name and typed fields beside it, so chat clients that know no templates (the host's page)
+ * still show the rendered text.
+ */
+export function templatePayload(message: TemplateMessage): string {
+  return JSON.stringify({
+    v: 1,
+    text: renderTemplateMessage(message),
+    sent_at: new Date().toISOString(),
+    template: message.template,
+    fields: message.fields,
+  });
+}

@@ -35,8 +35,8 @@ export interface ChatMessage {
   self: boolean;
 }
 
-/** The JSON payload published on a room topic. */
-export const chatWireSchema = z.strictObject({
+/** The JSON payload published on a room topic (more fields, e.g. a portal's template, pass). */
+export const chatWireSchema = z.object({
   v: z.literal(1),
   text: z.string().min(1).max(MAX_TEXT),
   sent_at: z.iso.datetime(),

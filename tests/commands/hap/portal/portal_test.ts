@@ -66,14 +66,21 @@ Deno.test({
 
       // A form: an enum miss is refused and asked again; the filled template is sent.
       portal.feed("/compose task_request\r");
-      await settle();
-      match(term.lines[term.row], /^title \(string, required\): $/);
+      await until(
+        "the form asks for the title",
+        () => /^title \(string, required\): $/.test(term.lines[term.row]),
+      );
       portal.feed("\r");
-      await settle();
-      match(screen(), /field title is required; try again/);
+      await until(
+        "a required field is insisted on",
+        () => /field title is required; try again/.test(screen()),
+      );
       portal.feed("rotate keys\rasap\r");
-      await settle();
-      match(screen(), /field priority: expected one of low, normal, high, urgent, got "asap"/);
+      await until(
+        "an enum miss is named",
+        () =>
+          /field priority: expected one of low, normal, high, urgent, got "asap"/.test(screen()),
+      );
       portal.feed("hi\t\r\r\r2.5\rsoon please\r"); // Tab completes the enum "hi" -> "high"
       await until("bob got the template", () => got.length === 2);
       equal(got[1].type, "template");
@@ -84,13 +91,15 @@ Deno.test({
 
       // Ctrl-C in a form cancels it, not the portal.
       portal.feed("/compose help_request\rtyping\x03");
-      await settle();
-      match(screen(), /cancelled \(Ctrl-C\); nothing was sent/);
+      await until(
+        "the form is cancelled",
+        () => /cancelled \(Ctrl-C\); nothing was sent/.test(screen()),
+      );
       equal(got.length, 2);
 
       // Commands answer; history persisted.
       portal.feed("/whoami\r/agents\r/nope\r");
-      await settle();
+      await until("the commands answered", () => /unknown command \/nope/.test(screen()));
       match(screen(), /role: +operator/);
       match(screen(), /people:\n {2}alice/);
       match(screen(), /unknown command \/nope/);
