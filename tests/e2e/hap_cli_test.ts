@@ -312,3 +312,45 @@ Deno.test("hap e2e: a key file with mode 0644 is refused with the fix", async ()
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test({
+  name: "hap e2e: host and hap side by side on their default ports, both healthy",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const root = await Deno.makeTempDir({ prefix: "hive-hap-ports-" });
+    const procs: Proc[] = [];
+    try {
+      const p2p = ["--no-mdns", "--p2p-listen", "/ip4/127.0.0.1/tcp/0"];
+      const host = spawnHive(["--json", "host", "--data-dir", `${root}/host`, ...p2p]);
+      procs.push(host);
+      const hap = spawnHive([
+        "hap",
+        "watch",
+        "--topic",
+        "general",
+        "--data-dir",
+        `${root}/hap`,
+        ...p2p,
+      ]);
+      procs.push(hap);
+      await until("host ready", () => host.out.length > 0, 60_000);
+      equal(JSON.parse(host.out[0]).port, 8787);
+      await until(
+        "hap watching",
+        () => hap.err.some((l) => l.includes('"msg":"watching"')),
+        60_000,
+      );
+      for (const port of [8787, 8788]) {
+        const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+        equal(response.status, 200, `port ${port}`);
+        await response.body?.cancel();
+      }
+      const metrics = await (await fetch("http://127.0.0.1:8788/metrics")).text();
+      match(metrics, /hive_hap_envelopes_dropped_total\{reason="replayed"\} 0/);
+    } finally {
+      for (const p of procs) await p.stop();
+      await Deno.remove(root, { recursive: true }).catch(() => {});
+    }
+  },
+});
