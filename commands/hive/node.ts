@@ -533,7 +533,40 @@ export class HiveNode {
       voucher_pubkey: this.id,
     };
     await this.#signedBroadcast("VOUCH", payload, "sig");
-    return this.#applyVouch(target, this.id, now);
+    this.#keepProof(payload);
+    const promoted = this.#applyVouch(target, this.id, now);
+    if (promoted) {
+      // Our vouch completed the quorum: tell the fleet with the signed vouches as proof.
+      const proofs = (this.#vouchProofs.get(target) ?? []).slice(0, 50);
+      await this.broadcast("PROMOTION", {
+        target_pubkey: target,
+        request_id: requestId,
+        vouches: proofs,
+      });
+    }
+    return promoted;
+  }
+
+  /** Signed VOUCH payloads by target, the proof a PROMOTION carries. */
+  #vouchProofs = new Map<string, Payload[]>();
+
+  #keepProof(p: Payload): void {
+    const target = String(p.target_pubkey);
+    const { _relay: _, ...proof } = p;
+    const list = this.#vouchProofs.get(target) ?? [];
+    if (!list.some((v) => v.voucher_pubkey === proof.voucher_pubkey)) list.push(proof);
+    this.#vouchProofs.set(target, list);
+  }
+
+  /** Leave the hive: a signed MEMBER_LEFT to the fleet, then forget the membership here. */
+  async leave(reason = "voluntary"): Promise<void> {
+    if (!this.tier) throw new Error("not in a hive");
+    await this.#signedBroadcast("MEMBER_LEFT", {
+      peer_id: this.id,
+      timestamp: this.ln.now(),
+      reason,
+    });
+    this.membership.remove(this.id);
   }
 
   #applyVouch(target: string, voucher: string, now: number): boolean {
@@ -702,7 +735,29 @@ export class HiveNode {
             "bad_signature",
           )
         ) return false;
+        this.#keepProof(p);
         this.#applyVouch(String(p.target_pubkey), String(p.voucher_pubkey), now);
+        return true;
+      }
+      case "PROMOTION": {
+        // Check every vouch it carries; apply the valid ones; promote if they reach the quorum.
+        const target = p.target_pubkey, vouches = p.vouches;
+        if (
+          !ok(
+            typeof target === "string" && Array.isArray(vouches) && vouches.length <= 50,
+            "bad_promotion",
+          )
+        ) {
+          return false;
+        }
+        for (const v of vouches as Payload[]) {
+          if (typeof v !== "object" || v === null || v.target_pubkey !== target) continue;
+          if (!(await verify(membershipSigningString("VOUCH", v), v.sig, v.voucher_pubkey))) {
+            continue;
+          }
+          this.#keepProof(v);
+          this.#applyVouch(target as string, String(v.voucher_pubkey), now);
+        }
         return true;
       }
       case "PROMOTION_REQUEST":
