@@ -1,22 +1,13 @@
 /**
  * `hive sim agent attacker`: partition, eclipse or double-spend at run time via monerod
- * `set_bans` (double_spend lives in `double_spend_cmd.ts`).
+ * `set_bans`. This file declares the flags and help; each mode validates its own flags and runs
+ * in `agent_attack_modes.ts`.
  *
  * @module
  */
 import { type Command, Option } from "@commander-js/extra-typings";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
-import { z } from "zod";
-import {
-  addCommonFlags,
-  commonFlagsShape,
-  flagInput,
-  numberFlag,
-  parseAgentFlags,
-  targetFlag,
-  targetsFlag,
-} from "./flags.ts";
-import { runAgent } from "./run_agent.ts";
+import { addCommonFlags, flagInput } from "./flags.ts";
 
 /** Build `hive sim agent attacker`. */
 export function attackerCommand(load: ContextLoader): Command {
@@ -102,78 +93,13 @@ Examples:
     --hashrate 60 --confirmations 1 --start 60 --time-scale 120 --out ds.ndjson`,
   );
   return cmd.action(async (o, command) => {
-    const { runEclipse, runPartition } = await import("../agents/attacker.ts");
-    const { MonerodRpc } = await import("../../../adapters/engine/local/rpc.ts");
+    const modes = await import("./agent_attack_modes.ts");
     const input = { ...flagInput(o), "--start": o.start ?? "0" };
-    if (o.mode === "partition") {
-      const f = parseAgentFlags(
-        "attacker",
-        z.object({
-          ...commonFlagsShape,
-          "--group-a": targetsFlag,
-          "--group-b": targetsFlag,
-          "--start": numberFlag((n) => n.min(0)),
-          "--end": numberFlag((n) => n.min(0)),
-        }).refine((v) => v["--end"] > v["--start"], {
-          error: "expected --end after --start",
-          path: ["--end"],
-        }),
-        input,
-      );
-      const nodes = (list: { host: string; url: string }[]) =>
-        list.map((t) => ({ host: t.host, rpc: new MonerodRpc({ url: t.url }) }));
-      const scale = f["--time-scale"];
-      await runAgent({
-        kind: "attacker",
-        load,
-        command,
-        common: f,
-        body: async (ctx) => ({
-          completed: await runPartition(ctx, {
-            groupA: nodes(f["--group-a"]),
-            groupB: nodes(f["--group-b"]),
-            startS: f["--start"] / scale,
-            endS: f["--end"] / scale,
-          }),
-        }),
-      });
-      return;
-    }
-    if (o.mode === "double_spend") {
-      const { runDoubleSpendCommand } = await import("./agent_double_spend.ts");
-      await runDoubleSpendCommand({ input, load, command });
-      return;
-    }
-    const f = parseAgentFlags(
-      "attacker",
-      z.object({
-        ...commonFlagsShape,
-        "--attackers": targetsFlag,
-        "--victim": targetFlag,
-        "--behaviour": z.enum(["delay", "withhold"], { error: "expected delay or withhold" }),
-        "--delay": numberFlag((n) => n.min(0)).default(0),
-        "--start": numberFlag((n) => n.min(0)),
-      }),
-      input,
-    );
-    const scale = f["--time-scale"];
-    await runAgent({
-      kind: "attacker",
-      load,
-      command,
-      common: f,
-      body: async (ctx) => ({
-        blocks_held: await runEclipse(ctx, {
-          attackers: f["--attackers"].map((t) => ({
-            host: t.host,
-            rpc: new MonerodRpc({ url: t.url }),
-          })),
-          victim: { host: f["--victim"].host, rpc: new MonerodRpc({ url: f["--victim"].url }) },
-          behaviour: f["--behaviour"],
-          delayS: f["--delay"] / scale,
-          startS: f["--start"] / scale,
-        }),
-      }),
-    });
+    const run = o.mode === "partition"
+      ? modes.runPartitionMode
+      : o.mode === "eclipse"
+      ? modes.runEclipseMode
+      : modes.runDoubleSpendMode;
+    await run({ input, load, command });
   }) as unknown as Command;
 }

@@ -1,0 +1,158 @@
+/**
+ * The modes of `hive sim agent attacker`: each validates its own flags (errors name the flag
+ * and the value, exit 2) and runs its attack loop with the shared agent plumbing.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { ContextLoader } from "../../../core/cli.ts";
+import { runEclipse, runPartition } from "../agents/attacker.ts";
+import { runDoubleSpend } from "../agents/double_spend.ts";
+import {
+  commonFlagsShape,
+  intFlag,
+  moneroAddressFlag,
+  numberFlag,
+  parseAgentFlags,
+  positiveFlag,
+  targetFlag,
+  targetsFlag,
+} from "./flags.ts";
+import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
+import { runAgent } from "./run_agent.ts";
+
+/** Input of every attack mode. */
+export interface AttackModeOptions {
+  /** The `attacker` flags keyed by flag name (`--start` defaulted). */
+  input: Record<string, unknown>;
+  /** Builds the CLI context from the root flags. */
+  load: ContextLoader;
+  /** The `attacker` command, whose root flags the context is built from. */
+  command: { optsWithGlobals(): object };
+}
+
+/** `--mode double_spend`: validate its flags, then mine and race. */
+export async function runDoubleSpendMode(options: AttackModeOptions): Promise<void> {
+  const { input, load, command } = options;
+  const f = parseAgentFlags(
+    "attacker",
+    z.object({
+      ...commonFlagsShape,
+      "--rpc": targetFlag,
+      "--victim": targetFlag,
+      "--peers": targetsFlag,
+      "--hashrate": numberFlag((n) => n.gt(0, { error: "expected a number > 0" }).max(100)),
+      "--confirmations": intFlag(1, 1000),
+      "--start": numberFlag((n) => n.min(0)),
+      "--timeout": positiveFlag.default(3600),
+      "--block-time": positiveFlag.default(120),
+      "--address": moneroAddressFlag.default(DEFAULT_MINER_ADDRESS),
+    }),
+    input,
+  );
+  const scale = f["--time-scale"];
+  // Attack calls carry no stop signal: the bans must still be lifted after SIGTERM.
+  const node = (t: { host: string; url: string }) => ({
+    host: t.host,
+    rpc: new MonerodRpc({ url: t.url, timeoutMs: 5000 }),
+  });
+  const host = f["--host"] ?? f["--rpc"].host;
+  await runAgent({
+    kind: "attacker",
+    load,
+    command,
+    common: f,
+    body: async (ctx) => {
+      const r = await runDoubleSpend(ctx, {
+        attacker: { host, rpc: node(f["--rpc"]).rpc },
+        victim: node(f["--victim"]),
+        peers: f["--peers"].map(node),
+        mining: {
+          rpc: new MonerodRpc({ url: f["--rpc"].url, signal: ctx.signal }),
+          hashrate: f["--hashrate"],
+          seed: f["--seed"],
+          timeScale: scale,
+          blockTimeS: f["--block-time"],
+          address: f["--address"],
+        },
+        confirmations: f["--confirmations"],
+        startS: f["--start"] / scale,
+        timeoutS: f["--timeout"] / scale,
+      });
+      return { mined: r.mined, success: r.outcome?.success ?? null, reason: r.outcome?.reason };
+    },
+  });
+}
+
+/** `--mode partition`: validate its flags, then ban group A from group B and back. */
+export async function runPartitionMode(options: AttackModeOptions): Promise<void> {
+  const { input, load, command } = options;
+  const f = parseAgentFlags(
+    "attacker",
+    z.object({
+      ...commonFlagsShape,
+      "--group-a": targetsFlag,
+      "--group-b": targetsFlag,
+      "--start": numberFlag((n) => n.min(0)),
+      "--end": numberFlag((n) => n.min(0)),
+    }).refine((v) => v["--end"] > v["--start"], {
+      error: "expected --end after --start",
+      path: ["--end"],
+    }),
+    input,
+  );
+  const nodes = (list: { host: string; url: string }[]) =>
+    list.map((t) => ({ host: t.host, rpc: new MonerodRpc({ url: t.url }) }));
+  const scale = f["--time-scale"];
+  await runAgent({
+    kind: "attacker",
+    load,
+    command,
+    common: f,
+    body: async (ctx) => ({
+      completed: await runPartition(ctx, {
+        groupA: nodes(f["--group-a"]),
+        groupB: nodes(f["--group-b"]),
+        startS: f["--start"] / scale,
+        endS: f["--end"] / scale,
+      }),
+    }),
+  });
+}
+
+/** `--mode eclipse`: validate its flags, then hold or drop the victim's blocks. */
+export async function runEclipseMode(options: AttackModeOptions): Promise<void> {
+  const { input, load, command } = options;
+  const f = parseAgentFlags(
+    "attacker",
+    z.object({
+      ...commonFlagsShape,
+      "--attackers": targetsFlag,
+      "--victim": targetFlag,
+      "--behaviour": z.enum(["delay", "withhold"], { error: "expected delay or withhold" }),
+      "--delay": numberFlag((n) => n.min(0)).default(0),
+      "--start": numberFlag((n) => n.min(0)),
+    }),
+    input,
+  );
+  const scale = f["--time-scale"];
+  const node = (t: { host: string; url: string }) => ({
+    host: t.host,
+    rpc: new MonerodRpc({ url: t.url }),
+  });
+  await runAgent({
+    kind: "attacker",
+    load,
+    command,
+    common: f,
+    body: async (ctx) => ({
+      blocks_held: await runEclipse(ctx, {
+        attackers: f["--attackers"].map(node),
+        victim: node(f["--victim"]),
+        behaviour: f["--behaviour"],
+        delayS: f["--delay"] / scale,
+        startS: f["--start"] / scale,
+      }),
+    }),
+  });
+}
