@@ -255,7 +255,9 @@ export function createProxyApp(options: ProxyAppOptions): {
     maxSize: MAX_BODY_BYTES,
     onError: (c) => _error(c, 413, "too_large", `request bodies are limited to 1 MiB`),
   });
-  const checks = every(guard, limiter, scope, limitBody);
+  // The body limit only where a body is read: on a GET it would wrap the request in a new one.
+  const checks = every(guard, limiter, scope);
+  const checksWithBody = every(guard, limiter, scope, limitBody);
   // One registration for every protected path: Hono's "/v1/agents/*" also matches "/v1/agents",
   // and a second registration would count each request twice against the rate limit.
   app.use("*", async (c, next) => {
@@ -263,7 +265,8 @@ export function createProxyApp(options: ProxyAppOptions): {
     if (path !== "/v1/agents" && !path.startsWith("/v1/agents/") && path !== "/metrics") {
       return await next();
     }
-    return await checks(c, next);
+    const method = c.req.method;
+    return await (method === "GET" || method === "HEAD" ? checks : checksWithBody)(c, next);
   });
 
   app.get("/metrics", async (c) => {
