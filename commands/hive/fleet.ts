@@ -138,6 +138,7 @@ export class Fleet {
     }
     if (options.settle === "snapshot") {
       await this.advance(5);
+      await this.#retryJoins(admin);
       const states = this.members().map((n) => n.restoreLocal(this.initialState(n)));
       states.push(
         ...this.members().flatMap((n) => n.map.all()).filter((s) => s.peer_id === admin.id),
@@ -156,9 +157,24 @@ export class Fleet {
     }
     this.startLoops();
     await this.advance(5);
+    await this.#retryJoins(admin);
     // Each joiner announces its own state once it is in.
     for (const node of this.nodes.slice(1)) {
       if (node.tier) await node.publishState(this.initialState(node), { force: true });
+    }
+  }
+
+  /**
+   * A handshake message lost on a lossy network leaves the joiner outside; like an operator,
+   * try again with a fresh invite (after the 10 s challenge limit), up to five times.
+   */
+  async #retryJoins(admin: HiveNode): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const out = this.nodes.filter((n) => !n.tier);
+      if (out.length === 0) return;
+      await this.advance(11);
+      for (const node of out) await node.join(await admin.invite(), admin.id);
+      await this.advance(5);
     }
   }
 
@@ -188,16 +204,24 @@ export class Fleet {
     return this.nodes.filter((n) => n.tier !== null);
   }
 
-  /** Fraction of nodes whose fleet hash and member table equal the most common pair. */
+  /**
+   * Fraction of members whose fleet hash and member table equal the most common pair (nodes that
+   * never got in are not part of the fleet; the report counts them as members missing).
+   */
   agreement(): { fraction: number; distinct: number; hash: string } {
     const counts = new Map<string, number>();
-    for (const n of this.nodes) {
-      const k = n.tier ? `${n.map.fleetHash()}/${n.membershipHash()}` : "not-joined";
+    const members = this.members();
+    for (const n of members) {
+      const k = `${n.map.fleetHash()}/${n.membershipHash()}`;
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
     let best = "", most = 0;
     for (const [k, c] of counts) if (c > most) [best, most] = [k, c];
-    return { fraction: most / this.nodes.length, distinct: counts.size, hash: best.split("/")[0] };
+    return {
+      fraction: members.length ? most / members.length : 0,
+      distinct: counts.size,
+      hash: best.split("/")[0],
+    };
   }
 
   /**

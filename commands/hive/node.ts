@@ -16,6 +16,7 @@ import { fromHex, toHex } from "../../adapters/lightning/signmessage.ts";
 import {
   createManifest,
   createTicket,
+  decodeTicket,
   DEFAULT_INVITE_SECONDS,
   GENESIS_TICKET_SECONDS,
   NonceBook,
@@ -466,12 +467,26 @@ export class HiveNode {
     };
     payload.signature = (await this.ln.signmessage(intentSigningString(payload))).zbase;
     await this.broadcast("INTENT", payload);
+    this.#announced.set(intent, payload);
     return intent;
   }
 
-  /** The commit loop body: commit due intents, clean stale ones. */
+  /** Signed INTENT payloads of our pending intents, re-sent while they are held. */
+  #announced = new Map<Intent, Payload>();
+
+  /**
+   * The commit loop body: re-announce intents still on hold (the same msg_id, so members that
+   * have it drop the copy; one that lost the first to the network gets it now), commit due
+   * intents, clean stale ones.
+   */
   async commitLoop(): Promise<Intent[]> {
     const now = this.ln.now();
+    for (const [intent, payload] of this.#announced) {
+      if (intent.status !== "pending") this.#announced.delete(intent);
+      else if (now < intent.timestamp + this.intents.holdSeconds) {
+        await this.broadcast("INTENT", payload);
+      }
+    }
     const done = this.intents.commitDue(now);
     for (const i of done) {
       this.#onEvent({ event: "intent_committed", node: this.id, intent: i });
@@ -879,12 +894,24 @@ export class HiveNode {
   }
 
   #onWelcome(from: string, p: Payload, now: number): void {
-    if (!this.#pendingJoin.delete(from)) return this.#refuse("unexpected_welcome");
+    const ticket = this.#pendingJoin.get(from);
+    if (ticket === undefined) return this.#refuse("unexpected_welcome");
+    this.#pendingJoin.delete(from);
     if (typeof p.hive_id !== "string" || typeof p.tier !== "string") {
       return this.#refuse("bad_welcome");
     }
     this.hiveId = p.hive_id;
     this.membership.add(this.id, p.tier as Tier, now);
+    // The ticket's signer is an admin for certain. Knowing one member lets anti-entropy start
+    // even if the sponsor's first FULL_SYNC was lost on the way.
+    try {
+      const admin = decodeTicket(ticket).admin_pubkey;
+      if (admin !== this.id && !this.membership.members.has(admin)) {
+        this.membership.add(admin, "admin", now);
+      }
+    } catch {
+      // We presented this ticket ourselves; it decodes.
+    }
     this.#onEvent({ event: "joined", node: this.id, tier: p.tier as Tier, via: from });
   }
 }

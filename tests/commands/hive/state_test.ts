@@ -117,3 +117,25 @@ Deno.test("partition and heal: both sides change, all state hashes equal within 
     }
     fleet.stopLoops();
   }));
+
+Deno.test("with 10 % of messages lost the fleet still converges and intents stay exclusive", () =>
+  withDeadline(90_000, async () => {
+    const { simulate } = await import("../../../commands/hive/simulate.ts");
+    const r = await simulate({
+      nodes: 30,
+      seed: 3,
+      partition: "half",
+      at: 30,
+      heal: 300,
+      conflicts: 20,
+      loss: 0.1,
+      syncSeconds: 30,
+      maxSeconds: 3600,
+    });
+    ok(r.lost.random > 0);
+    equal(r.bootstrap.members, 30);
+    ok(r.partition!.heal_converge_s !== null);
+    equal(r.state_hash_agreement, 1);
+    equal(r.conflicts!.violations, 0);
+    equal(r.conflicts!.committed, 20);
+  }));
