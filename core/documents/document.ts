@@ -14,7 +14,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { ed25519 } from "@noble/curves/ed25519.js";
+import { ed25519Sign, ed25519Verify } from "../identity/ed25519.ts";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { Decrypter, Encrypter } from "age-encryption";
 import { z } from "zod";
@@ -57,6 +57,7 @@ export interface DocumentWriter {
   role: string;
   public_key: string;
   secretKey: Uint8Array;
+  publicKey: Uint8Array;
 }
 
 /** A reader: an identity that may hold the age key. */
@@ -138,20 +139,13 @@ export async function sealDocument(
     written_at: options.now ?? Date.now(),
     ciphertext,
   };
-  const sig = ed25519.sign(_canonical(unsigned), writer.secretKey);
+  const sig = ed25519Sign(_canonical(unsigned), writer.secretKey, writer.publicKey);
   return { ...unsigned, sig: Buffer.from(sig).toString("base64") };
 }
 
 /** Throw {@link DocumentTamperedError} unless the writer's signature covers the record. */
 export function verifyDocument(doc: DocumentRecord): void {
-  let ok = false;
-  try {
-    const key = Buffer.from(doc.writer_key, "base64");
-    const sig = Buffer.from(doc.sig, "base64");
-    ok = key.length === 32 && sig.length === 64 && ed25519.verify(sig, _canonical(doc), key);
-  } catch {
-    ok = false;
-  }
+  const ok = ed25519Verify(Buffer.from(doc.sig, "base64"), _canonical(doc), doc.writer_key);
   if (!ok) {
     throw new DocumentTamperedError(doc.name, `the signature of ${doc.writer} does not verify`);
   }

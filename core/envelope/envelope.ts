@@ -15,7 +15,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { ed25519 } from "@noble/curves/ed25519.js";
+import { ed25519Sign, ed25519Verify } from "../identity/ed25519.ts";
 import { z } from "zod";
 
 /** Envelope format version. */
@@ -61,6 +61,8 @@ export interface Signer {
   public_key: string;
   /** Ed25519 secret key. */
   secretKey: Uint8Array;
+  /** Ed25519 public key (the bytes of `public_key`). */
+  publicKey: Uint8Array;
 }
 
 /** What to send in {@link signEnvelope}. */
@@ -96,9 +98,19 @@ export function canonicalBytes(env: UnsignedEnvelope): Uint8Array {
   );
 }
 
+// Random bytes drawn in blocks: one getRandomValues call per 256 nonces instead of per message.
+const _pool = Buffer.alloc(4096);
+let _poolOffset = _pool.length;
+
 /** A fresh random nonce (16 bytes, base64). */
 export function newNonce(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  if (_poolOffset + 16 > _pool.length) {
+    crypto.getRandomValues(_pool);
+    _poolOffset = 0;
+  }
+  const nonce = _pool.toString("base64", _poolOffset, _poolOffset + 16);
+  _poolOffset += 16;
+  return nonce;
 }
 
 /** Sign `content` as `signer`. */
@@ -115,20 +127,16 @@ export function signEnvelope(signer: Signer, content: EnvelopeContent): Envelope
     payload: content.payload,
     key: signer.public_key,
   };
-  const sig = ed25519.sign(canonicalBytes(unsigned), signer.secretKey);
-  return { ...unsigned, sig: Buffer.from(sig).toString("base64") };
+  const sig = ed25519Sign(canonicalBytes(unsigned), signer.secretKey, signer.publicKey);
+  return {
+    ...unsigned,
+    sig: Buffer.from(sig.buffer, sig.byteOffset, sig.length).toString("base64"),
+  };
 }
 
 /** Check only the signature of `env` against its own key (no replay, clock or RBAC checks). */
 export function signatureValid(env: Envelope): boolean {
-  try {
-    const key = Buffer.from(env.key, "base64");
-    const sig = Buffer.from(env.sig, "base64");
-    if (key.length !== 32 || sig.length !== 64) return false;
-    return ed25519.verify(sig, canonicalBytes(env), key);
-  } catch {
-    return false;
-  }
+  return ed25519Verify(Buffer.from(env.sig, "base64"), canonicalBytes(env), env.key);
 }
 
 /** The wire form (JSON text). */
