@@ -74,7 +74,7 @@ export class IntentManager {
   readonly local: Intent[] = [];
   /** Remote pending intents by type:target, then initiator. */
   readonly remote = new Map<string, Map<string, Intent>>();
-  /** Called when a local intent changes status (for persistence). */
+  /** Called when a local or remote intent is recorded or changes status (for persistence). */
   onChange?: (intent: Intent) => void;
 
   constructor(self: string, holdSeconds = DEFAULT_HOLD_SECONDS) {
@@ -120,7 +120,9 @@ export class IntentManager {
     if (!m) this.remote.set(key, m = new Map());
     const known = m.get(remote.initiator);
     if (!known || known.status === "pending") {
-      m.set(remote.initiator, { ...remote, status: "pending" });
+      const copy: Intent = { ...remote, status: "pending" };
+      m.set(remote.initiator, copy);
+      this.onChange?.(copy);
     }
     const mine = this.pendingLocal(remote.intent_type, remote.target);
     if (!mine || remote.initiator === this.self) return { aborted: [] };
@@ -133,7 +135,10 @@ export class IntentManager {
   /** A remote INTENT_ABORT arrived. */
   receiveAbort(type: string, target: string, initiator: string): void {
     const r = this.remote.get(_key(type, target))?.get(initiator);
-    if (r) r.status = "aborted";
+    if (r) {
+      r.status = "aborted";
+      this.onChange?.(r);
+    }
   }
 
   /** The commit loop: local pending intents past their hold commit; returns them. */

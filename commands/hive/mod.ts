@@ -19,6 +19,7 @@ interface _Common {
   backend?: string;
   dataDir?: string;
   node?: string;
+  advance?: string;
 }
 
 function _int(
@@ -38,7 +39,8 @@ function _int(
 function _common(cmd: Command<unknown[], Record<string, unknown>>): void {
   cmd.option("--backend <name>", "lightning backend: simnet (default) or cln (not built yet)")
     .option("--data-dir <dir>", "simnet workspace (default <data_dir>/hive-simnet)")
-    .option("--node <i>", "act as node i of the simnet fleet (default 0)");
+    .option("--node <i>", "act as node i of the simnet fleet (default 0)")
+    .option("--advance <s>", "first let s simulated seconds pass (intents commit, syncs run)");
 }
 
 async function _act(
@@ -59,7 +61,8 @@ async function _act(
   const dir = flags.dataDir ?? ctx.config.hive.simnet_dir ?? `${ctx.config.data_dir}/hive-simnet`;
   const node = _int("--node", flags.node, 0, 199, 0);
   const { runHiveOp } = await import("./run.ts");
-  const result = await runHiveOp(dir, node, op, ctx.config.hive);
+  const advance = _int("--advance", flags.advance, 0, 30 * 86_400, 0);
+  const result = await runHiveOp(dir, node, op, ctx.config.hive, advance);
   ctx.output.result(result, human);
 }
 
@@ -270,6 +273,7 @@ State commands act on node --node (default 0) of a simnet fleet kept in --data-d
   T=$(hive hive invite --node 0)
   hive hive join "$T" --node 3
   hive hive status --node 3 --json
+  hive hive intents --advance 60                          simulated time passes only when asked
   hive hive simulate --nodes 100 --partition half --conflicts 50 --json
 
 Exit codes: 0 ok, 1 runtime failure (e.g. a corrupt store, reported and left untouched), 2 usage.`,

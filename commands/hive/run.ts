@@ -37,10 +37,16 @@ export async function runHiveOp(
   node: number,
   op: HiveOp,
   config: HiveFleetConfig,
+  advanceSeconds = 0,
 ): Promise<Record<string, unknown>> {
   const ws = await Workspace.open(dir, config);
   try {
+    // Simulated time moves only while a command runs; --advance lets it run first (held
+    // intents commit, anti-entropy rounds happen) in steps of the commit loop.
+    for (let left = advanceSeconds; left > 0; left -= 5) await ws.settle(Math.min(5, left));
     const result = await _run(ws, node, op);
+    // Deliver what is still in flight: the queue is not saved between commands.
+    await ws.net.runUntil(ws.net.now + 5000);
     return result;
   } finally {
     await ws.close();

@@ -58,6 +58,36 @@ Deno.test("genesis, invite and join in separate runs; a replayed ticket is refus
     equal(m.count, 2);
     equal(m.members.find((x: { peer_id: string }) => x.peer_id === joined.via).tier, "admin");
 
+    // Planner -> intent -> (hold passes) -> pending action -> approval -> a channel.
+    const plan = JSON.parse((await hive(["topology", "--data-dir", dir, "--json"])).stdout);
+    const member = plan.expansions[0].member as string;
+    const k = member === genesis.admin_pubkey ? "0" : "2";
+    const mine = JSON.parse(
+      (await hive(["topology", "--node", k, "--data-dir", dir, "--json"])).stdout,
+    );
+    equal(mine.intents_announced.length, 1);
+    const acts = await hive([
+      "actions",
+      "--node",
+      k,
+      "--advance",
+      "70",
+      "--data-dir",
+      dir,
+      "--json",
+    ]);
+    const pending = JSON.parse(acts.stdout);
+    equal(pending.count, 1);
+    equal(pending.actions[0].action_type, "channel_open");
+    const approved = JSON.parse(
+      (await hive(["approve", "1", "--node", k, "--data-dir", dir, "--json"])).stdout,
+    );
+    equal(approved.status, "executed");
+    const after = JSON.parse(
+      (await hive(["topology", "--node", k, "--data-dir", dir, "--json"])).stdout,
+    );
+    ok(after.targets.some((t: { fleet_capacity_sats: number }) => t.fleet_capacity_sats === 5e6));
+
     const mode = JSON.parse(
       (await hive(["set-mode", "autonomous", "--data-dir", dir, "--json"])).stdout,
     );
