@@ -15,6 +15,8 @@ import type { AgentManager } from "./agents.ts";
 import type { ChatAgent } from "./chat_agent.ts";
 import { type Metric, PROMETHEUS_CONTENT_TYPE, renderMetrics, RequestCounter } from "./metrics.ts";
 import { tokenAuth } from "./token_auth.ts";
+import { type CrossSiteGuard, crossSiteMiddleware } from "../../core/http/guard.ts";
+import type { AuthThrottle } from "../../core/http/auth_throttle.ts";
 import { CHAT_PAGE_HTML } from "./web/page.ts";
 
 /** What the app needs from the running host. */
@@ -30,6 +32,8 @@ export interface HostAppOptions {
   metrics: () => Metric[];
   /** Token required on `/api/*`, `/ws/chat` and `/agents/*`; null: no token. */
   apiToken: string | null;
+  guard: CrossSiteGuard;
+  authThrottle?: AuthThrottle;
   logger: Logger;
 }
 
@@ -49,8 +53,9 @@ export function createHostApp(options: HostAppOptions): Hono {
     await next();
     requests.add(c.req.method, c.res.status);
   });
+  app.use(crossSiteMiddleware(options.guard));
   if (options.apiToken) {
-    const guard = tokenAuth(options.apiToken);
+    const guard = tokenAuth(options.apiToken, options.authThrottle);
     for (const path of ["/api/*", "/ws/chat", "/agents/*"]) app.use(path, guard);
   }
 

@@ -4,12 +4,19 @@
  * and time), the peer list and the daemon's state as they change.
  *
  * Browser -> host frames: `{type:"send", room, text}`, `{type:"join", room}`.
- * Host -> browser frames: `hello`, `message`, `peers`, `rooms`, `daemon`, `error`.
+ * Host -> browser frames: `hello`, `message`, `delivery`, `peers`, `rooms`, `daemon`, `error`.
+ *
+ * No silent loss: the sender's own messages carry a `status` (`sent`, `pending`,
+ * `not_delivered`); a pending one is queued in a {@link ChatOutbox} and retried until a peer of the
+ * room gets it, and its final state comes as `{type:"delivery", id, room, status, reason?}`. Each
+ * message carries a random `mid` so a receiver shows a retried message once.
  *
  * @module
  */
 import { z } from "zod";
-import { formatIssues } from "../../core/errors.ts";
+import { describeValue, formatIssues } from "../../core/errors.ts";
+import { type ServerWebSocket, upgradeWebSocket } from "../../core/http/server.ts";
+import { ChatOutbox, type DeliveryStatus } from "./chat_outbox.ts";
 import type { Agent, AgentContext, P2PMessage, PeerInfo } from "./agent.ts";
 import { roomSchema } from "./config.ts";
 
@@ -33,6 +40,10 @@ export interface ChatMessage {
   received_at: string;
   /** True when this host sent it. */
   self: boolean;
+  /** Own messages only: where the message stands (see the module doc). */
+  status?: DeliveryStatus;
+  /** Why a message was not delivered. */
+  reason?: string;
 }
 
 /** The JSON payload published on a room topic (more fields, e.g. a portal's template, pass). */
@@ -40,6 +51,8 @@ export const chatWireSchema = z.object({
   v: z.literal(1),
   text: z.string().min(1).max(MAX_TEXT),
   sent_at: z.iso.datetime(),
+  /** The sender's message id: the same on every retry, so receivers drop repeats. */
+  mid: z.string().min(1).max(64).optional(),
 });
 
 /** A frame from a browser. */
@@ -58,6 +71,10 @@ export interface ChatAgentOptions {
   rooms: string[];
   /** Messages kept per room. */
   history: number;
+  /** Give up on a message no peer got within this time. Default 60 s. */
+  deliveryDeadlineMs?: number;
+  /** Most messages waiting for a peer at once. Default 1000. */
+  maxPending?: number;
 }
 
 /** The chat agent plus what the host wires to its own routes. */
@@ -65,7 +82,15 @@ export interface ChatAgent extends Agent {
   /** Upgrade a browser's request to the chat WebSocket (`GET /ws/chat`). */
   upgrade(request: Request): Response;
   /** Counters for `/metrics`. */
-  stats(): { clients: number; sent: number; received: number; rejected: number; rooms: number };
+  stats(): {
+    clients: number;
+    sent: number;
+    received: number;
+    rejected: number;
+    rooms: number;
+    pending: number;
+    not_delivered: number;
+  };
 }
 
 const _BROWSER_QUEUE_LIMIT = 1024 * 1024;
@@ -75,11 +100,40 @@ const _PEER_REFRESH_MS = 5000;
 export function createChatAgent(options: ChatAgentOptions): ChatAgent {
   let ctx: AgentContext | null = null;
   const rooms = new Map<string, { history: ChatMessage[]; off: () => Promise<void> }>();
-  const sockets = new Set<WebSocket>();
+  const sockets = new Set<ServerWebSocket>();
   let peers: PeerInfo[] = [];
   let localSeq = 0;
-  const counters = { sent: 0, received: 0, rejected: 0 };
+  const counters = { sent: 0, received: 0, rejected: 0, not_delivered: 0 };
   const cleanups: (() => void)[] = [];
+  // Ids of recent messages, so a message retried after a lost reply is shown once.
+  const seen = new Set<string>();
+  let lastPeerId: string | null = null;
+  // Own messages still waiting for a peer, by id (their history entry is updated in place).
+  const waiting = new Map<string, ChatMessage>();
+
+  const settle = (message: ChatMessage, status: DeliveryStatus, reason?: string) => {
+    message.status = status;
+    if (reason !== undefined) message.reason = reason;
+    if (status === "sent") counters.sent++;
+    if (status === "not_delivered") counters.not_delivered++;
+    broadcast({ type: "delivery", id: message.id, room: message.room, status, reason });
+  };
+
+  const newOutbox = () =>
+    new ChatOutbox({
+      publish: (topic, payload) => {
+        if (!ctx) return Promise.reject(new Error("chat agent is not running"));
+        return ctx.p2p.publish(topic, payload);
+      },
+      onSettled: (entry, status, reason) => {
+        const message = waiting.get(entry.key);
+        waiting.delete(entry.key);
+        if (message) settle(message, status, reason);
+      },
+      deadlineMs: options.deliveryDeadlineMs,
+      maxPending: options.maxPending,
+    });
+  let outbox = newOutbox();
 
   const broadcast = (frame: unknown) => {
     const text = JSON.stringify(frame);
@@ -103,9 +157,12 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
       ctx?.logger.debug("chat message rejected", { room, from: m.from });
       return;
     }
+    const id = parsed.mid ? `${m.from}:${parsed.mid}` : `${m.from}:${m.seqno}`;
+    if (seen.has(id)) return;
+    _remember(seen, id);
     counters.received++;
     remember({
-      id: `${m.from}:${m.seqno}`,
+      id,
       room,
       from: m.from,
       text: parsed.text,
@@ -133,21 +190,37 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
     if (!ctx) throw new Error("chat agent is not running");
     if (!rooms.has(room)) await join(room);
     const sent_at = new Date().toISOString();
-    await ctx.p2p.publish(CHAT_TOPIC_PREFIX + room, JSON.stringify({ v: 1, text, sent_at }));
-    counters.sent++;
-    const from = ctx.p2p.peerId() ?? "unknown";
+    const mid = `${Date.now().toString(36)}-${++localSeq}-${crypto.randomUUID().slice(0, 8)}`;
+    lastPeerId = ctx.p2p.peerId() ?? lastPeerId;
+    const from = lastPeerId ?? "unknown";
     const message: ChatMessage = {
-      id: `${from}:local-${++localSeq}`,
+      id: `${from}:${mid}`,
       room,
       from,
       text,
       sent_at,
       received_at: sent_at,
       self: true,
+      status: "pending",
     };
-    // gossipsub does not echo our own messages back, so record them here.
+    // Registered before the publish: a quick outcome finds it.
+    waiting.set(message.id, message);
+    const outcome = await outbox.submit({
+      key: message.id,
+      topic: CHAT_TOPIC_PREFIX + room,
+      payload: JSON.stringify({ v: 1, text, sent_at, mid }),
+    });
+    if (outcome.status !== "pending") {
+      waiting.delete(message.id);
+      message.status = outcome.status;
+      if (outcome.reason !== undefined) message.reason = outcome.reason;
+      if (outcome.status === "sent") counters.sent++;
+      else counters.not_delivered++;
+    }
+    // gossipsub does not echo our own messages back, so record them here. The history keeps
+    // this object: a later delivery updates it, so a fresh page's hello shows the outcome.
     remember(message);
-    return message;
+    return { ...message };
   };
 
   let refreshing = false;
@@ -173,7 +246,7 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
     peers,
   });
 
-  const onFrame = async (socket: WebSocket, data: unknown) => {
+  const onFrame = async (socket: ServerWebSocket, data: unknown) => {
     let raw: unknown;
     try {
       raw = typeof data === "string" ? JSON.parse(data) : undefined;
@@ -202,9 +275,13 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
       ctx = context;
       for (const room of options.rooms) await join(room);
       cleanups.push(
-        context.bus.on("p2p_peer_*", () => void refreshPeers()),
+        context.bus.on("p2p_peer_*", () => {
+          outbox.kick();
+          void refreshPeers();
+        }),
         context.bus.on("daemon_up", (p) => {
           broadcast({ type: "daemon", state: "up", peer_id: (p as { peerId: string }).peerId });
+          outbox.kick();
           void refreshPeers();
         }),
         context.bus.on("daemon_down", () => broadcast({ type: "daemon", state: "down" })),
@@ -223,16 +300,22 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
       });
       context.http.post("/send", async (c) => {
         const body = await c.req.json().catch(() => undefined);
+        const refusal = _sendBodyProblem(body);
+        if (refusal) return c.json({ error: { code: "bad_request", message: refusal } }, 400);
         const frame = chatClientFrameSchema.safeParse(
-          { type: "send", ...(body as object) },
+          { ...(body as object), type: "send" },
           { reportInput: true },
         );
         if (!frame.success || frame.data.type !== "send") {
-          const issues = frame.success ? [] : formatIssues(frame.error.issues);
+          const issues = frame.success
+            ? ["expected a send request"]
+            : formatIssues(frame.error.issues);
           return c.json({ error: { code: "bad_request", message: issues.join("; ") } }, 400);
         }
         try {
-          return c.json(await send(frame.data.room, frame.data.text));
+          const message = await send(frame.data.room, frame.data.text);
+          // 202 while a peer is awaited (the outcome follows on /ws/chat); 200 once decided.
+          return c.json(message, message.status === "pending" ? 202 : 200);
         } catch (error) {
           return c.json({ error: { code: "unavailable", message: (error as Error).message } }, 503);
         }
@@ -241,6 +324,9 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
     },
     async stop() {
       for (const cleanup of cleanups.splice(0)) cleanup();
+      // Pending messages are reported as not delivered while browsers still listen.
+      outbox.close();
+      outbox = newOutbox();
       for (const socket of sockets) {
         try {
           socket.close(1001, "chat agent stopped");
@@ -256,7 +342,12 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
       if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
         return new Response("expected a WebSocket upgrade\n", { status: 426 });
       }
-      const { socket, response } = Deno.upgradeWebSocket(request, { idleTimeout: 60 });
+      // A chat frame is at most ~8 KB (MAX_TEXT characters of JSON): anything far larger is
+      // refused from its frame header, before it is buffered.
+      const { socket, response } = upgradeWebSocket(request, {
+        idleTimeout: 60,
+        maxMessageBytes: 64 * 1024,
+      });
       socket.onopen = () => {
         sockets.add(socket);
         _sendText(socket, JSON.stringify(hello()));
@@ -266,7 +357,12 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
       socket.onerror = () => sockets.delete(socket);
       return response;
     },
-    stats: () => ({ clients: sockets.size, rooms: rooms.size, ...counters }),
+    stats: () => ({
+      clients: sockets.size,
+      rooms: rooms.size,
+      pending: outbox.pending,
+      ...counters,
+    }),
   };
   return agent;
 }
@@ -280,7 +376,27 @@ function _parseWire(text: string): z.output<typeof chatWireSchema> | null {
   }
 }
 
-function _sendText(socket: WebSocket, text: string): void {
+/** Why a `POST /send` body is refused before validation (a foreign `type`), or null. */
+function _sendBodyProblem(body: unknown): string | null {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return `expected a JSON object {room, text}, got ${describeValue(body)}`;
+  }
+  const type = (body as { type?: unknown }).type;
+  if (type !== undefined && type !== "send") {
+    return `type: expected "send" or nothing, got ${describeValue(type)}`;
+  }
+  return null;
+}
+
+const _SEEN_LIMIT = 4096;
+
+function _remember(seen: Set<string>, id: string): void {
+  seen.add(id);
+  // A Set iterates in insertion order: drop the oldest.
+  if (seen.size > _SEEN_LIMIT) seen.delete(seen.values().next().value!);
+}
+
+function _sendText(socket: ServerWebSocket, text: string): void {
   // A browser that stops reading must not make the host buffer without bound.
   if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount > _BROWSER_QUEUE_LIMIT) return;
   socket.send(text);

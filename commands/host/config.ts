@@ -7,12 +7,16 @@
 import { z } from "zod";
 import type { LoggingConfig } from "../../core/cli.ts";
 import { intRange } from "../../core/config.ts";
+import { httpLimitsSchema } from "../../core/http/limits.ts";
 import type { RbacConfig } from "../../core/rbac/rbac.ts";
 
+/** Room names the server accepts (the chat page checks the same pattern before it sends). */
+export const ROOM_NAME_PATTERN: RegExp = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+/** What a bad room name is told, by the server and the page alike. */
+export const ROOM_NAME_ERROR = "expected a room name of a-z, 0-9, - and _ (1..32 characters)";
+
 /** A chat room name: lower-case letters, digits, `-` and `_`, up to 32 characters. */
-export const roomSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, {
-  error: "expected a room name of a-z, 0-9, - and _ (1..32 characters)",
-});
+export const roomSchema = z.string().regex(ROOM_NAME_PATTERN, { error: ROOM_NAME_ERROR });
 
 /** An HTTP bind address: an IPv4/IPv6 literal or `localhost`. */
 export const bindSchema = z.union([z.ipv4(), z.ipv6(), z.literal("localhost")], {
@@ -39,6 +43,12 @@ export const hostConfigSchema = z.strictObject({
   history: intRange(1, 10_000).default(200),
   daemon_url: daemonUrlSchema.nullable().default(null),
   daemon_token_file: z.string().min(1).nullable().default(null),
+  /** Extra names the HTTP server answers to (Host header), besides local names and IPs. */
+  allowed_hosts: z.array(z.string().min(1).max(253)).max(64).default([]),
+  /** Extra browser origins allowed to open /ws/chat and POST (exact, e.g. https://dash.lan). */
+  allowed_origins: z.array(z.string().min(1).max(2048)).max(64).default([]),
+  /** Body, message, timeout and connection limits of the HTTP server. */
+  limits: httpLimitsSchema.default({}),
 }).prefault({});
 
 /** A loaded `host` section. */
@@ -68,6 +78,9 @@ export const hostRunSchema = z.strictObject({
   data_dir: z.string().min(1),
   daemon_url: daemonUrlSchema.nullable(),
   daemon_token_file: z.string().min(1).nullable(),
+  allowed_hosts: z.array(z.string().min(1).max(253)).max(64).default([]),
+  allowed_origins: z.array(z.string().min(1).max(2048)).max(64).default([]),
+  limits: httpLimitsSchema.default({}),
   /** Passed through to the supervised daemon. */
   p2p_listen: z.array(z.string().min(1)),
   bootstrap: z.array(z.string().min(1)),

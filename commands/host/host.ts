@@ -15,6 +15,10 @@ import { HiveError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import { AgentManager } from "./agents.ts";
 import { createHostApp } from "./app.ts";
+import { crossSiteGuard } from "../../core/http/guard.ts";
+import { limitsFromConfig } from "../../core/http/limits.ts";
+import { type HttpServerHandle, serveHttp } from "../../core/http/server.ts";
+import { AuthThrottle } from "../../core/http/auth_throttle.ts";
 import { createChatAgent } from "./chat_agent.ts";
 import type { HostRunOptions } from "./config.ts";
 import { DaemonLink } from "./daemon_link.ts";
@@ -91,7 +95,8 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
   const agents = new AgentManager({ bus, logger, p2p: signed });
   const chat = createChatAgent({ rooms: run.rooms, history: run.history });
   agents.add({ name: "chat", source: "builtin", factory: () => chat });
-  let server: Deno.HttpServer<Deno.NetAddr> | undefined;
+  let server: HttpServerHandle | undefined;
+  const authThrottle = new AuthThrottle({ logger, what: "host api" });
   try {
     if (run.agents_dir) {
       for (const loaded of await loadAgentsDir(run.agents_dir)) {
@@ -198,7 +203,17 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
       ];
     };
 
+    // Other websites must not drive this host (cross-site WebSocket, simple POST, DNS rebinding).
+    const guard = crossSiteGuard({
+      hostname: run.bind,
+      port: () => server?.port ?? run.port,
+      allowedHosts: run.allowed_hosts,
+      allowedOrigins: run.allowed_origins,
+      configHint: { hosts: "host.allowed_hosts", origins: "host.allowed_origins" },
+    });
     const app = createHostApp({
+      guard,
+      authThrottle,
       agents,
       chat,
       status,
@@ -207,17 +222,15 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
       apiToken: run.api_token,
       logger,
     });
-    const listening = Promise.withResolvers<Deno.NetAddr>();
-    server = Deno.serve({
+    // Limits hold before buffering: bodies and WebSocket frames, timeouts, a connection cap.
+    server = await serveHttp({
       hostname: run.bind,
       port: run.port,
-      onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-      onError: (error) => {
-        logger.error("http request failed", { error });
-        return new Response("internal error\n", { status: 500 });
-      },
-    }, app.fetch);
-    const addr = await listening.promise;
+      fetch: app.fetch,
+      limits: limitsFromConfig(run.limits),
+      logger,
+    });
+    const addr = { port: server.port };
     let stopping: Promise<void> | undefined;
     const handle: HostHandle = {
       url: `http://${_urlHost(run.bind)}:${addr.port}/`,
@@ -232,6 +245,7 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
           bus.publish("host_shutdown", { reason });
           await agents.stopAll(`host shutdown: ${reason}`);
           await _bounded(server!.shutdown(), 3000);
+          authThrottle.close();
           await signed.stop().catch(() => {});
           await daemon.stop();
           await lock.release();
@@ -245,6 +259,7 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
   } catch (error) {
     await agents.stopAll("startup failed");
     if (server) await _bounded(server.shutdown(), 3000);
+    authThrottle.close();
     await signed.stop().catch(() => {});
     await daemon.stop();
     await lock.release();

@@ -50,6 +50,9 @@ export function hostRunOptions(flags: _RunFlags, config: HostCommandConfig) {
     p2p_listen: flags.p2pListen ?? config.daemon.listen,
     bootstrap: flags.bootstrap ?? config.daemon.bootstrap,
     mdns: flags.mdns ?? config.daemon.mdns,
+    allowed_hosts: host.allowed_hosts,
+    allowed_origins: host.allowed_origins,
+    limits: host.limits,
   }, { what: "hive host", makeError: (m) => new UsageError(m) });
 }
 

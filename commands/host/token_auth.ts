@@ -7,6 +7,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
+import { type AuthThrottle, sourceOf } from "../../core/http/auth_throttle.ts";
 
 const _BEARER = /^Bearer +(\S+) *$/i;
 
@@ -17,13 +18,17 @@ function _refuse(c: Context, message: string): Response {
 }
 
 /** Middleware that lets a request through only with `token` in the header or the query. */
-export function tokenAuth(token: string): MiddlewareHandler {
+export function tokenAuth(token: string, throttle?: AuthThrottle): MiddlewareHandler {
   return async (c, next) => {
+    const source = sourceOf(c.env);
+    const limited = throttle?.check(source);
+    if (limited) return limited;
     const header = c.req.header("authorization");
     let offered: string | undefined;
     if (header !== undefined) {
       offered = _BEARER.exec(header)?.[1];
       if (offered === undefined) {
+        throttle?.failed(source, "malformed");
         return _refuse(c, "the Authorization header must be `Bearer <token>`");
       }
     } else {
@@ -35,7 +40,10 @@ export function tokenAuth(token: string): MiddlewareHandler {
         "this host needs its API token: send `Authorization: Bearer <token>` or add `?token=<token>`",
       );
     }
-    if (!(await timingSafeEqual(offered, token))) return _refuse(c, "wrong API token");
+    if (!(await timingSafeEqual(offered, token))) {
+      throttle?.failed(source, "wrong token");
+      return _refuse(c, "wrong API token");
+    }
     await next();
     return undefined;
   };

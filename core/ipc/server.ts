@@ -19,6 +19,15 @@ import {
   type ServerFrame,
 } from "./protocol.ts";
 import { tokensEqual } from "./token.ts";
+import {
+  type HttpServerHandle,
+  serveHttp,
+  type ServeInfo,
+  type ServerWebSocket,
+  upgradeWebSocket,
+} from "../http/server.ts";
+import { crossSiteGuard } from "../http/guard.ts";
+import { AuthThrottle, sourceOf } from "../http/auth_throttle.ts";
 
 /** Options for {@link IpcServer.listen}. */
 export interface IpcServerOptions {
@@ -69,11 +78,11 @@ export class IpcConnection {
   readonly state: Map<string, unknown> = new Map();
   /** Events dropped because this client's queue was full. */
   dropped = 0;
-  readonly #socket: WebSocket;
+  readonly #socket: ServerWebSocket;
   readonly #maxQueueBytes: number;
   readonly #onDrop: () => void;
 
-  constructor(socket: WebSocket, maxQueueBytes: number, onDrop: () => void) {
+  constructor(socket: ServerWebSocket, maxQueueBytes: number, onDrop: () => void) {
     this.id = _nextConnectionId++;
     this.#socket = socket;
     this.#maxQueueBytes = maxQueueBytes;
@@ -131,7 +140,8 @@ export class IpcServer {
   readonly #closeHooks: ((c: IpcConnection) => void)[] = [];
   readonly #openHooks: ((c: IpcConnection) => void)[] = [];
   readonly #options: Required<Omit<IpcServerOptions, "socketPath" | "logger">> & IpcServerOptions;
-  #server: Deno.HttpServer | undefined;
+  #server: HttpServerHandle | undefined;
+  #throttle: AuthThrottle;
   #stats: IpcServerStats = { connections: 0, requests: 0, errors: 0, dropped: 0, rejectedAuth: 0 };
 
   private constructor(options: IpcServerOptions) {
@@ -142,6 +152,7 @@ export class IpcServer {
       maxQueueBytes: 4 * 1024 * 1024,
       ...options,
     };
+    this.#throttle = new AuthThrottle({ logger: options.logger, what: "ipc" });
   }
 
   /** Start listening. Register handlers before clients send requests. */
@@ -210,28 +221,26 @@ export class IpcServer {
   async close(): Promise<void> {
     for (const c of this.#connections) c.close(1001, "server shutting down");
     this.#connections.clear();
+    this.#throttle.close();
     await this.#server?.shutdown();
   }
 
   async #start(): Promise<void> {
-    const { promise: listening, resolve } = Promise.withResolvers<void>();
-    const handler = (req: Request) => this.#serve(req);
-    const onListen = () => resolve();
-    if (this.#options.socketPath) {
-      try {
-        await Deno.remove(this.#options.socketPath);
-      } catch { /* no stale socket */ }
-      this.#server = Deno.serve({ path: this.#options.socketPath, onListen }, handler);
-    } else {
-      this.#server = Deno.serve(
-        { hostname: this.#options.hostname, port: this.#options.port, onListen },
-        handler,
-      );
-    }
-    await listening;
+    let port = 0;
+    const guard = crossSiteGuard({ hostname: this.#options.hostname, port: () => port });
+    this.#server = await serveHttp({
+      ...(this.#options.socketPath
+        ? { path: this.#options.socketPath }
+        : { hostname: this.#options.hostname, port: this.#options.port }),
+      before: this.#options.socketPath ? undefined : guard.check,
+      fetch: (req, info) => this.#serve(req, info),
+      limits: { maxMessageBytes: this.#options.maxFrameBytes },
+      logger: this.#options.logger,
+    });
+    port = this.#server.port;
   }
 
-  #serve(req: Request): Response {
+  #serve(req: Request, info: ServeInfo): Response {
     const url = new URL(req.url);
     if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       if (url.pathname === "/healthz") return new Response("ok\n");
@@ -244,15 +253,18 @@ export class IpcServer {
     const given = auth?.startsWith("Bearer ")
       ? auth.slice(7).trim()
       : url.searchParams.get("token");
+    const source = sourceOf(info);
+    const limited = this.#throttle.check(source);
+    if (limited) return limited;
     if (!given || !tokensEqual(given, this.#options.token)) {
       this.#stats.rejectedAuth++;
-      this.#options.logger?.warn("ipc auth refused", { reason: given ? "bad token" : "no token" });
+      if (given) this.#throttle.failed(source, "bad token");
       return Response.json(
         errorFrame("unauthorized", given ? "invalid token" : "missing token"),
         { status: 401 },
       );
     }
-    const { socket, response } = Deno.upgradeWebSocket(req);
+    const { socket, response } = upgradeWebSocket(req);
     const connection = new IpcConnection(
       socket,
       this.#options.maxQueueBytes,

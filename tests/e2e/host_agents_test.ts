@@ -95,7 +95,7 @@ Deno.test("e2e host: agents from --agents-dir start and stop through the API and
     const badSay = await fetch(`${url}agents/echo/say`, {
       method: "POST",
       body: "{}",
-      headers: bearer,
+      headers: { "content-type": "application/json", ...bearer },
     });
     equal(badSay.status, 400);
     await badSay.body?.cancel();
@@ -155,7 +155,7 @@ Deno.test("e2e host: agents from --agents-dir start and stop through the API and
     const badSend = await fetch(`${url}agents/chat/send`, {
       method: "POST",
       body: JSON.stringify({ room: "general", text: 5 }),
-      headers: bearer,
+      headers: { "content-type": "application/json", ...bearer },
     });
     equal(badSend.status, 400);
     match((await badSend.json()).error.message, /^text: expected string, got 5/);

@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok } from "@std/assert";
 import { AgentManager } from "../../../commands/host/agents.ts";
 import { createHostApp } from "../../../commands/host/app.ts";
+import { crossSiteGuard } from "../../../core/http/guard.ts";
 import { Bus } from "../../../core/bus.ts";
 import { createLogger } from "../../../core/logger.ts";
 import { offlineP2P } from "./_offline.ts";
@@ -27,6 +28,7 @@ function _app(apiToken: string | null = null) {
     metrics: () => [{ name: "hive_test", help: "T.", type: "gauge", samples: [{ value: 1 }] }],
     apiToken,
     logger,
+    guard: crossSiteGuard({ hostname: "127.0.0.1", port: 80 }),
   });
   return { app, agents };
 }
