@@ -9,7 +9,12 @@ import { generateKeyFile, identityFromKeyFile } from "../../../core/identity/ide
 import { NotRecipientError } from "../../../core/documents/document.ts";
 import { type HapMessage, RbacDeniedError } from "../../../commands/hap/session.ts";
 import { rejection } from "../../_helpers.ts";
-import { node, session, until } from "./_mesh.ts";
+import { HiveError } from "../../../core/errors.ts";
+import { defaultRbac, memoryLogger, node, session, until } from "./_mesh.ts";
+import { HapSession } from "../../../commands/hap/session.ts";
+import { DaemonP2P } from "../../../adapters/p2p/daemon/client.ts";
+import { endpointOfInfo } from "../../../adapters/p2p/daemon/endpoint.ts";
+import { startDaemon } from "../daemon/_daemon.ts";
 import type { Libp2pP2P } from "../../../adapters/p2p/libp2p/port.ts";
 
 const TOPIC = "/hive/chat/general";
@@ -122,6 +127,47 @@ Deno.test({
     } finally {
       for (const close of closers) await close().catch(() => {});
       for (const n of nodes) await n.close().catch(() => {});
+    }
+  },
+});
+
+Deno.test({
+  name: "hap session: with the daemon gone, sends fail, then fail fast through the breaker",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const root = await Deno.makeTempDir({ prefix: "hive-hap-breaker-" });
+    const daemon = await startDaemon({ dataDir: `${root}/d`, readyTimeoutMs: 60_000 });
+    const p2p = new DaemonP2P({ reconnect: false });
+    await p2p.use(await endpointOfInfo(daemon.info));
+    const rbac = defaultRbac();
+    const identity = await identityFromKeyFile(await generateKeyFile("hap", "alice"), {
+      role: "operator",
+      capabilities: rbac.capabilities("operator"),
+    });
+    const s = new HapSession({ identity, p2p, rbac, logger: memoryLogger().logger });
+    try {
+      await s.start();
+      await s.sendChat(TOPIC, "while up");
+      await daemon.stop();
+      await until("the client saw the daemon go", () => !p2p.connected);
+      for (let i = 0; i < 3; i++) await s.sendChat(TOPIC, `try ${i}`).catch(() => {});
+      equal(s.breaker.state, "open");
+      const started = performance.now();
+      const error = await rejection(s.sendChat(TOPIC, "again"), HiveError);
+      ok(performance.now() - started < 100, "refused without waiting");
+      equal(error.code, "daemon_unreachable");
+      match(
+        error.message,
+        /the daemon is unreachable; not sent to \/hive\/chat\/general \(failing fast/,
+      );
+      match(s.metrics(), /hive_hap_breaker_rejected_total 1/);
+      equal(s.daemonUp, false);
+    } finally {
+      await s.close();
+      await p2p.close();
+      await daemon.stop().catch(() => {});
+      await Deno.remove(root, { recursive: true }).catch(() => {});
     }
   },
 });
