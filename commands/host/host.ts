@@ -22,7 +22,16 @@ import { AuthThrottle } from "../../core/http/auth_throttle.ts";
 import { createChatAgent } from "./chat_agent.ts";
 import type { HostRunOptions } from "./config.ts";
 import { DaemonLink } from "./daemon_link.ts";
+import {
+  busyDataDir,
+  dialableAddr,
+  readHostFile,
+  removeHostFileSync,
+  writeHostFile,
+} from "./host_file.ts";
 import { loadAgentsDir } from "./loader.ts";
+import { withPeerNames } from "./peer_names.ts";
+import { LockHeldError } from "../../core/lock.ts";
 import type { Metric } from "./metrics.ts";
 
 /** Options for {@link startHost}. */
@@ -73,7 +82,23 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
     role: "agent",
     capabilities: rbac.capabilities("agent"),
   });
-  const lock = await acquireInstanceLock({ dataDir: run.data_dir, kind: "agent", id: identity.id });
+  const lock = await acquireInstanceLock({ dataDir: run.data_dir, kind: "agent", id: identity.id })
+    .catch(async (error) => {
+      if (!(error instanceof LockHeldError)) throw error;
+      const other = await readHostFile(run.data_dir);
+      const where = other.state === "live" ? ` at ${other.info.url}` : "";
+      throw new HiveError(
+        `another hive host${where} (pid ${error.pid}) already runs on data dir ${run.data_dir} ` +
+          `(it holds ${error.path}); stop it, or pass another --data-dir`,
+        { code: "locked" },
+      );
+    });
+  // A daemon already on this data dir would make ours fail on its lock: say so before spawning.
+  const busy = run.daemon_url ? null : await busyDataDir(run.data_dir);
+  if (busy) {
+    await lock.release();
+    throw new HiveError(busy, { code: "locked" });
+  }
   const daemon = await DaemonLink.start({
     bus,
     logger: logger.child({ part: "daemon" }),
@@ -92,7 +117,11 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
     throw error;
   });
   const signed = new SignedPubSub({ inner: daemon.p2p, identity, rbac, logger });
-  const agents = new AgentManager({ bus, logger, p2p: signed });
+  const agents = new AgentManager({
+    bus,
+    logger,
+    p2p: withPeerNames(signed, () => signed.registry.list()),
+  });
   const chat = createChatAgent({ rooms: run.rooms, history: run.history });
   agents.add({ name: "chat", source: "builtin", factory: () => chat });
   let server: HttpServerHandle | undefined;
@@ -248,13 +277,24 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
           authThrottle.close();
           await signed.stop().catch(() => {});
           await daemon.stop();
+          removeHostFileSync(run.data_dir, Deno.pid);
           await lock.release();
           logger.info("host stopped", { reason });
         })();
         return stopping;
       },
     };
-    logger.info("host ready", { url: handle.url, peer_id: daemon.status().peer_id });
+    const link = daemon.status();
+    // `hive host status` finds this host (even on --port 0) through host.json.
+    await writeHostFile(run.data_dir, {
+      url: handle.url,
+      port: handle.port,
+      pid: Deno.pid,
+      started_at: new Date(startedAt).toISOString(),
+      peer_id: link.peer_id,
+      p2p_addrs: link.addrs.map((a) => dialableAddr(a, link.peer_id)),
+    });
+    logger.info("host ready", { url: handle.url, peer_id: link.peer_id });
     return handle;
   } catch (error) {
     await agents.stopAll("startup failed");

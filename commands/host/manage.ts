@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { formatIssues, HiveError } from "../../core/errors.ts";
 import type { AgentInfo } from "./agents.ts";
+import { readHostFile } from "./host_file.ts";
 
 /** Where the host is and how to authenticate. */
 export interface ManageOptions {
@@ -92,6 +93,66 @@ async function _call<S extends z.ZodType>(
     );
   }
   return parsed.data;
+}
+
+/** Options for {@link resolveHostUrl}. */
+export interface ResolveHostUrlOptions {
+  /** `--url`, when given: it wins. */
+  url?: string;
+  /** Data dir whose `host.json` names the running host. */
+  dataDir: string;
+  /** Used when no host.json names a live host. */
+  defaultUrl: string;
+  /** Told when host.json is stale or unreadable. */
+  warn?: (message: string, fields: Record<string, unknown>) => void;
+  /** Liveness probe, for tests. */
+  isAlive?: (pid: number) => Promise<boolean>;
+}
+
+/**
+ * The URL of the host to manage: `--url`, else the live host in `<dataDir>/host.json`, else the
+ * default port. A host.json whose pid has exited (a killed host) is reported and skipped.
+ */
+export async function resolveHostUrl(options: ResolveHostUrlOptions): Promise<string> {
+  if (options.url !== undefined) return options.url;
+  const found = await readHostFile(options.dataDir, options.isAlive);
+  if (found.state === "live") return found.info.url;
+  if (found.state === "stale") {
+    options.warn?.("host.json is stale: its host has exited; trying the default URL", {
+      path: found.path,
+      pid: found.info.pid,
+      url: options.defaultUrl,
+    });
+  } else if (found.state === "invalid") {
+    options.warn?.("host.json is unreadable; trying the default URL", {
+      path: found.path,
+      problem: found.problem,
+      url: options.defaultUrl,
+    });
+  }
+  return options.defaultUrl;
+}
+
+/**
+ * Run `work`; if it throws, rethrow the same error with every secret in its message replaced by
+ * `<redacted>`, so a token given on the command line is never printed back.
+ */
+export function redactSecrets<T>(
+  work: () => T,
+  secrets: readonly (string | null | undefined)[],
+): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof Error) {
+      for (const secret of secrets) {
+        if (!secret) continue;
+        error.message = error.message.replaceAll(secret, "<redacted>")
+          .replaceAll(JSON.stringify(secret).slice(1, -1), "<redacted>");
+      }
+    }
+    throw error;
+  }
 }
 
 /** `GET /api/status`. */

@@ -6,10 +6,17 @@
  */
 import { type ContextLoader, type GlobalOptions, hiveCommand } from "../../core/cli.ts";
 import { parseWith, UsageError } from "../../core/errors.ts";
-import { formatRecord } from "../../core/output.ts";
+import { formatRecord, paintStatus, roundForPeople } from "../../core/output.ts";
 import { agentNameSchema } from "./agent.ts";
-import { type HostCommandConfig, hostRunSchema, hostUrlSchema } from "./config.ts";
-import { agentAction, fetchAgents, fetchStatus, type ManageOptions } from "./manage.ts";
+import { apiTokenSchema, type HostCommandConfig, hostRunSchema, hostUrlSchema } from "./config.ts";
+import {
+  agentAction,
+  fetchAgents,
+  fetchStatus,
+  type ManageOptions,
+  redactSecrets,
+  resolveHostUrl,
+} from "./manage.ts";
 
 type _Load = ContextLoader<HostCommandConfig>;
 
@@ -34,8 +41,23 @@ function _int(text: string | undefined): number | string | undefined {
   return text !== undefined && /^\d{1,6}$/.test(text) ? Number(text) : text;
 }
 
-/** Merge flags over the config and validate (exported for tests). */
+/**
+ * Merge flags over the config and validate (exported for tests). An error never shows the API
+ * token: a token that breaks the rules is named, not printed.
+ */
 export function hostRunOptions(flags: _RunFlags, config: HostCommandConfig) {
+  const host = config.host;
+  const token = flags.apiToken ?? host.api_token;
+  if (token && !apiTokenSchema.safeParse(token).success) {
+    const where = flags.apiToken !== undefined ? "--api-token" : "host.api_token";
+    throw new UsageError(
+      `hive host: ${where}: expected 16..512 printable characters without spaces (value not shown)`,
+    );
+  }
+  return redactSecrets(() => _hostRunOptions(flags, config), [token]);
+}
+
+function _hostRunOptions(flags: _RunFlags, config: HostCommandConfig) {
   const host = config.host;
   return parseWith(hostRunSchema, {
     port: _int(flags.port) ?? config.ports.http,
@@ -60,14 +82,39 @@ function _globals(command: { optsWithGlobals(): unknown }): GlobalOptions {
   return command.optsWithGlobals() as GlobalOptions;
 }
 
-/** Resolve `--url`/`--api-token` for management subcommands. */
-function _manageOptions(
-  flags: { url?: string; apiToken?: string },
+/** Flags every management subcommand takes. */
+interface _ManageFlags {
+  url?: string;
+  apiToken?: string;
+  dataDir?: string;
+}
+
+/**
+ * Resolve the host to talk to: `--url`, else the running host recorded in
+ * `<data-dir>/host.json` (found even when it was started with `--port 0`), else port 8787.
+ */
+async function _manageOptions(
+  flags: _ManageFlags,
   config: HostCommandConfig,
-): ManageOptions {
-  const url = flags.url ?? `http://127.0.0.1:${config.ports.http}`;
-  parseWith(hostUrlSchema, url, { prefix: "--url", makeError: (m) => new UsageError(m) });
-  return { url, token: flags.apiToken ?? config.host.api_token ?? undefined };
+  warn: (message: string, fields: Record<string, unknown>) => void,
+): Promise<ManageOptions> {
+  if (flags.url !== undefined) {
+    parseWith(hostUrlSchema, flags.url, { prefix: "--url", makeError: (m) => new UsageError(m) });
+  }
+  const token = flags.apiToken ?? config.host.api_token ?? undefined;
+  if (token !== undefined && !apiTokenSchema.safeParse(token).success) {
+    // Named, never printed: the value is a secret.
+    throw new UsageError(
+      "--api-token: expected 16..512 printable characters without spaces (value not shown)",
+    );
+  }
+  const url = await resolveHostUrl({
+    url: flags.url,
+    dataDir: flags.dataDir ?? config.data_dir,
+    defaultUrl: `http://127.0.0.1:${config.ports.http}`,
+    warn,
+  });
+  return { url, token };
 }
 
 const _EXAMPLES: Record<string, string> = {
@@ -94,7 +141,14 @@ function _manageCommand(name: string, path: string, description: string) {
   return hiveCommand(name, path)
     .addHelpText("after", _EXAMPLES[name] ?? "")
     .description(description)
-    .option("--url <url>", "host to talk to (default: http://127.0.0.1:<ports.http>, i.e. 8787)")
+    .option(
+      "--url <url>",
+      "host to talk to (default: the host in <data-dir>/host.json, else http://127.0.0.1:8787)",
+    )
+    .option(
+      "--data-dir <dir>",
+      "data dir of the host to find through host.json (default: data_dir)",
+    )
     .option("--api-token <token>", "bearer token, when the host requires one")
     .option("--json", "print one JSON document");
 }
@@ -107,18 +161,22 @@ function _statusCommand(load: _Load) {
   )
     .action(async (flags, command) => {
       const ctx = await load(command, "host");
-      const status = await fetchStatus(_manageOptions(flags, ctx.config));
+      const warn = (m: string, f: Record<string, unknown>) => ctx.logger.warn(m, f);
+      const status = await fetchStatus(await _manageOptions(flags, ctx.config, warn));
       ctx.output.result(status, (s) =>
         formatRecord({
           url: s.host.url,
-          uptime_s: s.host.uptime_s,
-          daemon: `${s.daemon.state} (${s.daemon.mode})`,
+          uptime: `${roundForPeople(s.host.uptime_s)} s`,
+          daemon: s.daemon.state,
+          daemon_mode: s.daemon.mode,
           peer_id: s.daemon.peer_id,
           addrs: s.daemon.addrs,
           peers: s.daemon.peers,
           topics: s.daemon.topics,
           daemon_restarts: s.daemon.restarts,
-          agents: s.agents.map((a) => `${a.name}:${a.state}`),
+          agents: s.agents.length
+            ? s.agents.map((a) => `${a.name} ${paintStatus(a.state)}`).join(", ")
+            : "none",
         }));
     });
 }
@@ -131,7 +189,8 @@ function _agentsCommand(load: _Load) {
   )
     .action(async (flags, command) => {
       const ctx = await load(command, "host");
-      const agents = await fetchAgents(_manageOptions(flags, ctx.config));
+      const warn = (m: string, f: Record<string, unknown>) => ctx.logger.warn(m, f);
+      const agents = await fetchAgents(await _manageOptions(flags, ctx.config, warn));
       ctx.output.table(agents, [
         { header: "NAME", value: (a) => a.name },
         { header: "STATE", value: (a) => a.state },
@@ -148,8 +207,10 @@ function _agentActionCommand(load: _Load, action: "start" | "stop") {
     .action(async (name, flags, command) => {
       const ctx = await load(command, "host");
       parseWith(agentNameSchema, name, { prefix: "NAME", makeError: (m) => new UsageError(m) });
-      const agent = await agentAction(_manageOptions(flags, ctx.config), name, action);
-      ctx.output.result(agent, (a) => `agent ${a.name}: ${a.state}`);
+      const warn = (m: string, f: Record<string, unknown>) => ctx.logger.warn(m, f);
+      const options = await _manageOptions(flags, ctx.config, warn);
+      const agent = await agentAction(options, name, action);
+      ctx.output.result(agent, (a) => `agent ${a.name}: ${paintStatus(a.state)}`);
     });
 }
 
@@ -208,12 +269,15 @@ export function hostCommand(load: _Load) {
         return () => Deno.removeSignalListener(signal, listener);
       });
       const link = host.daemon.status();
+      const { dialableAddr } = await import("./host_file.ts");
       ctx.output.record({
         url: host.url,
         port: host.port,
         pid: Deno.pid,
         peer_id: link.peer_id,
         addrs: link.addrs,
+        // What another host passes to --bootstrap: full multiaddrs ending in /p2p/<peer id>.
+        p2p_addrs: link.addrs.map((a) => dialableAddr(a, link.peer_id)),
         daemon_pid: link.pid,
         agents: host.agents.list().map((a) => ({ name: a.name, state: a.state })),
       }, (r) =>
@@ -221,8 +285,15 @@ export function hostCommand(load: _Load) {
           run.api_token
             ? `hive host ready: open ${r.url}?token=<your --api-token, percent-encoded>`
             : `hive host ready: open ${r.url}`,
-          `  peer id:  ${r.peer_id}`,
-          `  agents:   ${r.agents.map((a) => `${a.name} (${a.state})`).join(", ")}`,
+          `  peer id:   ${r.peer_id}`,
+          ...(r.p2p_addrs.length
+            ? r.p2p_addrs.map((a, i) => `  ${i ? "          " : "bootstrap:"} ${a}`)
+            : ["  bootstrap: none (no P2P listen address)"]),
+          `  agents:    ${
+            r.agents.length
+              ? r.agents.map((a) => `${a.name} (${paintStatus(a.state)})`).join(", ")
+              : "none"
+          }`,
           `  stop with Ctrl-C`,
         ].join("\n"));
       const signal = await stopped.promise;

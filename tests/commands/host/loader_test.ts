@@ -15,9 +15,14 @@ function _loaded(l: Loaded) {
   return l;
 }
 
-const FIXTURES = new URL("../../../fixtures/agents", import.meta.url).pathname;
+const FIXTURES = new URL("../../../fixtures/agents_broken", import.meta.url).pathname;
 
-Deno.test("loader: the fixtures folder yields the echo agent and reports the broken one", async () => {
+Deno.test("loader: fixtures/agents holds only agents that load", async () => {
+  const loaded = await loadAgentsDir(new URL("../../../fixtures/agents", import.meta.url).pathname);
+  deepEqual(loaded.map((l) => [l.name, l.ok]), [["echo", true]]);
+});
+
+Deno.test("loader: the broken fixtures folder yields the echo agent and reports the broken one", async () => {
   const loaded = await loadAgentsDir(FIXTURES);
   deepEqual(loaded.map((l) => [l.name, l.ok]), [["broken_agent", false], ["echo", true]]);
   match(_failed(loaded[0]), /^import failed: broken_agent: this module fails on import/);
