@@ -57,12 +57,26 @@ interface _Row {
 const _WRAPPER = 'log=$1; shift; exec >>"$log" 2>&1 </dev/null; "$@"; echo "$?" >"$log.exit"';
 const _PATH = "/usr/local/bin:/usr/bin:/bin";
 
-/** Kernel start time and state of a pid, or null when it does not exist. */
+/**
+ * State and start time of a pid, or null when it does not exist. From `/proc` when the process
+ * may read it (Deno asks for all permissions there, as `hive` runs); otherwise from `ps`. The
+ * start time carries its source (`proc:`, `ps:`) so the two are never compared with each other.
+ */
 function _procStat(pid: number): { start: string; state: string } | null {
   try {
     const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
     const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    return { state: fields[0], start: fields[19] };
+    return { state: fields[0], start: `proc:${fields[19]}` };
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotCapable)) return null;
+  }
+  try {
+    const out = new Deno.Command("ps", { args: ["-o", "stat=,lstart=", "-p", String(pid)] })
+      .outputSync();
+    const line = new TextDecoder().decode(out.stdout).trim();
+    if (!out.success || !line) return null;
+    const [state, ...start] = line.split(/\s+/);
+    return { state: state[0], start: `ps:${start.join(" ")}` };
   } catch {
     return null;
   }
@@ -71,7 +85,10 @@ function _procStat(pid: number): { start: string; state: string } | null {
 function _alive(row: Pick<_Row, "pid" | "pstart">): boolean {
   if (row.pid === null) return false;
   const stat = _procStat(row.pid);
-  return stat !== null && stat.start === row.pstart && stat.state !== "Z" && stat.state !== "X";
+  if (stat === null || stat.state === "Z" || stat.state === "X") return false;
+  // Recorded by the other method (the proxy ran with other permissions): the pid alone decides.
+  if (row.pstart === null || row.pstart.split(":")[0] !== stat.start.split(":")[0]) return true;
+  return stat.start === row.pstart;
 }
 
 function _signalGroup(pid: number, signal: Deno.Signal): void {
@@ -172,7 +189,7 @@ export class ProcessOrchestrator implements Orchestrator {
   async start(id: string): Promise<Agent> {
     const row = this.#need(id);
     this.#setDesired(id, "running");
-    if (!_alive(row)) this.#spawn(row);
+    if (!this.#aliveNow(row)) this.#spawn(row);
     return this.#agent(this.#need(id));
   }
 
@@ -287,14 +304,18 @@ export class ProcessOrchestrator implements Orchestrator {
   }
 
   async #kill(row: _Row): Promise<void> {
-    if (!_alive(row)) return;
+    if (!this.#aliveNow(row)) return;
     const pid = row.pid!;
     _signalGroup(pid, "SIGTERM");
     const deadline = Date.now() + this.#graceMs;
-    while (_alive(row) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    if (_alive(row)) _signalGroup(pid, "SIGKILL");
+    while (this.#aliveNow(row) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (this.#aliveNow(row)) _signalGroup(pid, "SIGKILL");
     const hard = Date.now() + 2000;
-    while (_alive(row) && Date.now() < hard) await new Promise((r) => setTimeout(r, 20));
+    while (this.#aliveNow(row) && Date.now() < hard) await new Promise((r) => setTimeout(r, 20));
+    // The group leader (the wrapper shell) is gone; its agent may have ignored SIGTERM.
+    _signalGroup(pid, "SIGKILL");
   }
 
   #agent(row: _Row): Agent {
@@ -310,6 +331,12 @@ export class ProcessOrchestrator implements Orchestrator {
     }
     labels = { ...labels };
     return agentFromLabels({ id: row.id, image: row.image, state, labels });
+  }
+
+  /** Exact liveness: our own children from their exit status, others from the system. */
+  #aliveNow(row: _Row): boolean {
+    if (row.pid === null) return false;
+    return this.#running.get(row.pid) ?? _alive(row);
   }
 
   /** Liveness for reports: exact for our own children, up to 250 ms old for adopted ones. */
@@ -337,7 +364,7 @@ export class ProcessOrchestrator implements Orchestrator {
     }
     const now = Date.now();
     for (const row of rows) {
-      if (_alive(row)) continue;
+      if (this.#aliveSoon(row)) continue;
       const policy = (JSON.parse(row.spec) as AgentSpec).restart ?? "no";
       if (policy === "no") continue;
       let code: number | null = null;

@@ -9,6 +9,15 @@
 import { equal, match, ok } from "@std/assert";
 import { MAIN_MODULE, runHive } from "../_helpers.ts";
 
+/** A sleep length no other process uses, so the test finds (and cleans up) only its agents. */
+const SLEEP = `300.${Deno.pid}${Date.now() % 1000}`;
+
+/** Pids of this test's agent processes. */
+function _agentPids(): number[] {
+  const out = new Deno.Command("pgrep", { args: ["-f", `^(/bin/)?sleep ${SLEEP}$`] }).outputSync();
+  return new TextDecoder().decode(out.stdout).split("\n").filter(Boolean).map(Number);
+}
+
 interface _Proxy {
   child: Deno.ChildProcess;
   url: string;
@@ -62,12 +71,11 @@ async function _stop(proxy: _Proxy): Promise<Deno.CommandStatus> {
   return status;
 }
 
+/** Whether a pid runs (by `ps`: tests run without access to /proc). */
 function _alive(pid: number): boolean {
-  try {
-    return !/\) Z /.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
-  } catch {
-    return false;
-  }
+  const out = new Deno.Command("ps", { args: ["-o", "stat=", "-p", String(pid)] }).outputSync();
+  const state = new TextDecoder().decode(out.stdout).trim();
+  return state !== "" && !state.startsWith("Z");
 }
 
 Deno.test("proxy process e2e: CLI client, SIGTERM drain, agents survive a restart", async () => {
@@ -122,7 +130,7 @@ Deno.test("proxy process e2e: CLI client, SIGTERM drain, agents survive a restar
       "team=x",
       "--cmd",
       "-c",
-      "echo hi $WHO; exec sleep 300",
+      `echo hi $WHO; exec sleep ${SLEEP}`,
     ], { env });
     equal(spawn.code, 0, spawn.stderr);
     const agent = JSON.parse(spawn.stdout);
@@ -168,7 +176,7 @@ Deno.test("proxy process e2e: CLI client, SIGTERM drain, agents survive a restar
       "running",
     );
     const statePid = () => {
-      const ps = new Deno.Command("sh", { args: ["-c", `pgrep -f "^sleep 300$" || true`] })
+      const ps = new Deno.Command("sh", { args: ["-c", `pgrep -f "^sleep ${SLEEP}$" || true`] })
         .outputSync();
       return new TextDecoder().decode(ps.stdout).trim().split("\n").filter(Boolean).map(Number);
     };
@@ -181,7 +189,7 @@ Deno.test("proxy process e2e: CLI client, SIGTERM drain, agents survive a restar
 
     // SIGTERM while a request is half-sent: the proxy finishes it, then exits 0.
     const conn = await Deno.connect({ hostname: "127.0.0.1", port: proxy.port });
-    const body = JSON.stringify({ name: "late", image: "/bin/sleep", cmd: ["300"] });
+    const body = JSON.stringify({ name: "late", image: "/bin/sleep", cmd: [SLEEP] });
     const head = `POST /v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
     await conn.write(new TextEncoder().encode(head + body.slice(0, 10)));
@@ -213,7 +221,7 @@ Deno.test("proxy process e2e: CLI client, SIGTERM drain, agents survive a restar
     ok(audit.some((l) => l.includes('"action":"delete"') && l.includes('"key_name":"ops"')));
   } finally {
     await _stop(proxy);
-    if (agentPid && _alive(agentPid)) Deno.kill(agentPid, "SIGKILL");
+    for (const pid of _agentPids()) Deno.kill(pid, "SIGKILL");
     await Deno.remove(dir, { recursive: true });
   }
 });
