@@ -30,15 +30,38 @@ export interface Member {
 }
 
 /**
- * Signing string of a membership message: every field but the signature, sorted compact JSON.
- * (cl-hive signs VOUCH and the ban messages over fields of its own choosing; ours is this.)
+ * Signing string of a membership message, as cl-hive builds it: `hive:vouch:{target}:{request_id}:
+ * {timestamp}`, `hive:ban_proposal:{id}:{target}:{timestamp}:{reason}`,
+ * `hive:ban_vote:{id}:{vote}:{timestamp}`, `hive:leave:{peer}:{timestamp}:{reason}`. cl-hive does
+ * not sign PROMOTION_REQUEST; we sign its sorted compact JSON (an extra field cl-hive ignores).
  */
 export function membershipSigningString(type: string, p: Record<string, unknown>): string {
+  const f = (k: string) => _pyStr(p[k]);
+  switch (type) {
+    case "VOUCH":
+      return `hive:vouch:${f("target_pubkey")}:${f("request_id")}:${f("timestamp")}`;
+    case "BAN_PROPOSAL":
+      return `hive:ban_proposal:${f("proposal_id")}:${f("target_peer_id")}:${f("timestamp")}:${
+        f("reason")
+      }`;
+    case "BAN_VOTE":
+      return `hive:ban_vote:${f("proposal_id")}:${f("vote")}:${f("timestamp")}`;
+    case "MEMBER_LEFT":
+      return `hive:leave:${f("peer_id")}:${f("timestamp")}:${f("reason")}`;
+  }
   const fields: Record<string, unknown> = { type };
   for (const [k, v] of Object.entries(p)) {
     if (k !== "signature" && k !== "sig" && k !== "_relay") fields[k] = v;
   }
   return canonicalJson(fields);
+}
+
+/** Python's `str()` of a JSON value inside an f-string (ints and strings are what appear). */
+function _pyStr(v: unknown): string {
+  if (v === undefined || v === null) return "None";
+  if (v === true) return "True";
+  if (v === false) return "False";
+  return String(v);
 }
 
 /** Votes needed out of `voters` eligible members. */

@@ -1,5 +1,5 @@
 import { equal, ok } from "@std/assert";
-import { Membership, quorum } from "../../../commands/hive/membership.ts";
+import { Membership, membershipSigningString, quorum } from "../../../commands/hive/membership.ts";
 import { ContributionLedger } from "../../../commands/hive/contribution.ts";
 
 const id = (n: number) => "02" + n.toString(16).padStart(2, "0").repeat(32);
@@ -50,4 +50,34 @@ Deno.test("contribution ratio over 7 days, throttle below 0.5", () => {
   r = l.report(p, 8 * 86400);
   equal(r.received_sats, 0);
   equal(l.report(id(2), 0).ratio, 1);
+});
+
+Deno.test("membership signing strings are cl-hive's", () => {
+  const t = id(7), v = id(8);
+  equal(
+    membershipSigningString("VOUCH", {
+      target_pubkey: t,
+      request_id: "ab12",
+      timestamp: 1700000000,
+      voucher_pubkey: v,
+    }),
+    `hive:vouch:${t}:ab12:1700000000`,
+  );
+  equal(
+    membershipSigningString("BAN_PROPOSAL", {
+      proposal_id: "ff",
+      target_peer_id: t,
+      timestamp: 5,
+      reason: "a: b",
+    }),
+    `hive:ban_proposal:ff:${t}:5:a: b`,
+  );
+  equal(
+    membershipSigningString("BAN_VOTE", { proposal_id: "ff", vote: "approve", timestamp: 6 }),
+    "hive:ban_vote:ff:approve:6",
+  );
+  equal(
+    membershipSigningString("MEMBER_LEFT", { peer_id: t, timestamp: 7, reason: "bye" }),
+    `hive:leave:${t}:7:bye`,
+  );
 });
