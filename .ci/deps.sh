@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system programs the tests drive for real: monerod and monero-wallet-rpc
-# (sim local engine), Chromium (web UI tests) and ip (network namespaces for the mDNS test).
+# (sim local engine), Chromium (web UI tests), ip (network namespaces for the mDNS test), tmux
+# (the hap portal driven as a person would), ps and script (process and terminal checks).
 # Quick when all are present.
 set -euo pipefail
 bash "$(dirname "$0")/podman.sh" || echo "deps: podman (Docker API for the proxy tests) failed" >&2
 
-declare -A wanted=([monerod]=monero [monero-wallet-rpc]=monero [chromium]=chromium [ip]=iproute2)
+declare -A wanted=([monerod]=monero [monero-wallet-rpc]=monero [chromium]=chromium [ip]=iproute2
+  [tmux]=tmux [ps]=procps [script]=bsdutils)
 missing=()
 for cmd in "${!wanted[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
