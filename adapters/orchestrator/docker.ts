@@ -135,6 +135,8 @@ export class DockerOrchestrator implements Orchestrator {
           Name: spec.restart === "on-failure" ? "on-failure" : spec.restart ?? "no",
         },
         Privileged: spec.privileged ?? false,
+        // A process in the agent cannot gain privileges (setuid binaries) beyond what it starts with.
+        SecurityOpt: spec.privileged ? [] : ["no-new-privileges"],
         CapAdd: spec.capAdd ?? [],
         NetworkMode: spec.network ?? "none",
         Binds: (spec.mounts ?? []).map((m) => `${m.source}:${m.target}${m.readOnly ? ":ro" : ""}`),

@@ -65,6 +65,10 @@ Deno.test("proxy on docker: lifecycle through the API, labels on the engine, res
     ok(Number(labels["hive.created"]) > Date.now() - 60_000, "hive.created is a recent time");
     equal(labels.team, "blue");
     equal(inspect.body.HostConfig.Privileged, false);
+    ok(
+      (inspect.body.HostConfig.SecurityOpt ?? []).some((o: string) => /no-new-privileges/.test(o)),
+      `no-new-privileges in ${JSON.stringify(inspect.body.HostConfig.SecurityOpt)}`,
+    );
     equal(inspect.body.HostConfig.NetworkMode, "none");
     equal(inspect.body.HostConfig.Memory, 64 * 1024 * 1024);
 
