@@ -196,6 +196,12 @@ Deno.test("proxy process e2e: CLI client, SIGTERM drain, agents survive a restar
     await new Promise((r) => setTimeout(r, 300));
     proxy.child.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 300));
+    const late = await fetch(`${proxy.url}/v1/agents`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    equal(late.status, 503, "a new request while draining is turned away");
+    equal(late.headers.get("retry-after"), "1");
+    await late.body?.cancel();
     await conn.write(new TextEncoder().encode(body.slice(10)));
     const reply = await new Response(conn.readable).text();
     match(reply, /^HTTP\/1\.1 201/);
