@@ -29,6 +29,24 @@ export type ResolvedAttack =
   | { kind: "partition"; a: number[]; b: number[]; startS: number; endS: number }
   | { kind: "double_spend"; attacker: number; victim: number; z: number; startS: number };
 
+/** Checks every attack kind shares, over one scenario's hosts. */
+interface _Resolver {
+  agents: NamedAgent[];
+  problems: Problems;
+  selectAll: (list: string[], path: PropertyKey[]) => number[];
+  /** Index of a named host, or -1 (recorded as a problem). */
+  one(name: string, path: PropertyKey[]): number;
+  /** Record a problem unless every listed host is of kind attacker. */
+  mustBeAttackers(list: number[], path: PropertyKey[]): void;
+  /** Record a problem when `t` is after the stop time. */
+  late(t: number, path: PropertyKey[]): void;
+  /** Attackers already running a double spend (its agent mines on the attacker's node). */
+  doubleSpenders: Set<number>;
+}
+
+type _Spec<K extends AttackSpec["kind"]> = Extract<AttackSpec, { kind: K }>;
+type _At = (field: string) => PropertyKey[];
+
 /** Resolve attack specs' host selectors to indices and check them against hosts and times. */
 export function resolveAttacks(
   specs: AttackSpec[],
@@ -38,91 +56,108 @@ export function resolveAttacks(
   stopTime: number,
   problems: Problems,
 ): ResolvedAttack[] {
-  const one = (name: string, path: PropertyKey[]): number => {
-    const i = index.get(name);
-    if (i === undefined) problems.add(path, `unknown host "${name}"`);
-    return i ?? -1;
-  };
-  const mustBeAttackers = (list: number[], path: PropertyKey[]) => {
-    for (const i of list) {
-      if (agents[i].spec.kind !== "attacker") {
-        problems.add(path, `"${agents[i].name}" is a ${agents[i].spec.kind}, expected an attacker`);
-        return;
+  const r: _Resolver = {
+    agents,
+    problems,
+    selectAll,
+    one: (name, path) => {
+      const i = index.get(name);
+      if (i === undefined) problems.add(path, `unknown host "${name}"`);
+      return i ?? -1;
+    },
+    mustBeAttackers: (list, path) => {
+      for (const i of list) {
+        if (agents[i].spec.kind !== "attacker") {
+          problems.add(
+            path,
+            `"${agents[i].name}" is a ${agents[i].spec.kind}, expected an attacker`,
+          );
+          return;
+        }
       }
-    }
+    },
+    late: (t, path) => {
+      if (t > stopTime) problems.add(path, `is after general.stop_time (${stopTime} s)`, t);
+    },
+    doubleSpenders: new Set<number>(),
   };
-  const late = (t: number, path: PropertyKey[]) => {
-    if (t > stopTime) problems.add(path, `is after general.stop_time (${stopTime} s)`, t);
-  };
-  const out: ResolvedAttack[] = [];
-  // A double-spend agent mines on its attacker's node, so one attack per attacker.
-  const doubleSpenders = new Set<number>();
-  specs.forEach((a, i) => {
-    const at = (f: string) => ["attacks", i, f];
+  return specs.map((a, i) => {
+    const at: _At = (f) => ["attacks", i, f];
     switch (a.kind) {
-      case "sybil": {
-        const attackers = selectAll(a.attackers, at("attackers"));
-        mustBeAttackers(attackers, at("attackers"));
-        if (attackers.length > 254) {
-          problems.add(at("attackers"), `a /24 holds 254 hosts, got ${attackers.length}`);
-        }
-        out.push({ kind: "sybil", attackers });
-        break;
-      }
-      case "eclipse": {
-        const victim = one(a.victim, at("victim"));
-        const attackers = selectAll(a.attackers, at("attackers"));
-        mustBeAttackers(attackers, at("attackers"));
-        if (attackers.includes(victim)) problems.add(at("victim"), "is also an attacker", a.victim);
-        late(a.start, at("start"));
-        out.push({
-          kind: "eclipse",
-          victim,
-          attackers,
-          behaviour: a.behaviour,
-          delayS: a.delay,
-          startS: a.start,
-        });
-        break;
-      }
-      case "partition": {
-        const groupA = selectAll(a.group_a, at("group_a"));
-        const groupB = a.group_b
-          ? selectAll(a.group_b, at("group_b"))
-          : agents.flatMap((_, j) => groupA.includes(j) ? [] : [j]);
-        const both = groupA.filter((j) => groupB.includes(j));
-        if (both.length > 0) {
-          problems.add(at("group_b"), `"${agents[both[0]].name}" is in both groups`);
-        }
-        if (groupB.length === 0) problems.add(at("group_b"), "is empty");
-        if (a.end <= a.start) problems.add(at("end"), `is not after start (${a.start} s)`, a.end);
-        late(a.end, at("end"));
-        out.push({ kind: "partition", a: groupA, b: groupB, startS: a.start, endS: a.end });
-        break;
-      }
-      case "double_spend": {
-        const attacker = one(a.attacker, at("attacker"));
-        const victim = one(a.victim, at("victim"));
-        if (attacker >= 0) {
-          mustBeAttackers([attacker], at("attacker"));
-          if (!((agents[attacker].spec.hashrate ?? 0) > 0)) {
-            problems.add(at("attacker"), "the attacker needs a hashrate > 0", a.attacker);
-          }
-        }
-        if (attacker >= 0 && attacker === victim) {
-          problems.add(at("victim"), "is the attacker", a.victim);
-        }
-        if (attacker >= 0 && doubleSpenders.has(attacker)) {
-          problems.add(at("attacker"), "already runs another double_spend", a.attacker);
-        }
-        doubleSpenders.add(attacker);
-        late(a.start, at("start"));
-        out.push({ kind: "double_spend", attacker, victim, z: a.confirmations, startS: a.start });
-        break;
-      }
+      case "sybil":
+        return _sybil(r, a, at);
+      case "eclipse":
+        return _eclipse(r, a, at);
+      case "partition":
+        return _partition(r, a, at);
+      case "double_spend":
+        return _doubleSpend(r, a, at);
     }
   });
-  return out;
+}
+
+/** Sybil attackers must be attackers and fit one /24. */
+function _sybil(r: _Resolver, a: _Spec<"sybil">, at: _At): ResolvedAttack {
+  const attackers = r.selectAll(a.attackers, at("attackers"));
+  r.mustBeAttackers(attackers, at("attackers"));
+  if (attackers.length > 254) {
+    r.problems.add(at("attackers"), `a /24 holds 254 hosts, got ${attackers.length}`);
+  }
+  return { kind: "sybil", attackers };
+}
+
+/** The victim is not one of its attackers; the attack starts within the run. */
+function _eclipse(r: _Resolver, a: _Spec<"eclipse">, at: _At): ResolvedAttack {
+  const victim = r.one(a.victim, at("victim"));
+  const attackers = r.selectAll(a.attackers, at("attackers"));
+  r.mustBeAttackers(attackers, at("attackers"));
+  if (attackers.includes(victim)) r.problems.add(at("victim"), "is also an attacker", a.victim);
+  r.late(a.start, at("start"));
+  return {
+    kind: "eclipse",
+    victim,
+    attackers,
+    behaviour: a.behaviour,
+    delayS: a.delay,
+    startS: a.start,
+  };
+}
+
+/** Two disjoint, non-empty groups (B defaults to everyone else); end after start. */
+function _partition(r: _Resolver, a: _Spec<"partition">, at: _At): ResolvedAttack {
+  const groupA = r.selectAll(a.group_a, at("group_a"));
+  const groupB = a.group_b
+    ? r.selectAll(a.group_b, at("group_b"))
+    : r.agents.flatMap((_, j) => groupA.includes(j) ? [] : [j]);
+  const both = groupA.filter((j) => groupB.includes(j));
+  if (both.length > 0) {
+    r.problems.add(at("group_b"), `"${r.agents[both[0]].name}" is in both groups`);
+  }
+  if (groupB.length === 0) r.problems.add(at("group_b"), "is empty");
+  if (a.end <= a.start) r.problems.add(at("end"), `is not after start (${a.start} s)`, a.end);
+  r.late(a.end, at("end"));
+  return { kind: "partition", a: groupA, b: groupB, startS: a.start, endS: a.end };
+}
+
+/** A hashing attacker other than the victim, running one double spend at most. */
+function _doubleSpend(r: _Resolver, a: _Spec<"double_spend">, at: _At): ResolvedAttack {
+  const attacker = r.one(a.attacker, at("attacker"));
+  const victim = r.one(a.victim, at("victim"));
+  if (attacker >= 0) {
+    r.mustBeAttackers([attacker], at("attacker"));
+    if (!((r.agents[attacker].spec.hashrate ?? 0) > 0)) {
+      r.problems.add(at("attacker"), "the attacker needs a hashrate > 0", a.attacker);
+    }
+  }
+  if (attacker >= 0 && attacker === victim) {
+    r.problems.add(at("victim"), "is the attacker", a.victim);
+  }
+  if (attacker >= 0 && r.doubleSpenders.has(attacker)) {
+    r.problems.add(at("attacker"), "already runs another double_spend", a.attacker);
+  }
+  r.doubleSpenders.add(attacker);
+  r.late(a.start, at("start"));
+  return { kind: "double_spend", attacker, victim, z: a.confirmations, startS: a.start };
 }
 
 /** Peer edges after eclipses: a victim keeps only its attackers as neighbours. */
