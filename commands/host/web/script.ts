@@ -77,7 +77,7 @@ function renderPeers() {
     li.append(name);
     if (agents.length) {
       const role = document.createElement("span"); role.className = "role";
-      role.textContent = " " + agents.map((a) => a.kind + ", " + a.role).join("; ");
+      role.textContent = " " + agents.map((a) => a.kind + ", role " + a.role).join("; ");
       li.append(role);
     }
     const pid = document.createElement("span"); pid.className = "pid"; pid.textContent = short(p.peer_id);
@@ -197,6 +197,12 @@ async function explainRefusal() {
     ? "The host refused this token. Paste the host's --api-token below."
     : "This host needs its API token. Paste the host's --api-token below.";
   $("token").focus();
+  // Rooms and messages are behind the token: say so where they would be.
+  if (!state.rooms.length) {
+    const hint = document.createElement("div"); hint.className = "hint";
+    hint.textContent = "Rooms and messages show once the host accepts the token.";
+    $("messages").replaceChildren(hint);
+  }
   return "stop";
 }
 

@@ -34,6 +34,7 @@ button.secondary{padding:6px 12px;background:#e3e8f4;color:#1d2330;border:1px so
 button.secondary:hover{background:#d5dcee}
 section{flex:1;display:flex;flex-direction:column;min-width:0}
 #room-title{padding:10px 16px;font-weight:600;border-bottom:1px solid #dde;background:#fff;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+#room-title:empty{display:none}
 #messages{flex:1;overflow:auto;padding:12px 16px;display:flex;flex-direction:column;gap:8px}
 .msg{background:#fff;border-radius:8px;padding:8px 10px;box-shadow:0 1px 2px rgba(0,0,0,.08);max-width:80%;min-width:0}
 .msg.self{align-self:flex-end;background:#dcebff}
@@ -59,8 +60,8 @@ body[data-auth="needed"] #auth,body[data-auth="refused"] #auth{display:flex}
   header h1{font-size:16px}
   #menu{display:block;flex:none}
   header .me{display:none}
-  aside{position:absolute;top:0;bottom:0;left:0;width:min(80vw,280px);z-index:2;transform:translateX(-100%);transition:transform .15s;box-shadow:2px 0 8px rgba(0,0,0,.15)}
-  body.drawer aside{transform:none}
+  aside{position:absolute;top:0;bottom:0;left:0;width:min(80vw,280px);z-index:2;transform:translateX(-100%);transition:transform .15s}
+  body.drawer aside{transform:none;box-shadow:2px 0 8px rgba(0,0,0,.15)}
   body.drawer #scrim{display:block;position:absolute;inset:0;background:rgba(0,0,0,.25);z-index:1}
   #messages{padding:10px}
   .msg{max-width:92%}
