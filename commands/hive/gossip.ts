@@ -89,6 +89,45 @@ export function gossipSigningString(p: Record<string, unknown>): string {
   });
 }
 
+/** cl-hive's `get_state_hash_signing_payload`. */
+export function stateHashSigningString(p: Record<string, unknown>): string {
+  return canonicalJson({
+    sender_id: p.sender_id ?? "",
+    fleet_hash: p.fleet_hash ?? "",
+    timestamp: p.timestamp ?? 0,
+    peer_count: p.peer_count ?? 0,
+  });
+}
+
+/** cl-hive's `compute_members_hash`: "" for no members. */
+export function membersHash(members: unknown): string {
+  if (!Array.isArray(members) || members.length === 0) return "";
+  const rows = members.map((m) => {
+    const r = (typeof m === "object" && m !== null ? m : {}) as Record<string, unknown>;
+    return { peer_id: r.peer_id ?? "", tier: r.tier ?? "", joined_at: r.joined_at ?? 0 };
+  });
+  rows.sort((
+    a,
+    b,
+  ) => (String(a.peer_id) < String(b.peer_id)
+    ? -1
+    : String(a.peer_id) > String(b.peer_id)
+    ? 1
+    : 0)
+  );
+  return toHex(sha256(_encoder.encode(canonicalJson(rows))));
+}
+
+/** cl-hive's `get_full_sync_signing_payload`. */
+export function fullSyncSigningString(p: Record<string, unknown>): string {
+  return canonicalJson({
+    sender_id: p.sender_id ?? "",
+    fleet_hash: p.fleet_hash ?? "",
+    members_hash: membersHash(p.members ?? []),
+    timestamp: p.timestamp ?? 0,
+  });
+}
+
 /** Relay metadata carried in `_relay`. */
 export interface RelayMeta {
   msg_id: string;

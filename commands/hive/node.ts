@@ -37,9 +37,11 @@ import {
   type BroadcastState,
   DEFAULT_HEARTBEAT_SECONDS,
   DEFAULT_TTL,
+  fullSyncSigningString,
   gossipSigningString,
   gossipTrigger,
   Relay,
+  stateHashSigningString,
 } from "./gossip.ts";
 import {
   type Intent,
@@ -344,14 +346,18 @@ export class HiveNode {
   }
 
   /** STATE_HASH payload: cl-hive's fields plus our digest buckets. */
-  stateHashPayload(): Payload {
-    return {
+  async stateHashPayload(): Promise<Payload> {
+    const p: Payload = {
+      sender_id: this.id,
       fleet_hash: this.map.fleetHash(),
       peer_count: this.map.size,
       timestamp: this.ln.now(),
-      membership_hash: this.membershipHash(),
+      // Not cl-hive's `membership_hash` (computed differently), so a cl-hive node ignores it.
+      members_digest: this.membershipHash(),
       buckets: this.map.bucketDigest(),
     };
+    p.signature = (await this.ln.signmessage(stateHashSigningString(p))).zbase;
+    return p;
   }
 
   /** Hash of the member table (sorted id:tier rows). */
@@ -372,7 +378,7 @@ export class HiveNode {
     const peers = await this.connectedMembers();
     if (peers.length === 0) return;
     const peer = peers[Math.floor(this.#rand() * peers.length)];
-    await this.send(peer, "STATE_HASH", this.stateHashPayload());
+    await this.send(peer, "STATE_HASH", await this.stateHashPayload());
   }
 
   async #sendFullSync(peer: string, buckets: number[], reply: boolean): Promise<void> {
@@ -396,14 +402,17 @@ export class HiveNode {
     const base = 64 * 2 + 260 * 17 + 200;
     let chunk: typeof items = [], size = base;
     const flush = async (last: boolean) => {
-      await this.send(peer, "FULL_SYNC", {
+      const payload: Payload = {
+        sender_id: this.id,
         states: chunk.filter((i) => i.kind === "s").map((i) => i.v),
         members: chunk.filter((i) => i.kind === "m").map((i) => i.v),
         fleet_hash: this.map.fleetHash(),
         timestamp: this.ln.now(),
         hive_id: this.hiveId,
         ...(last ? { buckets: digest, reply } : {}),
-      });
+      };
+      payload.signature = (await this.ln.signmessage(fullSyncSigningString(payload))).zbase;
+      await this.send(peer, "FULL_SYNC", payload);
       chunk = [];
       size = base;
     };
@@ -663,9 +672,20 @@ export class HiveNode {
     }
     const sponsor = name === "FULL_SYNC" && this.#sponsors.has(from);
     if (!this.membership.has(from) && !sponsor) return this.#refuse("not_member");
+    if (name === "STATE_HASH" || name === "FULL_SYNC") {
+      // The transport (BOLT 8) already proves who the direct peer is; a claim to be someone
+      // else must carry that someone's signature, as cl-hive signs these messages.
+      const claimed = p.sender_id;
+      if (claimed !== undefined && claimed !== from) {
+        const text = name === "STATE_HASH" ? stateHashSigningString(p) : fullSyncSigningString(p);
+        const good = typeof claimed === "string" && typeof p.signature === "string" &&
+          (await this.ln.checkmessage(text, p.signature, claimed)).verified;
+        if (!good) return this.#refuse("bad_signature");
+      }
+    }
     if (name === "STATE_HASH") {
       const same = p.fleet_hash === this.map.fleetHash() &&
-        p.membership_hash === this.membershipHash();
+        p.members_digest === this.membershipHash();
       if (same) return;
       return await this.#sendFullSync(from, this.map.differingBuckets(p.buckets), true);
     }

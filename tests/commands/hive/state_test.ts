@@ -9,10 +9,13 @@ import {
   type PeerState,
 } from "../../../commands/hive/state.ts";
 import {
+  fullSyncSigningString,
   gossipDataHash,
   gossipSigningString,
   gossipTrigger,
+  membersHash,
   Relay,
+  stateHashSigningString,
 } from "../../../commands/hive/gossip.ts";
 import vectors from "../../../fixtures/cl_hive/canonical_vectors.json" with { type: "json" };
 import { pyFloat } from "../../../commands/hive/canonical.ts";
@@ -139,3 +142,11 @@ Deno.test("with 10 % of messages lost the fleet still converges and intents stay
     equal(r.conflicts!.violations, 0);
     equal(r.conflicts!.committed, 20);
   }));
+
+Deno.test("STATE_HASH and FULL_SYNC signing strings and the members hash equal cl-hive's", () => {
+  equal(stateHashSigningString(vectors.state_hash.payload), vectors.state_hash.signing_string);
+  const fs = vectors.full_sync;
+  equal(membersHash(fs.members), fs.members_hash);
+  equal(membersHash([]), "");
+  equal(fullSyncSigningString(fs), fs.signing_string);
+});
