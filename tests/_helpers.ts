@@ -40,6 +40,21 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promi
   return true;
 }
 
+/** Reject with a message naming `what` when `promise` has not settled within `ms`. */
+export async function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`deadline: ${what} after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What a `hive` run printed and how it exited. */
 export interface HiveRun {
   code: number;

@@ -45,18 +45,33 @@ function _isCid(text: string): boolean {
   }
 }
 
+/**
+ * Largest pub/sub payload in a request, in characters: gossipsub's own message limit (1 MiB)
+ * bounds what can be sent; the IPC frame limit (1 MiB) bounds it again.
+ */
+export const MAX_PAYLOAD_CHARS = 1024 * 1024;
+
+// Every string field of every request is bounded. Length checks `abort`, so a parser (peer id,
+// CID, multiaddr, base64) never runs over an oversized input.
+
 /** A peer id string (base58 `12D3...` or CID form). */
-export const peerIdSchema = z.string().min(1).max(128).refine(_isPeerId, {
-  error: "not a peer id",
-});
-/** Standard base64 text. */
-export const base64Schema = z.base64({ error: "expected base64" });
+export const peerIdSchema = z.string().min(1, { abort: true }).max(128, { abort: true }).refine(
+  _isPeerId,
+  { error: "not a peer id" },
+);
+/** Standard base64 text (at most the base64 of a 1 MiB payload). */
+export const base64Schema = z.string()
+  .max(Math.ceil(MAX_PAYLOAD_CHARS / 3) * 4, { abort: true })
+  .pipe(z.base64({ error: "expected base64" }));
 /** A DHT key: our namespace first, so the DHT's validator accepts it. */
-export const dhtKeySchema = z.string().max(512).regex(/^\/hive\/.+/, {
+export const dhtKeySchema = z.string().max(512, { abort: true }).regex(/^\/hive\/.+/, {
   error: 'expected a key starting with "/hive/"',
 });
 /** A content id string. */
-export const cidSchema = z.string().min(1).max(256).refine(_isCid, { error: "not a CID" });
+export const cidSchema = z.string().min(1, { abort: true }).max(256, { abort: true }).refine(
+  _isCid,
+  { error: "not a CID" },
+);
 /** A `ws://` (or `wss://`) IPC URL. */
 export const ipcUrlSchema = z.url({ protocol: /^wss?$/, error: "expected a ws:// URL" });
 
@@ -69,7 +84,7 @@ export const requestSchemas = {
   status: _empty,
   publish: z.strictObject({
     topic: topicSchema,
-    message: z.string().optional(),
+    message: z.string().max(MAX_PAYLOAD_CHARS).optional(),
     data_b64: base64Schema.optional(),
   }).refine((p) => (p.message === undefined) !== (p.data_b64 === undefined), {
     error: "expected exactly one of message, data_b64",

@@ -34,10 +34,18 @@ function _isMultiaddr(text: string): boolean {
   }
 }
 
+/** Longest multiaddr text accepted anywhere (a long `/dns4/.../p2p/...` is ~200 characters). */
+export const MAX_MULTIADDR_LENGTH = 1024;
+
 /** A pub/sub topic name. */
 export const topicSchema = z.string().min(1).max(256);
-/** A multiaddr string such as `/ip4/127.0.0.1/tcp/4001`. */
-export const multiaddrSchema = z.string().refine(_isMultiaddr, { error: "not a multiaddr" });
+/**
+ * A multiaddr string such as `/ip4/127.0.0.1/tcp/4001`. The length is checked first and stops
+ * validation (`abort`), so a huge input is refused at once instead of being parsed.
+ */
+export const multiaddrSchema = z.string()
+  .max(MAX_MULTIADDR_LENGTH, { abort: true })
+  .refine(_isMultiaddr, { error: "not a multiaddr" });
 /** A multiaddr that names its peer (`.../p2p/<peer-id>`), as bootstrap lists need. */
 export const peerMultiaddrSchema = multiaddrSchema.refine((s) => /\/p2p\/[^/]+$/.test(s), {
   error: "expected a multiaddr ending in /p2p/<peer-id>",

@@ -18,6 +18,7 @@ import { toP2PMessage } from "../../adapters/p2p/message.ts";
 import { peerEntries } from "../../adapters/p2p/libp2p/port.ts";
 import type { P2PDht, P2PEvent, P2PNode } from "../../adapters/p2p/types.ts";
 import { type IpcConnection, IpcError, type IpcServer } from "../../core/ipc/mod.ts";
+import { clipText } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { BootstrapKeeper } from "./bootstrap.ts";
 
@@ -137,7 +138,7 @@ export function startDaemonService(options: DaemonServiceOptions): DaemonService
     try {
       return { peer_id: await node.connect(multiaddr, AbortSignal.timeout(timeoutMs)) };
     } catch (error) {
-      throw _networkError(`connect ${multiaddr}`, error);
+      throw _networkError(`connect ${clipText(multiaddr, 80)}`, error);
     }
   });
   server.handle("disconnect", s.disconnect, async ({ peer }): Promise<Reply<"disconnect">> => {

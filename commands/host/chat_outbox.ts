@@ -69,11 +69,12 @@ export class ChatOutbox {
 
   constructor(options: OutboxOptions) {
     this.#options = {
-      deadlineMs: 60_000,
-      maxPending: 1000,
-      retryMs: 100,
-      maxRetryMs: 1000,
       ...options,
+      // `undefined` means the default, not "no limit".
+      deadlineMs: options.deadlineMs ?? 60_000,
+      maxPending: options.maxPending ?? 1000,
+      retryMs: options.retryMs ?? 100,
+      maxRetryMs: options.maxRetryMs ?? 1000,
     };
     this.#delay = this.#options.retryMs;
   }
@@ -172,8 +173,9 @@ export class ChatOutbox {
         continue;
       }
       this.#queue.splice(i, 1);
-      const seconds = Math.round(this.#options.deadlineMs / 1000);
-      this.#options.onSettled(entry, "not_delivered", `no peer in the room within ${seconds} s`);
+      const ms = this.#options.deadlineMs;
+      const within = ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
+      this.#options.onSettled(entry, "not_delivered", `no peer in the room within ${within}`);
     }
   }
 }

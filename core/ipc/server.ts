@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { formatIssues } from "../errors.ts";
+import { clipText, formatIssues } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import {
   CLOSE_TOO_BIG,
@@ -62,6 +62,9 @@ let _nextConnectionId = 1;
  * The common case of `requestEnvelope`, checked without allocating; frames that fail it go
  * through the schema, which produces the error message.
  */
+/** Longest error text a client gets back. */
+const _MAX_ERROR_TEXT = 400;
+
 function _wellFormed(frame: Record<string, unknown>): boolean {
   const { v, id, type } = frame;
   if (v !== 1 || typeof type !== "string" || type.length === 0 || type.length > 64) return false;
@@ -308,7 +311,9 @@ export class IpcServer {
       frame = JSON.parse(data);
     } catch (error) {
       this.#stats.errors++;
-      connection.send(errorFrame("bad_json", `frame is not JSON: ${(error as Error).message}`));
+      connection.send(
+        errorFrame("bad_json", `frame is not JSON: ${clipText((error as Error).message, 160)}`),
+      );
       return;
     }
     if (frame === null || typeof frame !== "object" || Array.isArray(frame)) {
@@ -400,11 +405,13 @@ export class IpcServer {
     error: unknown,
   ): void {
     this.#stats.errors++;
+    // Handler errors may quote their input: never echo more than a short prefix of it.
     if (error instanceof IpcError) {
-      connection.send(errorFrame(error.code, error.message, id));
+      connection.send(errorFrame(error.code, clipText(error.message, _MAX_ERROR_TEXT), id));
     } else {
       this.#options.logger?.error("ipc handler failed", { type, error });
-      connection.send(errorFrame("internal", `${type} failed: ${(error as Error).message}`, id));
+      const text = clipText(`${type} failed: ${(error as Error).message}`, _MAX_ERROR_TEXT);
+      connection.send(errorFrame("internal", text, id));
     }
   }
 }

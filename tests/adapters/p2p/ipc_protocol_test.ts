@@ -65,3 +65,43 @@ Deno.test("events and daemon.json", () => {
   deepEqual(daemonInfoSchema.parse(info), info);
   ok(!daemonInfoSchema.safeParse({ ...info, ipc_url: "http://x" }).success);
 });
+
+Deno.test("every string field of every request is bounded, refused at once, echoed short", () => {
+  // 2 MiB is over every bound (the largest is a 1 MiB payload); each field alone must fail,
+  // quickly (no parser runs over it), with an error that quotes a short prefix only.
+  const huge = "/ip4/" + "1".repeat(2 * 1024 * 1024);
+  const all: Record<string, { shape?: Record<string, unknown>; safeParse: (v: unknown) => never }> =
+    { ...requestSchemas, ...dhtRequestSchemas } as never;
+  let fields = 0;
+  for (const [type, schema] of Object.entries(all)) {
+    for (const field of Object.keys(schema.shape ?? {})) {
+      fields++;
+      const started = performance.now();
+      const result = schema.safeParse({ [field]: huge }) as {
+        success: boolean;
+        error?: { issues: { path: PropertyKey[] }[] };
+      };
+      const ms = performance.now() - started;
+      ok(!result.success, `${type}.${field} accepted a 2 MiB string`);
+      ok(
+        result.error!.issues.some((i) => i.path[0] === field),
+        `${type}.${field}: no issue names the field`,
+      );
+      const text = formatIssues(result.error!.issues as never).join("; ");
+      ok(text.length < 400, `${type}.${field}: error of ${text.length} chars`);
+      ok(ms < 100, `${type}.${field}: took ${ms.toFixed(1)} ms`);
+    }
+  }
+  ok(fields >= 15, `only ${fields} fields found`);
+});
+
+Deno.test("a 980 KB multiaddr is refused by its length, before it is parsed", () => {
+  const long = "/dns4/" + "a".repeat(980_000) + "/tcp/1";
+  const started = performance.now();
+  const result = requestSchemas.connect.safeParse({ multiaddr: long }, { reportInput: true });
+  const ms = performance.now() - started;
+  const text = _error(result as never);
+  match(text, /^multiaddr: expected length <= 1024, got "\/dns4\/a+\.\.\.$/);
+  ok(text.length < 200, text);
+  ok(ms < 50, `took ${ms.toFixed(1)} ms`);
+});

@@ -5,7 +5,7 @@
 import { equal, match, ok } from "@std/assert";
 import { IpcClient, IpcError } from "../../../core/ipc/mod.ts";
 import { readTokenFile } from "../../../core/ipc/token.ts";
-import { rejection } from "../../_helpers.ts";
+import { deadline, rejection } from "../../_helpers.ts";
 import { type DaemonChild, startDaemon } from "./_daemon.ts";
 
 interface _Raw {
@@ -27,16 +27,27 @@ function _raw(url: string, token: string): Promise<_Raw> {
     else queue.push(frame);
   };
   const closed = new Promise<number>((resolve) => socket.onclose = (e) => resolve(e.code));
-  return new Promise((resolve, reject) => {
-    socket.onopen = () =>
-      resolve({
-        socket,
-        closed,
-        next: () =>
-          queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise((r) => waiters.push(r)),
-      });
-    socket.onerror = (e) => reject(new Error((e as ErrorEvent).message));
-  });
+  // Every wait has a deadline: a missing reply or close fails the test instead of hanging it.
+  return deadline(
+    new Promise((resolve, reject) => {
+      socket.onopen = () =>
+        resolve({
+          socket,
+          closed: deadline(closed, 10_000, "the daemon closing the socket"),
+          next: () =>
+            deadline(
+              queue.length > 0
+                ? Promise.resolve(queue.shift()!)
+                : new Promise((r) => waiters.push(r)),
+              10_000,
+              "a reply frame",
+            ),
+        });
+      socket.onerror = (e) => reject(new Error((e as ErrorEvent).message));
+    }),
+    10_000,
+    "the raw IPC socket to open",
+  );
 }
 
 async function _stillServes(d: DaemonChild, token: string): Promise<void> {
@@ -118,6 +129,27 @@ Deno.test("bad IPC input gets the right error and the daemon keeps serving", asy
       const f = await raw.next();
       equal(f.type, "result");
       equal((f.data as { peer_id: string }).peer_id, d!.info.peer_id);
+    });
+    await t.step("a 980 KB multiaddr is refused at once, with a short echo", async () => {
+      const started = performance.now();
+      raw.socket.send(
+        JSON.stringify({
+          v: 1,
+          id: 20,
+          type: "connect",
+          multiaddr: "/dns4/" + "a".repeat(980_000),
+        }),
+      );
+      const f = await raw.next();
+      const ms = performance.now() - started;
+      equal(f.code, "bad_request");
+      equal(f.id, 20);
+      match(f.message as string, /multiaddr: expected length <= 1024/);
+      ok((f.message as string).length < 300, `echo of ${(f.message as string).length} chars`);
+      // Before the bound the daemon parsed the whole input (534 ms); the round trip of ~1 MB
+      // over loopback is a few tens of ms.
+      ok(ms < 400, `took ${ms.toFixed(0)} ms`);
+      await _stillServes(d!, token);
     });
     await t.step("a 2 MiB frame closes that connection with 1009", async () => {
       const big = JSON.stringify({ v: 1, id: 13, type: "publish", topic: "t", message: "" })

@@ -8,7 +8,7 @@ import {
   readTokenFile,
   tokensEqual,
 } from "../../../core/ipc/mod.ts";
-import { rejection } from "../../_helpers.ts";
+import { deadline, rejection } from "../../_helpers.ts";
 
 const TOKEN = "test-token-0123456789";
 
@@ -42,10 +42,14 @@ async function rawSocket(url: string, token = TOKEN) {
   const closed = Promise.withResolvers<CloseEvent>();
   ws.onmessage = (e) => frames.push(JSON.parse(e.data));
   ws.onclose = (e) => closed.resolve(e);
-  await new Promise<void>((resolve, reject) => {
-    ws.onopen = () => resolve();
-    ws.onerror = () => reject(new Error("raw socket failed"));
-  });
+  await deadline(
+    new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = () => reject(new Error("raw socket failed"));
+    }),
+    5000,
+    "raw socket open",
+  );
   const next = async (): Promise<Record<string, unknown>> => {
     for (let i = 0; i < 200 && frames.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 10));
@@ -182,7 +186,7 @@ Deno.test("malformed frames get error replies and the connection stays open", as
     equal(server.stats.errors, 5);
   } finally {
     raw.ws.close();
-    await raw.closed;
+    await deadline(raw.closed, 5000, "the raw socket to close");
     await server.close();
   }
 });
@@ -193,7 +197,8 @@ Deno.test("a 2 MiB frame closes the connection with 1009; other clients are unaf
   const other = await IpcClient.connect({ url: server.url, token: TOKEN });
   try {
     raw.ws.send(JSON.stringify({ v: 1, id: 1, type: "echo", text: "x".repeat(2 * 1024 * 1024) }));
-    const event = await raw.closed;
+    // Without the size check the frame is echoed and the socket stays open: fail, do not hang.
+    const event = await deadline(raw.closed, 5000, "close 1009 after a 2 MiB frame");
     equal(event.code, 1009);
     match(event.reason, /exceeds 1048576/);
     deepEqual(await other.request("echo", { text: "fine" }), { text: "fine" });
