@@ -81,7 +81,9 @@ export function buildProgram(): Command<[], { json?: true; version?: true }> {
     hostCommand(load).summary("agent host: chat web UI, management API, agents, supervised daemon"),
   );
   program.addCommand(
-    hapCommand(load).summary("human agent portal: a person on the mesh with a signed identity and role"),
+    hapCommand(load).summary(
+      "human agent portal: a person on the mesh with a signed identity and role",
+    ),
   );
   program.addCommand(
     daemonCommand(load).summary("libp2p node (gossipsub, discovery, identity) behind JSON IPC"),
