@@ -77,6 +77,10 @@ Deno.test({
       await driver.call({ op: "fill", page: wrong, selector: "#text", text: "with the token" });
       await driver.call({ op: "click", page: wrong, selector: "#send-button" });
       await driver.call({ op: "wait", page: wrong, selector: ".msg", hasText: "with the token" });
+      // Neither the token nor the wrong one ever reaches the audit log.
+      const logs = host.logs.join("\n");
+      ok(!logs.includes(TOKEN), "the API token is not logged");
+      ok(!logs.includes("not-the-token-0123456789"), "an offered token is not logged");
     } finally {
       await driver.close();
       const code = await host?.stop("SIGTERM");
