@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok } from "@std/assert";
 import { Bus, compilePattern } from "../../core/bus.ts";
+import { deadline } from "../_helpers.ts";
 
 Deno.test("bus delivers to exact and wildcard handlers with the topic", () => {
   const bus = new Bus();
@@ -103,7 +104,8 @@ Deno.test("for-await loop ends when the subscription closes", async () => {
   bus.publish("n", 1);
   await new Promise((r) => setTimeout(r, 0));
   sub.close();
-  await loop;
+  // A loop that does not end on close fails here instead of hanging.
+  await deadline(loop, 2000, "the for-await loop to end after close");
   deepEqual(got, [1]);
 });
 

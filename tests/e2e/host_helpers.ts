@@ -93,7 +93,14 @@ export async function startHostProcess(options: StartHostProcessOptions): Promis
         child.kill(signal);
       } catch { /* already gone */ }
     }
+    // A host that ignores the signal is killed after 20 s, so a test fails instead of hanging.
+    const watchdog = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone */ }
+    }, 20_000);
     const code = (await status).code;
+    clearTimeout(watchdog);
     await draining;
     return code;
   };

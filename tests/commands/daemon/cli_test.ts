@@ -9,7 +9,7 @@ import { loadConfig } from "../../../core/config.ts";
 import { contextLoader } from "../../../core/cli.ts";
 import { ConfigError, UsageError } from "../../../core/errors.ts";
 import { IpcClient, readTokenFile } from "../../../core/ipc/mod.ts";
-import { rejection } from "../../_helpers.ts";
+import { deadline, rejection } from "../../_helpers.ts";
 import { type DaemonChild, hiveArgv, lines, runHive, startDaemon } from "./_daemon.ts";
 
 Deno.test("client subcommands: id, status, peers, publish, subscribe, ping, connect", async () => {
@@ -80,8 +80,11 @@ Deno.test("client subcommands: id, status, peers, publish, subscribe, ping, conn
     match(bin.stdout, /published to room: 1 recipient\(s\)/);
 
     const got: Record<string, string>[] = [];
-    for await (const line of lines(sub.stdout)) got.push(JSON.parse(line));
-    const status = await sub.status;
+    const reading = (async () => {
+      for await (const line of lines(sub!.stdout)) got.push(JSON.parse(line));
+    })();
+    await deadline(reading, 30_000, `the subscriber's 2 messages (got ${got.length})`);
+    const status = await deadline(sub.status, 15_000, "the subscriber to exit");
     sub = undefined;
     equal(status.code, 0);
     equal(got.length, 2);
@@ -128,7 +131,7 @@ Deno.test("subscribe streams until SIGINT, then exits 0", async () => {
         watch.close();
       }
       sub.kill("SIGINT");
-      const out = await sub.output();
+      const out = await deadline(sub.output(), 15_000, "subscribe to exit on SIGINT");
       equal(out.code, 0, new TextDecoder().decode(out.stderr));
     } finally {
       try {

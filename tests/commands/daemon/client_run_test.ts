@@ -6,6 +6,7 @@
  */
 import { equal, match, notEqual, ok } from "@std/assert";
 import { IpcClient, readTokenFile } from "../../../core/ipc/mod.ts";
+import { deadline } from "../../_helpers.ts";
 import { type DaemonChild, hiveArgv, lines, runHive, startDaemon } from "./_daemon.ts";
 
 async function _until(what: string, condition: () => Promise<boolean>): Promise<void> {
@@ -59,7 +60,7 @@ Deno.test("subscribe resumes after the daemon restarts on a new IPC port", async
 
     await _until("the subscription reached the publisher", sSubscribed);
     await watch.request("publish", { topic: "news", message: "before" });
-    const first = await out.next();
+    const first = await deadline(out.next(), 20_000, "the first message at the subscriber");
     ok(!first.done, errText.join("\n"));
     equal(JSON.parse(first.value as string).message, "before");
 
@@ -78,10 +79,10 @@ Deno.test("subscribe resumes after the daemon restarts on a new IPC port", async
 
     await _until("the client subscribed again on the new daemon", sSubscribed);
     await watch.request("publish", { topic: "news", message: "after" });
-    const second = await out.next();
+    const second = await deadline(out.next(), 20_000, "the message after the restart");
     ok(!second.done, errText.join("\n"));
     equal(JSON.parse(second.value as string).message, "after");
-    equal((await sub.status).code, 0);
+    equal((await deadline(sub.status, 15_000, "the subscriber to exit")).code, 0);
     sub = undefined;
     await errDone;
     const log = errText.join("\n");

@@ -11,6 +11,7 @@ type MessageReceivedEvent = DaemonEvent<"message_received">;
 type StatusReply = Reply<"status">;
 import { isProcessAlive } from "../../../core/lock.ts";
 import { type DaemonChild, hiveArgv, lines, runHive, startDaemon } from "./_daemon.ts";
+import { deadline as withDeadline } from "../../_helpers.ts";
 
 async function _client(d: DaemonChild): Promise<IpcClient> {
   return await IpcClient.connect({
@@ -217,7 +218,7 @@ Deno.test("a supervised daemon exits when its parent dies (HIVE_PARENT_PID)", as
   let daemonPid = 0;
   try {
     const out = lines(shell.stdout);
-    const first = await out.next();
+    const first = await withDeadline(out.next(), 30_000, "the daemon's ready line");
     ok(!first.done, "daemon printed its ready line");
     daemonPid = (JSON.parse(first.value as string) as { pid: number }).pid;
     ok(await isProcessAlive(daemonPid));

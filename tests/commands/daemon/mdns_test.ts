@@ -6,6 +6,7 @@
  */
 import { equal, ok } from "@std/assert";
 import { hiveArgv, lines, startDaemon } from "./_daemon.ts";
+import { deadline } from "../../_helpers.ts";
 
 const _decoder = new TextDecoder();
 
@@ -125,7 +126,7 @@ Deno.test("mDNS: daemons on two LAN hosts find each other without bootstrap and 
       );
       return sent.code === 0 && (JSON.parse(sent.stdout) as { recipients: number }).recipients > 0;
     });
-    const first = await received.next();
+    const first = await deadline(received.next(), 30_000, "the LAN message at the subscriber");
     const message = JSON.parse(first.value!) as { message: string; from: string };
     equal(message.message, "over the LAN");
     equal(message.from, a.info.peer_id);
@@ -134,7 +135,7 @@ Deno.test("mDNS: daemons on two LAN hosts find each other without bootstrap and 
       try {
         subscriber.kill("SIGINT");
       } catch { /* already gone */ }
-      await subscriber.status;
+      await deadline(subscriber.status, 15_000, "the subscriber to exit on SIGINT");
       await subscriber.stdout.cancel().catch(() => {});
     }
     for (const d of daemons) await d.stop();
