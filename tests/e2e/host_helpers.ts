@@ -228,7 +228,12 @@ export function startBrowserDriver(): BrowserDriver {
       writer.write(new TextEncoder().encode(JSON.stringify({ id, ...request }) + "\n")).catch(
         reject,
       );
-      return promise;
+      // A browser step that never answers fails the test instead of hanging it.
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`browser ${request.op}: no answer within 90 s`));
+      }, 90_000);
+      return promise.finally(() => clearTimeout(timer));
     },
     async close() {
       const timer = setTimeout(() => {
