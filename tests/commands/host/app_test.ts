@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok } from "@std/assert";
 import { AgentManager } from "../../../commands/host/agents.ts";
 import { createHostApp } from "../../../commands/host/app.ts";
+import { AuthThrottle } from "../../../core/http/auth_throttle.ts";
 import { crossSiteGuard } from "../../../core/http/guard.ts";
 import { Bus } from "../../../core/bus.ts";
 import { createLogger } from "../../../core/logger.ts";
@@ -8,8 +9,12 @@ import { offlineP2P } from "./_offline.ts";
 
 const TOKEN = "test-token-0123456789";
 
-function _app(apiToken: string | null = null) {
-  const logger = createLogger({ sinks: [{ write() {}, flush() {}, close() {} }] });
+function _app(apiToken: string | null = null, withThrottle = false) {
+  const lines: string[] = [];
+  const logger = createLogger({
+    sinks: [{ write: (line: string) => void lines.push(line), flush() {}, close() {} }],
+  });
+  const authThrottle = withThrottle ? new AuthThrottle({ logger, what: "host api" }) : undefined;
   const agents = new AgentManager({ bus: new Bus(), logger, p2p: offlineP2P() });
   agents.add({
     name: "hello",
@@ -29,8 +34,9 @@ function _app(apiToken: string | null = null) {
     apiToken,
     logger,
     guard: crossSiteGuard({ hostname: "127.0.0.1", port: 80 }),
+    authThrottle,
   });
-  return { app, agents };
+  return { app, agents, lines, authThrottle };
 }
 
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -150,4 +156,56 @@ Deno.test("app: tokens with any printable character work in the header and the q
 Deno.test("app: /ws/chat answers 503 while there is no chat agent", async () => {
   const response = await _app().app.request("/ws/chat");
   equal(response.status, 503);
+});
+
+Deno.test("app: other sites are refused on every route (Host, Origin, JSON content type)", async () => {
+  const { app } = _app();
+  const evil = { origin: "http://evil.example" };
+  const cases: [string, RequestInit, number, RegExp][] = [
+    ["/api/status", { headers: { host: "evil.example" } }, 403, /host_not_allowed/],
+    ["/", { headers: { host: "rebind.test:8787" } }, 403, /host_not_allowed/],
+    ["/api/agents/hello/stop", { method: "POST", headers: evil }, 403, /origin_not_allowed/],
+    ["/ws/chat", { headers: { ...evil, upgrade: "websocket" } }, 403, /origin_not_allowed/],
+    [
+      "/agents/chat/send",
+      { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" },
+      415,
+      /unsupported_media_type/,
+    ],
+  ];
+  for (const [path, init, status, code] of cases) {
+    const response = await app.request(path, init);
+    equal(response.status, status, `${path} ${JSON.stringify(init)}`);
+    match(await response.text(), code);
+  }
+  // Our own page's origin, and clients without Origin (curl, scripts), still act.
+  const own = await app.request("/api/agents/hello/start", {
+    method: "POST",
+    headers: { origin: "http://127.0.0.1" },
+  });
+  equal(own.status, 200);
+  const curl = await app.request("/api/agents/hello/stop", { method: "POST" });
+  equal(curl.status, 200);
+});
+
+Deno.test("app: failed tokens are throttled per source and logged as a summary", async () => {
+  const { app, lines, authThrottle } = _app(TOKEN, true);
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const response = await app.request("/api/status", {
+        headers: { authorization: `Bearer wrong-token-${i}-0123456789` },
+      });
+      statuses.push(response.status);
+      await response.body?.cancel();
+    }
+    deepEqual(statuses.slice(0, 10), Array(10).fill(401));
+    deepEqual(statuses.slice(10), Array(20).fill(429));
+    // Even the right token waits while the source is throttled: guessing cannot go faster.
+    equal((await app.request("/api/status", { headers: auth })).status, 429);
+    const warnings = lines.filter((l) => l.includes('"level":"warn"'));
+    ok(warnings.length <= 2, `${warnings.length} log lines for 31 attempts`);
+  } finally {
+    authThrottle?.close();
+  }
 });

@@ -8,6 +8,7 @@ import {
   readTokenFile,
   tokensEqual,
 } from "../../../core/ipc/mod.ts";
+import { createLogger } from "../../../core/logger.ts";
 import { deadline, rejection } from "../../_helpers.ts";
 
 const TOKEN = "test-token-0123456789";
@@ -353,6 +354,50 @@ Deno.test("large request frames (1.5 KB to 900 KB) round-trip intact", async () 
     }
   } finally {
     client.close();
+    await server.close();
+  }
+});
+
+Deno.test("wrong tokens are throttled per source: 429 after a burst, one log line", async () => {
+  const lines: string[] = [];
+  const logger = createLogger({
+    sinks: [{ write: (line: string) => void lines.push(line), flush() {}, close() {} }],
+  });
+  const server = await IpcServer.listen({ token: TOKEN, logger });
+  try {
+    const http = server.url.replace("ws:", "http:");
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const response = await fetch(`${http}?token=wrong-${i}`, {
+        headers: { upgrade: "websocket", connection: "upgrade" },
+        signal: AbortSignal.timeout(5000),
+      });
+      statuses.push(response.status);
+      await response.body?.cancel();
+    }
+    deepEqual(statuses.slice(0, 10), Array(10).fill(401));
+    deepEqual(statuses.slice(10), Array(15).fill(429));
+    // The right token waits too while its source is throttled; nothing else is affected.
+    const refused = await rejection(IpcClient.connect({ url: server.url, token: TOKEN }), IpcError);
+    equal(refused.code, "unavailable");
+    const warnings = lines.filter((l) => l.includes('"level":"warn"'));
+    ok(warnings.length <= 2, `${warnings.length} log lines for 26 attempts`);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a browser Origin is refused on the IPC (no page of ours is served there)", async () => {
+  const server = await IpcServer.listen({ token: TOKEN });
+  try {
+    const response = await fetch(`${server.url.replace("ws:", "http:")}?token=${TOKEN}`, {
+      headers: { upgrade: "websocket", connection: "upgrade", origin: "http://evil.example" },
+      signal: AbortSignal.timeout(5000),
+    });
+    equal(response.status, 403);
+    match(await response.text(), /origin_not_allowed/);
+    equal(server.stats.connections, 0);
+  } finally {
     await server.close();
   }
 });
