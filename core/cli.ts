@@ -98,7 +98,8 @@ export type ContextLoader<C extends LoggingConfig = LoggingConfig> = (
 ) => Promise<CliContext<C>>;
 
 /**
- * The {@link ContextLoader} over one config schema.
+ * The {@link ContextLoader} over one config schema, or over a function that loads it on first
+ * use (so commands that read no config never build it).
  *
  * @example
  * ```ts
@@ -107,10 +108,14 @@ export type ContextLoader<C extends LoggingConfig = LoggingConfig> = (
  * ```
  */
 export function contextLoader<S extends z.ZodType<LoggingConfig>>(
-  schema: S,
+  schema: S | (() => Promise<S>),
 ): ContextLoader<z.output<S>> {
-  return (command, component) =>
-    createCliContext(command.optsWithGlobals() as GlobalOptions, schema, component);
+  return async (command, component) =>
+    createCliContext(
+      command.optsWithGlobals() as GlobalOptions,
+      typeof schema === "function" ? await schema() : schema,
+      component,
+    );
 }
 
 /**

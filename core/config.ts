@@ -11,7 +11,6 @@
  * ```
  * @module
  */
-import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { ConfigError, describeValue, formatIssues } from "./errors.ts";
 import { LOG_LEVELS } from "./logger.ts";
@@ -124,6 +123,8 @@ async function _readYaml(path: string): Promise<unknown> {
     throw new ConfigError(`config file ${path}: cannot read (${(error as Error).message})`);
   }
   try {
+    // yaml is loaded only when there is YAML to read: most runs have no config file.
+    const { parse: parseYaml } = await import("yaml");
     const data = parseYaml(text);
     if (data === null || data === undefined) return {};
     if (typeof data !== "object" || Array.isArray(data)) {
@@ -134,6 +135,7 @@ async function _readYaml(path: string): Promise<unknown> {
     return data;
   } catch (error) {
     if (error instanceof ConfigError) throw error;
+    const { YAMLParseError } = await import("yaml");
     const where = error instanceof YAMLParseError && error.linePos
       ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`
       : "";
@@ -182,7 +184,7 @@ export async function loadConfig<T extends z.ZodType>(
     let parsed: unknown = value;
     if (!leaf.isString) {
       try {
-        parsed = parseYaml(value);
+        parsed = (await import("yaml")).parse(value);
       } catch {
         parsed = value;
       }

@@ -8,8 +8,6 @@
 /** Where output text goes. Defaults to stdout. */
 export type WriteText = (text: string) => void;
 
-import { styleText } from "node:util";
-
 const _encoder = new TextEncoder();
 
 /** Colours and weights {@link paint} applies. */
@@ -20,10 +18,21 @@ export type Paint = "red" | "green" | "yellow" | "dim" | "bold";
  * `NO_COLOR` is set, so scripts never see escape codes.
  */
 export function paint(style: Paint, text: string, stream: "stdout" | "stderr" = "stdout"): string {
-  const target = stream === "stdout" ? globalThis.process?.stdout : globalThis.process?.stderr;
-  if (!target) return text;
-  return styleText(style, text, { stream: target });
+  // Deno.noColor is the runtime's reading of NO_COLOR; node:util's styleText would do the same
+  // checks but loads the Node compatibility layer, which costs every start of the program.
+  const terminal = stream === "stdout" ? Deno.stdout.isTerminal() : Deno.stderr.isTerminal();
+  if (Deno.noColor || !terminal) return text;
+  const [open, close] = _ANSI[style];
+  return `\x1b[${open}m${text}\x1b[${close}m`;
 }
+
+const _ANSI: Record<Paint, [number, number]> = {
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+};
 
 const _STATUS_PAINT: Record<string, Paint> = {
   ok: "green",

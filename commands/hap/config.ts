@@ -9,8 +9,8 @@
 import { z } from "zod";
 import type { LoggingConfig } from "../../core/cli.ts";
 import { intRange } from "../../core/config.ts";
-import { agentIdSchema, roleNameSchema } from "../../core/identity/identity.ts";
-import { DEFAULT_HTTP_PORTS } from "../../core/identity/instance.ts";
+import { agentIdSchema, roleNameSchema } from "../../core/identity/names.ts";
+import { DEFAULT_HTTP_PORTS } from "../../core/identity/names.ts";
 import type { RbacConfig } from "../../core/rbac/rbac.ts";
 
 /** A topic a person may type: `/hive/...`, or a bare room name meaning `/hive/chat/<room>`. */

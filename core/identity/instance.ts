@@ -15,10 +15,9 @@
  * @module
  */
 import { acquireLock, type Lock } from "../lock.ts";
-import type { AgentKind } from "./identity.ts";
+import type { AgentKind } from "./names.ts";
 
-/** Default HTTP port (health, metrics, UI) of each kind: distinct so both run on one machine. */
-export const DEFAULT_HTTP_PORTS: Record<AgentKind, number> = { agent: 8787, hap: 8788 };
+export { DEFAULT_HTTP_PORTS } from "./names.ts";
 
 /** Options for {@link acquireInstanceLock}. */
 export interface InstanceLockOptions {

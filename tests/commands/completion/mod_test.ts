@@ -1,6 +1,6 @@
 import { deepEqual, equal } from "@std/assert";
 import { completionScript } from "../../../core/completion.ts";
-import { buildProgram } from "../../../main.ts";
+import { buildProgram } from "../../../program.ts";
 
 async function complete(words: string[]): Promise<string[]> {
   const script = completionScript(buildProgram(), "bash");

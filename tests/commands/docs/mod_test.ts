@@ -1,7 +1,7 @@
 import { equal, ok } from "@std/assert";
 import { commandReference } from "../../../core/cli_docs.ts";
 import { commandPaths } from "../../../core/cli_tree.ts";
-import { buildProgram } from "../../../main.ts";
+import { buildProgram } from "../../../program.ts";
 
 Deno.test("docs: the Markdown and man references name every command and every flag", () => {
   const program = buildProgram();
