@@ -107,8 +107,8 @@ Deno.test("e2e host: browser chat across two hosts survives kill -9 of each daem
     await browser.call({
       op: "wait",
       page: pageA,
-      selector: "#peers li",
-      hasText: b.ready.peer_id,
+      // The peer shows by name; its full peer id is in data-peer and the hover title.
+      selector: `#peers li[data-peer="${b.ready.peer_id}"]`,
     });
 
     await _send(browser, pageA, "hello from A");
