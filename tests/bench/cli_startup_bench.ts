@@ -22,6 +22,23 @@ const built = await new Deno.Command(Deno.execPath(), {
 }).output();
 if (!built.success) throw new Error("deno bundle failed");
 const dir = await Deno.makeTempDir({ prefix: "hive-bench-cli-" });
+// The same program bundled with code splitting: the entry holds only what `--version` needs,
+// so this shows what parsing the single 5 MB file costs.
+const split = await new Deno.Command(Deno.execPath(), {
+  args: [
+    "bundle",
+    "--quiet",
+    "--code-splitting",
+    "--platform=deno",
+    `--outdir=${dir}/split`,
+    `${root}main.ts`,
+  ],
+  cwd: root,
+  stdout: "null",
+  stderr: "inherit",
+}).output();
+if (!split.success) throw new Error("deno bundle --code-splitting failed");
+const splitEntry = `${dir}/split/main.js`;
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
 const empty = `${dir}/empty.js`;
 await Deno.writeTextFile(empty, "");
@@ -40,9 +57,13 @@ async function _spawn(args: string[]): Promise<number> {
 
 const hiveMs: number[] = [];
 const emptyMs: number[] = [];
+const splitMs: number[] = [];
+const sourceMs: number[] = [];
 for (let i = 0; i < ROUNDS; i++) {
   emptyMs.push(await _spawn([empty]));
   hiveMs.push(await _spawn([bundle, "--version"]));
+  splitMs.push(await _spawn([splitEntry, "--version"]));
+  sourceMs.push(await _spawn([`${root}main.ts`, "--version"]));
 }
 const median = (l: number[]) => [...l].sort((a, b) => a - b)[Math.floor(l.length / 2)];
 console.log(
@@ -52,6 +73,11 @@ console.log(
     } ms over ${ROUNDS} interleaved rounds`,
 );
 console.log(`ratio: ${(median(hiveMs) / median(emptyMs)).toFixed(2)}x baseline (empty script)`);
+console.log(
+  `hive --version, code-split bundle: median ${median(splitMs).toFixed(0)} ms ` +
+    `(${(median(splitMs) / median(emptyMs)).toFixed(2)}x); from source: median ` +
+    `${median(sourceMs).toFixed(0)} ms (${(median(sourceMs) / median(emptyMs)).toFixed(2)}x)`,
+);
 
 const group = "cli start";
 Deno.bench("deno run empty.js", { group, baseline: true, n: 5, warmup: 1 }, async () => {
