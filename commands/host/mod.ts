@@ -120,7 +120,7 @@ async function _manageOptions(
 const _EXAMPLES: Record<string, string> = {
   status: `
 Examples:
-  hive host status                              host on http://127.0.0.1:8787
+  hive host status                              the host in <data-dir>/host.json, else :8787
   hive host status --url http://127.0.0.1:9999 --json
   hive host status --api-token "$TOKEN"         a host started with --api-token`,
   agents: `
@@ -243,7 +243,7 @@ export function hostCommand(load: _Load) {
     .option("--room <name...>", "chat rooms to join at start (default: general)")
     .option(
       "--data-dir <dir>",
-      "daemon data folder: identity, token, daemon.json (default: data_dir)",
+      "data folder: identity, IPC token, daemon.json, host.json (default: data_dir)",
     )
     .option("--daemon-url <url>", "attach to a running daemon instead of starting one (ws://...)")
     .option("--daemon-token-file <file>", "that daemon's IPC token file (with --daemon-url)")
@@ -312,7 +312,7 @@ Examples:
   hive host --data-dir /tmp/a --no-mdns --p2p-listen /ip4/127.0.0.1/tcp/0 \\
             --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...
   hive host --daemon-url ws://127.0.0.1:9000/ --daemon-token-file ~/.local/share/hive/ipc.token
-  hive host status --json                    status of the host on port 8787
+  hive host status --json                    the host of this data dir (host.json), else :8787
   hive host agents --url http://127.0.0.1:9999
   hive host agent stop chat
 
