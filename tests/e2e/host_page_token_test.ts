@@ -77,6 +77,19 @@ Deno.test({
       await driver.call({ op: "fill", page: wrong, selector: "#text", text: "with the token" });
       await driver.call({ op: "click", page: wrong, selector: "#send-button" });
       await driver.call({ op: "wait", page: wrong, selector: ".msg", hasText: "with the token" });
+      // A message over the server's limit is refused whole, not cut short; it stays in the box.
+      await driver.call({ op: "fill", page: wrong, selector: "#text", text: "y".repeat(2001) });
+      await driver.call({ op: "click", page: wrong, selector: "#send-button" });
+      await driver.call({
+        op: "wait",
+        page: wrong,
+        selector: "#error",
+        hasText: "at most 2000 characters",
+      });
+      equal(
+        await driver.call({ op: "eval", page: wrong, expression: `$("text").value.length` }),
+        2001,
+      );
       // Neither the token nor the wrong one ever reaches the audit log.
       const logs = host.logs.join("\n");
       ok(!logs.includes(TOKEN), "the API token is not logged");

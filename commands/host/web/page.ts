@@ -33,7 +33,7 @@ export const CHAT_PAGE_HTML: string = `<!doctype html>
 <div id="messages" aria-live="polite"><div class="hint">Connecting to the host…</div></div>
 <div id="error" role="alert"></div>
 <form id="auth"><label for="token">API token of this host (kept for this tab only)</label><input id="token" type="password" autocomplete="off" placeholder="paste the host's --api-token"><button class="primary">Connect</button></form>
-<form id="send" class="send"><input id="text" placeholder="Write a message…" maxlength="2000" autocomplete="off" aria-label="message"><button id="send-button" class="primary">Send</button></form>
+<form id="send" class="send"><input id="text" placeholder="Write a message…" autocomplete="off" aria-label="message"><button id="send-button" class="primary">Send</button></form>
 </section>
 </main>
 <script>${CHAT_PAGE_SCRIPT}</script>

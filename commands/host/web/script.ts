@@ -7,12 +7,14 @@
  *
  * @module
  */
+import { MAX_TEXT } from "../chat_agent.ts";
 import { ROOM_NAME_ERROR, ROOM_NAME_PATTERN } from "../config.ts";
 
 /** Script of the chat page. Message text is inserted with `textContent`, never as HTML. */
 export const CHAT_PAGE_SCRIPT: string = `
 const ROOM_PATTERN = new RegExp(${JSON.stringify(ROOM_NAME_PATTERN.source)});
 const ROOM_ERROR = ${JSON.stringify(ROOM_NAME_ERROR)};
+const MAX_TEXT = ${MAX_TEXT};
 const state = { room: null, rooms: [], history: {}, peers: [], me: null, pendingJoin: null };
 const $ = (id) => document.getElementById(id);
 let socket = null;
@@ -234,6 +236,12 @@ $("send").onsubmit = (e) => {
   const input = $("text");
   const text = input.value.trim();
   if (!text || !state.room || !socket || socket.readyState !== 1) return;
+  // Refused whole, never cut short: the text stays in the box to be shortened.
+  if (text.length > MAX_TEXT) {
+    $("error").textContent = "text: at most " + MAX_TEXT + " characters, this one has " + text.length;
+    return;
+  }
+  $("error").textContent = "";
   socket.send(JSON.stringify({ type: "send", room: state.room, text }));
   input.value = "";
 };
