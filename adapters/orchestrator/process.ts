@@ -108,8 +108,8 @@ export class ProcessOrchestrator implements Orchestrator {
   readonly #running = new Map<number, boolean>();
   /** Recent `/proc` answers for adopted pids, so a busy list does not read `/proc` each time. */
   readonly #seen = new Map<number, { alive: boolean; at: number }>();
-  /** Parsed labels by their JSON text. */
-  readonly #labels = new Map<string, Record<string, string>>();
+  /** The agent built from each row object (see {@link #agent}). */
+  readonly #agents = new WeakMap<_Row, Agent>();
   #listAll: ReturnType<DatabaseSync["prepare"]> | undefined;
   /** All rows as last read; every write through {@link #write} drops it. */
   #rows: _Row[] | undefined;
@@ -318,19 +318,21 @@ export class ProcessOrchestrator implements Orchestrator {
     _signalGroup(pid, "SIGKILL");
   }
 
+  /**
+   * The agent of a row. Agents are built once per row read (rows are cached between writes) and
+   * rebuilt only when their state changes; callers treat them as read-only.
+   */
   #agent(row: _Row): Agent {
     let state: AgentState;
     if (row.desired === "stopped") state = "stopped";
     else state = this.#aliveSoon(row) ? "running" : "exited";
-    let labels = this.#labels.get(row.labels);
-    if (!labels) {
-      labels = JSON.parse(row.labels) as Record<string, string>;
-      labels[LABEL_MANAGED] = "true";
-      if (this.#labels.size > 10_000) this.#labels.clear();
-      this.#labels.set(row.labels, labels);
-    }
-    labels = { ...labels };
-    return agentFromLabels({ id: row.id, image: row.image, state, labels });
+    const known = this.#agents.get(row);
+    if (known?.state === state) return known;
+    const labels = JSON.parse(row.labels) as Record<string, string>;
+    labels[LABEL_MANAGED] = "true";
+    const agent = agentFromLabels({ id: row.id, image: row.image, state, labels });
+    this.#agents.set(row, agent);
+    return agent;
   }
 
   /** Exact liveness: our own children from their exit status, others from the system. */

@@ -15,7 +15,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { every } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
 import {
   type Agent,
@@ -211,10 +210,17 @@ export function createProxyApp(options: ProxyAppOptions): {
   });
   app.get("/v1/docs", (c) => c.html(DOCS_PAGE));
 
-  const guard = async (c: Context<ProxyEnv>, next: () => Promise<void>) => {
-    for (const name of new URL(c.req.url).searchParams.keys()) {
-      if (_QUERY_KEYS.has(name.toLowerCase())) {
-        return _error(c, 400, "key_in_query", `keys are refused in the query string (${name})`);
+  /**
+   * Key in the query (400), authentication (401), rate limit (429), scope (403), in that order;
+   * returns a refusal or null. One plain function: it runs on every API request.
+   */
+  const refusal = (c: Context<ProxyEnv>): Response | null => {
+    const url = c.req.url;
+    if (url.includes("?")) {
+      for (const name of new URL(url).searchParams.keys()) {
+        if (_QUERY_KEYS.has(name.toLowerCase())) {
+          return _error(c, 400, "key_in_query", `keys are refused in the query string (${name})`);
+        }
       }
     }
     let principal: Principal | null;
@@ -231,33 +237,21 @@ export function createProxyApp(options: ProxyAppOptions): {
       return _error(c, 401, presented === null ? "no_key" : "bad_key", "a valid API key is needed");
     }
     c.set("principal", principal);
-    await next();
-    return undefined;
-  };
-  const limiter = async (c: Context<ProxyEnv>, next: () => Promise<void>) => {
-    const waitS = windows.take(c.get("principal")!.name);
+    const waitS = windows.take(principal.name);
     if (waitS > 0) {
       c.header("Retry-After", String(waitS));
       return _error(c, 429, "rate_limited", "too many requests; see Retry-After");
     }
-    await next();
-    return undefined;
-  };
-  const scope = async (c: Context<ProxyEnv>, next: () => Promise<void>) => {
-    const write = c.req.method !== "GET" && c.req.method !== "HEAD";
-    if (write && c.get("principal")!.scope !== "write") {
+    const method = c.req.method;
+    if (method !== "GET" && method !== "HEAD" && principal.scope !== "write") {
       return _error(c, 403, "scope", "this key is read-only");
     }
-    await next();
-    return undefined;
+    return null;
   };
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => _error(c, 413, "too_large", `request bodies are limited to 1 MiB`),
   });
-  // The body limit only where a body is read: on a GET it would wrap the request in a new one.
-  const checks = every(guard, limiter, scope);
-  const checksWithBody = every(guard, limiter, scope, limitBody);
   // One registration for every protected path: Hono's "/v1/agents/*" also matches "/v1/agents",
   // and a second registration would count each request twice against the rate limit.
   app.use("*", async (c, next) => {
@@ -265,8 +259,12 @@ export function createProxyApp(options: ProxyAppOptions): {
     if (path !== "/v1/agents" && !path.startsWith("/v1/agents/") && path !== "/metrics") {
       return await next();
     }
+    const refused = refusal(c);
+    if (refused) return refused;
     const method = c.req.method;
-    return await (method === "GET" || method === "HEAD" ? checks : checksWithBody)(c, next);
+    // The body limit only where a body is read: on a GET it would wrap the request in a new one.
+    if (method === "GET" || method === "HEAD") return await next();
+    return await limitBody(c, next);
   });
 
   app.get("/metrics", async (c) => {
@@ -319,6 +317,7 @@ export function createProxyApp(options: ProxyAppOptions): {
     return c.json(result, 201);
   });
 
+  let lastList: { agents: Agent[]; body: string } | undefined;
   app.get("/v1/agents", async (c) => {
     // No query string is the common case (a poller): nothing to validate.
     const query = c.req.url.includes("?")
@@ -335,7 +334,12 @@ export function createProxyApp(options: ProxyAppOptions): {
     if (query.owner) labels[LABEL_OWNER] = query.owner;
     let agents: Agent[] = await orchestrator.list({ labels });
     if (query.state) agents = agents.filter((a) => a.state === query.state);
-    return c.json({ agents }, 200);
+    // An orchestrator that hands back the same agent objects while nothing changed (the process
+    // orchestrator does) gets the previous JSON text again instead of a new serialization.
+    const same = lastList !== undefined && lastList.agents.length === agents.length &&
+      lastList.agents.every((a, i) => a === agents[i]);
+    if (!same) lastList = { agents, body: JSON.stringify({ agents }) };
+    return c.body(lastList!.body, 200, { "content-type": "application/json" });
   });
 
   app.get("/v1/agents/:id", async (c) => c.json(await orchestrator.get(idOf(c)), 200));
