@@ -17,6 +17,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
+import { lastLines, pidAlive, procStat, readFrom, signalGroup } from "./process_sys.ts";
 import {
   type Agent,
   agentFromLabels,
@@ -56,46 +57,6 @@ interface _Row {
 // The wrapper sends all output to the log file and records the exit status beside it.
 const _WRAPPER = 'log=$1; shift; exec >>"$log" 2>&1 </dev/null; "$@"; echo "$?" >"$log.exit"';
 const _PATH = "/usr/local/bin:/usr/bin:/bin";
-
-/**
- * State and start time of a pid, or null when it does not exist. From `/proc` when the process
- * may read it (Deno asks for all permissions there, as `hive` runs); otherwise from `ps`. The
- * start time carries its source (`proc:`, `ps:`) so the two are never compared with each other.
- */
-function _procStat(pid: number): { start: string; state: string } | null {
-  try {
-    const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    return { state: fields[0], start: `proc:${fields[19]}` };
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotCapable)) return null;
-  }
-  try {
-    const out = new Deno.Command("ps", { args: ["-o", "stat=,lstart=", "-p", String(pid)] })
-      .outputSync();
-    const line = new TextDecoder().decode(out.stdout).trim();
-    if (!out.success || !line) return null;
-    const [state, ...start] = line.split(/\s+/);
-    return { state: state[0], start: `ps:${start.join(" ")}` };
-  } catch {
-    return null;
-  }
-}
-
-function _alive(row: Pick<_Row, "pid" | "pstart">): boolean {
-  if (row.pid === null) return false;
-  const stat = _procStat(row.pid);
-  if (stat === null || stat.state === "Z" || stat.state === "X") return false;
-  // Recorded by the other method (the proxy ran with other permissions): the pid alone decides.
-  if (row.pstart === null || row.pstart.split(":")[0] !== stat.start.split(":")[0]) return true;
-  return stat.start === row.pstart;
-}
-
-function _signalGroup(pid: number, signal: Deno.Signal): void {
-  try {
-    Deno.kill(-pid, signal);
-  } catch { /* already gone */ }
-}
 
 /** Local processes as agents. */
 export class ProcessOrchestrator implements Orchestrator {
@@ -214,7 +175,7 @@ export class ProcessOrchestrator implements Orchestrator {
     if (file) {
       const all = await Deno.readFile(path);
       offset = all.length;
-      head = options.tail === undefined ? all : _lastLines(all, options.tail);
+      head = options.tail === undefined ? all : lastLines(all, options.tail);
       file.close();
     }
     if (!options.follow) return ReadableStream.from([head]);
@@ -225,7 +186,7 @@ export class ProcessOrchestrator implements Orchestrator {
       },
       async pull(controller) {
         while (!signal?.aborted) {
-          const grown = await _readFrom(path, offset);
+          const grown = await readFrom(path, offset);
           if (grown.length) {
             offset += grown.length;
             controller.enqueue(grown);
@@ -299,23 +260,23 @@ export class ProcessOrchestrator implements Orchestrator {
       this.#running.set(child.pid, false);
       if (this.#children.get(row.id) === child) this.#children.delete(row.id);
     });
-    const start = _procStat(child.pid)?.start ?? null;
+    const start = procStat(child.pid)?.start ?? null;
     this.#write("UPDATE agents SET pid = ?, pstart = ? WHERE id = ?", child.pid, start, row.id);
   }
 
   async #kill(row: _Row): Promise<void> {
     if (!this.#aliveNow(row)) return;
     const pid = row.pid!;
-    _signalGroup(pid, "SIGTERM");
+    signalGroup(pid, "SIGTERM");
     const deadline = Date.now() + this.#graceMs;
     while (this.#aliveNow(row) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    if (this.#aliveNow(row)) _signalGroup(pid, "SIGKILL");
+    if (this.#aliveNow(row)) signalGroup(pid, "SIGKILL");
     const hard = Date.now() + 2000;
     while (this.#aliveNow(row) && Date.now() < hard) await new Promise((r) => setTimeout(r, 20));
     // The group leader (the wrapper shell) is gone; its agent may have ignored SIGTERM.
-    _signalGroup(pid, "SIGKILL");
+    signalGroup(pid, "SIGKILL");
   }
 
   /**
@@ -338,7 +299,7 @@ export class ProcessOrchestrator implements Orchestrator {
   /** Exact liveness: our own children from their exit status, others from the system. */
   #aliveNow(row: _Row): boolean {
     if (row.pid === null) return false;
-    return this.#running.get(row.pid) ?? _alive(row);
+    return this.#running.get(row.pid) ?? pidAlive(row);
   }
 
   /** Liveness for reports: exact for our own children, up to 250 ms old for adopted ones. */
@@ -350,7 +311,7 @@ export class ProcessOrchestrator implements Orchestrator {
     const seen = this.#seen.get(row.pid);
     const now = Date.now();
     if (seen && now - seen.at < 250) return seen.alive;
-    const alive = _alive(row);
+    const alive = pidAlive(row);
     if (this.#seen.size > 10_000) this.#seen.clear();
     this.#seen.set(row.pid, { alive, at: now });
     return alive;
@@ -388,33 +349,5 @@ export class ProcessOrchestrator implements Orchestrator {
         this.#spawn(row);
       } catch { /* tried again on the next round */ }
     }
-  }
-}
-
-function _lastLines(bytes: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> {
-  if (n <= 0) return new Uint8Array(0);
-  let end = bytes.length;
-  if (end > 0 && bytes[end - 1] === 10) end--;
-  let seen = 0;
-  for (let i = end - 1; i >= 0; i--) {
-    if (bytes[i] === 10 && ++seen === n) return bytes.subarray(i + 1);
-  }
-  return bytes;
-}
-
-async function _readFrom(path: string, offset: number): Promise<Uint8Array<ArrayBuffer>> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, { read: true });
-  } catch {
-    return new Uint8Array(0);
-  }
-  try {
-    await file.seek(offset, Deno.SeekMode.Start);
-    const buf = new Uint8Array(64 * 1024);
-    const n = await file.read(buf);
-    return n ? buf.slice(0, n) : new Uint8Array(0);
-  } finally {
-    file.close();
   }
 }
