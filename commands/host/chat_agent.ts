@@ -13,17 +13,16 @@
  *
  * @module
  */
-import { z } from "zod";
-import { describeValue, formatIssues } from "../../core/errors.ts";
+import { formatIssues } from "../../core/errors.ts";
 import { type ServerWebSocket, upgradeWebSocket } from "../../core/http/server.ts";
 import { ChatOutbox, type DeliveryStatus } from "./chat_outbox.ts";
 import type { Agent, AgentContext, P2PMessage, PeerInfo } from "./agent.ts";
-import { roomSchema } from "./config.ts";
+import { chatClientFrameSchema, parseWire, rememberId, sendBodyProblem } from "./chat_wire.ts";
+
+export { chatClientFrameSchema, chatWireSchema, MAX_TEXT } from "./chat_wire.ts";
 
 /** Topic prefix of chat rooms. */
 export const CHAT_TOPIC_PREFIX = "/hive/chat/";
-/** Longest chat message, in characters. */
-export const MAX_TEXT = 2000;
 /** Most rooms one host follows. */
 export const MAX_ROOMS = 64;
 
@@ -46,25 +45,6 @@ export interface ChatMessage {
   reason?: string;
 }
 
-/** The JSON payload published on a room topic (more fields, e.g. a portal's template, pass). */
-export const chatWireSchema = z.object({
-  v: z.literal(1),
-  text: z.string().min(1).max(MAX_TEXT),
-  sent_at: z.iso.datetime(),
-  /** The sender's message id: the same on every retry, so receivers drop repeats. */
-  mid: z.string().min(1).max(64).optional(),
-});
-
-/** A frame from a browser. */
-export const chatClientFrameSchema = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("send"),
-    room: roomSchema,
-    text: z.string().trim().min(1, { error: "expected a non-empty message" }).max(MAX_TEXT),
-  }),
-  z.strictObject({ type: z.literal("join"), room: roomSchema }),
-], { error: 'expected {type:"send",room,text} or {type:"join",room}' });
-
 /** Options for {@link createChatAgent}. */
 export interface ChatAgentOptions {
   /** Rooms joined at start. */
@@ -75,6 +55,10 @@ export interface ChatAgentOptions {
   deliveryDeadlineMs?: number;
   /** Most messages waiting for a peer at once. Default 1000. */
   maxPending?: number;
+  /** First retry delay of a pending message (doubles up to 1 s). Default 100 ms. */
+  retryMs?: number;
+  /** Longest retry delay. Default 1000 ms. */
+  maxRetryMs?: number;
 }
 
 /** The chat agent plus what the host wires to its own routes. */
@@ -132,6 +116,8 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
       },
       deadlineMs: options.deliveryDeadlineMs,
       maxPending: options.maxPending,
+      retryMs: options.retryMs,
+      maxRetryMs: options.maxRetryMs,
     });
   let outbox = newOutbox();
 
@@ -151,7 +137,7 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
   };
 
   const onMessage = (room: string) => (m: P2PMessage) => {
-    const parsed = m.message === undefined ? null : _parseWire(m.message);
+    const parsed = m.message === undefined ? null : parseWire(m.message);
     if (!parsed) {
       counters.rejected++;
       ctx?.logger.debug("chat message rejected", { room, from: m.from });
@@ -159,7 +145,7 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
     }
     const id = parsed.mid ? `${m.from}:${parsed.mid}` : `${m.from}:${m.seqno}`;
     if (seen.has(id)) return;
-    _remember(seen, id);
+    rememberId(seen, id);
     counters.received++;
     remember({
       id,
@@ -300,7 +286,7 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
       });
       context.http.post("/send", async (c) => {
         const body = await c.req.json().catch(() => undefined);
-        const refusal = _sendBodyProblem(body);
+        const refusal = sendBodyProblem(body);
         if (refusal) return c.json({ error: { code: "bad_request", message: refusal } }, 400);
         const frame = chatClientFrameSchema.safeParse(
           { ...(body as object), type: "send" },
@@ -365,35 +351,6 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
     }),
   };
   return agent;
-}
-
-function _parseWire(text: string): z.output<typeof chatWireSchema> | null {
-  try {
-    const parsed = chatWireSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Why a `POST /send` body is refused before validation (a foreign `type`), or null. */
-function _sendBodyProblem(body: unknown): string | null {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return `expected a JSON object {room, text}, got ${describeValue(body)}`;
-  }
-  const type = (body as { type?: unknown }).type;
-  if (type !== undefined && type !== "send") {
-    return `type: expected "send" or nothing, got ${describeValue(type)}`;
-  }
-  return null;
-}
-
-const _SEEN_LIMIT = 4096;
-
-function _remember(seen: Set<string>, id: string): void {
-  seen.add(id);
-  // A Set iterates in insertion order: drop the oldest.
-  if (seen.size > _SEEN_LIMIT) seen.delete(seen.values().next().value!);
 }
 
 function _sendText(socket: ServerWebSocket, text: string): void {

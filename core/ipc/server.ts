@@ -11,19 +11,19 @@ import {
   CLOSE_TOO_BIG,
   DEFAULT_MAX_FRAME_BYTES,
   errorFrame,
-  eventFrame,
   IpcError,
   requestEnvelope,
   type RequestId,
   resultFrame,
-  type ServerFrame,
 } from "./protocol.ts";
 import { tokensEqual } from "./token.ts";
+import { IpcConnection } from "./connection.ts";
+
+export { IpcConnection } from "./connection.ts";
 import {
   type HttpServerHandle,
   serveHttp,
   type ServeInfo,
-  type ServerWebSocket,
   upgradeWebSocket,
 } from "../http/server.ts";
 import { crossSiteGuard } from "../http/guard.ts";
@@ -56,75 +56,20 @@ interface _Route {
 }
 
 const _encoder = new TextEncoder();
-let _nextConnectionId = 1;
+
+/** Longest error text a client gets back. */
+const _MAX_ERROR_TEXT = 400;
 
 /**
  * The common case of `requestEnvelope`, checked without allocating; frames that fail it go
  * through the schema, which produces the error message.
  */
-/** Longest error text a client gets back. */
-const _MAX_ERROR_TEXT = 400;
-
 function _wellFormed(frame: Record<string, unknown>): boolean {
   const { v, id, type } = frame;
   if (v !== 1 || typeof type !== "string" || type.length === 0 || type.length > 64) return false;
   if (id === undefined) return true;
   if (typeof id === "string") return id.length > 0 && id.length <= 128;
   return Number.isSafeInteger(id) && (id as number) >= 0;
-}
-
-/** One connected client. */
-export class IpcConnection {
-  /** Server-unique id. */
-  readonly id: number;
-  /** Per-connection state for request handlers (e.g. subscriptions). */
-  readonly state: Map<string, unknown> = new Map();
-  /** Events dropped because this client's queue was full. */
-  dropped = 0;
-  readonly #socket: ServerWebSocket;
-  readonly #maxQueueBytes: number;
-  readonly #onDrop: () => void;
-
-  constructor(socket: ServerWebSocket, maxQueueBytes: number, onDrop: () => void) {
-    this.id = _nextConnectionId++;
-    this.#socket = socket;
-    this.#maxQueueBytes = maxQueueBytes;
-    this.#onDrop = onDrop;
-  }
-
-  /** True while the socket is open. */
-  get open(): boolean {
-    return this.#socket.readyState === WebSocket.OPEN;
-  }
-
-  /** Bytes queued but not yet sent. */
-  get queuedBytes(): number {
-    return this.#socket.bufferedAmount;
-  }
-
-  /** Push an event. Returns false (and counts a drop) when the client's queue is full. */
-  sendEvent(event: string, data: unknown): boolean {
-    if (!this.open) return false;
-    if (this.#socket.bufferedAmount > this.#maxQueueBytes) {
-      this.dropped++;
-      this.#onDrop();
-      return false;
-    }
-    this.#socket.send(JSON.stringify(eventFrame(event, data)));
-    return true;
-  }
-
-  /** Send a reply or error frame; replies are never dropped. */
-  send(frame: ServerFrame): void {
-    if (this.open) this.#socket.send(JSON.stringify(frame));
-  }
-
-  /** Close the connection. */
-  close(code = 1000, reason = ""): void {
-    try {
-      this.#socket.close(code, reason);
-    } catch { /* already closing */ }
-  }
 }
 
 /** Counters exposed by {@link IpcServer.stats}. */

@@ -48,7 +48,9 @@ class FakeP2P implements P2PFacade {
   }
 }
 
-async function _start(options: { deliveryDeadlineMs?: number } = {}) {
+async function _start(
+  options: { deliveryDeadlineMs?: number; retryMs?: number; maxRetryMs?: number } = {},
+) {
   const p2p = new FakeP2P();
   const bus = new Bus();
   const http = new Hono();
@@ -124,6 +126,43 @@ Deno.test("chat agent: recipients 0 is pending, retried in order, then sent", as
     await agent.stop();
   }
 });
+
+Deno.test("chat agent: a message sent while others wait goes out after them, not before", async () => {
+  const { p2p, bus, agent, post } = await _start({ retryMs: 60_000, maxRetryMs: 60_000 });
+  try {
+    p2p.recipients = 0;
+    equal((await post({ room: "general", text: "first" })).status, 202);
+    // The network is back, but "first" has not been retried yet: "second" must wait behind it.
+    p2p.recipients = 1;
+    const second = await post({ room: "general", text: "second" });
+    equal(second.status, 202);
+    deepEqual(p2p.texts(), []);
+    bus.publish("daemon_up", { peerId: PEER, url: "ws://127.0.0.1:1/", restarts: 1 });
+    ok(await waitFor(() => p2p.published.length === 2, 5000), "both go out");
+    deepEqual(p2p.texts(), ["first", "second"]);
+  } finally {
+    await agent.stop();
+  }
+});
+
+for (const event of ["daemon_up", "p2p_peer_connected"] as const) {
+  Deno.test(`chat agent: ${event} retries pending messages at once, not at the next timer`, async () => {
+    // Retries by timer are an hour away: only the event can send the message in time.
+    const { p2p, bus, agent, post } = await _start({ retryMs: 3_600_000, maxRetryMs: 3_600_000 });
+    try {
+      p2p.recipients = 0;
+      equal((await post({ room: "general", text: "waiting" })).status, 202);
+      p2p.recipients = 1;
+      if (event === "daemon_up") {
+        bus.publish(event, { peerId: PEER, url: "ws://127.0.0.1:1/", restarts: 1 });
+      } else bus.publish(event, { peer_id: "other", addr: "/ip4/127.0.0.1/tcp/1" });
+      ok(await waitFor(() => agent.stats().sent === 1, 5000), `sent after ${event}`);
+      deepEqual(p2p.texts(), ["waiting"]);
+    } finally {
+      await agent.stop();
+    }
+  });
+}
 
 Deno.test("chat agent: a daemon that is away queues; a deadline reports not delivered", async () => {
   const { p2p, agent, post, history } = await _start({ deliveryDeadlineMs: 400 });

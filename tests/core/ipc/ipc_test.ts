@@ -27,6 +27,10 @@ async function echoServer(options: { port?: number; maxQueueBytes?: number } = {
   server.handle("refuse", z.object({}), () => {
     throw new IpcError("not_found", "no such thing");
   });
+  // A handler whose error quotes its (long) input, as a network error naming an address does.
+  server.handle("quote", z.strictObject({ text: z.string() }), ({ text }) => {
+    throw new IpcError("unavailable", `cannot reach ${text}`);
+  });
   server.handle("subscribe", z.strictObject({ topic: z.string() }), ({ topic }, conn) => {
     const topics = (conn.state.get("topics") as Set<string> | undefined) ?? new Set<string>();
     topics.add(topic);
@@ -398,6 +402,24 @@ Deno.test("a browser Origin is refused on the IPC (no page of ours is served the
     match(await response.text(), /origin_not_allowed/);
     equal(server.stats.connections, 0);
   } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a handler error that quotes a long input is echoed as a short prefix", async () => {
+  const server = await echoServer();
+  const client = await IpcClient.connect({ url: server.url, token: TOKEN });
+  try {
+    const error = await rejection(
+      client.request("quote", { text: "/dns4/" + "a".repeat(500_000) }),
+      IpcError,
+    );
+    equal(error.code, "unavailable");
+    ok(error.message.startsWith("cannot reach /dns4/aaa"), error.message.slice(0, 80));
+    // 400 characters and a note of the full length, not 500 KB.
+    ok(error.message.length < 450, `error of ${error.message.length} chars`);
+  } finally {
+    client.close();
     await server.close();
   }
 });
