@@ -148,9 +148,22 @@ export const runEventSchema = z.discriminatedUnion("event", [
     attack: z.enum(["sybil", "eclipse", "partition", "double_spend"]),
     outcome: z.record(z.string(), z.unknown()),
   }),
+  z.object({
+    ..._common,
+    event: z.literal("agent"),
+    command: z.enum(["pause", "resume", "stop", "restart"]),
+    state: z.enum(["pending", "running", "paused", "stopped", "exited"]),
+  }),
+  z.object({
+    ..._common,
+    event: z.literal("check"),
+    check: z.string().min(1).max(64),
+    pass: z.boolean(),
+    detail: z.string().max(500),
+  }),
 ], {
   error: "expected a RunEvent with event one of mined, block, height, reorg, tx_sent, " +
-    "tx_seen, tx_confirmed, attack",
+    "tx_seen, tx_confirmed, attack, agent, check",
 });
 
 /** A record in a run's NDJSON event log. `ts` is seconds from simulation start. */
@@ -197,6 +210,56 @@ export interface EngineProgress {
   total: number;
   /** What is being counted, e.g. "sim seconds". */
   unit: string;
+  /** Which part of the run (e.g. "start nodes", "fund wallets", "simulate"); default "run". */
+  phase?: string;
+}
+
+/** Commands an orchestrator can send to one agent (`POST /api/agents/{id}/command`). */
+export const AGENT_COMMANDS = ["pause", "resume", "stop", "restart"] as const;
+/** One agent command. */
+export type AgentCommand = typeof AGENT_COMMANDS[number];
+/**
+ * Where an agent is: `pending` before its start time, `running`, `paused` (DES: offline, comes
+ * back with `resume`; local: SIGSTOP), `stopped` (by a command), `exited` (the run is over or
+ * the process ended on its own).
+ */
+export type AgentState = "pending" | "running" | "paused" | "stopped" | "exited";
+
+/** One agent as an engine sees it during a run. In DES every node is an agent. */
+export interface EngineAgent {
+  /** Unique id (the host name for node agents, `host/role` for processes). */
+  id: string;
+  /** Host kind, or the process role (`monerod`, `miner`, `user`...). */
+  kind: string;
+  host: string;
+  state: AgentState;
+  /** Chain height the engine knows for the agent's node, or null. */
+  height: number | null;
+  /** Last error the engine saw for it (process exit, refused command), or null. */
+  lastError: string | null;
+}
+
+/** Outcome of an agent command: the new state, or why the engine cannot do it. */
+export type AgentCommandResult =
+  | { ok: true; state: AgentState }
+  | { ok: false; reason: string };
+
+/** A live run's handle: what an orchestrator API reads and commands while the engine runs. */
+export interface EngineRunControl {
+  /** The agents and their states now. */
+  agents(): EngineAgent[];
+  /** Carry out a command; `ok: false` (not a throw) when the engine cannot. */
+  command(id: string, command: AgentCommand): Promise<AgentCommandResult>;
+  /** Simulated seconds reached so far. */
+  simTime(): number;
+}
+
+/** Hooks for watching a run live (the orchestrator API); every field is optional. */
+export interface EngineLiveHooks {
+  /** Every RunEvent as it is recorded; `line` is its NDJSON text when the engine has it. */
+  onEvent?(event: RunEvent, line?: string): void;
+  /** Once the run is under way, with its handle. */
+  onControl?(control: EngineRunControl): void;
 }
 
 /** Options for {@link Engine.run}. */
@@ -209,6 +272,8 @@ export interface EngineRunOptions {
   onProgress?: (progress: EngineProgress) => void;
   /** Stops the run early but cleanly (Ctrl-C); what ran so far is kept. */
   signal?: AbortSignal;
+  /** Live watching and agent commands (the orchestrator API). */
+  live?: EngineLiveHooks;
 }
 
 /** What a finished run reports. */

@@ -28,6 +28,7 @@ import { type DesOptions, type DesOptionsInput, parseDesOptions } from "./option
 import type { ConvergenceSample, PropagationRecord } from "../types.ts";
 import type { DesSink } from "./network.ts";
 import { type DesSimSummary, DesSimulation } from "./sim.ts";
+import { DesControl } from "./control.ts";
 
 export { type DesOptions, type DesOptionsInput, desOptionsSchema } from "./options.ts";
 export type { DesSimSummary } from "./sim.ts";
@@ -79,6 +80,8 @@ class _NdjsonFile implements DesSink {
   #file: Deno.FsFile | null;
   #parts: string[] = [];
   #chars = 0;
+  /** Live watcher of every event (the orchestrator API). */
+  onEvent: ((event: RunEvent, line: string) => void) | undefined;
 
   constructor(file: Deno.FsFile | null = null) {
     this.#file = file;
@@ -90,7 +93,9 @@ class _NdjsonFile implements DesSink {
   }
 
   event(event: RunEvent): void {
-    this.line(JSON.stringify(event));
+    const line = JSON.stringify(event);
+    this.line(line);
+    this.onEvent?.(event, line);
   }
 
   line(text: string): void {
@@ -127,6 +132,26 @@ function _attackLine(outcome: Record<string, unknown>): string {
   return `${attack}: ${parts.join(" ")}`;
 }
 
+/**
+ * Process the events due by now at `pace` simulated seconds per wall second, sleeping when
+ * none is due; false once the run is over.
+ */
+async function _pacedStep(sim: DesSimulation, pace: number, started: number): Promise<boolean> {
+  const due = ((performance.now() - started) / 1000) * pace;
+  for (let i = 0; i < 5000 && sim.queue.peekTime() <= due; i++) {
+    if (!sim.step(1)) return false;
+  }
+  if (sim.queue.peekTime() > due) {
+    // Nothing due: let time pass (the next event or 50 ms, whichever is sooner).
+    const waitMs = Math.min(50, ((sim.queue.peekTime() - due) / pace) * 1000);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, waitMs)));
+    if (sim.queue.peekTime() > sim.model.stopTimeS && due >= sim.model.stopTimeS) {
+      return sim.step(1);
+    }
+  }
+  return !sim.done;
+}
+
 /** The discrete-event engine. */
 export class DesEngine implements Engine {
   /** Engine name. */
@@ -145,7 +170,7 @@ export class DesEngine implements Engine {
 
   /** Run the model and write the run folder. */
   async run(options: EngineRunOptions): Promise<EngineRunResult> {
-    const { model, outDir, logger, onProgress, signal } = options;
+    const { model, outDir, logger, onProgress, signal, live } = options;
     const started = performance.now();
     // Build (and so validate) the simulation before anything is written.
     const sink = new _NdjsonFile();
@@ -157,6 +182,10 @@ export class DesEngine implements Engine {
       truncate: true,
     });
     sink.attach(file);
+    sink.onEvent = live?.onEvent?.bind(live);
+    const control = new DesControl(sim);
+    live?.onControl?.(control);
+    const pace = this.#options.paceSimSPerWallS;
     let summary: DesSimSummary;
     let interrupted = false;
     try {
@@ -169,7 +198,7 @@ export class DesEngine implements Engine {
       });
       let lastYield = performance.now();
       const total = model.stopTimeS;
-      while (sim.step(20_000)) {
+      while (pace === undefined ? sim.step(20_000) : await _pacedStep(sim, pace, started)) {
         if (signal?.aborted) {
           sim.abort();
           interrupted = true;
@@ -187,6 +216,7 @@ export class DesEngine implements Engine {
       summary = sim.finish();
       sink.flush();
     } finally {
+      control.finish();
       file.close();
     }
     onProgress?.({ done: sim.now, total: model.stopTimeS, unit: "sim seconds" });

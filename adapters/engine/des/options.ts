@@ -60,6 +60,11 @@ export const desOptionsSchema = z.strictObject({
   maxBlocks: z.int().min(1).optional(),
   /** End the run early once every double-spend and partition attack has an outcome. */
   stopWhenAttacksResolved: z.boolean().default(false),
+  /**
+   * Simulated seconds per wall second, to watch a run live (`--api`); unset runs as fast as
+   * it can. Results do not depend on it: only when events are processed does.
+   */
+  paceSimSPerWallS: _positive("simulated seconds per wall second").optional(),
 });
 
 /** Engine tunables (all optional on input). */

@@ -27,6 +27,10 @@ const _flagsSchema = z.object({
   "--monerod": z.string().min(1).optional(),
   "--shadow-bin": z.string().min(1).optional(),
   "--hive-bin": z.string().min(1).optional(),
+  "--api": z.string().min(1, { error: "expected [ADDR:]PORT" }).optional(),
+  "--api-token": z.string().optional(),
+  "--api-linger": numberFlag((n) => n.nonnegative({ error: "expected seconds >= 0" }), "seconds")
+    .optional(),
 });
 
 /** The `--engine des` flags; each maps to one field of `desOptionsSchema`. */
@@ -45,6 +49,8 @@ const _desFlagsSchema = z.object({
   "--max-blocks": wholeFlag("expected a whole number >= 1", 1).optional(),
   "--give-up": wholeFlag("expected a whole number 1..1000", 1, 1000).optional(),
   "--stop-when-resolved": z.boolean().optional(),
+  "--pace": numberFlag((n) => n.positive({ error: "expected sim seconds per wall second > 0" }))
+    .optional(),
 });
 
 /** Flag name -> DES option name, for the options object and for "des only" errors. */
@@ -57,6 +63,7 @@ const _DES_FLAG_FIELDS = {
   "--max-blocks": "maxBlocks",
   "--give-up": "doubleSpendGiveUp",
   "--stop-when-resolved": "stopWhenAttacksResolved",
+  "--pace": "paceSimSPerWallS",
 } as const satisfies Record<keyof z.input<typeof _desFlagsSchema>, keyof DesOptionsInput>;
 
 /**
@@ -182,6 +189,21 @@ export function runCommand(load: ContextLoader): Command {
     .option(
       "--stop-when-resolved",
       "des: end the run once every double-spend and partition attack has an outcome",
+    )
+    .option(
+      "--pace <x>",
+      "des: simulated seconds per wall second, to watch a run live with --api (default: as " +
+        "fast as it goes)",
+    )
+    .option(
+      "--api <[addr:]port>",
+      "serve the orchestrator API and dashboard while the run goes (loopback unless ADDR is " +
+        "given; 0 picks a free port)",
+    )
+    .option("--api-token <token>", "bearer token the API requires (needed to bind non-loopback)")
+    .option(
+      "--api-linger <s>",
+      "keep the API up this many seconds after the run ends (default 0; Ctrl-C ends it)",
     );
   cmd.addHelpText(
     "after",
@@ -237,6 +259,17 @@ missing), 2 bad flags or scenario.`,
     });
     const model = loaded.model;
     await _checkOutDir(f["--out"]);
+    const { runMetaOf, writeRunMeta, hiveVersion } = await import("../api/run_meta.ts");
+    const meta = runMetaOf(model, engineName, await hiveVersion());
+    let address: { hostname: string; port: number } | undefined;
+    if (f["--api"] !== undefined) {
+      const { parseApiAddress, checkApiBind } = await import("../api/server.ts");
+      address = parseApiAddress(f["--api"]);
+      checkApiBind(address, f["--api-token"]);
+    } else if (f["--api-token"] !== undefined || f["--api-linger"] !== undefined) {
+      throw new UsageError("hive sim run: --api-token and --api-linger need --api");
+    }
+    await writeRunMeta(f["--out"], meta);
     const engine = createEngine(engineName, {
       timeScale: f["--time-scale"],
       des,
@@ -253,22 +286,57 @@ missing), 2 bad flags or scenario.`,
     };
     Deno.addSignalListener("SIGINT", onSignal);
     Deno.addSignalListener("SIGTERM", onSignal);
+    let live: import("../api/live.ts").LiveApi | undefined;
     try {
+      if (address) {
+        const { startLiveApi } = await import("../api/live.ts");
+        live = await startLiveApi({ address, token: f["--api-token"], meta, logger: cli.logger });
+        cli.logger.info("api listening", { url: live.api.url });
+        cli.output.record(
+          { type: "api", url: live.api.url },
+          () =>
+            `hive sim api: ${live!.api.url}/${f["--api-token"] ? "?token=<your --api-token>" : ""}`,
+        );
+      }
       cli.logger.info("run started", {
         scenario: model.name,
         engine: engineName,
         hosts: model.hosts.length,
         out: f["--out"],
       });
-      const result = await engine.run({
-        model,
-        outDir: f["--out"],
-        logger: cli.logger,
-        onProgress: _progressLogger(cli.logger),
-        signal: controller.signal,
-      });
+      const logProgress = _progressLogger(cli.logger);
+      let result: EngineRunResult;
+      try {
+        result = await engine.run({
+          model,
+          outDir: f["--out"],
+          logger: cli.logger,
+          onProgress: (p) => {
+            logProgress(p);
+            live?.progress(p);
+          },
+          signal: controller.signal,
+          live: live?.hooks,
+        });
+      } catch (error) {
+        live?.end("failed");
+        throw error;
+      }
+      live?.end(result.interrupted ? "interrupted" : "finished");
       cli.output.result(result, _human);
+      const linger = f["--api-linger"] ?? 0;
+      if (live && linger > 0 && !controller.signal.aborted) {
+        cli.logger.info("api stays up", { seconds: linger, url: live.api.url });
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, linger * 1000);
+          controller.signal.addEventListener("abort", () => {
+            clearTimeout(timer);
+            resolve();
+          }, { once: true });
+        });
+      }
     } finally {
+      await live?.close();
       Deno.removeSignalListener("SIGINT", onSignal);
       Deno.removeSignalListener("SIGTERM", onSignal);
     }

@@ -1,0 +1,3 @@
+/** @module placeholder */
+/** The dashboard page. */
+export const DASHBOARD_HTML: string = "<!doctype html><title>hive sim</title>";
