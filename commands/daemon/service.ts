@@ -59,7 +59,8 @@ function _networkError(what: string, error: unknown): IpcError {
     return new IpcError("timeout", `${what}: timed out`);
   }
   if (e?.name === "NotFoundError") return new IpcError("not_found", `${what}: ${e.message}`);
-  return new IpcError("unavailable", `${what}: ${e?.message ?? String(error)}`);
+  // libp2p's messages may quote the address again: keep the whole error short.
+  return new IpcError("unavailable", `${what}: ${clipText(e?.message ?? String(error), 160)}`);
 }
 
 /** Register every request handler and start forwarding node events to clients. */

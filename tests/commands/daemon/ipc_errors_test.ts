@@ -151,6 +151,16 @@ Deno.test("bad IPC input gets the right error and the daemon keeps serving", asy
       ok(ms < 400, `took ${ms.toFixed(0)} ms`);
       await _stillServes(d!, token);
     });
+    await t.step("a dial error quotes a long multiaddr as a short prefix", async () => {
+      // Valid and under the length bound, but nothing can dial it (no unix transport).
+      const addr = "/unix/" + encodeURIComponent("/tmp/" + "a".repeat(900));
+      raw.socket.send(JSON.stringify({ v: 1, id: 21, type: "connect", multiaddr: addr }));
+      const f = await raw.next();
+      equal(f.id, 21);
+      equal(f.type, "error");
+      match(f.message as string, /^connect \/unix\//);
+      ok((f.message as string).length < 300, `echo of ${(f.message as string).length} chars`);
+    });
     await t.step("a 2 MiB frame closes that connection with 1009", async () => {
       const big = JSON.stringify({ v: 1, id: 13, type: "publish", topic: "t", message: "" })
         .replace('""', JSON.stringify("x".repeat(2 * 1024 * 1024)));
