@@ -33,6 +33,116 @@ export const WALLET_RPC_BASE_FLAGS: readonly string[] = [
   "--daemon-ssl=disabled",
 ];
 
+/** Seconds after a host starts before its wallet RPC starts (monerod must listen first). */
+export const WALLET_DELAY_S = 5;
+/** Seconds after a host starts before its agent starts. */
+export const AGENT_DELAY_S = 10;
+
+/** monerod flags that may be given more than once (each adds one peer or proxy). */
+export const REPEATABLE_FLAGS: ReadonlySet<string> = new Set([
+  "--add-exclusive-node",
+  "--add-priority-node",
+  "--add-peer",
+  "--seed-node",
+  "--tx-proxy",
+  "--anonymous-inbound",
+]);
+
+/** The name of a flag: `--log-level=1` -> `--log-level`. */
+export function flagName(flag: string): string {
+  const eq = flag.indexOf("=");
+  return eq < 0 ? flag : flag.slice(0, eq);
+}
+
+/**
+ * Merge flags by name: a later flag replaces an earlier one of the same name in place (monerod
+ * refuses a single-valued option given twice), repeatable flags ({@link REPEATABLE_FLAGS})
+ * accumulate, and new names are appended in order.
+ *
+ * @example
+ * ```ts
+ * mergeFlags(["--log-level=1", "--no-zmq"], ["--log-level=2", "--out-peers=8"]);
+ * // ["--log-level=2", "--no-zmq", "--out-peers=8"]
+ * ```
+ */
+export function mergeFlags(base: readonly string[], overrides: readonly string[]): string[] {
+  const out = [...base];
+  const at = new Map<string, number>();
+  out.forEach((f, i) => {
+    if (!REPEATABLE_FLAGS.has(flagName(f))) at.set(flagName(f), i);
+  });
+  for (const flag of overrides) {
+    const name = flagName(flag);
+    const i = REPEATABLE_FLAGS.has(name) ? undefined : at.get(name);
+    if (i !== undefined) out[i] = flag;
+    else {
+      if (!REPEATABLE_FLAGS.has(name)) at.set(name, out.length);
+      out.push(flag);
+    }
+  }
+  return out;
+}
+
+/** What {@link hostProcesses} needs of a host. */
+export interface ProcessPlanHost {
+  kind: SimHost["kind"];
+  hashrate: number;
+  startTimeS: number;
+}
+
+/** One process a host runs, and when it starts (simulated seconds). */
+export interface PlannedProcess {
+  program: string;
+  startS: number;
+}
+
+/**
+ * The processes every engine that runs real nodes starts on a host, in order: monerod at the
+ * host's start, a user's wallet RPC {@link WALLET_DELAY_S} later, its agent
+ * {@link AGENT_DELAY_S} later. `validate` checks each starts before `stop_time`.
+ */
+export function hostProcesses(host: ProcessPlanHost): PlannedProcess[] {
+  const out: PlannedProcess[] = [{ program: "monerod", startS: host.startTimeS }];
+  const agentAt = host.startTimeS + AGENT_DELAY_S;
+  if (host.kind === "miner" || (host.kind === "attacker" && host.hashrate > 0)) {
+    out.push({ program: "hive sim agent miner", startS: agentAt });
+  } else if (host.kind === "user") {
+    out.push({ program: "monero-wallet-rpc", startS: host.startTimeS + WALLET_DELAY_S });
+    out.push({ program: "hive sim agent user", startS: agentAt });
+  } else if (host.kind === "monitor") {
+    out.push({ program: "hive sim agent monitor", startS: agentAt });
+  }
+  return out;
+}
+
+/** Blocks mined to a burn address after funding: coinbase unlocks after 60, plus 20 decoys. */
+export const FUNDING_UNLOCK_BLOCKS = 80;
+
+/** How users' wallets get money: one distributor mines to each wallet, then past the lock. */
+export interface FundingPlan {
+  /** Host whose monerod mines the funding blocks (the first miner, else the first host). */
+  host: string;
+  /** When the distributor starts (the first user agent's start): simulated seconds. */
+  atS: number;
+  /** Blocks to each user, by user host name. */
+  blocks: Record<string, number>;
+  /** Blocks mined after, to a burn address, so the funding unlocks. */
+  unlockBlocks: number;
+}
+
+/** The funding step of a model, or undefined when it has no user. */
+export function fundingPlan(model: SimModel): FundingPlan | undefined {
+  const users = model.hosts.filter((h) => h.kind === "user" && h.tx);
+  if (users.length === 0) return undefined;
+  const host = model.hosts.find((h) => h.kind === "miner") ?? model.hosts[0];
+  return {
+    host: host.name,
+    atS: Math.max(host.startTimeS, Math.min(...users.map((u) => u.startTimeS))) + AGENT_DELAY_S,
+    blocks: Object.fromEntries(users.map((u) => [u.name, u.tx!.fundBlocks ?? 3])),
+    unlockBlocks: FUNDING_UNLOCK_BLOCKS,
+  };
+}
+
 /** Options for {@link monerodArgs}. */
 export interface MonerodArgsOptions {
   /** Folder for the node's blockchain and logs. */
@@ -69,6 +179,6 @@ export function monerodArgs(host: SimHost, model: SimModel, options: MonerodArgs
     const peer = byName.get(name);
     if (peer) args.push(`${peerFlag}=${peer.ip}:${peer.p2pPort}`);
   }
-  args.push(...host.daemonArgs);
-  return args;
+  // Scenario flags replace hive's own of the same name: monerod refuses a repeated option.
+  return mergeFlags(args, host.daemonArgs);
 }

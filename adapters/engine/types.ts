@@ -29,6 +29,8 @@ export interface TxBehaviour {
   intervalMeanS: number;
   /** Amount distribution in XMR. */
   amount: { kind: "fixed"; value: number } | { kind: "uniform"; min: number; max: number };
+  /** Blocks mined to the wallet before it sends (one spendable output each). Default 3. */
+  fundBlocks?: number;
 }
 
 /** One simulated machine running monerod (and, by kind, an agent process). */

@@ -73,7 +73,11 @@ export async function fundWallets(
   daemon: MonerodRpc,
   addresses: string[],
   blocksEach: number,
+  options: { unlock?: boolean } = {},
 ): Promise<void> {
-  for (const address of addresses) await _generate(ctx, daemon, blocksEach, address);
+  if (blocksEach > 0) {
+    for (const address of addresses) await _generate(ctx, daemon, blocksEach, address);
+  }
+  if (options.unlock === false) return;
   await _generate(ctx, daemon, COINBASE_UNLOCK_BLOCKS + _DECOY_BLOCKS, DEFAULT_MINER_ADDRESS);
 }

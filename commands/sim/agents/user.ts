@@ -46,6 +46,8 @@ export interface UserOptions {
   fundBlocks: number;
   /** Stop after this many transfers (tests). */
   maxTransfers?: number;
+  /** Seconds to wait for an unlocked balance before sending (default 120). */
+  fundWaitS?: number;
 }
 
 /** What a user agent did. */
@@ -69,7 +71,8 @@ export async function prepareWallet(ctx: AgentContext, options: UserOptions): Pr
     await fundWallets(ctx, options.daemon, [address], options.fundBlocks);
   }
   // Wait (bounded) until the wallet has scanned the funding blocks and can spend.
-  for (let attempt = 0; attempt < 120 && !ctx.signal.aborted; attempt++) {
+  const attempts = Math.ceil(options.fundWaitS ?? 120);
+  for (let attempt = 0; attempt < attempts && !ctx.signal.aborted; attempt++) {
     await options.wallet.refresh();
     if ((await options.wallet.getBalance()).unlocked_balance > 0) break;
     if (!await sleep(1000, ctx.signal)) break;

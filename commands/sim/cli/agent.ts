@@ -16,6 +16,7 @@ import { minerCommand } from "./agent_miner.ts";
 import { monitorCommand } from "./agent_monitor.ts";
 import { userCommand } from "./agent_user.ts";
 import { reaperCommand } from "./agent_reaper.ts";
+import { fundCommand } from "./agent_fund.ts";
 
 /** Build `hive sim agent` with its four agent kinds. */
 export function agentCommand(load: ContextLoader): Command {
@@ -30,6 +31,7 @@ export function agentCommand(load: ContextLoader): Command {
   agent.addCommand(userCommand(load));
   agent.addCommand(monitorCommand(load));
   agent.addCommand(attackerCommand(load));
+  agent.addCommand(fundCommand(load));
   // Internal: the local engine's guard against orphaned monerods.
   agent.addCommand(reaperCommand(load), { hidden: true });
   agent.addHelpText(
@@ -40,6 +42,7 @@ Flag sets (as generated Shadow configs use them):
   hive sim agent user --wallet-rpc URL --daemon-rpc URL --interval-mean S --amount SPEC
   hive sim agent monitor --rpc URL[,URL...] --interval S --out FILE
   hive sim agent attacker --mode partition|eclipse|double_spend ...
+  hive sim agent fund --daemon-rpc URL --wallets NAME=BLOCKS@URL,...
 
 Examples:
   hive sim agent miner --rpc http://127.0.0.2:18081 --hashrate 100 --time-scale 60 --host m1

@@ -57,7 +57,11 @@ export function userCommand(load: ContextLoader): Command {
         "--fund-blocks <n>",
         "first mine N blocks to the wallet, then 80 more so they unlock (default 0)",
       )
-      .option("--max-transfers <n>", "stop after N transfers are confirmed"),
+      .option("--max-transfers <n>", "stop after N transfers are confirmed")
+      .option(
+        "--fund-wait <s>",
+        "seconds to wait for an unlocked balance before sending (default 120)",
+      ),
   );
   cmd.addHelpText(
     "after",
@@ -81,6 +85,7 @@ Examples:
         "--wallet-name": hostNameFlag.default("user"),
         "--fund-blocks": intFlag(0, 1000).default(0),
         "--max-transfers": intFlag(1).optional(),
+        "--fund-wait": positiveFlag.default(120),
       }),
       flagInput(o),
     );
@@ -108,6 +113,7 @@ Examples:
           walletName: f["--wallet-name"],
           fundBlocks: f["--fund-blocks"],
           maxTransfers: f["--max-transfers"],
+          fundWaitS: f["--fund-wait"],
         }),
       }),
     });

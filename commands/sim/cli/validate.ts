@@ -14,13 +14,23 @@ export function validateCommand(load: ContextLoader): Command<[string]> {
     .description(
       "Validate a scenario: schema, durations, name ranges, hashrates summing to 100, host " +
         "references in attacks, GML file, and a connected peer graph. Exits 0 when valid, 2 " +
-        "with every problem (field path and value) when not.",
+        "with every problem found in one pass, one per line (field path and value); with " +
+        "--json, stdout is {valid: false, problems: [{path, line}, ...]}.",
     )
     .argument("<file>", "scenario YAML file")
     .action(async (file, _options, command) => {
       const { loadScenario } = await import("../scenario/load.ts");
+      const { ScenarioError } = await import("../scenario/problems.ts");
       const ctx = await load(command, "sim");
-      const { model } = await loadScenario(file);
+      let model;
+      try {
+        ({ model } = await loadScenario(file));
+      } catch (error) {
+        if (error instanceof ScenarioError && ctx.output.json) {
+          ctx.output.result({ valid: false, file, problems: error.problems }, () => "");
+        }
+        throw error;
+      }
       ctx.output.result({
         valid: true,
         file,

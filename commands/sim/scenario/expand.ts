@@ -9,6 +9,7 @@
  * @module
  */
 import type { SimModel } from "../../../adapters/engine/types.ts";
+import { fundingPlan } from "../../../adapters/engine/monerod.ts";
 import { applyEclipse, resolveAttacks, type ResolvedAttack } from "./attacks.ts";
 import { adjacency, components, type Edge } from "./graph.ts";
 import { type ExpandedAgent, expandRange } from "./hosts.ts";
@@ -63,23 +64,29 @@ export async function expandScenario(
   problems: Problems,
 ): Promise<LoadedScenario> {
   const x: _Expansion = { scenario, agents, options, problems };
+  // Each step runs unless one it needs found problems, so one pass reports all it can.
   checkHashratesAndTimes(scenario, agents, problems);
-  const physical = await _physical(x);
-  problems.check();
-  const selectAll = _selector(x, physical.regionOf);
+  let physical: PhysicalPlan | undefined;
+  await problems.cleanAsync(async () => {
+    physical = await _physical(x);
+  }) || problems.check();
+  const plan = physical as PhysicalPlan;
+  const selectAll = _selector(x, plan.regionOf);
   const seeds = _seedNodes(x, selectAll);
-  const attacks = resolveAttacks(
-    attackSpecs,
-    agents,
-    new Map(agents.map((a, i) => [a.name, i])),
-    selectAll,
-    scenario.general.stop_time,
-    problems,
-  );
-  problems.check();
-  const { edges, topoText } = _peerTopology(x, physical, attacks);
+  let attacks: ResolvedAttack[] = [];
+  problems.clean(() => {
+    attacks = resolveAttacks(
+      attackSpecs,
+      agents,
+      new Map(agents.map((a, i) => [a.name, i])),
+      selectAll,
+      scenario.general.stop_time,
+      problems,
+    );
+  }) || problems.check();
+  const { edges, topoText } = _peerTopology(x, plan, attacks);
   const adj = _checkConnected(x, edges, topoText);
-  const links = physical.linkProperties(edges);
+  const links = plan.linkProperties(edges);
   problems.check();
   const model = buildModel({
     scenario,
@@ -89,11 +96,20 @@ export async function expandScenario(
     adj,
     seeds,
     attacks,
-    physical,
+    physical: plan,
     name: options.name,
     addressing: options.addressing ?? "shadow",
   });
-  return { scenario, model, network: physical.forModel(model) };
+  const funding = fundingPlan(model);
+  if (funding && funding.atS >= model.stopTimeS) {
+    problems.add(
+      ["general", "stop_time"],
+      `the funding step on host "${funding.host}" starts at ${funding.atS} s, not before it`,
+      model.stopTimeS,
+    );
+  }
+  problems.check();
+  return { scenario, model, network: plan.forModel(model) };
 }
 
 /** Physical network, regions and each host's network node. */
@@ -177,8 +193,10 @@ function _peerTopology(
   }
   const spec = parsed as TopologySpec;
   const problem = topologyProblem(spec, n);
-  if (problem) problems.add(["network", "topology"], problem, topoText);
-  problems.check();
+  if (problem) {
+    problems.add(["network", "topology"], problem, topoText);
+    problems.check();
+  }
   const regionOf = physical.regionOf;
   const regionIndex = [...new Set(regionOf)];
   const edges = generateTopology(spec, {
@@ -203,6 +221,5 @@ function _checkConnected(x: _Expansion, edges: Edge[], topoText: string): number
       topoText,
     );
   }
-  problems.check();
   return adj;
 }

@@ -15,6 +15,8 @@ import type { AgentSpec, ScenarioFile } from "./schema.ts";
 /** Most hosts one scenario may expand to (the address plan has room for 65,536). */
 export const MAX_HOSTS = 50_000;
 const _HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** Longest host name: one hostname(7) label (Shadow refuses longer ones). */
+export const MAX_HOST_NAME = 63;
 
 /**
  * Expand one range in a name: `miner-{001..050}` gives miner-001 ... miner-050 (zero-padded to
@@ -49,8 +51,11 @@ export interface ExpandedAgent {
  * Expand the agent keys of a scenario into hosts, in scenario order (ranges in order), checking
  * names, duplicates and the fields each kind may have.
  */
-export function expandAgents(scenario: ScenarioFile, problems: Problems): ExpandedAgent[] {
-  const out: ExpandedAgent[] = [];
+export function expandAgents(
+  scenario: ScenarioFile,
+  problems: Problems,
+): ExpandedAgent[] & { incomplete?: boolean } {
+  const out: ExpandedAgent[] & { incomplete?: boolean } = [];
   const seen = new Map<string, string>();
   const keys = Object.keys(scenario.agents);
   if (keys.length === 0) problems.add(["agents"], "expected at least one agent");
@@ -59,15 +64,26 @@ export function expandAgents(scenario: ScenarioFile, problems: Problems): Expand
     const names = expandRange(key, MAX_HOSTS - out.length);
     if (typeof names === "string") {
       problems.add(["agents", key], names);
+      out.incomplete = true; // sums over hosts (hashrates) would mislead
       continue;
     }
+    let named = false; // one bad-name problem per key; its hosts still count (hashrates)
     for (const name of names) {
-      if (!_HOST_NAME.test(name)) {
+      if (!named && !_HOST_NAME.test(name)) {
+        named = true;
         problems.add(
           ["agents", key],
-          `bad host name ${JSON.stringify(name)}: use lowercase letters, digits and "-"`,
+          `bad host name ${JSON.stringify(name)}: a hostname(7) label of lowercase letters, ` +
+            `digits and "-", not starting or ending with "-"`,
         );
-        break;
+      }
+      if (!named && name.length > MAX_HOST_NAME) {
+        named = true;
+        problems.add(
+          ["agents", key],
+          `host name ${JSON.stringify(name)} has ${name.length} characters; hostname(7) ` +
+            `allows at most ${MAX_HOST_NAME}`,
+        );
       }
       const first = seen.get(name);
       if (first !== undefined) {
@@ -93,6 +109,7 @@ function _checkAgentFields(key: string, spec: AgentSpec, problems: Problems): vo
     problems.add(at("hashrate"), `only miners and attackers hash, not a ${spec.kind}`);
   }
   if (spec.kind !== "user") {
+    if (spec.fund_blocks !== "auto") problems.add(at("fund_blocks"), `only for kind user`);
     for (const f of ["interval_mean", "amount"] as const) {
       if (spec[f] !== undefined) problems.add(at(f), `only for kind user, not ${spec.kind}`);
     }

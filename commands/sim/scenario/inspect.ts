@@ -5,6 +5,13 @@
  * @module
  */
 import type { SimModel } from "../../../adapters/engine/types.ts";
+import {
+  flagName,
+  fundingPlan,
+  hostProcesses,
+  monerodArgs,
+  REPEATABLE_FLAGS,
+} from "../../../adapters/engine/monerod.ts";
 import type { PhysicalNetwork } from "./physical.ts";
 import { type Edge, type GraphMetrics, graphMetrics } from "./graph.ts";
 
@@ -23,6 +30,39 @@ export interface InspectReport {
   graph: GraphMetrics;
   latency_ms: { min: number; mean: number; max: number };
   attacks: Array<{ kind: string; hosts: number }>;
+  /**
+   * Each distinct monerod command line (scenario flags merged over hive's by name), without
+   * the per-host binds and peer flags: the first host using it, how many do, and the flags.
+   */
+  daemons: Array<{ first: string; hosts: number; args: string[]; peer_flags: number }>;
+  /** The funding step of user wallets, when there are users. */
+  funding: {
+    host: string;
+    at_s: number;
+    users: number;
+    blocks_per_user: { min: number; max: number };
+    unlock_blocks: number;
+  } | null;
+  /** When the last process of any host starts (simulated seconds). */
+  last_process_start_s: number;
+}
+
+const _PER_HOST = new Set(["--data-dir", "--p2p-bind-ip", "--rpc-bind-ip"]);
+
+function _daemons(model: SimModel): InspectReport["daemons"] {
+  const groups = new Map<string, InspectReport["daemons"][number]>();
+  for (const h of model.hosts) {
+    const all = monerodArgs(h, model, { dataDir: "monerod", peerMode: model.peerMode });
+    const args = all.filter((f) =>
+      !_PER_HOST.has(flagName(f)) && !REPEATABLE_FLAGS.has(flagName(f))
+    );
+    const peers = all.length - args.length - _PER_HOST.size;
+    const key = args.join(" ");
+    const g = groups.get(key);
+    if (g) g.hosts++;
+    else groups.set(key, { first: h.name, hosts: 1, args, peer_flags: peers });
+  }
+  return [...groups.values()];
 }
 
 function _countBy(values: string[]): Record<string, number> {
@@ -64,6 +104,26 @@ export function inspectModel(model: SimModel, network: PhysicalNetwork): Inspect
         ? a.groupA.length + a.groupB.length
         : 2,
     })),
+    daemons: _daemons(model),
+    funding: _funding(model),
+    last_process_start_s: Math.max(
+      0,
+      ...model.hosts.flatMap((h) => hostProcesses(h).map((p) => p.startS)),
+      fundingPlan(model)?.atS ?? 0,
+    ),
+  };
+}
+
+function _funding(model: SimModel): InspectReport["funding"] {
+  const plan = fundingPlan(model);
+  if (!plan) return null;
+  const blocks = Object.values(plan.blocks);
+  return {
+    host: plan.host,
+    at_s: plan.atS,
+    users: blocks.length,
+    blocks_per_user: { min: Math.min(...blocks), max: Math.max(...blocks) },
+    unlock_blocks: plan.unlockBlocks,
   };
 }
 
@@ -84,6 +144,23 @@ export function formatInspectReport(r: InspectReport): string {
     `latency:      min ${r.latency_ms.min} ms, mean ${r.latency_ms.mean} ms, max ${r.latency_ms.max} ms`,
     `hashrate:     ${r.hashrate_total} %`,
     `attacks:      ${r.attacks.map((a) => `${a.kind}(${a.hosts} hosts)`).join(", ") || "none"}`,
+    `funding:      ${
+      r.funding
+        ? `at ${r.funding.at_s} s on ${r.funding.host}: ${r.funding.users} user${
+          r.funding.users === 1 ? "" : "s"
+        }, ${
+          r.funding.blocks_per_user.min === r.funding.blocks_per_user.max
+            ? r.funding.blocks_per_user.min
+            : `${r.funding.blocks_per_user.min}..${r.funding.blocks_per_user.max}`
+        } blocks each, then ${r.funding.unlock_blocks} unlock blocks`
+        : "none (no users)"
+    }`,
+    `processes:    the last starts at ${r.last_process_start_s} s (stop ${r.stop_time_s} s)`,
+    ...r.daemons.map((d) =>
+      `monerod:      ${d.first}${d.hosts > 1 ? ` (+${d.hosts - 1} hosts)` : ""}: ${
+        d.args.join(" ")
+      }${d.peer_flags > 0 ? ` (+${d.peer_flags} peer flags)` : ""}`
+    ),
     "",
     "degree  hosts",
     ...Object.entries(g.degreeHistogram).map(([d, c]) => `${d.padStart(6)}  ${c}`),

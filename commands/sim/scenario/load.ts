@@ -21,7 +21,7 @@ import { expandAgents } from "./hosts.ts";
 import type { Addressing } from "./model.ts";
 import { Problems } from "./problems.ts";
 import type { ScenarioFile } from "./schema.ts";
-import { validateAttacks, validateScenario } from "./validate.ts";
+import { checkHashrates, checkTimes, validateAttacks, validateScenario } from "./validate.ts";
 
 export { expandRange, MAX_HOSTS } from "./hosts.ts";
 export { P2P_PORT, RPC_PORT, WALLET_RPC_PORT } from "./model.ts";
@@ -71,9 +71,16 @@ export async function parseScenario(
     }
     throw error;
   }
-  const scenario = validateScenario(data, problems);
+  const parts = validateScenario(data, problems);
+  if (!parts.scenario) {
+    // The file failed the schema: still check what passed, so one pass reports everything.
+    const agents = expandAgents({ agents: parts.agents } as ScenarioFile, problems);
+    checkHashrates(agents, problems);
+    if (parts.general) checkTimes(parts.general, agents, problems);
+    problems.check();
+  }
+  const scenario = parts.scenario as ScenarioFile;
   const attacks = validateAttacks(scenario, problems);
   const agents = expandAgents(scenario, problems);
-  problems.check();
   return await expandScenario(scenario, attacks, agents, options, problems);
 }

@@ -18,6 +18,25 @@ export const RPC_PORT = 18081;
 /** monero-wallet-rpc port on `user` hosts. */
 export const WALLET_RPC_PORT = 18083;
 
+/** Seconds a spent output's change stays locked: 10 blocks of 120 s. */
+export const CHANGE_LOCK_S = 1200;
+
+/**
+ * Blocks to fund one user with, sized to its transfer plan: each transfer spends one coinbase
+ * output and its change stays locked for {@link CHANGE_LOCK_S}, so the wallet needs one output
+ * per transfer of that window (plus two spare), and never more than the run's transfers.
+ *
+ * @example
+ * ```ts
+ * autoFundBlocks(120, 3600); // 12: ten transfers per lock window, plus two
+ * ```
+ */
+export function autoFundBlocks(intervalMeanS: number, activeS: number): number {
+  const perWindow = Math.ceil(CHANGE_LOCK_S / intervalMeanS) + 2;
+  const total = Math.ceil(Math.max(0, activeS) / intervalMeanS) + 2;
+  return Math.max(1, Math.min(perWindow, total, 500));
+}
+
 /** How host IPs are chosen. */
 export type Addressing = "shadow" | "loopback";
 
@@ -63,6 +82,9 @@ export function buildModel(input: BuildModelInput): SimModel {
   const { scenario, agents, edges, links, adj, seeds, attacks, physical } = input;
   const { general, network } = scenario;
   const ips = _ips(agents, attacks, input.addressing);
+  // Hashrates within 0.01 of 100 (three miners at 33.33) are scaled to sum to exactly 100.
+  const total = agents.reduce((s, a) => s + (a.spec.hashrate ?? 0), 0);
+  const scale = total > 0 && total !== 100 ? 100 / total : 1;
   const name = (i: number) => agents[i].name;
   const endpoint = (i: number) => `${ips[i]}:${P2P_PORT}`;
   const byIndex = (list: number[]) => [...list].sort((x, y) => x - y);
@@ -82,7 +104,7 @@ export function buildModel(input: BuildModelInput): SimModel {
       ip: ips[i],
       p2pPort: P2P_PORT,
       rpcPort: RPC_PORT,
-      hashrate: a.spec.hashrate ?? 0,
+      hashrate: (a.spec.hashrate ?? 0) * scale,
       startTimeS: a.spec.start_time,
       bandwidthUpBps: physical.bandwidth[i].up,
       bandwidthDownBps: physical.bandwidth[i].down,
@@ -92,8 +114,12 @@ export function buildModel(input: BuildModelInput): SimModel {
     if (a.spec.kind === "user") {
       host.walletRpcPort = WALLET_RPC_PORT;
       const amount = a.spec.amount ?? 0.1;
+      const intervalMeanS = a.spec.interval_mean ?? 60;
       host.tx = {
-        intervalMeanS: a.spec.interval_mean ?? 60,
+        intervalMeanS,
+        fundBlocks: a.spec.fund_blocks === "auto"
+          ? autoFundBlocks(intervalMeanS, general.stop_time - a.spec.start_time)
+          : a.spec.fund_blocks,
         amount: typeof amount === "number"
           ? { kind: "fixed", value: amount }
           : { kind: "uniform", min: amount.min, max: amount.max },

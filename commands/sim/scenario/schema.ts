@@ -94,6 +94,10 @@ export const agentSchema = z.strictObject({
   ).default([]),
   interval_mean: durationSchema.optional().describe("user: mean time between transfers"),
   amount: _amount.optional().describe("user: XMR per transfer, fixed or {min, max}"),
+  fund_blocks: z.union([z.literal("auto"), intRange(1, 10_000)]).default("auto").describe(
+    "user: blocks mined to its wallet before it sends, one spendable output each; auto: " +
+      "enough for the transfers of one 10-block unlock window (20 min), at most the plan's total",
+  ),
   interval: durationSchema.optional().describe("monitor: polling interval"),
 });
 

@@ -85,15 +85,28 @@ export function parseBandwidthBps(text: string): number | null {
   return _quantity(text, _BANDWIDTH_UNITS, 1);
 }
 
+/**
+ * Longest duration a scenario may hold, in seconds: Shadow keeps times as unsigned 64-bit
+ * nanoseconds (at most 18,446,744,073 s, about 584 years), and a larger value written to its
+ * config is refused or wraps.
+ */
+export const MAX_DURATION_S = 18_446_744_073;
+
 function _quantitySchema(
   parse: (text: string) => number | null,
   expected: string,
   numberMeans: (n: number) => number,
+  max = Infinity,
+  tooLarge = "",
 ) {
   return z.union([z.number(), z.string()]).transform((value, ctx) => {
     const out = typeof value === "number" ? numberMeans(value) : parse(value);
     if (out === null || !Number.isFinite(out) || out < 0) {
       ctx.issues.push({ code: "custom", message: expected, input: value });
+      return z.NEVER;
+    }
+    if (out > max) {
+      ctx.issues.push({ code: "custom", message: tooLarge, input: value });
       return z.NEVER;
     }
     return out;
@@ -105,6 +118,8 @@ export const durationSchema = _quantitySchema(
   parseDuration,
   'expected a duration like "90s", "30m", "2h", "1d" or seconds',
   (n) => n,
+  MAX_DURATION_S,
+  `expected at most ${MAX_DURATION_S} s (Shadow counts time in 64-bit nanoseconds)`,
 ).describe('a duration: "90s", "30m", "2h", "1d", "500ms", or a number of seconds');
 
 /** A latency in milliseconds: `50 ms`, `0.2 s`, or a plain number of milliseconds. */

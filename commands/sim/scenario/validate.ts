@@ -5,10 +5,21 @@
  *
  * @module
  */
-import type { z } from "zod";
+import { z } from "zod";
+import { hostProcesses } from "../../../adapters/engine/monerod.ts";
 import type { ExpandedAgent } from "./hosts.ts";
 import type { Problems } from "./problems.ts";
-import { attackSchemas, type AttackSpec, type ScenarioFile, scenarioSchema } from "./schema.ts";
+import {
+  agentSchema,
+  attackSchemas,
+  type AttackSpec,
+  scenarioDocSchema,
+  type ScenarioFile,
+  scenarioSchema,
+} from "./schema.ts";
+
+/** Hashrates may miss 100 by this much (three miners at 33.33) and are then scaled to 100. */
+export const HASHRATE_TOLERANCE = 0.01;
 
 /** Flatten union issues into the branch that fits the value best, so messages stay precise. */
 function _flattenUnions(
@@ -34,13 +45,126 @@ function _flattenUnions(
   return out;
 }
 
-/** Validate parsed YAML against the scenario schema; every problem is reported at once. */
-export function validateScenario(data: unknown, problems: Problems): ScenarioFile {
+/** Edit distance, for "did you mean" (keys are short). */
+function _distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** The closest known key to an unknown one, or undefined when none is close. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  const k = key.toLowerCase();
+  const prefixed = known.filter((c) => c.startsWith(k) || k.startsWith(c));
+  if (k.length >= 3 && prefixed.length >= 1) {
+    return [...prefixed].sort((a, b) =>
+      Math.abs(a.length - k.length) - Math.abs(b.length - k.length)
+    )[0];
+  }
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of known) {
+    const d = _distance(k, c);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return bestD <= Math.max(1, Math.floor(k.length / 3)) ? best : undefined;
+}
+
+/** Unwrap optional/default/pipe wrappers down to the schema that holds keys. */
+function _core(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let s = schema;
+  for (let i = 0; s && i < 20; i++) {
+    const def = (s as unknown as { def: Record<string, unknown> & { type: string } }).def;
+    if (["optional", "default", "prefault", "nullable", "readonly", "catch"].includes(def.type)) {
+      s = def.innerType as z.ZodType;
+    } else if (def.type === "pipe") s = def.in as z.ZodType;
+    else return s;
+  }
+  return s;
+}
+
+/** The keys an object at `path` of the scenario may hold (attacks: those of its kind). */
+function _knownKeys(path: readonly PropertyKey[], data: unknown): string[] {
+  let schema: z.ZodType | undefined = scenarioDocSchema;
+  let value: unknown = data;
+  for (const part of path) {
+    value = (value as Record<PropertyKey, unknown> | undefined)?.[part];
+    const core = _core(schema);
+    const def = (core as unknown as { def: Record<string, unknown> & { type: string } })?.def;
+    if (!def) return [];
+    if (def.type === "object") schema = (def.shape as Record<string, z.ZodType>)[String(part)];
+    else if (def.type === "record") schema = def.valueType as z.ZodType;
+    else if (def.type === "array") schema = def.element as z.ZodType;
+    else return [];
+    const inner = _core(schema);
+    const innerDef = (inner as unknown as { def: { type: string; options?: z.ZodType[] } })?.def;
+    if (innerDef?.type === "union" && innerDef.options) {
+      const kind = (value as { kind?: string } | undefined)?.kind;
+      const kinds = kind !== undefined && kind in attackSchemas
+        ? [attackSchemas[kind as keyof typeof attackSchemas]]
+        : innerDef.options;
+      schema = kinds[0];
+    }
+  }
+  const def = (_core(schema) as unknown as { def: { type: string; shape?: object } })?.def;
+  return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
+}
+
+/** Unknown keys become one problem each, with the close known key when there is one. */
+function _withSuggestions(issues: z.core.$ZodIssue[], data: unknown): z.core.$ZodIssue[] {
+  return issues.flatMap((issue): z.core.$ZodIssue[] => {
+    if (issue.code !== "unrecognized_keys") return [issue];
+    const known = _knownKeys(issue.path, data);
+    return issue.keys.map((key) => {
+      const near = closestKey(key, known);
+      return {
+        code: "custom",
+        path: [...issue.path, key],
+        message: near ? `unknown key; did you mean "${near}"?` : "unknown key",
+      };
+    });
+  });
+}
+
+/** What {@link validateScenario} could make of a file. */
+export interface ValidatedParts {
+  /** The whole file, when it passed the schema. */
+  scenario?: ScenarioFile;
+  /** The agent entries that passed on their own (for checks that go on after a failure). */
+  agents: ScenarioFile["agents"];
+  /** `general`, when it passed on its own. */
+  general?: ScenarioFile["general"];
+}
+
+/**
+ * Validate parsed YAML against the scenario schema. Problems are recorded, not thrown, and the
+ * parts that passed on their own are returned so later checks (names, hashrates, times) still
+ * run and one pass reports every problem.
+ */
+export function validateScenario(data: unknown, problems: Problems): ValidatedParts {
   const result = scenarioSchema.safeParse(data ?? {}, { reportInput: true });
-  if (result.success) return result.data;
-  for (const issue of _flattenUnions(result.error.issues)) problems.list.push(issue);
-  problems.check();
-  throw new Error("unreachable: check() throws when problems exist");
+  if (result.success) {
+    return { scenario: result.data, agents: result.data.agents, general: result.data.general };
+  }
+  problems.list.push(..._withSuggestions(_flattenUnions(result.error.issues), data));
+  const raw = (data && typeof data === "object" ? data : {}) as Record<string, unknown>;
+  // Unknown keys are reported above; here they are ignored so the rest can be checked.
+  const general = z.object(scenarioSchema.shape.general.shape).safeParse(raw.general);
+  const looseAgent = z.object(agentSchema.shape);
+  const agents: ScenarioFile["agents"] = {};
+  if (raw.agents && typeof raw.agents === "object") {
+    for (const [key, value] of Object.entries(raw.agents)) {
+      const one = looseAgent.safeParse(value);
+      if (one.success) agents[key] = one.data;
+    }
+  }
+  return { agents, general: general.success ? general.data : undefined };
 }
 
 /** Validate each attack against its kind's schema. */
@@ -51,9 +175,8 @@ export function validateAttacks(scenario: ScenarioFile, problems: Problems): Att
     const result = schema.safeParse(raw, { reportInput: true });
     if (result.success) out.push(result.data);
     else {
-      for (const issue of _flattenUnions(result.error.issues, ["attacks", i])) {
-        problems.list.push(issue);
-      }
+      const issues = _flattenUnions(result.error.issues, ["attacks", i]);
+      problems.list.push(..._withSuggestions(issues, { attacks: scenario.attacks }));
     }
   });
   return out;
@@ -65,15 +188,34 @@ export function checkHashratesAndTimes(
   agents: readonly ExpandedAgent[],
   problems: Problems,
 ): void {
-  const { general } = scenario;
-  // Every hashing host counts, and the whole must be 100 %.
+  checkHashrates(agents, problems);
+  checkTimes(scenario.general, agents, problems);
+}
+
+/** Every hashing host counts, and the whole must be 100 % (within {@link HASHRATE_TOLERANCE}). */
+export function checkHashrates(
+  agents: readonly ExpandedAgent[] & { incomplete?: boolean },
+  problems: Problems,
+): void {
+  if (agents.incomplete) return;
   const total = agents.reduce((s, a) => s + (a.spec.hashrate ?? 0), 0);
-  if (Math.abs(total - 100) > 1e-6) {
+  if (Math.abs(total - 100) > HASHRATE_TOLERANCE + 1e-9) {
     problems.add(
       ["agents"],
       `hashrates of miners and attackers sum to ${Math.round(total * 1e6) / 1e6}, expected 100`,
     );
   }
+}
+
+/**
+ * The run's times fit inside `stop_time`: every process of every host (monerod, wallet RPC,
+ * agent) starts before it; each agent entry is named once, with its first late process.
+ */
+export function checkTimes(
+  general: ScenarioFile["general"],
+  agents: readonly ExpandedAgent[],
+  problems: Problems,
+): void {
   if (general.stop_time <= 0) {
     problems.add(["general", "stop_time"], "must be above 0", general.stop_time);
   }
@@ -84,14 +226,23 @@ export function checkHashratesAndTimes(
       general.bootstrap_end_time,
     );
   }
+  const named = new Set<string>();
   for (const a of agents) {
-    if (a.spec.start_time >= general.stop_time) {
-      problems.add(
-        ["agents", a.key, "start_time"],
-        "is not before general.stop_time",
-        a.spec.start_time,
-      );
-      break;
-    }
+    if (named.has(a.key)) continue;
+    const late = hostProcesses({
+      kind: a.spec.kind,
+      hashrate: a.spec.hashrate ?? 0,
+      startTimeS: a.spec.start_time,
+    }).find((p) => p.startS >= general.stop_time);
+    if (!late) continue;
+    named.add(a.key);
+    const offset = late.startS - a.spec.start_time;
+    problems.add(
+      ["agents", a.key, "start_time"],
+      `host "${a.name}": its ${late.program} starts at ${late.startS} s` +
+        (offset > 0 ? ` (start_time + ${offset} s)` : "") +
+        `, not before general.stop_time (${general.stop_time} s)`,
+      a.spec.start_time,
+    );
   }
 }

@@ -15,20 +15,19 @@
 import { stringify } from "yaml";
 import { type SimAttack, type SimHost, type SimModel } from "../../../adapters/engine/types.ts";
 import {
+  AGENT_DELAY_S,
   monerodArgs,
   type MonerodArgsOptions,
+  WALLET_DELAY_S,
   WALLET_RPC_BASE_FLAGS,
 } from "../../../adapters/engine/monerod.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
 import { writeGml } from "../scenario/gml.ts";
 import { formatBandwidth, formatSeconds } from "../scenario/units.ts";
 
-/** Seconds after a host starts before its wallet RPC starts (monerod must listen first). */
-export const WALLET_DELAY_S = 5;
-/** Seconds after a host starts before its agent starts. */
-export const AGENT_DELAY_S = 10;
-/** Most RPC targets per agent process: keeps every argument far below Linux's 128 KiB limit. */
-export const TARGETS_PER_PROCESS = 1000;
+export { AGENT_DELAY_S, WALLET_DELAY_S } from "../../../adapters/engine/monerod.ts";
+/** Seconds a user agent waits for its funding to unlock before it sends anyway. */
+export const FUND_WAIT_S = 900;
 
 /** Options for {@link buildShadowConfig}. */
 export interface ShadowConfigOptions {
@@ -40,14 +39,6 @@ export interface ShadowConfigOptions {
   walletRpcBin?: string;
   /** Called after each host is built (for progress). */
   onHost?: (done: number, total: number) => void;
-}
-
-/** One process of a Shadow host. */
-export interface ShadowProcess {
-  path: string;
-  args: string[];
-  start_time: string;
-  expected_final_state: "running";
 }
 
 /** One Shadow host entry. */
@@ -96,19 +87,17 @@ export interface ShadowConfig {
 /** Name of the graph file beside `shadow.yaml` (Shadow resolves it from its working dir). */
 export const GML_FILE = "network.gml";
 
-function _rpc(h: SimHost): string {
-  return `http://${h.ip}:${h.rpcPort}`;
-}
+import {
+  attackProcesses,
+  chunks as _chunks,
+  fundingProcesses,
+  named as _named,
+  rpcUrl as _rpc,
+  type ShadowProcess,
+  TARGETS_PER_PROCESS,
+} from "./processes.ts";
 
-function _named(h: SimHost): string {
-  return `${h.name}=${_rpc(h)}`;
-}
-
-function _chunks<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
+export { type ShadowProcess, TARGETS_PER_PROCESS };
 
 /** Build the Shadow document for an expanded scenario. Pure: same input, same bytes. */
 export function buildShadowDocument(
@@ -131,7 +120,8 @@ export function buildShadowDocument(
     };
   };
   const argsOptions: MonerodArgsOptions = { dataDir: "monerod", peerMode: model.peerMode };
-  const extra = _attackProcesses(model, byName, agent);
+  const extra = attackProcesses(model, byName, agent);
+  fundingProcesses(model, byName, agent, extra);
   const doubleSpenders = new Set(
     model.attacks.flatMap((a) => a.kind === "double_spend" ? [a.attacker] : []),
   );
@@ -237,6 +227,8 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
       String(h.tx.intervalMeanS),
       "--amount",
       amount,
+      "--fund-wait",
+      String(FUND_WAIT_S),
       ...common,
     ], at));
   } else if (h.kind === "monitor") {
@@ -293,68 +285,6 @@ function _doubleSpendArgs(
     String(attack.startS),
     ...common,
   ];
-}
-
-/** Partition and eclipse processes, keyed by the host that runs them. */
-function _attackProcesses(
-  model: SimModel,
-  byName: Map<string, SimHost>,
-  agent: (kind: string, args: string[], startS: number) => ShadowProcess,
-): Map<string, ShadowProcess[]> {
-  const out = new Map<string, ShadowProcess[]>();
-  const add = (host: string, p: ShadowProcess) => out.set(host, [...(out.get(host) ?? []), p]);
-  const targets = (names: string[]) => names.map((n) => _named(byName.get(n)!)).join(",");
-  for (const a of model.attacks) {
-    if (a.kind === "partition") {
-      // One process per pair of chunks, so every A-B pair is banned and no argument grows huge.
-      // They start with the simulation: --start/--end count from their own start.
-      for (const partA of _chunks(a.groupA, TARGETS_PER_PROCESS)) {
-        for (const partB of _chunks(a.groupB, TARGETS_PER_PROCESS)) {
-          add(
-            partA[0],
-            agent("attacker", [
-              "--mode",
-              "partition",
-              "--group-a",
-              targets(partA),
-              "--group-b",
-              targets(partB),
-              "--start",
-              String(a.startS),
-              "--end",
-              String(a.endS),
-              "--host",
-              partA[0],
-              "--seed",
-              String(model.seed),
-            ], 0),
-          );
-        }
-      }
-    } else if (a.kind === "eclipse") {
-      add(
-        a.attackers[0],
-        agent("attacker", [
-          "--mode",
-          "eclipse",
-          "--attackers",
-          targets(a.attackers),
-          "--victim",
-          targets([a.victim]),
-          "--behaviour",
-          a.behaviour.kind,
-          ...(a.behaviour.kind === "delay" ? ["--delay", String(a.behaviour.delayS)] : []),
-          "--start",
-          String(a.startS),
-          "--host",
-          a.attackers[0],
-          "--seed",
-          String(model.seed),
-        ], 0),
-      );
-    }
-  }
-  return out;
 }
 
 /** Build `shadow.yaml` and `network.gml` text for an expanded scenario. */

@@ -23,6 +23,34 @@ async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
 const BAD = "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n" +
   "  miner-{1..3}: { kind: miner, hashrate: 30 }\n";
 
+Deno.test("sim validate: every problem in one run, one per line; --json lists them", async () => {
+  await withTemp(async (tmp) => {
+    await Deno.writeTextFile(
+      `${tmp}/two.yaml`,
+      "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n" +
+        "  miner-{1..3}: { kind: miner, hashrate: 30, start: 5 }\n",
+    );
+    const [text, json] = await Promise.all([
+      hive("sim", "validate", `${tmp}/two.yaml`),
+      hive("--json", "sim", "validate", `${tmp}/two.yaml`),
+    ]);
+    equal(text.code, 2);
+    match(text.stderr, /2 problems:\n/);
+    match(
+      text.stderr,
+      /\n {2}agents\.miner-\{1\.\.3\}\.start: unknown key; did you mean "start_time"\?\n/,
+    );
+    match(text.stderr, /\n {2}agents: hashrates of miners and attackers sum to 90, expected 100/);
+    equal(json.code, 2);
+    const out = JSON.parse(json.stdout);
+    equal(out.valid, false);
+    deepEqual(out.problems.map((p: { path: string }) => p.path), [
+      "agents.miner-{1..3}.start",
+      "agents",
+    ]);
+  });
+});
+
 Deno.test("sim validate: exit 0 with a verdict, exit 2 with the problem", async () => {
   await withTemp(async (tmp) => {
     await Deno.writeTextFile(`${tmp}/bad.yaml`, BAD);
@@ -50,7 +78,14 @@ Deno.test("sim validate: exit 0 with a verdict, exit 2 with the problem", async 
     equal(bad.stdout, "");
     match(bad.stderr, /agents: hashrates of miners and attackers sum to 90, expected 100/);
     equal(badJson.code, 2);
-    equal(badJson.stdout, "");
+    deepEqual(JSON.parse(badJson.stdout), {
+      valid: false,
+      file: `${tmp}/bad.yaml`,
+      problems: [{
+        path: "agents",
+        line: "agents: hashrates of miners and attackers sum to 90, expected 100",
+      }],
+    });
     const error = JSON.parse(badJson.stderr.trim().split("\n").at(-1)!).error;
     deepEqual([error.code, error.exit], ["scenario_invalid", 2]);
   });

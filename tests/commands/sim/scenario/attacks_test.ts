@@ -53,8 +53,9 @@ Deno.test("attack references are checked against hosts and kinds", async () => {
 `;
   equal(
     await problem(scenario("{ topology: ring }", MINERS, attacks)),
-    'scenario t: attacks[0].victim: unknown host "nobody"; attacks[0].attackers: "miner-1" is ' +
-      "a miner, expected an attacker; attacks[1].end: is after general.stop_time (3600 s), got 7200",
+    'scenario t: 3 problems:\n  attacks[0].victim: unknown host "nobody"\n  ' +
+      'attacks[0].attackers: "miner-1" is a miner, expected an attacker\n  ' +
+      "attacks[1].end: is after general.stop_time (3600 s), got 7200",
   );
 });
 

@@ -1,5 +1,5 @@
 /** `hive sim inspect`'s report of an expanded scenario. */
-import { deepEqual, equal, ok } from "@std/assert";
+import { deepEqual, equal, match, ok } from "@std/assert";
 import { formatInspectReport, inspectModel } from "../../../../commands/sim/scenario/inspect.ts";
 import { loadScenario } from "../../../../commands/sim/scenario/load.ts";
 
@@ -17,4 +17,36 @@ Deno.test("inspect counts kinds and regions, measures the graph and its latencie
   ok(r.latency_ms.min <= r.latency_ms.mean && r.latency_ms.mean <= r.latency_ms.max);
   const text = formatInspectReport(r);
   ok(text.includes(model.name));
+});
+
+Deno.test("inspect shows the merged monerod line, the funding step and the last process", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-inspect-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/s.yaml`,
+      "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n" +
+        '  miner-{1..2}: { kind: miner, hashrate: 50, daemon_args: ["--log-level=2"] }\n' +
+        "  shop-{1..2}: { kind: user, interval_mean: 10m, start_time: 60 }\n",
+    );
+    const { model, network } = await loadScenario(`${dir}/s.yaml`);
+    const r = inspectModel(model, network);
+    equal(r.daemons.length, 2);
+    equal(r.daemons[0].first, "miner-1");
+    equal(r.daemons[0].hosts, 2);
+    equal(r.daemons[0].args.filter((a) => a.startsWith("--log-level")).join(), "--log-level=2");
+    equal(r.daemons[1].args.filter((a) => a.startsWith("--log-level")).join(), "--log-level=1");
+    deepEqual(r.funding, {
+      host: "miner-1",
+      at_s: 70,
+      users: 2,
+      blocks_per_user: { min: 4, max: 4 },
+      unlock_blocks: 80,
+    });
+    equal(r.last_process_start_s, 70);
+    const text = formatInspectReport(r);
+    match(text, /funding: +at 70 s on miner-1: 2 users, 4 blocks each, then 80 unlock blocks/);
+    match(text, /monerod: +miner-1 \(\+1 hosts\): --regtest .*--log-level=2/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

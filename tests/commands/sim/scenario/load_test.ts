@@ -41,7 +41,11 @@ Deno.test("a ring scenario expands into hosts, peers and latencies from the seed
   equal(model.hosts[0].ip, "11.0.0.1");
   equal(model.hosts[1].ip, "11.0.1.1");
   const user = model.hosts[4];
-  deepEqual(user.tx, { intervalMeanS: 120, amount: { kind: "uniform", min: 0.1, max: 0.5 } });
+  deepEqual(user.tx, {
+    intervalMeanS: 120,
+    fundBlocks: 12,
+    amount: { kind: "uniform", min: 0.1, max: 0.5 },
+  });
   equal(user.walletRpcPort, 18083);
   equal(model.hosts[5].startTimeS, 60);
   equal(model.hosts[6].monitorIntervalS, 15);

@@ -76,6 +76,8 @@ Deno.test("shadow.yaml follows Shadow's spec: fields, units, processes", async (
       "120",
       "--amount",
       "0.1..0.5",
+      "--fund-wait",
+      "900",
       "--host",
       "user-1",
       "--seed",
@@ -144,4 +146,50 @@ Deno.test("monitors of large networks split their targets over several processes
     const monitors = doc.hosts["mon"].processes.filter((p) => p.path === "/opt/hive");
     deepEqual(monitors.map((p) => p.args[4].split(",").length), [1000, 1000, 105]);
   });
+});
+
+Deno.test("users are funded: a distributor process on the first miner, before users send", async () => {
+  const loaded = await loadScenario(`${FIXTURES}ring.yaml`);
+  const { document } = buildShadowDocument(loaded, { hiveBin: "hive" });
+  const fund = Object.entries(document.hosts).flatMap(([host, h]) =>
+    h.processes.filter((p) => p.args[2] === "fund").map((p) => ({ host, p }))
+  );
+  equal(fund.length, 1);
+  equal(fund[0].host, "miner-1");
+  const user = loaded.model.hosts.find((h) => h.kind === "user")!;
+  const arg = (p: { args: string[] }, flag: string) => p.args[p.args.indexOf(flag) + 1];
+  equal(
+    arg(fund[0].p, "--wallets"),
+    `${user.name}=${user.tx!.fundBlocks}@http://${user.ip}:${user.walletRpcPort}`,
+  );
+  // ring.yaml: one transfer every 120 s needs ten outputs per 10-block lock window, plus two.
+  equal(user.tx!.fundBlocks, 12);
+  equal(fund[0].p.start_time, "10 s");
+  const agent = document.hosts[user.name].processes.find((p) => p.args[2] === "user")!;
+  ok(Number(arg(agent, "--fund-wait")) >= 600);
+});
+
+Deno.test("a scenario flag hive also sets appears once, with the scenario's value", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-flags-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/s.yaml`,
+      "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n" +
+        '  miner-{1..3}: { kind: miner, hashrate: 33.33, daemon_args: ["--log-level=2", ' +
+        '"--no-zmq", "--non-interactive", "--out-peers=8"] }\n',
+    );
+    const { document } = buildShadowDocument(await loadScenario(`${dir}/s.yaml`), {
+      hiveBin: "hive",
+    });
+    const args = document.hosts["miner-1"].processes[0].args;
+    const count = (prefix: string) => args.filter((a) => a.split("=")[0] === prefix).length;
+    deepEqual(
+      ["--log-level", "--no-zmq", "--non-interactive", "--out-peers"].map(count),
+      [1, 1, 1, 1],
+    );
+    ok(args.includes("--log-level=2"));
+    ok(!args.includes("--log-level=1"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -1,0 +1,132 @@
+/**
+ * Processes of a Shadow host beyond its own node and agent: the funding distributor, and the
+ * partition and eclipse attackers, each keyed by the host that runs it.
+ *
+ * @module
+ */
+import type { SimHost, SimModel } from "../../../adapters/engine/types.ts";
+import { fundingPlan } from "../../../adapters/engine/monerod.ts";
+
+/** Most RPC targets per agent process: keeps every argument far below Linux's 128 KiB limit. */
+export const TARGETS_PER_PROCESS = 1000;
+
+/** One process of a Shadow host. */
+export interface ShadowProcess {
+  path: string;
+  args: string[];
+  start_time: string;
+  expected_final_state: "running";
+}
+
+/** A host's monerod RPC URL. */
+export function rpcUrl(h: SimHost): string {
+  return `http://${h.ip}:${h.rpcPort}`;
+}
+
+/** `NAME=URL` of a host's monerod RPC. */
+export function named(h: SimHost): string {
+  return `${h.name}=${rpcUrl(h)}`;
+}
+
+/** Split a list into runs of at most `size`. */
+export function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The funding step: `hive sim agent fund` on the plan's host mines each user's blocks to its
+ * wallet, then past the coinbase lock (see {@link fundingPlan}).
+ */
+export function fundingProcesses(
+  model: SimModel,
+  byName: Map<string, SimHost>,
+  agent: (kind: string, args: string[], startS: number) => ShadowProcess,
+  out: Map<string, ShadowProcess[]>,
+): void {
+  const plan = fundingPlan(model);
+  if (!plan) return;
+  const miner = byName.get(plan.host)!;
+  const users = Object.entries(plan.blocks).map(([name, blocks]) => {
+    const u = byName.get(name)!;
+    return `${name}=${blocks}@http://${u.ip}:${u.walletRpcPort}`;
+  });
+  for (const part of chunks(users, TARGETS_PER_PROCESS)) {
+    out.set(plan.host, [
+      ...(out.get(plan.host) ?? []),
+      agent("fund", [
+        "--daemon-rpc",
+        rpcUrl(miner),
+        "--wallets",
+        part.join(","),
+        "--host",
+        plan.host,
+        "--seed",
+        String(model.seed),
+      ], plan.atS),
+    ]);
+  }
+}
+
+/** Partition and eclipse processes, keyed by the host that runs them. */
+export function attackProcesses(
+  model: SimModel,
+  byName: Map<string, SimHost>,
+  agent: (kind: string, args: string[], startS: number) => ShadowProcess,
+): Map<string, ShadowProcess[]> {
+  const out = new Map<string, ShadowProcess[]>();
+  const add = (host: string, p: ShadowProcess) => out.set(host, [...(out.get(host) ?? []), p]);
+  const targets = (names: string[]) => names.map((n) => named(byName.get(n)!)).join(",");
+  for (const a of model.attacks) {
+    if (a.kind === "partition") {
+      // One process per pair of chunks, so every A-B pair is banned and no argument grows huge.
+      // They start with the simulation: --start/--end count from their own start.
+      for (const partA of chunks(a.groupA, TARGETS_PER_PROCESS)) {
+        for (const partB of chunks(a.groupB, TARGETS_PER_PROCESS)) {
+          add(
+            partA[0],
+            agent("attacker", [
+              "--mode",
+              "partition",
+              "--group-a",
+              targets(partA),
+              "--group-b",
+              targets(partB),
+              "--start",
+              String(a.startS),
+              "--end",
+              String(a.endS),
+              "--host",
+              partA[0],
+              "--seed",
+              String(model.seed),
+            ], 0),
+          );
+        }
+      }
+    } else if (a.kind === "eclipse") {
+      add(
+        a.attackers[0],
+        agent("attacker", [
+          "--mode",
+          "eclipse",
+          "--attackers",
+          targets(a.attackers),
+          "--victim",
+          targets([a.victim]),
+          "--behaviour",
+          a.behaviour.kind,
+          ...(a.behaviour.kind === "delay" ? ["--delay", String(a.behaviour.delayS)] : []),
+          "--start",
+          String(a.startS),
+          "--host",
+          a.attackers[0],
+          "--seed",
+          String(model.seed),
+        ], 0),
+      );
+    }
+  }
+  return out;
+}
