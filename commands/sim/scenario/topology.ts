@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import type { Edge } from "./graph.ts";
+import { adjacency, components, type Edge } from "./graph.ts";
 import type { Rng } from "./prng.ts";
 
 export type { Edge };
@@ -174,14 +174,27 @@ function _dag(n: number, k: number, rng: Rng): Edge[] {
 
 /**
  * Random k-regular graph by the Steger–Wormald pairing: match random free stubs whose nodes are
- * distinct and not yet linked; restart when stuck. Bounded in attempts.
+ * distinct and not yet linked; restart when stuck or when the graph came out disconnected
+ * (likely for k = 2: a union of cycles). Bounded in attempts; k = 2 then falls back to one
+ * random cycle through every node, which is connected by construction.
  */
 function _randomRegular(n: number, k: number, rng: Rng): Edge[] {
   for (let attempt = 0; attempt < 100; attempt++) {
     const edges = _tryRegular(n, k, rng);
-    if (edges) return edges;
+    if (edges && components(adjacency(n, edges)).count === 1) return edges;
   }
-  throw new Error(`could not build random_regular(${k}) on ${n} nodes after 100 attempts`);
+  if (k === 2) return _randomCycle(n, rng);
+  throw new Error(`could not build a connected random_regular(${k}) on ${n} nodes in 100 tries`);
+}
+
+/** One cycle through all `n` nodes in a random order (Fisher–Yates). */
+function _randomCycle(n: number, rng: Rng): Edge[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order.map((v, i) => _edge(v, order[(i + 1) % n]));
 }
 
 function _tryRegular(n: number, k: number, rng: Rng): Edge[] | null {

@@ -98,3 +98,18 @@ Deno.test("generation is deterministic per seed and differs across seeds", () =>
   deepEqual(build(spec, 200, 42), build(spec, 200, 42));
   ok(JSON.stringify(build(spec, 200, 42)) !== JSON.stringify(build(spec, 200, 43)));
 });
+
+Deno.test("regions(2) with 10 per region and random_regular(2) are connected for every seed", () => {
+  const regionOf = Array.from({ length: 20 }, (_, i) => (i < 10 ? 0 : 1));
+  for (let seed = 1; seed <= 200; seed++) {
+    const edges = build({ kind: "regions", k: 2 }, 20, seed, regionOf);
+    assertSimple(20, edges);
+    equal(graphMetrics(20, edges).components, 1, `regions(2), seed ${seed}`);
+    const ring = build({ kind: "random_regular", k: 2 }, 10, seed);
+    equal(graphMetrics(10, ring).components, 1, `random_regular(2), seed ${seed}`);
+    ok(graphMetrics(10, ring).degree.max === 2 && graphMetrics(10, ring).degree.min === 2);
+  }
+  // Large k = 2 falls back to one random cycle when pairings keep splitting.
+  const big = build({ kind: "random_regular", k: 2 }, 3000, 5);
+  equal(graphMetrics(3000, big).components, 1);
+});
