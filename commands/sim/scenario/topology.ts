@@ -179,12 +179,16 @@ function _dag(n: number, k: number, rng: Rng): Edge[] {
  * random cycle through every node, which is connected by construction.
  */
 function _randomRegular(n: number, k: number, rng: Rng): Edge[] {
+  let last: Edge[] | null = null;
   for (let attempt = 0; attempt < 100; attempt++) {
     const edges = _tryRegular(n, k, rng);
     if (edges && components(adjacency(n, edges)).count === 1) return edges;
+    last = edges ?? last;
   }
   if (k === 2) return _randomCycle(n, rng);
-  throw new Error(`could not build a connected random_regular(${k}) on ${n} nodes in 100 tries`);
+  // k = 1 (a matching) is never connected: the caller's connectivity check names it.
+  if (last) return last;
+  throw new Error(`could not build random_regular(${k}) on ${n} nodes after 100 attempts`);
 }
 
 /** One cycle through all `n` nodes in a random order (Fisher–Yates). */
