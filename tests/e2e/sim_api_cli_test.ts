@@ -7,43 +7,9 @@
  */
 import { equal, match, ok } from "@std/assert";
 import { deadline, MAIN_MODULE } from "../_helpers.ts";
+import { startHiveApi as _startHive } from "./sim_api_helpers.ts";
 
 const SCENARIO = new URL("../../fixtures/scenarios/partition.yaml", import.meta.url).pathname;
-
-/** Start `hive ARGS` and resolve with the API URL it prints on stdout. */
-async function _startHive(args: string[]) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--quiet", MAIN_MODULE, ...args],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  let stdout = "";
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const url = await deadline(
-    (async () => {
-      while (true) {
-        const { done, value } = await reader.read();
-        if (done) throw new Error(`no API URL; stderr: ${await stderr}`);
-        stdout += value;
-        const m = /http:\/\/127\.0\.0\.1:\d+/.exec(stdout);
-        if (m) return m[0];
-      }
-    })(),
-    30_000,
-    "the API URL on stdout",
-  );
-  const rest = (async () => {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) return stdout;
-      stdout += value;
-    }
-  })();
-  return { child, url, stderr, stdout: rest };
-}
 
 Deno.test("hive sim run --api: live commands; hive sim serve: the finished run", async () => {
   const dir = await Deno.makeTempDir({ prefix: "sim_api_cli_" });

@@ -43,7 +43,9 @@ export async function loadFinishedRun(
   for (const { e } of events) state.record(e);
   state.propagationT90 = run.propagation.map((p) => p.t90_s).filter((t): t is number => t !== null)
     .sort((a, b) => a - b);
-  state.progress = { done: state.lastTs, total: state.meta.stopTimeS, unit: "sim seconds" };
+  // The folder holds what ran: the run got to its end (events stop before it, at the last one).
+  const total = Math.max(state.meta.stopTimeS, state.lastTs);
+  state.progress = { done: total, total, unit: "sim seconds" };
   state.end("finished");
   return { state, problems: run.problemCount };
 }
