@@ -80,7 +80,7 @@ export function hostAgents(ctx: AgentArgsContext, host: SimHost, late: boolean):
         ctx.walletName,
         // Initial users were funded before the clock started; late ones fund themselves.
         "--fund-blocks",
-        String(late ? ctx.userFundBlocks : 0),
+        String(late ? host.tx.fundBlocks ?? ctx.userFundBlocks : 0),
         ...common,
         "--out",
         `${p.dir}/user.ndjson`,

@@ -13,9 +13,14 @@ import { ConfigError, HiveError } from "../../../core/errors.ts";
 import { selfArgv } from "../../../core/self.ts";
 import type { SimHost, SimModel } from "../types.ts";
 import { LocalRun } from "./run.ts";
-import { LOCAL_MAX_HOSTS, type LocalEngineOptions, type LocalHostPlacement } from "./options.ts";
+import {
+  type LocalEngineOptions,
+  type LocalHostPlacement,
+  localHostsProblem,
+  localMaxHosts,
+} from "./options.ts";
 
-export { LOCAL_MAX_HOSTS, type LocalEngineOptions, type LocalHostPlacement };
+export { type LocalEngineOptions, type LocalHostPlacement, localMaxHosts };
 import type { Engine, EngineRunOptions, EngineRunResult } from "../types.ts";
 
 function _freePort(hostname: string): number {
@@ -83,7 +88,7 @@ export class LocalEngine implements Engine {
       timeScale: options.timeScale ?? 1,
       monerodBin: options.monerodBin ?? "monerod",
       walletRpcBin: options.walletRpcBin ?? "monero-wallet-rpc",
-      maxHosts: options.maxHosts ?? LOCAL_MAX_HOSTS,
+      maxHosts: options.maxHosts ?? 0, // 0: sized from free memory when a run starts
       graceMs: options.graceMs ?? 15_000,
       monitorIntervalS: options.monitorIntervalS ?? 0.5,
       readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
@@ -101,12 +106,9 @@ export class LocalEngine implements Engine {
   async run(options: EngineRunOptions): Promise<EngineRunResult> {
     const { model: given, outDir, logger, signal } = options;
     const o = this.#o;
-    if (given.hosts.length > o.maxHosts) {
-      throw new ConfigError(
-        `the local engine runs at most ${o.maxHosts} hosts (each is a real monerod); scenario ` +
-          `"${given.name}" has ${given.hosts.length}. Use --engine des for large networks.`,
-        { code: "too_many_hosts" },
-      );
+    const tooMany = localHostsProblem(given.hosts.length, o.maxHosts || undefined);
+    if (tooMany) {
+      throw new ConfigError(`scenario "${given.name}": ${tooMany}`, { code: "too_many_hosts" });
     }
     if (given.hosts.length === 0) throw new ConfigError(`scenario "${given.name}" has no hosts`);
     await _checkBinary(o.monerodBin, "local engine");

@@ -6,8 +6,44 @@
  */
 import type { SimHost } from "../types.ts";
 
-/** Most hosts the local engine runs: each is a real monerod (~100 MB RAM, some CPU). */
-export const LOCAL_MAX_HOSTS = 20;
+/**
+ * Memory one local host takes: a regtest monerod measured at about 400 MiB resident (32 nodes
+ * ran in 14 GiB), not the ~100 MB once assumed.
+ */
+export const LOCAL_HOST_BYTES = 400 * 2 ** 20;
+
+/**
+ * Most hosts the local engine runs on this machine: the memory available now divided by
+ * {@link LOCAL_HOST_BYTES}, at least 1. `--max-hosts` overrides it.
+ *
+ * @example
+ * ```ts
+ * localMaxHosts(14 * 2 ** 30); // 35
+ * ```
+ */
+export function localMaxHosts(availableBytes?: number): number {
+  let bytes = availableBytes;
+  if (bytes === undefined) {
+    try {
+      bytes = Deno.systemMemoryInfo().available;
+    } catch {
+      bytes = 20 * LOCAL_HOST_BYTES; // no memory figure (sandbox): the old fixed cap
+    }
+  }
+  return Math.max(1, Math.floor(bytes / LOCAL_HOST_BYTES));
+}
+
+/** Why a model is too big for the local engine, or null when it fits. */
+export function localHostsProblem(hosts: number, maxHosts?: number): string | null {
+  const max = maxHosts ?? localMaxHosts();
+  if (hosts <= max) return null;
+  const how = maxHosts === undefined
+    ? `, sized from free memory at ${Math.round(LOCAL_HOST_BYTES / 2 ** 20)} MiB per monerod; ` +
+      "--max-hosts overrides it"
+    : " (--max-hosts)";
+  return `the local engine runs at most ${max} hosts here${how}; the scenario has ${hosts}. ` +
+    "Use --engine des for large networks.";
+}
 
 /** Options for {@link LocalEngine}. */
 export interface LocalEngineOptions {
@@ -17,7 +53,7 @@ export interface LocalEngineOptions {
   monerodBin?: string;
   /** monero-wallet-rpc executable. Default from PATH. */
   walletRpcBin?: string;
-  /** Refuse models with more hosts than this. Default {@link LOCAL_MAX_HOSTS}. */
+  /** Refuse models with more hosts than this. Default {@link localMaxHosts}. */
   maxHosts?: number;
   /** SIGTERM-to-SIGKILL grace period. Default 15 s (monerod closes its database). */
   graceMs?: number;
@@ -25,7 +61,10 @@ export interface LocalEngineOptions {
   monitorIntervalS?: number;
   /** How long nodes may take to answer RPC. Default 120 s. */
   readyTimeoutMs?: number;
-  /** Blocks mined to each user's wallet before the clock starts (then 80 to unlock). Default 3. */
+  /**
+   * Blocks mined to a user's wallet before the clock starts (then 80 to unlock) when its model
+   * host does not say (`tx.fundBlocks`, sized to its transfer plan). Default 3.
+   */
   userFundBlocks?: number;
   /** First loopback host octet (127.0.0.N). Default 2. */
   firstOctet?: number;

@@ -235,7 +235,7 @@ export class LocalRun {
     if (users.length === 0 || signal.aborted) return;
     logger.info("funding user wallets", {
       users: users.length,
-      blocks_each: this.o.userFundBlocks,
+      blocks: initial.filter((h) => h.kind === "user").map((h) => this.#fundBlocks(h)),
     });
     const addresses = await Promise.all(users.map((p) =>
       openOrCreateWallet(
@@ -245,10 +245,20 @@ export class LocalRun {
       )
     ));
     const daemon = new MonerodRpc({ url: users[0].rpcUrl, timeoutMs: 120_000, signal });
-    await fundWallets({ signal }, daemon, addresses, this.o.userFundBlocks);
+    // Each user's blocks are sized to its transfer plan; one unlock run after the last.
+    for (const [i, address] of addresses.entries()) {
+      const blocks = this.#fundBlocks(initial.filter((h) => h.kind === "user")[i]);
+      await fundWallets({ signal }, daemon, [address], blocks, { unlock: false });
+    }
+    await fundWallets({ signal }, daemon, [], 0);
     if (!await this.#waitAgree(Date.now() + this.o.readyTimeoutMs, signal)) {
       logger.warn("nodes did not all sync the funding blocks in time");
     }
+  }
+
+  /** Blocks to fund a user with: its plan's, else the engine's default. */
+  #fundBlocks(host: SimHost): number {
+    return host.tx?.fundBlocks ?? this.o.userFundBlocks;
   }
 
   #startAgents(host: SimHost, logger: Logger, late: boolean): void {

@@ -5,7 +5,9 @@
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
+import { Option } from "@commander-js/extra-typings";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
+import { UsageError } from "../../../core/errors.ts";
 
 /** Build `hive sim validate`. */
 export function validateCommand(load: ContextLoader): Command<[string]> {
@@ -18,13 +20,36 @@ export function validateCommand(load: ContextLoader): Command<[string]> {
         "--json, stdout is {valid: false, problems: [{path, line}, ...]}.",
     )
     .argument("<file>", "scenario YAML file")
-    .action(async (file, _options, command) => {
+    .addOption(
+      new Option("--engine <name>", "also check what this engine can run (local: host count)")
+        .choices(["local", "des", "shadow"]),
+    )
+    .option(
+      "--max-hosts <n>",
+      "local: most hosts (default: free memory / 400 MiB per monerod), as `hive sim run` takes",
+    )
+    .action(async (file, options, command) => {
       const { loadScenario } = await import("../scenario/load.ts");
       const { ScenarioError } = await import("../scenario/problems.ts");
       const ctx = await load(command, "sim");
+      const maxHosts = options.maxHosts === undefined ? undefined : Number(options.maxHosts);
+      if (maxHosts !== undefined && !(Number.isInteger(maxHosts) && maxHosts >= 1)) {
+        throw new UsageError(
+          `hive sim validate: --max-hosts: expected a whole number >= 1, got "${options.maxHosts}"`,
+        );
+      }
       let model;
       try {
-        ({ model } = await loadScenario(file));
+        ({ model } = await loadScenario(file, {
+          addressing: options.engine === "local" ? "loopback" : "shadow",
+        }));
+        if (options.engine === "local") {
+          const { localHostsProblem } = await import("../../../adapters/engine/local/options.ts");
+          const problem = localHostsProblem(model.hosts.length, maxHosts);
+          if (problem) {
+            throw new ScenarioError(file, [{ path: "agents", line: `agents: ${problem}` }]);
+          }
+        }
       } catch (error) {
         if (error instanceof ScenarioError && ctx.output.json) {
           ctx.output.result({ valid: false, file, problems: error.problems }, () => "");
@@ -49,6 +74,7 @@ Examples:
   hive sim validate fixtures/scenarios/ring.yaml
   hive --json sim validate fixtures/scenarios/ring.yaml     {"valid": true, "hosts": ...}
   hive sim validate broken.yaml; echo $?                     prints the problems, exit 2
+  hive sim validate big.yaml --engine local --max-hosts 32   refuses more hosts than that
 
 Scenario format (full reference: hive sim schema):
   name: demo

@@ -3,7 +3,11 @@
  * nodes with a miner and a partition attack (cut, then healed; the nodes converge).
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
-import { LocalEngine, placeHosts } from "../../../../adapters/engine/local/engine.ts";
+import {
+  LocalEngine,
+  localMaxHosts,
+  placeHosts,
+} from "../../../../adapters/engine/local/engine.ts";
 import { ConfigError, HiveError } from "../../../../core/errors.ts";
 import { createLogger } from "../../../../core/logger.ts";
 import type { RunEvent, SimHost, SimModel } from "../../../../adapters/engine/types.ts";
@@ -60,15 +64,23 @@ function _read(path: string): RunEvent[] {
   }
 }
 
-Deno.test("local engine refuses more than 20 hosts, naming the count and the way out", async () => {
+Deno.test("local engine refuses more hosts than its limit, naming the count and the way out", async () => {
   const hosts = Array.from({ length: 21 }, (_, i) => _host(`n${i}`, "observer", 0, []));
   const dir = await Deno.makeTempDir();
   try {
     const error = await rejection(
-      new LocalEngine().run({ model: _model(hosts), outDir: `${dir}/out`, logger }),
+      new LocalEngine({ maxHosts: 20 }).run({ model: _model(hosts), outDir: `${dir}/out`, logger }),
       ConfigError,
     );
-    match(error.message, /at most 20 hosts.*"local-test" has 21.*--engine des/);
+    match(error.message, /"local-test": .*at most 20 hosts.*--max-hosts.*has 21.*--engine des/);
+    // Sized from free memory by default: 400 MiB per monerod.
+    const max = localMaxHosts();
+    const big = Array.from({ length: max + 1 }, (_, i) => _host(`n${i}`, "observer", 0, []));
+    const sized = await rejection(
+      new LocalEngine().run({ model: _model(big), outDir: `${dir}/out`, logger }),
+      ConfigError,
+    );
+    match(sized.message, new RegExp(`at most ${max} hosts here, sized from free memory`));
     const entries = [...Deno.readDirSync(dir)];
     equal(entries.length, 0, "nothing written");
   } finally {

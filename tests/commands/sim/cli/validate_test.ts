@@ -90,3 +90,25 @@ Deno.test("sim validate: exit 0 with a verdict, exit 2 with the problem", async 
     deepEqual([error.code, error.exit], ["scenario_invalid", 2]);
   });
 });
+
+Deno.test("sim validate --engine local refuses more hosts than the local limit", async () => {
+  await withTemp(async (tmp) => {
+    await Deno.writeTextFile(
+      `${tmp}/big.yaml`,
+      "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n" +
+        "  miner-{01..40}: { kind: miner, hashrate: 2.5 }\n",
+    );
+    const [plain, capped, raised, bad] = await Promise.all([
+      hive("sim", "validate", `${tmp}/big.yaml`),
+      hive("sim", "validate", `${tmp}/big.yaml`, "--engine", "local", "--max-hosts", "32"),
+      hive("sim", "validate", `${tmp}/big.yaml`, "--engine", "local", "--max-hosts", "40"),
+      hive("sim", "validate", `${tmp}/big.yaml`, "--engine", "local", "--max-hosts", "0"),
+    ]);
+    equal(plain.code, 0);
+    equal(capped.code, 2);
+    match(capped.stderr, /at most 32 hosts here \(--max-hosts\); the scenario has 40/);
+    equal(raised.code, 0);
+    equal(bad.code, 2);
+    match(bad.stderr, /--max-hosts: expected a whole number >= 1/);
+  });
+});

@@ -1,0 +1,21 @@
+/** The local engine's host limit: sized from free memory at 400 MiB per monerod. */
+import { equal, match } from "@std/assert";
+import {
+  LOCAL_HOST_BYTES,
+  localHostsProblem,
+  localMaxHosts,
+} from "../../../../adapters/engine/local/options.ts";
+
+Deno.test("the host limit is free memory / 400 MiB, at least one", () => {
+  equal(LOCAL_HOST_BYTES, 400 * 2 ** 20);
+  equal(localMaxHosts(14 * 2 ** 30), 35); // 32 nodes ran fine in 14 GiB
+  equal(localMaxHosts(100 * 2 ** 20), 1);
+  equal(localMaxHosts(Deno.systemMemoryInfo().available), localMaxHosts());
+});
+
+Deno.test("too many hosts says the limit, where it came from and the way out", () => {
+  equal(localHostsProblem(32, 32), null);
+  match(localHostsProblem(33, 32)!, /at most 32 hosts here \(--max-hosts\); the scenario has 33/);
+  const max = localMaxHosts();
+  match(localHostsProblem(max + 1)!, /sized from free memory at 400 MiB per monerod; --max-hosts/);
+});
