@@ -38,6 +38,8 @@ export interface PartitionOptions {
   /** Run seconds (already divided by the time scale) when the cut starts and ends. */
   startS: number;
   endS: number;
+  /** Wall milliseconds to wait after the heal for every node to agree (default 30 s). */
+  convergeWaitMs?: number;
 }
 
 /** The IP address in a node's RPC URL. */
@@ -67,6 +69,46 @@ async function _tops(nodes: AttackNode[]): Promise<Record<string, number>> {
   return out;
 }
 
+async function _hashes(nodes: AttackNode[]): Promise<Set<string>> {
+  const tops = await Promise.all(nodes.map((n) => n.rpc.getInfo().then((i) => i.top_block_hash)));
+  return new Set(tops);
+}
+
+/**
+ * Wait (bounded by `maxMs`, and by the signal: stopped, it looks once) until every node has the
+ * same top block.
+ */
+async function _waitConverged(
+  nodes: AttackNode[],
+  signal: AbortSignal,
+  maxMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    try {
+      if ((await _hashes(nodes)).size === 1) return true;
+    } catch {
+      // a node busy syncing may not answer in time; look again
+    }
+    if (Date.now() >= deadline || !await sleep(500, signal)) return false;
+  }
+}
+
+/**
+ * Blocks the shorter side mined during the cut: each group's gain over the highest top at the
+ * cut; the shorter of the two branches is the one reorganised away at the heal.
+ */
+export function partitionForkLength(
+  atCut: Record<string, number>,
+  atHeal: Record<string, number>,
+  groupA: readonly string[],
+  groupB: readonly string[],
+): number {
+  const base = Math.max(...Object.values(atCut));
+  const gain = (g: readonly string[]) => Math.max(0, Math.max(...g.map((h) => atHeal[h])) - base);
+  return Math.min(gain(groupA), gain(groupB));
+}
+
 /** Cut group A from group B between `startS` and `endS`. Returns false when stopped early. */
 export async function runPartition(ctx: AgentContext, options: PartitionOptions): Promise<boolean> {
   const { clock, signal, logger } = ctx;
@@ -74,6 +116,8 @@ export async function runPartition(ctx: AgentContext, options: PartitionOptions)
   await banAll(options.groupA, options.groupB, true);
   await banAll(options.groupB, options.groupA, true);
   logger.info("partition cut", { a: options.groupA.length, b: options.groupB.length });
+  const all = [...options.groupA, ...options.groupB];
+  const atCut = await _tops(all);
   ctx.events.write({
     ts: clock.ts(),
     host: options.groupA[0].host,
@@ -83,7 +127,7 @@ export async function runPartition(ctx: AgentContext, options: PartitionOptions)
       phase: "cut",
       group_a: options.groupA.map((n) => n.host),
       group_b: options.groupB.map((n) => n.host),
-      heights: await _tops([...options.groupA, ...options.groupB]),
+      heights: atCut,
     },
   });
   // The cut is lifted even when stopping early, so the nodes are left as they were found.
@@ -91,13 +135,22 @@ export async function runPartition(ctx: AgentContext, options: PartitionOptions)
   const before = await _tops([...options.groupA, ...options.groupB]);
   await banAll(options.groupA, options.groupB, false);
   await banAll(options.groupB, options.groupA, false);
-  logger.info("partition healed");
+  const healedTs = clock.ts();
+  // The analysis needs the fork length and whether the sides joined again (one record: this).
+  const forkLength = partitionForkLength(
+    atCut,
+    before,
+    options.groupA.map((n) => n.host),
+    options.groupB.map((n) => n.host),
+  );
+  const converged = await _waitConverged(all, signal, options.convergeWaitMs ?? 30_000);
+  logger.info("partition healed", { fork_length: forkLength, converged });
   ctx.events.write({
-    ts: clock.ts(),
+    ts: healedTs,
     host: options.groupA[0].host,
     event: "attack",
     attack: "partition",
-    outcome: { phase: "healed", heights: before, completed },
+    outcome: { phase: "healed", heights: before, completed, fork_length: forkLength, converged },
   });
   return completed;
 }

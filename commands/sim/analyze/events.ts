@@ -145,7 +145,9 @@ export function attackSummary(events: readonly RunEvent[]): AnalysisReport["atta
   const wins = (kind: string) => of(kind).filter((o) => o.outcome.success === true).length;
   // A double spend counts once it has a verdict (des and the attacker agent write one record).
   const ds = of("double_spend").filter((o) => typeof o.outcome.success === "boolean");
-  const parts = of("partition");
+  // The local and Shadow attacker writes a "cut" record, then the outcome at the heal: count
+  // each partition once, by its outcome.
+  const parts = of("partition").filter((o) => o.outcome.phase !== "cut");
   const forks = parts.map((p) => p.outcome.fork_length).filter((x): x is number =>
     typeof x === "number"
   );

@@ -5,7 +5,11 @@ import { deepEqual, equal, ok } from "@std/assert";
 import { LocalChild } from "../../../../adapters/engine/local/proc.ts";
 import { placeHosts } from "../../../../adapters/engine/local/engine.ts";
 import { createLogger } from "../../../../core/logger.ts";
-import { runEclipse, runPartition } from "../../../../commands/sim/agents/attacker.ts";
+import {
+  partitionForkLength,
+  runEclipse,
+  runPartition,
+} from "../../../../commands/sim/agents/attacker.ts";
 import { runDoubleSpend } from "../../../../commands/sim/agents/double_spend.ts";
 import { runMiner } from "../../../../commands/sim/agents/miner.ts";
 import { runMonitor } from "../../../../commands/sim/agents/monitor.ts";
@@ -223,6 +227,12 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
           deepEqual(await net.rpc.a.getBans(), [], "bans lifted on stop");
           const phases = sink.events.flatMap((e) => e.event === "attack" ? [e.outcome.phase] : []);
           deepEqual(phases, ["cut", "healed"]);
+          // b's one block is the shorter branch: the fork the heal resolves is one block long.
+          const healed = sink.events.find((e) =>
+            e.event === "attack" && e.outcome.phase === "healed"
+          );
+          equal(healed?.event === "attack" ? healed.outcome.fork_length : null, 1);
+          equal(typeof (healed?.event === "attack" ? healed.outcome.converged : null), "boolean");
           // A poll writes its `height` line before it reads headers and reports reorg and
           // block lines, so wait for the block line: by then the poll's reorg line is out too.
           const onB = () =>
@@ -329,4 +339,10 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
   } finally {
     await _stopNodes(net);
   }
+});
+
+Deno.test("partition fork length: the shorter side's gain over the top at the cut", () => {
+  const atCut = { a: 10, b: 10, c: 9 };
+  equal(partitionForkLength(atCut, { a: 14, b: 13, c: 12 }, ["a"], ["b", "c"]), 3);
+  equal(partitionForkLength(atCut, { a: 10, b: 15, c: 15 }, ["a"], ["b", "c"]), 0);
 });

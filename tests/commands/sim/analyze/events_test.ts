@@ -60,3 +60,18 @@ Deno.test("attack summary counts runs and successes per kind", () => {
   deepEqual(s.partition, { runs: 1, max_fork_length: 4, converged: 1 });
   equal(s.outcomes.length, 3);
 });
+
+Deno.test("a local partition (cut, then healed with its outcome) counts once, with its fork", () => {
+  const attack = (ts: number, outcome: Record<string, unknown>): RunEvent => ({
+    ts,
+    host: "miner-1",
+    event: "attack",
+    attack: "partition",
+    outcome,
+  });
+  const s = attackSummary([
+    attack(90, { phase: "cut", group_a: ["miner-1"], group_b: ["obs-1"], heights: {} }),
+    attack(540, { phase: "healed", completed: true, fork_length: 2, converged: true }),
+  ]);
+  deepEqual(s.partition, { runs: 1, max_fork_length: 2, converged: 1 });
+});
