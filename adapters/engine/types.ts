@@ -143,7 +143,14 @@ export const runEventSchema = z.discriminatedUnion("event", [
     amount: z.number().finite(),
   }),
   z.object({ ..._common, event: z.literal("tx_seen"), txid: _hash }),
-  z.object({ ..._common, event: z.literal("tx_confirmed"), txid: _hash, height: _height }),
+  z.object({
+    ..._common,
+    event: z.literal("tx_confirmed"),
+    txid: _hash,
+    height: _height,
+    /** Hash of the block that holds it, when the engine knows it (DES). */
+    block: _hash.optional(),
+  }),
   z.object({
     ..._common,
     event: z.literal("attack"),

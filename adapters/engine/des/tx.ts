@@ -199,6 +199,7 @@ export class DesTransactions {
           event: "tx_confirmed",
           txid: this.txid(tx),
           height: sim.bHeight[b],
+          block: sim.hash(b),
         });
       }
     }

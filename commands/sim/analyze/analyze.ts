@@ -17,6 +17,7 @@ import { chainMetrics, collectBlocks, propagationMetrics } from "./blocks.ts";
 import { attackSummary, convergenceMetrics, reorgMetrics, transactionMetrics } from "./events.ts";
 import { type LoadedRun, loadRun, type LoadRunOptions } from "./load.ts";
 import type { AnalysisReport } from "./report.ts";
+import type { RunEvent } from "../../../adapters/engine/types.ts";
 
 export type { AnalysisReport, ConvergencePoint } from "./report.ts";
 
@@ -51,7 +52,19 @@ export function analyzeLoadedRun(run: LoadedRun, options: AnalyzeOptions = {}): 
       Math.max(2, options.samples ?? 200),
     ),
     attacks: attackSummary(events),
+    checks: _checks(run.checks),
   };
+}
+
+function _checks(events: RunEvent[]): AnalysisReport["checks"] {
+  const out = new Map<string, AnalysisReport["checks"][number]>();
+  for (const e of events) {
+    if (e.event !== "check") continue;
+    const before = out.get(e.check);
+    if (before && !before.pass) continue;
+    out.set(e.check, { check: e.check, pass: e.pass, detail: e.detail, ts: e.ts });
+  }
+  return [...out.values()];
 }
 
 /**

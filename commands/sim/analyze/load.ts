@@ -35,7 +35,7 @@ export interface LineProblem {
 /** One file read. */
 export interface SourceInfo {
   file: string;
-  kind: "events" | "host_log" | "shadow_stdout" | "propagation" | "convergence";
+  kind: "events" | "host_log" | "shadow_stdout" | "propagation" | "convergence" | "checks";
   lines: number;
   records: number;
   bad: number;
@@ -55,6 +55,8 @@ export interface LoadedRun {
   convergence: ConvergenceSample[];
   /** Host names from `summary.json` when an engine wrote them. */
   hosts: string[] | null;
+  /** Verdicts of the run's checks (`checks.ndjson`), in the order made. */
+  checks: RunEvent[];
   /** Node count from `summary.json` when given without names. */
   nodeCount: number | null;
 }
@@ -217,6 +219,10 @@ export async function loadRun(options: LoadRunOptions): Promise<LoadedRun> {
       ),
     );
   }
+  const checks: RunEvent[] = [];
+  if (await _exists(`${dir}/checks.ndjson`)) {
+    sources.push(await reader.read(`${dir}/checks.ndjson`, "checks", eventSchema, checks));
+  }
   let hosts: string[] | null = null;
   let nodeCount: number | null = null;
   if (await _exists(`${dir}/summary.json`)) {
@@ -242,6 +248,7 @@ export async function loadRun(options: LoadRunOptions): Promise<LoadedRun> {
     problemCount: reader.problemCount,
     propagation,
     convergence,
+    checks: checks.filter((e) => e.event === "check"),
     hosts,
     nodeCount,
   };

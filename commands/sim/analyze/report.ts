@@ -61,6 +61,8 @@ export interface AnalysisReport {
     /** Share of samples where every node had the same height (and tip, when known). */
     converged_fraction: number | null;
   };
+  /** Check verdicts: the last of each check, a failure never replaced by a later pass. */
+  checks: { check: string; pass: boolean; detail: string; ts: number }[];
   attacks: {
     outcomes: { attack: string; host: string; ts: number; outcome: Record<string, unknown> }[];
     double_spend: { runs: number; successes: number; success_rate: number | null };

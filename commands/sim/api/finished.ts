@@ -41,6 +41,8 @@ export async function loadFinishedRun(
   const events = run.events.map((e, i) => ({ e, i }))
     .sort((a, b) => a.e.ts - b.e.ts || a.i - b.i);
   for (const { e } of events) state.record(e);
+  // The check verdicts (`checks.ndjson`) after the run's own events, as the live run gave them.
+  for (const e of run.checks) state.record(e);
   state.propagationT90 = run.propagation.map((p) => p.t90_s).filter((t): t is number => t !== null)
     .sort((a, b) => a - b);
   // The folder holds what ran: the run got to its end (events stop before it, at the last one).

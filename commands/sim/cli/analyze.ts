@@ -65,6 +65,9 @@ export function formatAnalysis(r: AnalysisReport & { plot?: string }): string {
       ? `fork length ${a.partition.max_fork_length}, converged ${a.partition.converged}/${a.partition.runs}`
       : "-",
     sybil: a.sybil.runs > 0 ? `${a.sybil.successes}/${a.sybil.runs} isolated a node` : "-",
+    checks: r.checks.length > 0
+      ? r.checks.map((c) => `${c.pass ? "PASS" : "FAIL"} ${c.check}: ${c.detail}`).join("; ")
+      : "-",
     problems: r.problems.count,
     ...(r.plot ? { plot: r.plot } : {}),
   });

@@ -14,7 +14,7 @@ import {
 } from "../../../adapters/engine/types.ts";
 import type { DesOptionsInput } from "../../../adapters/engine/des/options.ts";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
-import { UsageError } from "../../../core/errors.ts";
+import { HiveError, UsageError } from "../../../core/errors.ts";
 import { flagInput, numberFlag, parseFlags, positiveFlag, wholeFlag } from "./flags.ts";
 import type { Logger } from "../../../core/logger.ts";
 import { formatRecord } from "../../../core/output.ts";
@@ -30,6 +30,7 @@ const _flagsSchema = z.object({
   "--hive-bin": z.string().min(1).optional(),
   "--api": z.string().min(1, { error: "expected [ADDR:]PORT" }).optional(),
   "--api-token": z.string().optional(),
+  "--checks": z.string().min(1, { error: "expected a file" }).optional(),
   "--api-linger": numberFlag((n) => n.nonnegative({ error: "expected seconds >= 0" }), "seconds")
     .optional(),
 });
@@ -102,6 +103,21 @@ async function _checkOutDir(dir: string): Promise<void> {
     }
     throw error;
   }
+}
+
+/** The run's checks: `--checks FILE`, else the scenario's `checks:` section, else none. */
+async function _checksConfig(
+  file: string | undefined,
+  scenario: unknown,
+): Promise<import("../checks/config.ts").ChecksConfig | null> {
+  const { loadChecksFile, noChecks, parseChecks } = await import("../checks/config.ts");
+  const section = (scenario as { checks?: unknown } | null)?.checks;
+  const config = file !== undefined
+    ? await loadChecksFile(file)
+    : section !== undefined
+    ? parseChecks(section, "scenario checks")
+    : null;
+  return config && !noChecks(config) ? config : null;
 }
 
 /** Logs progress at each tenth of the run, so long runs show life without flooding stderr. */
@@ -204,6 +220,11 @@ export function runCommand(load: ContextLoader): Command {
     )
     .option("--api-token <token>", "bearer token the API requires (needed to bind non-loopback)")
     .option(
+      "--checks <file>",
+      "YAML with the checks to make (convergence, disconnected, tx_in_chain, reorg_depth); " +
+        "exit 1 when one fails",
+    )
+    .option(
       "--api-linger <s>",
       "keep the API up this many seconds after the run ends (default 0; Ctrl-C ends it)",
     );
@@ -271,6 +292,7 @@ missing), 2 bad flags or scenario.`,
     } else if (f["--api-token"] !== undefined || f["--api-linger"] !== undefined) {
       throw new UsageError("hive sim run: --api-token and --api-linger need --api");
     }
+    const checksConfig = await _checksConfig(f["--checks"], loaded.scenario);
     await writeRunMeta(f["--out"], meta);
     const engine = createEngine(engineName, {
       timeScale: f["--time-scale"],
@@ -307,6 +329,12 @@ missing), 2 bad flags or scenario.`,
         out: f["--out"],
       });
       const logProgress = _progressLogger(cli.logger);
+      const checks = checksConfig &&
+        (await import("../checks/run_checks.ts")).runChecks(
+          checksConfig,
+          meta.hosts,
+          (e) => live?.state.record(e),
+        );
       let result: EngineRunResult;
       try {
         result = await engine.run({
@@ -318,13 +346,27 @@ missing), 2 bad flags or scenario.`,
             live?.progress(p);
           },
           signal: controller.signal,
-          live: live?.hooks,
+          live: live || checks
+            ? {
+              onEvent: (event, line) => {
+                live?.hooks.onEvent?.(event, line);
+                checks?.observe(event);
+              },
+              onControl: live?.hooks.onControl,
+            }
+            : undefined,
         });
       } catch (error) {
         live?.end("failed");
         throw error;
       }
+      const verdicts = checks ? await checks.finish(f["--out"], result.simulatedS) : [];
       live?.end(result.interrupted ? "interrupted" : "finished");
+      if (checks) {
+        result.summary.checks = verdicts.map((v) =>
+          `${v.pass ? "PASS" : "FAIL"} ${v.check}: ${v.detail}`
+        );
+      }
       cli.output.result(result, _human);
       const linger = f["--api-linger"] ?? 0;
       if (live && linger > 0 && !controller.signal.aborted) {
@@ -336,6 +378,15 @@ missing), 2 bad flags or scenario.`,
             resolve();
           }, { once: true });
         });
+      }
+      const failed = verdicts.filter((v) => !v.pass);
+      if (failed.length > 0) {
+        throw new HiveError(
+          `hive sim run: ${failed.length} check(s) failed: ${
+            failed.map((v) => v.check).join(", ")
+          }`,
+          { code: "check_failed" },
+        );
       }
     } finally {
       await live?.close();
