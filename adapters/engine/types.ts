@@ -145,6 +145,15 @@ export const runEventSchema = z.discriminatedUnion("event", [
   z.object({ ..._common, event: z.literal("tx_seen"), txid: _hash }),
   z.object({
     ..._common,
+    event: z.literal("tx_failed"),
+    /** Why the wallet refused: `not_enough_unlocked`, `not_enough_money`, `timeout`, `other`. */
+    reason: z.string().min(1).max(64),
+    amount: z.number().finite(),
+    /** The wallet's words, clipped. */
+    message: z.string().max(200).optional(),
+  }),
+  z.object({
+    ..._common,
     event: z.literal("tx_confirmed"),
     txid: _hash,
     height: _height,

@@ -57,6 +57,21 @@ export interface UserResult {
   failed: number;
 }
 
+/**
+ * Why a transfer failed, as a short stable word for the analysis: monero-wallet-rpc's
+ * "not enough unlocked money" (outputs still locked: fund with more blocks), "not enough
+ * money", a timeout, or `other`.
+ */
+export function transferFailureReason(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error)).toLowerCase();
+  if (text.includes("not enough unlocked")) return "not_enough_unlocked";
+  if (text.includes("not enough money") || text.includes("not enough outputs")) {
+    return "not_enough_money";
+  }
+  if (text.includes("timed out") || text.includes("timeout")) return "timeout";
+  return "other";
+}
+
 /** Draw one amount in XMR. */
 export function drawAmount(spec: AmountSpec, prng: Rng): number {
   if (spec.kind === "fixed") return spec.value;
@@ -117,6 +132,14 @@ export async function runUser(ctx: AgentContext, options: UserOptions): Promise<
       result.failed++;
       failures++;
       ctx.logger.warn("transfer failed", { error, amount: xmr });
+      ctx.events.write({
+        ts: ctx.clock.ts(),
+        host: options.host,
+        event: "tx_failed",
+        reason: transferFailureReason(error),
+        amount: xmr,
+        message: (error instanceof Error ? error.message : String(error)).slice(0, 200),
+      });
       if (failures >= _MAX_FAILURES) {
         throw new HiveError(`user ${options.host}: ${failures} transfers failed in a row`, {
           cause: error,

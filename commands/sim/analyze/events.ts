@@ -24,12 +24,22 @@ export function reorgMetrics(events: readonly RunEvent[]): AnalysisReport["reorg
   return { count, max_depth: maxDepth, depths };
 }
 
-/** Transactions sent, confirmed, and their confirmation and first-seen latencies. */
+/**
+ * Transactions sent, confirmed, and their confirmation and first-seen latencies, and the
+ * transfers the wallets refused, by reason.
+ */
 export function transactionMetrics(events: readonly RunEvent[]): AnalysisReport["transactions"] {
   const sent = new Map<string, number>();
   const firstSeen = new Map<string, number>();
   const confirmed = new Map<string, number>();
+  const failedBy: Record<string, number> = {};
+  let failed = 0;
   for (const e of events) {
+    if (e.event === "tx_failed") {
+      failed++;
+      failedBy[e.reason] = (failedBy[e.reason] ?? 0) + 1;
+      continue;
+    }
     if (e.event === "tx_sent" && !sent.has(e.txid)) sent.set(e.txid, e.ts);
     else if (e.event === "tx_seen" && !firstSeen.has(e.txid)) firstSeen.set(e.txid, e.ts);
     else if (e.event === "tx_confirmed" && !confirmed.has(e.txid)) confirmed.set(e.txid, e.ts);
@@ -48,6 +58,10 @@ export function transactionMetrics(events: readonly RunEvent[]): AnalysisReport[
     confirmed: confLatency.length,
     confirmation: distribution(confLatency),
     first_seen: distribution(since(firstSeen)),
+    failed,
+    failed_by_reason: Object.fromEntries(
+      Object.entries(failedBy).sort(([a], [b]) => a < b ? -1 : 1),
+    ),
   };
 }
 

@@ -52,6 +52,9 @@ export interface AnalysisReport {
     confirmation: Distribution;
     /** Sent until the first node published it (Dandelion++ stem time). */
     first_seen: Distribution;
+    /** Transfers the wallet refused, and how many for each reason. */
+    failed: number;
+    failed_by_reason: Record<string, number>;
   };
   convergence: {
     source: "events" | "convergence.ndjson" | "none";

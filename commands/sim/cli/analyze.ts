@@ -52,6 +52,11 @@ export function formatAnalysis(r: AnalysisReport & { plot?: string }): string {
       }`
       : "0",
     "tx sent/confirmed": `${r.transactions.sent}/${r.transactions.confirmed}`,
+    "tx failed": r.transactions.failed > 0
+      ? `${r.transactions.failed} (${
+        Object.entries(r.transactions.failed_by_reason).map(([k, n]) => `${k} ${n}`).join(", ")
+      })`
+      : "0",
     "tx confirmation": _dist(r.transactions.confirmation),
     "tx stem time": _dist(r.transactions.first_seen),
     convergence: c.samples.length > 0

@@ -14,7 +14,7 @@ import {
   type EventSink,
   RunClock,
 } from "../../../../commands/sim/agents/runtime.ts";
-import { runUser } from "../../../../commands/sim/agents/user.ts";
+import { runUser, transferFailureReason } from "../../../../commands/sim/agents/user.ts";
 import { type RunEvent, type SimHost, type SimModel } from "../../../../adapters/engine/types.ts";
 import { monerodArgs, WALLET_RPC_BASE_FLAGS } from "../../../../adapters/engine/monerod.ts";
 import { waitFor } from "../../../_helpers.ts";
@@ -181,4 +181,14 @@ Deno.test("user agent funds a real wallet, sends a transfer and sees it confirme
     await wallet.stop(15_000);
     await _stopNodes(net);
   }
+});
+
+Deno.test("transfer failures are named by reason", () => {
+  equal(
+    transferFailureReason(new Error("transfer: not enough unlocked money")),
+    "not_enough_unlocked",
+  );
+  equal(transferFailureReason(new Error("not enough money")), "not_enough_money");
+  equal(transferFailureReason(new Error("request timed out after 60000 ms")), "timeout");
+  equal(transferFailureReason("boom"), "other");
 });

@@ -75,3 +75,21 @@ Deno.test("a local partition (cut, then healed with its outcome) counts once, wi
   ]);
   deepEqual(s.partition, { runs: 1, max_fork_length: 2, converged: 1 });
 });
+
+Deno.test("failed transfers are counted by reason", () => {
+  const fail = (reason: string): RunEvent => ({
+    ts: 1,
+    host: "user-1",
+    event: "tx_failed",
+    reason,
+    amount: 0.5,
+  });
+  const t = transactionMetrics([
+    fail("not_enough_unlocked"),
+    fail("timeout"),
+    fail("not_enough_unlocked"),
+  ]);
+  equal(t.failed, 3);
+  deepEqual(t.failed_by_reason, { not_enough_unlocked: 2, timeout: 1 });
+  equal(transactionMetrics([]).failed, 0);
+});
