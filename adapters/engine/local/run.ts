@@ -24,6 +24,7 @@ import {
   LOCAL_WALLET_NAME,
 } from "./agent_args.ts";
 import type { EngineRunOptions, EngineRunResult } from "../types.ts";
+import { LocalControl } from "./control.ts";
 
 /** True when every node answered and all have the same top block. */
 function _converged(final: Record<string, unknown>): boolean {
@@ -40,6 +41,7 @@ export class LocalRun {
   reaper: LocalChild | null = null;
   readonly started = Date.now();
   t0 = Date.now();
+  #control: LocalControl | undefined; // agent commands from the API, once the agents run
 
   constructor(
     readonly o: Required<LocalEngineOptions>,
@@ -65,6 +67,11 @@ export class LocalRun {
       this.#startMonitor(logger);
       for (const host of initial) this.#startAgents(host, logger, false);
       this.#startAttacks(logger);
+      this.#control = new LocalControl(this, (host) => {
+        this.#startDaemon(host, logger);
+        this.#startAgents(host, logger, true);
+      });
+      this.options.live?.onControl?.(this.#control);
       const late = this.model.hosts.filter((h) => h.startTimeS > 0)
         .sort((a, b) => a.startTimeS - b.startTimeS);
       interrupted = !await this.#runClock(wallStop, late, stop, logger);
@@ -77,6 +84,7 @@ export class LocalRun {
       await this.monitor?.stop(this.o.graceMs);
       finalState = await this.#finalState();
     } finally {
+      this.#control?.release();
       await this.#stopAll(logger);
     }
     const wallS = (Date.now() - this.started) / 1000;

@@ -64,3 +64,20 @@ export async function loadChecksFile(path: string): Promise<ChecksConfig> {
 export function noChecks(config: ChecksConfig): boolean {
   return Object.values(config).every((v) => v === undefined || v === false);
 }
+
+/**
+ * The checks of a run: `--checks FILE`, else the scenario's `checks:` section, else null (also
+ * when nothing is configured).
+ */
+export async function checksForRun(
+  file: string | undefined,
+  scenario: unknown,
+): Promise<ChecksConfig | null> {
+  const section = (scenario as { checks?: unknown } | null)?.checks;
+  const config = file !== undefined
+    ? await loadChecksFile(file)
+    : section !== undefined
+    ? parseChecks(section, "scenario checks")
+    : null;
+  return config && !noChecks(config) ? config : null;
+}

@@ -11,6 +11,7 @@ import {
   ENGINE_NAMES,
   type EngineProgress,
   type EngineRunResult,
+  type RunEvent,
 } from "../../../adapters/engine/types.ts";
 import type { DesOptionsInput } from "../../../adapters/engine/des/options.ts";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
@@ -103,21 +104,6 @@ async function _checkOutDir(dir: string): Promise<void> {
     }
     throw error;
   }
-}
-
-/** The run's checks: `--checks FILE`, else the scenario's `checks:` section, else none. */
-async function _checksConfig(
-  file: string | undefined,
-  scenario: unknown,
-): Promise<import("../checks/config.ts").ChecksConfig | null> {
-  const { loadChecksFile, noChecks, parseChecks } = await import("../checks/config.ts");
-  const section = (scenario as { checks?: unknown } | null)?.checks;
-  const config = file !== undefined
-    ? await loadChecksFile(file)
-    : section !== undefined
-    ? parseChecks(section, "scenario checks")
-    : null;
-  return config && !noChecks(config) ? config : null;
 }
 
 /** Logs progress at each tenth of the run, so long runs show life without flooding stderr. */
@@ -292,7 +278,8 @@ missing), 2 bad flags or scenario.`,
     } else if (f["--api-token"] !== undefined || f["--api-linger"] !== undefined) {
       throw new UsageError("hive sim run: --api-token and --api-linger need --api");
     }
-    const checksConfig = await _checksConfig(f["--checks"], loaded.scenario);
+    const checksConfig = await (await import("../checks/config.ts"))
+      .checksForRun(f["--checks"], loaded.scenario);
     await writeRunMeta(f["--out"], meta);
     const engine = createEngine(engineName, {
       timeScale: f["--time-scale"],
@@ -335,6 +322,14 @@ missing), 2 bad flags or scenario.`,
           meta.hosts,
           (e) => live?.state.record(e),
         );
+      const onEvent = (event: RunEvent, line?: string) => {
+        live?.hooks.onEvent?.(event, line);
+        checks?.observe(event);
+      };
+      // Engines that log to files are followed by polling the run folder.
+      const tail = engineName !== "des" && (live || checks)
+        ? (await import("../api/tail.ts")).tailRunFolder(f["--out"], onEvent)
+        : undefined;
       let result: EngineRunResult;
       try {
         result = await engine.run({
@@ -347,19 +342,15 @@ missing), 2 bad flags or scenario.`,
           },
           signal: controller.signal,
           live: live || checks
-            ? {
-              onEvent: (event, line) => {
-                live?.hooks.onEvent?.(event, line);
-                checks?.observe(event);
-              },
-              onControl: live?.hooks.onControl,
-            }
+            ? { onEvent: tail ? undefined : onEvent, onControl: live?.hooks.onControl }
             : undefined,
         });
       } catch (error) {
+        await tail?.stop();
         live?.end("failed");
         throw error;
       }
+      await tail?.stop();
       const verdicts = checks ? await checks.finish(f["--out"], result.simulatedS) : [];
       live?.end(result.interrupted ? "interrupted" : "finished");
       if (checks) {

@@ -1,0 +1,103 @@
+/**
+ * The orchestrator API over a local run on real monerod: the run's events reach the API while
+ * it goes (the folder is followed), and agent commands act on real processes: `pause` stops
+ * the host's monerod (SIGSTOP, state `T`), `resume` continues it, `stop` ends it and `restart`
+ * starts a new one that answers RPC again.
+ *
+ * @module
+ */
+import { equal, match, notEqual, ok } from "@std/assert";
+import { deadline } from "../_helpers.ts";
+import { interrupt, startHiveApi } from "./sim_api_helpers.ts";
+
+const SCENARIO = `name: api-local
+general: { stop_time: 40m, seed: 3 }
+network: { topology: ring, peer_mode: hardcoded, latency: 10 ms, bandwidth: 100 Mbit }
+agents:
+  miner-{1..2}: { kind: miner, hashrate: 50 }
+  node-1: { kind: observer }
+  monitor: { kind: monitor, interval: 10s }
+`;
+
+function _procState(pid: number): string {
+  // /proc/PID/stat: "pid (comm) S ..."; S is R, S, D, T (stopped), Z...
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+}
+
+function _monerodPid(dir: string, host: string): number {
+  const children = (JSON.parse(Deno.readTextFileSync(`${dir}/children.json`)) as { pids: number[] })
+    .pids;
+  for (const pid of children) {
+    try {
+      const cmd = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
+      if (cmd.includes(`/hosts/${host}/`)) return pid;
+    } catch { /* gone */ }
+  }
+  throw new Error(`no monerod for ${host} in ${children}`);
+}
+
+async function _command(url: string, id: string, command: string) {
+  const r = await fetch(`${url}/api/agents/${id}/command`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ command }),
+  });
+  return { status: r.status, body: await r.json() };
+}
+
+Deno.test({
+  name: "hive sim run --engine local --api: live events and commands on real processes",
+  ignore: !(await Deno.stat("/usr/bin/monerod").then(() => true, () => false)),
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "sim_api_local_" });
+    await Deno.writeTextFile(`${dir}/s.yaml`, SCENARIO);
+    const out = `${dir}/run`;
+    const run = await startHiveApi([
+      ...["sim", "run", `${dir}/s.yaml`, "--engine", "local", "--out", out],
+      ...["--time-scale", "40", "--api", "0"],
+    ]);
+    try {
+      const until = async (what: string, check: () => Promise<boolean>, ms = 60_000) => {
+        await deadline(
+          (async () => {
+            while (!await check()) await new Promise((r) => setTimeout(r, 300));
+          })(),
+          ms,
+          what,
+        );
+      };
+      const status = () => fetch(`${run.url}/api/status`).then((r) => r.json());
+      await until("the agents run", async () => (await status()).hosts.up >= 3);
+      await until("events reach the API", async () => (await status()).events > 0);
+
+      const pid = _monerodPid(out, "node-1");
+      let r = await _command(run.url, "node-1", "pause");
+      equal(r.status, 200, JSON.stringify(r.body));
+      equal(r.body.state, "paused");
+      equal(_procState(pid), "T", "monerod is stopped by SIGSTOP");
+      r = await _command(run.url, "node-1", "pause");
+      equal(r.status, 409);
+      match(r.body.error.message, /is paused, not running/);
+      r = await _command(run.url, "node-1", "resume");
+      equal(r.body.state, "running");
+      notEqual(_procState(pid), "T");
+      r = await _command(run.url, "node-1", "stop");
+      equal(r.body.state, "stopped");
+      ok(!(await Deno.stat(`/proc/${pid}`).then(() => true, () => false)), "monerod is gone");
+      r = await _command(run.url, "node-1", "restart");
+      equal(r.body.state, "running");
+      const again = _monerodPid(out, "node-1");
+      notEqual(again, pid);
+      const agent = await (await fetch(`${run.url}/api/agents/node-1`)).json();
+      equal(agent.state, "running");
+      const commands = (await Deno.readTextFile(`${out}/hosts/node-1/commands.ndjson`)).trim()
+        .split("\n").map((l) => JSON.parse(l).command);
+      equal(commands.join(","), "pause,resume,stop,restart");
+    } finally {
+      equal(await interrupt(run.child), 0, await run.stderr);
+      await run.stdout;
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});
