@@ -193,10 +193,18 @@ Deno.test("bad IPC input gets the right error and the daemon keeps serving", asy
     });
     await t.step("status counts clients", async () => {
       const c = await IpcClient.connect({ url: d!.info.ipc_url, token });
-      const s = await c.request<{ clients: number; queue_drops: number }>("status");
-      equal(s.clients, 1);
-      equal(s.queue_drops, 0);
-      c.close();
+      try {
+        // Earlier steps' clients close asynchronously: wait (bounded) until only this one is left.
+        let s = await c.request<{ clients: number; queue_drops: number }>("status");
+        for (let i = 0; i < 100 && s.clients !== 1; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          s = await c.request<{ clients: number; queue_drops: number }>("status");
+        }
+        equal(s.clients, 1);
+        equal(s.queue_drops, 0);
+      } finally {
+        c.close();
+      }
     });
   } finally {
     await d?.stop();
