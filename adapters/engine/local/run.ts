@@ -41,7 +41,7 @@ export class LocalRun {
   reaper: LocalChild | null = null;
   readonly started = Date.now();
   t0 = Date.now();
-  #control: LocalControl | undefined; // agent commands from the API, once the agents run
+  #control: LocalControl | undefined;
 
   constructor(
     readonly o: Required<LocalEngineOptions>,
@@ -67,9 +67,8 @@ export class LocalRun {
       this.#startMonitor(logger);
       for (const host of initial) this.#startAgents(host, logger, false);
       this.#startAttacks(logger);
-      this.#control = new LocalControl(this, (host) => {
-        this.#startDaemon(host, logger);
-        this.#startAgents(host, logger, true);
+      this.#control = new LocalControl(this, (host) => { // restart: daemon and agents again
+        this.#startDaemon(host, logger), this.#startAgents(host, logger, true);
       });
       this.options.live?.onControl?.(this.#control);
       const late = this.model.hosts.filter((h) => h.startTimeS > 0)
