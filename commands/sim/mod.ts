@@ -13,6 +13,7 @@ import { inspectCommand } from "./cli/inspect.ts";
 import { generateCommand } from "./cli/generate.ts";
 import { schemaCommand } from "./cli/schema.ts";
 import { analyzeCommand } from "./cli/analyze.ts";
+import { importCommand } from "./cli/import.ts";
 import { serveCommand } from "./cli/serve.ts";
 
 /** Build the `sim` command group. Each subcommand lives in its own file beside this one. */
@@ -29,6 +30,7 @@ export function simCommand(load: ContextLoader): Command {
   sim.addCommand(agentCommand(load));
   sim.addCommand(runCommand(load));
   sim.addCommand(analyzeCommand(load));
+  sim.addCommand(importCommand(load));
   sim.addCommand(serveCommand(load));
   sim.addHelpText(
     "after",

@@ -1,0 +1,379 @@
+/**
+ * `hive sim import monerosim`: turn a Monerosim configuration (its `general`, `network` and
+ * `agents` with `script: agents.*`) into a hive scenario, and say for every field whether it
+ * was mapped, approximated or could not be mapped. The result validates and generates as is:
+ * what hive cannot express is left out and reported, never written half-right.
+ *
+ * @example
+ * ```ts
+ * import { importMonerosim } from "./monerosim.ts";
+ * const r = importMonerosim("general: { stop_time: 1h }\nagents: {}\n", { baseDir: "." });
+ * console.log(r.yaml, r.report.unmapped);
+ * ```
+ * @module
+ */
+import { parse as parseYaml, stringify } from "yaml";
+import { ConfigError } from "../../../core/errors.ts";
+import { type ImportReport, ReportBuilder as _Report } from "./report.ts";
+
+export { formatImportReport, type ImportEntry, type ImportReport } from "./report.ts";
+
+/** The converted scenario and its report. */
+export interface ImportResult {
+  scenario: Record<string, unknown>;
+  yaml: string;
+  report: ImportReport;
+}
+
+/** Options for {@link importMonerosim}. */
+export interface ImportOptions {
+  /** Folder of the Monerosim file (its `network.path` is relative to it). */
+  baseDir: string;
+  /** Scenario name (default: none, the file stem is used on load). */
+  name?: string;
+  /** Where the scenario will be written: a GML path is rewritten relative to it. */
+  outDir?: string;
+}
+
+type _Obj = Record<string, unknown>;
+
+const _MINER = "agents.autonomous_miner";
+const _USER = "agents.regular_user";
+const _MONITOR = "agents.simulation_monitor";
+const _DISTRIBUTOR = "agents.miner_distributor";
+
+function _obj(value: unknown): _Obj {
+  return value && typeof value === "object" && !Array.isArray(value) ? value as _Obj : {};
+}
+
+/** A daemon_defaults entry as a monerod flag: `true` -> `--key`, `false` -> none. */
+function _flag(key: string, value: unknown): string | null {
+  if (value === false || value === null) return null;
+  if (value === true) return `--${key}`;
+  return `--${key}=${String(value)}`;
+}
+
+/** Monerosim durations are "30s", "5m", "4h" or seconds; hive reads the same forms. */
+function _duration(value: unknown): string | number {
+  return typeof value === "number" ? value : String(value).trim();
+}
+
+/** Hive host names: lowercase hostname(7) labels. */
+function _hostName(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 63) ||
+    "host";
+}
+
+/** Convert Monerosim YAML text into a hive scenario. */
+export function importMonerosim(text: string, options: ImportOptions): ImportResult {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`monerosim config: YAML syntax error: ${(error as Error).message}`);
+  }
+  const root = _obj(data);
+  if (!root.general || !root.agents) {
+    throw new ConfigError("monerosim config: expected `general` and `agents` sections");
+  }
+  const report = new _Report();
+  const general = _obj(root.general);
+  const network = _obj(root.network);
+  const agentsIn = _obj(root.agents);
+  for (const key of Object.keys(root)) {
+    if (key === "metadata") report.add("unmapped", "metadata", undefined, "generator notes");
+    else if (!["general", "network", "agents"].includes(key)) {
+      report.add("unmapped", key, undefined, "unknown section");
+    }
+  }
+  const outGeneral = _general(general, report);
+  const daemonArgs = _daemonDefaults(general, report);
+  const { agents, miners } = _agents(agentsIn, daemonArgs, report);
+  const seeds = miners.length > 0 ? miners : Object.keys(agents).slice(0, 1);
+  const outNetwork = _network(network, seeds, Object.keys(agents).length, options, report);
+  const scenario: Record<string, unknown> = {
+    ...(options.name ? { name: options.name } : {}),
+    description: "imported from a Monerosim configuration by hive sim import monerosim",
+    general: outGeneral,
+    network: outNetwork,
+    agents,
+  };
+  return {
+    scenario,
+    yaml: "# Imported by `hive sim import monerosim`; see its report for what changed.\n" +
+      stringify(scenario, { lineWidth: 0 }),
+    report: report.build(),
+  };
+}
+
+function _general(general: _Obj, report: _Report): _Obj {
+  const out: _Obj = {};
+  for (const [key, value] of Object.entries(general)) {
+    switch (key) {
+      case "stop_time":
+        out.stop_time = _duration(value);
+        report.add("mapped", "general.stop_time", "general.stop_time");
+        break;
+      case "simulation_seed":
+        out.seed = Number(value);
+        report.add("mapped", "general.simulation_seed", "general.seed");
+        break;
+      case "bootstrap_end_time":
+        out.bootstrap_end_time = _duration(value);
+        report.add("mapped", "general.bootstrap_end_time", "general.bootstrap_end_time");
+        break;
+      case "parallelism":
+        if (Number(value) >= 1) {
+          out.parallelism = Number(value);
+          report.add("mapped", "general.parallelism", "general.parallelism");
+        } else {
+          report.add(
+            "approximated",
+            "general.parallelism",
+            "general.parallelism: 1",
+            "0 (one thread per core) is not expressible; hive's default 1 is used",
+          );
+        }
+        break;
+      case "daemon_defaults":
+        break; // handled with the agents
+      case "wallet_defaults":
+        report.add(
+          "unmapped",
+          "general.wallet_defaults",
+          undefined,
+          "hive sets monero-wallet-rpc flags itself",
+        );
+        break;
+      case "shadow_log_level":
+      case "runahead":
+      case "process_threads":
+      case "progress":
+      case "native_preemption":
+        report.add(
+          "unmapped",
+          `general.${key}`,
+          undefined,
+          "Shadow option; no shadow: section yet",
+        );
+        break;
+      case "enable_dns_server":
+      case "fallback_seeds":
+        report.add("unmapped", `general.${key}`, undefined, "reachability options not modelled");
+        break;
+      case "mining":
+        report.add(
+          "approximated",
+          "general.mining",
+          "miner agents",
+          "hive mines with generateblocks at Poisson times by hashrate share",
+        );
+        break;
+      default:
+        report.add("unmapped", `general.${key}`, undefined, "unknown field");
+    }
+  }
+  return out;
+}
+
+function _daemonDefaults(general: _Obj, report: _Report): string[] {
+  const args: string[] = [];
+  for (const [key, value] of Object.entries(_obj(general.daemon_defaults))) {
+    const flag = _flag(key, value);
+    if (flag === null) continue;
+    if (!/^--[a-z0-9][a-z0-9-]*(=.*)?$/.test(flag)) {
+      report.add("unmapped", `general.daemon_defaults.${key}`, undefined, "not a monerod flag");
+      continue;
+    }
+    args.push(flag);
+    report.add(
+      "mapped",
+      `general.daemon_defaults.${key}`,
+      `agents.*.daemon_args ${flag}`,
+    );
+  }
+  return args;
+}
+
+interface _AgentsOut {
+  agents: Record<string, _Obj>;
+  miners: string[];
+}
+
+function _agents(agentsIn: _Obj, daemonArgs: string[], report: _Report): _AgentsOut {
+  const agents: Record<string, _Obj> = {};
+  const miners: string[] = [];
+  const rates: Array<[string, number]> = [];
+  for (const [key, raw] of Object.entries(agentsIn)) {
+    const a = _obj(raw);
+    const script = typeof a.script === "string" ? a.script : undefined;
+    if (script === _DISTRIBUTOR) {
+      report.add(
+        "approximated",
+        `agents.${key}`,
+        "the funding step (inspect shows it)",
+        "hive funds every user with blocks sized to its transfer plan",
+      );
+      for (const f of Object.keys(a)) {
+        if (f !== "script") {
+          report.add("unmapped", `agents.${key}.${f}`, undefined, "distributor setting");
+        }
+      }
+      continue;
+    }
+    const name = _hostName(key);
+    if (name !== key) report.add("approximated", `agents.${key}`, `agents.${name}`, "host name");
+    const kind = script === _MINER
+      ? "miner"
+      : script === _USER
+      ? "user"
+      : script === _MONITOR
+      ? "monitor"
+      : a.daemon !== undefined
+      ? "observer"
+      : undefined;
+    if (kind === undefined) {
+      report.add("unmapped", `agents.${key}`, undefined, `script ${String(script)} is unknown`);
+      continue;
+    }
+    const out: _Obj = { kind };
+    if (script === undefined) report.add("mapped", "agents.*(daemon only)", "kind: observer");
+    else report.add("mapped", "agents.*.script", `kind: ${kind} (${script})`);
+    if (kind !== "monitor" && daemonArgs.length > 0) out.daemon_args = [...daemonArgs];
+    for (const [f, value] of Object.entries(a)) {
+      _agentField(f, value, kind, out, report, (r) => rates.push([name, r]));
+    }
+    if (kind === "miner") miners.push(name);
+    agents[name] = out;
+  }
+  // Monerosim hashrates are weights; hive's are percent summing to 100.
+  const total = rates.reduce((s, [, r]) => s + r, 0);
+  if (total > 0 && Math.abs(total - 100) > 1e-9) {
+    report.add(
+      "approximated",
+      "agents.*.hashrate",
+      "percent of the total",
+      `weights summing to ${total} scaled to 100`,
+    );
+  }
+  for (const [name, r] of rates) {
+    agents[name].hashrate = total > 0 ? Math.round((r / total) * 100 * 1e6) / 1e6 : 0;
+  }
+  return { agents, miners };
+}
+
+function _agentField(
+  f: string,
+  value: unknown,
+  kind: string,
+  out: _Obj,
+  report: _Report,
+  rate: (r: number) => void,
+): void {
+  const at = `agents.*.${f}`;
+  switch (f) {
+    case "script":
+      return;
+    case "start_time":
+      out.start_time = _duration(value);
+      report.add("mapped", at, "start_time");
+      return;
+    case "hashrate":
+      if (kind === "miner") rate(Number(value));
+      else report.add("unmapped", at, undefined, `a ${kind} does not hash`);
+      return;
+    case "transaction_interval":
+      if (kind !== "user") break;
+      out.interval_mean = _duration(value);
+      report.add(
+        "approximated",
+        at,
+        "interval_mean",
+        "Monerosim sends at a fixed interval; hive draws exponential intervals of that mean",
+      );
+      return;
+    case "poll_interval":
+      if (kind !== "monitor") break;
+      out.interval = _duration(value);
+      report.add("mapped", at, "interval");
+      return;
+    case "daemon":
+    case "wallet":
+      report.add(
+        "approximated",
+        at,
+        `the ${f === "daemon" ? "monerod" : "monero-wallet-rpc"} binary of the engine`,
+        `per-agent binaries (${String(value)}) are not expressible yet`,
+      );
+      return;
+    case "can_receive_distributions":
+      report.add("approximated", at, "the funding step", "every user is funded");
+      return;
+    case "activity_start_time":
+      report.add("unmapped", at, undefined, "users send from their start (after funding)");
+      return;
+    default:
+      if (/^daemon_\d+(_start|_stop)?$/.test(f)) {
+        report.add("unmapped", "agents.*.daemon_N", undefined, "upgrade schedules not supported");
+        return;
+      }
+  }
+  report.add("unmapped", at, undefined, `not a ${kind} setting hive knows`);
+}
+
+function _network(
+  network: _Obj,
+  seeds: string[],
+  hosts: number,
+  options: ImportOptions,
+  report: _Report,
+): _Obj {
+  const out: _Obj = {};
+  const mode = String(network.peer_mode ?? "Dynamic").toLowerCase();
+  const gml = typeof network.path === "string" ? network.path : undefined;
+  if (network.type === "1_gbit_switch") {
+    out.type = "1_gbit_switch";
+    report.add("mapped", "network.type", "network.type");
+  } else if (gml !== undefined) {
+    const abs = gml.startsWith("/") ? gml : `${options.baseDir}/${gml}`;
+    let exists = false;
+    try {
+      exists = Deno.statSync(abs).isFile;
+    } catch {
+      exists = false;
+    }
+    if (exists) {
+      out.gml = abs;
+      report.add("mapped", "network.path", `network.gml ${abs}`);
+    } else {
+      out.topology = hosts > 2 ? "scale_free(2)" : "mesh";
+      report.add(
+        "approximated",
+        "network.path",
+        `a generated network (topology ${out.topology}, 50 ms links)`,
+        `${gml} is not beside the config; put it there and import again to use it`,
+      );
+    }
+  }
+  if (mode === "dynamic" || mode === "hybrid") {
+    out.peer_mode = mode;
+    out.seed_nodes = seeds;
+    report.add(
+      "approximated",
+      "network.peer_mode",
+      `peer_mode ${mode}, seed_nodes: the miners`,
+      "Monerosim's seed selection is its own",
+    );
+  } else if (mode === "hardcoded") {
+    out.peer_mode = "hardcoded";
+    report.add("mapped", "network.peer_mode", "network.peer_mode");
+  } else {
+    report.add("unmapped", "network.peer_mode", undefined, `unknown mode ${mode}`);
+  }
+  for (const key of Object.keys(network)) {
+    if (!["type", "path", "peer_mode"].includes(key)) {
+      report.add("unmapped", `network.${key}`, undefined, "unknown field");
+    }
+  }
+  return out;
+}
