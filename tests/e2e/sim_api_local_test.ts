@@ -7,7 +7,7 @@
  * @module
  */
 import { equal, match, notEqual, ok } from "@std/assert";
-import { deadline } from "../_helpers.ts";
+import { deadline, waitFor } from "../_helpers.ts";
 import { interrupt, startHiveApi } from "./sim_api_helpers.ts";
 
 const SCENARIO = `name: api-local
@@ -75,13 +75,13 @@ Deno.test({
       let r = await _command(run.url, "node-1", "pause");
       equal(r.status, 200, JSON.stringify(r.body));
       equal(r.body.state, "paused");
-      equal(_procState(pid), "T", "monerod is stopped by SIGSTOP");
+      ok(await waitFor(() => _procState(pid) === "T", 5000), "monerod is stopped by SIGSTOP");
       r = await _command(run.url, "node-1", "pause");
       equal(r.status, 409);
       match(r.body.error.message, /is paused, not running/);
       r = await _command(run.url, "node-1", "resume");
       equal(r.body.state, "running");
-      notEqual(_procState(pid), "T");
+      ok(await waitFor(() => _procState(pid) !== "T", 5000), "monerod continues");
       r = await _command(run.url, "node-1", "stop");
       equal(r.body.state, "stopped");
       ok(!(await Deno.stat(`/proc/${pid}`).then(() => true, () => false)), "monerod is gone");
