@@ -83,6 +83,19 @@ export function mergeFlags(base: readonly string[], overrides: readonly string[]
   return out;
 }
 
+/**
+ * Add an engine's own flags (log file, connection limits) to a host's command line unless the
+ * scenario set the same name: the scenario wins, and monerod refuses an option given twice.
+ */
+export function addEngineFlags(
+  args: readonly string[],
+  host: Pick<SimHost, "daemonArgs">,
+  own: readonly string[],
+): string[] {
+  const scenario = new Set(host.daemonArgs.map(flagName));
+  return mergeFlags(args, own.filter((f) => !scenario.has(flagName(f))));
+}
+
 /** What {@link hostProcesses} needs of a host. */
 export interface ProcessPlanHost {
   kind: SimHost["kind"];

@@ -13,7 +13,7 @@ import { MonerodRpc, WalletRpc } from "./rpc.ts";
 import { fundWallets, openOrCreateWallet } from "./wallet.ts";
 import { sleep } from "./sleep.ts";
 import type { SimHost, SimModel } from "../types.ts";
-import { monerodArgs, WALLET_RPC_BASE_FLAGS } from "../monerod.ts";
+import { addEngineFlags, monerodArgs, WALLET_RPC_BASE_FLAGS } from "../monerod.ts";
 import type { LocalEngineOptions, LocalHostPlacement } from "./options.ts";
 import { writeChildrenFile } from "./reaper.ts";
 import { LocalChild } from "./proc.ts";
@@ -137,12 +137,13 @@ export class LocalRun {
       dataDir: `${p.dir}/data`,
       peerMode: this.model.peerMode,
     });
-    args.push(`--log-file=${p.dir}/monerod.log`, "--max-log-files=2");
+    const own = [`--log-file=${p.dir}/monerod.log`, "--max-log-files=2"];
     // Outgoing loopback connections all come from 127.0.0.1, whatever the node's own address;
     // the default limit of one connection per address would refuse all but one neighbour.
-    args.push("--max-connections-per-ip=64");
+    own.push("--max-connections-per-ip=64");
     // A lone regtest node never counts itself synchronised, and generateblocks needs that.
-    if (this.model.hosts.length === 1) args.push("--offline");
+    if (this.model.hosts.length === 1) own.push("--offline");
+    args.splice(0, args.length, ...addEngineFlags(args, host, own)); // the scenario's win
     this.daemons.push(LocalChild.start({
       name: `monerod ${host.name}`,
       argv: [this.o.monerodBin, ...args],

@@ -1,6 +1,7 @@
 /** monerod command lines: fixed regtest flags, the host's own binds, and peers by peer mode. */
 import { deepEqual, equal, ok } from "@std/assert";
 import {
+  addEngineFlags,
   hostProcesses,
   mergeFlags,
   MONEROD_BASE_FLAGS,
@@ -101,5 +102,16 @@ Deno.test("hostProcesses lists every process a host starts, by kind", () => {
   equal(
     hostProcesses({ kind: "attacker", hashrate: 5, startTimeS: 0 })[1].program,
     "hive sim agent miner",
+  );
+});
+
+Deno.test("an engine's own flags yield to the scenario's of the same name", () => {
+  const host = { daemonArgs: ["--log-file=/dev/stdout"] };
+  deepEqual(
+    addEngineFlags(["--regtest", "--log-file=/dev/stdout"], host, [
+      "--log-file=/run/monerod.log",
+      "--max-connections-per-ip=64",
+    ]),
+    ["--regtest", "--log-file=/dev/stdout", "--max-connections-per-ip=64"],
   );
 });
