@@ -87,3 +87,18 @@ export async function runHive(
     stderr: decoder.decode(output.stderr),
   };
 }
+
+/**
+ * Read `/proc/PID/NAME` through `cat`: the test task's scoped permissions (`--allow-read` on the
+ * tree, no `--allow-all`) do not reach /proc, but running a program is allowed.
+ */
+export async function readProcFile(pid: number, name: string): Promise<string> {
+  const out = await new Deno.Command("cat", {
+    args: [`/proc/${pid}/${name}`],
+    stdout: "piped",
+    stderr: "null",
+    signal: AbortSignal.timeout(10_000),
+  }).output();
+  if (!out.success) throw new Deno.errors.NotFound(`/proc/${pid}/${name}`);
+  return new TextDecoder().decode(out.stdout);
+}

@@ -13,7 +13,7 @@
  * The seed is fixed (and printed), so a failure replays. `HIVE_FUZZ_SEED` picks another.
  */
 import { equal, ok } from "@std/assert";
-import { deadline } from "../_helpers.ts";
+import { deadline, readProcFile } from "../_helpers.ts";
 import { getJson, type HostProcess, removeTestRoot, startHostProcess } from "./host_helpers.ts";
 
 /** Peak RSS bound per process, in MB (see README, Security). */
@@ -116,7 +116,7 @@ function _ipcFrame(r: Rng): string | Uint8Array {
 
 /** Peak and current RSS of a process in MB, from /proc. */
 async function _rss(pid: number): Promise<{ peak: number; now: number }> {
-  const text = await Deno.readTextFile(`/proc/${pid}/status`);
+  const text = await readProcFile(pid, "status");
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(text)?.[1] ?? 0);
   return { peak: Math.round(kb("VmHWM") / 1024), now: Math.round(kb("VmRSS") / 1024) };
 }
