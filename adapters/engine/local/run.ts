@@ -141,8 +141,7 @@ export class LocalRun {
     // Outgoing loopback connections all come from 127.0.0.1, whatever the node's own address;
     // the default limit of one connection per address would refuse all but one neighbour.
     own.push("--max-connections-per-ip=64");
-    // A lone regtest node never counts itself synchronised, and generateblocks needs that.
-    if (this.model.hosts.length === 1) own.push("--offline");
+    if (this.model.hosts.length === 1) own.push("--offline"); // alone it never counts as synced
     args.splice(0, args.length, ...addEngineFlags(args, host, own)); // the scenario's win
     this.daemons.push(LocalChild.start({
       name: `monerod ${host.name}`,
