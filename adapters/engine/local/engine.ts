@@ -90,7 +90,7 @@ export class LocalEngine implements Engine {
       walletRpcBin: options.walletRpcBin ?? "monero-wallet-rpc",
       maxHosts: options.maxHosts ?? 0, // 0: sized from free memory when a run starts
       graceMs: options.graceMs ?? 15_000,
-      monitorIntervalS: options.monitorIntervalS ?? 0.5,
+      monitorIntervalS: options.monitorIntervalS ?? 0, // 0: from the model, see run()
       readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
       userFundBlocks: options.userFundBlocks ?? 3,
       firstOctet: options.firstOctet ?? 2,
@@ -122,7 +122,12 @@ export class LocalEngine implements Engine {
       `${outDir}/local_run.json`,
       JSON.stringify({ scenario: model.name, time_scale: o.timeScale, hosts: placements }, null, 2),
     );
-    const run = new LocalRun(o, model, placements, options);
+    // The poll is a setting: the scenario's monitor interval (simulated seconds), scaled to wall
+    // time; without a monitor in the scenario, 0.5 s.
+    const monitors = model.hosts.flatMap((h) => h.monitorIntervalS ?? []);
+    const poll = o.monitorIntervalS ||
+      (monitors.length > 0 ? Math.min(...monitors) / o.timeScale : 0.5);
+    const run = new LocalRun({ ...o, monitorIntervalS: poll }, model, placements, options);
     return await run.execute(logger, signal);
   }
 }

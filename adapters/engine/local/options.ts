@@ -57,7 +57,10 @@ export interface LocalEngineOptions {
   maxHosts?: number;
   /** SIGTERM-to-SIGKILL grace period. Default 15 s (monerod closes its database). */
   graceMs?: number;
-  /** Wall seconds between monitor polls. Default 0.5. */
+  /**
+   * Wall seconds between monitor polls. Default: the scenario's shortest monitor `interval`
+   * divided by the time scale, or 0.5 without a monitor.
+   */
   monitorIntervalS?: number;
   /** How long nodes may take to answer RPC. Default 120 s. */
   readyTimeoutMs?: number;

@@ -61,6 +61,17 @@ export interface LoadedRun {
   nodeCount: number | null;
 }
 
+/** The local engine's time scale (`local_run.json`), 1 for other engines. */
+async function _localTimeScale(dir: string): Promise<number> {
+  try {
+    const data = JSON.parse(await Deno.readTextFile(`${dir}/local_run.json`));
+    const scale = Number(data?.time_scale);
+    return Number.isFinite(scale) && scale > 0 ? scale : 1;
+  } catch {
+    return 1;
+  }
+}
+
 /** Options for {@link loadRun}. */
 export interface LoadRunOptions {
   /** Run folder. */
@@ -237,6 +248,11 @@ export async function loadRun(options: LoadRunOptions): Promise<LoadedRun> {
       hosts = parsed.data.hosts ?? null;
       nodeCount = parsed.data.nodes ?? null;
     }
+  }
+  // Local agents stamp wall seconds; the run's time scale makes them simulated seconds.
+  const scale = await _localTimeScale(dir);
+  if (scale !== 1) {
+    for (const e of [...events, ...checks]) e.ts = Math.round(e.ts * scale * 1e3) / 1e3;
   }
   // Sources are read in a fixed order; a stable sort by time keeps ties in that order.
   events.sort((a, b) => a.ts - b.ts);

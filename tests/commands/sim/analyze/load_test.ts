@@ -141,3 +141,22 @@ Deno.test("analyze fails clearly on a missing folder and on a folder without eve
     await rejects(() => analyzeRun({ dir }), /2 bad lines skipped/);
   });
 });
+
+Deno.test("a local run's wall-second stamps are read as simulated seconds (its time scale)", async () => {
+  await _withDir(async (dir) => {
+    await _write(`${dir}/hosts/n1/miner.ndjson`, [
+      { ts: 2, host: "n1", event: "mined", height: 1, hash: "A", parent: "G" },
+      { ts: 2.5, host: "n1", event: "tx_sent", txid: "t1", amount: 0.5 },
+    ]);
+    await _write(`${dir}/hosts/n2/monitor.ndjson`, [
+      { ts: 2.25, host: "n2", event: "block", height: 1, hash: "A", parent: "G" },
+    ]);
+    const plain = await loadRun({ dir });
+    deepEqual(plain.events.map((e) => e.ts), [2, 2.25, 2.5]);
+    await Deno.writeTextFile(`${dir}/local_run.json`, JSON.stringify({ time_scale: 60 }));
+    const scaled = await loadRun({ dir });
+    deepEqual(scaled.events.map((e) => e.ts), [120, 135, 150]);
+    const report = await analyzeRun({ dir });
+    equal(report.propagation.max_s, 15); // 0.25 wall seconds at 60x
+  });
+});
