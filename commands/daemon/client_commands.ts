@@ -19,7 +19,10 @@ function _clientCommand(name: string, description: string, help: string) {
     .option("--url <ws-url>", "daemon IPC URL (default: from <data-dir>/daemon.json)")
     .option("--token-file <path>", "IPC token file (default: from <data-dir>/daemon.json)")
     .option("--data-dir <dir>", "data dir of the daemon (default: config data_dir)")
-    .option("--timeout <ms>", "connect and request time limit in ms (default 10000)");
+    .option(
+      "--timeout <duration>",
+      "connect and request time limit, e.g. 10s or 500ms (default 10s)",
+    );
 }
 
 /** Every client subcommand, in help order. */

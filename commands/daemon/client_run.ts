@@ -24,6 +24,7 @@ import {
 } from "../../adapters/p2p/ipc_protocol.ts";
 import { multiaddrSchema, type P2PMessage, topicSchema } from "../../adapters/p2p/types.ts";
 import type { CliContext, ContextLoader } from "../../core/cli.ts";
+import { durationFlag } from "../../core/duration.ts";
 import { parseWith, UsageError } from "../../core/errors.ts";
 import type { IpcClient } from "../../core/ipc/mod.ts";
 import { type DaemonCommandConfig, wholeNumberFlag } from "./config.ts";
@@ -39,10 +40,7 @@ interface _ClientFlags {
 type _Load = ContextLoader<DaemonCommandConfig>;
 type _Ctx = CliContext<DaemonCommandConfig>;
 
-const _timeoutSchema = wholeNumberFlag(z.int().min(100, { error: "expected at least 100 ms" }), {
-  error: "expected milliseconds",
-  maxDigits: 7,
-});
+const _timeoutSchema = durationFlag({ minMs: 100, maxMs: 3_600_000 });
 
 const _countSchema = wholeNumberFlag(z.int().min(1, { error: "expected at least 1" }), {
   maxDigits: 9,

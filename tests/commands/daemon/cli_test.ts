@@ -167,7 +167,18 @@ Deno.test("bad flags are usage errors naming the flag and value", async () => {
       [["ping", "nobody", "--data-dir", root], /peer: not a peer id, got "nobody"/],
       [["id", "--url", "http://x", "--data-dir", root], /--url: expected a ws:\/\/ URL/],
       [["subscribe", "t", "--count", "0", "--data-dir", root], /--count: expected at least 1/],
-      [["id", "--timeout", "soon", "--data-dir", root], /--timeout: expected milliseconds/],
+      [
+        ["id", "--timeout", "soon", "--data-dir", root],
+        /--timeout: expected a duration with a unit, e\.g\. 500ms, 10s, 2m, got "soon"/,
+      ],
+      [
+        ["id", "--timeout", "5000", "--data-dir", root],
+        /--timeout: expected a duration with a unit/,
+      ],
+      [
+        ["id", "--timeout", "2h", "--data-dir", root],
+        /--timeout: expected a duration from 100ms to 1h/,
+      ],
     ];
     for (const [args, pattern] of cases) {
       // In process: validation happens before any node starts or any socket opens.
