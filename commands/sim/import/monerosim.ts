@@ -88,13 +88,14 @@ export function importMonerosim(text: string, options: ImportOptions): ImportRes
   }
   const outGeneral = _general(general, report);
   const daemonArgs = _daemonDefaults(general, report);
-  const { agents, miners } = _agents(agentsIn, daemonArgs, report);
+  const { agents, miners } = _agents(agentsIn, report);
   const seeds = miners.length > 0 ? miners : Object.keys(agents).slice(0, 1);
   const outNetwork = _network(network, seeds, Object.keys(agents).length, options, report);
   const scenario: Record<string, unknown> = {
     ...(options.name ? { name: options.name } : {}),
     description: "imported from a Monerosim configuration by hive sim import monerosim",
     general: outGeneral,
+    ...(daemonArgs.length > 0 ? { daemon_defaults: daemonArgs } : {}),
     network: outNetwork,
     agents,
   };
@@ -189,7 +190,7 @@ function _daemonDefaults(general: _Obj, report: _Report): string[] {
     report.add(
       "mapped",
       `general.daemon_defaults.${key}`,
-      `agents.*.daemon_args ${flag}`,
+      `daemon_defaults ${flag}`,
     );
   }
   return args;
@@ -200,7 +201,7 @@ interface _AgentsOut {
   miners: string[];
 }
 
-function _agents(agentsIn: _Obj, daemonArgs: string[], report: _Report): _AgentsOut {
+function _agents(agentsIn: _Obj, report: _Report): _AgentsOut {
   const agents: Record<string, _Obj> = {};
   const miners: string[] = [];
   const rates: Array<[string, number]> = [];
@@ -239,7 +240,6 @@ function _agents(agentsIn: _Obj, daemonArgs: string[], report: _Report): _Agents
     const out: _Obj = { kind };
     if (script === undefined) report.add("mapped", "agents.*(daemon only)", "kind: observer");
     else report.add("mapped", "agents.*.script", `kind: ${kind} (${script})`);
-    if (kind !== "monitor" && daemonArgs.length > 0) out.daemon_args = [...daemonArgs];
     for (const [f, value] of Object.entries(a)) {
       _agentField(f, value, kind, out, report, (r) => rates.push([name, r]));
     }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { HostKind, SimEdge, SimHost, SimModel } from "../../../adapters/engine/types.ts";
+import { mergeFlags } from "../../../adapters/engine/monerod.ts";
 import { type ResolvedAttack, toSimAttack } from "./attacks.ts";
 import type { Edge } from "./graph.ts";
 import type { ExpandedAgent } from "./hosts.ts";
@@ -145,8 +146,14 @@ export function buildModel(input: BuildModelInput): SimModel {
       }
     }
   }
-  // Scenario daemon_args come last so a scenario can override what expansion chose.
-  agents.forEach((a, i) => hosts[i].daemonArgs.push(...a.spec.daemon_args));
+  // Scenario flags come last so a scenario can override what expansion chose: the global
+  // daemon_defaults, then the group's daemon_args, merged by flag name.
+  agents.forEach((a, i) => {
+    hosts[i].daemonArgs = mergeFlags(
+      hosts[i].daemonArgs,
+      mergeFlags(scenario.daemon_defaults, a.spec.daemon_args),
+    );
+  });
   const simEdges: SimEdge[] = edges.map(([x, y], k) => ({
     a: name(x),
     b: name(y),

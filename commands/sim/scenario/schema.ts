@@ -73,6 +73,12 @@ export const networkSchema = z.strictObject({
   regions: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), regionSchema).optional(),
 });
 
+const _flags = z.array(
+  z.string().regex(/^--[a-z0-9][a-z0-9-]*(=.*)?$/, {
+    error: 'expected a monerod flag like "--out-peers=8"',
+  }),
+);
+
 const _amount = z.union([
   z.number().positive(),
   z.strictObject({ min: z.number().positive(), max: z.number().positive() }),
@@ -87,11 +93,9 @@ export const agentSchema = z.strictObject({
   region: z.string().optional(),
   network_node_id: z.int().min(0).optional().describe("GML node for this host (gml only)"),
   start_time: durationSchema.default(0),
-  daemon_args: z.array(
-    z.string().regex(/^--[a-z0-9][a-z0-9-]*(=.*)?$/, {
-      error: 'expected a monerod flag like "--out-peers=8"',
-    }),
-  ).default([]),
+  daemon_args: _flags.default([]).describe(
+    "monerod flags for these hosts, merged by name over daemon_defaults and hive's own",
+  ),
   interval_mean: durationSchema.optional().describe("user: mean time between transfers"),
   amount: _amount.optional().describe("user: XMR per transfer, fixed or {min, max}"),
   fund_blocks: z.union([z.literal("auto"), intRange(1, 10_000)]).default("auto").describe(
@@ -146,6 +150,9 @@ const _scenarioShape = {
   name: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
   description: z.string().optional(),
   general: _general,
+  daemon_defaults: _flags.default([]).describe(
+    "monerod flags for every host; a group's daemon_args override them by flag name",
+  ),
   network: networkSchema,
   agents: z.record(z.string(), agentSchema),
 };

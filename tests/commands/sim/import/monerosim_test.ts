@@ -86,8 +86,7 @@ Deno.test("import monerosim: weights become percent, upgrades and binaries are r
   equal(daemonN.count, 35 * 5); // daemon_0, _start, _stop, daemon_1, _start on 35 agents
   ok(up.report.unmapped.some((e) => e.field === "metadata"));
   ok(up.report.approximated.some((e) => e.field === "agents.miner-distributor"));
-  const miner = (up.scenario.agents as Record<string, { daemon_args: string[] }>)["miner-001"];
-  deepEqual(miner.daemon_args, [
+  deepEqual(up.scenario.daemon_defaults, [
     "--log-level=1",
     "--log-file=/dev/stdout",
     "--db-sync-mode=fastest",

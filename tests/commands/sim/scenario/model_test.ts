@@ -4,6 +4,7 @@ import {
   parseScenario,
   type ParseScenarioOptions,
 } from "../../../../commands/sim/scenario/load.ts";
+import { monerodArgs } from "../../../../adapters/engine/monerod.ts";
 const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
 const OPTS: ParseScenarioOptions = { baseDir: FIXTURES, name: "t" };
 
@@ -50,4 +51,22 @@ Deno.test("an eclipse victim links only to its attackers and refuses inbound pee
     behaviour: { kind: "delay", delayS: 60 },
     startS: 600,
   });
+});
+
+Deno.test("daemon_defaults apply to every host; a group's daemon_args override them by name", async () => {
+  const { model } = await parseScenario(
+    "general: { stop_time: 1h }\nnetwork: { topology: ring }\n" +
+      'daemon_defaults: ["--out-peers=4", "--db-sync-mode=fastest", "--log-level=2"]\n' +
+      "agents:\n" +
+      '  miner-{1..2}: { kind: miner, hashrate: 50, daemon_args: ["--out-peers=16"] }\n' +
+      "  watcher: { kind: observer }\n",
+    { baseDir: ".", name: "t" },
+  );
+  const miner = monerodArgs(model.hosts[0], model, { dataDir: "d", peerMode: "hardcoded" });
+  const watcher = monerodArgs(model.hosts[2], model, { dataDir: "d", peerMode: "hardcoded" });
+  const pick = (args: string[], name: string) => args.filter((a) => a.split("=")[0] === name);
+  deepEqual(pick(miner, "--out-peers"), ["--out-peers=16"]);
+  deepEqual(pick(watcher, "--out-peers"), ["--out-peers=4"]);
+  deepEqual(pick(miner, "--log-level"), ["--log-level=2"]); // over hive's own --log-level=1
+  deepEqual(pick(watcher, "--db-sync-mode"), ["--db-sync-mode=fastest"]);
 });
