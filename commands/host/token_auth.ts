@@ -1,50 +1,18 @@
 /**
- * The host's API token check: `Authorization: Bearer <token>` for scripts, or `?token=<token>`
- * for the browser, whose WebSockets cannot send headers. Every token the config accepts (any
- * printable ASCII, 16 to 512 characters) works in both forms; in a URL it is percent-encoded.
+ * The host's API token check: the shared bearer-token middleware of `core/http`
+ * ({@link coreTokenAuth}) with the host's realm and wording.
  *
  * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
-import { timingSafeEqual } from "hono/utils/buffer";
-import { type AuthThrottle, sourceOf } from "../../core/http/auth_throttle.ts";
-
-const _BEARER = /^Bearer +(\S+) *$/i;
-
-function _refuse(c: Context, message: string): Response {
-  return c.json({ error: { code: "unauthorized", message } }, 401, {
-    "www-authenticate": 'Bearer realm="hive host"',
-  });
-}
+import type { MiddlewareHandler } from "hono";
+import type { AuthThrottle } from "../../core/http/auth_throttle.ts";
+import { tokenAuth as coreTokenAuth } from "../../core/http/token_auth.ts";
 
 /** Middleware that lets a request through only with `token` in the header or the query. */
 export function tokenAuth(token: string, throttle?: AuthThrottle): MiddlewareHandler {
-  return async (c, next) => {
-    const source = sourceOf(c.env);
-    const limited = throttle?.check(source);
-    if (limited) return limited;
-    const header = c.req.header("authorization");
-    let offered: string | undefined;
-    if (header !== undefined) {
-      offered = _BEARER.exec(header)?.[1];
-      if (offered === undefined) {
-        throttle?.failed(source, "malformed");
-        return _refuse(c, "the Authorization header must be `Bearer <token>`");
-      }
-    } else {
-      offered = c.req.query("token");
-    }
-    if (offered === undefined) {
-      return _refuse(
-        c,
-        "this host needs its API token: send `Authorization: Bearer <token>` or add `?token=<token>`",
-      );
-    }
-    if (!(await timingSafeEqual(offered, token))) {
-      throttle?.failed(source, "wrong token");
-      return _refuse(c, "wrong API token");
-    }
-    await next();
-    return undefined;
-  };
+  return coreTokenAuth(token, {
+    throttle,
+    realm: "hive host",
+    needs: "this host needs its API token",
+  });
 }

@@ -2,7 +2,8 @@
  * What every local HTTP/WebSocket server of hive shares: {@link serveHttp} (limits enforced
  * before buffering, WebSocket close codes 1009/1002/1007, header and body timeouts, a connection
  * cap), {@link crossSiteGuard} (Host, Origin and Content-Type checks against other websites and
- * DNS rebinding), and {@link AuthThrottle} (failed-auth rate limit per source with summary logs).
+ * DNS rebinding), {@link AuthThrottle} (failed-auth rate limit per source with summary logs) and
+ * {@link tokenAuth} (the bearer-token check of token-protected APIs).
  *
  * Import the module you need (`guard.ts` alone loads neither `node:http` nor `ws`); this one
  * re-exports them all.
@@ -44,4 +45,5 @@ export {
   upgradeWebSocket,
   type UpgradeWebSocketOptions,
 } from "./server.ts";
+export { tokenAuth, type TokenAuthOptions } from "./token_auth.ts";
 export { CLOSE_INVALID_DATA, CLOSE_PROTOCOL_ERROR, CLOSE_TOO_BIG } from "./websocket.ts";
