@@ -152,3 +152,17 @@ Deno.test("a closed stdout ends quietly with exit 0, as Unix tools do", async ()
   equal(new TextDecoder().decode(out.stdout).trim(), "rc=0");
   equal(new TextDecoder().decode(out.stderr), "");
 });
+
+Deno.test("one unit per flag kind: waits and timeouts are durations everywhere", async () => {
+  for (
+    const args of [
+      ["hap", "agents", "--wait", "3000"],
+      ["hap", "get", "doc", "--wait", "soon"],
+      ["daemon", "id", "--timeout", "5000"],
+    ]
+  ) {
+    const run = await hive("--json", ...args);
+    equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
+    match(JSON.parse(run.stderr).error.message, /expected a duration with a unit/);
+  }
+});

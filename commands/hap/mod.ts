@@ -10,17 +10,25 @@
 import { Option } from "@commander-js/extra-typings";
 import type { Command } from "@commander-js/extra-typings";
 import { type ContextLoader, hiveCommand } from "../../core/cli.ts";
-import { UsageError } from "../../core/errors.ts";
+import { durationFlag } from "../../core/duration.ts";
+import { clipText, parseWith, UsageError } from "../../core/errors.ts";
 import type { HapCommandConfig, HapFlags } from "./config.ts";
 
 type _Load = ContextLoader<HapCommandConfig>;
 
 const _collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function _ms(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
+const _waitFlag = durationFlag({ minMs: 0, maxMs: 3_600_000 });
+
+function _duration(text: string | undefined, flag: string, fallbackMs: number): number {
+  if (text === undefined) return fallbackMs;
+  return parseWith(_waitFlag, text, { prefix: flag, makeError: (m) => new UsageError(m) });
+}
+
+function _count(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   if (!/^\d{1,7}$/.test(text)) {
-    throw new UsageError(`${flag}: expected milliseconds, got "${text}"`);
+    throw new UsageError(`--count: expected a whole number, got "${clipText(text, 20)}"`);
   }
   return Number(text);
 }
@@ -80,15 +88,16 @@ export function hapCommand(load: _Load): Command {
       .option("--message <text>", "text to send")
       .option("--template <name>", "template to fill")
       .option("--field <name=value>", "a template field (repeatable)", _collect, [] as string[])
-      .option("--wait-peers <ms>", "wait this long for a peer on the topic (default 5000)")
+      .option("--wait-peers <duration>", "wait this long for a peer on the topic (default 5s)")
       .action(async (opts, command) => {
+        const waitPeers = _duration(opts.waitPeers, "--wait-peers", 5000);
         const { runSend } = await import("./run.ts");
         await runSend(await action(command), {
           topic: opts.topic,
           message: opts.message,
           template: opts.template,
           field: opts.field,
-          waitPeers: _ms(opts.waitPeers, "--wait-peers", 5000),
+          waitPeers,
         });
       }),
   );
@@ -99,18 +108,19 @@ export function hapCommand(load: _Load): Command {
       .option("--count <n>", "stop after this many messages")
       .option("--port <n>", "HTTP port for /healthz and /metrics (default 8788)")
       .action(async (opts, command) => {
+        const count = _count(opts.count);
         const { runWatch } = await import("./run.ts");
-        const count = opts.count === undefined ? undefined : _ms(opts.count, "--count", 0);
         await runWatch(await action(command), { topic: opts.topic, count });
       }),
   );
   hap.addCommand(
     _identityFlags(hiveCommand("agents", "hive hap agents"))
       .description("who is on the mesh: people and agents apart, with role, peer and last seen")
-      .option("--wait <ms>", "listen for announcements this long (default 3000)")
+      .option("--wait <duration>", "listen for announcements this long (default 3s)")
       .action(async (opts, command) => {
+        const waitMs = _duration(opts.wait, "--wait", 3000);
         const { runAgents } = await import("./run.ts");
-        await runAgents(await action(command), _ms(opts.wait, "--wait", 3000));
+        await runAgents(await action(command), waitMs);
       }),
   );
   hap.addCommand(
@@ -128,8 +138,9 @@ export function hapCommand(load: _Load): Command {
       .requiredOption("--roles <roles>", "comma-separated roles whose members may read it")
       .addOption(new Option("--message <text>", "content").conflicts("file"))
       .option("--file <path>", "read the content from a file")
-      .option("--wait <ms>", "listen for members' announcements first (default 3000)")
+      .option("--wait <duration>", "listen for members' announcements first (default 3s)")
       .action(async (name, opts, command) => {
+        const waitMs = _duration(opts.wait, "--wait", 3000);
         const { runPut } = await import("./run.ts");
         const text = opts.file !== undefined
           ? await Deno.readTextFile(opts.file)
@@ -140,7 +151,7 @@ export function hapCommand(load: _Load): Command {
           name,
           roles: opts.roles.split(",").map((r) => r.trim()).filter((r) => r),
           text,
-          waitMs: _ms(opts.wait, "--wait", 3000),
+          waitMs,
         });
       }),
   );
@@ -148,10 +159,11 @@ export function hapCommand(load: _Load): Command {
     _identityFlags(hiveCommand("get", "hive hap get"))
       .description("fetch and decrypt a document (says 'not a recipient' when your role is not)")
       .argument("<name>", "document name")
-      .option("--wait <ms>", "wait this long for the document to arrive (default 5000)")
+      .option("--wait <duration>", "wait this long for the document to arrive (default 5s)")
       .action(async (name, opts, command) => {
+        const waitMs = _duration(opts.wait, "--wait", 5000);
         const { runGet } = await import("./run.ts");
-        await runGet(await action(command), { name, waitMs: _ms(opts.wait, "--wait", 5000) });
+        await runGet(await action(command), { name, waitMs });
       }),
   );
   hap.addHelpText(
