@@ -9,7 +9,6 @@ import { type Command, Option } from "@commander-js/extra-typings";
 import { z } from "zod";
 import {
   ENGINE_NAMES,
-  type EngineProgress,
   type EngineRunResult,
   type RunEvent,
 } from "../../../adapters/engine/types.ts";
@@ -17,7 +16,6 @@ import type { DesOptionsInput } from "../../../adapters/engine/des/options.ts";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { HiveError, UsageError } from "../../../core/errors.ts";
 import { flagInput, numberFlag, parseFlags, positiveFlag, wholeFlag } from "./flags.ts";
-import type { Logger } from "../../../core/logger.ts";
 import { formatRecord } from "../../../core/output.ts";
 
 const _flagsSchema = z.object({
@@ -106,20 +104,9 @@ async function _checkOutDir(dir: string): Promise<void> {
   }
 }
 
-/** Logs progress at each tenth of the run, so long runs show life without flooding stderr. */
-function _progressLogger(logger: Logger): (p: EngineProgress) => void {
-  let lastStep = -1;
-  return (p) => {
-    const step = p.total > 0 ? Math.floor((p.done / p.total) * 10) : 0;
-    if (step === lastStep) return;
-    lastStep = step;
-    logger.info("progress", { done: p.done, total: p.total, unit: p.unit, pct: step * 10 });
-  };
-}
-
 function _human(r: EngineRunResult): string {
   const { final, events, ...rest } = r.summary as Record<string, unknown>;
-  let text = formatRecord({
+  const record: Record<string, unknown> = {
     engine: r.engine,
     out: r.outDir,
     simulated_s: r.simulatedS,
@@ -127,7 +114,9 @@ function _human(r: EngineRunResult): string {
     interrupted: r.interrupted,
     ...rest,
     ...(events ? { events } : {}),
-  });
+  };
+  // formatRecord rounds numbers for people; the JSON document keeps every digit.
+  let text = formatRecord(record);
   if (final && typeof final === "object") {
     text += "\nfinal state:\n";
     for (const [host, state] of Object.entries(final as Record<string, unknown>)) {
@@ -315,7 +304,13 @@ missing), 2 bad flags or scenario.`,
         hosts: model.hosts.length,
         out: f["--out"],
       });
-      const logProgress = _progressLogger(cli.logger);
+      const progress = (await import("./run_progress.ts")).runProgress({
+        logger: cli.logger,
+        // NDJSON on stderr beside the logs: stdout keeps its one result document.
+        onRecord: cli.output.json
+          ? (r) => Deno.stderr.writeSync(new TextEncoder().encode(JSON.stringify(r) + "\n"))
+          : undefined,
+      });
       const checks = checksConfig &&
         (await import("../checks/run_checks.ts")).runChecks(
           checksConfig,
@@ -337,7 +332,7 @@ missing), 2 bad flags or scenario.`,
           outDir: f["--out"],
           logger: cli.logger,
           onProgress: (p) => {
-            logProgress(p);
+            progress.update(p);
             live?.progress(p);
           },
           signal: controller.signal,
@@ -347,10 +342,12 @@ missing), 2 bad flags or scenario.`,
         });
       } catch (error) {
         await tail?.stop();
+        progress.done();
         live?.end("failed");
         throw error;
       }
       await tail?.stop();
+      progress.done();
       const verdicts = checks ? await checks.finish(f["--out"], result.simulatedS) : [];
       live?.end(result.interrupted ? "interrupted" : "finished");
       if (checks) {
