@@ -105,11 +105,18 @@ function _unknown(command: CommandUnknownOpts, name: string): never {
 /**
  * Give every command of the tree hive's error path: commander's own error lines start with
  * `hive:` like ours (or are left to the caller in JSON mode, which prints one JSON document),
- * and every command with subcommands answers `help [command]`.
+ * every command with subcommands answers `help [command]`, and mandatory flags say
+ * "(required)" in help.
  */
 export function prepareTree(root: CommandUnknownOpts, options: { json: boolean }): void {
   eachCommand(root, (command) => {
     if (command.commands.length > 0) command.helpCommand(true);
+    for (const option of command.options as Option[]) {
+      // Commander lists a mandatory option like any other; say so where people read.
+      if (option.mandatory && !option.description.endsWith("(required)")) {
+        option.description = `${option.description} (required)`;
+      }
+    }
     command.configureOutput({
       outputError: (text, write) => {
         if (!options.json) {

@@ -76,3 +76,14 @@ Deno.test("cli tree: groups answer `help CMD`; paths list visible commands and f
   deepEqual(paths, ["hive", "hive host", "hive host status", "hive sim", "hive sim validate"]);
   ok(commandPaths(root)[1].flags.includes("--room"));
 });
+
+Deno.test("cli tree: mandatory flags say (required) in help, once", () => {
+  const root = new Command("hive").exitOverride();
+  root.addCommand(new Command("send").requiredOption("--topic <t>", "where").option("--x", "y"));
+  prepareTree(root, { json: false });
+  prepareTree(root, { json: false });
+  const help = root.commands[0].helpInformation();
+  ok(help.includes("where (required)"), help);
+  ok(!help.includes("(required) (required)"), help);
+  ok(!help.includes("y (required)"), help);
+});
