@@ -128,6 +128,20 @@ export function hostProcesses(host: ProcessPlanHost): PlannedProcess[] {
   return out;
 }
 
+/**
+ * The `hive sim agent user` flags for a user's sending pattern beyond the mean interval, only
+ * those that differ from the defaults (so existing configs stay byte-identical).
+ */
+export function userPatternFlags(tx: NonNullable<SimHost["tx"]>): string[] {
+  const out: string[] = [];
+  if (tx.intervalKind === "fixed") out.push("--interval-kind", "fixed");
+  if (tx.sendProbability !== undefined && tx.sendProbability !== 1) {
+    out.push("--send-probability", String(tx.sendProbability));
+  }
+  if (tx.activityStartS !== undefined) out.push("--activity-start", String(tx.activityStartS));
+  return out;
+}
+
 /** Blocks mined to a burn address after funding: coinbase unlocks after 60, plus 20 decoys. */
 export const FUNDING_UNLOCK_BLOCKS = 80;
 

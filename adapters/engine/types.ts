@@ -31,6 +31,12 @@ export interface TxBehaviour {
   amount: { kind: "fixed"; value: number } | { kind: "uniform"; min: number; max: number };
   /** Blocks mined to the wallet before it sends (one spendable output each). Default 3. */
   fundBlocks?: number;
+  /** `exponential` (default): Poisson sends of mean `intervalMeanS`; `fixed`: every interval. */
+  intervalKind?: "exponential" | "fixed";
+  /** Chance each due transfer is sent (default 1). */
+  sendProbability?: number;
+  /** Simulated second from which the user sends (default: from its start). */
+  activityStartS?: number;
 }
 
 /** One simulated machine running monerod (and, by kind, an agent process). */

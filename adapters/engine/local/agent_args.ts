@@ -7,6 +7,7 @@
  */
 import type { SimAttack, SimHost, SimModel } from "../types.ts";
 import type { LocalHostPlacement } from "./options.ts";
+import { userPatternFlags } from "../monerod.ts";
 
 /** Wallet file name every local user agent opens. */
 export const LOCAL_WALLET_NAME = "user";
@@ -81,6 +82,7 @@ export function hostAgents(ctx: AgentArgsContext, host: SimHost, late: boolean):
         // Initial users were funded before the clock started; late ones fund themselves.
         "--fund-blocks",
         String(late ? host.tx.fundBlocks ?? ctx.userFundBlocks : 0),
+        ...userPatternFlags(host.tx),
         ...common,
         "--out",
         `${p.dir}/user.ndjson`,

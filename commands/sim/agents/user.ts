@@ -48,6 +48,12 @@ export interface UserOptions {
   maxTransfers?: number;
   /** Seconds to wait for an unlocked balance before sending (default 120). */
   fundWaitS?: number;
+  /** `exponential` (default) or `fixed` intervals of `intervalMeanS`. */
+  intervalKind?: "exponential" | "fixed";
+  /** Chance each due transfer is sent (default 1). */
+  sendProbability?: number;
+  /** Simulated run second from which it sends (default: at once). */
+  activityStartS?: number;
 }
 
 /** What a user agent did. */
@@ -105,12 +111,20 @@ export async function runUser(ctx: AgentContext, options: UserOptions): Promise<
   let failures = 0;
   const meanWallS = options.intervalMeanS / options.timeScale;
   const done = () => options.maxTransfers !== undefined && result.sent >= options.maxTransfers;
+  if (options.activityStartS !== undefined) {
+    const wallS = options.activityStartS / options.timeScale;
+    if (!await sleep(ctx.clock.msUntil(wallS), ctx.signal)) return result;
+  }
+  const fixed = options.intervalKind === "fixed";
   while (!ctx.signal.aborted && !(done() && pending.size === 0)) {
     // While waiting for confirmations after the last transfer, poll every second.
-    const waitS = done() ? 1 : exponential(prng, meanWallS);
+    const waitS = done() ? 1 : fixed ? meanWallS : exponential(prng, meanWallS);
     if (!await sleep(waitS * 1000, ctx.signal)) break;
     await _checkPending(ctx, options, pending, result);
     if (done()) continue;
+    // A due transfer is sent with tx_send_probability (no draw at 1: same runs as before).
+    const p = options.sendProbability ?? 1;
+    if (p < 1 && prng.next() >= p) continue;
     // Whole atomic units, so the recorded amount is exactly what was sent.
     const atomic = Math.round(drawAmount(options.amount, prng) * ATOMIC_PER_XMR);
     const xmr = atomic / ATOMIC_PER_XMR;

@@ -14,6 +14,7 @@ import {
   intFlag,
   moneroAddressFlag,
   NUMBER_PATTERN,
+  numberFlag,
   parseAgentFlags,
   positiveFlag,
   urlFlag,
@@ -58,6 +59,9 @@ export function userCommand(load: ContextLoader): Command {
         "first mine N blocks to the wallet, then 80 more so they unlock (default 0)",
       )
       .option("--max-transfers <n>", "stop after N transfers are confirmed")
+      .option("--interval-kind <kind>", "exponential (default) or fixed intervals")
+      .option("--send-probability <p>", "chance each due transfer is sent, 0..1 (default 1)")
+      .option("--activity-start <s>", "simulated run second from which it sends (default 0)")
       .option(
         "--fund-wait <s>",
         "seconds to wait for an unlocked balance before sending (default 120)",
@@ -86,6 +90,9 @@ Examples:
         "--fund-blocks": intFlag(0, 1000).default(0),
         "--max-transfers": intFlag(1).optional(),
         "--fund-wait": positiveFlag.default(120),
+        "--interval-kind": z.enum(["exponential", "fixed"]).default("exponential"),
+        "--send-probability": numberFlag((n) => n.min(0).max(1)).default(1),
+        "--activity-start": numberFlag((n) => n.nonnegative()).optional(),
       }),
       flagInput(o),
     );
@@ -114,6 +121,9 @@ Examples:
           fundBlocks: f["--fund-blocks"],
           maxTransfers: f["--max-transfers"],
           fundWaitS: f["--fund-wait"],
+          intervalKind: f["--interval-kind"],
+          sendProbability: f["--send-probability"],
+          activityStartS: f["--activity-start"],
         }),
       }),
     });

@@ -285,12 +285,13 @@ function _agentField(
     case "transaction_interval":
       if (kind !== "user") break;
       out.interval_mean = _duration(value);
-      report.add(
-        "approximated",
-        at,
-        "interval_mean",
-        "Monerosim sends at a fixed interval; hive draws exponential intervals of that mean",
-      );
+      out.interval_kind = "fixed";
+      report.add("mapped", at, "interval_mean, interval_kind: fixed");
+      return;
+    case "tx_send_probability":
+      if (kind !== "user") break;
+      out.tx_send_probability = Number(value);
+      report.add("mapped", at, "tx_send_probability");
       return;
     case "poll_interval":
       if (kind !== "monitor") break;
@@ -310,7 +311,9 @@ function _agentField(
       report.add("approximated", at, "the funding step", "every user is funded");
       return;
     case "activity_start_time":
-      report.add("unmapped", at, undefined, "users send from their start (after funding)");
+      if (kind !== "user") break;
+      out.activity_start_time = _duration(value);
+      report.add("mapped", at, "activity_start_time");
       return;
     default:
       if (/^daemon_\d+(_start|_stop)?$/.test(f)) {

@@ -110,6 +110,11 @@ function _checkAgentFields(key: string, spec: AgentSpec, problems: Problems): vo
   }
   if (spec.kind !== "user") {
     if (spec.fund_blocks !== "auto") problems.add(at("fund_blocks"), `only for kind user`);
+    if (spec.interval_kind !== "exponential") problems.add(at("interval_kind"), "only for users");
+    if (spec.tx_send_probability !== 1) problems.add(at("tx_send_probability"), "only for users");
+    if (spec.activity_start_time !== undefined) {
+      problems.add(at("activity_start_time"), "only for kind user");
+    }
     for (const f of ["interval_mean", "amount"] as const) {
       if (spec[f] !== undefined) problems.add(at(f), `only for kind user, not ${spec.kind}`);
     }

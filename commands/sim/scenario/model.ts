@@ -118,6 +118,13 @@ export function buildModel(input: BuildModelInput): SimModel {
       const intervalMeanS = a.spec.interval_mean ?? 60;
       host.tx = {
         intervalMeanS,
+        ...(a.spec.interval_kind === "fixed" ? { intervalKind: "fixed" as const } : {}),
+        ...(a.spec.tx_send_probability !== 1
+          ? { sendProbability: a.spec.tx_send_probability }
+          : {}),
+        ...(a.spec.activity_start_time !== undefined
+          ? { activityStartS: a.spec.activity_start_time }
+          : {}),
         fundBlocks: a.spec.fund_blocks === "auto"
           ? autoFundBlocks(intervalMeanS, general.stop_time - a.spec.start_time)
           : a.spec.fund_blocks,

@@ -98,6 +98,15 @@ export const agentSchema = z.strictObject({
   ),
   interval_mean: durationSchema.optional().describe("user: mean time between transfers"),
   amount: _amount.optional().describe("user: XMR per transfer, fixed or {min, max}"),
+  interval_kind: z.enum(["exponential", "fixed"]).default("exponential").describe(
+    "user: exponential (Poisson sends of mean interval_mean) or fixed (one every interval_mean)",
+  ),
+  tx_send_probability: _probability.default(1).describe(
+    "user: chance each due transfer is sent (Monerosim's tx_send_probability)",
+  ),
+  activity_start_time: durationSchema.optional().describe(
+    "user: simulated time from which it sends (default: from its start, once funded)",
+  ),
   fund_blocks: z.union([z.literal("auto"), intRange(1, 10_000)]).default("auto").describe(
     "user: blocks mined to its wallet before it sends, one spendable output each; auto: " +
       "enough for the transfers of one 10-block unlock window (20 min), at most the plan's total",

@@ -228,6 +228,16 @@ export function checkTimes(
   }
   const named = new Set<string>();
   for (const a of agents) {
+    const activity = a.spec.activity_start_time;
+    if (activity !== undefined && activity >= general.stop_time && !named.has(a.key)) {
+      named.add(a.key);
+      problems.add(
+        ["agents", a.key, "activity_start_time"],
+        `is not before general.stop_time (${general.stop_time} s)`,
+        activity,
+      );
+      continue;
+    }
     if (named.has(a.key)) continue;
     const late = hostProcesses({
       kind: a.spec.kind,

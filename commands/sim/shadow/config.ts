@@ -18,6 +18,7 @@ import {
   AGENT_DELAY_S,
   monerodArgs,
   type MonerodArgsOptions,
+  userPatternFlags,
   WALLET_DELAY_S,
   WALLET_RPC_BASE_FLAGS,
 } from "../../../adapters/engine/monerod.ts";
@@ -229,6 +230,7 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
       amount,
       "--fund-wait",
       String(FUND_WAIT_S),
+      ...userPatternFlags(h.tx),
       ...common,
     ], at));
   } else if (h.kind === "monitor") {

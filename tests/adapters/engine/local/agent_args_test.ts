@@ -1,5 +1,5 @@
 /** The local run's agent command lines, built without starting anything. */
-import { deepEqual, equal, ok } from "@std/assert";
+import { deepEqual, equal, match, ok } from "@std/assert";
 import {
   type AgentArgsContext,
   attackAgents,
@@ -122,4 +122,14 @@ Deno.test("attackAgents: partition and eclipse agents with their groups and time
   ok(partition.args.join(" ").includes("--start 60 --end 600"));
   ok(eclipse.args.join(" ").includes("--behaviour delay --delay 30 --start 0"));
   equal(eclipse.args.at(-1), "/run/hosts/u/attack-1.ndjson");
+});
+
+Deno.test("hostAgents: a user's sending pattern reaches its agent only when set", () => {
+  const ctx = _context([]);
+  const plain = hostAgents(ctx, ctx.model.hosts[1], false)[0].args;
+  ok(!plain.includes("--interval-kind") && !plain.includes("--send-probability"));
+  const user = ctx.model.hosts[1];
+  user.tx = { ...user.tx!, intervalKind: "fixed", sendProbability: 0.25, activityStartS: 1800 };
+  const args = hostAgents(ctx, user, false)[0].args.join(" ");
+  match(args, /--interval-kind fixed --send-probability 0\.25 --activity-start 1800/);
 });

@@ -119,7 +119,7 @@ Deno.test("hive sim import monerosim: --out writes the scenario, --json reports 
     equal(json.code, 0);
     const r = JSON.parse(json.stdout);
     ok(r.mapped.some((e: { field: string }) => e.field === "general.stop_time"));
-    ok(r.approximated.some((e: { field: string }) => e.field === "agents.*.transaction_interval"));
+    ok(r.mapped.some((e: { field: string }) => e.field === "agents.*.transaction_interval"));
     equal(await Deno.readTextFile(`${tmp}/a.yaml`), await Deno.readTextFile(`${tmp}/b.yaml`));
     const valid = await runHive(["sim", "validate", `${tmp}/a.yaml`]);
     equal(valid.code, 0, valid.stderr);
@@ -128,4 +128,15 @@ Deno.test("hive sim import monerosim: --out writes the scenario, --json reports 
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
+});
+
+Deno.test("import monerosim: fixed intervals and activity start carry over to the users", async () => {
+  const text = await Deno.readTextFile(`${DIR}20260428_quickstart.yaml`);
+  const { yaml } = importMonerosim(text, { baseDir: DIR });
+  const { model } = await parseScenario(yaml, { baseDir: DIR, name: "q" });
+  const user = model.hosts.find((h) => h.name === "user-02")!;
+  deepEqual(
+    [user.tx!.intervalMeanS, user.tx!.intervalKind, user.tx!.activityStartS],
+    [120, "fixed", 14440],
+  );
 });

@@ -6,6 +6,8 @@ import {
   type ShadowDocument,
 } from "../../../../commands/sim/shadow/config.ts";
 import { loadScenario } from "../../../../commands/sim/scenario/load.ts";
+import { ConfigError } from "../../../../core/errors.ts";
+import { rejection } from "../../../_helpers.ts";
 const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
 /** One fixture per topology and per attack; `large_10k` is the benchmark's. */
 
@@ -189,6 +191,41 @@ Deno.test("a scenario flag hive also sets appears once, with the scenario's valu
     );
     ok(args.includes("--log-level=2"));
     ok(!args.includes("--log-level=1"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a user's interval kind, send probability and activity start reach its agent", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-user-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/s.yaml`,
+      "general: { stop_time: 2h }\nnetwork: { topology: ring }\nagents:\n" +
+        "  miner-{1..2}: { kind: miner, hashrate: 50 }\n" +
+        "  shop: { kind: user, interval_mean: 2m, interval_kind: fixed, " +
+        "tx_send_probability: 0.5, activity_start_time: 30m }\n" +
+        "  plain: { kind: user }\n",
+    );
+    const { document } = buildShadowDocument(await loadScenario(`${dir}/s.yaml`), {
+      hiveBin: "hive",
+    });
+    const agentArgs = (host: string) =>
+      document.hosts[host].processes.find((p) => p.args[2] === "user")!.args.join(" ");
+    match(
+      agentArgs("shop"),
+      /--interval-mean 120 .*--interval-kind fixed --send-probability 0\.5 --activity-start 1800/,
+    );
+    ok(!agentArgs("plain").includes("--interval-kind"));
+    await Deno.writeTextFile(
+      `${dir}/bad.yaml`,
+      "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n" +
+        "  miner-{1..2}: { kind: miner, hashrate: 50, interval_kind: fixed }\n" +
+        "  shop: { kind: user, activity_start_time: 2h, tx_send_probability: 1.5 }\n",
+    );
+    const error = await rejection(loadScenario(`${dir}/bad.yaml`), ConfigError);
+    match(error.message, /agents\.shop\.tx_send_probability: expected value <= 1/);
+    match(error.message, /agents\.miner-\{1\.\.2\}\.interval_kind: only for users/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
