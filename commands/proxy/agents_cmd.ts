@@ -1,12 +1,14 @@
 /**
  * `hive proxy agents list|spawn|rm|start|stop|restart|logs`: the command-line client of a running
  * proxy. The URL comes from `--api` (default `proxy.api`, http://127.0.0.1:8788), the key from
- * `HIVE_API_KEY` (never a flag, so it stays out of shell history and process lists).
+ * `HIVE_API_KEY` (never a flag, so it stays out of shell history and process lists). The client
+ * is the orchestrator port's `ProxyOrchestrator`, the same one the host's remote agent manager
+ * uses; its refusals are turned into CLI errors carrying the proxy's code and message.
  *
  * @module
  */
 import { type ContextLoader, hiveCommand, type LoggingConfig } from "../../core/cli.ts";
-import { UsageError } from "../../core/errors.ts";
+import { HiveError, UsageError } from "../../core/errors.ts";
 import { formatRecord, writeStdout } from "../../core/output.ts";
 import type { ProxyConfig } from "./config.ts";
 
@@ -24,12 +26,33 @@ function _pairs(values: string[] | undefined, flag: string): Record<string, stri
 
 async function _client(command: { optsWithGlobals(): object }, load: _Load, api?: string) {
   const ctx = await load(command, "proxy");
-  const { ProxyClient } = await import("./client.ts");
-  const client = new ProxyClient({
-    api: api ?? ctx.config.proxy.api,
-    key: Deno.env.get("HIVE_API_KEY"),
-  });
+  const { ProxyOrchestrator, OrchestratorError } = await import(
+    "../../adapters/orchestrator/mod.ts"
+  );
+  const url = api ?? ctx.config.proxy.api;
+  let client: InstanceType<typeof ProxyOrchestrator>;
+  try {
+    client = new ProxyOrchestrator({ url, key: Deno.env.get("HIVE_API_KEY") });
+  } catch (error) {
+    if (error instanceof OrchestratorError) {
+      throw new UsageError(`--api: expected an http(s):// URL, got ${JSON.stringify(url)}`);
+    }
+    throw error;
+  }
   return { ctx, client };
+}
+
+/** Run one client call; a refusal or an outage becomes a CLI error with the proxy's code. */
+async function _call<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const { ProxyApiError } = await import("../../adapters/orchestrator/mod.ts");
+    if (error instanceof ProxyApiError) {
+      throw new HiveError(error.message, { code: error.code, cause: error });
+    }
+    throw error;
+  }
 }
 
 function _sub(name: string, description: string, example: string) {
@@ -59,11 +82,9 @@ export function agentsCommand(load: _Load) {
       .option("--state <state>", "created, running, stopped, exited")
       .action(async (flags, command) => {
         const { ctx, client } = await _client(command, load, flags.api);
-        const list = await client.list({
-          label: flags.label,
-          owner: flags.owner,
-          state: flags.state,
-        });
+        const list = await _call(() =>
+          client.query({ label: flags.label, owner: flags.owner, state: flags.state })
+        );
         ctx.output.table(list, _COLUMNS);
       }),
   );
@@ -88,7 +109,7 @@ export function agentsCommand(load: _Load) {
         if (flags.label) spec.labels = _pairs(flags.label, "--label");
         if (flags.cmd) spec.cmd = flags.cmd;
         if (flags.restart) spec.restart = flags.restart;
-        const agent = await client.spawn(spec as never);
+        const agent = await _call(() => client.spawn(spec as never));
         ctx.output.result(
           agent,
           (a) => formatRecord({ id: a.id, name: a.name, state: a.state, image: a.image }),
@@ -101,7 +122,7 @@ export function agentsCommand(load: _Load) {
       .argument("<id>", "agent id")
       .action(async (id, flags, command) => {
         const { ctx, client } = await _client(command, load, flags.api);
-        await client.remove(id);
+        await _call(() => client.remove(id));
         ctx.output.result({ id, removed: true }, (r) => `removed ${r.id}`);
       }),
   );
@@ -112,7 +133,7 @@ export function agentsCommand(load: _Load) {
         .argument("<id>", "agent id")
         .action(async (id, flags, command) => {
           const { ctx, client } = await _client(command, load, flags.api);
-          const agent = await client.action(id, action);
+          const agent = await _call(() => client.action(id, action));
           ctx.output.result(agent, (a) => `agent ${a.name} (${a.id}): ${a.state}`);
         }),
     );
@@ -134,11 +155,13 @@ export function agentsCommand(load: _Load) {
         const onSignal = () => stop.abort();
         Deno.addSignalListener("SIGINT", onSignal);
         try {
-          const stream = await client.logs(id, {
-            tail: flags.tail === undefined ? undefined : Number(flags.tail),
-            follow: flags.follow ?? false,
-            signal: stop.signal,
-          });
+          const stream = await _call(() =>
+            client.logs(id, {
+              tail: flags.tail === undefined ? undefined : Number(flags.tail),
+              follow: flags.follow ?? false,
+              signal: stop.signal,
+            })
+          );
           const lines = stream.pipeThrough(new TextDecoderStream());
           let rest = "";
           try {

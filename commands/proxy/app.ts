@@ -35,14 +35,16 @@ import { ProxyMetrics } from "./metrics.ts";
 import { RateWindows } from "./rate_limit.ts";
 import { checkSpec, type Policy } from "./policy.ts";
 import {
-  actionRoute,
   actionSchema,
+  listQuerySchema,
+  logsQuerySchema,
+} from "../../adapters/orchestrator/proxy_api.ts";
+import {
+  actionRoute,
   createAgentRoute,
   deleteAgentRoute,
   getAgentRoute,
   listAgentsRoute,
-  listQuerySchema,
-  logsQuerySchema,
   logsRoute,
 } from "./routes.ts";
 

@@ -1,26 +1,19 @@
 /**
  * The proxy's HTTP API as OpenAPI routes. The same zod schemas validate requests and generate
- * `GET /v1/openapi.json`, so the document cannot drift from what the server accepts.
+ * `GET /v1/openapi.json`, so the document cannot drift from what the server accepts; they come
+ * from the orchestrator port's `proxy_api.ts`, so clients cannot drift from it either.
  *
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { agentIdSchema, agentSchema, agentSpecSchema } from "../../adapters/orchestrator/types.ts";
 import {
-  AGENT_STATES,
-  agentIdSchema,
-  agentSchema,
-  agentSpecSchema,
-} from "../../adapters/orchestrator/types.ts";
-
-/** The error body every refusal carries. */
-export const errorSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    rule: z.string().optional(),
-    value: z.unknown().optional(),
-  }),
-});
+  actionSchema,
+  errorSchema,
+  listQuerySchema,
+  listResponseSchema,
+  logsQuerySchema,
+} from "../../adapters/orchestrator/proxy_api.ts";
 
 const _errors = {
   400: { description: "invalid request", content: { "application/json": { schema: errorSchema } } },
@@ -39,24 +32,6 @@ const _errors = {
 const _security: Record<string, string[]>[] = [{ bearer: [] }, { apiKey: [] }];
 const _idParams = z.object({ id: agentIdSchema });
 const _agentJson = { "application/json": { schema: agentSchema } };
-
-/** Query of `GET /v1/agents`. */
-export const listQuerySchema = z.strictObject({
-  label: z.union([z.string(), z.array(z.string())]).optional().openapi({
-    description: "key=value, repeatable",
-  }),
-  owner: z.string().max(63).optional(),
-  state: z.enum(AGENT_STATES).optional(),
-});
-
-/** Body of `POST /v1/agents/{id}/action`. */
-export const actionSchema = z.strictObject({ action: z.enum(["start", "stop", "restart"]) });
-
-/** Query of `GET /v1/agents/{id}/logs`. */
-export const logsQuerySchema = z.strictObject({
-  tail: z.string().regex(/^[0-9]{1,6}$/, { error: "expected a whole number" }).optional(),
-  follow: z.enum(["0", "1", "true", "false"]).optional(),
-});
 
 /** `POST /v1/agents` */
 export const createAgentRoute = createRoute({
@@ -90,7 +65,7 @@ export const listAgentsRoute = createRoute({
   responses: {
     200: {
       description: "agents",
-      content: { "application/json": { schema: z.object({ agents: z.array(agentSchema) }) } },
+      content: { "application/json": { schema: listResponseSchema } },
     },
     ..._errors,
   },
