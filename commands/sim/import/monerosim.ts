@@ -86,7 +86,8 @@ export function importMonerosim(text: string, options: ImportOptions): ImportRes
       report.add("unmapped", key, undefined, "unknown section");
     }
   }
-  const outGeneral = _general(general, report);
+  const shadow: _Obj = {};
+  const outGeneral = _general(general, shadow, report);
   const daemonArgs = _daemonDefaults(general, report);
   const { agents, miners } = _agents(agentsIn, report);
   const seeds = miners.length > 0 ? miners : Object.keys(agents).slice(0, 1);
@@ -95,6 +96,7 @@ export function importMonerosim(text: string, options: ImportOptions): ImportRes
     ...(options.name ? { name: options.name } : {}),
     description: "imported from a Monerosim configuration by hive sim import monerosim",
     general: outGeneral,
+    ...(Object.keys(shadow).length > 0 ? { shadow } : {}),
     ...(daemonArgs.length > 0 ? { daemon_defaults: daemonArgs } : {}),
     network: outNetwork,
     agents,
@@ -107,7 +109,7 @@ export function importMonerosim(text: string, options: ImportOptions): ImportRes
   };
 }
 
-function _general(general: _Obj, report: _Report): _Obj {
+function _general(general: _Obj, shadow: _Obj, report: _Report): _Obj {
   const out: _Obj = {};
   for (const [key, value] of Object.entries(general)) {
     switch (key) {
@@ -147,15 +149,24 @@ function _general(general: _Obj, report: _Report): _Obj {
         );
         break;
       case "shadow_log_level":
+        shadow.log_level = String(value);
+        report.add("mapped", "general.shadow_log_level", "shadow.log_level");
+        break;
       case "runahead":
-      case "process_threads":
+        shadow.runahead = String(value).replace(/^(\d+(?:\.\d+)?)\s*ms$/, "$1 ms");
+        report.add("mapped", "general.runahead", "shadow.runahead");
+        break;
       case "progress":
+        shadow.progress = value === true;
+        report.add("mapped", "general.progress", "shadow.progress");
+        break;
+      case "process_threads":
       case "native_preemption":
         report.add(
           "unmapped",
           `general.${key}`,
           undefined,
-          "Shadow option; no shadow: section yet",
+          "Monerosim's own Shadow patch; hive has no equivalent",
         );
         break;
       case "enable_dns_server":

@@ -155,10 +155,27 @@ const _general = z.strictObject({
   bootstrap_end_time: durationSchema.default(0),
 });
 
+/** `shadow`: Shadow options written into the generated `shadow.yaml` as they are. */
+export const shadowSectionSchema = z.strictObject({
+  log_level: z.enum(["error", "warning", "info", "debug", "trace"]).optional().describe(
+    "Shadow's general.log_level",
+  ),
+  progress: z.boolean().optional().describe("Shadow's general.progress"),
+  runahead: latencySchema.optional().describe(
+    "Shadow's experimental.runahead (e.g. 100 ms): larger runs faster, coarser timing",
+  ),
+  model_unblocked_syscall_latency: z.boolean().default(true).describe(
+    "Shadow's general.model_unblocked_syscall_latency (monerod needs it on)",
+  ),
+  environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional()
+    .describe("environment variables of every process"),
+});
+
 const _scenarioShape = {
   name: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
   description: z.string().optional(),
   general: _general,
+  shadow: shadowSectionSchema.prefault({}).describe("options of generated Shadow configs"),
   daemon_defaults: _flags.default([]).describe(
     "monerod flags for every host; a group's daemon_args override them by flag name",
   ),

@@ -24,7 +24,7 @@ import {
 } from "../../../adapters/engine/monerod.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
 import { writeGml } from "../scenario/gml.ts";
-import { formatBandwidth, formatSeconds } from "../scenario/units.ts";
+import { formatBandwidth, formatLatency, formatSeconds } from "../scenario/units.ts";
 
 export { AGENT_DELAY_S, WALLET_DELAY_S } from "../../../adapters/engine/monerod.ts";
 /** Seconds a user agent waits for its funding to unlock before it sends anyway. */
@@ -59,7 +59,10 @@ export interface ShadowDocument {
     parallelism: number;
     bootstrap_end_time: string;
     model_unblocked_syscall_latency: boolean;
+    log_level?: string;
+    progress?: boolean;
   };
+  experimental?: { runahead: string };
   network: { graph: { type: "gml"; file: { path: string } }; use_shortest_path: boolean };
   hosts: Record<string, ShadowHost>;
 }
@@ -106,6 +109,7 @@ export function buildShadowDocument(
   options: ShadowConfigOptions,
 ): { document: ShadowDocument; summary: ShadowSummary } {
   const { model, network } = loaded;
+  const shadow = loaded.scenario.shadow;
   const monerod = options.monerodBin ?? "monerod";
   const walletRpc = options.walletRpcBin ?? "monero-wallet-rpc";
   const byName = new Map(model.hosts.map((h) => [h.name, h]));
@@ -146,6 +150,9 @@ export function buildShadowDocument(
       bandwidth_up: formatBandwidth(h.bandwidthUpBps),
       processes,
     };
+    if (shadow.environment) {
+      for (const p of processes) p.environment = { ...shadow.environment };
+    }
     options.onHost?.(i + 1, model.hosts.length);
   });
   const document: ShadowDocument = {
@@ -155,8 +162,13 @@ export function buildShadowDocument(
       parallelism: model.parallelism,
       bootstrap_end_time: formatSeconds(model.bootstrapEndTimeS),
       // monerod polls in tight loops; without modelled syscall latency Shadow can stall on them.
-      model_unblocked_syscall_latency: true,
+      model_unblocked_syscall_latency: shadow.model_unblocked_syscall_latency,
+      ...(shadow.log_level !== undefined ? { log_level: shadow.log_level } : {}),
+      ...(shadow.progress !== undefined ? { progress: shadow.progress } : {}),
     },
+    ...(shadow.runahead !== undefined
+      ? { experimental: { runahead: formatLatency(shadow.runahead) } }
+      : {}),
     network: { graph: { type: "gml", file: { path: GML_FILE } }, use_shortest_path: true },
     hosts,
   };

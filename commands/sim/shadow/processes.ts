@@ -16,6 +16,8 @@ export interface ShadowProcess {
   args: string[];
   start_time: string;
   expected_final_state: "running";
+  /** Environment variables (the scenario's `shadow.environment`). */
+  environment?: Record<string, string>;
 }
 
 /** A host's monerod RPC URL. */

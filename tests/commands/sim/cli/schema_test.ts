@@ -22,6 +22,7 @@ Deno.test("sim schema prints a JSON Schema that documents the scenario format", 
     "general",
     "name",
     "network",
+    "shadow",
   ]);
   deepEqual(schema.properties.agents.additionalProperties.properties.kind.enum, [
     "miner",

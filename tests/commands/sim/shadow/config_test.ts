@@ -230,3 +230,29 @@ Deno.test("a user's interval kind, send probability and activity start reach its
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the shadow: section is validated and written into shadow.yaml", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-shadow-" });
+  const base = "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n" +
+    "  miner-{1..2}: { kind: miner, hashrate: 50 }\n";
+  try {
+    await Deno.writeTextFile(
+      `${dir}/s.yaml`,
+      base + "shadow: { log_level: warning, runahead: 100ms, progress: true, " +
+        "environment: { MALLOC_ARENA_MAX: '2' } }\n",
+    );
+    const { document } = buildShadowDocument(await loadScenario(`${dir}/s.yaml`), {
+      hiveBin: "hive",
+    });
+    equal(document.general.log_level, "warning");
+    equal(document.general.progress, true);
+    deepEqual(document.experimental, { runahead: "100 ms" });
+    deepEqual(document.hosts["miner-1"].processes[0].environment, { MALLOC_ARENA_MAX: "2" });
+    await Deno.writeTextFile(`${dir}/bad.yaml`, base + "shadow: { log_level: loud, runahed: 1 }\n");
+    const error = await rejection(loadScenario(`${dir}/bad.yaml`), ConfigError);
+    match(error.message, /shadow\.log_level: expected one of "error"/);
+    match(error.message, /shadow\.runahed: unknown key; did you mean "runahead"\?/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
