@@ -7,7 +7,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import { z } from "zod";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
-import { HiveError } from "../../../core/errors.ts";
+import { HiveError, UsageError } from "../../../core/errors.ts";
 import { flagInput, parseFlags, wholeFlag } from "./flags.ts";
 import { formatRecord } from "../../../core/output.ts";
 import type { AnalysisReport } from "../analyze/analyze.ts";
@@ -20,6 +20,7 @@ const _flagsSchema = z.object({
     z.string().min(1).regex(/\.svg$/i, { error: "expected a file name ending in .svg" }),
   ]).optional(),
   "--samples": wholeFlag("expected an integer 2..10000", 2, 10_000).optional(),
+  "--png": z.boolean().optional(),
 });
 
 function _dist(d: Distribution): string {
@@ -28,7 +29,7 @@ function _dist(d: Distribution): string {
 }
 
 /** Human rendering of a report. */
-export function formatAnalysis(r: AnalysisReport & { plot?: string }): string {
+export function formatAnalysis(r: AnalysisReport & { plot?: string; png?: string }): string {
   const p = r.propagation;
   const c = r.convergence;
   const a = r.attacks;
@@ -75,6 +76,7 @@ export function formatAnalysis(r: AnalysisReport & { plot?: string }): string {
       : "-",
     problems: r.problems.count,
     ...(r.plot ? { plot: r.plot } : {}),
+    ...(r.png ? { png: r.png } : {}),
   });
   const probs = r.problems.first.map((x) => `  ${x.file}:${x.line}: ${x.message}`);
   const more = r.problems.count > r.problems.first.length
@@ -100,6 +102,7 @@ export function analyzeCommand(load: ContextLoader): Command<[string]> {
       "also write an SVG with the propagation CDF and height over time " +
         "(default file: DIR/analysis.svg)",
     )
+    .option("--png", "with --plot: also a PNG beside the SVG (drawn by headless Chromium)")
     .option("--samples <n>", "height-convergence samples over the run, 2..10000 (default 200)")
     .action(async (dir, options, command) => {
       const { analyzeRun } = await import("../analyze/analyze.ts");
@@ -109,23 +112,40 @@ export function analyzeCommand(load: ContextLoader): Command<[string]> {
         ...flagInput(options),
       });
       const ctx = await load(command, "sim-analyze");
-      const report: AnalysisReport & { plot?: string } = await analyzeRun({
+      const report: AnalysisReport & { plot?: string; png?: string } = await analyzeRun({
         dir: flags.DIR,
         samples: flags["--samples"],
       });
       for (const p of report.problems.first.slice(0, 20)) {
         ctx.logger.warn("skipped line", { file: p.file, line: p.line, problem: p.message });
       }
+      if (flags["--png"] && flags["--plot"] === undefined) {
+        throw new UsageError("--png: needs --plot (the PNG is drawn from the SVG)");
+      }
       if (flags["--plot"] !== undefined) {
         const path = flags["--plot"] === true ? `${report.dir}/analysis.svg` : flags["--plot"];
+        const { readRunMeta } = await import("../api/run_meta.ts");
+        const meta = await readRunMeta(report.dir);
+        const svg = renderAnalysisSvg(report, {
+          caption: meta ?? undefined,
+          windows: meta?.attacks,
+          endS: meta?.stopTimeS,
+        });
         try {
-          await Deno.writeTextFile(path, renderAnalysisSvg(report));
+          await Deno.writeTextFile(path, svg);
         } catch (error) {
           throw new HiveError(`--plot: cannot write ${JSON.stringify(path)}: ${String(error)}`, {
             cause: error,
           });
         }
         report.plot = path;
+        if (flags["--png"]) {
+          const { svgToPng } = await import("../analyze/png.ts");
+          const png = path.replace(/\.svg$/i, ".png");
+          const [, width, height] = /width="(\d+)" height="(\d+)"/.exec(svg)!;
+          await svgToPng(path, png, { width: Number(width), height: Number(height) });
+          report.png = png;
+        }
       }
       ctx.output.result(report, formatAnalysis);
     });
@@ -137,6 +157,7 @@ Examples:
   hive sim analyze runs/ring                       text summary
   hive --json sim analyze runs/ring                one JSON document (all metrics, CDF points)
   hive sim analyze runs/ring --plot                also write runs/ring/analysis.svg
+  hive sim analyze runs/ring --plot --png          and runs/ring/analysis.png (Chromium)
   hive sim analyze runs/local --plot local.svg     a local-engine run, plot to local.svg
 
 Exit codes: 0 ok (also with skipped bad lines), 1 runtime failure, 2 bad flags, a missing
