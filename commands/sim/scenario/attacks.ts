@@ -12,7 +12,9 @@ import type { Edge } from "./graph.ts";
 /** What attack resolution needs to know about a host. */
 export interface NamedAgent {
   name: string;
-  spec: { kind: string; hashrate?: number };
+  spec: { kind: string };
+  /** This host's hashrate (its entry of a hashrate list). */
+  hashrate?: number;
 }
 
 /** Attack specs with names resolved to host indices. */
@@ -145,7 +147,7 @@ function _doubleSpend(r: _Resolver, a: _Spec<"double_spend">, at: _At): Resolved
   const victim = r.one(a.victim, at("victim"));
   if (attacker >= 0) {
     r.mustBeAttackers([attacker], at("attacker"));
-    if (!((r.agents[attacker].spec.hashrate ?? 0) > 0)) {
+    if (!((r.agents[attacker].hashrate ?? 0) > 0)) {
       r.problems.add(at("attacker"), "the attacker needs a hashrate > 0", a.attacker);
     }
   }
@@ -214,7 +216,7 @@ export function toSimAttack(a: ResolvedAttack, agents: NamedAgent[], ips: string
         kind: "double_spend",
         attacker: agents[a.attacker].name,
         victim: agents[a.victim].name,
-        q: (agents[a.attacker].spec.hashrate ?? 0) / 100,
+        q: (agents[a.attacker].hashrate ?? 0) / 100,
         confirmations: a.z,
         startS: a.startS,
       };

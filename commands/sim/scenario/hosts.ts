@@ -45,6 +45,18 @@ export interface ExpandedAgent {
   name: string;
   key: string;
   spec: AgentSpec;
+  /** This member's hashrate (its entry of a hashrate list), when the spec has one. */
+  hashrate?: number;
+  /** This member's start: start_time plus its stagger. */
+  startS: number;
+}
+
+/** A member's start: `start_time`, plus its place in the range times the stagger. */
+function _memberStart(spec: AgentSpec, index: number): number {
+  const st = spec.start_time_stagger;
+  if (st === undefined) return spec.start_time;
+  const { every, batch } = typeof st === "number" ? { every: st, batch: 1 } : st;
+  return spec.start_time + Math.floor(index / batch) * every;
 }
 
 /**
@@ -91,9 +103,24 @@ export function expandAgents(
         break;
       }
       seen.set(name, key);
-      out.push({ name, key, spec });
+      const index = names.indexOf(name);
+      const rate = spec.hashrate;
+      out.push({
+        name,
+        key,
+        spec,
+        hashrate: Array.isArray(rate) ? rate[index] : rate,
+        startS: _memberStart(spec, index),
+      });
     }
     _checkAgentFields(key, spec, problems);
+    if (Array.isArray(spec.hashrate) && spec.hashrate.length !== names.length) {
+      problems.add(
+        ["agents", key, "hashrate"],
+        `has ${spec.hashrate.length} entries for ${names.length} hosts`,
+        spec.hashrate,
+      );
+    }
   }
   if (out.length > MAX_HOSTS) problems.add(["agents"], `more than ${MAX_HOSTS} hosts`);
   return out;
@@ -102,7 +129,8 @@ export function expandAgents(
 function _checkAgentFields(key: string, spec: AgentSpec, problems: Problems): void {
   const at = (field: string) => ["agents", key, field];
   const hashes = spec.kind === "miner" || spec.kind === "attacker";
-  if (spec.kind === "miner" && !(spec.hashrate !== undefined && spec.hashrate > 0)) {
+  const rates = spec.hashrate === undefined ? [] : [spec.hashrate].flat();
+  if (spec.kind === "miner" && !(rates.length > 0 && rates.every((r) => r > 0))) {
     problems.add(at("hashrate"), "a miner needs a hashrate > 0", spec.hashrate);
   }
   if (!hashes && spec.hashrate !== undefined) {

@@ -84,7 +84,7 @@ export function buildModel(input: BuildModelInput): SimModel {
   const { general, network } = scenario;
   const ips = _ips(agents, attacks, input.addressing);
   // Hashrates within 0.01 of 100 (three miners at 33.33) are scaled to sum to exactly 100.
-  const total = agents.reduce((s, a) => s + (a.spec.hashrate ?? 0), 0);
+  const total = agents.reduce((s, a) => s + (a.hashrate ?? 0), 0);
   const scale = total > 0 && total !== 100 ? 100 / total : 1;
   const name = (i: number) => agents[i].name;
   const endpoint = (i: number) => `${ips[i]}:${P2P_PORT}`;
@@ -105,8 +105,8 @@ export function buildModel(input: BuildModelInput): SimModel {
       ip: ips[i],
       p2pPort: P2P_PORT,
       rpcPort: RPC_PORT,
-      hashrate: (a.spec.hashrate ?? 0) * scale,
-      startTimeS: a.spec.start_time,
+      hashrate: (a.hashrate ?? 0) * scale,
+      startTimeS: a.startS,
       bandwidthUpBps: physical.bandwidth[i].up,
       bandwidthDownBps: physical.bandwidth[i].down,
       daemonArgs,
@@ -126,7 +126,7 @@ export function buildModel(input: BuildModelInput): SimModel {
           ? { activityStartS: a.spec.activity_start_time }
           : {}),
         fundBlocks: a.spec.fund_blocks === "auto"
-          ? autoFundBlocks(intervalMeanS, general.stop_time - a.spec.start_time)
+          ? autoFundBlocks(intervalMeanS, general.stop_time - a.startS)
           : a.spec.fund_blocks,
         amount: typeof amount === "number"
           ? { kind: "fixed", value: amount }

@@ -87,12 +87,21 @@ const _amount = z.union([
 /** One entry of `agents`; its key may hold a range like `miner-{001..050}`. */
 export const agentSchema = z.strictObject({
   kind: z.enum(AGENT_KINDS),
-  hashrate: z.number().min(0).max(100).optional().describe(
-    "percent of total hashrate (miners, hashing attackers); all must sum to 100",
-  ),
+  hashrate: z.union([z.number().min(0).max(100), z.array(z.number().min(0).max(100)).min(1)])
+    .optional().describe(
+      "percent of total hashrate (miners, hashing attackers); all must sum to 100. A list " +
+        "gives each member of a range its own, in order",
+    ),
   region: z.string().optional(),
   network_node_id: z.int().min(0).optional().describe("GML node for this host (gml only)"),
   start_time: durationSchema.default(0),
+  start_time_stagger: z.union([
+    durationSchema,
+    z.strictObject({ every: durationSchema, batch: z.int().min(1).default(1) }),
+  ]).optional().describe(
+    "range members start this much apart (member i at start_time + i × stagger), or " +
+      "{every, batch}: batch members at a time, every apart",
+  ),
   daemon_args: _flags.default([]).describe(
     "monerod flags for these hosts, merged by name over daemon_defaults and hive's own",
   ),

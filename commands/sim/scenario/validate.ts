@@ -198,7 +198,7 @@ export function checkHashrates(
   problems: Problems,
 ): void {
   if (agents.incomplete) return;
-  const total = agents.reduce((s, a) => s + (a.spec.hashrate ?? 0), 0);
+  const total = agents.reduce((s, a) => s + (a.hashrate ?? 0), 0);
   if (Math.abs(total - 100) > HASHRATE_TOLERANCE + 1e-9) {
     problems.add(
       ["agents"],
@@ -241,16 +241,16 @@ export function checkTimes(
     if (named.has(a.key)) continue;
     const late = hostProcesses({
       kind: a.spec.kind,
-      hashrate: a.spec.hashrate ?? 0,
-      startTimeS: a.spec.start_time,
+      hashrate: a.hashrate ?? 0,
+      startTimeS: a.startS,
     }).find((p) => p.startS >= general.stop_time);
     if (!late) continue;
     named.add(a.key);
-    const offset = late.startS - a.spec.start_time;
+    const offset = late.startS - a.startS;
     problems.add(
       ["agents", a.key, "start_time"],
       `host "${a.name}": its ${late.program} starts at ${late.startS} s` +
-        (offset > 0 ? ` (start_time + ${offset} s)` : "") +
+        (offset > 0 ? ` (its start + ${offset} s)` : "") +
         `, not before general.stop_time (${general.stop_time} s)`,
       a.spec.start_time,
     );

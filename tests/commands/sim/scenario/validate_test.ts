@@ -70,14 +70,14 @@ Deno.test("every process of every host starts before stop_time; the late one is 
   equal(
     await problem(late),
     'scenario t: agents.shopper.start_time: host "shopper": its monero-wallet-rpc starts at ' +
-      "3600 s (start_time + 5 s), not before general.stop_time (3600 s), got 3595",
+      "3600 s (its start + 5 s), not before general.stop_time (3600 s), got 3595",
   );
   equal(
     await problem(
       scenario(RING, "  miner-{1..4}: { kind: miner, hashrate: 25, start_time: 3591 }"),
     ),
     'scenario t: agents.miner-{1..4}.start_time: host "miner-1": its hive sim agent miner ' +
-      "starts at 3601 s (start_time + 10 s), not before general.stop_time (3600 s), got 3591",
+      "starts at 3601 s (its start + 10 s), not before general.stop_time (3600 s), got 3591",
   );
   // 3585 s leaves every process (the agent at 3595 s) inside the run.
   await load(scenario(RING, `${MINERS}\n  shopper: { kind: user, start_time: 3585 }`));
