@@ -1,8 +1,8 @@
 /**
- * The host's HTTP surface (a Hono app): the chat page, the chat WebSocket, health and metrics,
- * the management API under `/api` and agents' own routes under `/agents/<name>/`. With an API
- * token, the API, the chat WebSocket and agents' routes need it; the page, `/healthz` and
- * `/metrics` stay open.
+ * The host's HTTP surface (a Hono app): the chat page, the remote agents page, the chat
+ * WebSocket, health and metrics, the management API under `/api` and agents' own routes under
+ * `/agents/<name>/` (the remote agent manager's among them). With an API token, the API, the
+ * chat WebSocket and agents' routes need it; the pages, `/healthz` and `/metrics` stay open.
  *
  * @module
  */
@@ -18,6 +18,8 @@ import { tokenAuth } from "./token_auth.ts";
 import { type CrossSiteGuard, crossSiteMiddleware } from "../../core/http/guard.ts";
 import type { AuthThrottle } from "../../core/http/auth_throttle.ts";
 import { CHAT_PAGE_HTML } from "./web/page.ts";
+import { AGENTS_PAGE_HTML } from "./web/agents_page.ts";
+import { AGENTS_PAGE_PATH } from "./agent_manager.ts";
 
 /** What the app needs from the running host. */
 export interface HostAppOptions {
@@ -73,6 +75,8 @@ export function createHostApp(options: HostAppOptions): Hono {
   });
 
   app.get("/", (c) => c.html(CHAT_PAGE_HTML));
+  // The page holds no data; what it lists comes from the agent-manager's routes (token-guarded).
+  app.get(AGENTS_PAGE_PATH, (c) => c.html(AGENTS_PAGE_HTML));
   app.get(
     "/healthz",
     (c) =>

@@ -34,6 +34,33 @@ export const apiTokenSchema = z.string().regex(/^[\x21-\x7e]{16,512}$/, {
   error: "expected 16..512 printable characters without spaces",
 });
 
+/**
+ * `host.agent_manager`: the remote agent manager, a built-in agent that manages agents only
+ * through a running `hive proxy` at `url`. The key is named, never written here: the name of an
+ * environment variable (`key_env`) or a file holding it (`key_file`), exactly one of the two.
+ */
+export const agentManagerConfigSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: "expected the proxy's http(s):// URL" }),
+  key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, {
+    error: "expected an environment variable name",
+  }).nullable().default(null),
+  key_file: z.string().min(1).max(4096).nullable().default(null),
+  /** Deadline of each call to the proxy, in milliseconds. */
+  timeout_ms: intRange(100, 120_000).default(10_000),
+}).check((ctx) => {
+  if ((ctx.value.key_env === null) === (ctx.value.key_file === null)) {
+    ctx.issues.push({
+      code: "custom",
+      path: ["key_env"],
+      input: ctx.value.key_env,
+      message: "set exactly one of key_env and key_file",
+    });
+  }
+});
+
+/** A loaded `host.agent_manager`. */
+export type AgentManagerConfig = z.output<typeof agentManagerConfigSchema>;
+
 /** The `host` section of `config.yaml`; every field has a default. */
 export const hostConfigSchema = z.strictObject({
   bind: bindSchema.default("127.0.0.1"),
@@ -49,6 +76,8 @@ export const hostConfigSchema = z.strictObject({
   allowed_origins: z.array(z.string().min(1).max(2048)).max(64).default([]),
   /** Body, message, timeout and connection limits of the HTTP server. */
   limits: httpLimitsSchema.default({}),
+  /** The remote agent manager; off unless set. */
+  agent_manager: agentManagerConfigSchema.nullable().default(null),
 }).prefault({});
 
 /** A loaded `host` section. */
@@ -81,6 +110,7 @@ export const hostRunSchema = z.strictObject({
   allowed_hosts: z.array(z.string().min(1).max(253)).max(64).default([]),
   allowed_origins: z.array(z.string().min(1).max(2048)).max(64).default([]),
   limits: httpLimitsSchema.default({}),
+  agent_manager: agentManagerConfigSchema.nullable().default(null),
   /** Passed through to the supervised daemon. */
   p2p_listen: z.array(z.string().min(1)),
   bootstrap: z.array(z.string().min(1)),

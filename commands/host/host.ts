@@ -20,6 +20,7 @@ import { limitsFromConfig } from "../../core/http/limits.ts";
 import { type HttpServerHandle, serveHttp } from "../../core/http/server.ts";
 import { AuthThrottle } from "../../core/http/auth_throttle.ts";
 import { createChatAgent } from "./chat_agent.ts";
+import { AGENT_MANAGER_NAME, createAgentManagerAgent } from "./agent_manager.ts";
 import type { HostRunOptions } from "./config.ts";
 import { DaemonLink } from "./daemon_link.ts";
 import {
@@ -124,6 +125,15 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
   });
   const chat = createChatAgent({ rooms: run.rooms, history: run.history });
   agents.add({ name: "chat", source: "builtin", factory: () => chat });
+  if (run.agent_manager) {
+    const { url, key_env, key_file, timeout_ms } = run.agent_manager;
+    agents.add({
+      name: AGENT_MANAGER_NAME,
+      source: "builtin",
+      factory: () =>
+        createAgentManagerAgent({ url, keyEnv: key_env, keyFile: key_file, timeoutMs: timeout_ms }),
+    });
+  }
   let server: HttpServerHandle | undefined;
   const authThrottle = new AuthThrottle({ logger, what: "host api" });
   try {

@@ -75,6 +75,7 @@ function _hostRunOptions(flags: _RunFlags, config: HostCommandConfig) {
     allowed_hosts: host.allowed_hosts,
     allowed_origins: host.allowed_origins,
     limits: host.limits,
+    agent_manager: host.agent_manager,
   }, { what: "hive host", makeError: (m) => new UsageError(m) });
 }
 
@@ -316,11 +317,11 @@ Examples:
   hive host agents --url http://127.0.0.1:9999
   hive host agent stop chat
 
-HTTP: GET / (chat), WS /ws/chat, GET /healthz, GET /metrics, GET /api/status,
+HTTP: GET / (chat), GET /remote-agents, WS /ws/chat, GET /healthz, GET /metrics, GET /api/status,
 GET /api/agents, POST /api/agents/NAME/start|stop, agents' routes under /agents/NAME/.
 With --api-token, open the page as http://HOST:PORT/?token=TOKEN (percent-encoded).
 Config: the "host" section (bind, api_token, agents_dir, rooms, history, daemon_url,
-daemon_token_file), ports.http and data_dir; env HIVE_HOST_API_TOKEN etc.`,
+daemon_token_file, agent_manager), ports.http and data_dir; env HIVE_HOST_API_TOKEN etc.`,
   );
   command.addCommand(_statusCommand(load));
   command.addCommand(_agentsCommand(load));

@@ -27,6 +27,7 @@ export const CHAT_PAGE_HTML: string = `<!doctype html>
 <form id="join" class="join"><input id="room" placeholder="join room…" aria-label="room name" autocomplete="off"><button id="join-button" class="secondary">Join</button></form>
 <h2>Peers (<span id="peer-count">0</span>)</h2>
 <ul id="peers"></ul>
+<h2><a href="/remote-agents">Remote agents</a></h2>
 </aside>
 <section>
 <div id="room-title"></div>
