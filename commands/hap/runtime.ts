@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ManagedDaemon } from "../../adapters/p2p/daemon/supervise.ts";
 import { ConfigError, HiveError } from "../../core/errors.ts";
 import { type AgentIdentity, loadOrCreateIdentity } from "../../core/identity/identity.ts";
 import { acquireInstanceLock } from "../../core/identity/instance.ts";
@@ -17,7 +18,6 @@ import {
   type HapRunOptions,
   hapRunOptions,
 } from "./config.ts";
-import { connectDaemon, type HapDaemon } from "./daemon.ts";
 import { HapSession } from "./session.ts";
 
 /** Validate flags over config; config problems exit 2 with every problem named. */
@@ -49,7 +49,7 @@ export interface HapRuntime {
   options: HapRunOptions;
   identity: AgentIdentity;
   session: HapSession;
-  daemon: HapDaemon;
+  daemon: ManagedDaemon;
   /** The HTTP server's port, when one runs. */
   httpPort: number | null;
   stop(): Promise<void>;
@@ -88,7 +88,8 @@ export async function startRuntime(start: StartRuntimeOptions): Promise<HapRunti
       if (lock.reclaimed) start.logger.info("reclaimed a stale instance lock", { path: lock.path });
       undo.push(() => lock.release());
     }
-    const daemon = await connectDaemon({
+    // The portal's own daemon child, or the one named by --daemon-url; see ManagedDaemon.
+    const daemon = new ManagedDaemon({
       logger: start.logger.child({ component: "hap.daemon" }),
       attach: options.daemon_url
         ? { url: options.daemon_url, tokenFile: options.daemon_token_file! }
@@ -98,10 +99,11 @@ export async function startRuntime(start: StartRuntimeOptions): Promise<HapRunti
         listen: options.p2p_listen,
         bootstrap: options.bootstrap,
         mdns: options.mdns,
+        logFile: start.daemonLogFile?.(options, identity.id),
       },
-      logFile: start.daemonLogFile?.(options, identity.id),
     });
     undo.push(() => daemon.stop());
+    await daemon.start();
     const session = new HapSession({
       identity,
       p2p: daemon.p2p,

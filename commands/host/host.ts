@@ -23,13 +23,7 @@ import { createChatAgent } from "./chat_agent.ts";
 import { AGENT_MANAGER_NAME, createAgentManagerAgent } from "./agent_manager.ts";
 import type { HostRunOptions } from "./config.ts";
 import { DaemonLink } from "./daemon_link.ts";
-import {
-  busyDataDir,
-  dialableAddr,
-  readHostFile,
-  removeHostFileSync,
-  writeHostFile,
-} from "./host_file.ts";
+import { dialableAddr, readHostFile, removeHostFileSync, writeHostFile } from "./host_file.ts";
 import { loadAgentsDir } from "./loader.ts";
 import { withPeerNames } from "./peer_names.ts";
 import { LockHeldError } from "../../core/lock.ts";
@@ -94,12 +88,7 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
         { code: "locked" },
       );
     });
-  // A daemon already on this data dir would make ours fail on its lock: say so before spawning.
-  const busy = run.daemon_url ? null : await busyDataDir(run.data_dir);
-  if (busy) {
-    await lock.release();
-    throw new HiveError(busy, { code: "locked" });
-  }
+  // A daemon already on this data dir is refused by DaemonLink before spawning (code `locked`).
   const daemon = await DaemonLink.start({
     bus,
     logger: logger.child({ part: "daemon" }),

@@ -8,6 +8,7 @@
  * @module
  */
 import { z } from "zod";
+import { busyDataDir as portBusyDataDir } from "../../adapters/p2p/daemon/busy.ts";
 import { isProcessAlive } from "../../core/lock.ts";
 
 /** File name of the host's reachability record inside its data dir. */
@@ -87,28 +88,26 @@ export function dialableAddr(addr: string, peerId: string | null): string {
 }
 
 /**
- * Why a host cannot start its daemon on `dataDir`, or null: the daemon's identity lock
- * (`<dataDir>/identity.key.lock`) held by a live process, named with its pid, and the running
- * host from `host.json` when there is one.
+ * Who holds a busy data dir's daemon lock when a live host runs there (from its `host.json`),
+ * or null; the `holder` of the P2P port's busy-data-dir check.
+ */
+export async function describeHostHolder(
+  dataDir: string,
+  isAlive: (pid: number) => Promise<boolean> = isProcessAlive,
+): Promise<string | null> {
+  const host = await readHostFile(dataDir, isAlive);
+  return host.state === "live"
+    ? `the daemon of the hive host at ${host.info.url} (host pid ${host.info.pid})`
+    : null;
+}
+
+/**
+ * Why a host cannot start its daemon on `dataDir`, or null: the P2P port's check
+ * ({@link portBusyDataDir}) with the running host named from `host.json` when there is one.
  */
 export async function busyDataDir(
   dataDir: string,
   isAlive: (pid: number) => Promise<boolean> = isProcessAlive,
 ): Promise<string | null> {
-  const lockPath = `${dataDir}/identity.key.lock`;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(lockPath);
-  } catch {
-    return null;
-  }
-  const pid = /^\s*(\d{1,10})\s*$/.exec(text)?.[1];
-  if (!pid || !(await isAlive(Number(pid)))) return null;
-  const host = await readHostFile(dataDir, isAlive);
-  const holder = host.state === "live"
-    ? `the daemon of the hive host at ${host.info.url} (host pid ${host.info.pid})`
-    : "a hive daemon (or another hive host's daemon)";
-  return `data dir ${dataDir} is in use: ${lockPath} is held by pid ${pid}, ${holder}; ` +
-    "stop it, pass another --data-dir, or attach to that daemon with --daemon-url and " +
-    "--daemon-token-file";
+  return await portBusyDataDir(dataDir, { isAlive, holder: describeHostHolder });
 }

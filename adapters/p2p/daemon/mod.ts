@@ -1,6 +1,7 @@
 /**
  * The P2P port as a client of a running `hive daemon` over IPC (what `hive host` and `hive hap`
- * use): {@link DaemonP2P}, and the discovery of a daemon through `daemon.json` and its token.
+ * use): {@link DaemonP2P}, the discovery of a daemon through `daemon.json` and its token, and
+ * {@link ManagedDaemon}, the supervision of a `hive daemon` child (or attachment to a running one).
  *
  * @example
  * ```ts
@@ -25,6 +26,15 @@ export {
   readDaemonInfo,
   resolveEndpoint,
 } from "./endpoint.ts";
+
+export { busyDataDir, type BusyDataDirOptions } from "./busy.ts";
+export {
+  type DaemonSpawnOptions,
+  ManagedDaemon,
+  type ManagedDaemonEvent,
+  type ManagedDaemonOptions,
+  type ManagedDaemonStatus,
+} from "./supervise.ts";
 
 /** Connect to the daemon `endpoint` names; it is asked again before every reconnect. */
 export async function createDaemonP2P(
