@@ -68,6 +68,11 @@ export interface SimHost {
   tx?: TxBehaviour;
   /** For `monitor` hosts: seconds between polls of every node. */
   monitorIntervalS?: number;
+  /**
+   * A behaviour plugin run in place of the kind's agent: a built-in name or an absolute module
+   * path, and its `behavior_config`.
+   */
+  behavior?: { module: string; config: unknown };
 }
 
 /** An undirected link between two hosts. */

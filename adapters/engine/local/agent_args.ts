@@ -43,6 +43,28 @@ export function hostAgents(ctx: AgentArgsContext, host: SimHost, late: boolean):
   const doubleSpend = ctx.model.attacks.findIndex((a) =>
     a.kind === "double_spend" && a.attacker === host.name
   );
+  if (doubleSpend < 0 && host.behavior) {
+    // A behaviour plugin runs in place of the kind's agent; the wallet RPC still runs.
+    const wallet = p.walletRpcPort !== undefined ? `http://${p.ip}:${p.walletRpcPort}` : null;
+    out.push({
+      name: `behavior ${host.name}`,
+      dir: p.dir,
+      args: [
+        "behavior",
+        "--module",
+        host.behavior.module,
+        "--rpc",
+        p.rpcUrl,
+        ...(wallet ? ["--wallet-rpc", wallet] : []),
+        "--config",
+        JSON.stringify(host.behavior.config),
+        ...common,
+        "--out",
+        `${p.dir}/behavior.ndjson`,
+      ],
+    });
+    return out;
+  }
   if (doubleSpend >= 0) {
     // The double-spend agent mines on this node itself (honestly, then in secret).
     out.push(_doubleSpend(ctx, doubleSpend));

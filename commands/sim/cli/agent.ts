@@ -17,6 +17,7 @@ import { monitorCommand } from "./agent_monitor.ts";
 import { userCommand } from "./agent_user.ts";
 import { reaperCommand } from "./agent_reaper.ts";
 import { fundCommand } from "./agent_fund.ts";
+import { behaviorCommand } from "./agent_behavior.ts";
 
 /** Build `hive sim agent` with its four agent kinds. */
 export function agentCommand(load: ContextLoader): Command {
@@ -32,6 +33,7 @@ export function agentCommand(load: ContextLoader): Command {
   agent.addCommand(monitorCommand(load));
   agent.addCommand(attackerCommand(load));
   agent.addCommand(fundCommand(load));
+  agent.addCommand(behaviorCommand(load));
   // Internal: the local engine's guard against orphaned monerods.
   agent.addCommand(reaperCommand(load), { hidden: true });
   agent.addHelpText(
@@ -43,6 +45,7 @@ Flag sets (as generated Shadow configs use them):
   hive sim agent monitor --rpc URL[,URL...] --interval S --out FILE
   hive sim agent attacker --mode partition|eclipse|double_spend ...
   hive sim agent fund --daemon-rpc URL --wallets NAME=BLOCKS@URL,...
+  hive sim agent behavior --module NAME|PATH --rpc URL [--wallet-rpc URL] --config JSON
 
 Examples:
   hive sim agent miner --rpc http://127.0.0.2:18081 --hashrate 100 --time-scale 60 --host m1

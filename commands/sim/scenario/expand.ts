@@ -84,6 +84,7 @@ export async function expandScenario(
       problems,
     );
   }) || problems.check();
+  const behaviors = await _behaviors(x);
   const { edges, topoText } = _peerTopology(x, plan, attacks);
   const adj = _checkConnected(x, edges, topoText);
   const links = plan.linkProperties(edges);
@@ -99,6 +100,7 @@ export async function expandScenario(
     physical: plan,
     name: options.name,
     addressing: options.addressing ?? "shadow",
+    behaviors,
   });
   const funding = fundingPlan(model);
   if (funding && funding.atS >= model.stopTimeS) {
@@ -110,6 +112,44 @@ export async function expandScenario(
   }
   problems.check();
   return { scenario, model, network: plan.forModel(model) };
+}
+
+/**
+ * Load each group's behaviour and check its `behavior_config` against the module's schema,
+ * naming the field; a module that fails to load is a problem naming the file.
+ */
+async function _behaviors(x: _Expansion): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const { loadBehavior, resolveBehavior } = await import("../behaviors/load.ts");
+  for (const [key, spec] of Object.entries(x.scenario.agents)) {
+    if (spec.behavior === undefined) {
+      if (spec.behavior_config !== undefined) {
+        x.problems.add(["agents", key, "behavior_config"], "set behavior too");
+      }
+      continue;
+    }
+    const resolved = resolveBehavior(spec.behavior, x.options.baseDir);
+    try {
+      const mod = await loadBehavior(resolved);
+      const parsed = mod.configSchema.safeParse(spec.behavior_config ?? {}, { reportInput: true });
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          x.problems.list.push({
+            ...issue,
+            path: ["agents", key, "behavior_config", ...issue.path],
+          });
+        }
+      }
+      out.set(key, resolved);
+    } catch (error) {
+      x.problems.add(
+        ["agents", key, "behavior"],
+        `${resolved}: ${(error as Error).message}`,
+        spec.behavior,
+      );
+    }
+  }
+  return out;
 }
 
 /** Physical network, regions and each host's network node. */

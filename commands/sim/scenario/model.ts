@@ -54,6 +54,8 @@ export interface BuildModelInput {
   /** Model name when the scenario has none. */
   name: string;
   addressing: Addressing;
+  /** Resolved behaviour module of each agent key that names one. */
+  behaviors?: Map<string, string>;
 }
 
 function _ips(
@@ -134,6 +136,8 @@ export function buildModel(input: BuildModelInput): SimModel {
       };
     }
     if (a.spec.kind === "monitor") host.monitorIntervalS = a.spec.interval ?? 10;
+    const behavior = input.behaviors?.get(a.key);
+    if (behavior) host.behavior = { module: behavior, config: a.spec.behavior_config ?? {} };
     return host;
   });
   for (const a of attacks) {

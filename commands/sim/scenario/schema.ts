@@ -116,6 +116,14 @@ export const agentSchema = z.strictObject({
   activity_start_time: durationSchema.optional().describe(
     "user: simulated time from which it sends (default: from its start, once funded)",
   ),
+  behavior: z.string().min(1).optional().describe(
+    "a behaviour plugin run in place of the kind's agent: constant_miner, standard_sync, " +
+      "observer, mining_wallet, transaction_bot, hodler, or ./module.ts (exports configSchema " +
+      "and run(ctx))",
+  ),
+  behavior_config: z.record(z.string(), z.unknown()).optional().describe(
+    "settings of the behaviour, checked against its configSchema",
+  ),
   fund_blocks: z.union([z.literal("auto"), intRange(1, 10_000)]).default("auto").describe(
     "user: blocks mined to its wallet before it sends, one spendable output each; auto: " +
       "enough for the transfers of one 10-block unlock window (20 min), at most the plan's total",

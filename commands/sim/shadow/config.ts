@@ -202,7 +202,24 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
   const out: ShadowProcess[] = [];
   const common = ["--host", h.name, "--seed", String(model.seed)];
   const at = h.startTimeS + AGENT_DELAY_S;
-  if (doubleSpenders.has(h.name)) {
+  if (h.behavior && !doubleSpenders.has(h.name)) {
+    // A behaviour plugin runs in place of the kind's agent (beside the user's wallet RPC).
+    const wallet = h.kind === "user" && h.walletRpcPort !== undefined;
+    if (wallet) {
+      out.push(_walletProcess(h, walletRpc));
+      count("monero-wallet-rpc");
+    }
+    out.push(agent("behavior", [
+      "--module",
+      h.behavior.module,
+      "--rpc",
+      _rpc(h),
+      ...(wallet ? ["--wallet-rpc", `http://${h.ip}:${h.walletRpcPort}`] : []),
+      "--config",
+      JSON.stringify(h.behavior.config),
+      ...common,
+    ], at));
+  } else if (doubleSpenders.has(h.name)) {
     // Its double-spend agent mines on this node (honestly, then in secret): no miner agent.
     out.push(agent("attacker", _doubleSpendArgs(model, h, byName, common), at));
   } else if (h.kind === "miner" || (h.kind === "attacker" && h.hashrate > 0)) {
@@ -210,23 +227,7 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
       agent("miner", ["--rpc", _rpc(h), "--hashrate", String(h.hashrate), ...common], at),
     );
   } else if (h.kind === "user" && h.tx && h.walletRpcPort !== undefined) {
-    out.push({
-      path: walletRpc,
-      args: [
-        "--wallet-dir=wallets",
-        `--rpc-bind-ip=${h.ip}`,
-        `--rpc-bind-port=${h.walletRpcPort}`,
-        "--confirm-external-bind",
-        "--disable-rpc-login",
-        `--daemon-address=${h.ip}:${h.rpcPort}`,
-        "--trusted-daemon",
-        ...WALLET_RPC_BASE_FLAGS,
-        "--non-interactive",
-        "--log-level=1",
-      ],
-      start_time: formatSeconds(h.startTimeS + WALLET_DELAY_S),
-      expected_final_state: "running",
-    });
+    out.push(_walletProcess(h, walletRpc));
     count("monero-wallet-rpc");
     const amount = h.tx.amount.kind === "fixed"
       ? String(h.tx.amount.value)
@@ -257,6 +258,27 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
     }
   }
   return out;
+}
+
+/** The monero-wallet-rpc process of a user host. */
+function _walletProcess(h: SimHost, walletRpc: string): ShadowProcess {
+  return {
+    path: walletRpc,
+    args: [
+      "--wallet-dir=wallets",
+      `--rpc-bind-ip=${h.ip}`,
+      `--rpc-bind-port=${h.walletRpcPort}`,
+      "--confirm-external-bind",
+      "--disable-rpc-login",
+      `--daemon-address=${h.ip}:${h.rpcPort}`,
+      "--trusted-daemon",
+      ...WALLET_RPC_BASE_FLAGS,
+      "--non-interactive",
+      "--log-level=1",
+    ],
+    start_time: formatSeconds(h.startTimeS + WALLET_DELAY_S),
+    expected_final_state: "running",
+  };
 }
 
 /**

@@ -133,3 +133,16 @@ Deno.test("hostAgents: a user's sending pattern reaches its agent only when set"
   const args = hostAgents(ctx, user, false)[0].args.join(" ");
   match(args, /--interval-kind fixed --send-probability 0\.25 --activity-start 1800/);
 });
+
+Deno.test("hostAgents: a behaviour replaces the kind's agent and gets the wallet when there is one", () => {
+  const ctx = _context([]);
+  const user = ctx.model.hosts[1];
+  user.behavior = { module: "/plugins/bot.ts", config: { every_s: 5 } };
+  const launches = hostAgents(ctx, user, false);
+  equal(launches.length, 1);
+  equal(launches[0].name, "behavior u");
+  const args = launches[0].args.join(" ");
+  match(args, /^behavior --module \/plugins\/bot\.ts --rpc http:\/\/127\.0\.0\.3:2001 /);
+  match(args, /--wallet-rpc http:\/\/127\.0\.0\.3:3001 --config \{"every_s":5\}/);
+  match(args, /--out \/run\/hosts\/u\/behavior\.ndjson$/);
+});
