@@ -20,7 +20,7 @@ import {
 } from "./config.ts";
 
 const _flagSchema = z.object({
-  "--listen": z.array(multiaddrSchema).optional(),
+  "--p2p-listen": z.array(multiaddrSchema).optional(),
   "--bootstrap": z.array(peerMultiaddrSchema).optional(),
   "--ipc-port": wholeNumberFlag(intRange(0, 65535)).optional(),
   "--max-connections": wholeNumberFlag(intRange(1, 100_000)).optional(),
@@ -33,7 +33,7 @@ export interface DaemonFlags {
   dataDir?: string;
   identity?: string;
   ipcPort?: string;
-  listen?: string[];
+  p2pListen?: string[];
   mdns?: boolean;
   bootstrap?: string[];
   dht?: boolean;
@@ -49,7 +49,7 @@ export function resolveRunOptions(
   config: { data_dir: string; daemon: DaemonConfig },
 ): DaemonRunOptions {
   const f = parseWith(_flagSchema, {
-    "--listen": flags.listen,
+    "--p2p-listen": flags.p2pListen,
     "--bootstrap": flags.bootstrap,
     "--ipc-port": flags.ipcPort,
     "--max-connections": flags.maxConnections,
@@ -59,7 +59,7 @@ export function resolveRunOptions(
   const d = config.daemon;
   const dataDir = f["--data-dir"] ?? config.data_dir;
   return parseWith(daemonRunSchema, {
-    listen: f["--listen"] ?? d.listen,
+    listen: f["--p2p-listen"] ?? d.listen,
     mdns: flags.mdns ?? d.mdns,
     bootstrap: f["--bootstrap"] ?? d.bootstrap,
     dht: flags.dht ?? d.dht,
@@ -94,7 +94,10 @@ export function daemonCommand(load: ContextLoader<DaemonCommandConfig>) {
       "Ed25519 key file, created 0600 if absent (<data-dir>/identity.key)",
     )
     .option("--ipc-port <n>", "IPC port on 127.0.0.1; 0 picks a free one (default 0)")
-    .option("--listen <multiaddr...>", "libp2p listen addresses (default all interfaces, TCP + WS)")
+    .option(
+      "--p2p-listen <multiaddr...>",
+      "libp2p listen addresses (default all interfaces, TCP + WS)",
+    )
     .option("--mdns", "discover peers on the LAN with mDNS (the default)")
     .option("--no-mdns", "turn mDNS discovery off")
     .option(
@@ -127,8 +130,8 @@ ipc_port, max_connections, max_incoming_pending, dial_timeout_ms, inbound_per_se
 
 Examples:
   hive daemon                                   start with defaults (mDNS on, all interfaces)
-  hive daemon --json --data-dir /tmp/a --no-mdns --listen /ip4/127.0.0.1/tcp/4001
-  hive daemon --data-dir /tmp/b --no-mdns --listen /ip4/127.0.0.1/tcp/0 \\
+  hive daemon --json --data-dir /tmp/a --no-mdns --p2p-listen /ip4/127.0.0.1/tcp/4001
+  hive daemon --data-dir /tmp/b --no-mdns --p2p-listen /ip4/127.0.0.1/tcp/0 \\
       --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...
   hive daemon id --data-dir /tmp/a              peer id and addresses of the running daemon
   hive daemon subscribe chat --data-dir /tmp/b --json   stream messages as NDJSON

@@ -34,7 +34,7 @@ async function _startDaemon(dataDir: string, ipcPort: number) {
       "--data-dir",
       dataDir,
       "--no-mdns",
-      "--listen",
+      "--p2p-listen",
       "/ip4/127.0.0.1/tcp/0",
       "--ipc-port",
       String(ipcPort),

@@ -37,7 +37,7 @@ import { endpointOfInfo, resolveEndpoint } from "./endpoint.ts";
 export interface DaemonSpawnOptions {
   /** `--data-dir` of the daemon (its identity, lock, token and `daemon.json` live there). */
   dataDir: string;
-  /** `--listen` multiaddrs. */
+  /** `--p2p-listen` multiaddrs. */
   listen: string[];
   /** `--bootstrap` multiaddrs. */
   bootstrap: string[];
@@ -204,7 +204,7 @@ export class ManagedDaemon {
     const { logger } = this.#options;
     const root = spawn.logLevel ? ["--log-level", spawn.logLevel] : [];
     const args = [...root, "daemon", "--json", "--data-dir", spawn.dataDir];
-    for (const ma of spawn.listen) args.push("--listen", ma);
+    for (const ma of spawn.listen) args.push("--p2p-listen", ma);
     for (const ma of spawn.bootstrap) args.push("--bootstrap", ma);
     if (!spawn.mdns) args.push("--no-mdns");
     let readyPid = 0;

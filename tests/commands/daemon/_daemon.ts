@@ -37,7 +37,7 @@ export interface DaemonChild {
 export interface StartDaemonOptions {
   /** Data dir (created by the daemon). */
   dataDir: string;
-  /** Extra flags; `--no-mdns` and a loopback `--listen` are added unless given. */
+  /** Extra flags; `--no-mdns` and a loopback `--p2p-listen` are added unless given. */
   args?: string[];
   /** Give up waiting for the ready line after this long. Default 30 s. */
   readyTimeoutMs?: number;
@@ -72,7 +72,7 @@ function _drain(stream: ReadableStream<Uint8Array>, sink: string[]): Promise<voi
 export async function startDaemon(options: StartDaemonOptions): Promise<DaemonChild> {
   const args = options.args ?? [];
   const extra = [
-    ...(args.includes("--listen") ? [] : ["--listen", "/ip4/127.0.0.1/tcp/0"]),
+    ...(args.includes("--p2p-listen") ? [] : ["--p2p-listen", "/ip4/127.0.0.1/tcp/0"]),
     ...(args.includes("--mdns") ? [] : ["--no-mdns"]),
   ];
   const [cmd, ...rest] = hiveArgv(

@@ -50,7 +50,7 @@ Deno.test("daemon redials a bootstrap peer that was down at start and one that r
     const aId = (await loadOrCreateIdentity(identity)).peerId;
     const listen = `/ip4/127.0.0.1/tcp/${_freePort()}`;
     const startA = () =>
-      startDaemon({ dataDir: `${root}/a`, args: ["--identity", identity, "--listen", listen] });
+      startDaemon({ dataDir: `${root}/a`, args: ["--identity", identity, "--p2p-listen", listen] });
 
     // B starts first: its bootstrap peer A is not up yet.
     b = await startDaemon({ dataDir: `${root}/b`, args: ["--bootstrap", `${listen}/p2p/${aId}`] });

@@ -151,8 +151,8 @@ Deno.test("bad flags are usage errors naming the flag and value", async () => {
       [["--ipc-port", "abc"], /--ipc-port: expected a whole number, got "abc"/],
       [["--ipc-port", "70000"], /--ipc-port: expected integer 0\.\.65535, got 70000/],
       [
-        ["--listen", "/ip4/127.0.0.1/tcp/0", "nonsense"],
-        /--listen\[1\]: not a multiaddr, got "nonsense"/,
+        ["--p2p-listen", "/ip4/127.0.0.1/tcp/0", "nonsense"],
+        /--p2p-listen\[1\]: not a multiaddr, got "nonsense"/,
       ],
       [
         ["--bootstrap", "/ip4/127.0.0.1/tcp/4001"],
@@ -228,7 +228,7 @@ Deno.test("config: the daemon section is validated with paths and values", async
       path: file,
       env: { HIVE_DAEMON_IPC_PORT: "4555" },
     });
-    const run = resolveRunOptions({ listen: ["/ip4/127.0.0.1/tcp/0"] }, config);
+    const run = resolveRunOptions({ p2pListen: ["/ip4/127.0.0.1/tcp/0"] }, config);
     equal(run.mdns, false);
     equal(run.dht, true);
     equal(run.ipc_port, 4555);

@@ -178,7 +178,7 @@ Deno.test("a second daemon on the same identity is refused, naming pid and lock"
       "--identity",
       identity,
       "--no-mdns",
-      "--listen",
+      "--p2p-listen",
       "/ip4/127.0.0.1/tcp/0",
     ]);
     equal(second.code, 1);
@@ -204,7 +204,7 @@ Deno.test("a supervised daemon exits when its parent dies (HIVE_PARENT_PID)", as
     "--data-dir",
     root,
     "--no-mdns",
-    "--listen",
+    "--p2p-listen",
     "/ip4/127.0.0.1/tcp/0",
   );
   // The shell plays the supervisor: it starts the daemon with its own pid, then is SIGKILLed,

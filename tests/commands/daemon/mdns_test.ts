@@ -81,7 +81,7 @@ Deno.test("mDNS: daemons on two LAN hosts find each other without bootstrap and 
         await startDaemon({
           dataDir: `${root}/${i}`,
           prefix: ["ip", "netns", "exec", ns],
-          args: ["--mdns", "--listen", "/ip4/0.0.0.0/tcp/0"],
+          args: ["--mdns", "--p2p-listen", "/ip4/0.0.0.0/tcp/0"],
         }),
       );
     }

@@ -205,7 +205,7 @@ Deno.test({
           "--data-dir",
           data,
           "--no-mdns",
-          "--listen",
+          "--p2p-listen",
           "/ip4/127.0.0.1/tcp/0",
         ],
         stdout: "piped",
