@@ -56,7 +56,7 @@ export function hostAgents(ctx: AgentArgsContext, host: SimHost, late: boolean):
         "--rpc",
         p.rpcUrl,
         ...(wallet ? ["--wallet-rpc", wallet] : []),
-        "--config",
+        "--behavior-config",
         JSON.stringify(host.behavior.config),
         ...common,
         "--out",

@@ -49,12 +49,16 @@ export async function runBehavior(
     wallet: options.wallet,
     random: agentRng(options.seed, `${options.host}/behavior`),
     clock: {
-      now: () => ctx.clock.ts() * scale,
+      now: () => Math.round(ctx.clock.ts() * scale * 1000) / 1000,
       sleep: (simS) => sleep((simS / scale) * 1000, ctx.signal),
       scale,
       t0Ms: ctx.clock.t0Ms,
     },
-    events: ctx.events,
+    // Behaviours stamp simulated seconds; the run folder holds the agents' own clock (wall
+    // seconds locally, which analyze scales), so the stamp is turned back.
+    events: {
+      write: (e) => ctx.events.write({ ...e, ts: Math.round((e.ts / scale) * 1e3) / 1e3 }),
+    },
     signal: ctx.signal,
     logger: ctx.logger,
   };

@@ -45,7 +45,7 @@ Flag sets (as generated Shadow configs use them):
   hive sim agent monitor --rpc URL[,URL...] --interval S --out FILE
   hive sim agent attacker --mode partition|eclipse|double_spend ...
   hive sim agent fund --daemon-rpc URL --wallets NAME=BLOCKS@URL,...
-  hive sim agent behavior --module NAME|PATH --rpc URL [--wallet-rpc URL] --config JSON
+  hive sim agent behavior --module NAME|PATH --rpc URL [--wallet-rpc URL] --behavior-config JSON
 
 Examples:
   hive sim agent miner --rpc http://127.0.0.2:18081 --hashrate 100 --time-scale 60 --host m1

@@ -27,20 +27,20 @@ export function behaviorCommand(load: ContextLoader): Command {
       .description(
         "Load a behaviour (constant_miner, standard_sync, observer, mining_wallet, " +
           "transaction_bot, hodler, or a module exporting configSchema and run(ctx)), check " +
-          "--config against its schema and run it. A behaviour that throws is logged and " +
+          "--behavior-config against its schema and run it. A behaviour that throws is logged and " +
           "stopped; the process then idles until the run stops.",
       )
       .requiredOption("--module <name|path>", "built-in behaviour name or module path")
       .requiredOption("--rpc <url>", "the host's monerod RPC URL")
       .option("--wallet-rpc <url>", "the host's monero-wallet-rpc URL")
-      .option("--config <json>", "behavior_config as JSON (default {})"),
+      .option("--behavior-config <json>", "behavior_config as JSON (default {})"),
   );
   cmd.addHelpText(
     "after",
     `
 Examples:
   hive sim agent behavior --module standard_sync --rpc http://127.0.0.2:18081 --host n1
-  hive sim agent behavior --module ./greeter.ts --config '{"every_s": 30}' --rpc URL`,
+  hive sim agent behavior --module ./greeter.ts --behavior-config '{"every_s": 30}' --rpc URL`,
   );
   return cmd.action(async (o, command) => {
     const { MonerodRpc, WalletRpc } = await import("../../../adapters/engine/local/rpc.ts");
@@ -54,7 +54,7 @@ Examples:
         "--module": z.string().min(1),
         "--rpc": urlFlag,
         "--wallet-rpc": urlFlag.optional(),
-        "--config": _jsonFlag.default({}),
+        "--behavior-config": _jsonFlag.default({}),
       }),
       flagInput(o),
     );
@@ -67,7 +67,7 @@ Examples:
       body: async (ctx) => {
         const result = await runBehavior(ctx, {
           module: resolveBehavior(f["--module"], Deno.cwd()),
-          config: f["--config"],
+          config: f["--behavior-config"],
           host,
           seed: f["--seed"],
           timeScale: f["--time-scale"],

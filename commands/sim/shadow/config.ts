@@ -215,7 +215,7 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
       "--rpc",
       _rpc(h),
       ...(wallet ? ["--wallet-rpc", `http://${h.ip}:${h.walletRpcPort}`] : []),
-      "--config",
+      "--behavior-config",
       JSON.stringify(h.behavior.config),
       ...common,
     ], at));

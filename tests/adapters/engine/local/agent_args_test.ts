@@ -143,6 +143,6 @@ Deno.test("hostAgents: a behaviour replaces the kind's agent and gets the wallet
   equal(launches[0].name, "behavior u");
   const args = launches[0].args.join(" ");
   match(args, /^behavior --module \/plugins\/bot\.ts --rpc http:\/\/127\.0\.0\.3:2001 /);
-  match(args, /--wallet-rpc http:\/\/127\.0\.0\.3:3001 --config \{"every_s":5\}/);
+  match(args, /--wallet-rpc http:\/\/127\.0\.0\.3:3001 --behavior-config \{"every_s":5\}/);
   match(args, /--out \/run\/hosts\/u\/behavior\.ndjson$/);
 });

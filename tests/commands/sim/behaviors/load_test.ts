@@ -66,5 +66,5 @@ Deno.test("a behaviour runs in place of the kind's agent in Shadow configs", asy
   const args = document.hosts["shop"].processes[2].args;
   equal(args[args.indexOf("--module") + 1], "hodler");
   equal(args[args.indexOf("--wallet-rpc") + 1], "http://11.0.3.1:18083");
-  equal(args[args.indexOf("--config") + 1], "{}");
+  equal(args[args.indexOf("--behavior-config") + 1], "{}");
 });
