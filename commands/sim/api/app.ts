@@ -108,8 +108,13 @@ export function createSimApiApp(options: SimApiAppOptions): Hono {
     }
     const limit = _limit.safeParse(c.req.query("limit") ?? 1000);
     if (!limit.success) return c.json(_error("bad_request", "limit: expected 1..10000"), 400);
+    const tail = c.req.query("tail");
+    const tailN = tail === undefined ? null : _limit.safeParse(tail);
+    if (tailN && !tailN.success) {
+      return c.json(_error("bad_request", "tail: expected 1..10000"), 400);
+    }
     if ((c.req.header("accept") ?? "").includes("text/event-stream")) {
-      return _eventStream(state, since.data);
+      return _eventStream(state, since.data, tailN ? tailN.data : null);
     }
     const lines = state.eventsSince(since.data, limit.data);
     const body = `{"first":${state.firstSeq},"last":${state.lastSeq},"over":${
@@ -126,48 +131,53 @@ const _encoder = new TextEncoder();
 /**
  * Server-sent events: the backlog after `since`, then new events in batches (one SSE message
  * per batch, one `data:` line per event, `id:` the last sequence number), `event: end` when
- * the run is over.
+ * the run is over. With `tail`, each batch carries only its last `tail` events (the dashboard
+ * wants to know that something happened and to show the newest lines, not every receipt).
  */
-function _eventStream(state: RunState, since: number): Response {
+function _eventStream(state: RunState, since: number, tail: number | null): Response {
   let unsubscribe = () => {};
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
+      let closed = false;
       const send = (text: string) => {
+        if (closed) return;
         try {
           controller.enqueue(_encoder.encode(text));
         } catch {
+          closed = true;
           unsubscribe();
         }
       };
-      const batch = (last: number, lines: string[]) => {
-        if (lines.length > 0) send(`id: ${last}\ndata: ${lines.join("\ndata: ")}\n\n`);
-      };
-      send("retry: 2000\n\n");
       let from = since;
-      while (true) {
-        const lines = state.eventsSince(from, 5_000);
-        if (lines.length === 0) break;
-        from += lines.length;
-        batch(Math.min(from, state.lastSeq), lines);
-        if (lines.length < 5_000) break;
-      }
-      if (state.outcome) {
+      /** Send what is new up to `last`. */
+      const upTo = (last: number) => {
+        if (tail !== null) from = Math.max(from, last - tail);
+        while (from < last) {
+          const lines = state.eventsSince(from, Math.min(5_000, last - from));
+          if (lines.length === 0) {
+            from = last; // dropped from the log: skip ahead
+            break;
+          }
+          from += lines.length;
+          send(`id: ${from}\ndata: ${lines.join("\ndata: ")}\n\n`);
+        }
+      };
+      const finish = () => {
         send(`event: end\ndata: ${state.outcome}\n\n`);
-        controller.close();
-        return;
-      }
-      unsubscribe = state.listen((last, lines) => {
-        // A batch can overlap the backlog just sent: skip what the client has.
-        const fresh = lines.slice(Math.max(0, from - (last - lines.length)));
-        from = Math.max(from, last);
-        if (lines.length > 0) return batch(last, fresh);
-        send(`event: end\ndata: ${state.outcome}\n\n`);
+        closed = true;
         unsubscribe();
         clearInterval(heartbeat);
         try {
           controller.close();
         } catch { /* already closed */ }
+      };
+      send("retry: 2000\n\n");
+      upTo(state.lastSeq);
+      if (state.outcome) return finish();
+      unsubscribe = state.listen((last, over) => {
+        upTo(last);
+        if (over) finish();
       });
       heartbeat = setInterval(() => send(": ping\n\n"), 15_000);
     },

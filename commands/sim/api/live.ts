@@ -35,7 +35,9 @@ export async function startLiveApi(options: {
   meta: RunMeta;
   logger: Logger;
 }): Promise<LiveApi> {
-  const state = new RunState(options.meta);
+  // The newest 65,536 events stay in memory (older ones are in the run folder): a larger log
+  // costs a fast run more in garbage collection than the rest of the API together.
+  const state = new RunState(options.meta, { maxEvents: 65_536 });
   let control: EngineRunControl | null = null;
   let over = false;
   const api = await startSimApi({

@@ -11,6 +11,7 @@
  * @module
  */
 import type { EngineProgress, RunEvent } from "../../../adapters/engine/types.ts";
+import { EventLog } from "./event_log.ts";
 
 /** An attack's time window, for shading. `endS` null: until the end of the run. */
 export interface AttackWindow {
@@ -75,8 +76,11 @@ export interface RunStateOptions {
   maxPoints?: number;
 }
 
-/** A listener for new event lines: the sequence number of the last line and the lines. */
-export type EventListener = (lastSeq: number, lines: string[]) => void;
+/**
+ * Told that events up to `lastSeq` exist (it reads what it wants with `eventsSince`), or with
+ * `over` that the run has ended.
+ */
+export type EventListener = (lastSeq: number, over: boolean) => void;
 
 const _EMPTY_COUNTERS = (): HostCounters => ({
   mined: 0,
@@ -105,14 +109,11 @@ export function quantile(sorted: readonly number[], q: number): number | null {
 /** The API's view of one run. */
 export class RunState {
   readonly meta: RunMeta;
-  readonly #maxEvents: number;
   readonly #maxPoints: number;
-  /** Event lines `{"seq":N,...}`; `#lines[0]` has sequence number `#firstSeq`. */
-  #lines: string[] = [];
-  #firstSeq = 1;
-  #seq = 0;
+  readonly #log: EventLog;
+  /** The newest sequence number handed to the listeners. */
+  #sent = 0;
   readonly #listeners = new Set<EventListener>();
-  readonly #pending: string[] = [];
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #hosts = new Map<string, _Host>();
   #shownLeft: number;
@@ -146,7 +147,7 @@ export class RunState {
 
   constructor(meta: RunMeta, options: RunStateOptions = {}) {
     this.meta = meta;
-    this.#maxEvents = options.maxEvents ?? 200_000;
+    this.#log = new EventLog(options.maxEvents ?? 200_000);
     this.#maxPoints = options.maxPoints ?? 4_000;
     this.#shownLeft = options.shownHosts ?? 12;
     for (const h of meta.hosts) this.#host(h.name);
@@ -154,12 +155,12 @@ export class RunState {
 
   /** Sequence number of the newest event (0 before any). */
   get lastSeq(): number {
-    return this.#seq;
+    return this.#log.last;
   }
 
   /** Sequence number of the oldest event still kept. */
   get firstSeq(): number {
-    return this.#firstSeq;
+    return this.#log.first;
   }
 
   #host(name: string): _Host {
@@ -183,23 +184,16 @@ export class RunState {
 
   /** Record one event; `line` is its JSON text when the engine already has it. */
   record(event: RunEvent, line?: string): void {
-    const seq = ++this.#seq;
-    const text = `{"seq":${seq},${(line ?? JSON.stringify(event)).slice(1)}`;
-    this.#lines.push(text);
-    if (this.#lines.length > this.#maxEvents * 1.25) {
-      const drop = this.#lines.length - this.#maxEvents;
-      this.#lines = this.#lines.slice(drop);
-      this.#firstSeq += drop;
-    }
-    if (this.#listeners.size > 0) {
-      this.#pending.push(text);
-      this.#flushTimer ??= setTimeout(() => this.flush(), 200);
-    }
+    this.#log.append(line ?? JSON.stringify(event));
+    if (this.#listeners.size > 0) this.#flushTimer ??= setTimeout(() => this.flush(), 200);
     this.#apply(event);
   }
 
   #apply(e: RunEvent): void {
     if (e.ts > this.lastTs) this.lastTs = e.ts;
+    // Most events of a big run are per-node tx receipts that change no aggregate: skip them
+    // before any lookup (a DES run makes hundreds of thousands a second).
+    if (e.event === "tx_seen") return;
     const h = this.#host(e.host);
     h.lastTs = e.ts;
     switch (e.event) {
@@ -345,11 +339,15 @@ export class RunState {
 
   /** Event lines after `since` (at most `limit`), oldest first. */
   eventsSince(since: number, limit: number): string[] {
-    const start = Math.max(0, since + 1 - this.#firstSeq);
-    return this.#lines.slice(start, start + limit);
+    return this.#log.since(since, limit);
   }
 
-  /** Be told of new lines, in batches at most five times a second; returns the unsubscribe. */
+  /** Listeners now (event-stream clients). */
+  get listening(): number {
+    return this.#listeners.size;
+  }
+
+  /** Be told of new events at most five times a second; returns the unsubscribe. */
   listen(listener: EventListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -359,9 +357,10 @@ export class RunState {
   flush(): void {
     if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
-    if (this.#pending.length === 0) return;
-    const lines = this.#pending.splice(0);
-    for (const listener of this.#listeners) listener(this.#seq, lines);
+    const last = this.#log.last;
+    if (last === this.#sent) return;
+    this.#sent = last;
+    for (const listener of this.#listeners) listener(last, false);
   }
 
   /** Mark the run over; listeners get the last lines and a final empty batch. */
@@ -369,7 +368,7 @@ export class RunState {
     this.outcome = outcome;
     this.finishedWall = performance.now();
     this.flush();
-    for (const listener of this.#listeners) listener(this.#seq, []);
+    for (const listener of [...this.#listeners]) listener(this.#log.last, true);
   }
 
   /** Stop timers (tests, shutdown). */

@@ -333,11 +333,12 @@ function logEvents(lines) {
 }
 
 function follow() {
-  const es = new EventSource(withToken("/api/events?since=" + state.lastSeq));
+  // tail=60: each batch brings its newest 60 events (the log view), not every receipt.
+  const es = new EventSource(withToken("/api/events?tail=60&since=" + state.lastSeq));
   es.onmessage = (m) => {
     const lines = m.data.split("\n");
     state.lastSeq = Number(m.lastEventId) || state.lastSeq;
-    logEvents(lines.slice(-60));
+    logEvents(lines);
     scheduleRefresh(700);
   };
   es.addEventListener("end", () => {

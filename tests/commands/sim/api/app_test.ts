@@ -184,6 +184,20 @@ Deno.test("sim api: events by number, the event stream, metrics", async () => {
     equal(seqs.length, live.state.lastSeq, "every event once");
     deepEqual(seqs, seqs.map((_, i) => i + 1), "in order, no gaps, no repeats");
 
+    // A dashboard's stream (tail=5): at most 5 events per batch, ending at the last one.
+    const tailed = await fetch(`${url}/api/events?since=0&tail=5`, {
+      headers: { accept: "text/event-stream" },
+    });
+    const text = await deadline(tailed.text(), 10_000, "the tail stream");
+    const batches = text.split("\n\n").filter((b) => b.startsWith("id: "));
+    ok(batches.length >= 1);
+    for (const b of batches) ok(b.split("\n").filter((l) => l.startsWith("data: ")).length <= 5);
+    equal(Number(/^id: (\d+)/.exec(batches.at(-1)!)![1]), live.state.lastSeq);
+    match(text, /event: end\ndata: finished/);
+    const badTail = await fetch(`${url}/api/events?tail=0`);
+    equal(badTail.status, 400);
+    await badTail.body?.cancel();
+
     const page = await (await fetch(`${url}/api/events?since=10&limit=5`)).json();
     deepEqual(page.events.map((e: { seq: number }) => e.seq), [11, 12, 13, 14, 15]);
     equal(page.over, true);
