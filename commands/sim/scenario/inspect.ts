@@ -45,6 +45,10 @@ export interface InspectReport {
   } | null;
   /** When the last process of any host starts (simulated seconds). */
   last_process_start_s: number;
+  /** Shadow's bootstrap end (computed when the scenario says auto). */
+  bootstrap_end_s: number;
+  /** Poll interval of each monitor host (computed when the scenario says auto). */
+  monitor_interval_s: Record<string, number>;
 }
 
 const _PER_HOST = new Set(["--data-dir", "--p2p-bind-ip", "--rpc-bind-ip"]);
@@ -106,6 +110,12 @@ export function inspectModel(model: SimModel, network: PhysicalNetwork): Inspect
     })),
     daemons: _daemons(model),
     funding: _funding(model),
+    bootstrap_end_s: model.bootstrapEndTimeS,
+    monitor_interval_s: Object.fromEntries(
+      model.hosts.flatMap((h) =>
+        h.monitorIntervalS !== undefined ? [[h.name, h.monitorIntervalS]] : []
+      ),
+    ),
     last_process_start_s: Math.max(
       0,
       ...model.hosts.flatMap((h) => hostProcesses(h).map((p) => p.startS)),
@@ -155,7 +165,11 @@ export function formatInspectReport(r: InspectReport): string {
         } blocks each, then ${r.funding.unlock_blocks} unlock blocks`
         : "none (no users)"
     }`,
-    `processes:    the last starts at ${r.last_process_start_s} s (stop ${r.stop_time_s} s)`,
+    `processes:    the last starts at ${r.last_process_start_s} s (stop ${r.stop_time_s} s), ` +
+    `bootstrap ends at ${r.bootstrap_end_s} s`,
+    `monitor poll: ${
+      Object.entries(r.monitor_interval_s).map(([h, s]) => `${h} every ${s} s`).join(", ") || "-"
+    }`,
     ...r.daemons.map((d) =>
       `monerod:      ${d.first}${d.hosts > 1 ? ` (+${d.hosts - 1} hosts)` : ""}: ${
         d.args.join(" ")

@@ -5,7 +5,7 @@
  * @module
  */
 import type { HostKind, SimEdge, SimHost, SimModel } from "../../../adapters/engine/types.ts";
-import { mergeFlags } from "../../../adapters/engine/monerod.ts";
+import { hostProcesses, mergeFlags } from "../../../adapters/engine/monerod.ts";
 import { type ResolvedAttack, toSimAttack } from "./attacks.ts";
 import type { Edge } from "./graph.ts";
 import type { ExpandedAgent } from "./hosts.ts";
@@ -36,6 +36,20 @@ export function autoFundBlocks(intervalMeanS: number, activeS: number): number {
   const perWindow = Math.ceil(CHANGE_LOCK_S / intervalMeanS) + 2;
   const total = Math.ceil(Math.max(0, activeS) / intervalMeanS) + 2;
   return Math.max(1, Math.min(perWindow, total, 500));
+}
+
+/** `interval: auto` of a monitor: 1 s per 100 hosts, at least 1 s (about 100 RPC calls/s). */
+export function autoMonitorInterval(hosts: number): number {
+  return Math.max(1, Math.ceil(hosts / 100));
+}
+
+/**
+ * `bootstrap_end_time: auto`: 20 % after the last process of any host starts (Monerosim's
+ * margin), whole seconds, before `stop_time`.
+ */
+export function autoBootstrapEnd(hosts: readonly SimHost[], stopS: number): number {
+  const last = Math.max(0, ...hosts.flatMap((h) => hostProcesses(h).map((p) => p.startS)));
+  return Math.min(Math.ceil(last * 1.2), Math.max(0, Math.ceil(stopS) - 1));
 }
 
 /** How host IPs are chosen. */
@@ -135,7 +149,13 @@ export function buildModel(input: BuildModelInput): SimModel {
           : { kind: "uniform", min: amount.min, max: amount.max },
       };
     }
-    if (a.spec.kind === "monitor") host.monitorIntervalS = a.spec.interval ?? 10;
+    if (a.spec.kind === "monitor") {
+      host.monitorIntervalS = a.spec.interval === "auto"
+        ? autoMonitorInterval(agents.length)
+        : a.spec.interval ?? 10;
+    }
+    // Hidden: peers never learn its port, so it only has the connections it makes.
+    if (a.spec.hidden) host.daemonArgs.push("--hide-my-port");
     const behavior = input.behaviors?.get(a.key);
     if (behavior) host.behavior = { module: behavior, config: a.spec.behavior_config ?? {} };
     return host;
@@ -175,7 +195,9 @@ export function buildModel(input: BuildModelInput): SimModel {
     name: scenario.name ?? input.name,
     seed: general.seed,
     stopTimeS: general.stop_time,
-    bootstrapEndTimeS: general.bootstrap_end_time,
+    bootstrapEndTimeS: general.bootstrap_end_time === "auto"
+      ? autoBootstrapEnd(hosts, general.stop_time)
+      : general.bootstrap_end_time,
     parallelism: general.parallelism,
     peerMode: network.peer_mode,
     hosts,

@@ -128,7 +128,13 @@ export const agentSchema = z.strictObject({
     "user: blocks mined to its wallet before it sends, one spendable output each; auto: " +
       "enough for the transfers of one 10-block unlock window (20 min), at most the plan's total",
   ),
-  interval: durationSchema.optional().describe("monitor: polling interval"),
+  interval: z.union([z.literal("auto"), durationSchema]).optional().describe(
+    "monitor: polling interval; auto: 1 s per 100 hosts (at least 1 s), about 100 RPC calls/s",
+  ),
+  hidden: z.boolean().default(false).describe(
+    "reachability: the node does not advertise its port (--hide-my-port), so peers never " +
+      "connect to it; it still connects out",
+  ),
 });
 
 const _selectors = z.array(z.string().min(1)).min(1).describe(
@@ -169,7 +175,10 @@ const _general = z.strictObject({
   stop_time: durationSchema.describe("simulated time at which the run ends"),
   seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
   parallelism: intRange(1, 1024).default(1),
-  bootstrap_end_time: durationSchema.default(0),
+  bootstrap_end_time: z.union([z.literal("auto"), durationSchema]).default(0).describe(
+    "Shadow's bootstrap end (no bandwidth limits or loss before it); auto: 20 % after the last " +
+      "process starts",
+  ),
 });
 
 /** `shadow`: Shadow options written into the generated `shadow.yaml` as they are. */

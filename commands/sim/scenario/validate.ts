@@ -219,7 +219,7 @@ export function checkTimes(
   if (general.stop_time <= 0) {
     problems.add(["general", "stop_time"], "must be above 0", general.stop_time);
   }
-  if (general.bootstrap_end_time > general.stop_time) {
+  if (general.bootstrap_end_time !== "auto" && general.bootstrap_end_time > general.stop_time) {
     problems.add(
       ["general", "bootstrap_end_time"],
       "is after general.stop_time",

@@ -50,3 +50,32 @@ Deno.test("inspect shows the merged monerod line, the funding step and the last 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("bootstrap_end_time: auto and monitor interval: auto are computed and shown", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-auto-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/s.yaml`,
+      "general: { stop_time: 1h, bootstrap_end_time: auto }\nnetwork: { topology: ring }\n" +
+        "agents:\n  miner-{001..250}: { kind: miner, hashrate: 0.4 }\n" +
+        "  late: { kind: user, start_time: 100 }\n" +
+        "  watch: { kind: monitor, interval: auto }\n" +
+        "  shy: { kind: observer, hidden: true }\n",
+    );
+    const { model, network } = await loadScenario(`${dir}/s.yaml`);
+    // The last process is the late user's agent at 110 s: bootstrap ends 20 % later.
+    equal(model.bootstrapEndTimeS, 132);
+    const r = inspectModel(model, network);
+    equal(r.bootstrap_end_s, 132);
+    deepEqual(r.monitor_interval_s, { watch: 3 }); // 253 hosts: 1 s per 100
+    const text = formatInspectReport(r);
+    match(text, /bootstrap ends at 132 s/);
+    match(text, /monitor poll: watch every 3 s/);
+    // A hidden node does not advertise its port.
+    const shy = model.hosts.find((h) => h.name === "shy")!;
+    ok(shy.daemonArgs.includes("--hide-my-port"));
+    ok(!model.hosts[0].daemonArgs.includes("--hide-my-port"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
