@@ -73,6 +73,10 @@ export interface SimHost {
    * path, and its `behavior_config`.
    */
   behavior?: { module: string; config: unknown };
+  /** This host's monerod executable when not the engine's (another version). */
+  monerodBin?: string;
+  /** This host's monero-wallet-rpc executable when not the engine's. */
+  walletRpcBin?: string;
 }
 
 /** An undirected link between two hosts. */

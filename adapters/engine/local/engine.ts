@@ -111,9 +111,13 @@ export class LocalEngine implements Engine {
       throw new ConfigError(`scenario "${given.name}": ${tooMany}`, { code: "too_many_hosts" });
     }
     if (given.hosts.length === 0) throw new ConfigError(`scenario "${given.name}" has no hosts`);
-    await _checkBinary(o.monerodBin, "local engine");
-    if (given.hosts.some((h) => h.kind === "user")) {
-      await _checkBinary(o.walletRpcBin, "local engine (user agents)");
+    // Each executable a host names (another version per group) must be there too.
+    for (const bin of new Set(given.hosts.map((h) => h.monerodBin ?? o.monerodBin))) {
+      await _checkBinary(bin, "local engine");
+    }
+    const users = given.hosts.filter((h) => h.kind === "user");
+    for (const bin of new Set(users.map((h) => h.walletRpcBin ?? o.walletRpcBin))) {
+      await _checkBinary(bin, "local engine (user agents)");
     }
     await Deno.mkdir(`${outDir}/hosts`, { recursive: true });
     const { model, placements } = placeHosts(given, outDir, { firstOctet: o.firstOctet });

@@ -145,7 +145,7 @@ export class LocalRun {
     args.splice(0, args.length, ...addEngineFlags(args, host, own)); // the scenario's win
     this.daemons.push(LocalChild.start({
       name: `monerod ${host.name}`,
-      argv: [this.o.monerodBin, ...args],
+      argv: [host.monerodBin ?? this.o.monerodBin, ...args],
       logPath: `${p.dir}/monerod.stderr.log`,
       logger,
     }));
@@ -153,7 +153,7 @@ export class LocalRun {
       this.daemons.push(LocalChild.start({
         name: `wallet-rpc ${host.name}`,
         argv: [
-          this.o.walletRpcBin,
+          host.walletRpcBin ?? this.o.walletRpcBin,
           `--daemon-address=${p.ip}:${p.rpcPort}`,
           "--trusted-daemon",
           ...WALLET_RPC_BASE_FLAGS,

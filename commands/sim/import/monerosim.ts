@@ -310,14 +310,18 @@ function _agentField(
       report.add("mapped", at, "interval");
       return;
     case "daemon":
-    case "wallet":
-      report.add(
-        "approximated",
-        at,
-        `the ${f === "daemon" ? "monerod" : "monero-wallet-rpc"} binary of the engine`,
-        `per-agent binaries (${String(value)}) are not expressible yet`,
-      );
+    case "wallet": {
+      const standard = f === "daemon" ? "monerod" : "monero-wallet-rpc";
+      if (String(value) === standard) {
+        report.add("mapped", at, `the engine's ${standard}`);
+      } else if (f === "wallet" && kind !== "user") {
+        report.add("unmapped", at, undefined, `only users run a wallet in hive, not a ${kind}`);
+      } else {
+        out[f === "daemon" ? "daemon_binary" : "wallet_binary"] = String(value);
+        report.add("mapped", at, f === "daemon" ? "daemon_binary" : "wallet_binary");
+      }
       return;
+    }
     case "can_receive_distributions":
       report.add("approximated", at, "the funding step", "every user is funded");
       return;

@@ -34,7 +34,9 @@ export interface InspectReport {
    * Each distinct monerod command line (scenario flags merged over hive's by name), without
    * the per-host binds and peer flags: the first host using it, how many do, and the flags.
    */
-  daemons: Array<{ first: string; hosts: number; args: string[]; peer_flags: number }>;
+  daemons: Array<
+    { first: string; hosts: number; binary: string; args: string[]; peer_flags: number }
+  >;
   /** The funding step of user wallets, when there are users. */
   funding: {
     host: string;
@@ -61,10 +63,11 @@ function _daemons(model: SimModel): InspectReport["daemons"] {
       !_PER_HOST.has(flagName(f)) && !REPEATABLE_FLAGS.has(flagName(f))
     );
     const peers = all.length - args.length - _PER_HOST.size;
-    const key = args.join(" ");
+    const binary = h.monerodBin ?? "monerod";
+    const key = `${binary} ${args.join(" ")}`;
     const g = groups.get(key);
     if (g) g.hosts++;
-    else groups.set(key, { first: h.name, hosts: 1, args, peer_flags: peers });
+    else groups.set(key, { first: h.name, hosts: 1, binary, args, peer_flags: peers });
   }
   return [...groups.values()];
 }
@@ -171,7 +174,7 @@ export function formatInspectReport(r: InspectReport): string {
       Object.entries(r.monitor_interval_s).map(([h, s]) => `${h} every ${s} s`).join(", ") || "-"
     }`,
     ...r.daemons.map((d) =>
-      `monerod:      ${d.first}${d.hosts > 1 ? ` (+${d.hosts - 1} hosts)` : ""}: ${
+      `monerod:      ${d.first}${d.hosts > 1 ? ` (+${d.hosts - 1} hosts)` : ""}: ${d.binary} ${
         d.args.join(" ")
       }${d.peer_flags > 0 ? ` (+${d.peer_flags} peer flags)` : ""}`
     ),

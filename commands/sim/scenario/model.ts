@@ -154,6 +154,8 @@ export function buildModel(input: BuildModelInput): SimModel {
         ? autoMonitorInterval(agents.length)
         : a.spec.interval ?? 10;
     }
+    if (a.spec.daemon_binary !== undefined) host.monerodBin = a.spec.daemon_binary;
+    if (a.spec.wallet_binary !== undefined) host.walletRpcBin = a.spec.wallet_binary;
     // Hidden: peers never learn its port, so it only has the connections it makes.
     if (a.spec.hidden) host.daemonArgs.push("--hide-my-port");
     const behavior = input.behaviors?.get(a.key);

@@ -131,6 +131,12 @@ export const agentSchema = z.strictObject({
   interval: z.union([z.literal("auto"), durationSchema]).optional().describe(
     "monitor: polling interval; auto: 1 s per 100 hosts (at least 1 s), about 100 RPC calls/s",
   ),
+  daemon_binary: z.string().min(1).optional().describe(
+    "monerod executable of these hosts (path, or a name on PATH): another version per group",
+  ),
+  wallet_binary: z.string().min(1).optional().describe(
+    "monero-wallet-rpc executable of these hosts (users)",
+  ),
   hidden: z.boolean().default(false).describe(
     "reachability: the node does not advertise its port (--hide-my-port), so peers never " +
       "connect to it; it still connects out",

@@ -135,7 +135,7 @@ export function buildShadowDocument(
   const hosts: Record<string, ShadowHost> = {};
   model.hosts.forEach((h, i) => {
     const processes: ShadowProcess[] = [{
-      path: monerod,
+      path: h.monerodBin ?? monerod,
       args: monerodArgs(h, model, argsOptions),
       start_time: formatSeconds(h.startTimeS),
       expected_final_state: "running",
@@ -206,7 +206,7 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
     // A behaviour plugin runs in place of the kind's agent (beside the user's wallet RPC).
     const wallet = h.kind === "user" && h.walletRpcPort !== undefined;
     if (wallet) {
-      out.push(_walletProcess(h, walletRpc));
+      out.push(_walletProcess(h, h.walletRpcBin ?? walletRpc));
       count("monero-wallet-rpc");
     }
     out.push(agent("behavior", [
@@ -227,7 +227,7 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
       agent("miner", ["--rpc", _rpc(h), "--hashrate", String(h.hashrate), ...common], at),
     );
   } else if (h.kind === "user" && h.tx && h.walletRpcPort !== undefined) {
-    out.push(_walletProcess(h, walletRpc));
+    out.push(_walletProcess(h, h.walletRpcBin ?? walletRpc));
     count("monero-wallet-rpc");
     const amount = h.tx.amount.kind === "fixed"
       ? String(h.tx.amount.value)

@@ -240,3 +240,19 @@ Deno.test("local run: a third-party behaviour plugin and two monerod flag sets o
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("local engine checks every group's own monerod before starting anything", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const hosts = [_host("a", "observer", 0, []), _host("b", "observer", 0, [])];
+    hosts[1].monerodBin = "/nonexistent/monerod-v2";
+    const error = await rejection(
+      new LocalEngine().run({ model: _model(hosts), outDir: `${dir}/out`, logger }),
+      HiveError,
+    );
+    match(error.message, /\/nonexistent\/monerod-v2 not found/);
+    equal([...Deno.readDirSync(dir)].length, 0, "nothing written");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -140,3 +140,12 @@ Deno.test("import monerosim: fixed intervals and activity start carry over to th
     [120, "fixed", 14440],
   );
 });
+
+Deno.test("import monerosim: a daemon other than monerod becomes the group's daemon_binary", async () => {
+  const text = await Deno.readTextFile(`${DIR}native.yaml`);
+  const { scenario, report } = importMonerosim(text, { baseDir: DIR });
+  const agents = scenario.agents as Record<string, { daemon_binary?: string }>;
+  equal(agents["miner-002"].daemon_binary, "monerod-sim");
+  equal(agents["miner-001"].daemon_binary, undefined);
+  ok(report.mapped.some((e) => e.field === "agents.*.daemon" && e.to === "daemon_binary"));
+});

@@ -45,7 +45,7 @@ Deno.test("inspect shows the merged monerod line, the funding step and the last 
     equal(r.last_process_start_s, 70);
     const text = formatInspectReport(r);
     match(text, /funding: +at 70 s on miner-1: 2 users, 4 blocks each, then 80 unlock blocks/);
-    match(text, /monerod: +miner-1 \(\+1 hosts\): --regtest .*--log-level=2/);
+    match(text, /monerod: +miner-1 \(\+1 hosts\): monerod --regtest .*--log-level=2/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

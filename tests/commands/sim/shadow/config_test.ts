@@ -256,3 +256,30 @@ Deno.test("the shadow: section is validated and written into shadow.yaml", async
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a group's daemon_binary and wallet_binary are its processes' executables", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-bin-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/s.yaml`,
+      "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n" +
+        "  old-{1..2}: { kind: miner, hashrate: 50, daemon_binary: /opt/monero-0.18/monerod }\n" +
+        "  shop: { kind: user, daemon_binary: monerod-v2, wallet_binary: wallet-v2 }\n",
+    );
+    const loaded = await loadScenario(`${dir}/s.yaml`);
+    const { document } = buildShadowDocument(loaded, { hiveBin: "hive", monerodBin: "monerod" });
+    equal(document.hosts["old-1"].processes[0].path, "/opt/monero-0.18/monerod");
+    deepEqual(document.hosts["shop"].processes.slice(0, 2).map((p) => p.path), [
+      "monerod-v2",
+      "wallet-v2",
+    ]);
+    const { inspectModel } = await import("../../../../commands/sim/scenario/inspect.ts");
+    const r = inspectModel(loaded.model, loaded.network);
+    deepEqual(r.daemons.map((d) => [d.first, d.binary]), [
+      ["old-1", "/opt/monero-0.18/monerod"],
+      ["shop", "monerod-v2"],
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
