@@ -77,6 +77,8 @@ export interface SimHost {
   monerodBin?: string;
   /** This host's monero-wallet-rpc executable when not the engine's. */
   walletRpcBin?: string;
+  /** Scenario monero-wallet-rpc flags (wallet_defaults, then the group's wallet_args). */
+  walletArgs?: string[];
 }
 
 /** An undirected link between two hosts. */

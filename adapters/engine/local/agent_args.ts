@@ -7,7 +7,7 @@
  */
 import type { SimAttack, SimHost, SimModel } from "../types.ts";
 import type { LocalHostPlacement } from "./options.ts";
-import { userPatternFlags } from "../monerod.ts";
+import { mergeFlags, userPatternFlags, WALLET_RPC_BASE_FLAGS } from "../monerod.ts";
 
 /** Wallet file name every local user agent opens. */
 export const LOCAL_WALLET_NAME = "user";
@@ -112,6 +112,26 @@ export function hostAgents(ctx: AgentArgsContext, host: SimHost, late: boolean):
     });
   }
   return out;
+}
+
+/**
+ * A user host's monero-wallet-rpc flags in the local engine: its daemon, binds and files, then
+ * the scenario's wallet flags merged over them by name (they win, as monerod's do).
+ */
+export function localWalletArgs(p: LocalHostPlacement, host: SimHost): string[] {
+  return mergeFlags([
+    `--daemon-address=${p.ip}:${p.rpcPort}`,
+    "--trusted-daemon",
+    ...WALLET_RPC_BASE_FLAGS,
+    `--rpc-bind-ip=${p.ip}`,
+    `--rpc-bind-port=${p.walletRpcPort}`,
+    "--confirm-external-bind",
+    "--disable-rpc-login",
+    `--wallet-dir=${p.dir}/wallet`,
+    `--shared-ringdb-dir=${p.dir}/wallet/ringdb`,
+    `--log-file=${p.dir}/wallet-rpc.log`,
+    "--non-interactive",
+  ], host.walletArgs ?? []);
 }
 
 /** The agents of the partition and eclipse attacks (double spends start with their host). */

@@ -13,7 +13,7 @@ import { MonerodRpc, WalletRpc } from "./rpc.ts";
 import { fundWallets, openOrCreateWallet } from "./wallet.ts";
 import { sleep } from "./sleep.ts";
 import type { SimHost, SimModel } from "../types.ts";
-import { addEngineFlags, monerodArgs, WALLET_RPC_BASE_FLAGS } from "../monerod.ts";
+import { addEngineFlags, monerodArgs } from "../monerod.ts";
 import type { LocalEngineOptions, LocalHostPlacement } from "./options.ts";
 import { writeChildrenFile } from "./reaper.ts";
 import { LocalChild } from "./proc.ts";
@@ -22,6 +22,7 @@ import {
   attackAgents,
   hostAgents,
   LOCAL_WALLET_NAME,
+  localWalletArgs,
 } from "./agent_args.ts";
 import type { EngineRunOptions, EngineRunResult } from "../types.ts";
 import { LocalControl } from "./control.ts";
@@ -152,20 +153,7 @@ export class LocalRun {
     if (host.kind === "user" && p.walletRpcPort !== undefined) {
       this.daemons.push(LocalChild.start({
         name: `wallet-rpc ${host.name}`,
-        argv: [
-          host.walletRpcBin ?? this.o.walletRpcBin,
-          `--daemon-address=${p.ip}:${p.rpcPort}`,
-          "--trusted-daemon",
-          ...WALLET_RPC_BASE_FLAGS,
-          `--rpc-bind-ip=${p.ip}`,
-          `--rpc-bind-port=${p.walletRpcPort}`,
-          "--confirm-external-bind",
-          "--disable-rpc-login",
-          `--wallet-dir=${p.dir}/wallet`,
-          `--shared-ringdb-dir=${p.dir}/wallet/ringdb`,
-          `--log-file=${p.dir}/wallet-rpc.log`,
-          "--non-interactive",
-        ],
+        argv: [host.walletRpcBin ?? this.o.walletRpcBin, ...localWalletArgs(p, host)],
         logPath: `${p.dir}/wallet-rpc.stderr.log`,
         logger,
       }));

@@ -89,6 +89,7 @@ export function importMonerosim(text: string, options: ImportOptions): ImportRes
   const shadow: _Obj = {};
   const outGeneral = _general(general, shadow, report);
   const daemonArgs = _daemonDefaults(general, report);
+  const walletArgs = _daemonDefaults(general, report, "wallet_defaults");
   const { agents, miners } = _agents(agentsIn, report);
   const seeds = miners.length > 0 ? miners : Object.keys(agents).slice(0, 1);
   const outNetwork = _network(network, seeds, Object.keys(agents).length, options, report);
@@ -98,6 +99,7 @@ export function importMonerosim(text: string, options: ImportOptions): ImportRes
     general: outGeneral,
     ...(Object.keys(shadow).length > 0 ? { shadow } : {}),
     ...(daemonArgs.length > 0 ? { daemon_defaults: daemonArgs } : {}),
+    ...(walletArgs.length > 0 ? { wallet_defaults: walletArgs } : {}),
     network: outNetwork,
     agents,
   };
@@ -141,13 +143,7 @@ function _general(general: _Obj, shadow: _Obj, report: _Report): _Obj {
       case "daemon_defaults":
         break; // handled with the agents
       case "wallet_defaults":
-        report.add(
-          "unmapped",
-          "general.wallet_defaults",
-          undefined,
-          "hive sets monero-wallet-rpc flags itself",
-        );
-        break;
+        break; // handled with daemon_defaults
       case "shadow_log_level":
         shadow.log_level = String(value);
         report.add("mapped", "general.shadow_log_level", "shadow.log_level");
@@ -188,20 +184,24 @@ function _general(general: _Obj, shadow: _Obj, report: _Report): _Obj {
   return out;
 }
 
-function _daemonDefaults(general: _Obj, report: _Report): string[] {
+function _daemonDefaults(
+  general: _Obj,
+  report: _Report,
+  section: "daemon_defaults" | "wallet_defaults" = "daemon_defaults",
+): string[] {
   const args: string[] = [];
-  for (const [key, value] of Object.entries(_obj(general.daemon_defaults))) {
+  for (const [key, value] of Object.entries(_obj(general[section]))) {
     const flag = _flag(key, value);
     if (flag === null) continue;
     if (!/^--[a-z0-9][a-z0-9-]*(=.*)?$/.test(flag)) {
-      report.add("unmapped", `general.daemon_defaults.${key}`, undefined, "not a monerod flag");
+      report.add("unmapped", `general.${section}.${key}`, undefined, "not a flag");
       continue;
     }
     args.push(flag);
     report.add(
       "mapped",
-      `general.daemon_defaults.${key}`,
-      `daemon_defaults ${flag}`,
+      `general.${section}.${key}`,
+      `${section} ${flag}`,
     );
   }
   return args;

@@ -156,6 +156,8 @@ export function buildModel(input: BuildModelInput): SimModel {
     }
     if (a.spec.daemon_binary !== undefined) host.monerodBin = a.spec.daemon_binary;
     if (a.spec.wallet_binary !== undefined) host.walletRpcBin = a.spec.wallet_binary;
+    const walletArgs = mergeFlags(scenario.wallet_defaults, a.spec.wallet_args);
+    if (a.spec.kind === "user" && walletArgs.length > 0) host.walletArgs = walletArgs;
     // Hidden: peers never learn its port, so it only has the connections it makes.
     if (a.spec.hidden) host.daemonArgs.push("--hide-my-port");
     const behavior = input.behaviors?.get(a.key);

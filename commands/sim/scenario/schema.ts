@@ -134,6 +134,9 @@ export const agentSchema = z.strictObject({
   daemon_binary: z.string().min(1).optional().describe(
     "monerod executable of these hosts (path, or a name on PATH): another version per group",
   ),
+  wallet_args: _flags.default([]).describe(
+    "monero-wallet-rpc flags of these hosts (users), merged by name over wallet_defaults",
+  ),
   wallet_binary: z.string().min(1).optional().describe(
     "monero-wallet-rpc executable of these hosts (users)",
   ),
@@ -208,6 +211,9 @@ const _scenarioShape = {
   description: z.string().optional(),
   general: _general,
   shadow: shadowSectionSchema.prefault({}).describe("options of generated Shadow configs"),
+  wallet_defaults: _flags.default([]).describe(
+    "monero-wallet-rpc flags of every user; a group's wallet_args override them by name",
+  ),
   daemon_defaults: _flags.default([]).describe(
     "monerod flags for every host; a group's daemon_args override them by flag name",
   ),

@@ -16,6 +16,7 @@ import { stringify } from "yaml";
 import { type SimAttack, type SimHost, type SimModel } from "../../../adapters/engine/types.ts";
 import {
   AGENT_DELAY_S,
+  mergeFlags,
   monerodArgs,
   type MonerodArgsOptions,
   userPatternFlags,
@@ -264,7 +265,7 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
 function _walletProcess(h: SimHost, walletRpc: string): ShadowProcess {
   return {
     path: walletRpc,
-    args: [
+    args: mergeFlags([
       "--wallet-dir=wallets",
       `--rpc-bind-ip=${h.ip}`,
       `--rpc-bind-port=${h.walletRpcPort}`,
@@ -275,7 +276,7 @@ function _walletProcess(h: SimHost, walletRpc: string): ShadowProcess {
       ...WALLET_RPC_BASE_FLAGS,
       "--non-interactive",
       "--log-level=1",
-    ],
+    ], h.walletArgs ?? []),
     start_time: formatSeconds(h.startTimeS + WALLET_DELAY_S),
     expected_final_state: "running",
   };

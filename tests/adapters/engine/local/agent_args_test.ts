@@ -4,6 +4,7 @@ import {
   type AgentArgsContext,
   attackAgents,
   hostAgents,
+  localWalletArgs,
 } from "../../../../adapters/engine/local/agent_args.ts";
 import type { LocalHostPlacement } from "../../../../adapters/engine/local/options.ts";
 import type { SimAttack, SimHost, SimModel } from "../../../../adapters/engine/types.ts";
@@ -145,4 +146,16 @@ Deno.test("hostAgents: a behaviour replaces the kind's agent and gets the wallet
   match(args, /^behavior --module \/plugins\/bot\.ts --rpc http:\/\/127\.0\.0\.3:2001 /);
   match(args, /--wallet-rpc http:\/\/127\.0\.0\.3:3001 --behavior-config \{"every_s":5\}/);
   match(args, /--out \/run\/hosts\/u\/behavior\.ndjson$/);
+});
+
+Deno.test("localWalletArgs: the scenario's wallet flags win by name", () => {
+  const ctx = _context([]);
+  const user = ctx.model.hosts[1];
+  const plain = localWalletArgs(ctx.placement("u"), user);
+  ok(plain.includes("--log-file=/run/hosts/u/wallet-rpc.log"));
+  user.walletArgs = ["--log-level=2", "--log-file=/dev/stdout"];
+  const args = localWalletArgs(ctx.placement("u"), user);
+  deepEqual(args.filter((a) => a.startsWith("--log-file")), ["--log-file=/dev/stdout"]);
+  equal(args.at(-1), "--log-level=2");
+  equal(args.length, plain.length + 1);
 });

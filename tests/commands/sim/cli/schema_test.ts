@@ -23,6 +23,7 @@ Deno.test("sim schema prints a JSON Schema that documents the scenario format", 
     "name",
     "network",
     "shadow",
+    "wallet_defaults",
   ]);
   deepEqual(schema.properties.agents.additionalProperties.properties.kind.enum, [
     "miner",

@@ -62,7 +62,11 @@ for (const example of EXAMPLES) {
     const reported = [...report.mapped, ...report.approximated, ...report.unmapped]
       .map((e) => e.field);
     for (const key of Object.keys(parse(text).general)) {
-      if (key === "daemon_defaults") continue;
+      if (key === "daemon_defaults" || key === "wallet_defaults") {
+        // Reported per flag.
+        ok(reported.some((f) => f.startsWith(`general.${key}.`)), `general.${key}.*`);
+        continue;
+      }
       ok(reported.includes(`general.${key}`), `general.${key} is reported`);
     }
   });

@@ -283,3 +283,25 @@ Deno.test("a group's daemon_binary and wallet_binary are its processes' executab
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("wallet_defaults and a group's wallet_args reach its monero-wallet-rpc, merged by name", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-wallet-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/s.yaml`,
+      "general: { stop_time: 1h }\nnetwork: { topology: ring }\n" +
+        'wallet_defaults: ["--log-level=2", "--max-concurrency=2"]\nagents:\n' +
+        "  miner-{1..2}: { kind: miner, hashrate: 50 }\n" +
+        '  shop: { kind: user, wallet_args: ["--log-level=0"] }\n  plain: { kind: user }\n',
+    );
+    const { document } = buildShadowDocument(await loadScenario(`${dir}/s.yaml`), {
+      hiveBin: "hive",
+    });
+    const wallet = (host: string) => document.hosts[host].processes[1].args;
+    deepEqual(wallet("shop").filter((a) => a.startsWith("--log-level")), ["--log-level=0"]);
+    deepEqual(wallet("plain").filter((a) => a.startsWith("--log-level")), ["--log-level=2"]);
+    ok(wallet("plain").includes("--max-concurrency=2"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
