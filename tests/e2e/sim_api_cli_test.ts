@@ -19,8 +19,16 @@ Deno.test("hive sim run --api: live commands; hive sim serve: the finished run",
     ...["--api", "0", "--pace", "2000", "--api-linger", "60"],
   ]);
   try {
-    const status = await (await fetch(`${run.url}/api/status`)).json();
+    // The API is up before the engine hands over its agents ("starting"), then "running".
+    let status = await (await fetch(`${run.url}/api/status`)).json();
     equal(status.scenario, "partition");
+    const started = async () => {
+      while (status.state === "starting") {
+        await new Promise((res) => setTimeout(res, 50));
+        status = await (await fetch(`${run.url}/api/status`)).json();
+      }
+    };
+    await deadline(started(), 20_000, "the engine's start");
     equal(status.state, "running");
     const r = await fetch(`${run.url}/api/agents/node-3/command`, {
       method: "POST",

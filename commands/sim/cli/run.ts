@@ -269,7 +269,6 @@ missing), 2 bad flags or scenario.`,
     }
     const checksConfig = await (await import("../checks/config.ts"))
       .checksForRun(f["--checks"], loaded.scenario);
-    await writeRunMeta(f["--out"], meta);
     const engine = createEngine(engineName, {
       timeScale: f["--time-scale"],
       des,
@@ -344,8 +343,13 @@ missing), 2 bad flags or scenario.`,
         await tail?.stop();
         progress.done();
         live?.end("failed");
+        // The meta of what ran, only where the engine made a folder (not when it could not start).
+        if (await Deno.stat(f["--out"]).then(() => true, () => false)) {
+          await writeRunMeta(f["--out"], meta);
+        }
         throw error;
       }
+      await writeRunMeta(f["--out"], meta);
       await tail?.stop();
       progress.done();
       const verdicts = checks ? await checks.finish(f["--out"], result.simulatedS) : [];
