@@ -21,7 +21,10 @@ import { VERSION, versionInfo } from "./version.ts";
 /** Build the root command with every subcommand registered. */
 export function buildProgram(): Command<[], { json?: true; version?: true }> {
   // The whole-file config schema is built on first use: `--help` and `--version` need none of it.
-  const load = contextLoader(async () => (await import("./config_schema.ts")).hiveConfigSchema);
+  const load = contextLoader(
+    async () => (await import("./config_schema.ts")).hiveConfigSchema,
+    { version: VERSION },
+  );
   const program = new Command("hive")
     .description(
       "One executable for a whole agent ecosystem: an agent host with a chat UI, a libp2p " +

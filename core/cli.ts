@@ -53,6 +53,8 @@ export interface CliContext<C> {
   config: C;
   /** Config file read, or null. */
   configSource: string | null;
+  /** This program's version (for captions, records and `User-Agent`s). */
+  version: string;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function createCliContext<S extends z.ZodType<LoggingConfig>>(
   globals: GlobalOptions,
   schema: S,
   component: string,
+  version = "unknown",
 ): Promise<CliContext<z.output<S>>> {
   const { config, source, envMisspelt } = await loadConfig(schema, { path: globals.config });
   const log = (config as LoggingConfig).log;
@@ -84,6 +87,7 @@ export async function createCliContext<S extends z.ZodType<LoggingConfig>>(
     logger,
     config,
     configSource: source,
+    version,
   };
 }
 
@@ -109,12 +113,14 @@ export type ContextLoader<C extends LoggingConfig = LoggingConfig> = (
  */
 export function contextLoader<S extends z.ZodType<LoggingConfig>>(
   schema: S | (() => Promise<S>),
+  options: { version?: string } = {},
 ): ContextLoader<z.output<S>> {
   return async (command, component) =>
     createCliContext(
       command.optsWithGlobals() as GlobalOptions,
       typeof schema === "function" ? await schema() : schema,
       component,
+      options.version,
     );
 }
 

@@ -14,7 +14,7 @@ import { type CrossSiteGuard, crossSiteMiddleware } from "../../../core/http/gua
 import type { AuthThrottle } from "../../../core/http/auth_throttle.ts";
 import type { Logger } from "../../../core/logger.ts";
 import { clipText } from "../../../core/errors.ts";
-import { apiTokenAuth } from "./auth.ts";
+import { tokenAuth } from "../../../core/http/token_auth.ts";
 import { agentView, agentViews, runStatus, seriesView } from "./views.ts";
 import { prometheusText } from "./metrics.ts";
 import type { RunState } from "./state.ts";
@@ -49,7 +49,13 @@ export function createSimApiApp(options: SimApiAppOptions): Hono {
   const { state } = options;
   const app = new Hono();
   app.use(crossSiteMiddleware(options.guard));
-  if (options.token) app.use(apiTokenAuth(options.token, options.throttle));
+  if (options.token) {
+    app.use(tokenAuth(options.token, {
+      throttle: options.throttle,
+      realm: "hive sim",
+      needs: "this run's API needs its token",
+    }));
+  }
   app.get("/", (c) =>
     c.html(DASHBOARD_HTML, 200, {
       "cache-control": "no-store",

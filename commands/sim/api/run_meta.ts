@@ -94,17 +94,3 @@ export async function readRunMeta(dir: string): Promise<RunMeta | null> {
     attacks: [],
   };
 }
-
-/**
- * This program's version, for captions and the run meta: read from deno.json beside the
- * sources (commands may not import the root's version module), "unknown" where it is absent.
- */
-export async function hiveVersion(): Promise<string> {
-  try {
-    const text = await Deno.readTextFile(new URL("../../../deno.json", import.meta.url));
-    const version = (JSON.parse(text) as { version?: unknown }).version;
-    return typeof version === "string" ? version : "unknown";
-  } catch {
-    return "unknown";
-  }
-}

@@ -257,8 +257,8 @@ missing), 2 bad flags or scenario.`,
     });
     const model = loaded.model;
     await _checkOutDir(f["--out"]);
-    const { runMetaOf, writeRunMeta, hiveVersion } = await import("../api/run_meta.ts");
-    const meta = runMetaOf(model, engineName, await hiveVersion());
+    const { runMetaOf, writeRunMeta } = await import("../api/run_meta.ts");
+    const meta = runMetaOf(model, engineName, cli.version);
     let address: { hostname: string; port: number } | undefined;
     if (f["--api"] !== undefined) {
       const { parseApiAddress, checkApiBind } = await import("../api/server.ts");
