@@ -137,7 +137,7 @@ Deno.test("e2e sim local: Ctrl-C stops the run cleanly and leaves no process", a
     equal(status.code, 0);
     const result = JSON.parse(stdout);
     equal(result.interrupted, true);
-    ok(result.simulatedS < 36_000);
+    ok(result.simulated_s < 36_000);
     equal(await _pgrep(root), "", "monerods and agents were stopped");
   } finally {
     // On failure: SIGINT first so the run stops its monerods; SIGKILL would orphan them.

@@ -104,13 +104,25 @@ async function _checkOutDir(dir: string): Promise<void> {
   }
 }
 
-function _human(r: EngineRunResult): string {
+/** What `hive sim run --json` prints: the run result with snake_case keys, like every document. */
+function _document(r: EngineRunResult) {
+  return {
+    engine: r.engine,
+    out_dir: r.outDir,
+    simulated_s: r.simulatedS,
+    wall_s: r.wallS,
+    interrupted: r.interrupted,
+    summary: r.summary,
+  };
+}
+
+function _human(r: ReturnType<typeof _document>): string {
   const { final, events, ...rest } = r.summary as Record<string, unknown>;
   const record: Record<string, unknown> = {
     engine: r.engine,
-    out: r.outDir,
-    simulated_s: r.simulatedS,
-    wall_s: r.wallS,
+    out: r.out_dir,
+    simulated_s: r.simulated_s,
+    wall_s: r.wall_s,
     interrupted: r.interrupted,
     ...rest,
     ...(events ? { events } : {}),
@@ -359,7 +371,7 @@ missing), 2 bad flags or scenario.`,
           `${v.pass ? "PASS" : "FAIL"} ${v.check}: ${v.detail}`
         );
       }
-      cli.output.result(result, _human);
+      cli.output.result(_document(result), _human);
       const linger = f["--api-linger"] ?? 0;
       if (live && linger > 0 && !controller.signal.aborted) {
         cli.logger.info("api stays up", { seconds: linger, url: live.api.url });
