@@ -96,11 +96,30 @@ export function addEngineFlags(
   return mergeFlags(args, own.filter((f) => !scenario.has(flagName(f))));
 }
 
+/** Seconds between an upgrade's stop of the old monerod and the start of the new one. */
+export const UPGRADE_GAP_S = 10;
+
+/** The host as it runs after its upgrade: the new binary, its flags merged over the old. */
+export function upgradedHost(host: SimHost): SimHost {
+  if (!host.upgrade) return host;
+  return {
+    ...host,
+    monerodBin: host.upgrade.monerodBin ?? host.monerodBin,
+    daemonArgs: mergeFlags(host.daemonArgs, host.upgrade.daemonArgs),
+  };
+}
+
+/** The hosts that upgrade, earliest first. */
+export function upgradesInOrder(hosts: readonly SimHost[]): SimHost[] {
+  return hosts.filter((h) => h.upgrade).sort((a, b) => a.upgrade!.atS - b.upgrade!.atS);
+}
+
 /** What {@link hostProcesses} needs of a host. */
 export interface ProcessPlanHost {
   kind: SimHost["kind"];
   hashrate: number;
   startTimeS: number;
+  upgrade?: { atS: number };
 }
 
 /** One process a host runs, and when it starts (simulated seconds). */
@@ -116,6 +135,9 @@ export interface PlannedProcess {
  */
 export function hostProcesses(host: ProcessPlanHost): PlannedProcess[] {
   const out: PlannedProcess[] = [{ program: "monerod", startS: host.startTimeS }];
+  if (host.upgrade) {
+    out.push({ program: "monerod (upgraded)", startS: host.upgrade.atS + UPGRADE_GAP_S });
+  }
   const agentAt = host.startTimeS + AGENT_DELAY_S;
   if (host.kind === "miner" || (host.kind === "attacker" && host.hashrate > 0)) {
     out.push({ program: "hive sim agent miner", startS: agentAt });

@@ -13,7 +13,7 @@ import { MonerodRpc, WalletRpc } from "./rpc.ts";
 import { fundWallets, openOrCreateWallet } from "./wallet.ts";
 import { sleep } from "./sleep.ts";
 import type { SimHost, SimModel } from "../types.ts";
-import { addEngineFlags, monerodArgs } from "../monerod.ts";
+import { addEngineFlags, monerodArgs, upgradedHost, upgradesInOrder } from "../monerod.ts";
 import type { LocalEngineOptions, LocalHostPlacement } from "./options.ts";
 import { writeChildrenFile } from "./reaper.ts";
 import { LocalChild } from "./proc.ts";
@@ -132,7 +132,15 @@ export class LocalRun {
     });
   }
 
-  #startDaemon(host: SimHost, logger: Logger): void {
+  /** Upgrade: stop the host's monerod (its data stays) and start the new binary or flags. */
+  async #upgrade(host: SimHost, logger: Logger): Promise<void> {
+    const i = this.daemons.findIndex((d) => d.name === `monerod ${host.name}`);
+    if (i >= 0) await this.daemons.splice(i, 1)[0].stop(this.o.graceMs);
+    this.#startDaemon(upgradedHost(host), logger, false);
+    logger.info("host upgraded", { host: host.name });
+  }
+
+  #startDaemon(host: SimHost, logger: Logger, wallet = true): void {
     const p = this.#placement(host.name);
     const args = monerodArgs(host, this.model, {
       dataDir: `${p.dir}/data`,
@@ -150,7 +158,7 @@ export class LocalRun {
       logPath: `${p.dir}/monerod.stderr.log`,
       logger,
     }));
-    if (host.kind === "user" && p.walletRpcPort !== undefined) {
+    if (wallet && host.kind === "user" && p.walletRpcPort !== undefined) {
       this.daemons.push(LocalChild.start({
         name: `wallet-rpc ${host.name}`,
         argv: [host.walletRpcBin ?? this.o.walletRpcBin, ...localWalletArgs(p, host)],
@@ -285,6 +293,7 @@ export class LocalRun {
     logger: Logger,
   ): Promise<boolean> {
     const queue = [...late];
+    const ups = upgradesInOrder(this.model.hosts);
     const ticks = Math.ceil(wallStop) + 1;
     // Bounded: one tick per wall second up to the stop time.
     for (let tick = 0; tick < ticks; tick++) {
@@ -294,6 +303,9 @@ export class LocalRun {
         this.#startDaemon(host, logger);
         logger.info("late host started", { host: host.name });
         this.#startAgents(host, logger, true);
+      }
+      while (ups.length > 0 && ups[0].upgrade!.atS / this.o.timeScale <= elapsed) {
+        void this.#upgrade(ups.shift()!, logger);
       }
       this.options.onProgress?.({
         done: Math.min(this.model.stopTimeS, Math.round(elapsed * this.o.timeScale)),

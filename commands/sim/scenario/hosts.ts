@@ -49,6 +49,8 @@ export interface ExpandedAgent {
   hashrate?: number;
   /** This member's start: start_time plus its stagger. */
   startS: number;
+  /** This member's upgrade time (upgrade.at plus its stagger), when the group upgrades. */
+  upgradeAtS?: number;
 }
 
 /** A member's start: `start_time`, plus its place in the range times the stagger. */
@@ -111,6 +113,7 @@ export function expandAgents(
         spec,
         hashrate: Array.isArray(rate) ? rate[index] : rate,
         startS: _memberStart(spec, index),
+        ...(spec.upgrade ? { upgradeAtS: spec.upgrade.at + index * spec.upgrade.stagger } : {}),
       });
     }
     _checkAgentFields(key, spec, problems);

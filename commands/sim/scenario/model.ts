@@ -155,6 +155,13 @@ export function buildModel(input: BuildModelInput): SimModel {
         : a.spec.interval ?? 10;
     }
     if (a.spec.daemon_binary !== undefined) host.monerodBin = a.spec.daemon_binary;
+    if (a.spec.upgrade && a.upgradeAtS !== undefined) {
+      host.upgrade = {
+        atS: a.upgradeAtS,
+        ...(a.spec.upgrade.daemon_binary ? { monerodBin: a.spec.upgrade.daemon_binary } : {}),
+        daemonArgs: a.spec.upgrade.daemon_args,
+      };
+    }
     if (a.spec.wallet_binary !== undefined) host.walletRpcBin = a.spec.wallet_binary;
     const walletArgs = mergeFlags(scenario.wallet_defaults, a.spec.wallet_args);
     if (a.spec.kind === "user" && walletArgs.length > 0) host.walletArgs = walletArgs;

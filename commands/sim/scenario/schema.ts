@@ -140,6 +140,14 @@ export const agentSchema = z.strictObject({
   wallet_binary: z.string().min(1).optional().describe(
     "monero-wallet-rpc executable of these hosts (users)",
   ),
+  upgrade: z.strictObject({
+    at: durationSchema.describe("when the first member's monerod is stopped and replaced"),
+    stagger: durationSchema.default(0).describe("member i upgrades i × stagger later"),
+    daemon_binary: z.string().min(1).optional().describe("the new monerod"),
+    daemon_args: _flags.default([]).describe("flags of the new one, merged over the old"),
+  }).optional().describe(
+    "switch these hosts' monerod to another binary or flag set at a time (on the same data)",
+  ),
   hidden: z.boolean().default(false).describe(
     "reachability: the node does not advertise its port (--hide-my-port), so peers never " +
       "connect to it; it still connects out",

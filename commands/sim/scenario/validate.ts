@@ -228,6 +228,15 @@ export function checkTimes(
   }
   const named = new Set<string>();
   for (const a of agents) {
+    if (a.upgradeAtS !== undefined && a.upgradeAtS <= a.startS && !named.has(a.key)) {
+      named.add(a.key);
+      problems.add(
+        ["agents", a.key, "upgrade", "at"],
+        `host "${a.name}" upgrades at ${a.upgradeAtS} s, not after its start (${a.startS} s)`,
+        a.upgradeAtS,
+      );
+      continue;
+    }
     const activity = a.spec.activity_start_time;
     if (activity !== undefined && activity >= general.stop_time && !named.has(a.key)) {
       named.add(a.key);
@@ -243,6 +252,7 @@ export function checkTimes(
       kind: a.spec.kind,
       hashrate: a.hashrate ?? 0,
       startTimeS: a.startS,
+      ...(a.upgradeAtS !== undefined ? { upgrade: { atS: a.upgradeAtS } } : {}),
     }).find((p) => p.startS >= general.stop_time);
     if (!late) continue;
     named.add(a.key);

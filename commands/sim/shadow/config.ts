@@ -19,6 +19,8 @@ import {
   mergeFlags,
   monerodArgs,
   type MonerodArgsOptions,
+  UPGRADE_GAP_S,
+  upgradedHost,
   userPatternFlags,
   WALLET_DELAY_S,
   WALLET_RPC_BASE_FLAGS,
@@ -142,6 +144,19 @@ export function buildShadowDocument(
       expected_final_state: "running",
     }];
     count("monerod");
+    if (h.upgrade) {
+      // The old monerod gets SIGTERM and closes its database; the new one opens the same data.
+      processes[0].shutdown_time = formatSeconds(h.upgrade.atS);
+      processes[0].expected_final_state = { exited: 0 };
+      const next = upgradedHost(h);
+      processes.push({
+        path: next.monerodBin ?? monerod,
+        args: monerodArgs(next, model, argsOptions),
+        start_time: formatSeconds(h.upgrade.atS + UPGRADE_GAP_S),
+        expected_final_state: "running",
+      });
+      count("monerod");
+    }
     processes.push(...agentProcesses(h));
     processes.push(...(extra.get(h.name) ?? []));
     hosts[h.name] = {

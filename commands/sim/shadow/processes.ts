@@ -15,7 +15,9 @@ export interface ShadowProcess {
   path: string;
   args: string[];
   start_time: string;
-  expected_final_state: "running";
+  expected_final_state: "running" | { exited: number };
+  /** When Shadow sends the process SIGTERM (an upgrade's old monerod). */
+  shutdown_time?: string;
   /** Environment variables (the scenario's `shadow.environment`). */
   environment?: Record<string, string>;
 }

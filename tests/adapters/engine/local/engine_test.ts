@@ -256,3 +256,48 @@ Deno.test("local engine checks every group's own monerod before starting anythin
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("local run: an upgrade schedule restarts a node with another flag set on its data", async () => {
+  const { parseScenario } = await import("../../../../commands/sim/scenario/load.ts");
+  const dir = await Deno.makeTempDir({ prefix: "hive_local_upgrade_" });
+  try {
+    // One monerod version is installed here: the upgrade switches flag sets (log level 0 -> 2)
+    // and the binary path to the same monerod, standing in for two versions.
+    const { model } = await parseScenario(
+      "general: { stop_time: 10m, seed: 4 }\nnetwork: { topology: ring }\nagents:\n" +
+        '  miner-1: { kind: miner, hashrate: 100, daemon_args: ["--log-level=0"] }\n' +
+        "  node-{1..2}: { kind: observer, upgrade: { at: 3m, stagger: 30s, " +
+        'daemon_binary: /usr/bin/monerod, daemon_args: ["--log-level=2"] } }\n',
+      { baseDir: ".", name: "upgrade", addressing: "loopback" },
+    );
+    const lines: string[] = [];
+    const result = await new LocalEngine({
+      timeScale: 30,
+      graceMs: 20_000,
+      firstOctet: 60,
+      hiveArgv: HIVE_ARGV,
+    }).run({
+      model,
+      outDir: dir,
+      logger: createLogger({
+        level: "info",
+        sinks: [{ write: (l) => lines.push(l), flush: () => {}, close: () => {} }],
+      }),
+    });
+    equal(result.interrupted, false);
+    const summary = result.summary as {
+      converged: boolean;
+      final: Record<string, { height: number }>;
+    };
+    ok(summary.converged, JSON.stringify(summary.final));
+    const upgraded = lines.filter((l) => l.includes("host upgraded"));
+    equal(upgraded.length, 2, lines.join("\n").slice(-2000));
+    // The restarted nodes kept their chain and followed the miner after the restart.
+    ok(
+      summary.final["node-2"].height > 0 &&
+        summary.final["node-2"].height === summary.final["miner-1"].height,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -305,3 +305,41 @@ Deno.test("wallet_defaults and a group's wallet_args reach its monero-wallet-rpc
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an upgrade stops the old monerod and starts the new one on the same data", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-upgrade-" });
+  const head = "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n";
+  try {
+    await Deno.writeTextFile(
+      `${dir}/s.yaml`,
+      head + "  node-{1..3}: { kind: miner, hashrate: [40, 30, 30], upgrade: { at: 20m, " +
+        'stagger: 30s, daemon_binary: monerod-v2, daemon_args: ["--log-level=2"] } }\n',
+    );
+    const { document } = buildShadowDocument(await loadScenario(`${dir}/s.yaml`), {
+      hiveBin: "hive",
+    });
+    const [old, next] = document.hosts["node-3"].processes;
+    deepEqual([old.path, old.shutdown_time, old.expected_final_state], [
+      "monerod",
+      "1260 s",
+      { exited: 0 },
+    ]);
+    deepEqual([next.path, next.start_time, next.expected_final_state], [
+      "monerod-v2",
+      "1270 s",
+      "running",
+    ]);
+    ok(next.args.includes("--log-level=2") && !next.args.includes("--log-level=1"));
+    deepEqual(next.args.filter((a) => a.startsWith("--data-dir")), ["--data-dir=monerod"]);
+    await Deno.writeTextFile(
+      `${dir}/late.yaml`,
+      head + "  node-{1..2}: { kind: miner, hashrate: 50, upgrade: { at: 3595 } }\n" +
+        "  early: { kind: observer, start_time: 60, upgrade: { at: 30 } }\n",
+    );
+    const error = await rejection(loadScenario(`${dir}/late.yaml`), ConfigError);
+    match(error.message, /node-1": its monerod \(upgraded\) starts at 3605 s/);
+    match(error.message, /agents\.early\.upgrade\.at: host "early" upgrades at 30 s, not after/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
