@@ -58,6 +58,34 @@ function _duration(value: unknown): string | number {
   return typeof value === "number" ? value : String(value).trim();
 }
 
+/**
+ * Monerosim's daemon schedule (`daemon_0` ... `daemon_0_stop`, `daemon_1`, `daemon_1_start`)
+ * as an upgrade: at `daemon_0_stop` the node switches to `daemon_1`. Hive restarts it 10 s
+ * later whatever `daemon_1_start` says, and only one switch is kept.
+ */
+function _upgrade(a: _Obj, out: _Obj, report: _Report): void {
+  if (a.daemon_0_stop === undefined || a.daemon_1 === undefined) {
+    for (const f of Object.keys(a).filter((k) => /^daemon_\d/.test(k))) {
+      report.add("unmapped", `agents.*.${f}`, undefined, "a schedule without a second daemon");
+    }
+    return;
+  }
+  out.upgrade = { at: _duration(a.daemon_0_stop), daemon_binary: String(a.daemon_1) };
+  if (String(a.daemon_0 ?? a.daemon) !== String(a.daemon)) {
+    report.add("unmapped", "agents.*.daemon_0", undefined, "differs from daemon: daemon is used");
+  }
+  report.add("mapped", "agents.*.daemon_0_stop + daemon_1", "upgrade: { at, daemon_binary }");
+  report.add(
+    "approximated",
+    "agents.*.daemon_1_start",
+    "upgrade.at + 10 s",
+    "hive starts the new daemon 10 s after the old one stops",
+  );
+  for (const f of Object.keys(a).filter((k) => /^daemon_([2-9]|\d\d)/.test(k))) {
+    report.add("unmapped", `agents.*.${f}`, undefined, "only one upgrade per host");
+  }
+}
+
 /** Hive host names: lowercase hostname(7) labels. */
 function _hostName(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 63) ||
@@ -252,8 +280,10 @@ function _agents(agentsIn: _Obj, report: _Report): _AgentsOut {
     if (script === undefined) report.add("mapped", "agents.*(daemon only)", "kind: observer");
     else report.add("mapped", "agents.*.script", `kind: ${kind} (${script})`);
     for (const [f, value] of Object.entries(a)) {
+      if (/^daemon_\d+(_start|_stop)?$/.test(f)) continue; // the schedule, below
       _agentField(f, value, kind, out, report, (r) => rates.push([name, r]));
     }
+    _upgrade(a, out, report);
     if (kind === "miner") miners.push(name);
     agents[name] = out;
   }
