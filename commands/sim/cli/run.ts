@@ -16,12 +16,13 @@ import type { DesOptionsInput } from "../../../adapters/engine/des/options.ts";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { HiveError, UsageError } from "../../../core/errors.ts";
 import { flagInput, numberFlag, parseFlags, positiveFlag, wholeFlag } from "./flags.ts";
-import { formatRecord } from "../../../core/output.ts";
+import { checkOutDir, runDocument, runText } from "./run_output.ts";
 
 const _flagsSchema = z.object({
   FILE: z.string().min(1),
   "--engine": z.enum(ENGINE_NAMES, { error: `expected one of ${ENGINE_NAMES.join(", ")}` }),
   "--out": z.string().min(1, { error: "expected a folder" }),
+  "--force": z.boolean().default(false),
   "--time-scale": positiveFlag.default(1),
   "--monerod": z.string().min(1).optional(),
   "--max-hosts": wholeFlag("expected a whole number >= 1", 1).optional(),
@@ -87,57 +88,6 @@ function _desOptions(engine: string, input: Record<string, unknown>): DesOptions
   return out as DesOptionsInput;
 }
 
-/** Refuse to run into a folder that already holds something: runs never mix. */
-async function _checkOutDir(dir: string): Promise<void> {
-  try {
-    for await (const _ of Deno.readDir(dir)) {
-      throw new UsageError(
-        `--out: folder ${JSON.stringify(dir)} exists and is not empty; choose a new one`,
-      );
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
-    if (error instanceof Deno.errors.NotADirectory) {
-      throw new UsageError(`--out: ${JSON.stringify(dir)} is a file, expected a folder`);
-    }
-    throw error;
-  }
-}
-
-/** What `hive sim run --json` prints: the run result with snake_case keys, like every document. */
-function _document(r: EngineRunResult) {
-  return {
-    engine: r.engine,
-    out_dir: r.outDir,
-    simulated_s: r.simulatedS,
-    wall_s: r.wallS,
-    interrupted: r.interrupted,
-    summary: r.summary,
-  };
-}
-
-function _human(r: ReturnType<typeof _document>): string {
-  const { final, events, ...rest } = r.summary as Record<string, unknown>;
-  const record: Record<string, unknown> = {
-    engine: r.engine,
-    out: r.out_dir,
-    simulated_s: r.simulated_s,
-    wall_s: r.wall_s,
-    interrupted: r.interrupted,
-    ...rest,
-    ...(events ? { events } : {}),
-  };
-  // formatRecord rounds numbers for people; the JSON document keeps every digit.
-  let text = formatRecord(record);
-  if (final && typeof final === "object") {
-    text += "\nfinal state:\n";
-    for (const [host, state] of Object.entries(final as Record<string, unknown>)) {
-      text += `  ${host}: ${JSON.stringify(state)}\n`;
-    }
-  }
-  return text;
-}
-
 /** Build `hive sim run`. */
 export function runCommand(load: ContextLoader): Command {
   const cmd = hiveCommand("run", "hive sim run")
@@ -155,6 +105,7 @@ export function runCommand(load: ContextLoader): Command {
         .makeOptionMandatory(),
     )
     .requiredOption("--out <dir>", "output folder (created; must not exist or be empty)")
+    .option("--force", "replace an earlier run's folder given as --out")
     .option("--json", "the run summary as one JSON document on stdout (same as `hive --json`)")
     .option(
       "--time-scale <x>",
@@ -223,8 +174,8 @@ Local engine:
   child processes; user wallets are funded before the clock starts (83 regtest blocks). At
   stop_time the miners stop and the run waits up to 10 s for the nodes to agree, so the logs
   show the last blocks arriving. Ctrl-C or SIGTERM stops everything (SIGTERM, then SIGKILL
-  after 15 s). Killing hive itself with SIGKILL leaves the monerods running:
-  pkill -f <DIR> cleans them up.
+  after 15 s). If hive itself is killed with SIGKILL, a small reaper process it started
+  notices and stops the run's monerods (see DIR/reaper.log); agents watch for their parent.
   Attacks: partition and eclipse through monerod set_bans; double_spend through
   \`hive sim agent attacker --mode double_spend\`, which mines on the attacker's node, cuts it
   off at the attack start, mines a private chain and releases it once the victim has
@@ -268,7 +219,7 @@ missing), 2 bad flags or scenario.`,
       addressing: engineName === "local" ? "loopback" : "shadow",
     });
     const model = loaded.model;
-    await _checkOutDir(f["--out"]);
+    await checkOutDir(f["--out"], f["--force"]);
     const { runMetaOf, writeRunMeta } = await import("../api/run_meta.ts");
     const meta = runMetaOf(model, engineName, cli.version);
     let address: { hostname: string; port: number } | undefined;
@@ -371,7 +322,7 @@ missing), 2 bad flags or scenario.`,
           `${v.pass ? "PASS" : "FAIL"} ${v.check}: ${v.detail}`
         );
       }
-      cli.output.result(_document(result), _human);
+      cli.output.result(runDocument(result), runText);
       const linger = f["--api-linger"] ?? 0;
       if (live && linger > 0 && !controller.signal.aborted) {
         cli.logger.info("api stays up", { seconds: linger, url: live.api.url });

@@ -1,0 +1,79 @@
+/**
+ * What `hive sim run` writes around a run: the checks on its output folder and the result as a
+ * document (`--json`) or as text.
+ *
+ * @module
+ */
+import type { EngineRunResult } from "../../../adapters/engine/types.ts";
+import { UsageError } from "../../../core/errors.ts";
+import { formatRecord } from "../../../core/output.ts";
+
+/** Files that mark a folder as an earlier run's, which `--force` may replace. */
+const _RUN_MARKERS = ["hive_run.json", "summary.json", "events.ndjson"];
+
+/**
+ * Refuse to run into a folder that already holds something: runs never mix. With `force`, an
+ * earlier run's folder is emptied first; a folder that holds anything else is never removed.
+ */
+export async function checkOutDir(dir: string, force = false): Promise<void> {
+  try {
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+    if (names.length === 0) return;
+    if (!force) {
+      throw new UsageError(
+        `--out: folder ${JSON.stringify(dir)} exists and is not empty; choose a new one, ` +
+          `or add --force to replace an earlier run`,
+      );
+    }
+    if (!names.some((n) => _RUN_MARKERS.includes(n))) {
+      throw new UsageError(
+        `--out: folder ${JSON.stringify(dir)} is not an earlier run's (no ${
+          _RUN_MARKERS.join(", ")
+        }); --force replaces only run folders`,
+      );
+    }
+    for (const name of names) await Deno.remove(`${dir}/${name}`, { recursive: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    if (error instanceof Deno.errors.NotADirectory) {
+      throw new UsageError(`--out: ${JSON.stringify(dir)} is a file, expected a folder`);
+    }
+    throw error;
+  }
+}
+
+/** What `hive sim run --json` prints: the run result with snake_case keys, like every document. */
+export function runDocument(r: EngineRunResult) {
+  return {
+    engine: r.engine,
+    out_dir: r.outDir,
+    simulated_s: r.simulatedS,
+    wall_s: r.wallS,
+    interrupted: r.interrupted,
+    summary: r.summary,
+  };
+}
+
+/** The run result for people: rounded numbers, the final state one host a line. */
+export function runText(r: ReturnType<typeof runDocument>): string {
+  const { final, events, ...rest } = r.summary as Record<string, unknown>;
+  const record: Record<string, unknown> = {
+    engine: r.engine,
+    out: r.out_dir,
+    simulated_s: r.simulated_s,
+    wall_s: r.wall_s,
+    interrupted: r.interrupted,
+    ...rest,
+    ...(events ? { events } : {}),
+  };
+  // formatRecord rounds numbers for people; the JSON document keeps every digit.
+  let text = formatRecord(record);
+  if (final && typeof final === "object") {
+    text += "\nfinal state:\n";
+    for (const [host, state] of Object.entries(final as Record<string, unknown>)) {
+      text += `  ${host}: ${JSON.stringify(state)}\n`;
+    }
+  }
+  return text;
+}

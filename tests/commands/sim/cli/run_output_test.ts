@@ -1,0 +1,45 @@
+import { deepEqual, equal, rejects } from "@std/assert";
+import { checkOutDir, runDocument } from "../../../../commands/sim/cli/run_output.ts";
+import { UsageError } from "../../../../core/errors.ts";
+
+Deno.test("run output folder: new or empty is fine; an earlier run needs --force; other data never goes", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await checkOutDir(`${root}/new`);
+    await Deno.mkdir(`${root}/empty`);
+    await checkOutDir(`${root}/empty`);
+    await Deno.mkdir(`${root}/run`);
+    await Deno.writeTextFile(`${root}/run/summary.json`, "{}");
+    await Deno.writeTextFile(`${root}/run/events.ndjson`, "");
+    await rejects(() => checkOutDir(`${root}/run`), UsageError, "add --force");
+    await checkOutDir(`${root}/run`, true);
+    deepEqual([...Deno.readDirSync(`${root}/run`)], []);
+    await Deno.mkdir(`${root}/photos`);
+    await Deno.writeTextFile(`${root}/photos/cat.jpg`, "meow");
+    await rejects(() => checkOutDir(`${root}/photos`, true), UsageError, "not an earlier run's");
+    equal(Deno.readTextFileSync(`${root}/photos/cat.jpg`), "meow");
+    await Deno.writeTextFile(`${root}/file`, "x");
+    await rejects(() => checkOutDir(`${root}/file`), UsageError, "is a file");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("run result document: snake_case keys", () => {
+  const doc = runDocument({
+    engine: "des",
+    outDir: "/x",
+    simulatedS: 1,
+    wallS: 2,
+    interrupted: false,
+    summary: {},
+  });
+  deepEqual(Object.keys(doc), [
+    "engine",
+    "out_dir",
+    "simulated_s",
+    "wall_s",
+    "interrupted",
+    "summary",
+  ]);
+});
