@@ -24,7 +24,7 @@ const _flagsSchema = z.object({
   "--out": z.string().min(1, { error: "expected a folder" }),
   "--force": z.boolean().default(false),
   "--time-scale": positiveFlag.default(1),
-  "--monerod": z.string().min(1).optional(),
+  "--monerod-bin": z.string().min(1).optional(),
   "--max-hosts": wholeFlag("expected a whole number >= 1", 1).optional(),
   "--shadow-bin": z.string().min(1).optional(),
   "--hive-bin": z.string().min(1).optional(),
@@ -67,6 +67,25 @@ const _DES_FLAG_FIELDS = {
   "--stop-when-resolved": "stopWhenAttacksResolved",
   "--pace": "paceSimSPerWallS",
 } as const satisfies Record<keyof z.input<typeof _desFlagsSchema>, keyof DesOptionsInput>;
+
+/** Flags of one engine only; given with another engine they are refused, like the DES ones. */
+const _ENGINE_ONLY: Record<string, string> = {
+  "--time-scale": "local",
+  "--monerod-bin": "local",
+  "--max-hosts": "local",
+  "--shadow-bin": "shadow",
+  "--hive-bin": "shadow",
+};
+
+function _refuseOtherEngines(engine: string, flags: Record<string, unknown>): void {
+  for (const [flag, only] of Object.entries(_ENGINE_ONLY)) {
+    if (flags[flag] !== undefined && engine !== only) {
+      throw new UsageError(
+        `hive sim run: ${flag}: applies to --engine ${only} only, got --engine ${engine}`,
+      );
+    }
+  }
+}
 
 /**
  * Validate the DES flags and turn the given ones into engine options. Refuses them with any
@@ -112,7 +131,7 @@ export function runCommand(load: ContextLoader): Command {
       "local: simulated seconds per wall second, e.g. 60 turns a 1 h scenario into 1 min " +
         "(default 1)",
     )
-    .option("--monerod <path>", "local: monerod executable (default: monerod on PATH)")
+    .option("--monerod-bin <path>", "local: monerod executable (default: monerod on PATH)")
     .option("--max-hosts <n>", "local: most hosts (default: free memory / 400 MiB per monerod)")
     .option("--shadow-bin <path>", "shadow: shadow executable (default: shadow on PATH)")
     .option(
@@ -213,6 +232,7 @@ missing), 2 bad flags or scenario.`,
     const input = flagInput(o);
     const f = parseFlags("hive sim run", _flagsSchema, { FILE: file, ...input });
     const des = _desOptions(f["--engine"], input);
+    _refuseOtherEngines(f["--engine"], input);
     const cli = await load(command, "sim-run");
     const engineName = f["--engine"];
     const loaded = await loadScenario(f.FILE, {
@@ -235,7 +255,7 @@ missing), 2 bad flags or scenario.`,
     const engine = createEngine(engineName, {
       timeScale: f["--time-scale"],
       des,
-      local: { monerodBin: f["--monerod"], maxHosts: f["--max-hosts"] },
+      local: { monerodBin: f["--monerod-bin"], maxHosts: f["--max-hosts"] },
       shadow: {
         shadowBin: f["--shadow-bin"],
         writeConfig: (_model, dir) => writeShadowFiles(loaded, dir, { hiveBin: f["--hive-bin"] }),

@@ -43,3 +43,47 @@ Deno.test("run result document: snake_case keys", () => {
     "summary",
   ]);
 });
+
+Deno.test("sim run refuses a flag of another engine, naming it and the engine", async () => {
+  const main = new URL("../../../../main.ts", import.meta.url).pathname;
+  const root = await Deno.makeTempDir();
+  try {
+    for (
+      const [engine, flag, value, only] of [
+        ["des", "--monerod-bin", "/x", "local"],
+        ["des", "--time-scale", "5", "local"],
+        ["shadow", "--max-hosts", "3", "local"],
+        ["des", "--shadow-bin", "/x", "shadow"],
+        ["local", "--block-size", "5", "des"],
+      ]
+    ) {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--quiet",
+          main,
+          "sim",
+          "run",
+          "fixtures/scenarios/ring.yaml",
+          "--engine",
+          engine,
+          flag,
+          value,
+          "--out",
+          `${root}/${engine}${flag}`,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(60_000),
+      }).output();
+      equal(out.code, 2, flag);
+      equal(
+        new TextDecoder().decode(out.stderr).trim(),
+        `hive: hive sim run: ${flag}: applies to --engine ${only} only, got --engine ${engine}`,
+      );
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
