@@ -166,3 +166,38 @@ Deno.test("one unit per flag kind: waits and timeouts are durations everywhere",
     match(JSON.parse(run.stderr).error.message, /expected a duration with a unit/);
   }
 });
+
+Deno.test("JSON documents use snake_case keys in every subcommand", async () => {
+  const root = await Deno.makeTempDir();
+  const camel: string[] = [];
+  const walk = (value: unknown, path: string) => {
+    if (Array.isArray(value)) value.slice(0, 5).forEach((v) => walk(v, `${path}[]`));
+    else if (value && typeof value === "object") {
+      for (const [key, inner] of Object.entries(value)) {
+        if (/[A-Z]/.test(key) && !/^\d/.test(key)) camel.push(`${path}.${key}`);
+        walk(inner, `${path}.${key}`);
+      }
+    }
+  };
+  try {
+    for (
+      const args of [
+        ["--version"],
+        ["sim", "validate", "fixtures/scenarios/ring.yaml"],
+        ["sim", "inspect", "fixtures/scenarios/regions.yaml"],
+        ["sim", "run", "fixtures/scenarios/ring.yaml", "--engine", "des", "--out", `${root}/r`],
+        ["sim", "analyze", `${root}/r`],
+        ["hive", "genesis", "--backend", "simnet", "--data-dir", `${root}/h`],
+        ["hive", "status", "--backend", "simnet", "--data-dir", `${root}/h`],
+        ["proxy", "keys", "add", "bob", "--scope", "read", "--keys-file", `${root}/keys`],
+      ]
+    ) {
+      const run = await hive("--json", ...args);
+      equal(run.code, 0, `${args.join(" ")}: ${run.stderr}`);
+      walk(JSON.parse(run.stdout), args.slice(0, 2).join(" "));
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+  deepEqual(camel, []);
+});

@@ -23,11 +23,11 @@ export interface GraphMetrics {
   connected: boolean;
   degree: { min: number; max: number; mean: number };
   /** Degree -> number of nodes with that degree, ascending. */
-  degreeHistogram: Record<string, number>;
+  degree_histogram: Record<string, number>;
   /** Longest shortest path in hops (of the largest component when disconnected). */
   diameter: number;
   /** True when the diameter was computed exactly (all-pairs BFS); else a double-sweep bound. */
-  diameterExact: boolean;
+  diameter_exact: boolean;
 }
 
 /** Largest graph whose diameter is computed exactly (BFS from every node). */
@@ -83,8 +83,8 @@ export function graphMetrics(n: number, edges: readonly Edge[]): GraphMetrics {
   const degrees = adj.map((l) => l.length);
   const histogram = new Map<number, number>();
   for (const d of degrees) histogram.set(d, (histogram.get(d) ?? 0) + 1);
-  const degreeHistogram: Record<string, number> = {};
-  for (const [d, c] of [...histogram].sort((a, b) => a[0] - b[0])) degreeHistogram[String(d)] = c;
+  const byDegree: Record<string, number> = {};
+  for (const [d, c] of [...histogram].sort((a, b) => a[0] - b[0])) byDegree[String(d)] = c;
   const { diameter, exact } = _diameter(adj, comp);
   return {
     nodes: n,
@@ -96,9 +96,9 @@ export function graphMetrics(n: number, edges: readonly Edge[]): GraphMetrics {
       max: n ? Math.max(...degrees) : 0,
       mean: n ? Math.round((2 * edges.length / n) * 1000) / 1000 : 0,
     },
-    degreeHistogram,
+    degree_histogram: byDegree,
     diameter,
-    diameterExact: exact,
+    diameter_exact: exact,
   };
 }
 

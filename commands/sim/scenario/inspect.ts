@@ -153,7 +153,7 @@ export function formatInspectReport(r: InspectReport): string {
     `edges:        ${r.edges}`,
     `connected:    ${g.connected ? "yes" : `no (${g.components} components)`}`,
     `degree:       min ${g.degree.min}, mean ${g.degree.mean}, max ${g.degree.max}`,
-    `diameter:     ${g.diameter} hops${g.diameterExact ? "" : " (double-sweep lower bound)"}`,
+    `diameter:     ${g.diameter} hops${g.diameter_exact ? "" : " (double-sweep lower bound)"}`,
     `latency:      min ${r.latency_ms.min} ms, mean ${r.latency_ms.mean} ms, max ${r.latency_ms.max} ms`,
     `hashrate:     ${r.hashrate_total} %`,
     `attacks:      ${r.attacks.map((a) => `${a.kind}(${a.hosts} hosts)`).join(", ") || "none"}`,
@@ -180,7 +180,7 @@ export function formatInspectReport(r: InspectReport): string {
     ),
     "",
     "degree  hosts",
-    ...Object.entries(g.degreeHistogram).map(([d, c]) => `${d.padStart(6)}  ${c}`),
+    ...Object.entries(g.degree_histogram).map(([d, c]) => `${d.padStart(6)}  ${c}`),
   ];
   return lines.join("\n") + "\n";
 }

@@ -40,7 +40,7 @@ Deno.test("star, ring and mesh have their textbook shapes", () => {
   const star = graphMetrics(6, build({ kind: "star" }, 6));
   deepEqual([star.edges, star.degree.max, star.degree.min, star.diameter], [5, 5, 1, 2]);
   const ring = graphMetrics(9, build({ kind: "ring" }, 9));
-  deepEqual([ring.edges, ring.diameter, ring.degreeHistogram], [9, 4, { "2": 9 }]);
+  deepEqual([ring.edges, ring.diameter, ring.degree_histogram], [9, 4, { "2": 9 }]);
   const mesh = graphMetrics(7, build({ kind: "mesh" }, 7));
   deepEqual([mesh.edges, mesh.diameter, mesh.connected], [21, 1, true]);
 });
@@ -50,7 +50,7 @@ Deno.test("random_regular gives every node exactly k distinct neighbours", () =>
     const edges = build({ kind: "random_regular", k }, n, n);
     assertSimple(n, edges);
     const m = graphMetrics(n, edges);
-    deepEqual(m.degreeHistogram, { [String(k)]: n });
+    deepEqual(m.degree_histogram, { [String(k)]: n });
     equal(m.edges, (n * k) / 2);
   }
 });
