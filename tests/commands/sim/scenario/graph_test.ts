@@ -14,6 +14,6 @@ Deno.test("diameter above the exact limit is a double-sweep bound, exact on a pa
   const n = 2500;
   const path: Edge[] = Array.from({ length: n - 1 }, (_, i) => [i, i + 1]);
   const m = graphMetrics(n, path);
-  equal(m.diameterExact, false);
+  equal(m.diameter_exact, false);
   equal(m.diameter, n - 1);
 });
