@@ -14,6 +14,7 @@
  */
 import { parse as parseYaml, stringify } from "yaml";
 import { ConfigError } from "../../../core/errors.ts";
+import { importNetwork } from "./network.ts";
 import { type ImportReport, ReportBuilder as _Report } from "./report.ts";
 
 export { formatImportReport, type ImportEntry, type ImportReport } from "./report.ts";
@@ -120,7 +121,7 @@ export function importMonerosim(text: string, options: ImportOptions): ImportRes
   const walletArgs = _daemonDefaults(general, report, "wallet_defaults");
   const { agents, miners } = _agents(agentsIn, report);
   const seeds = miners.length > 0 ? miners : Object.keys(agents).slice(0, 1);
-  const outNetwork = _network(network, seeds, Object.keys(agents).length, options, report);
+  const outNetwork = importNetwork(network, seeds, Object.keys(agents).length, options, report);
   const scenario: Record<string, unknown> = {
     ...(options.name ? { name: options.name } : {}),
     description: "imported from a Monerosim configuration by hive sim import monerosim",
@@ -367,61 +368,4 @@ function _agentField(
       }
   }
   report.add("unmapped", at, undefined, `not a ${kind} setting hive knows`);
-}
-
-function _network(
-  network: _Obj,
-  seeds: string[],
-  hosts: number,
-  options: ImportOptions,
-  report: _Report,
-): _Obj {
-  const out: _Obj = {};
-  const mode = String(network.peer_mode ?? "Dynamic").toLowerCase();
-  const gml = typeof network.path === "string" ? network.path : undefined;
-  if (network.type === "1_gbit_switch") {
-    out.type = "1_gbit_switch";
-    report.add("mapped", "network.type", "network.type");
-  } else if (gml !== undefined) {
-    const abs = gml.startsWith("/") ? gml : `${options.baseDir}/${gml}`;
-    let exists = false;
-    try {
-      exists = Deno.statSync(abs).isFile;
-    } catch {
-      exists = false;
-    }
-    if (exists) {
-      out.gml = abs;
-      report.add("mapped", "network.path", `network.gml ${abs}`);
-    } else {
-      out.topology = hosts > 2 ? "scale_free(2)" : "mesh";
-      report.add(
-        "approximated",
-        "network.path",
-        `a generated network (topology ${out.topology}, 50 ms links)`,
-        `${gml} is not beside the config; put it there and import again to use it`,
-      );
-    }
-  }
-  if (mode === "dynamic" || mode === "hybrid") {
-    out.peer_mode = mode;
-    out.seed_nodes = seeds;
-    report.add(
-      "approximated",
-      "network.peer_mode",
-      `peer_mode ${mode}, seed_nodes: the miners`,
-      "Monerosim's seed selection is its own",
-    );
-  } else if (mode === "hardcoded") {
-    out.peer_mode = "hardcoded";
-    report.add("mapped", "network.peer_mode", "network.peer_mode");
-  } else {
-    report.add("unmapped", "network.peer_mode", undefined, `unknown mode ${mode}`);
-  }
-  for (const key of Object.keys(network)) {
-    if (!["type", "path", "peer_mode"].includes(key)) {
-      report.add("unmapped", `network.${key}`, undefined, "unknown field");
-    }
-  }
-  return out;
 }
