@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { checksSchema } from "../checks/config.ts";
 import { intRange } from "../../../core/config.ts";
 import { bandwidthSchema, durationSchema, latencySchema } from "./units.ts";
 
@@ -227,6 +228,9 @@ const _scenarioShape = {
   ),
   network: networkSchema,
   agents: z.record(z.string(), agentSchema),
+  checks: checksSchema.optional().describe(
+    "checks made while the run goes (hive sim run exits 1 when one fails)",
+  ),
 };
 
 /**

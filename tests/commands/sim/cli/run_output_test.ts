@@ -87,3 +87,40 @@ Deno.test("sim run refuses a flag of another engine, naming it and the engine", 
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("a scenario's own checks section is judged: a failing check makes sim run exit 1", async () => {
+  const root = await Deno.makeTempDir();
+  const main = new URL("../../../../main.ts", import.meta.url).pathname;
+  const fixtures = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
+  try {
+    const scenario = await Deno.readTextFile(`${fixtures}partition.yaml`);
+    await Deno.writeTextFile(`${root}/p.yaml`, `${scenario}\nchecks:\n  reorg_depth: { max: 0 }\n`);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        main,
+        "--json",
+        "sim",
+        "run",
+        `${root}/p.yaml`,
+        "--engine",
+        "des",
+        "--out",
+        `${root}/r`,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(120_000),
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    equal(out.code, 1, stderr);
+    equal(
+      JSON.parse(stderr.trim().split("\n").at(-1)!).error.message.includes("reorg_depth"),
+      true,
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -17,6 +17,7 @@ Deno.test("sim schema prints a JSON Schema that documents the scenario format", 
   deepEqual(Object.keys(schema.properties).sort(), [
     "agents",
     "attacks",
+    "checks",
     "daemon_defaults",
     "description",
     "general",
