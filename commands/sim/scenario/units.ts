@@ -12,31 +12,7 @@
  * @module
  */
 import { z } from "zod";
-
-const _DURATION_UNITS: Record<string, number> = {
-  ms: 0.001,
-  msec: 0.001,
-  millisecond: 0.001,
-  milliseconds: 0.001,
-  s: 1,
-  sec: 1,
-  secs: 1,
-  second: 1,
-  seconds: 1,
-  m: 60,
-  min: 60,
-  mins: 60,
-  minute: 60,
-  minutes: 60,
-  h: 3600,
-  hr: 3600,
-  hrs: 3600,
-  hour: 3600,
-  hours: 3600,
-  d: 86400,
-  day: 86400,
-  days: 86400,
-};
+import { DURATION_UNITS } from "../../../core/duration.ts";
 
 const _BANDWIDTH_UNITS: Record<string, number> = {
   bit: 1,
@@ -58,7 +34,11 @@ const _BANDWIDTH_UNITS: Record<string, number> = {
 
 const _QUANTITY = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/;
 
-function _quantity(text: string, units: Record<string, number>, bare: number): number | null {
+function _quantity(
+  text: string,
+  units: Readonly<Record<string, number>>,
+  bare: number,
+): number | null {
   const m = _QUANTITY.exec(text);
   if (!m) return null;
   let unit = m[2].toLowerCase();
@@ -71,12 +51,12 @@ function _quantity(text: string, units: Record<string, number>, bare: number): n
 
 /** Parse a duration (`90s`, `2 h`, `1d`, `500ms`, or plain seconds) into seconds, or null. */
 export function parseDuration(text: string): number | null {
-  return _quantity(text, _DURATION_UNITS, 1);
+  return _quantity(text, DURATION_UNITS, 1);
 }
 
 /** Parse a latency (`50 ms`, `1 s`, or plain milliseconds) into milliseconds, or null. */
 export function parseLatencyMs(text: string): number | null {
-  const s = _quantity(text, _DURATION_UNITS, 0.001);
+  const s = _quantity(text, DURATION_UNITS, 0.001);
   return s === null ? null : s * 1000;
 }
 
