@@ -4,77 +4,17 @@
  *
  * @module
  */
-import { deadline } from "../_helpers.ts";
-import type { CrossSiteBrowserRequest } from "./cross_site_browser.ts";
+import { type Browser, startBrowser } from "./_browser.ts";
 
 /** The browser child process. */
-export interface Driver {
-  call<T = unknown>(request: CrossSiteBrowserRequest): Promise<T>;
-  close(): Promise<void>;
-}
+export type Driver = Browser;
 
-/** Start the Chromium driver child (see cross_site_browser.ts). */
+/**
+ * Start the Chromium driver child (see _browser.ts): `open` answers `{page, status}` and gives
+ * up after 15 s, every call after 30 s.
+ */
 export function startDriver(): Driver {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "--quiet",
-      new URL("./cross_site_browser.ts", import.meta.url).pathname,
-    ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let nextId = 1;
-  const reading = (async () => {
-    let rest = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      const lines = (rest + chunk).split("\n");
-      rest = lines.pop() ?? "";
-      for (const line of lines.filter(Boolean)) {
-        const reply = JSON.parse(line) as {
-          id: number;
-          ok: boolean;
-          result?: unknown;
-          error?: string;
-        };
-        const waiter = pending.get(reply.id);
-        pending.delete(reply.id);
-        if (reply.ok) waiter?.resolve(reply.result);
-        else waiter?.reject(new Error(reply.error));
-      }
-    }
-    for (const waiter of pending.values()) waiter.reject(new Error("browser driver exited"));
-  })();
-  return {
-    call<T>(request: CrossSiteBrowserRequest): Promise<T> {
-      const id = nextId++;
-      const { promise, resolve, reject } = Promise.withResolvers<T>();
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      writer.write(new TextEncoder().encode(JSON.stringify({ id, ...request }) + "\n")).catch(
-        reject,
-      );
-      return deadline(promise, 30_000, `browser ${request.op}`);
-    },
-    async close() {
-      const timer = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-      }, 15_000);
-      try {
-        await this.call({ op: "close" }).catch(() => {});
-        await writer.close().catch(() => {});
-        await child.status;
-        await reading;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
+  return startBrowser({ deadlineMs: 30_000, gotoTimeoutMs: 15_000, openStatus: true });
 }
 
 /** In a page: open a WebSocket, resolve with its first message, "error" or "timeout". */

@@ -54,14 +54,14 @@ Deno.test({
       // A second origin on loopback.
       const evil = await browser.call<{ page: number }>({ op: "open", url: `${evilOrigin}/` });
       const crossWs = await browser.call<string>({
-        op: "evaluate",
+        op: "eval",
         page: evil.page,
         expression: wsAttempt(`ws://127.0.0.1:${port}/ws/chat`),
       });
       equal(crossWs, "error", `cross-site WebSocket to /ws/chat must fail: ${crossWs}`);
       for (const path of ["/api/agents/chat/stop", "/agents/chat/send", "/api/agents/chat/start"]) {
         const sent = await browser.call<string>({
-          op: "evaluate",
+          op: "eval",
           page: evil.page,
           expression: simplePost(`${base}${path}`),
         });
@@ -78,20 +78,20 @@ Deno.test({
       const rebind = await browser.call<{ page: number }>({ op: "open", url: rebindUrl });
       for (const path of ["/api/status", "/agents/chat/rooms"]) {
         const got = await browser.call<string>({
-          op: "evaluate",
+          op: "eval",
           page: rebind.page,
           expression: read(path),
         });
         match(got, /^403 .*host_not_allowed/, `rebinding read of ${path}: ${got}`);
       }
       const rebindPost = await browser.call<string>({
-        op: "evaluate",
+        op: "eval",
         page: rebind.page,
         expression: read("/api/agents/chat/stop", JSON_POST),
       });
       match(rebindPost, /^403 .*host_not_allowed/);
       const rebindWs = await browser.call<string>({
-        op: "evaluate",
+        op: "eval",
         page: rebind.page,
         expression: wsAttempt(`ws://rebind.test:${port}/ws/chat`),
       });
@@ -113,12 +113,12 @@ Deno.test({
         });
         equal(page.status, 200, own);
         equal(
-          await browser.call<string>({ op: "evaluate", page: page.page, expression: _connected }),
+          await browser.call<string>({ op: "eval", page: page.page, expression: _connected }),
           "connected",
           `${own}: the page's chat WebSocket connects`,
         );
         const post = await browser.call<string>({
-          op: "evaluate",
+          op: "eval",
           page: page.page,
           expression: read("/agents/chat/send", _SEND_BODY),
         });

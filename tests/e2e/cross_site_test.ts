@@ -12,8 +12,14 @@ import { equal, match, ok } from "@std/assert";
 import { Hono } from "hono";
 import { crossSiteGuard, crossSiteMiddleware } from "../../core/http/guard.ts";
 import { type HttpServerHandle, serveHttp, upgradeWebSocket } from "../../core/http/server.ts";
-import { deadline } from "../core/http/_raw.ts";
-import type { CrossSiteBrowserRequest } from "./cross_site_browser.ts";
+import {
+  type Driver,
+  JSON_POST as _JSON_POST,
+  read as _read,
+  simplePost as _simplePost,
+  startDriver,
+  wsAttempt as _wsAttempt,
+} from "./cross_site_helpers.ts";
 
 interface Target {
   server: HttpServerHandle;
@@ -51,97 +57,6 @@ async function _target(guarded: boolean): Promise<Target> {
   return target;
 }
 
-interface Driver {
-  call<T = unknown>(request: CrossSiteBrowserRequest): Promise<T>;
-  close(): Promise<void>;
-}
-
-function _startDriver(): Driver {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "--quiet",
-      new URL("./cross_site_browser.ts", import.meta.url).pathname,
-    ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let nextId = 1;
-  const reading = (async () => {
-    let rest = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      const lines = (rest + chunk).split("\n");
-      rest = lines.pop() ?? "";
-      for (const line of lines.filter(Boolean)) {
-        const reply = JSON.parse(line) as {
-          id: number;
-          ok: boolean;
-          result?: unknown;
-          error?: string;
-        };
-        const waiter = pending.get(reply.id);
-        pending.delete(reply.id);
-        if (reply.ok) waiter?.resolve(reply.result);
-        else waiter?.reject(new Error(reply.error));
-      }
-    }
-    for (const waiter of pending.values()) waiter.reject(new Error("browser driver exited"));
-  })();
-  return {
-    call<T>(request: CrossSiteBrowserRequest): Promise<T> {
-      const id = nextId++;
-      const { promise, resolve, reject } = Promise.withResolvers<T>();
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      writer.write(new TextEncoder().encode(JSON.stringify({ id, ...request }) + "\n")).catch(
-        reject,
-      );
-      return deadline(promise, 30_000, `browser ${request.op}`);
-    },
-    async close() {
-      const timer = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-      }, 15_000);
-      try {
-        await this.call({ op: "close" }).catch(() => {});
-        await writer.close().catch(() => {});
-        await child.status;
-        await reading;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
-}
-
-/** In a page: open a WebSocket, resolve with its first message, "error" or "timeout". */
-const _wsAttempt = (url: string) =>
-  `new Promise((resolve) => {
-    const s = new WebSocket(${JSON.stringify(url)});
-    const t = setTimeout(() => resolve("timeout"), 5000);
-    s.onmessage = (e) => { clearTimeout(t); resolve("message:" + e.data); s.close(); };
-    s.onerror = () => { clearTimeout(t); resolve("error"); };
-  })`;
-
-/** In a page: a no-preflight cross-site POST (like a form); the response is opaque. */
-const _simplePost = (url: string) =>
-  `fetch(${JSON.stringify(url)}, { method: "POST", mode: "no-cors",
-     headers: { "content-type": "text/plain" }, body: '{"text":"pwned"}' })
-   .then((r) => "sent:" + r.type, (e) => "error:" + e)`;
-
-/** In a page: a same-origin request whose status and body the page can read. */
-const _read = (path: string, init = "{}") =>
-  `fetch(${JSON.stringify(path)}, ${init}).then(async (r) => r.status + " " + await r.text(),
-     (e) => "error:" + e)`;
-
-const _JSON_POST = `{ method: "POST", headers: { "content-type": "application/json" },
-  body: '{"text":"from page"}' }`;
-
 interface AttackResults {
   crossWs: string;
   crossPost: string;
@@ -160,12 +75,12 @@ async function _attack(
   const port = target.server.port;
   const evil = await browser.call<{ page: number }>({ op: "open", url: `${evilOrigin}/` });
   const crossWs = await browser.call<string>({
-    op: "evaluate",
+    op: "eval",
     page: evil.page,
     expression: _wsAttempt(`ws://127.0.0.1:${port}/ws`),
   });
   const crossPost = await browser.call<string>({
-    op: "evaluate",
+    op: "eval",
     page: evil.page,
     expression: _simplePost(`http://127.0.0.1:${port}/act`),
   });
@@ -182,17 +97,17 @@ async function _attack(
     url: rebindUrl,
   });
   const rebindRead = await browser.call<string>({
-    op: "evaluate",
+    op: "eval",
     page: rebind.page,
     expression: _read("/secret"),
   });
   const rebindPost = await browser.call<string>({
-    op: "evaluate",
+    op: "eval",
     page: rebind.page,
     expression: _read("/act", _JSON_POST),
   });
   const rebindWs = await browser.call<string>({
-    op: "evaluate",
+    op: "eval",
     page: rebind.page,
     expression: _wsAttempt(`ws://${rebindName}:${port}/ws`),
   });
@@ -217,7 +132,7 @@ Deno.test({
       }));
     const evilOrigin = `http://127.0.0.1:${await evilReady.promise}`;
     const profile = await Deno.makeTempDir({ prefix: "hive-cross-site-" });
-    const browser = _startDriver();
+    const browser = startDriver();
     try {
       await browser.call({
         op: "launch",
@@ -267,19 +182,19 @@ Deno.test({
         });
         equal(own.status, 200, base);
         const ws = await browser.call<string>({
-          op: "evaluate",
+          op: "eval",
           page: own.page,
           expression: _wsAttempt(`${base.replace("http", "ws")}/ws`),
         });
         equal(ws, "message:hello", `${base}: same-origin WebSocket`);
         const post = await browser.call<string>({
-          op: "evaluate",
+          op: "eval",
           page: own.page,
           expression: _read("/act", _JSON_POST),
         });
         match(post, /^200 /, `${base}: same-origin JSON POST`);
         const read = await browser.call<string>({
-          op: "evaluate",
+          op: "eval",
           page: own.page,
           expression: _read("/secret"),
         });

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { type Browser, startBrowser } from "./_browser.ts";
+
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** The JSON ready line `hive host --json` prints. */
@@ -170,87 +172,12 @@ export async function getJson<T = Record<string, unknown>>(
   return await response.json() as T;
 }
 
-/** A request to the driver. */
-export type BrowserRequest =
-  | { op: "launch"; userDataDir: string }
-  | { op: "open"; url: string }
-  | { op: "fill"; page: number; selector: string; text: string }
-  | { op: "click"; page: number; selector: string }
-  | { op: "wait"; page: number; selector: string; hasText?: string; timeoutMs?: number }
-  | { op: "attr"; page: number; selector: string; hasText?: string; inner: string; name: string }
-  | { op: "screenshot"; page: number; path: string }
-  | { op: "url"; page: number }
-  | { op: "close" };
+/** The browser driver of the host tests (see _browser.ts). */
+export type BrowserDriver = Browser;
 
-/** A driver child and a typed way to call it. */
-export interface BrowserDriver {
-  call<T = unknown>(request: BrowserRequest): Promise<T>;
-  /** Close the browser and wait for the child to exit (kills it if it does not). */
-  close(): Promise<void>;
-}
-
-/** Start the driver child (`deno run -A` this file). */
+/** Start the Chromium driver child; every call fails after 90 s instead of hanging. */
 export function startBrowserDriver(): BrowserDriver {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--quiet", new URL("./host_browser.ts", import.meta.url).pathname],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let nextId = 1;
-  const reading = (async () => {
-    let rest = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      const lines = (rest + chunk).split("\n");
-      rest = lines.pop() ?? "";
-      for (const line of lines.filter(Boolean)) {
-        const reply = JSON.parse(line) as {
-          id: number;
-          ok: boolean;
-          result?: unknown;
-          error?: string;
-        };
-        const waiter = pending.get(reply.id);
-        pending.delete(reply.id);
-        if (reply.ok) waiter?.resolve(reply.result);
-        else waiter?.reject(new Error(reply.error));
-      }
-    }
-    for (const waiter of pending.values()) waiter.reject(new Error("browser driver exited"));
-  })();
-  return {
-    call<T>(request: BrowserRequest): Promise<T> {
-      const id = nextId++;
-      const { promise, resolve, reject } = Promise.withResolvers<T>();
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      writer.write(new TextEncoder().encode(JSON.stringify({ id, ...request }) + "\n")).catch(
-        reject,
-      );
-      // A browser step that never answers fails the test instead of hanging it.
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new Error(`browser ${request.op}: no answer within 90 s`));
-      }, 90_000);
-      return promise.finally(() => clearTimeout(timer));
-    },
-    async close() {
-      const timer = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-      }, 15_000);
-      try {
-        await this.call({ op: "close" }).catch(() => {});
-        await writer.close().catch(() => {});
-        await child.status;
-        await reading;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
+  return startBrowser({ deadlineMs: 90_000 });
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */

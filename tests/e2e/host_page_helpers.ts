@@ -1,104 +1,18 @@
 /**
- * Test support for the chat page's layout tests: the client side of `host_page_browser.ts`
- * (pages of a chosen size, expressions evaluated in the page) and the layout facts the tests
- * assert at every size.
+ * Test support for the chat page's layout tests: their Chromium driver (pages of a chosen size,
+ * expressions evaluated in the page; see `_browser.ts`) and the layout facts the tests assert at
+ * every size.
  *
  * @module
  */
+import { type Browser, startBrowser } from "./_browser.ts";
 
-/** A request to the page driver. */
-export type PageRequest =
-  | { op: "launch"; userDataDir: string }
-  | { op: "open"; url: string; width: number; height: number }
-  | { op: "eval"; page: number; expression: string }
-  | { op: "fill"; page: number; selector: string; text: string }
-  | { op: "click"; page: number; selector: string }
-  | {
-    op: "wait";
-    page: number;
-    selector: string;
-    hasText?: string;
-    state?: "visible" | "attached" | "hidden";
-    timeoutMs?: number;
-  }
-  | { op: "screenshot"; page: number; path: string }
-  | { op: "close" };
+/** The browser driver of the chat page's layout tests (see _browser.ts). */
+export type PageDriver = Browser;
 
-/** A driver child and a typed way to call it. */
-export interface PageDriver {
-  call<T = unknown>(request: PageRequest): Promise<T>;
-  /** Close the browser and wait for the child to exit (kills it if it does not). */
-  close(): Promise<void>;
-}
-
-/** Start the driver child (`deno run -A host_page_browser.ts`). */
+/** Start the Chromium driver child: clicks give up after 10 s, every call after 90 s. */
 export function startPageDriver(): PageDriver {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "--quiet",
-      new URL("./host_page_browser.ts", import.meta.url).pathname,
-    ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let nextId = 1;
-  const reading = (async () => {
-    let rest = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      const lines = (rest + chunk).split("\n");
-      rest = lines.pop() ?? "";
-      for (const line of lines.filter(Boolean)) {
-        const reply = JSON.parse(line) as {
-          id: number;
-          ok: boolean;
-          result?: unknown;
-          error?: string;
-        };
-        const waiter = pending.get(reply.id);
-        pending.delete(reply.id);
-        if (reply.ok) waiter?.resolve(reply.result);
-        else waiter?.reject(new Error(reply.error));
-      }
-    }
-    for (const waiter of pending.values()) waiter.reject(new Error("page driver exited"));
-  })();
-  return {
-    call<T>(request: PageRequest): Promise<T> {
-      const id = nextId++;
-      const { promise, resolve, reject } = Promise.withResolvers<T>();
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      // Every call has a deadline so a stuck browser fails the test instead of hanging it.
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new Error(`page driver: ${request.op} timed out`));
-      }, 90_000);
-      promise.finally(() => clearTimeout(timer)).catch(() => {});
-      writer.write(new TextEncoder().encode(JSON.stringify({ id, ...request }) + "\n")).catch(
-        reject,
-      );
-      return promise;
-    },
-    async close() {
-      const timer = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-      }, 15_000);
-      try {
-        await this.call({ op: "close" }).catch(() => {});
-        await writer.close().catch(() => {});
-        await child.status;
-        await reading;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
+  return startBrowser({ deadlineMs: 90_000, clickTimeoutMs: 10_000 });
 }
 
 /** What the layout tests read from the page in one go. */

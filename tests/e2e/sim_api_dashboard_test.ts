@@ -7,8 +7,7 @@
  */
 import { deepEqual, equal, ok } from "@std/assert";
 import { deadline } from "../_helpers.ts";
-import { interrupt, startHiveApi } from "./sim_api_helpers.ts";
-import { startSimBrowser } from "./sim_api_browser.ts";
+import { interrupt, startHiveApi, startSimBrowser } from "./sim_api_helpers.ts";
 
 const SCENARIO = new URL("../../fixtures/scenarios/partition.yaml", import.meta.url).pathname;
 

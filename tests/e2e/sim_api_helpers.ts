@@ -5,6 +5,7 @@
  * @module
  */
 import { deadline, MAIN_MODULE } from "../_helpers.ts";
+import { type Browser, startBrowser } from "./_browser.ts";
 
 /** A started `hive` child serving an API. */
 export interface HiveApiChild {
@@ -70,4 +71,13 @@ export async function interrupt(child: Deno.ChildProcess): Promise<number> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Start the Chromium driver of the dashboard tests (see _browser.ts), launched with a fresh
+ * profile and the page's CSP bypassed (the tests' expressions are strings); every call fails
+ * after 60 s instead of hanging.
+ */
+export function startSimBrowser(): Browser {
+  return startBrowser({ deadlineMs: 60_000, launch: { bypassCSP: true } });
 }
