@@ -55,6 +55,19 @@ export async function deadline<T>(promise: Promise<T>, ms: number, what: string)
   }
 }
 
+/** Run `fn` with a fresh temporary folder named `prefix...`, removed afterwards whatever `fn` does. */
+export async function withTempDir(
+  fn: (dir: string) => Promise<void>,
+  prefix = "hive-test-",
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 /** What a `hive` run printed and how it exited. */
 export interface HiveRun {
   code: number;

@@ -5,21 +5,10 @@
  *
  * @module
  */
+import { deadline } from "../../_helpers.ts";
 
-/** Reject with `what` when `promise` has not settled within `ms`. */
-export async function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`deadline: ${what} after ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** Reject with `what` when `promise` has not settled within `ms` (the suite-wide helper). */
+export { deadline };
 
 /** Read from `conn` until the peer closes (or `ms` passes: then reject). */
 export async function readUntilClosed(conn: Deno.Conn, ms: number, what: string): Promise<string> {

@@ -2,9 +2,6 @@
  * Agents against real monerod (regtest) and real monero-wallet-rpc on loopback.
  */
 import { deepEqual, equal, ok } from "@std/assert";
-import { LocalChild } from "../../../../adapters/engine/local/proc.ts";
-import { placeHosts } from "../../../../adapters/engine/local/engine.ts";
-import { createLogger } from "../../../../core/logger.ts";
 import {
   partitionForkLength,
   runEclipse,
@@ -13,114 +10,17 @@ import {
 import { runDoubleSpend } from "../../../../commands/sim/agents/double_spend.ts";
 import { runMiner } from "../../../../commands/sim/agents/miner.ts";
 import { runMonitor } from "../../../../commands/sim/agents/monitor.ts";
-import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../../adapters/engine/local/rpc.ts";
-import {
-  type AgentContext,
-  type EventSink,
-  RunClock,
-} from "../../../../commands/sim/agents/runtime.ts";
-import { type RunEvent, type SimHost, type SimModel } from "../../../../adapters/engine/types.ts";
-import { monerodArgs } from "../../../../adapters/engine/monerod.ts";
+import { DEFAULT_MINER_ADDRESS } from "../../../../adapters/engine/local/rpc.ts";
 import { waitFor } from "../../../_helpers.ts";
-const logger = createLogger({ level: "error" });
+import { agentContext, memorySink, startNodes, stopNodes } from "./_monerod.ts";
 const _ADDR = DEFAULT_MINER_ADDRESS;
 
-function _host(name: string, ip: string, peers: string[]): SimHost {
-  return {
-    name,
-    kind: "miner",
-    region: "default",
-    ip,
-    p2pPort: 0,
-    rpcPort: 0,
-    hashrate: 0,
-    startTimeS: 0,
-    bandwidthUpBps: 1e8,
-    bandwidthDownBps: 1e8,
-    daemonArgs: [],
-    peers,
-  };
-}
-
-/** A model whose hosts sit on 127.0.<subnet>.2.. so this file never meets other tests' nodes. */
-function _model(names: string[], subnet: number): SimModel {
-  return {
-    name: "agents-test",
-    seed: 5,
-    stopTimeS: 60,
-    bootstrapEndTimeS: 0,
-    parallelism: 1,
-    peerMode: "hardcoded",
-    // Each later node peers with the first one: a star, enough for two or three nodes.
-    hosts: names.map((n, i) => _host(n, `127.0.${subnet}.${2 + i}`, i === 0 ? [] : [names[0]])),
-    edges: [],
-    attacks: [],
-  };
-}
-
-interface _Net {
-  rpc: Record<string, MonerodRpc>;
-  ip: Record<string, string>;
-  dir: string;
-  children: LocalChild[];
-}
-
-async function _startNodes(names: string[], subnet: number, offline = false): Promise<_Net> {
-  const dir = await Deno.makeTempDir({ prefix: "hive_agents_" });
-  const { model, placements } = placeHosts(_model(names, subnet), dir);
-  const net: _Net = { rpc: {}, ip: {}, dir, children: [] };
-  try {
-    for (const host of model.hosts) {
-      const p = placements.find((x) => x.name === host.name)!;
-      await Deno.mkdir(p.dir, { recursive: true });
-      const args = monerodArgs(host, model, { dataDir: `${p.dir}/data`, peerMode: "hardcoded" });
-      args.push(`--log-file=${p.dir}/monerod.log`);
-      if (offline) args.push("--offline");
-      net.children.push(LocalChild.start({
-        name: host.name,
-        argv: ["monerod", ...args],
-        logPath: `${p.dir}/stderr.log`,
-        logger,
-      }));
-      net.rpc[host.name] = new MonerodRpc({ url: p.rpcUrl, timeoutMs: 5000 });
-      net.ip[host.name] = p.ip;
-    }
-    for (const name of names) {
-      let up = false;
-      // Bounded: 240 x 250 ms.
-      for (let i = 0; i < 240 && !up; i++) {
-        up = await net.rpc[name].getInfo().then(() => true, () => false);
-        if (!up) await new Promise((r) => setTimeout(r, 250));
-      }
-      ok(up, `${name} answers RPC`);
-    }
-    return net;
-  } catch (error) {
-    await _stopNodes(net);
-    throw error;
-  }
-}
-
-async function _stopNodes(net: _Net): Promise<void> {
-  await Promise.all(net.children.map((c) => c.stop(15_000)));
-  await Deno.remove(net.dir, { recursive: true }).catch(() => {});
-}
-
-function _memorySink(): EventSink & { events: RunEvent[] } {
-  const events: RunEvent[] = [];
-  return { events, write: (e) => void events.push(e), close() {} };
-}
-
-function _ctx(sink: EventSink, signal: AbortSignal): AgentContext {
-  return { logger, events: sink, clock: new RunClock(), signal };
-}
-
 Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) => {
-  const net = await _startNodes(["a", "b"], 2);
+  const net = await startNodes(["a", "b"], 2);
   try {
     await t.step("miner mines Poisson-timed blocks and records each one", async () => {
-      const sink = _memorySink();
-      const result = await runMiner(_ctx(sink, new AbortController().signal), {
+      const sink = memorySink();
+      const result = await runMiner(agentContext(sink, new AbortController().signal), {
         rpc: net.rpc.a,
         host: "a",
         hashrate: 50,
@@ -142,9 +42,9 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
     });
 
     await t.step("monitor sees each mined block arrive on both nodes", async () => {
-      const sink = _memorySink();
+      const sink = memorySink();
       const stop = new AbortController();
-      const monitor = runMonitor(_ctx(sink, stop.signal), {
+      const monitor = runMonitor(agentContext(sink, stop.signal), {
         targets: [{ host: "a", rpc: net.rpc.a }, { host: "b", rpc: net.rpc.b }],
         intervalS: 0.2,
       });
@@ -153,8 +53,8 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
         ok(
           await waitFor(() => sink.events.filter((e) => e.event === "height").length >= 2, 30_000),
         );
-        const minerSink = _memorySink();
-        await runMiner(_ctx(minerSink, stop.signal), {
+        const minerSink = memorySink();
+        await runMiner(agentContext(minerSink, stop.signal), {
           rpc: net.rpc.a,
           host: "a",
           hashrate: 100,
@@ -181,11 +81,11 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
     await t.step(
       "partition: both sides mine apart; after the heal b reorgs onto a's chain",
       async () => {
-        const sink = _memorySink();
+        const sink = memorySink();
         const stop = new AbortController();
-        const ctx = _ctx(sink, stop.signal);
+        const ctx = agentContext(sink, stop.signal);
         const watch = new AbortController();
-        const monitor = runMonitor(_ctx(sink, watch.signal), {
+        const monitor = runMonitor(agentContext(sink, watch.signal), {
           targets: [{ host: "a", rpc: net.rpc.a }, { host: "b", rpc: net.rpc.b }],
           intervalS: 0.2,
         });
@@ -255,9 +155,9 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
     await t.step(
       "eclipse delay: a new block reaches the victim only after the delay",
       async () => {
-        const sink = _memorySink();
+        const sink = memorySink();
         const stop = new AbortController();
-        const attack = runEclipse(_ctx(sink, stop.signal), {
+        const attack = runEclipse(agentContext(sink, stop.signal), {
           attackers: [{ host: "a", rpc: net.rpc.a }],
           victim: { host: "b", rpc: net.rpc.b },
           behaviour: "delay",
@@ -295,10 +195,10 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
     await t.step(
       "double spend: isolates its node, gives up at the timeout, lifts the bans",
       async () => {
-        const sink = _memorySink();
+        const sink = memorySink();
         const stop = new AbortController();
         const fork = (await net.rpc.a.getInfo()).height - 1;
-        const run = runDoubleSpend(_ctx(sink, stop.signal), {
+        const run = runDoubleSpend(agentContext(sink, stop.signal), {
           attacker: { host: "a", rpc: net.rpc.a },
           victim: { host: "b", rpc: net.rpc.b },
           peers: [{ host: "b", rpc: net.rpc.b }],
@@ -337,7 +237,7 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
       },
     );
   } finally {
-    await _stopNodes(net);
+    await stopNodes(net);
   }
 });
 

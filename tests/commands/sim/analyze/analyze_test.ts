@@ -4,19 +4,12 @@ import { createLogger } from "../../../../core/logger.ts";
 import { analyzeRun } from "../../../../commands/sim/analyze/analyze.ts";
 import { distribution } from "../../../../commands/sim/analyze/stats.ts";
 import { desModel, hostName } from "../../../adapters/engine/des/_fixtures.ts";
+import { withTempDir } from "../../../_helpers.ts";
 
 const _logger = createLogger({ level: "error", sinks: [] });
-async function _withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "hive_analyze_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 Deno.test("analyze a DES run: events and the engine's own aggregates agree", async () => {
-  await _withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const model = desModel({
       nodes: 40,
       miners: 20,
@@ -64,7 +57,7 @@ Deno.test("analyze a DES run: events and the engine's own aggregates agree", asy
 });
 
 Deno.test("analyze a DES run without receipt events falls back to the aggregates", async () => {
-  await _withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const model = desModel({ nodes: 50, miners: 10, topology: "random", seed: 2, stopTimeS: 6000 });
     await new DesEngine({ receiptEvents: false }).run({ model, outDir: dir, logger: _logger });
     const report = await analyzeRun({ dir });
@@ -77,7 +70,7 @@ Deno.test("analyze a DES run without receipt events falls back to the aggregates
 });
 
 Deno.test("analyze attack outcomes from a DES partition run", async () => {
-  await _withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const a = Array.from({ length: 8 }, (_, i) => hostName(i));
     const b = Array.from({ length: 8 }, (_, i) => hostName(i + 8));
     const model = desModel({

@@ -2,14 +2,7 @@ import { deepEqual, equal, ok, rejects } from "@std/assert";
 import { UsageError } from "../../../../core/errors.ts";
 import { analyzeLoadedRun, analyzeRun } from "../../../../commands/sim/analyze/analyze.ts";
 import { loadRun } from "../../../../commands/sim/analyze/load.ts";
-async function _withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "hive_analyze_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempDir } from "../../../_helpers.ts";
 
 async function _write(path: string, lines: (string | object)[]): Promise<void> {
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
@@ -20,7 +13,7 @@ async function _write(path: string, lines: (string | object)[]): Promise<void> {
 }
 
 Deno.test("analyze hand-written local-engine logs, skipping bad lines with file:line", async () => {
-  await _withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     // Three nodes. Block A (h1) mined by n1 at 10 s, reaches n2 at 10.5 s and n3 at 11 s.
     // Block B (h2) mined by n2 at 130 s; n1 has it at 131 s, n3 only via a monitor height poll
     // at 134 s. Block C (h2, mined by n3 at 130.2 s) loses: n3 reorgs to B.
@@ -98,7 +91,7 @@ Deno.test("analyze hand-written local-engine logs, skipping bad lines with file:
 });
 
 Deno.test("analyze Shadow host stdout: program output ignored, RunEvent lines read", async () => {
-  await _withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const base = `${dir}/shadow.data/hosts`;
     await _write(`${base}/miner1/hive.1000.stdout`, [
       "hive sim agent miner starting",
@@ -126,7 +119,7 @@ Deno.test("analyze Shadow host stdout: program output ignored, RunEvent lines re
 });
 
 Deno.test("analyze fails clearly on a missing folder and on a folder without events", async () => {
-  await _withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await rejects(() => analyzeRun({ dir: `${dir}/nope` }), (e: Error) => {
       ok(e instanceof UsageError);
       ok(e.message.includes("is not a folder"), e.message);
@@ -143,7 +136,7 @@ Deno.test("analyze fails clearly on a missing folder and on a folder without eve
 });
 
 Deno.test("a local run's wall-second stamps are read as simulated seconds (its time scale)", async () => {
-  await _withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await _write(`${dir}/hosts/n1/miner.ndjson`, [
       { ts: 2, host: "n1", event: "mined", height: 1, hash: "A", parent: "G" },
       { ts: 2.5, host: "n1", event: "tx_sent", txid: "t1", amount: 0.5 },

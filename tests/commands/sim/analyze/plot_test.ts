@@ -4,18 +4,11 @@ import { createLogger } from "../../../../core/logger.ts";
 import { analyzeRun } from "../../../../commands/sim/analyze/analyze.ts";
 import { renderAnalysisSvg } from "../../../../commands/sim/analyze/plot.ts";
 import { desModel } from "../../../adapters/engine/des/_fixtures.ts";
+import { withTempDir } from "../../../_helpers.ts";
 const _logger = createLogger({ level: "error", sinks: [] });
-async function _withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "hive_analyze_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 Deno.test("plot: an SVG with the CDF and both height series, no NaN", async () => {
-  await _withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const model = desModel({ nodes: 20, miners: 5, topology: "random", seed: 6, stopTimeS: 7200 });
     await new DesEngine().run({ model, outDir: dir, logger: _logger });
     const report = await analyzeRun({ dir });
@@ -35,7 +28,7 @@ Deno.test("plot: an SVG with the CDF and both height series, no NaN", async () =
 });
 
 Deno.test("plot: fit for a paper: log axis, steps inside the frame, shading, caption", async () => {
-  await _withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const model = desModel({ nodes: 20, miners: 5, topology: "random", seed: 6, stopTimeS: 7200 });
     await new DesEngine().run({ model, outDir: dir, logger: _logger });
     const report = await analyzeRun({ dir });

@@ -4,33 +4,15 @@ import { createLogger } from "../../../../core/logger.ts";
 import { analyzeRun } from "../../../../commands/sim/analyze/analyze.ts";
 import { formatAnalysis } from "../../../../commands/sim/cli/analyze.ts";
 import { desModel } from "../../../adapters/engine/des/_fixtures.ts";
+import { withTempDir } from "../../../_helpers.ts";
+import { hive } from "../_cli.ts";
 const _logger = createLogger({ level: "error", sinks: [] });
-const _main = new URL("../../../../main.ts", import.meta.url).pathname;
-
-async function _withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "hive_analyze_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-async function _hive(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--no-prompt", "--quiet", _main, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 Deno.test("hive sim analyze CLI: --json document, --plot file, exit 2 on bad input", async () => {
-  await _withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const model = desModel({ nodes: 12, miners: 4, topology: "ring", seed: 3, stopTimeS: 3600 });
     await new DesEngine().run({ model, outDir: `${dir}/run`, logger: _logger });
-    const ok1 = await _hive("--json", "sim", "analyze", `${dir}/run`, "--plot");
+    const ok1 = await hive("--json", "sim", "analyze", `${dir}/run`, "--plot");
     equal(ok1.code, 0, ok1.stderr);
     const doc = JSON.parse(ok1.stdout);
     equal(doc.nodes, 12);
@@ -38,14 +20,14 @@ Deno.test("hive sim analyze CLI: --json document, --plot file, exit 2 on bad inp
     ok((await Deno.readTextFile(doc.plot)).includes("<svg"));
     const text = formatAnalysis(await analyzeRun({ dir: `${dir}/run` }));
     ok(text.includes("propagation:") && text.includes("orphan rate:"), text);
-    const badPlot = await _hive("sim", "analyze", `${dir}/run`, "--plot", "x.png");
+    const badPlot = await hive("sim", "analyze", `${dir}/run`, "--plot", "x.png");
     equal(badPlot.code, 2);
     ok(badPlot.stderr.includes('--plot: expected a file name ending in .svg, got "x.png"'));
     await Deno.mkdir(`${dir}/empty`);
-    const empty = await _hive("sim", "analyze", `${dir}/empty`);
+    const empty = await hive("sim", "analyze", `${dir}/empty`);
     equal(empty.code, 2);
     ok(empty.stderr.includes("no run events"), empty.stderr);
-    const help = await _hive("sim", "analyze", "--help");
+    const help = await hive("sim", "analyze", "--help");
     equal(help.code, 0);
     ok(help.stdout.includes("--plot [file]") && help.stdout.includes("Examples:"));
   });

@@ -1,15 +1,5 @@
 import { deepEqual, equal, ok } from "@std/assert";
-import { type HiveRun, runHive } from "../../../_helpers.ts";
-
-const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
-
-async function hive(...args: string[]) {
-  return await hiveEnv({}, ...args);
-}
-
-function hiveEnv(env: Record<string, string>, ...args: string[]): Promise<HiveRun> {
-  return runHive(args, { env });
-}
+import { FIXTURES, hive } from "../_cli.ts";
 
 Deno.test("sim inspect --json reports degrees, diameter, connectivity and regions", async () => {
   const r = await hive("--json", "sim", "inspect", `${FIXTURES}regions.yaml`);

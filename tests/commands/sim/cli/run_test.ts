@@ -1,24 +1,5 @@
 import { deepEqual, equal, match, ok } from "@std/assert";
-import { type HiveRun, runHive } from "../../../_helpers.ts";
-
-const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
-
-async function hive(...args: string[]) {
-  return await hiveEnv({}, ...args);
-}
-
-function hiveEnv(env: Record<string, string>, ...args: string[]): Promise<HiveRun> {
-  return runHive(args, { env });
-}
-
-async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "hive-sim-cli-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { FIXTURES, hive, withTemp } from "../_cli.ts";
 
 async function _lines(path: string): Promise<Record<string, unknown>[]> {
   return (await Deno.readTextFile(path)).split("\n").filter((l) => l.trim()).map((l) =>

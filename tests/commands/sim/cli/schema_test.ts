@@ -1,13 +1,5 @@
 import { deepEqual, equal } from "@std/assert";
-import { type HiveRun, runHive } from "../../../_helpers.ts";
-
-async function hive(...args: string[]) {
-  return await hiveEnv({}, ...args);
-}
-
-function hiveEnv(env: Record<string, string>, ...args: string[]): Promise<HiveRun> {
-  return runHive(args, { env });
-}
+import { hive } from "../_cli.ts";
 
 Deno.test("sim schema prints a JSON Schema that documents the scenario format", async () => {
   const r = await hive("sim", "schema");

@@ -1,27 +1,5 @@
 import { deepEqual, equal, match } from "@std/assert";
-import { type HiveRun, runHive } from "../../../_helpers.ts";
-
-const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
-
-async function hive(...args: string[]) {
-  return await hiveEnv({}, ...args);
-}
-
-function hiveEnv(env: Record<string, string>, ...args: string[]): Promise<HiveRun> {
-  return runHive(args, { env });
-}
-
-async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "hive-sim-cli-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-const BAD = "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n" +
-  "  miner-{1..3}: { kind: miner, hashrate: 30 }\n";
+import { BAD, FIXTURES, hive, withTemp } from "../_cli.ts";
 
 Deno.test("sim validate: every problem in one run, one per line; --json lists them", async () => {
   await withTemp(async (tmp) => {

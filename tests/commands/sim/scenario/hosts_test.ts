@@ -1,25 +1,6 @@
 import { deepEqual, equal, match } from "@std/assert";
-import { ConfigError } from "../../../../core/errors.ts";
-import {
-  expandRange,
-  parseScenario,
-  type ParseScenarioOptions,
-} from "../../../../commands/sim/scenario/load.ts";
-import { rejection } from "../../../_helpers.ts";
-
-const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
-const OPTS: ParseScenarioOptions = { baseDir: FIXTURES, name: "t" };
-
-/** A small valid scenario with `extra` YAML appended. */
-function scenario(network: string, agents: string, extra = ""): string {
-  return `general: { stop_time: 1h, seed: 4 }\nnetwork: ${network}\nagents:\n${agents}\n${extra}`;
-}
-
-async function problem(text: string, options = OPTS): Promise<string> {
-  const error = await rejection(parseScenario(text, options), ConfigError);
-  equal(error.exitCode, 2);
-  return error.message;
-}
+import { expandRange, parseScenario } from "../../../../commands/sim/scenario/load.ts";
+import { problem, scenario } from "../_scenario.ts";
 
 Deno.test("expandRange pads to the bounds' width and rejects malformed ranges", () => {
   deepEqual(expandRange("miner-{001..003}"), ["miner-001", "miner-002", "miner-003"]);

@@ -1,27 +1,6 @@
 import { deepEqual, equal, ok } from "@std/assert";
-import { ConfigError } from "../../../../core/errors.ts";
-import {
-  loadScenario,
-  parseScenario,
-  type ParseScenarioOptions,
-} from "../../../../commands/sim/scenario/load.ts";
-import { rejection } from "../../../_helpers.ts";
-
-const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
-const OPTS: ParseScenarioOptions = { baseDir: FIXTURES, name: "t" };
-
-/** A small valid scenario with `extra` YAML appended. */
-function scenario(network: string, agents: string, extra = ""): string {
-  return `general: { stop_time: 1h, seed: 4 }\nnetwork: ${network}\nagents:\n${agents}\n${extra}`;
-}
-
-const MINERS = "  miner-{1..4}: { kind: miner, hashrate: 25 }";
-
-async function problem(text: string, options = OPTS): Promise<string> {
-  const error = await rejection(parseScenario(text, options), ConfigError);
-  equal(error.exitCode, 2);
-  return error.message;
-}
+import { loadScenario } from "../../../../commands/sim/scenario/load.ts";
+import { FIXTURES, MINERS, problem, scenario } from "../_scenario.ts";
 
 Deno.test("regions are assigned by weight and drive latency and bandwidth", async () => {
   const { model } = await loadScenario(`${FIXTURES}regions.yaml`);

@@ -7,17 +7,12 @@ import {
 } from "../../../../commands/sim/shadow/config.ts";
 import { loadScenario } from "../../../../commands/sim/scenario/load.ts";
 import { ConfigError } from "../../../../core/errors.ts";
-import { rejection } from "../../../_helpers.ts";
+import { rejection, withTempDir } from "../../../_helpers.ts";
 const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
 /** One fixture per topology and per attack; `large_10k` is the benchmark's. */
 
-async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "hive-sim-gen-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
+  return withTempDir(fn, "hive-sim-gen-");
 }
 
 async function generate(name: string, out: string) {

@@ -10,7 +10,7 @@ import {
 import { GML_FILE, type ShadowDocument } from "../../../../commands/sim/shadow/config.ts";
 import { loadScenario } from "../../../../commands/sim/scenario/load.ts";
 import { parseGml } from "../../../../commands/sim/scenario/gml.ts";
-import { rejection } from "../../../_helpers.ts";
+import { rejection, withTempDir } from "../../../_helpers.ts";
 
 const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
 const GOLDEN = new URL("../golden/", import.meta.url).pathname;
@@ -31,13 +31,8 @@ const CASES = [
   "double_spend",
 ];
 
-async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "hive-sim-gen-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
+  return withTempDir(fn, "hive-sim-gen-");
 }
 
 async function entries(dir: string): Promise<string[]> {
