@@ -89,6 +89,27 @@ async function _readLock(path: string): Promise<string | null> {
   }
 }
 
+/** A reclaim marker older than this was left by a crash and is removed. */
+const _MARKER_STALE_MS = 5_000;
+
+async function _withReclaimMarker(path: string, reclaim: () => Promise<void>): Promise<boolean> {
+  const marker = `${path}.reclaim`;
+  try {
+    await Deno.writeTextFile(marker, `${Deno.pid}\n`, { createNew: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    const age = Date.now() - ((await Deno.stat(marker).catch(() => null))?.mtime?.getTime() ?? 0);
+    if (age > _MARKER_STALE_MS) await Deno.remove(marker).catch(() => {});
+    return false;
+  }
+  try {
+    await reclaim();
+    return true;
+  } finally {
+    await Deno.remove(marker).catch(() => {});
+  }
+}
+
 /**
  * Take the lock at `path`. A lock left by a dead process (or holding garbage) is reclaimed;
  * one held by a live process throws {@link LockHeldError}.
@@ -108,15 +129,20 @@ export async function acquireLock(options: LockOptions): Promise<Lock> {
     if (text === null) continue; // released between our create and read: try again
     const holder = _readPid(text);
     if (holder !== null && await isAlive(holder)) throw new LockHeldError(holder, options.path);
-    // Stale: remove it only if it still holds what we judged, so two reclaimers cannot both win.
-    if (await _readLock(options.path) === text) {
-      try {
-        await Deno.remove(options.path);
-      } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
-      }
-      reclaimed = true;
-    }
+    // Stale. Checking the text and then removing is two steps, so two reclaimers could both
+    // pass the check and the second would remove the first one's fresh lock: only the one that
+    // creates the reclaim marker may remove; the other retries and meets the new holder.
+    if (
+      await _withReclaimMarker(options.path, async () => {
+        if (await _readLock(options.path) !== text) return;
+        try {
+          await Deno.remove(options.path);
+        } catch (error) {
+          if (!(error instanceof Deno.errors.NotFound)) throw error;
+        }
+      })
+    ) reclaimed = true;
+    else await new Promise((resolve) => setTimeout(resolve, 10 * (attempt + 1)));
   }
   throw new HiveError(`could not take lock ${options.path} after ${_ATTEMPTS} attempts`, {
     code: "locked",

@@ -108,3 +108,26 @@ Deno.test("two concurrent acquirers of a stale lock: exactly one wins", async ()
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("many acquirers racing for a stale lock, many times: always exactly one holder", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/id.key.lock`;
+    const dead = await _deadPid();
+    const pids = [111, 222, 333, 444];
+    const alive = (pid: number) => Promise.resolve(pids.includes(pid));
+    for (let round = 0; round < 40; round++) {
+      await Deno.writeTextFile(path, `${dead}\n`);
+      const results = await Promise.allSettled(
+        pids.map((pid) => acquireLock({ path, pid, isAlive: alive })),
+      );
+      const won = results.filter((r) => r.status === "fulfilled");
+      equal(won.length, 1, `round ${round}: ${won.length} holders`);
+      const holder = Number((await Deno.readTextFile(path)).trim());
+      equal((won[0] as PromiseFulfilledResult<{ pid: number }>).value.pid, holder);
+      await (won[0] as PromiseFulfilledResult<{ release(): Promise<void> }>).value.release();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
