@@ -78,7 +78,13 @@ Deno.test("output: status words are coloured on a terminal only, never with NO_C
       const cmd = `${Deno.execPath()} run -A --quiet ${dir}/p.ts`;
       const out = await new Deno.Command(tty ? "script" : "bash", {
         args: tty ? ["-qc", cmd, "/dev/null"] : ["-c", cmd],
-        env,
+        // Only what the case sets: CI runs with NO_COLOR=1, which would otherwise be inherited.
+        clearEnv: true,
+        env: {
+          PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+          HOME: Deno.env.get("HOME") ?? "/",
+          ...env,
+        },
         stdout: "piped",
         signal: AbortSignal.timeout(20_000),
       }).output();
