@@ -5,7 +5,7 @@
  * @module
  */
 import { type ContextLoader, type GlobalOptions, hiveCommand } from "../../core/cli.ts";
-import { parseWith, UsageError } from "../../core/errors.ts";
+import { formatIssues, parseWith, UsageError } from "../../core/errors.ts";
 import { formatRecord, paintStatus, roundForPeople } from "../../core/output.ts";
 import { agentNameSchema } from "./agent.ts";
 import { apiTokenSchema, type HostCommandConfig, hostRunSchema, hostUrlSchema } from "./config.ts";
@@ -57,9 +57,24 @@ export function hostRunOptions(flags: _RunFlags, config: HostCommandConfig) {
   return redactSecrets(() => _hostRunOptions(flags, config), [token]);
 }
 
+/** Each run option: the flag that sets it and the config field it falls back to. */
+const _SOURCES: Record<string, [keyof _RunFlags, string, string]> = {
+  port: ["port", "--port", "ports.http"],
+  bind: ["bind", "--bind", "host.bind"],
+  api_token: ["apiToken", "--api-token", "host.api_token"],
+  agents_dir: ["agentsDir", "--agents-dir", "host.agents_dir"],
+  rooms: ["room", "--room", "host.rooms"],
+  data_dir: ["dataDir", "--data-dir", "data_dir"],
+  daemon_url: ["daemonUrl", "--daemon-url", "host.daemon_url"],
+  daemon_token_file: ["daemonTokenFile", "--daemon-token-file", "host.daemon_token_file"],
+  p2p_listen: ["p2pListen", "--p2p-listen", "daemon.listen"],
+  bootstrap: ["bootstrap", "--bootstrap", "daemon.bootstrap"],
+  mdns: ["mdns", "--no-mdns", "daemon.mdns"],
+};
+
 function _hostRunOptions(flags: _RunFlags, config: HostCommandConfig) {
   const host = config.host;
-  return parseWith(hostRunSchema, {
+  const input = {
     port: _int(flags.port) ?? config.ports.http,
     bind: flags.bind ?? host.bind,
     api_token: flags.apiToken ?? host.api_token,
@@ -76,7 +91,17 @@ function _hostRunOptions(flags: _RunFlags, config: HostCommandConfig) {
     allowed_origins: host.allowed_origins,
     limits: host.limits,
     agent_manager: host.agent_manager,
-  }, { what: "hive host", makeError: (m) => new UsageError(m) });
+  };
+  const result = hostRunSchema.safeParse(input, { reportInput: true });
+  if (result.success) return result.data;
+  // Name what the user wrote: the flag when one was given, else the config field.
+  const lines = result.error.issues.map((issue) => {
+    const source = _SOURCES[String(issue.path[0])];
+    const label = source ? (flags[source[0]] !== undefined ? source[1] : source[2]) : undefined;
+    const [line] = formatIssues([{ ...issue, path: issue.path.slice(1) }], label);
+    return label ? line : formatIssues([issue])[0];
+  });
+  throw new UsageError(`hive host: ${lines.join("; ")}`);
 }
 
 function _globals(command: { optsWithGlobals(): unknown }): GlobalOptions {

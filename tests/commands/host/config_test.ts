@@ -40,14 +40,14 @@ Deno.test("host run options: flags beat config", async () => {
 Deno.test("host run options: bad input names the field and the value", async () => {
   const config = await _defaults();
   const cases: [Parameters<typeof hostRunOptions>[0], RegExp][] = [
-    [{ port: "abc" }, /port: expected integer 0\.\.65535, got "abc"/],
-    [{ port: "70000" }, /port: expected integer 0\.\.65535, got 70000/],
-    [{ bind: "example.com" }, /bind: expected an IP address.*got "example\.com"/],
+    [{ port: "abc" }, /--port: expected integer 0\.\.65535, got "abc"/],
+    [{ port: "70000" }, /--port: expected integer 0\.\.65535, got 70000/],
+    [{ bind: "example.com" }, /--bind: expected an IP address.*got "example\.com"/],
     [{ bind: "0.0.0.0" }, /api_token: binding 0\.0\.0\.0 \(not loopback\) requires --api-token/],
     // A secret is named, never printed back.
     [{ apiToken: "short" }, /--api-token: expected 16\.\.512 printable characters(?!.*short)/],
-    [{ room: ["Bad Room"] }, /rooms\[0\]: expected a room name.*got "Bad Room"/],
-    [{ daemonUrl: "http://x" }, /daemon_url: expected a ws:\/\/ URL/],
+    [{ room: ["Bad Room"] }, /--room\[0\]: expected a room name.*got "Bad Room"/],
+    [{ daemonUrl: "http://x" }, /--daemon-url: expected a ws:\/\/ URL/],
     [
       { daemonUrl: "ws://127.0.0.1:9/" },
       /daemon_token_file: --daemon-url and --daemon-token-file go together/,
