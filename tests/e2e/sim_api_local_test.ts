@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { equal, match, notEqual, ok } from "@std/assert";
-import { deadline, waitFor } from "../_helpers.ts";
+import { equal, match, notEqual } from "@std/assert";
+import { deadline, readProcFile } from "../_helpers.ts";
 import { interrupt, startHiveApi } from "./sim_api_helpers.ts";
 
 const SCENARIO = `name: api-local
@@ -19,18 +19,18 @@ agents:
   monitor: { kind: monitor, interval: 10s }
 `;
 
-function _procState(pid: number): string {
+async function _procState(pid: number): Promise<string> {
   // /proc/PID/stat: "pid (comm) S ..."; S is R, S, D, T (stopped), Z...
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const stat = await readProcFile(pid, "stat");
   return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
 }
 
-function _monerodPid(dir: string, host: string): number {
+async function _monerodPid(dir: string, host: string): Promise<number> {
   const children = (JSON.parse(Deno.readTextFileSync(`${dir}/children.json`)) as { pids: number[] })
     .pids;
   for (const pid of children) {
     try {
-      const cmd = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
+      const cmd = await readProcFile(pid, "cmdline");
       if (cmd.includes(`/hosts/${host}/`)) return pid;
     } catch { /* gone */ }
   }
@@ -71,23 +71,26 @@ Deno.test({
       await until("the agents run", async () => (await status()).hosts.up >= 3);
       await until("events reach the API", async () => (await status()).events > 0);
 
-      const pid = _monerodPid(out, "node-1");
+      const pid = await _monerodPid(out, "node-1");
       let r = await _command(run.url, "node-1", "pause");
       equal(r.status, 200, JSON.stringify(r.body));
       equal(r.body.state, "paused");
-      ok(await waitFor(() => _procState(pid) === "T", 5000), "monerod is stopped by SIGSTOP");
+      await until("monerod is stopped by SIGSTOP", async () => (await _procState(pid)) === "T");
       r = await _command(run.url, "node-1", "pause");
       equal(r.status, 409);
       match(r.body.error.message, /is paused, not running/);
       r = await _command(run.url, "node-1", "resume");
       equal(r.body.state, "running");
-      ok(await waitFor(() => _procState(pid) !== "T", 5000), "monerod continues");
+      await until("monerod continues", async () => (await _procState(pid)) !== "T");
       r = await _command(run.url, "node-1", "stop");
       equal(r.body.state, "stopped");
-      ok(!(await Deno.stat(`/proc/${pid}`).then(() => true, () => false)), "monerod is gone");
+      await until(
+        "monerod is gone",
+        () => _procState(pid).then((state) => state === "Z", () => true),
+      );
       r = await _command(run.url, "node-1", "restart");
       equal(r.body.state, "running");
-      const again = _monerodPid(out, "node-1");
+      const again = await _monerodPid(out, "node-1");
       notEqual(again, pid);
       const agent = await (await fetch(`${run.url}/api/agents/node-1`)).json();
       equal(agent.state, "running");
