@@ -9,6 +9,12 @@ console.log("pid " + Deno.pid);
 const stop = setTimeout(() => {}, 60_000);
 Deno.addSignalListener("SIGTERM", () => { clearTimeout(stop); Deno.exit(0); });
 `;
+/** A child that exits 0 on SIGTERM; it listens before it says its pid, so no SIGTERM beats it. */
+const POLITE = `
+const stop = setTimeout(() => {}, 60_000);
+Deno.addSignalListener("SIGTERM", () => { clearTimeout(stop); Deno.exit(0); });
+console.log("pid " + Deno.pid);
+`;
 /** A child that ignores SIGTERM (bounded life so a broken test cannot leak it for long). */
 const STUBBORN = `
 console.log("pid " + Deno.pid);
@@ -111,8 +117,8 @@ Deno.test("supervisor stop escalates to SIGKILL after the grace period", async (
 Deno.test("supervisor stop asks with SIGTERM first: a polite child exits by itself", async () => {
   const dir = await Deno.makeTempDir();
   const sup = new Supervisor({
-    name: "sleeper",
-    argv: await _script(dir, "sleeper.ts", SLEEPER),
+    name: "polite",
+    argv: await _script(dir, "polite.ts", POLITE),
     // Long enough that a stop() skipping SIGTERM would show as a SIGKILL exit.
     graceMs: 10_000,
   });
