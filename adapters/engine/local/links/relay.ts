@@ -1,0 +1,268 @@
+/**
+ * A userspace link between two real processes: a TCP listener that forwards every connection
+ * it accepts to one target, holding each chunk until its {@link Shaper} says it would have
+ * arrived. It gives monerod nodes on loopback the latency, jitter, loss and bandwidth of the
+ * scenario's links without root or `netem` (this machine's kernel has no `netem`).
+ *
+ * Memory is bounded: each direction of each connection holds at most `maxBufferedBytes`;
+ * past that the relay stops reading and TCP's own flow control pushes back on the sender.
+ * When one side ends, the relay delivers what it holds and ends the other side; when both
+ * have ended (or either fails) it closes both.
+ *
+ * @example
+ * ```ts
+ * const relay = LinkRelay.start({
+ *   listen: { hostname: "127.0.0.3", port: 0 },
+ *   target: { hostname: "127.0.0.3", port: 18080 },
+ *   forward: { shape: { latencyMs: 100 } },
+ *   backward: { shape: { latencyMs: 100 } },
+ * });
+ * // a peer dialling relay.port sees 200 ms round trips to the target
+ * await relay.close();
+ * ```
+ * @module
+ */
+import { type LinkShape, type Pacer, Shaper } from "./shape.ts";
+
+/** One direction of a relay: its shape and the host links it shares. */
+export interface RelayDirection {
+  shape: LinkShape;
+  /** Uplink of the sending host. */
+  up?: Pacer;
+  /** Downlink of the receiving host. */
+  down?: Pacer;
+}
+
+/** Options for {@link LinkRelay.start}. */
+export interface LinkRelayOptions {
+  /** Where the relay listens (port 0: a free one). */
+  listen: { hostname: string; port: number };
+  /** Where it forwards each connection. */
+  target: { hostname: string; port: number };
+  /** Bytes from the dialler to the target. */
+  forward: RelayDirection;
+  /** Bytes from the target back to the dialler. */
+  backward: RelayDirection;
+  /** Most bytes one direction of one connection holds. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Seed of jitter and loss draws (each connection and direction derives its own). */
+  seed?: number;
+}
+
+/** Counters of a relay, over all its connections. */
+export interface RelayStats {
+  connections: number;
+  /** Connections open now. */
+  open: number;
+  bytesForward: number;
+  bytesBackward: number;
+  /** Segments lost and retransmitted, both directions. */
+  segmentsLost: number;
+  /** Most bytes one direction of one connection ever held. */
+  peakBufferedBytes: number;
+}
+
+const _READ_BYTES = 16 * 1024;
+
+/** A relay for one directed link; see the module doc. */
+export class LinkRelay {
+  readonly #listener: Deno.TcpListener;
+  readonly #o: LinkRelayOptions;
+  readonly #conns = new Set<Deno.TcpConn>();
+  readonly #pumps = new Set<Promise<void>>();
+  readonly #accepting: Promise<void>;
+  #closed = false;
+  readonly stats: RelayStats = {
+    connections: 0,
+    open: 0,
+    bytesForward: 0,
+    bytesBackward: 0,
+    segmentsLost: 0,
+    peakBufferedBytes: 0,
+  };
+
+  private constructor(options: LinkRelayOptions) {
+    this.#o = options;
+    this.#listener = Deno.listen({ ...options.listen, transport: "tcp" });
+    this.#accepting = this.#accept();
+  }
+
+  /** Listen now (synchronously, so the port is known at once) and start forwarding. */
+  static start(options: LinkRelayOptions): LinkRelay {
+    return new LinkRelay(options);
+  }
+
+  /** The address diallers use. */
+  get hostname(): string {
+    return (this.#listener.addr as Deno.NetAddr).hostname;
+  }
+
+  /** The port diallers use. */
+  get port(): number {
+    return (this.#listener.addr as Deno.NetAddr).port;
+  }
+
+  /** Stop listening and close every connection. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#listener.close();
+    } catch { /* already closed */ }
+    for (const c of this.#conns) _close(c);
+    await this.#accepting;
+    await Promise.allSettled([...this.#pumps]);
+  }
+
+  async #accept(): Promise<void> {
+    // Bounded by the listener: it ends when close() closes it.
+    while (!this.#closed) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await this.#listener.accept();
+      } catch {
+        return; // closed
+      }
+      const n = this.stats.connections++;
+      const pump = this.#serve(conn, n).finally(() => this.#pumps.delete(pump));
+      this.#pumps.add(pump);
+    }
+  }
+
+  async #serve(inbound: Deno.TcpConn, n: number): Promise<void> {
+    this.#conns.add(inbound);
+    this.stats.open++;
+    inbound.setNoDelay(true);
+    const seed = ((this.#o.seed ?? 1) * 1_000_003 + n * 2) >>> 0;
+    const forward = new _Direction(this.#o.forward, seed, this.#o.maxBufferedBytes, this.stats);
+    const backward = new _Direction(
+      this.#o.backward,
+      seed + 1,
+      this.#o.maxBufferedBytes,
+      this.stats,
+    );
+    // The dialler's bytes are read (and timed) from now on; the target sees the connection one
+    // latency later, as it would see the SYN.
+    const outbound = _later(this.#o.forward.shape.latencyMs).then(() =>
+      Deno.connect({ ...this.#o.target, transport: "tcp" })
+    );
+    const fail = () => {
+      forward.fail();
+      backward.fail();
+      _close(inbound);
+      outbound.then(_close, () => {});
+    };
+    try {
+      const readIn = forward.read(inbound, "bytesForward").catch(fail);
+      const target = await outbound.catch((error) => {
+        fail();
+        throw error;
+      });
+      if (this.#closed) _close(target);
+      this.#conns.add(target);
+      target.setNoDelay(true);
+      await Promise.all(
+        [
+          forward.write(target),
+          backward.read(target, "bytesBackward"),
+          backward.write(inbound),
+        ].map((p) => p.catch(fail)).concat(readIn),
+      );
+      this.#conns.delete(target);
+      _close(target);
+    } catch { /* the target refused: the dialler sees its connection closed */ }
+    this.#conns.delete(inbound);
+    _close(inbound);
+    this.stats.open--;
+  }
+}
+
+/** One direction of one connection: a bounded queue between a reader and a timed writer. */
+class _Direction {
+  readonly #shaper: Shaper;
+  readonly #max: number;
+  readonly #queue: { at: number; data: Uint8Array }[] = [];
+  #buffered = 0;
+  #ended = false;
+  #failed = false;
+  #wakeWriter: (() => void) | null = null;
+  #wakeReader: (() => void) | null = null;
+
+  constructor(
+    direction: RelayDirection,
+    seed: number,
+    max: number | undefined,
+    readonly stats: RelayStats,
+  ) {
+    this.#shaper = new Shaper({ ...direction, seed });
+    this.#max = max ?? 2 ** 20;
+  }
+
+  fail(): void {
+    this.#failed = true;
+    this.#wake();
+  }
+
+  #wake(): void {
+    this.#wakeWriter?.();
+    this.#wakeReader?.();
+  }
+
+  /** Read `from` until it ends, queueing each chunk with its delivery time. */
+  async read(from: Deno.TcpConn, counter: "bytesForward" | "bytesBackward"): Promise<void> {
+    // Bounded by the connection: it ends at EOF or on an error.
+    while (!this.#failed) {
+      while (this.#buffered >= this.#max && !this.#failed) {
+        await new Promise<void>((r) => this.#wakeReader = r);
+        this.#wakeReader = null;
+      }
+      if (this.#failed) return;
+      const room = Math.min(_READ_BYTES, this.#max - this.#buffered);
+      const buf = new Uint8Array(room);
+      const n = await from.read(buf);
+      if (n === null) break;
+      const plan = this.#shaper.schedule(performance.now(), n);
+      this.stats[counter] += n;
+      this.stats.segmentsLost += plan.lost;
+      this.#queue.push({ at: plan.deliverAtMs, data: buf.subarray(0, n) });
+      this.#buffered += n;
+      this.stats.peakBufferedBytes = Math.max(this.stats.peakBufferedBytes, this.#buffered);
+      this.#wakeWriter?.();
+    }
+    this.#ended = true;
+    this.#wakeWriter?.();
+  }
+
+  /** Write queued chunks to `to` at their times; end its write side after the last. */
+  async write(to: Deno.TcpConn): Promise<void> {
+    // Bounded by read(): it ends once the reader has ended and the queue is empty.
+    while (!this.#failed) {
+      const head = this.#queue[0];
+      if (!head) {
+        if (this.#ended) break;
+        await new Promise<void>((r) => this.#wakeWriter = r);
+        this.#wakeWriter = null;
+        continue;
+      }
+      const wait = head.at - performance.now();
+      if (wait > 0) await _later(wait);
+      if (this.#failed) return;
+      let off = 0;
+      while (off < head.data.length) off += await to.write(head.data.subarray(off));
+      this.#queue.shift();
+      this.#buffered -= head.data.length;
+      this.#wakeReader?.();
+    }
+    if (!this.#failed) await to.closeWrite().catch(() => {});
+  }
+}
+
+function _later(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+}
+
+function _close(conn: Deno.TcpConn): void {
+  try {
+    conn.close();
+  } catch { /* already closed */ }
+}
