@@ -134,6 +134,12 @@ export interface SimModel {
   hosts: SimHost[];
   edges: SimEdge[];
   attacks: SimAttack[];
+  /**
+   * The scenario's `des:` section (the discrete-event engine's network model: relay, latency
+   * per region pair, peers, mining; see `des/netmodel.ts`), checked by that engine. Other
+   * engines ignore it; absent, the DES runs as before.
+   */
+  des?: Record<string, unknown>;
 }
 
 const _ts = z.number().finite().nonnegative();
