@@ -26,13 +26,19 @@ import {
 import {
   decodeMessage,
   encodeMessage,
-  MAX_MESSAGE_BYTES,
   MessageType,
   type MessageTypeName,
   type Payload,
   ProtocolCounters,
 } from "./protocol.ts";
 import { bucketOf, HiveMap, parseState, type PeerState, stateToWire } from "./state.ts";
+import {
+  chunkFullSync,
+  fullSyncShapeError,
+  isPubkey,
+  stateHashShapeError,
+  statesMatchFleetHash,
+} from "./sync.ts";
 import {
   type BroadcastState,
   DEFAULT_HEARTBEAT_SECONDS,
@@ -99,9 +105,12 @@ const _RELAYED = new Set<MessageTypeName>([
   "BAN_VOTE",
   "MEMBER_LEFT",
 ]);
+/**
+ * Manifest feature that marks a hive node (cl-hive lists features such as "splice"): toward
+ * such a peer FULL_SYNC may be partial (digest buckets) and carries the admin tier as is.
+ */
+export const SYNC_BUCKETS_FEATURE = "hive-sync-buckets";
 const _TIER_RANK: Record<string, number> = { neophyte: 1, member: 2, admin: 3 };
-/** Leave room under 65535 for the envelope around FULL_SYNC chunks. */
-const _CHUNK_BYTES = 60_000;
 
 /** One hive member. */
 export class HiveNode {
@@ -129,6 +138,7 @@ export class HiveNode {
   #opts: HiveNodeOptions;
   #lastBroadcast: BroadcastState | null = null;
   #pendingJoin = new Map<string, string>(); // member we said HELLO to -> ticket
+  #hivePeers = new Set<string>(); // peers whose syncs carry digest buckets (hive nodes)
   #sponsors = new Set<string>(); // members we joined through: their FULL_SYNC may come first
   #unsub: (() => void)[] = [];
 
@@ -142,7 +152,7 @@ export class HiveNode {
     this.relay = new Relay(this.id);
     this.nonces = new NonceBook(options.random);
     this.#rand = options.rand ?? Math.random;
-    this.#features = options.features ?? [];
+    this.#features = [...new Set([...(options.features ?? []), SYNC_BUCKETS_FEATURE])];
     this.#onEvent = options.onEvent ?? (() => {});
     this.map.bucketExtra = (b) => this.#membersIn(b);
     this.membership.onChange = (what, id) => {
@@ -381,49 +391,50 @@ export class HiveNode {
     await this.send(peer, "STATE_HASH", await this.stateHashPayload());
   }
 
+  /**
+   * FULL_SYNC of the given buckets, cut into messages that each pass cl-hive's checks (see
+   * `sync.ts`). Toward a peer not known to be a hive node the admin tier goes out as member,
+   * since cl-hive would file any other tier as neophyte.
+   */
   async #sendFullSync(peer: string, buckets: number[], reply: boolean): Promise<void> {
-    const items: { kind: "s" | "m"; v: Record<string, unknown>; size: number }[] = [];
-    for (const s of this.map.statesIn(buckets)) {
-      items.push({ kind: "s", v: s, size: JSON.stringify(s).length + 1 });
-    }
     const set = new Set(buckets);
+    const ours = this.#hivePeers.has(peer);
+    const members: Record<string, unknown>[] = [];
     for (const m of this.membership.members.values()) {
-      if (set.has(bucketOf(m.peer_id))) {
-        const v = { peer_id: m.peer_id, tier: m.tier, joined_at: m.joined_at };
-        items.push({ kind: "m", v, size: JSON.stringify(v).length + 1 });
-      }
+      if (!set.has(bucketOf(m.peer_id))) continue;
+      const tier = m.tier === "admin" && !ours ? "member" : m.tier;
+      members.push({ peer_id: m.peer_id, tier, joined_at: m.joined_at });
     }
-    for (const b of this.membership.banned) {
-      if (set.has(bucketOf(b))) {
-        items.push({ kind: "m", v: { peer_id: b, tier: "banned" }, size: 90 });
-      }
-    }
+    const banned = [...this.membership.banned].filter((b) => set.has(bucketOf(b)));
     const digest = this.map.bucketDigest();
-    const base = 64 * 2 + 260 * 17 + 200;
-    let chunk: typeof items = [], size = base;
-    const flush = async (last: boolean) => {
+    // Envelope, sender_id, fleet_hash, timestamp, signature, hive_id, and on the last chunk the
+    // 256 bucket digests (19 bytes each with quotes and comma).
+    const overhead = 700 + (this.hiveId?.length ?? 0) + 256 * 19;
+    const chunks = chunkFullSync(this.map.statesIn(buckets), members, banned, { overhead });
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i], last = i === chunks.length - 1;
       const payload: Payload = {
         sender_id: this.id,
-        states: chunk.filter((i) => i.kind === "s").map((i) => i.v),
-        members: chunk.filter((i) => i.kind === "m").map((i) => i.v),
-        fleet_hash: this.map.fleetHash(),
+        states: c.states,
+        members: c.members,
+        fleet_hash: c.fleet_hash,
         timestamp: this.ln.now(),
         hive_id: this.hiveId,
+        ...(c.banned.length > 0 ? { banned: c.banned } : {}),
         ...(last ? { buckets: digest, reply } : {}),
       };
       payload.signature = (await this.ln.signmessage(fullSyncSigningString(payload))).zbase;
       await this.send(peer, "FULL_SYNC", payload);
-      chunk = [];
-      size = base;
-    };
-    for (const it of items) {
-      if (size + it.size > Math.min(_CHUNK_BYTES, MAX_MESSAGE_BYTES - 5000) && chunk.length > 0) {
-        await flush(false);
-      }
-      chunk.push(it);
-      size += it.size;
     }
-    await flush(true);
+  }
+
+  #mergeBans(ids: unknown[]): void {
+    for (const id of ids) {
+      if (!isPubkey(id) || this.membership.banned.has(id)) continue;
+      this.membership.banned.add(id);
+      this.membership.remove(id);
+      this.map.remove(id);
+    }
   }
 
   #mergeMembers(rows: unknown[], now: number): void {
@@ -432,14 +443,6 @@ export class HiveNode {
       const r = raw as Record<string, unknown>;
       const id = r.peer_id, tier = r.tier;
       if (typeof id !== "string" || !/^0[23][0-9a-f]{64}$/.test(id)) continue;
-      if (tier === "banned") {
-        if (!this.membership.banned.has(id)) {
-          this.membership.banned.add(id);
-          this.membership.remove(id);
-          this.map.remove(id);
-        }
-        continue;
-      }
       if (typeof tier !== "string" || !(TIERS as readonly string[]).includes(tier)) continue;
       if (this.membership.banned.has(id)) continue;
       const have = this.membership.members.get(id);
@@ -673,24 +676,31 @@ export class HiveNode {
     const sponsor = name === "FULL_SYNC" && this.#sponsors.has(from);
     if (!this.membership.has(from) && !sponsor) return this.#refuse("not_member");
     if (name === "STATE_HASH" || name === "FULL_SYNC") {
-      // The transport (BOLT 8) already proves who the direct peer is; a claim to be someone
-      // else must carry that someone's signature, as cl-hive signs these messages.
-      const claimed = p.sender_id;
-      if (claimed !== undefined && claimed !== from) {
-        const text = name === "STATE_HASH" ? stateHashSigningString(p) : fullSyncSigningString(p);
-        const good = typeof claimed === "string" && typeof p.signature === "string" &&
-          (await this.ln.checkmessage(text, p.signature, claimed)).verified;
-        if (!good) return this.#refuse("bad_signature");
+      // cl-hive's checks (handle_state_hash / handle_full_sync): the shape, the sender's
+      // signature, the sender is the direct peer, and a FULL_SYNC's states hash to its fleet_hash.
+      const shape = name === "STATE_HASH" ? stateHashShapeError(p) : fullSyncShapeError(p);
+      if (shape !== null) return this.#refuse(`bad_${name.toLowerCase()}_${shape}`);
+      if (p.sender_id !== from) return this.#refuse("sender_mismatch");
+      const text = name === "STATE_HASH" ? stateHashSigningString(p) : fullSyncSigningString(p);
+      if (!(await this.ln.checkmessage(text, p.signature as string, from)).verified) {
+        return this.#refuse("bad_signature");
       }
+      if (name === "FULL_SYNC" && !statesMatchFleetHash(p)) {
+        return this.#refuse("states_hash_mismatch");
+      }
+      // Digest buckets mark a hive node: toward it we send partial syncs and our own tiers.
+      if (Array.isArray(p.buckets)) this.#hivePeers.add(from);
     }
     if (name === "STATE_HASH") {
+      // A cl-hive node sends no members digest: compare what it compares, the fleet hash.
       const same = p.fleet_hash === this.map.fleetHash() &&
-        p.members_digest === this.membershipHash();
+        (p.members_digest === undefined || p.members_digest === this.membershipHash());
       if (same) return;
       return await this.#sendFullSync(from, this.map.differingBuckets(p.buckets), true);
     }
     if (name === "FULL_SYNC") {
       if (Array.isArray(p.members)) this.#mergeMembers(p.members, now);
+      if (Array.isArray(p.banned)) this.#mergeBans(p.banned);
       if (Array.isArray(p.states)) {
         this.map.applyFullSync(
           p.states.filter((s) => this.membership.has((s as Payload)?.peer_id as string)),
@@ -904,6 +914,10 @@ export class HiveNode {
     if (this.#opts.ticketUsed?.(pending.ticket_signature)) return this.#refuse("ticket_replayed");
     this.#opts.useTicket?.(pending.ticket_signature, now);
     this.membership.add(from, "neophyte", now);
+    const features = (p.manifest as Payload | undefined)?.features;
+    if (Array.isArray(features) && features.includes(SYNC_BUCKETS_FEATURE)) {
+      this.#hivePeers.add(from);
+    }
     this.#onEvent({ event: "admitted", node: this.id, peer: from });
     await this.send(from, "WELCOME", {
       hive_id: this.hiveId,
