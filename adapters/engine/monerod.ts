@@ -151,6 +151,20 @@ export function hostProcesses(host: ProcessPlanHost): PlannedProcess[] {
 }
 
 /**
+ * A duration as `hive sim agent` flags take it: whole seconds as `90s`, anything finer in
+ * milliseconds (`1500ms`). Deterministic, so generated configs stay byte-identical.
+ *
+ * @example
+ * ```ts
+ * durationArg(90); // "90s"
+ * durationArg(0.25); // "250ms"
+ * ```
+ */
+export function durationArg(seconds: number): string {
+  return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
+}
+
+/**
  * The `hive sim agent user` flags for a user's sending pattern beyond the mean interval, only
  * those that differ from the defaults (so existing configs stay byte-identical).
  */
@@ -160,7 +174,7 @@ export function userPatternFlags(tx: NonNullable<SimHost["tx"]>): string[] {
   if (tx.sendProbability !== undefined && tx.sendProbability !== 1) {
     out.push("--send-probability", String(tx.sendProbability));
   }
-  if (tx.activityStartS !== undefined) out.push("--activity-start", String(tx.activityStartS));
+  if (tx.activityStartS !== undefined) out.push("--activity-start", durationArg(tx.activityStartS));
   return out;
 }
 

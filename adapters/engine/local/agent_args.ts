@@ -7,7 +7,7 @@
  */
 import type { SimAttack, SimHost, SimModel } from "../types.ts";
 import type { LocalHostPlacement } from "./options.ts";
-import { mergeFlags, userPatternFlags, WALLET_RPC_BASE_FLAGS } from "../monerod.ts";
+import { durationArg, mergeFlags, userPatternFlags, WALLET_RPC_BASE_FLAGS } from "../monerod.ts";
 
 /** Wallet file name every local user agent opens. */
 export const LOCAL_WALLET_NAME = "user";
@@ -96,7 +96,7 @@ export function hostAgents(ctx: AgentArgsContext, host: SimHost, late: boolean):
         "--daemon-rpc",
         p.rpcUrl,
         "--interval-mean",
-        String(host.tx.intervalMeanS),
+        durationArg(host.tx.intervalMeanS),
         "--amount",
         a.kind === "fixed" ? String(a.value) : `${a.min}..${a.max}`,
         "--wallet-name",
@@ -154,9 +154,9 @@ export function attackAgents(ctx: AgentArgsContext): AgentLaunch[] {
           "--group-b",
           ref(attack.groupB),
           "--start",
-          String(attack.startS),
+          durationArg(attack.startS),
           "--end",
-          String(attack.endS),
+          durationArg(attack.endS),
           ...scale,
           "--out",
           `${dir}/attack-${i}.ndjson`,
@@ -178,9 +178,9 @@ export function attackAgents(ctx: AgentArgsContext): AgentLaunch[] {
           ref([attack.victim]),
           "--behaviour",
           b.kind,
-          ...(b.kind === "delay" ? ["--delay", String(b.delayS)] : []),
+          ...(b.kind === "delay" ? ["--delay", durationArg(b.delayS)] : []),
           "--start",
-          String(attack.startS),
+          durationArg(attack.startS),
           ...scale,
           "--out",
           `${dir}/attack-${i}.ndjson`,
@@ -220,7 +220,7 @@ function _doubleSpend(ctx: AgentArgsContext, index: number): AgentLaunch {
       "--confirmations",
       String(attack.confirmations),
       "--start",
-      String(attack.startS),
+      durationArg(attack.startS),
       "--host",
       host.name,
       "--seed",

@@ -18,6 +18,7 @@ import {
   type LocalHostPlacement,
   localHostsProblem,
   localMaxHosts,
+  localMonitorPoll,
 } from "./options.ts";
 
 export { type LocalEngineOptions, type LocalHostPlacement, localMaxHosts };
@@ -128,9 +129,7 @@ export class LocalEngine implements Engine {
     );
     // The poll is a setting: the scenario's monitor interval (simulated seconds), scaled to wall
     // time; without a monitor in the scenario, 0.5 s.
-    const monitors = model.hosts.flatMap((h) => h.monitorIntervalS ?? []);
-    const poll = o.monitorIntervalS ||
-      (monitors.length > 0 ? Math.min(...monitors) / o.timeScale : 0.5);
+    const poll = localMonitorPoll(model, o.timeScale, o.monitorIntervalS);
     const run = new LocalRun({ ...o, monitorIntervalS: poll }, model, placements, options);
     return await run.execute(logger, signal);
   }

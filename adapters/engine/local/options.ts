@@ -45,6 +45,26 @@ export function localHostsProblem(hosts: number, maxHosts?: number): string | nu
     "Use --engine des for large networks.";
 }
 
+/**
+ * Wall seconds between the local monitor's polls: `override` when set (> 0), else the
+ * scenario's shortest monitor `interval` (simulated seconds) divided by the time scale, else
+ * 0.5 s when the scenario has no monitor.
+ *
+ * @example
+ * ```ts
+ * localMonitorPoll({ hosts: [{ monitorIntervalS: 60 }] }, 120); // 0.5
+ * ```
+ */
+export function localMonitorPoll(
+  model: { hosts: ReadonlyArray<Pick<SimHost, "monitorIntervalS">> },
+  timeScale: number,
+  override = 0,
+): number {
+  if (override > 0) return override;
+  const monitors = model.hosts.flatMap((h) => h.monitorIntervalS ?? []);
+  return monitors.length > 0 ? Math.min(...monitors) / timeScale : 0.5;
+}
+
 /** Options for {@link LocalEngine}. */
 export interface LocalEngineOptions {
   /** Simulated seconds per wall second. Default 1. */

@@ -13,7 +13,13 @@ import { MonerodRpc, WalletRpc } from "./rpc.ts";
 import { fundWallets, openOrCreateWallet } from "./wallet.ts";
 import { sleep } from "./sleep.ts";
 import type { SimHost, SimModel } from "../types.ts";
-import { addEngineFlags, monerodArgs, upgradedHost, upgradesInOrder } from "../monerod.ts";
+import {
+  addEngineFlags,
+  durationArg,
+  monerodArgs,
+  upgradedHost,
+  upgradesInOrder,
+} from "../monerod.ts";
 import type { LocalEngineOptions, LocalHostPlacement } from "./options.ts";
 import { writeChildrenFile } from "./reaper.ts";
 import { LocalChild } from "./proc.ts";
@@ -223,7 +229,7 @@ export class LocalRun {
       "--rpc",
       rpc,
       "--interval",
-      String(this.o.monitorIntervalS),
+      durationArg(this.o.monitorIntervalS),
       "--out-dir",
       `${this.options.outDir}/hosts`,
     ], logger);

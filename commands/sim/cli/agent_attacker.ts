@@ -28,7 +28,7 @@ export function attackerCommand(load: ContextLoader): Command {
       )
       .option("--group-a <urls>", "partition: RPC URLs (or NAME=URL) of group A, comma-separated")
       .option("--group-b <urls>", "partition: RPC URLs (or NAME=URL) of group B, comma-separated")
-      .option("--end <s>", "partition: when the cut is healed")
+      .option("--end <d>", "partition: when the cut is healed, e.g. 30m")
       .option("--attackers <urls>", "eclipse: RPC URLs (or NAME=URL) of the attacker nodes")
       .option("--victim <url>", "eclipse, double_spend: RPC URL (or NAME=URL) of the victim")
       .addOption(
@@ -37,7 +37,7 @@ export function attackerCommand(load: ContextLoader): Command {
           "withhold",
         ]),
       )
-      .option("--delay <s>", "eclipse delay: simulated seconds each block is held back")
+      .option("--delay <d>", "eclipse delay: simulated time each block is held back, e.g. 30s")
       .option("--rpc <url>", "double_spend: RPC URL (or NAME=URL) of the attacker's own monerod")
       .option(
         "--peers <urls>",
@@ -49,15 +49,15 @@ export function attackerCommand(load: ContextLoader): Command {
         "double_spend: blocks the victim waits for past the fork (the payment block is the first)",
       )
       .option(
-        "--timeout <s>",
-        "double_spend: simulated seconds after --start the attacker gives up (default 3600)",
+        "--timeout <d>",
+        "double_spend: simulated time after --start the attacker gives up (default 1h)",
       )
       .option(
-        "--block-time <s>",
-        "double_spend: network block interval in simulated s (default 120)",
+        "--block-time <d>",
+        "double_spend: network block interval, simulated (default 2m)",
       )
       .option("--address <addr>", "double_spend: coinbase address (default: a fixed valid address)")
-      .option("--start <s>", "when the attack starts (default 0)"),
+      .option("--start <d>", "when the attack starts, simulated, e.g. 10m (default 0s)"),
   );
   cmd.addHelpText(
     "after",
@@ -85,16 +85,16 @@ Bans are set on both ends of each link (on loopback all outgoing connections com
 
 Examples:
   hive sim agent attacker --mode partition --group-a a=http://127.0.0.2:18081 \\
-    --group-b b=http://127.0.0.3:18081,c=http://127.0.0.4:18081 --start 600 --end 1800 --time-scale 60
+    --group-b b=http://127.0.0.3:18081,c=http://127.0.0.4:18081 --start 10m --end 30m --time-scale 60
   hive sim agent attacker --mode eclipse --attackers http://127.0.0.5:18081 \\
-    --victim v=http://127.0.0.2:18081 --behaviour delay --delay 30 --start 0
+    --victim v=http://127.0.0.2:18081 --behaviour delay --delay 30s --start 0s
   hive sim agent attacker --mode double_spend --rpc evil=http://127.0.0.4:18081 \
     --victim shop=http://127.0.0.3:18081 --peers m=http://127.0.0.2:18081,shop=http://127.0.0.3:18081 \
-    --hashrate 60 --confirmations 1 --start 60 --time-scale 120 --out ds.ndjson`,
+    --hashrate 60 --confirmations 1 --start 1m --time-scale 120 --out ds.ndjson`,
   );
   return cmd.action(async (o, command) => {
     const modes = await import("./agent_attack_modes.ts");
-    const input = { ...flagInput(o), "--start": o.start ?? "0" };
+    const input = { ...flagInput(o), "--start": o.start ?? "0s" };
     const run = o.mode === "partition"
       ? modes.runPartitionMode
       : o.mode === "eclipse"

@@ -13,7 +13,7 @@ import {
   flagInput,
   hostNameFlag,
   parseAgentFlags,
-  positiveFlag,
+  positiveSecondsFlag,
   urlFlag,
 } from "./flags.ts";
 import { runAgent } from "./run_agent.ts";
@@ -50,7 +50,7 @@ export function fundCommand(load: ContextLoader): Command {
       )
       .requiredOption("--daemon-rpc <url>", "monerod that mines the funding blocks")
       .requiredOption("--wallets <list>", "NAME=BLOCKS@WALLET_RPC_URL,... one per user")
-      .option("--wait <s>", "seconds to wait for each wallet to open (default 300)")
+      .option("--wait <d>", "how long to wait for each wallet to open (default 5m)")
       .option("--exit", "exit when done (default: idle until stopped, as Shadow expects)"),
   );
   cmd.addHelpText(
@@ -69,7 +69,7 @@ Examples:
         ...commonFlagsShape,
         "--daemon-rpc": urlFlag,
         "--wallets": _walletsFlag,
-        "--wait": positiveFlag.default(300),
+        "--wait": positiveSecondsFlag.default(300),
         "--exit": z.boolean().default(false),
       }),
       flagInput(o),

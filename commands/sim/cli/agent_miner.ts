@@ -14,7 +14,7 @@ import {
   moneroAddressFlag,
   numberFlag,
   parseAgentFlags,
-  positiveFlag,
+  positiveSecondsFlag,
   urlFlag,
 } from "./flags.ts";
 import { runAgent } from "./run_agent.ts";
@@ -32,8 +32,8 @@ export function minerCommand(load: ContextLoader): Command {
       .requiredOption("--hashrate <pct>", "this miner's share of the network hashrate, 0..100")
       .option("--address <addr>", "coinbase address (default: a fixed valid mainnet address)")
       .option(
-        "--block-time <s>",
-        "network target block interval in simulated seconds (default 120)",
+        "--block-time <d>",
+        "network target block interval, simulated (default 2m)",
       )
       .option("--max-blocks <n>", "stop after mining this many blocks"),
   );
@@ -56,7 +56,7 @@ Examples:
         "--rpc": urlFlag,
         "--hashrate": numberFlag((n) => n.min(0).max(100)),
         "--address": moneroAddressFlag.default(DEFAULT_MINER_ADDRESS),
-        "--block-time": positiveFlag.default(120),
+        "--block-time": positiveSecondsFlag.default(120),
         "--max-blocks": intFlag(1).optional(),
       }),
       flagInput(o),

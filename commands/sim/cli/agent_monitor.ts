@@ -13,7 +13,7 @@ import {
   flagInput,
   intFlag,
   parseAgentFlags,
-  positiveFlag,
+  positiveSecondsFlag,
   targetsFlag,
 } from "./flags.ts";
 import { runAgent } from "./run_agent.ts";
@@ -33,7 +33,7 @@ export function monitorCommand(load: ContextLoader): Command {
         "--rpc <urls>",
         "comma-separated monerod RPC URLs, each optionally NAME=URL to name the host",
       )
-      .option("--interval <s>", "wall seconds between polls (default 1)")
+      .option("--interval <d>", "wall time between polls, e.g. 500ms (default 1s)")
       .option("--out-dir <dir>", "write each host's events to DIR/<host>/monitor.ndjson instead")
       .option("--max-polls <n>", "stop after N polls"),
   );
@@ -41,7 +41,7 @@ export function monitorCommand(load: ContextLoader): Command {
     "after",
     `
 Examples:
-  hive sim agent monitor --rpc http://127.0.0.2:18081,http://127.0.0.3:18081 --interval 1 \\
+  hive sim agent monitor --rpc http://127.0.0.2:18081,http://127.0.0.3:18081 --interval 1s \\
     --out heights.ndjson
   hive sim agent monitor --rpc a=http://127.0.0.2:18081,b=http://127.0.0.3:18081 --out-dir run/hosts`,
   );
@@ -53,7 +53,7 @@ Examples:
       z.object({
         ...commonFlagsShape,
         "--rpc": targetsFlag,
-        "--interval": positiveFlag.default(1),
+        "--interval": positiveSecondsFlag.default(1),
         "--out-dir": z.string().min(1).optional(),
         "--max-polls": intFlag(1).optional(),
       }),

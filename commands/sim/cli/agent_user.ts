@@ -16,7 +16,8 @@ import {
   NUMBER_PATTERN,
   numberFlag,
   parseAgentFlags,
-  positiveFlag,
+  positiveSecondsFlag,
+  secondsFlag,
   urlFlag,
 } from "./flags.ts";
 import { runAgent } from "./run_agent.ts";
@@ -50,7 +51,7 @@ export function userCommand(load: ContextLoader): Command {
       )
       .requiredOption("--wallet-rpc <url>", "monero-wallet-rpc URL (started with --wallet-dir)")
       .requiredOption("--daemon-rpc <url>", "the monerod the wallet uses (for funding)")
-      .requiredOption("--interval-mean <s>", "mean simulated seconds between transfers")
+      .requiredOption("--interval-mean <d>", "mean simulated time between transfers, e.g. 5m")
       .requiredOption("--amount <spec>", "XMR per transfer: 0.5 (fixed) or 0.1..2 (uniform)")
       .option("--to <addr>", "destination address (default: the wallet's own address)")
       .option("--wallet-name <name>", "wallet file name in the wallet dir (default: user)")
@@ -61,10 +62,10 @@ export function userCommand(load: ContextLoader): Command {
       .option("--max-transfers <n>", "stop after N transfers are confirmed")
       .option("--interval-kind <kind>", "exponential (default) or fixed intervals")
       .option("--send-probability <p>", "chance each due transfer is sent, 0..1 (default 1)")
-      .option("--activity-start <s>", "simulated run second from which it sends (default 0)")
+      .option("--activity-start <d>", "simulated run time from which it sends (default 0s)")
       .option(
-        "--fund-wait <s>",
-        "seconds to wait for an unlocked balance before sending (default 120)",
+        "--fund-wait <d>",
+        "how long to wait for an unlocked balance before sending (default 2m)",
       ),
   );
   cmd.addHelpText(
@@ -72,7 +73,7 @@ export function userCommand(load: ContextLoader): Command {
     `
 Examples:
   hive sim agent user --wallet-rpc http://127.0.0.4:18083 --daemon-rpc http://127.0.0.4:18081 \\
-    --interval-mean 300 --amount 0.1..2 --host user-001 --fund-blocks 5`,
+    --interval-mean 5m --amount 0.1..2 --host user-001 --fund-blocks 5`,
   );
   return cmd.action(async (o, command) => {
     const { MonerodRpc, WalletRpc } = await import("../../../adapters/engine/local/rpc.ts");
@@ -83,16 +84,16 @@ Examples:
         ...commonFlagsShape,
         "--wallet-rpc": urlFlag,
         "--daemon-rpc": urlFlag,
-        "--interval-mean": positiveFlag,
+        "--interval-mean": positiveSecondsFlag,
         "--amount": _amountSchema,
         "--to": moneroAddressFlag.optional(),
         "--wallet-name": hostNameFlag.default("user"),
         "--fund-blocks": intFlag(0, 1000).default(0),
         "--max-transfers": intFlag(1).optional(),
-        "--fund-wait": positiveFlag.default(120),
+        "--fund-wait": positiveSecondsFlag.default(120),
         "--interval-kind": z.enum(["exponential", "fixed"]).default("exponential"),
         "--send-probability": numberFlag((n) => n.min(0).max(1)).default(1),
-        "--activity-start": numberFlag((n) => n.nonnegative()).optional(),
+        "--activity-start": secondsFlag().optional(),
       }),
       flagInput(o),
     );

@@ -8,6 +8,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import { z } from "zod";
 import { parseWith, UsageError } from "../../../core/errors.ts";
+import { durationFlag } from "../../../core/duration.ts";
 
 /** A decimal number as typed on the command line. */
 export const NUMBER_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -66,6 +67,26 @@ export const intFlag = (lo: number, hi: number = Number.MAX_SAFE_INTEGER) =>
 /** A number flag > 0. */
 export const positiveFlag = numberFlag((n) => n.positive({ error: "expected a number > 0" }));
 
+/** Longest duration an agent flag takes: ten years, far past any run. */
+const _MAX_DURATION_MS = 10 * 365 * 86_400_000;
+
+/**
+ * A duration flag (`10s`, `500ms`, `2m`; a bare number is refused, as everywhere in hive) in
+ * seconds; `positive` refuses `0s`.
+ *
+ * @example
+ * ```ts
+ * secondsFlag().parse("2m"); // 120
+ * ```
+ */
+export function secondsFlag(options: { positive?: boolean } = {}) {
+  return durationFlag({ minMs: options.positive ? 1 : 0, maxMs: _MAX_DURATION_MS })
+    .transform((ms) => ms / 1000);
+}
+
+/** A duration flag > 0, in seconds. */
+export const positiveSecondsFlag = secondsFlag({ positive: true });
+
 /** An http(s) URL. */
 export const urlFlag = z.url({ protocol: /^https?$/, error: "expected an http:// URL" });
 
@@ -107,7 +128,7 @@ export const commonFlagsShape = {
   "--seed": intFlag(0).default(1),
   "--time-scale": positiveFlag.default(1),
   "--t0": intFlag(0).optional(),
-  "--duration": positiveFlag.optional(),
+  "--duration": positiveSecondsFlag.optional(),
   "--out": z.string().min(1).optional(),
 };
 
@@ -137,6 +158,6 @@ export function addCommonFlags<C extends Command<[], Record<string, unknown>>>(c
       "run start (epoch milliseconds) event times count from (default: now; under Shadow, " +
         "whose clock starts at 2000-01-01, the simulation start)",
     )
-    .option("--duration <s>", "stop after this many wall seconds (default: until SIGINT/SIGTERM)")
+    .option("--duration <d>", "stop after this wall time, e.g. 90s (default: until SIGINT/SIGTERM)")
     .option("--out <file>", "append RunEvent NDJSON to this file (default: stdout)");
 }

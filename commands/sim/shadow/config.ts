@@ -16,6 +16,7 @@ import { stringify } from "yaml";
 import { type SimAttack, type SimHost, type SimModel } from "../../../adapters/engine/types.ts";
 import {
   AGENT_DELAY_S,
+  durationArg,
   mergeFlags,
   monerodArgs,
   type MonerodArgsOptions,
@@ -254,11 +255,11 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
       "--daemon-rpc",
       _rpc(h),
       "--interval-mean",
-      String(h.tx.intervalMeanS),
+      durationArg(h.tx.intervalMeanS),
       "--amount",
       amount,
       "--fund-wait",
-      String(FUND_WAIT_S),
+      durationArg(FUND_WAIT_S),
       ...userPatternFlags(h.tx),
       ...common,
     ], at));
@@ -268,7 +269,7 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
         "--rpc",
         part.map(_named).join(","),
         "--interval",
-        String(h.monitorIntervalS ?? 10),
+        durationArg(h.monitorIntervalS ?? 10),
         ...common,
       ], at));
     }
@@ -334,7 +335,7 @@ function _doubleSpendArgs(
     "--confirmations",
     String(attack.confirmations),
     "--start",
-    String(attack.startS),
+    durationArg(attack.startS),
     ...common,
   ];
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { SimHost, SimModel } from "../../../adapters/engine/types.ts";
-import { fundingPlan } from "../../../adapters/engine/monerod.ts";
+import { durationArg, fundingPlan } from "../../../adapters/engine/monerod.ts";
 
 /** Most RPC targets per agent process: keeps every argument far below Linux's 128 KiB limit. */
 export const TARGETS_PER_PROCESS = 1000;
@@ -98,9 +98,9 @@ export function attackProcesses(
               "--group-b",
               targets(partB),
               "--start",
-              String(a.startS),
+              durationArg(a.startS),
               "--end",
-              String(a.endS),
+              durationArg(a.endS),
               "--host",
               partA[0],
               "--seed",
@@ -121,9 +121,9 @@ export function attackProcesses(
           targets([a.victim]),
           "--behaviour",
           a.behaviour.kind,
-          ...(a.behaviour.kind === "delay" ? ["--delay", String(a.behaviour.delayS)] : []),
+          ...(a.behaviour.kind === "delay" ? ["--delay", durationArg(a.behaviour.delayS)] : []),
           "--start",
-          String(a.startS),
+          durationArg(a.startS),
           "--host",
           a.attackers[0],
           "--seed",

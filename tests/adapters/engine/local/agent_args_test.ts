@@ -120,8 +120,8 @@ Deno.test("attackAgents: partition and eclipse agents with their groups and time
       "--group-a m=http://127.0.0.2:2000 --group-b u=http://127.0.0.3:2001,e=http://127.0.0.4:2002",
     ),
   );
-  ok(partition.args.join(" ").includes("--start 60 --end 600"));
-  ok(eclipse.args.join(" ").includes("--behaviour delay --delay 30 --start 0"));
+  ok(partition.args.join(" ").includes("--start 60s --end 600s"));
+  ok(eclipse.args.join(" ").includes("--behaviour delay --delay 30s --start 0s"));
   equal(eclipse.args.at(-1), "/run/hosts/u/attack-1.ndjson");
 });
 
@@ -132,7 +132,7 @@ Deno.test("hostAgents: a user's sending pattern reaches its agent only when set"
   const user = ctx.model.hosts[1];
   user.tx = { ...user.tx!, intervalKind: "fixed", sendProbability: 0.25, activityStartS: 1800 };
   const args = hostAgents(ctx, user, false)[0].args.join(" ");
-  match(args, /--interval-kind fixed --send-probability 0\.25 --activity-start 1800/);
+  match(args, /--interval-kind fixed --send-probability 0\.25 --activity-start 1800s/);
 });
 
 Deno.test("hostAgents: a behaviour replaces the kind's agent and gets the wallet when there is one", () => {

@@ -4,6 +4,7 @@ import {
   LOCAL_HOST_BYTES,
   localHostsProblem,
   localMaxHosts,
+  localMonitorPoll,
 } from "../../../../adapters/engine/local/options.ts";
 
 Deno.test("the host limit is free memory / 400 MiB, at least one", () => {
@@ -18,4 +19,15 @@ Deno.test("too many hosts says the limit, where it came from and the way out", (
   match(localHostsProblem(33, 32)!, /at most 32 hosts here \(--max-hosts\); the scenario has 33/);
   const max = localMaxHosts();
   match(localHostsProblem(max + 1)!, /sized from free memory at 400 MiB per monerod; --max-hosts/);
+});
+
+Deno.test("the monitor poll: the override, else the shortest monitor interval over the time scale", () => {
+  const model = {
+    hosts: [{ monitorIntervalS: 60 }, { monitorIntervalS: undefined }, { monitorIntervalS: 30 }],
+  };
+  equal(localMonitorPoll(model, 1), 30); // the shortest monitor wins
+  equal(localMonitorPoll(model, 60), 0.5); // 30 simulated seconds at 60x is half a wall second
+  equal(localMonitorPoll(model, 60, 2), 2); // --monitor-interval overrides
+  equal(localMonitorPoll({ hosts: [{ monitorIntervalS: undefined }] }, 60), 0.5); // no monitor
+  equal(localMonitorPoll({ hosts: [] }, 1, 0), 0.5); // 0 means "derive"
 });

@@ -31,12 +31,12 @@ Deno.test("agent flags are validated before anything runs (exit 2, path and valu
     "--daemon-rpc",
     "http://127.0.0.1:2",
     "--interval-mean",
-    "0",
+    "0s",
     "--amount",
     "2..1",
   );
   equal(user.code, 2);
-  match(user.stderr, /--interval-mean: expected a number > 0, got 0/);
+  match(user.stderr, /--interval-mean: expected a duration from 1ms to \d+h, got "0s"/);
   match(user.stderr, /--amount: expected MIN <= MAX, got "2..1"/);
   const monitor = await _cli(
     "sim",
@@ -58,20 +58,21 @@ Deno.test("agent flags are validated before anything runs (exit 2, path and valu
     "--group-b",
     "http://127.0.0.3:1",
     "--start",
-    "10",
+    "10s",
     "--end",
-    "5",
+    "5s",
   );
   equal(attacker.code, 2);
   match(attacker.stderr, /--end: expected --end after --start/);
   const doubleSpend = await _cli(
     ...["sim", "agent", "attacker", "--mode", "double_spend", "--rpc", "evil=http://127.0.0.2:1"],
     ...["--victim", "ftp://127.0.0.3:1", "--peers", "http://127.0.0.3:1", "--hashrate", "0"],
-    ...["--confirmations", "1.5", "--timeout", "-1"],
+    ...["--confirmations", "1.5", "--timeout", "60"],
   );
   equal(doubleSpend.code, 2);
   match(doubleSpend.stderr, /--victim: expected URL or NAME=URL with an http:\/\/ URL/);
   match(doubleSpend.stderr, /--hashrate: expected a number > 0, got 0/);
   match(doubleSpend.stderr, /--confirmations: expected an integer, got "?1\.5"?/);
-  match(doubleSpend.stderr, /--timeout: expected a number > 0, got -1/);
+  // Waits take durations (issue #10): a bare number is refused, not read as seconds.
+  match(doubleSpend.stderr, /--timeout: expected a duration with a unit, e\.g\. 500ms, 10s, 2m/);
 });

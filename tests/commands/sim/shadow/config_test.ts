@@ -7,6 +7,7 @@ import {
 } from "../../../../commands/sim/shadow/config.ts";
 import { loadScenario } from "../../../../commands/sim/scenario/load.ts";
 import { ConfigError } from "../../../../core/errors.ts";
+import { parseDurationSeconds } from "../../../../core/duration.ts";
 import { rejection, withTempDir } from "../../../_helpers.ts";
 const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
 /** One fixture per topology and per attack; `large_10k` is the benchmark's. */
@@ -70,11 +71,11 @@ Deno.test("shadow.yaml follows Shadow's spec: fields, units, processes", async (
       "--daemon-rpc",
       "http://11.0.4.1:18081",
       "--interval-mean",
-      "120",
+      "120s",
       "--amount",
       "0.1..0.5",
       "--fund-wait",
-      "900",
+      "900s",
       "--host",
       "user-1",
       "--seed",
@@ -97,8 +98,8 @@ Deno.test("a partition becomes scheduled set_bans attacker processes", async () 
     equal(attackers.length, 1);
     const args = attackers[0].args;
     equal(args[args.indexOf("--mode") + 1], "partition");
-    equal(args[args.indexOf("--start") + 1], "1800");
-    equal(args[args.indexOf("--end") + 1], "5400");
+    equal(args[args.indexOf("--start") + 1], "1800s");
+    equal(args[args.indexOf("--end") + 1], "5400s");
     const a = args[args.indexOf("--group-a") + 1].split(",");
     const b = args[args.indexOf("--group-b") + 1].split(",");
     equal(a.length + b.length, 12);
@@ -122,7 +123,7 @@ Deno.test("double spend runs as an attacker agent in place of the attacker's min
     const peers = flag("--peers").split(",");
     equal(peers.length, 11);
     ok(!peers.some((p) => p.startsWith("attacker=")));
-    deepEqual([flag("--hashrate"), flag("--confirmations"), flag("--start")], ["30", "3", "1200"]);
+    deepEqual([flag("--hashrate"), flag("--confirmations"), flag("--start")], ["30", "3", "1200s"]);
     equal(result.by_program["hive sim agent miner"], 7);
     equal(result.by_program["hive sim agent attacker"], 1);
   });
@@ -163,7 +164,7 @@ Deno.test("users are funded: a distributor process on the first miner, before us
   equal(user.tx!.fundBlocks, 12);
   equal(fund[0].p.start_time, "10 s");
   const agent = document.hosts[user.name].processes.find((p) => p.args[2] === "user")!;
-  ok(Number(arg(agent, "--fund-wait")) >= 600);
+  ok(parseDurationSeconds(arg(agent, "--fund-wait"))! >= 600);
 });
 
 Deno.test("a scenario flag hive also sets appears once, with the scenario's value", async () => {
@@ -209,7 +210,7 @@ Deno.test("a user's interval kind, send probability and activity start reach its
       document.hosts[host].processes.find((p) => p.args[2] === "user")!.args.join(" ");
     match(
       agentArgs("shop"),
-      /--interval-mean 120 .*--interval-kind fixed --send-probability 0\.5 --activity-start 1800/,
+      /--interval-mean 120s .*--interval-kind fixed --send-probability 0\.5 --activity-start 1800s/,
     );
     ok(!agentArgs("plain").includes("--interval-kind"));
     await Deno.writeTextFile(
