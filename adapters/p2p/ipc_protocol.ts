@@ -77,18 +77,57 @@ export const ipcUrlSchema = z.url({ protocol: /^wss?$/, error: "expected a ws://
 
 const _empty = z.strictObject({});
 
+const _TOPIC_MIN = topicSchema.minLength ?? 0;
+const _TOPIC_MAX = topicSchema.maxLength ?? Infinity;
+
+/**
+ * True for the common `publish` request, `{topic, message}` with both strings in bounds, which
+ * the full schema would accept unchanged. Anything else (bytes, extra or missing fields, wrong
+ * types) answers false and goes through the schema, which also writes the error.
+ */
+export function isPlainPublish(params: unknown): boolean {
+  if (typeof params !== "object" || params === null) return false;
+  let fields = 0;
+  for (const name in params) {
+    if (name !== "topic" && name !== "message") return false;
+    fields++;
+  }
+  const { topic, message } = params as { topic?: unknown; message?: unknown };
+  return fields === 2 && typeof topic === "string" && topic.length >= _TOPIC_MIN &&
+    topic.length <= _TOPIC_MAX && typeof message === "string" &&
+    message.length <= MAX_PAYLOAD_CHARS;
+}
+
+/**
+ * `schema` with a fast path: input that `accepts` passes is returned as it is, without zod
+ * (a zod object parse allocates ~1 KB per request; `publish` runs once per message). `accepts`
+ * must only pass input the schema would return unchanged; everything else, and every error
+ * message, is the schema's own. Only `safeParse` (what the IPC server calls) takes the fast path.
+ */
+function _withFastPath<S extends z.ZodType>(schema: S, accepts: (input: unknown) => boolean): S {
+  const fast = Object.create(schema) as S;
+  Object.defineProperty(fast, "safeParse", {
+    value: (input: unknown, params?: z.core.ParseContext<z.core.$ZodIssue>) =>
+      accepts(input) ? { success: true, data: input } : schema.safeParse(input, params),
+  });
+  return fast;
+}
+
 /** Request type -> schema of its parameters (the frame minus `v`, `id`, `type`). */
 export const requestSchemas = {
   get_peer_id: _empty,
   identify: _empty,
   status: _empty,
-  publish: z.strictObject({
-    topic: topicSchema,
-    message: z.string().max(MAX_PAYLOAD_CHARS).optional(),
-    data_b64: base64Schema.optional(),
-  }).refine((p) => (p.message === undefined) !== (p.data_b64 === undefined), {
-    error: "expected exactly one of message, data_b64",
-  }),
+  publish: _withFastPath(
+    z.strictObject({
+      topic: topicSchema,
+      message: z.string().max(MAX_PAYLOAD_CHARS).optional(),
+      data_b64: base64Schema.optional(),
+    }).refine((p) => (p.message === undefined) !== (p.data_b64 === undefined), {
+      error: "expected exactly one of message, data_b64",
+    }),
+    isPlainPublish,
+  ),
   subscribe: z.strictObject({ topic: topicSchema }),
   unsubscribe: z.strictObject({ topic: topicSchema }),
   list_topics: _empty,

@@ -24,15 +24,22 @@ export function payloadFields(data: Uint8Array): { message: string } | { data_b6
   }
 }
 
-/** The subscriber's view of a node's `message` event. */
+/**
+ * The subscriber's view of a node's `message` event. One object per message (this runs for
+ * every message a daemon forwards): the payload is decoded in place rather than through
+ * {@link payloadFields}, whose result would be spread and dropped.
+ */
 export function toP2PMessage(event: Extract<P2PEvent, { type: "message" }>): P2PMessage {
-  return {
-    topic: event.topic,
-    from: event.from,
-    seqno: event.seqno.toString(),
-    ...payloadFields(event.data),
-    received_at: event.receivedAt.toISOString(),
-  };
+  const seqno = event.seqno.toString();
+  const receivedAt = event.receivedAt.toISOString();
+  let message: string;
+  try {
+    message = _utf8.decode(event.data);
+  } catch {
+    const data_b64 = Buffer.from(event.data).toString("base64");
+    return { topic: event.topic, from: event.from, seqno, data_b64, received_at: receivedAt };
+  }
+  return { topic: event.topic, from: event.from, seqno, message, received_at: receivedAt };
 }
 
 /** The bytes a publish sends: text as UTF-8, bytes as they are. */

@@ -17,6 +17,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { privateKeyFromRaw, publicKeyFromRaw } from "@libp2p/crypto/keys";
+import { BytesTable } from "./bytes_table.ts";
 
 /** How many senders' public keys stay imported; a mesh larger than this re-imports some. */
 export const PUBLIC_KEY_CACHE_SIZE = 4096;
@@ -35,7 +36,8 @@ interface _PrivateProto {
   sign: _Sign;
 }
 
-const _publicKeys = new Map<string, KeyObject>();
+/** Keyed by the raw bytes themselves: a lookup that hits allocates nothing. */
+const _publicKeys = new BytesTable<KeyObject>(PUBLIC_KEY_CACHE_SIZE);
 const _privateKeys = new WeakMap<object, KeyObject>();
 let _installed = false;
 
@@ -49,18 +51,13 @@ function _base64url(bytes: Uint8Array): string {
 
 /** The imported public key for `raw` (32 bytes), from the table or imported now. */
 export function publicKeyObject(raw: Uint8Array): KeyObject {
-  const id = String.fromCharCode(...raw);
-  let key = _publicKeys.get(id);
+  let key = _publicKeys.get(raw);
   if (key) return key;
   key = createPublicKey({
     format: "jwk",
     key: { kty: "OKP", crv: "Ed25519", x: _base64url(raw) },
   });
-  // Map keeps insertion order, so the first key is the oldest one.
-  if (_publicKeys.size >= PUBLIC_KEY_CACHE_SIZE) {
-    _publicKeys.delete(_publicKeys.keys().next().value!);
-  }
-  _publicKeys.set(id, key);
+  _publicKeys.set(raw, key);
   return key;
 }
 

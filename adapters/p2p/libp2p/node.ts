@@ -21,6 +21,7 @@ import { webSockets } from "@libp2p/websockets";
 import { multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
 import { CID } from "multiformats/cid";
+import { BytesTable } from "./bytes_table.ts";
 import { installEd25519KeyCache } from "./ed25519_keys.ts";
 import { MdnsDialer } from "./mdns_dialer.ts";
 import { installYamuxWindowHysteresis } from "./yamux_window.ts";
@@ -117,7 +118,8 @@ class _Libp2pNode implements P2PNode {
   readonly dht: P2PDht | null;
   readonly #node: Libp2p<_Services>;
   readonly #listeners = new Set<P2PListener>();
-  readonly #senderText = new Map<string, string>();
+  /** Bounded: a flood of distinct senders must not grow memory without limit. */
+  readonly #senderText = new BytesTable<string>(_SENDER_CACHE);
   readonly #mdnsDialer: MdnsDialer | undefined;
 
   constructor(node: Libp2p<_Services>, mdnsDialer?: MdnsDialer) {
@@ -230,13 +232,8 @@ class _Libp2pNode implements P2PNode {
    * more than the rest of our per-message work; senders repeat, so remember their text.
    */
   #peerIdText(multihash: Uint8Array, render: () => string): string {
-    const key = String.fromCharCode.apply(null, multihash as unknown as number[]);
-    let text = this.#senderText.get(key);
-    if (text === undefined) {
-      // Bounded: a flood of distinct senders must not grow memory without limit.
-      if (this.#senderText.size >= _SENDER_CACHE) this.#senderText.clear();
-      this.#senderText.set(key, text = render());
-    }
+    let text = this.#senderText.get(multihash);
+    if (text === undefined) this.#senderText.set(multihash, text = render());
     return text;
   }
 

@@ -4,6 +4,8 @@ import {
   daemonInfoSchema,
   dhtRequestSchemas,
   eventSchemas,
+  isPlainPublish,
+  MAX_PAYLOAD_CHARS,
   peerIdSchema,
   replySchema,
   replySchemas,
@@ -104,4 +106,40 @@ Deno.test("a 980 KB multiaddr is refused by its length, before it is parsed", ()
   match(text, /^multiaddr: expected length <= 1024, got "\/dns4\/a+\.\.\.$/);
   ok(text.length < 200, text);
   ok(ms < 50, `took ${ms.toFixed(1)} ms`);
+});
+
+Deno.test("publish's fast path accepts exactly what the full schema returns unchanged", () => {
+  // The schema behind the fast path: a plain object parse, no fast path in front.
+  const full = Object.getPrototypeOf(requestSchemas.publish) as typeof requestSchemas.publish;
+  const long = "x".repeat(MAX_PAYLOAD_CHARS);
+  const cases: unknown[] = [
+    { topic: "t", message: "m" },
+    { topic: "t", message: "" },
+    { topic: "t".repeat(256), message: long },
+    { topic: "t".repeat(257), message: "m" },
+    { topic: "", message: "m" },
+    { topic: "t", message: long + "x" },
+    { topic: "t", message: 1 },
+    { topic: 1, message: "m" },
+    { topic: "t" },
+    { message: "m" },
+    { topic: "t", message: "m", extra: 1 },
+    { topic: "t", message: "m", data_b64: "AAE=" },
+    { topic: "t", data_b64: "AAE=" },
+    JSON.parse('{"topic":"t","message":"m","__proto__":{"x":1}}'),
+    null,
+    "text",
+    [],
+  ];
+  for (const input of cases) {
+    const expected = full.safeParse(input, { reportInput: true });
+    const got = requestSchemas.publish.safeParse(input, { reportInput: true });
+    const what = JSON.stringify(input)?.slice(0, 80);
+    equal(got.success, expected.success, what);
+    if (expected.success) deepEqual(got.data, expected.data, what);
+    else deepEqual(formatIssues(got.error!.issues), formatIssues(expected.error!.issues), what);
+    if (isPlainPublish(input)) ok(expected.success, `fast path took a bad input: ${what}`);
+  }
+  ok(isPlainPublish({ topic: "t", message: "m" }), "the common request takes the fast path");
+  ok(!isPlainPublish({ topic: "t", data_b64: "AAE=" }), "bytes go through the schema");
 });

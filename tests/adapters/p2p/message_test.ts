@@ -25,6 +25,21 @@ Deno.test("toP2PMessage: a node event in the shape subscribers and the IPC contr
     received_at: "2026-01-02T03:04:05.000Z",
   });
   deepEqual(p2pMessageSchema.parse(m), m);
+  const bytes = toP2PMessage({
+    type: "message",
+    topic: "t",
+    from: "12D3KooWx",
+    seqno: 1n,
+    data: new Uint8Array([0xff, 0x00]),
+    receivedAt: new Date("2026-01-02T03:04:05.000Z"),
+  });
+  deepEqual(bytes, {
+    topic: "t",
+    from: "12D3KooWx",
+    seqno: "1",
+    data_b64: "/wA=",
+    received_at: "2026-01-02T03:04:05.000Z",
+  });
 });
 
 Deno.test("payloadBytes: text is sent as UTF-8, bytes as they are", () => {
