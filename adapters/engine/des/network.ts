@@ -14,6 +14,20 @@ import type { RunEvent, SimModel } from "../types.ts";
 import type { DesOptions } from "./options.ts";
 import type { DesQueue } from "./queue.ts";
 import type { DesRandom } from "./random.ts";
+import type { DesLatency } from "./latency.ts";
+import type { DesRelay } from "./netmodel.ts";
+
+/** Compact block relay of the `simblock` protocol. */
+export interface DesCompact {
+  /** 1 where the node uses compact blocks. */
+  useCompact: Uint8Array;
+  /** 1 where the node churns (fails compact blocks more often). */
+  churn: Uint8Array;
+  failureControl: number;
+  failureChurn: number;
+  /** Bytes of a compact block. */
+  bytes: number;
+}
 
 /** Where the simulation writes what happens. */
 export interface DesSink {
@@ -82,8 +96,25 @@ export interface DesNetwork {
   readonly receipts: boolean;
   /** Bits sent per block relay. */
   readonly blockBits: number;
+  /** Block relay protocol. */
+  readonly relay: DesRelay;
+  /** Per-message latency by region pair, or null: each link's own latency. */
+  readonly latency: DesLatency | null;
+  /** fluffy relay: bits of a fluffy block before its tx hashes. */
+  readonly headerBits: number;
+  /** Bits of one transaction. */
+  readonly txBits: number;
+  /** simblock relay: compact blocks (null for other protocols). */
+  readonly compact: DesCompact | null;
   readonly attacks: DesAttackEvents;
-  readonly tx: { readonly count: number; readonly sender: number[] };
+  readonly tx: {
+    readonly count: number;
+    readonly sender: number[];
+    /** Transactions in block b. */
+    blockTxCount(b: number): number;
+    /** Transactions of block b that node r does not hold (pool or stem). */
+    missing(b: number, r: number): number;
+  };
   /** Emit one RunEvent. */
   emit(event: RunEvent): void;
   /** Hash string of a block (stable per seed). */

@@ -20,6 +20,14 @@ export const K = {
   sample: 7,
   attack: 8,
   nodeStart: 9,
+  /** simblock relay: an `inv` reaches a peer. */
+  inv: 10,
+  /** simblock relay: a `getdata` reaches the block's holder. */
+  getdata: 11,
+  /** simblock relay: a compact block reaches a peer. */
+  compact: 12,
+  /** simblock relay: a `getblocktxn` (after a failed compact block) reaches the holder. */
+  getblocktxn: 13,
 } as const;
 
 /** A popped event: read its fields right after {@link DesQueue.pop} returns true. */

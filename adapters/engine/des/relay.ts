@@ -1,14 +1,25 @@
 /**
  * Block relay in the discrete-event engine. A send waits for the sender's uplink (sends are
- * serialised), takes size/min(up, down) seconds, then the link latency (plus a retransmission
- * round trip per lost packet), then the receiver's validation delay. Missing ancestors travel
- * with the block (a sync). Only the earliest pending delivery per (block, node) is queued; later
- * ones cannot change the outcome.
+ * serialised), takes size/min(up, down) seconds, then the latency (the link's, or one draw per
+ * message from the region pair's distribution; plus a retransmission round trip per lost
+ * packet), then the receiver's validation delay. Missing ancestors travel with the block (a
+ * sync). Only the earliest pending delivery per (block, node) is queued; later ones cannot
+ * change the outcome.
+ *
+ * Relay protocols (`des.relay`):
+ * - `push` (default): the whole block to every peer.
+ * - `fluffy` (monerod): a fluffy block (header, miner tx and the tx hashes) to every peer; a
+ *   receiver missing some of the block's txs from its pool (as of the send) asks for them
+ *   (`NOTIFY_REQUEST_FLUFFY_MISSING_TX`) and gets them in a second fluffy block: one more round
+ *   trip plus their bytes. A receiver lacking the parent syncs the chain (request chain, then
+ *   objects: two round trips) and gets whole blocks.
+ * - `simblock`: inv, getdata, then a block or compact block (`simblock_relay.ts`).
  *
  * @module
  */
 import { K } from "./queue.ts";
 import type { DesNetwork } from "./network.ts";
+import { simblockAnnounce } from "./simblock_relay.ts";
 
 // A missing-ancestor walk stops here; deeper gaps are delivered in several hops anyway.
 const _MAX_SYNC = 10_000;
@@ -17,6 +28,10 @@ const _MAX_SYNC = 10_000;
 export function relayBlock(net: DesNetwork, i: number, b: number, except: number): void {
   // Sybils swallow blocks they did not make.
   if (net.sybil[i] && net.bMiner[b] !== i) return;
+  if (net.relay === "simblock") {
+    simblockAnnounce(net, i, b, except);
+    return;
+  }
   // This loop runs for every receipt of every block: the common case (receiver holds the
   // parent, no attack on the link) is inlined; anything else goes through sendBlock.
   const hasB = net.bHas[b];
@@ -30,7 +45,10 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   const online = net.online;
   const downBps = net.downBps;
   const queue = net.queue;
-  const bits = net.blockBits;
+  const fluffy = net.relay === "fluffy";
+  const txs = fluffy ? net.tx.blockTxCount(b) : 0;
+  const bits = fluffy ? net.headerBits + 256 * txs : net.blockBits;
+  const latency = net.latency;
   const up = net.upBps[i];
   const validation = net.options.validationDelayS;
   const t = net.now;
@@ -47,13 +65,20 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
       net.sendBlock(i, b, e, t);
       continue;
     }
+    // Txs the receiver lacks come after a request: their bytes and a round trip.
+    const missing = txs > 0 ? net.tx.missing(b, r) : 0;
+    const sendBits = missing > 0 ? bits + missing * net.txBits : bits;
     const start = net.upFree[i] > t ? net.upFree[i] : t;
-    net.upFree[i] = start + bits / up;
+    net.upFree[i] = start + sendBits / up;
     const down = downBps[r];
-    let arrive = start + bits / (up < down ? up : down) + adjLat[e] + validation;
+    const lat = latency === null ? adjLat[e] : latency.sample(i, r);
+    let arrive = start + sendBits / (up < down ? up : down) + lat + validation;
+    if (missing > 0) {
+      arrive += latency === null ? 2 * lat : latency.sample(r, i) + latency.sample(i, r);
+    }
     const loss = adjLoss[e];
     if (loss > 0) {
-      while (net.rng.next() < loss) arrive += 2 * adjLat[e] + 0.2;
+      while (net.rng.next() < loss) arrive += 2 * lat + 0.2;
     }
     if (arrive < sched[r]) {
       sched[r] = arrive;
@@ -90,12 +115,18 @@ export function sendBlock(net: DesNetwork, i: number, b: number, e: number, t: n
   const start = net.upFree[i] > t ? net.upFree[i] : t;
   net.upFree[i] = start + bits / up;
   const down = net.downBps[r];
-  let arrive = start + bits / (up < down ? up : down) + net.adjLatS[e] + extra +
+  const latency = net.latency;
+  const lat = latency === null ? net.adjLatS[e] : latency.sample(i, r);
+  let arrive = start + bits / (up < down ? up : down) + lat + extra +
     k * net.options.validationDelayS;
+  if (net.relay === "fluffy") {
+    // monerod syncs: NOTIFY_REQUEST_CHAIN, then NOTIFY_REQUEST_GET_OBJECTS, each a round trip.
+    arrive += latency === null ? 4 * lat : 2 * (latency.sample(r, i) + latency.sample(i, r));
+  }
   const loss = net.adjLoss[e];
   if (loss > 0) {
     // Each lost transmission costs a retransmission round trip.
-    while (net.rng.next() < loss) arrive += 2 * net.adjLatS[e] + 0.2;
+    while (net.rng.next() < loss) arrive += 2 * lat + 0.2;
   }
   let sched = net.bSched[b];
   if (sched === null) {

@@ -14,7 +14,7 @@
  */
 import { ConfigError } from "../../../core/errors.ts";
 import type { ConvergenceSample, PropagationRecord, RunEvent, SimModel } from "../types.ts";
-import { buildAdjacency, type DesSink, roundTime as _round } from "./network.ts";
+import { type DesCompact, type DesSink, roundTime as _round } from "./network.ts";
 import { relayBlock, sendBlock } from "./relay.ts";
 import { adoptBlock, type DesChainState, markHas, receiveBlock } from "./chain.ts";
 import { type DesSimSummary, propagationRecords, summarizeRun } from "./report.ts";
@@ -26,6 +26,11 @@ import { desHashId, DesRandom } from "./random.ts";
 import { type DesOptions, receiptsOn } from "./options.ts";
 import { DesMiners } from "./mining.ts";
 import { DesAttacks } from "./attacks.ts";
+import { growBlockArrays } from "./blocks.ts";
+import type { DesLatency } from "./latency.ts";
+import type { DesRelay } from "./netmodel.ts";
+import { type DesNetSetup, setupNetwork } from "./setup.ts";
+import { simblockOnEvent } from "./simblock_relay.ts";
 
 const _GENESIS = 0;
 
@@ -77,7 +82,6 @@ export class DesSimulation implements DesChainState {
   readonly #miners: DesMiners;
   /** Nodes with hashrate (they keep a mempool and include its txs). */
   readonly isMiner: Uint8Array;
-  // Heights.
   #heightCount = new Int32Array(1024);
   minHeight = 0;
   maxHeight = 0;
@@ -85,7 +89,6 @@ export class DesSimulation implements DesChainState {
   // Transactions.
   /** Dandelion++ relay, mempools and confirmations. */
   readonly tx: DesTransactions;
-  // Stats.
   runEvents = 0;
   reorgs = 0;
   maxReorgDepth = 0;
@@ -95,6 +98,14 @@ export class DesSimulation implements DesChainState {
   stoppedEarly = false;
   /** Bits sent per block relay. */
   readonly blockBits: number;
+  /** The network model in force (relay, regions, latency, peers, mining); fields below. */
+  readonly setup: DesNetSetup;
+  readonly relay: DesRelay;
+  readonly latency: DesLatency | null;
+  readonly headerBits: number;
+  readonly txBits: number;
+  readonly compact: DesCompact | null;
+  readonly blockIntervalS: number;
   /** Whether per-node `block` receipt events are written (resolved from the option). */
   readonly receipts: boolean;
 
@@ -111,10 +122,18 @@ export class DesSimulation implements DesChainState {
       if (this.index.has(h.name)) throw new ConfigError(`des: duplicate host "${h.name}"`);
       this.index.set(h.name, i);
     });
-    this.blockBits = options.blockSizeBytes * 8;
+    const setup = setupNetwork(model, options, this.index, this.rng);
+    this.setup = setup;
+    this.relay = setup.relay;
+    this.latency = setup.latency;
+    this.compact = setup.compact;
+    this.headerBits = setup.net.header_bytes * 8;
+    this.txBits = options.txSizeBytes * 8;
+    this.blockIntervalS = setup.blockIntervalS;
+    this.blockBits = setup.blockSizeBytes * 8;
     this.receipts = receiptsOn(model, options);
     const n = this.n;
-    const adjacency = buildAdjacency(model, this.index);
+    const adjacency = setup.adjacency;
     this.adjStart = adjacency.adjStart;
     this.adjTo = adjacency.adjTo;
     this.adjLatS = adjacency.adjLatS;
@@ -122,8 +141,8 @@ export class DesSimulation implements DesChainState {
     const m = this.adjTo.length;
     this.adjCut = new Uint8Array(m);
     this.adjHold = new Float64Array(m);
-    this.upBps = new Float64Array(model.hosts.map((h) => Math.max(1, h.bandwidthUpBps)));
-    this.downBps = new Float64Array(model.hosts.map((h) => Math.max(1, h.bandwidthDownBps)));
+    this.upBps = setup.upBps;
+    this.downBps = setup.downBps;
     this.upFree = new Float64Array(n);
     this.online = new Uint8Array(n);
     this.sybil = new Uint8Array(n);
@@ -137,9 +156,7 @@ export class DesSimulation implements DesChainState {
     this.attacks = new DesAttacks(this);
     this.tx = new DesTransactions(this);
     // Mining weights: hashrate shares, with double-spend attackers forced to their q.
-    this.#miners = new DesMiners(
-      this.attacks.miningWeights(model.hosts.map((h) => Math.max(0, h.hashrate))),
-    );
+    this.#miners = new DesMiners(this.attacks.miningWeights(setup.miningWeights));
     this.isMiner = this.#miners.isMiner;
     this._scheduleStart();
   }
@@ -201,6 +218,9 @@ export class DesSimulation implements DesChainState {
         case K.nodeStart:
           this._onNodeStart(cur.node);
           break;
+        default:
+          // simblock relay messages; a rebuilt compact block is received here.
+          if (simblockOnEvent(this, cur)) receiveBlock(this, cur.node, cur.item, cur.from);
       }
       if (this.options.stopWhenAttacksResolved && this.attacks.allResolved()) {
         this.done = true;
@@ -242,7 +262,7 @@ export class DesSimulation implements DesChainState {
   /** Create a block; returns its id. */
   _newBlock(parent: number, miner: number, time: number): number {
     const b = this.blockCount++;
-    if (b >= this.bParent.length) this._growBlocks();
+    if (b >= this.bParent.length) growBlockArrays(this);
     this.bParent[b] = parent;
     this.bHeight[b] = parent < 0 ? 0 : this.bHeight[parent] + 1;
     this.bMiner[b] = miner;
@@ -250,24 +270,6 @@ export class DesSimulation implements DesChainState {
     this.bHas.push(new Uint8Array(this.n));
     this.bSched.push(null);
     return b;
-  }
-
-  _growBlocks(): void {
-    const cap = this.bParent.length * 2;
-    const g = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const x = make(cap);
-      x.set(a);
-      return x;
-    };
-    this.bParent = g(this.bParent, (n) => new Int32Array(n));
-    this.bHeight = g(this.bHeight, (n) => new Int32Array(n));
-    this.bMiner = g(this.bMiner, (n) => new Int32Array(n));
-    this.bTime = g(this.bTime, (n) => new Float64Array(n));
-    this.bReach = g(this.bReach, (n) => new Int32Array(n));
-    this.bT50 = g(this.bT50, (n) => new Float64Array(n));
-    this.bT90 = g(this.bT90, (n) => new Float64Array(n));
-    this.bT100 = g(this.bT100, (n) => new Float64Array(n));
-    this.bTipCount = g(this.bTipCount, (n) => new Int32Array(n));
   }
 
   _scheduleStart(): void {
@@ -278,7 +280,7 @@ export class DesSimulation implements DesChainState {
       else q.push(start, K.nodeStart, i, 0, -1);
     }
     if (this.#miners.count > 0) {
-      q.push(this.rng.exponential(this.options.blockIntervalS), K.mine, -1, 0, -1);
+      q.push(this.rng.exponential(this.blockIntervalS), K.mine, -1, 0, -1);
     }
     this.tx.schedule();
     q.push(0, K.sample, -1, 0, -1);
@@ -335,7 +337,7 @@ export class DesSimulation implements DesChainState {
     const max = this.options.maxBlocks;
     // blockCount includes genesis, so this block is number blockCount.
     if (max === undefined || this.blockCount < max) {
-      this.queue.push(t + this.rng.exponential(this.options.blockIntervalS), K.mine, -1, 0, -1);
+      this.queue.push(t + this.rng.exponential(this.blockIntervalS), K.mine, -1, 0, -1);
     }
     const m = this.#miners.pick(this.rng.next());
     // Hashrate of a node that has not started yet is not running.

@@ -172,6 +172,26 @@ export class DesTransactions {
     this.#fluff(i, tx);
   }
 
+  /** Transactions in block b. */
+  blockTxCount(b: number): number {
+    return this.#blockTxs.get(b)?.length ?? 0;
+  }
+
+  /**
+   * Transactions of block b that node r lacks: neither in its pool nor its stem pool. A tx
+   * whose relay state was dropped reached every node (or is past retention) and counts as held.
+   */
+  missing(b: number, r: number): number {
+    const txs = this.#blockTxs.get(b);
+    if (!txs) return 0;
+    let k = 0;
+    for (const tx of txs) {
+      const state = this.#state[tx];
+      if (state !== null && state[r] === 0) k++;
+    }
+    return k;
+  }
+
   /** Miner m builds block b: it takes the whole pool. */
   fillBlock(m: number, b: number): void {
     const pool = this.#mempool.get(m);
@@ -209,9 +229,11 @@ export class DesTransactions {
     const sim = this.#sim;
     const up = sim.upBps[i];
     const down = sim.downBps[sim.adjTo[e]];
-    let d = this.#bits / (up < down ? up : down) + sim.adjLatS[e];
+    const r = sim.adjTo[e];
+    const lat = sim.latency === null ? sim.adjLatS[e] : sim.latency.sample(i, r);
+    let d = this.#bits / (up < down ? up : down) + lat;
     const loss = sim.adjLoss[e];
-    while (loss > 0 && sim.rng.next() < loss) d += 2 * sim.adjLatS[e] + 0.2;
+    while (loss > 0 && sim.rng.next() < loss) d += 2 * lat + 0.2;
     return d;
   }
 

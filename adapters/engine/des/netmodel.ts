@@ -1,0 +1,186 @@
+/**
+ * The network model of a discrete-event run, as a scenario's `des:` section sets it: how blocks
+ * relay (`relay`), how long each message takes (`latency`, a distribution per region pair),
+ * how peers connect (`peers`, monerod-like degrees) and who mines how much (`mining`). A
+ * `preset: simblock` fills what is not set from SimBlock's published Bitcoin settings
+ * (`simblock.ts`).
+ *
+ * Every key is optional: a scenario without a `des:` section runs exactly as before (whole-block
+ * push over the scenario's links, each link with its own fixed latency, hashrates as written).
+ * Keys are snake_case because they are written in scenario files; latencies are milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { parseDesNetModel } from "./netmodel.ts";
+ * const m = parseDesNetModel({
+ *   relay: "fluffy",
+ *   latency: { default: { lognormal: { median: 80, sigma: 0.5 } } },
+ *   peers: { outbound: 12, inbound: 64 },
+ * });
+ * ```
+ * @module
+ */
+import { z } from "zod";
+import { parseWith } from "../../../core/errors.ts";
+
+/** Block relay protocols. */
+export const DES_RELAYS = ["push", "fluffy", "simblock"] as const;
+/** A block relay protocol. */
+export type DesRelay = typeof DES_RELAYS[number];
+/** Distribution kinds of a per-message latency. */
+export const DES_DISTRIBUTIONS = ["fixed", "normal", "lognormal", "pareto", "uniform"] as const;
+
+const _ms = (what: string) =>
+  z.number({ error: `expected milliseconds (${what})` }).finite().nonnegative({
+    error: `expected milliseconds >= 0 (${what})`,
+  });
+const _pos = (what: string) =>
+  z.number({ error: `expected a number (${what})` }).finite().positive({
+    error: `expected a number > 0 (${what})`,
+  });
+
+/**
+ * One latency distribution, in milliseconds: `{fixed: 50}`, `{normal: {mean, stddev}}`
+ * (truncated at 0), `{lognormal: {median, sigma}}` (sigma of the log), `{pareto: {mean, shape}}`
+ * (SimBlock's form: scale = mean (shape - 1) / shape, shape > 1) or `{uniform: [min, max]}`. A
+ * plain number is `fixed`.
+ */
+export const desDistSchema = z.preprocess(
+  (v) => typeof v === "number" ? { fixed: v } : v,
+  z.custom<Record<string, unknown>>((v) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+    const keys = Object.keys(v);
+    return keys.length === 1 && (DES_DISTRIBUTIONS as readonly string[]).includes(keys[0]);
+  }, {
+    error: (issue) => {
+      const v = issue.input;
+      const keys = typeof v === "object" && v !== null ? Object.keys(v) : [];
+      const what = keys.length === 1
+        ? `unknown distribution ${JSON.stringify(keys[0])}`
+        : "expected one distribution";
+      return `${what}: expected one of ${DES_DISTRIBUTIONS.join(", ")} (milliseconds)`;
+    },
+  }).pipe(z.union([
+    z.strictObject({ fixed: _ms("fixed") }),
+    z.strictObject({ normal: z.strictObject({ mean: _ms("mean"), stddev: _ms("stddev") }) }),
+    z.strictObject({
+      lognormal: z.strictObject({ median: _pos("median ms"), sigma: _ms("sigma of the log") }),
+    }),
+    z.strictObject({
+      pareto: z.strictObject({
+        mean: _pos("mean ms"),
+        shape: z.number().finite().gt(1, { error: "expected shape > 1 (a finite mean)" }),
+      }),
+    }),
+    z.strictObject({
+      uniform: z.tuple([_ms("min"), _ms("max")]).refine(([a, b]) => a <= b, {
+        error: "expected [min, max] with min <= max",
+      }),
+    }),
+  ])),
+);
+
+/** A parsed latency distribution (milliseconds). */
+export type DesDist = z.output<typeof desDistSchema>;
+
+/** Per-message latency: a default and/or a full region-to-region matrix. */
+export const desLatencySchema = z.strictObject({
+  default: desDistSchema.optional().describe(
+    "distribution of every message between regions the matrix does not name",
+  ),
+  matrix: z.record(z.string().min(1), z.record(z.string().min(1), desDistSchema)).optional()
+    .describe(
+      "matrix[FROM][TO]: one distribution per region pair; without a default it must name " +
+        "every pair of the scenario's regions",
+    ),
+}).refine((l) => l.default !== undefined || l.matrix !== undefined, {
+  error: "set default, matrix or both",
+});
+
+/** Peer connections built like monerod's: outbound per node, inbound up to a limit. */
+export const desPeersSchema = z.strictObject({
+  outbound: z.int().min(1).max(1000).default(12).describe(
+    "outbound connections each node opens (monerod 0.18 --out-peers default: 12)",
+  ),
+  inbound: z.int().min(0).max(100_000).default(64).describe(
+    "most inbound connections a node accepts (monerod --in-peers); hidden nodes accept none",
+  ),
+  hidden: z.number().min(0).max(1).default(0).describe(
+    "share of nodes, drawn at random, that accept no inbound (on top of hosts with hidden: true)",
+  ),
+});
+
+/** Mining power beyond equal shares. */
+export const desMiningSchema = z.strictObject({
+  nodes: z.enum(["miners", "all"]).default("miners").describe(
+    "who mines: the scenario's miners (hosts with hashrate), or every node (as SimBlock)",
+  ),
+  shares: z.array(z.number().finite().nonnegative()).min(1).optional().describe(
+    "one weight per mining node in order (e.g. published pool shares); nodes past the list " +
+      "do not mine",
+  ),
+  distribution: desDistSchema.optional().describe(
+    "each mining node draws its weight from this distribution (units are relative)",
+  ),
+}).refine((m) => !(m.shares && m.distribution), {
+  error: "set shares or distribution, not both",
+});
+
+/** Schema of {@link DesNetModel}. */
+export const desNetModelSchema = z.strictObject({
+  preset: z.enum(["simblock"]).optional().describe(
+    "simblock: SimBlock's Bitcoin defaults (six regions and their latency and bandwidth " +
+      "tables, Pareto latency, outbound degree distribution, normal mining power, 535 kB " +
+      "blocks every 600 s, inv/getdata/compact relay) for what this section does not set",
+  ),
+  relay: z.enum(DES_RELAYS).optional().describe(
+    "push: whole blocks to every peer (default, as before); fluffy: Monero's fluffy blocks " +
+      "(header + tx hashes, the receiver requests the txs missing from its pool); simblock: " +
+      "inv/getdata/block with compact blocks",
+  ),
+  header_bytes: z.int().min(1).default(2_000).describe(
+    "fluffy: bytes of a fluffy block without its txs (header, miner tx, hash list framing)",
+  ),
+  latency: desLatencySchema.optional().describe(
+    "per-message latency by region pair (replaces each link's fixed latency)",
+  ),
+  peers: desPeersSchema.optional().describe(
+    "build the peer graph inside the engine like monerod (replaces the scenario's topology)",
+  ),
+  mining: desMiningSchema.optional(),
+  compact: z.strictObject({
+    usage: z.number().min(0).max(1).default(0.964).describe("share of nodes using compact blocks"),
+    churn: z.number().min(0).max(1).default(0.976).describe("share of churning nodes"),
+    failure_control: z.number().min(0).max(1).default(0.13),
+    failure_churn: z.number().min(0).max(1).default(0.27),
+    bytes: z.int().min(1).default(18_000).describe("compact block size"),
+  }).optional().describe("simblock relay: compact block relay (SimBlock's defaults)"),
+});
+
+/** The network model (defaults applied). */
+export type DesNetModel = z.output<typeof desNetModelSchema>;
+/** The network model as written. */
+export type DesNetModelInput = z.input<typeof desNetModelSchema>;
+
+/** Validate a `des:` section; errors name the field and the value. */
+export function parseDesNetModel(input: unknown = {}): DesNetModel {
+  return parseWith(desNetModelSchema, input ?? {}, { what: "des network model", prefix: "des" });
+}
+
+/**
+ * Region pairs a latency matrix lacks, as `FROM -> TO`, for the regions a scenario has. Empty
+ * when the model has a default (it covers the rest) or no matrix.
+ */
+export function missingLatencyPairs(
+  latency: z.output<typeof desLatencySchema> | undefined,
+  regions: readonly string[],
+): string[] {
+  if (!latency?.matrix || latency.default) return [];
+  const out: string[] = [];
+  for (const a of regions) {
+    for (const b of regions) {
+      if (latency.matrix[a]?.[b] === undefined) out.push(`${a} -> ${b}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,199 @@
+/**
+ * The network a discrete-event run simulates, from its model, options and `des:` network model
+ * (`netmodel.ts`): the peer graph (the scenario's links, or built like monerod in `peers.ts`),
+ * node regions, per-message latency (`latency.ts`), bandwidth, mining weights and the relay
+ * protocol, with SimBlock's settings filled in for `preset: simblock` (`simblock.ts`).
+ *
+ * Draws made here (graph, regions, mining) come from their own PRNG stream derived from the
+ * seed, so the run's main stream, and with it every run without a `des:` section, is unchanged.
+ *
+ * @module
+ */
+import { ConfigError } from "../../../core/errors.ts";
+import type { SimModel } from "../types.ts";
+import { DesLatency, type DesRegions, drawDist, indexRegions } from "./latency.ts";
+import { type DesNetModel, type DesRelay, parseDesNetModel } from "./netmodel.ts";
+import { buildAdjacency, type DesAdjacency, type DesCompact } from "./network.ts";
+import type { DesOptions } from "./options.ts";
+import { buildPeerGraph } from "./peers.ts";
+import { DesRandom } from "./random.ts";
+import {
+  SIMBLOCK_BLOCK_BYTES,
+  SIMBLOCK_DOWNLOAD_BPS,
+  SIMBLOCK_INTERVAL_S,
+  SIMBLOCK_REGIONS,
+  SIMBLOCK_UPLOAD_BPS,
+  simblockLatency,
+  simblockOutbound,
+  simblockRegions,
+} from "./simblock.ts";
+
+/** Everything network-shaped a run needs. */
+export interface DesNetSetup {
+  net: DesNetModel;
+  relay: DesRelay;
+  adjacency: DesAdjacency;
+  regions: DesRegions;
+  /** Per-message latency, or null: each link's own fixed latency. */
+  latency: DesLatency | null;
+  upBps: Float64Array;
+  downBps: Float64Array;
+  /** Mining weight per node (0: does not mine). */
+  miningWeights: number[];
+  blockIntervalS: number;
+  blockSizeBytes: number;
+  /** simblock relay: compact block settings and nodes. */
+  compact: DesCompact | null;
+}
+
+const _DEFAULT_INTERVAL_S = 120;
+const _DEFAULT_BLOCK_BYTES = 100_000;
+
+/**
+ * Build the network of a run. `rng` is the run's main stream (per-message latency draws);
+ * setup draws use their own stream.
+ */
+export function setupNetwork(
+  model: SimModel,
+  options: DesOptions,
+  index: Map<string, number>,
+  rng: DesRandom,
+): DesNetSetup {
+  const net = parseDesNetModel(model.des ?? {});
+  const preset = net.preset === "simblock";
+  const n = model.hosts.length;
+  const setupRng = new DesRandom((model.seed ^ 0x6e657477) >>> 0);
+  const relay: DesRelay = net.relay ?? (preset ? "simblock" : "push");
+  const regionNames = preset
+    ? simblockRegions(n, setupRng)
+    : model.hosts.map((h) => h.region || "default");
+  const regions = indexRegions(regionNames);
+  const latencySpec = net.latency ?? (preset ? simblockLatency() : undefined);
+  const latency = latencySpec ? new DesLatency(latencySpec, regions, rng) : null;
+  const upBps = new Float64Array(n);
+  const downBps = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (preset) {
+      const r = (SIMBLOCK_REGIONS as readonly string[]).indexOf(regionNames[i]);
+      upBps[i] = SIMBLOCK_UPLOAD_BPS[r];
+      downBps[i] = SIMBLOCK_DOWNLOAD_BPS[r];
+    } else {
+      upBps[i] = Math.max(1, model.hosts[i].bandwidthUpBps);
+      downBps[i] = Math.max(1, model.hosts[i].bandwidthDownBps);
+    }
+  }
+  const adjacency = _adjacency(model, net, index, setupRng, preset, latency);
+  return {
+    net,
+    relay,
+    adjacency,
+    regions,
+    latency,
+    upBps,
+    downBps,
+    miningWeights: _miningWeights(model, net, setupRng, preset),
+    blockIntervalS: preset && options.blockIntervalS === _DEFAULT_INTERVAL_S
+      ? SIMBLOCK_INTERVAL_S
+      : options.blockIntervalS,
+    blockSizeBytes: preset && options.blockSizeBytes === _DEFAULT_BLOCK_BYTES
+      ? SIMBLOCK_BLOCK_BYTES
+      : options.blockSizeBytes,
+    compact: relay === "simblock" ? _compactNodes(n, net, setupRng) : null,
+  };
+}
+
+function _adjacency(
+  model: SimModel,
+  net: DesNetModel,
+  index: Map<string, number>,
+  rng: DesRandom,
+  preset: boolean,
+  latency: DesLatency | null,
+): DesAdjacency {
+  const n = model.hosts.length;
+  if (!net.peers && !preset) return buildAdjacency(model, index);
+  const accepts = new Uint8Array(n).fill(1);
+  const hiddenShare = net.peers?.hidden ?? 0;
+  for (let i = 0; i < n; i++) {
+    if (model.hosts[i].daemonArgs.includes("--hide-my-port")) accepts[i] = 0;
+    else if (hiddenShare > 0 && rng.next() < hiddenShare) accepts[i] = 0;
+  }
+  // Without per-message latency, generated links take the scenario's usual 50 ms.
+  const latencyS = latency ? 0 : 0.05;
+  if (net.peers) {
+    return buildPeerGraph({
+      n,
+      outbound: net.peers.outbound,
+      inboundLimit: net.peers.inbound,
+      accepts,
+      latencyS,
+      rng,
+    });
+  }
+  return buildPeerGraph({
+    n,
+    outbound: simblockOutbound(n, rng),
+    inboundLimit: Infinity,
+    accepts,
+    latencyS,
+    rng,
+  });
+}
+
+function _miningWeights(
+  model: SimModel,
+  net: DesNetModel,
+  rng: DesRandom,
+  preset: boolean,
+): number[] {
+  const hashrates = model.hosts.map((h) => Math.max(0, h.hashrate));
+  const mining = net.mining ??
+    (preset
+      ? { nodes: "all" as const, distribution: { normal: { mean: 400_000, stddev: 100_000 } } }
+      : undefined);
+  if (!mining) return hashrates;
+  const set: number[] = [];
+  hashrates.forEach((h, i) => {
+    if (mining.nodes === "all" || h > 0) set.push(i);
+  });
+  const out = new Array<number>(hashrates.length).fill(0);
+  if (mining.shares) {
+    if (mining.shares.length > set.length) {
+      throw new ConfigError(
+        `des.mining.shares: ${mining.shares.length} shares for ${set.length} mining nodes`,
+      );
+    }
+    mining.shares.forEach((s, k) => (out[set[k]] = s));
+  } else if (mining.distribution) {
+    for (const i of set) out[i] = drawDist(mining.distribution, rng);
+  } else {
+    for (const i of set) out[i] = mining.nodes === "all" ? 1 : hashrates[i];
+  }
+  if (!out.some((w) => w > 0)) {
+    throw new ConfigError("des.mining: no node has mining power > 0");
+  }
+  return out;
+}
+
+function _compactNodes(n: number, net: DesNetModel, rng: DesRandom): DesCompact {
+  const c = net.compact ?? {
+    usage: 0.964,
+    churn: 0.976,
+    failure_control: 0.13,
+    failure_churn: 0.27,
+    bytes: 18_000,
+  };
+  const useCompact = new Uint8Array(n);
+  const churn = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    useCompact[i] = rng.next() < c.usage ? 1 : 0;
+    churn[i] = rng.next() < c.churn ? 1 : 0;
+  }
+  return {
+    useCompact,
+    churn,
+    failureControl: c.failure_control,
+    failureChurn: c.failure_churn,
+    bytes: c.bytes,
+  };
+}
