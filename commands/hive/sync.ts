@@ -99,7 +99,7 @@ export interface FullSyncChunk {
 
 /** Options of {@link chunkFullSync}. */
 export interface ChunkOptions {
-  /** Bytes of the fixed fields around the lists (envelope, ids, signature, buckets). */
+  /** Bytes of the other fields (envelope, ids, signature, buckets), beyond the lists. */
   overhead: number;
   /** Largest whole message; default cl-hive's 65535. */
   maxBytes?: number;
@@ -118,7 +118,9 @@ export function chunkFullSync(
   banned: string[],
   options: ChunkOptions,
 ): FullSyncChunk[] {
-  const limit = (options.maxBytes ?? MAX_MESSAGE_BYTES) - options.overhead;
+  // The lists' own keys and the chunk's fleet_hash: `"states":[],"members":[],"banned":[],
+  // "fleet_hash":"<64 hex>"` with separators.
+  const limit = (options.maxBytes ?? MAX_MESSAGE_BYTES) - options.overhead - 120;
   const maxStates = options.maxStates ?? MAX_FULL_SYNC_STATES;
   const chunks: FullSyncChunk[] = [];
   let cur: Omit<FullSyncChunk, "fleet_hash"> = { states: [], members: [], banned: [] };
