@@ -256,7 +256,7 @@ export interface EngineProgress {
   total: number;
   /** What is being counted, e.g. "sim seconds". */
   unit: string;
-  /** Which part of the run (e.g. "start nodes", "fund wallets", "simulate"); default "run". */
+  /** Which part of the run (e.g. "start nodes", "fund wallets", "simulate"); default "simulate". */
   phase?: string;
 }
 

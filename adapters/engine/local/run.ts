@@ -32,6 +32,7 @@ import {
 } from "./agent_args.ts";
 import type { EngineRunOptions, EngineRunResult } from "../types.ts";
 import { LocalControl } from "./control.ts";
+import { reportNodesReady, watchFunding } from "./progress.ts";
 
 /** True when every node answered and all have the same top block. */
 function _converged(final: Record<string, unknown>): boolean {
@@ -184,6 +185,7 @@ export class LocalRun {
     const pending = new Set(hosts.map((h) => h.name));
     // Bounded by the deadline; one pass per 250 ms.
     while (pending.size > 0 && Date.now() < deadline && !signal.aborted) {
+      reportNodesReady(this.options, hosts.length - pending.size, hosts.length);
       await Promise.all([...pending].map(async (name) => {
         const p = this.#placement(name);
         try {
@@ -242,10 +244,9 @@ export class LocalRun {
   async #fundUsers(initial: SimHost[], signal: AbortSignal, logger: Logger): Promise<void> {
     const users = initial.filter((h) => h.kind === "user").map((h) => this.#placement(h.name));
     if (users.length === 0 || signal.aborted) return;
-    logger.info("funding user wallets", {
-      users: users.length,
-      blocks: initial.filter((h) => h.kind === "user").map((h) => this.#fundBlocks(h)),
-    });
+    const blocks = initial.filter((h) => h.kind === "user").map((h) => this.#fundBlocks(h));
+    logger.info("funding user wallets", { users: users.length, blocks });
+    await using _ = watchFunding(this.options, { rpcUrl: users[0].rpcUrl, userBlocks: blocks });
     const addresses = await Promise.all(users.map((p) =>
       openOrCreateWallet(
         { signal },
@@ -256,8 +257,7 @@ export class LocalRun {
     const daemon = new MonerodRpc({ url: users[0].rpcUrl, timeoutMs: 120_000, signal });
     // Each user's blocks are sized to its transfer plan; one unlock run after the last.
     for (const [i, address] of addresses.entries()) {
-      const blocks = this.#fundBlocks(initial.filter((h) => h.kind === "user")[i]);
-      await fundWallets({ signal }, daemon, [address], blocks, { unlock: false });
+      await fundWallets({ signal }, daemon, [address], blocks[i], { unlock: false });
     }
     await fundWallets({ signal }, daemon, [], 0);
     if (!await this.#waitAgree(Date.now() + this.o.readyTimeoutMs, signal)) {

@@ -12,6 +12,8 @@ import { sleep } from "./sleep.ts";
 /** Coinbase maturity on regtest, in blocks. */
 export const COINBASE_UNLOCK_BLOCKS = 60;
 const _DECOY_BLOCKS = 20;
+/** Blocks {@link fundWallets} mines after the wallets' own: the unlock window and decoys. */
+export const FUNDING_UNLOCK_BLOCKS = COINBASE_UNLOCK_BLOCKS + _DECOY_BLOCKS;
 
 /** What the wallet helpers need from their caller: a signal that stops the waiting. */
 export interface WalletWaitContext {

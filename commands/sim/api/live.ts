@@ -58,6 +58,7 @@ export async function startLiveApi(options: {
       },
     },
     progress: (p) => {
+      if (p.phase !== state.progress?.phase) state.phaseStartedWall = performance.now();
       state.progress = p;
     },
     end: (outcome) => {

@@ -138,6 +138,8 @@ export class RunState {
   /** Latest simulated time in an event. */
   lastTs = 0;
   progress: EngineProgress | null = null;
+  /** When the current progress phase began (its ETA counts from there). */
+  phaseStartedWall = performance.now();
   readonly startedWall = performance.now();
   finishedWall: number | null = null;
   /** Why the run ended, once it has. */

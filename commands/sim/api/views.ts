@@ -80,10 +80,12 @@ export function runStatus(
   const simS = Math.max(control?.simTime() ?? 0, state.lastTs);
   const p = state.progress;
   const fraction = p && p.total > 0 ? Math.min(1, p.done / p.total) : state.outcome ? 1 : 0;
+  // A phase's ETA from that phase's own pace: start-up is slower than the clock.
+  const phaseS = (wallEnd - state.phaseStartedWall) / 1000;
   const etaS = state.outcome
     ? 0
     : fraction > 0.001 && fraction < 1
-    ? _round((wallS / fraction) * (1 - fraction), 1)
+    ? _round((phaseS / fraction) * (1 - fraction), 1)
     : null;
   const heights = state.heights();
   return {
@@ -96,7 +98,7 @@ export function runStatus(
     stop_time_s: state.meta.stopTimeS,
     wall_s: _round(wallS),
     progress: {
-      phase: p?.phase ?? "run",
+      phase: p?.phase ?? "simulate",
       done: p ? _round(p.done) : 0,
       total: p?.total ?? state.meta.stopTimeS,
       unit: p?.unit ?? "sim seconds",
