@@ -1,23 +1,18 @@
 /**
- * End to end from the bundle: `deno bundle` makes one file; `hive host` run from it serves the
- * embedded chat page and supervises a daemon that is started from the same bundle.
+ * End to end from the bundle (`deno task bundle`, `tools/bundle.ts`): `hive host` run from it
+ * serves the embedded chat page and supervises a daemon that is started from the same bundle.
  */
 import { equal, match, ok } from "@std/assert";
 import { getJson, type HostProcess, removeTestRoot, startHostProcess } from "./host_helpers.ts";
+import { bundle as buildBundle } from "../../tools/bundle.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 
 Deno.test("e2e host: runs from the deno bundle with the page embedded", async () => {
   const root = await Deno.makeTempDir({ prefix: "hive-e2e-bundle-" });
   let host: HostProcess | undefined;
   try {
-    const bundle = `${root}/hive.js`;
-    const built = await new Deno.Command(Deno.execPath(), {
-      args: ["bundle", "--quiet", "--platform=deno", `--output=${bundle}`, MAIN],
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    equal(built.code, 0, new TextDecoder().decode(built.stderr));
+    const bundle = (await buildBundle({ root: ROOT, outDir: `${root}/dist` })).launcher;
 
     host = await startHostProcess({ dataDir: `${root}/data`, entry: bundle });
     const page = await fetch(host.ready.url);
