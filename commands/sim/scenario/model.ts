@@ -214,5 +214,6 @@ export function buildModel(input: BuildModelInput): SimModel {
     hosts,
     edges: simEdges,
     attacks: attacks.map((a) => toSimAttack(a, agents, ips)),
+    ...(scenario.des ? { des: scenario.des } : {}),
   };
 }

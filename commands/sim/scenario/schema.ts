@@ -9,6 +9,7 @@ import { z } from "zod";
 import { checksSchema } from "../checks/config.ts";
 import { intRange } from "../../../core/config.ts";
 import { bandwidthSchema, durationSchema, latencySchema } from "./units.ts";
+import { desNetModelSchema } from "../../../adapters/engine/des/netmodel.ts";
 
 /** Agent kinds. */
 export const AGENT_KINDS = ["miner", "user", "observer", "monitor", "attacker"] as const;
@@ -230,6 +231,10 @@ const _scenarioShape = {
   agents: z.record(z.string(), agentSchema),
   checks: checksSchema.optional().describe(
     "checks made while the run goes (hive sim run exits 1 when one fails)",
+  ),
+  des: desNetModelSchema.optional().describe(
+    "network model of the des engine: relay protocol, per-message latency by region pair, " +
+      "monerod-like peer degrees, mining power (other engines ignore it)",
   ),
 };
 
