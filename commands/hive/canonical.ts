@@ -172,7 +172,11 @@ export function pyDumpsCompact(value: unknown): string {
   let exact = true;
   const text = JSON.stringify(value, function (this: Record<string, unknown>, key, v) {
     if (typeof v === "number" && (!Number.isInteger(v) || Math.abs(v) >= 1e21)) exact = false;
-    else if (this[key] instanceof PyFloat || typeof v === "bigint") exact = false;
+    else if (this[key] instanceof PyFloat) exact = false;
+    else if (typeof v === "bigint") {
+      exact = false;
+      return 0; // JSON.stringify cannot write a bigint; pyDumps below does
+    }
     return v;
   });
   if (exact && text !== undefined && _PRINTABLE.test(text)) return text;
@@ -185,22 +189,58 @@ export function canonicalJson(value: unknown): string {
 }
 
 const _MAYBE_FLOAT = /[0-9]\.[0-9]|[0-9][eE][-+][0-9]/;
+// 2^53 has 16 digits: a shorter run of digits is always a safe integer. A JSON number follows
+// ":", "," or "[", which keeps runs of digits inside hex strings from matching.
+const _MAYBE_BIG = /[:,[]\s*-?[0-9]{16}/;
+const _INTEGER = /^-?[0-9]+$/;
 
 /**
- * `JSON.parse` that keeps Python's float-ness: a number written with `.`, `e` or `E` whose value
- * is integral comes back as a {@link PyFloat}, so re-serialising `1.0` gives `1.0` again.
+ * `JSON.parse` that keeps what Python keeps. A number written with `.`, `e` or `E` whose value is
+ * integral comes back as a {@link PyFloat}, so re-serialising `1.0` gives `1.0` again; an
+ * integer beyond `Number.MAX_SAFE_INTEGER` (msat amounts, u64 ids such as 18446744073709551615)
+ * comes back as a `bigint` with every digit, where a plain parse would round it. Every writer in
+ * this module prints bigints as Python prints ints, so such a payload re-encodes byte for byte
+ * and its signing strings are the sender's.
+ *
+ * Hand-written rather than a big-number JSON library (json-bigint, lossless-json) because the
+ * platform parser already exposes each number's source text to the reviver (JSON.parse source
+ * text access, in V8 and Deno), which is all that is needed, and the float-ness rule above has
+ * to live in the same reviver anyway.
  */
 export function parsePyJson(text: string): unknown {
   // A reviver slows JSON.parse several times over; Python writes every float with a "." or an
-  // "e+"/"e-", so text without either pattern cannot hold one.
-  if (!_MAYBE_FLOAT.test(text)) return JSON.parse(text);
+  // "e+"/"e-", and an unsafe integer has at least 16 digits, so text without either pattern
+  // cannot need one.
+  const floats = _MAYBE_FLOAT.test(text), big = _MAYBE_BIG.test(text);
+  if (!floats && !big) return JSON.parse(text);
   return JSON.parse(
     text,
     function (_key: string, value: unknown, context?: { source?: string }) {
       if (typeof value === "number" && Number.isInteger(value) && context?.source) {
-        if (/[.eE]/.test(context.source)) return new PyFloat(value);
+        const src = context.source;
+        if (floats && /[.eE]/.test(src)) return new PyFloat(value);
+        if (big && !Number.isSafeInteger(value) && _INTEGER.test(src)) return BigInt(src);
       }
       return value;
     } as (this: unknown, key: string, value: unknown) => unknown,
   );
 }
+
+/**
+ * A copy of `value` that `JSON.stringify` writes without loss: every `bigint` becomes raw JSON
+ * digits (`JSON.rawJSON`) and every {@link PyFloat} its number. For results printed with
+ * `--json`, whose writer is the plain `JSON.stringify`.
+ */
+export function jsonSafe(value: unknown): unknown {
+  if (typeof value === "bigint") return _rawJSON(value.toString());
+  if (value instanceof PyFloat) return value.value;
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = jsonSafe(v);
+    return out;
+  }
+  return value;
+}
+
+const _rawJSON = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;

@@ -14,7 +14,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { toHex } from "../../adapters/lightning/signmessage.ts";
 import { canonicalJson } from "./canonical.ts";
-import { feePolicyChanged } from "./state.ts";
+import { feePolicyChanged, type Sats, satsNumber } from "./state.ts";
 
 /** Capacity change that triggers gossip. */
 export const CAPACITY_CHANGE_THRESHOLD = 0.10;
@@ -33,8 +33,8 @@ const _encoder = new TextEncoder();
 
 /** What was last broadcast. */
 export interface BroadcastState {
-  capacity_sats: number;
-  available_sats: number;
+  capacity_sats: Sats;
+  available_sats: Sats;
   fee_policy: Record<string, unknown>;
   topology: string[];
   last_broadcast: number;
@@ -55,12 +55,10 @@ export function gossipTrigger(
   if (options.heartbeatSeconds > 0 && now - last.last_broadcast >= options.heartbeatSeconds) {
     return "heartbeat";
   }
-  if (last.capacity_sats > 0) {
-    if (
-      Math.abs(next.capacity_sats - last.capacity_sats) / last.capacity_sats >
-        CAPACITY_CHANGE_THRESHOLD
-    ) return "capacity";
-  } else if (next.capacity_sats > 0) return "first";
+  const lastCap = satsNumber(last.capacity_sats), nextCap = satsNumber(next.capacity_sats);
+  if (lastCap > 0) {
+    if (Math.abs(nextCap - lastCap) / lastCap > CAPACITY_CHANGE_THRESHOLD) return "capacity";
+  } else if (nextCap > 0) return "first";
   if (feePolicyChanged(last.fee_policy, next.fee_policy)) return "fee";
   const a = new Set(last.topology), b = new Set(next.topology);
   if (a.size !== b.size || [...a].some((t) => !b.has(t))) return "topology";

@@ -63,10 +63,13 @@ async function _act(
   const { runHiveOp } = await import("./run.ts");
   const advance = _int("--advance", flags.advance, 0, 30 * 86_400, 0);
   const result = await runHiveOp(dir, node, op, ctx.config.hive, advance);
-  ctx.output.result(result, human);
+  // Amounts past 2^53 are bigints: printed as exact digits with --json.
+  const { jsonSafe } = await import("./canonical.ts");
+  ctx.output.result(jsonSafe(result) as typeof result, () => human(result));
 }
 
-const _json = (r: unknown) => JSON.stringify(r, null, 2);
+const _json = (r: unknown) =>
+  JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2);
 
 /** Build the `hive hive` command group. */
 export function hiveFleetCommand(load: _Load): Command {

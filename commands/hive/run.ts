@@ -12,6 +12,7 @@ import type { HiveFleetConfig } from "./config.ts";
 import { decodeTicket } from "./handshake.ts";
 import { GOVERNANCE_MODES, type GovernanceMode } from "./governance.ts";
 import { plan, type Target } from "./planner.ts";
+import { satsNumber } from "./state.ts";
 import { Workspace } from "./workspace.ts";
 import type { HiveNode } from "./node.ts";
 
@@ -209,7 +210,10 @@ async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string
       const saturated = new Set(JSON.parse(ws.stores[i].getMeta("saturated") ?? "[]") as string[]);
       const candidates = me.map.all().filter((s) => me.membership.has(s.peer_id)).map((s) => ({
         peer_id: s.peer_id,
-        onchain_sats: s.peer_id === me.id ? ws.net.nodes[i].onchainSats : s.budget_available_sats,
+        // Ranking by idle funds needs no exactness beyond 2^53.
+        onchain_sats: s.peer_id === me.id
+          ? ws.net.nodes[i].onchainSats
+          : satsNumber(s.budget_available_sats),
       }));
       const result = plan({ targets, channels, candidates, previouslySaturated: saturated });
       ws.stores[i].setMeta("saturated", JSON.stringify([...saturated]));

@@ -21,18 +21,40 @@ export const MAX_FEE_POLICY_KEYS = 20;
 /** Number of digest buckets. */
 export const BUCKETS = 256;
 
+/**
+ * An amount as it came: a number while it is a safe integer, a bigint beyond 2^53 (cl-hive is
+ * Python, whose ints have no bound, and msat totals pass 2^53 at about 90 BTC).
+ */
+export type Sats = number | bigint;
+
+/** An amount as a number for ratios and comparisons (precision there does not matter). */
+export function satsNumber(a: Sats): number {
+  return typeof a === "bigint" ? Number(a) : a;
+}
+
+/** Exact sum: a number while it stays safe, else a bigint. */
+export function sumSats(values: Iterable<Sats>): Sats {
+  let n = 0, big: bigint | null = null;
+  for (const v of values) {
+    if (big !== null) big += BigInt(v);
+    else if (typeof v === "bigint" || !Number.isSafeInteger(n + v)) big = BigInt(n) + BigInt(v);
+    else n += v;
+  }
+  return big === null ? n : big;
+}
+
 /** One member's state. */
 export interface PeerState {
   peer_id: string;
-  capacity_sats: number;
-  available_sats: number;
+  capacity_sats: Sats;
+  available_sats: Sats;
   fee_policy: Record<string, unknown>;
   topology: string[];
   version: number;
   last_update: number;
   state_hash: string;
   /** Idle on-chain sats the member offers for fleet expansions (cl-hive's budget field). */
-  budget_available_sats: number;
+  budget_available_sats: Sats;
 }
 
 function _sha256Hex(text: string): string {
@@ -69,6 +91,10 @@ function _isUint(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v) && v >= 0;
 }
 
+function _isSats(v: unknown): v is Sats {
+  return _isUint(v) || (typeof v === "bigint" && v >= 0n);
+}
+
 /** Validate a state entry from the wire (cl-hive's rules); null when invalid. */
 export function parseState(data: Record<string, unknown>): PeerState | null {
   const peerId = data.peer_id;
@@ -76,7 +102,7 @@ export function parseState(data: Record<string, unknown>): PeerState | null {
   const capacity = data.capacity_sats ?? 0, available = data.available_sats ?? 0;
   const version = data.version ?? 0, ts = data.timestamp ?? data.last_update ?? 0;
   const stateHash = data.state_hash ?? "";
-  if (!_isUint(capacity) || !_isUint(available) || !_isUint(version) || !_isUint(ts)) return null;
+  if (!_isSats(capacity) || !_isSats(available) || !_isUint(version) || !_isUint(ts)) return null;
   if (typeof stateHash !== "string" || stateHash.length > 128) return null;
   const fee = data.fee_policy ?? {};
   if (typeof fee !== "object" || fee === null || Array.isArray(fee)) return null;
@@ -93,7 +119,7 @@ export function parseState(data: Record<string, unknown>): PeerState | null {
     version,
     last_update: ts,
     state_hash: stateHash,
-    budget_available_sats: _isUint(data.budget_available_sats) ? data.budget_available_sats : 0,
+    budget_available_sats: _isSats(data.budget_available_sats) ? data.budget_available_sats : 0,
   };
 }
 
@@ -264,8 +290,8 @@ export class HiveMap {
     for (const s of states) for (const t of s.topology) external.add(t);
     return {
       peer_count: states.length,
-      total_capacity_sats: states.reduce((a, s) => a + s.capacity_sats, 0),
-      total_available_sats: states.reduce((a, s) => a + s.available_sats, 0),
+      total_capacity_sats: sumSats(states.map((s) => s.capacity_sats)),
+      total_available_sats: sumSats(states.map((s) => s.available_sats)),
       unique_external_peers: external.size,
       fleet_hash: this.fleetHash(),
     };

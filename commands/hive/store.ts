@@ -8,6 +8,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { HiveError } from "../../core/errors.ts";
+import { parsePyJson, pyDumpsCompact } from "./canonical.ts";
 
 /** Schema version this build writes. */
 export const SCHEMA_VERSION = 1;
@@ -116,7 +117,9 @@ export class HiveStore {
     extra: string | number | null,
     data: unknown,
   ): void {
-    const json = JSON.stringify(data);
+    // Python's JSON rules both ways: amounts past 2^53 (bigint) and floats such as 1.0 come back
+    // as they went in, so a reloaded state signs and hashes as before the restart.
+    const json = pyDumpsCompact(data);
     switch (table) {
       case "members":
         this.db.prepare(
@@ -154,7 +157,7 @@ export class HiveStore {
   /** All `data` of a table, parsed. */
   all<T>(table: "members" | "hive_state" | "intents" | "pending_actions" | "bans"): T[] {
     return (this.db.prepare(`SELECT data FROM ${table}`).all() as _Row[]).map((r) =>
-      JSON.parse(r.data) as T
+      parsePyJson(r.data) as T
     );
   }
 
