@@ -17,6 +17,7 @@ import { type Addressing, buildModel } from "./model.ts";
 import { type PhysicalNetwork, type PhysicalPlan, resolvePhysical } from "./physical.ts";
 import type { Problems } from "./problems.ts";
 import { createRng } from "./prng.ts";
+import { checkDesSection } from "./des.ts";
 import type { AttackSpec, ScenarioFile } from "./schema.ts";
 import { generateTopology, parseTopology, topologyProblem, type TopologySpec } from "./topology.ts";
 import { checkHashratesAndTimes } from "./validate.ts";
@@ -71,6 +72,7 @@ export async function expandScenario(
     physical = await _physical(x);
   }) || problems.check();
   const plan = physical as PhysicalPlan;
+  checkDesSection(scenario, agents, plan.regionOf, problems);
   const selectAll = _selector(x, plan.regionOf);
   const seeds = _seedNodes(x, selectAll);
   let attacks: ResolvedAttack[] = [];
