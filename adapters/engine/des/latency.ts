@@ -40,6 +40,11 @@ export function indexRegions(regionOfNode: readonly string[]): DesRegions {
   return { names, of };
 }
 
+/** Quantile cells per distribution table. */
+const _CELLS = 4096;
+/** Region pairs up to which quantile tables are built (32 kB each). */
+const _MAX_TABLES = 256;
+
 /** Draws per-message latencies (seconds) by region pair. */
 export class DesLatency {
   readonly #rng: DesRandom;
@@ -47,6 +52,8 @@ export class DesLatency {
   readonly #kind: Uint8Array;
   readonly #a: Float64Array;
   readonly #b: Float64Array;
+  /** Per pair, quantiles at k / 4096 (k = 0..4096), or null for exact draws. */
+  readonly #table: (Float64Array | null)[];
   /** Region index of every node. */
   readonly regionOf: Uint16Array;
   /** Mean of each pair's distribution, seconds (for reports and tests). */
@@ -61,6 +68,7 @@ export class DesLatency {
     this.#a = new Float64Array(r * r);
     this.#b = new Float64Array(r * r);
     this.mean = new Float64Array(r * r);
+    this.#table = new Array(r * r).fill(null);
     for (let i = 0; i < r; i++) {
       for (let j = 0; j < r; j++) {
         const from = regions.names[i];
@@ -72,8 +80,35 @@ export class DesLatency {
           );
         }
         this.#set(i * r + j, dist);
+        if (r * r <= _MAX_TABLES && this.#kind[i * r + j] !== _FIXED) {
+          this.#table[i * r + j] = this.#quantiles(i * r + j);
+        }
       }
     }
+  }
+
+  /** Quantiles of pair k at k/4096; the two end cells are drawn exactly (tails stay exact). */
+  #quantiles(k: number): Float64Array {
+    const t = new Float64Array(_CELLS + 1);
+    const a = this.#a[k];
+    const b = this.#b[k];
+    for (let c = 1; c < _CELLS; c++) {
+      const p = c / _CELLS;
+      switch (this.#kind[k]) {
+        case _NORMAL:
+          t[c] = Math.max(0, a + b * normalQuantile(p));
+          break;
+        case _LOGNORMAL:
+          t[c] = Math.exp(a + b * normalQuantile(p));
+          break;
+        case _PARETO:
+          t[c] = a / Math.pow(1 - p, b);
+          break;
+        default:
+          t[c] = a + b * p;
+      }
+    }
+    return t;
   }
 
   #set(k: number, d: DesDist): void {
@@ -108,7 +143,41 @@ export class DesLatency {
   /** One message's latency in seconds from node `from` to node `to`. */
   sample(from: number, to: number): number {
     const k = this.regionOf[from] * this.#r + this.regionOf[to];
+    const table = this.#table[k];
+    if (table !== null) {
+      // Inverse-CDF draw: one 32-bit number picks a cell (high 12 bits) and a point in it.
+      const u = this.#rng.uint32();
+      const cell = u >>> 20;
+      if (cell !== 0 && cell !== _CELLS - 1) {
+        const lo = table[cell];
+        return lo + (table[cell + 1] - lo) * ((u & 0xfffff) / 0x100000);
+      }
+      return this.#exact(k, cell === 0 ? (u & 0xfffff) / 0x100000 / _CELLS : -1);
+    }
+    return this.#exact(k, -1);
+  }
+
+  /**
+   * An exact draw for pair k; `p` >= 0 forces the quantile p (the lowest cell), else the draw
+   * is conditioned on the top cell when a table exists.
+   */
+  #exact(k: number, p: number): number {
     const a = this.#a[k];
+    if (this.#table[k] !== null) {
+      // Lowest or highest cell: the quantile at p, or a tail draw above 1 - 1/4096.
+      const q = p >= 0 ? p : 1 - (1 - this.#rng.next()) / _CELLS;
+      const b = this.#b[k];
+      switch (this.#kind[k]) {
+        case _NORMAL:
+          return Math.max(0, a + b * normalQuantile(q));
+        case _LOGNORMAL:
+          return Math.exp(a + b * normalQuantile(q));
+        case _PARETO:
+          return a / Math.pow(1 - q, b);
+        default:
+          return a + b * q;
+      }
+    }
     switch (this.#kind[k]) {
       case _FIXED:
         return a;
@@ -164,4 +233,48 @@ export function drawDist(d: DesDist, rng: DesRandom): number {
     return (mean * (shape - 1)) / shape / Math.pow(1 - rng.next(), 1 / shape);
   }
   return d.uniform[0] + (d.uniform[1] - d.uniform[0]) * rng.next();
+}
+
+/**
+ * The standard normal quantile (inverse CDF) at p in (0, 1): Acklam's rational approximation
+ * (relative error below 1.2e-9); +-Infinity at the ends.
+ */
+export function normalQuantile(p: number): number {
+  if (p <= 0) return -Infinity;
+  if (p >= 1) return Infinity;
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406,
+    161.5858368580409,
+    -155.6989798598866,
+    66.80131188771972,
+    -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }

@@ -57,22 +57,30 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
     sched = new Float64Array(net.n).fill(Infinity);
     net.bSched[b] = sched;
   }
+  const upFree = net.upFree;
+  // The sender's uplink is busy until `busy` (kept local; written back around sendBlock).
+  let busy = upFree[i];
   const end = net.adjStart[i + 1];
   for (let e = net.adjStart[i]; e < end; e++) {
     const r = adjTo[e];
     if (r === except || hasB[r] === 1 || online[r] === 0 || adjCut[e] > 0) continue;
     if (adjHold[e] > 0 || (hasP !== null && hasP[r] === 0)) {
+      upFree[i] = busy;
       net.sendBlock(i, b, e, t);
+      busy = upFree[i];
       continue;
     }
     // Txs the receiver lacks come after a request: their bytes and a round trip.
     const missing = txs > 0 ? net.tx.missing(b, r) : 0;
     const sendBits = missing > 0 ? bits + missing * net.txBits : bits;
-    const start = net.upFree[i] > t ? net.upFree[i] : t;
-    net.upFree[i] = start + sendBits / up;
+    const start = busy > t ? busy : t;
+    busy = start + sendBits / up;
     const down = downBps[r];
+    const sent = start + sendBits / (up < down ? up : down);
+    // A message that cannot beat the receiver's earliest delivery needs no latency draw.
+    if (latency !== null && sent + validation >= sched[r]) continue;
     const lat = latency === null ? adjLat[e] : latency.sample(i, r);
-    let arrive = start + sendBits / (up < down ? up : down) + lat + validation;
+    let arrive = sent + lat + validation;
     if (missing > 0) {
       arrive += latency === null ? 2 * lat : latency.sample(r, i) + latency.sample(i, r);
     }
@@ -85,6 +93,7 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
       queue.push(arrive, K.block, r, b, i);
     }
   }
+  upFree[i] = busy;
 }
 
 /** Send block `b` over directed link `e` (from node i), if the receiver can use it. */
