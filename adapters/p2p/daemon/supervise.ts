@@ -7,6 +7,9 @@
  * {@link DaemonP2P}; this module only tells it where the daemon is, waits until it first answers,
  * and keeps the up/down state, restarts and last exit for status pages.
  *
+ * A supervised child runs with the V8 settings of `core/self.ts` (`childV8Flags`): fewer and
+ * shorter garbage-collection pauses, which were the daemon's latency tail.
+ *
  * Before a child is spawned, a data dir whose daemon lock is held by a live process is refused
  * with a clear error (`busy.ts`) instead of a child that could only fail on that lock.
  *
@@ -26,7 +29,7 @@
  */
 import { formatIssues, HiveError } from "../../../core/errors.ts";
 import type { Logger } from "../../../core/logger.ts";
-import { selfArgv } from "../../../core/self.ts";
+import { childV8Flags, selfArgv, withV8Flags } from "../../../core/self.ts";
 import { Supervisor } from "../../../core/supervisor.ts";
 import { type DaemonInfo, daemonInfoSchema } from "../ipc_protocol.ts";
 import { DaemonP2P } from "./client.ts";
@@ -210,7 +213,9 @@ export class ManagedDaemon {
     let readyPid = 0;
     const sup = new Supervisor({
       name: "daemon",
-      argv: (this.#options.argv ?? selfArgv)(...args),
+      // The daemon's V8 settings (`HIVE_DAEMON_V8_FLAGS` or the defaults), also when a test
+      // or an embedder supplies its own command line.
+      argv: withV8Flags((this.#options.argv ?? selfArgv)(...args), childV8Flags()),
       env: spawn.logFile ? { HIVE_LOG_FILE: spawn.logFile } : undefined,
       stderr: spawn.logFile ? "null" : "inherit",
       logger,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { selfCommand } from "../../../core/self.ts";
+import { childV8Flags, selfCommand, withV8Flags } from "../../../core/self.ts";
 import type { DaemonInfo } from "../../../adapters/p2p/ipc_protocol.ts";
 
 const _MAIN = new URL("../../../main.ts", import.meta.url).href;
@@ -45,6 +45,8 @@ export interface StartDaemonOptions {
   config?: string;
   /** Run the daemon through this command, e.g. `["ip", "netns", "exec", "ns1"]`. */
   prefix?: string[];
+  /** V8 flags of the daemon. Default: those a supervised daemon gets (`childV8Flags()`). */
+  v8Flags?: readonly string[];
 }
 
 /** Read lines from a byte stream. */
@@ -75,16 +77,19 @@ export async function startDaemon(options: StartDaemonOptions): Promise<DaemonCh
     ...(args.includes("--p2p-listen") ? [] : ["--p2p-listen", "/ip4/127.0.0.1/tcp/0"]),
     ...(args.includes("--mdns") ? [] : ["--no-mdns"]),
   ];
-  const [cmd, ...rest] = hiveArgv(
-    ...(options.config ? ["--config", options.config] : []),
-    "--log-level",
-    "debug",
-    "daemon",
-    "--json",
-    "--data-dir",
-    options.dataDir,
-    ...args,
-    ...extra,
+  const [cmd, ...rest] = withV8Flags(
+    hiveArgv(
+      ...(options.config ? ["--config", options.config] : []),
+      "--log-level",
+      "debug",
+      "daemon",
+      "--json",
+      "--data-dir",
+      options.dataDir,
+      ...args,
+      ...extra,
+    ),
+    options.v8Flags ?? childV8Flags(),
   );
   const [program, ...programArgs] = [...(options.prefix ?? []), cmd, ...rest];
   const process = new Deno.Command(program, {

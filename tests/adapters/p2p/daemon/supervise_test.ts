@@ -8,11 +8,23 @@ import {
   ManagedDaemon,
   type ManagedDaemonEvent,
 } from "../../../../adapters/p2p/daemon/supervise.ts";
-import { HiveError } from "../../../../core/errors.ts";
+import { ConfigError, HiveError } from "../../../../core/errors.ts";
 import { isProcessAlive } from "../../../../core/lock.ts";
 import { createLogger } from "../../../../core/logger.ts";
 import { type DaemonChild, hiveArgv, startDaemon } from "../../../commands/daemon/_daemon.ts";
-import { rejection } from "../../../_helpers.ts";
+import {
+  CHILD_V8_FLAGS,
+  CHILD_V8_FLAGS_ENV,
+  childV8Flags,
+  withV8Flags,
+} from "../../../../core/self.ts";
+import { readProcFile, rejection } from "../../../_helpers.ts";
+
+/** The `--v8-flags=` value on a process's command line, or null. */
+async function _v8FlagsOf(pid: number): Promise<string | null> {
+  const argv = (await readProcFile(pid, "cmdline")).split("\0");
+  return argv.find((a) => a.startsWith("--v8-flags="))?.slice("--v8-flags=".length) ?? null;
+}
 
 async function _until(what: string, condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -53,6 +65,7 @@ Deno.test({
       deepEqual(events.map((e) => e.type), ["up"]);
       equal(daemon.p2p.peerId(), up.peer_id);
       const first = up.pid;
+      equal(await _v8FlagsOf(first!), CHILD_V8_FLAGS.join(","), "the child got the V8 settings");
 
       const off = await daemon.p2p.subscribe("room", () => {});
       daemon.kill();
@@ -159,4 +172,77 @@ Deno.test("managed daemon: needs attach or spawn; a child that dies before ready
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("V8 flags of children: defaults, the environment's override, and how they are passed", async () => {
+  deepEqual(childV8Flags(undefined), [...CHILD_V8_FLAGS]);
+  deepEqual(childV8Flags(""), [], "an empty value turns them off");
+  deepEqual(childV8Flags(" --a, --b=2 --c "), ["--a", "--b=2", "--c"]);
+  const error = await rejection(
+    Promise.resolve().then(() => childV8Flags("--ok,max-semi-space-size=4")),
+    ConfigError,
+  );
+  equal(
+    error.message,
+    `${CHILD_V8_FLAGS_ENV}: expected V8 flags such as --max-semi-space-size=4, got ` +
+      '"max-semi-space-size=4"',
+  );
+  const fromSource = [Deno.execPath(), "run", "--allow-all", "main.ts", "daemon"];
+  deepEqual(withV8Flags(fromSource, ["--a", "--b=2"]), [
+    Deno.execPath(),
+    "run",
+    "--v8-flags=--a,--b=2",
+    "--allow-all",
+    "main.ts",
+    "daemon",
+  ]);
+  deepEqual(withV8Flags(fromSource, []), fromSource, "no flags, no option");
+  const given = [Deno.execPath(), "run", "--v8-flags=--x", "main.ts"];
+  deepEqual(withV8Flags(given, ["--a"]), given, "flags already given are kept");
+  // A compiled binary takes no runtime flags: it carries those of `deno task compile`.
+  deepEqual(withV8Flags(["/opt/hive", "daemon"], ["--a"]), ["/opt/hive", "daemon"]);
+  const tasks = JSON.parse(
+    await Deno.readTextFile(new URL("../../../../deno.json", import.meta.url)),
+  ).tasks as Record<string, string>;
+  equal(/--v8-flags=(\S+)/.exec(tasks.compile)?.[1], CHILD_V8_FLAGS.join(","));
+});
+
+Deno.test({
+  name: "managed daemon: HIVE_DAEMON_V8_FLAGS reaches the child's V8 (a flag V8 refuses stops it)",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const root = await Deno.makeTempDir({ prefix: "hive-managed-v8-" });
+    const saved = Deno.env.get(CHILD_V8_FLAGS_ENV);
+    try {
+      Deno.env.set(CHILD_V8_FLAGS_ENV, "--max-semi-space-size=2,--stack-size=2000");
+      const daemon = new ManagedDaemon({
+        logger: _quiet,
+        spawn: _spawn(`${root}/d`),
+        argv: hiveArgv,
+      });
+      try {
+        await daemon.start();
+        equal(await _v8FlagsOf(daemon.pid!), "--max-semi-space-size=2,--stack-size=2000");
+      } finally {
+        await daemon.stop();
+      }
+      // Only V8 itself refuses this name, so the child exiting shows the flags got there.
+      Deno.env.set(CHILD_V8_FLAGS_ENV, "--no-such-v8-flag-here");
+      const refused = new ManagedDaemon({
+        logger: _quiet,
+        spawn: _spawn(`${root}/e`),
+        argv: hiveArgv,
+        readyTimeoutMs: 30_000,
+      });
+      await rejects(
+        refused.start(),
+        /hive daemon exited \(code 1, signal null\) before it was ready/,
+      );
+    } finally {
+      if (saved === undefined) Deno.env.delete(CHILD_V8_FLAGS_ENV);
+      else Deno.env.set(CHILD_V8_FLAGS_ENV, saved);
+      await Deno.remove(root, { recursive: true });
+    }
+  },
 });
