@@ -99,19 +99,35 @@ export function addEngineFlags(
 /** Seconds between an upgrade's stop of the old monerod and the start of the new one. */
 export const UPGRADE_GAP_S = 10;
 
-/** The host as it runs after its upgrade: the new binary, its flags merged over the old. */
-export function upgradedHost(host: SimHost): SimHost {
-  if (!host.upgrade) return host;
-  return {
-    ...host,
-    monerodBin: host.upgrade.monerodBin ?? host.monerodBin,
-    daemonArgs: mergeFlags(host.daemonArgs, host.upgrade.daemonArgs),
-  };
+/**
+ * The host as it runs after its first `steps` upgrades (default: all): the last binary named,
+ * each upgrade's flags merged by name over what ran before.
+ */
+export function upgradedHost(host: SimHost, steps = host.upgrades?.length ?? 0): SimHost {
+  let out = host;
+  for (const up of (host.upgrades ?? []).slice(0, steps)) {
+    out = {
+      ...out,
+      monerodBin: up.monerodBin ?? out.monerodBin,
+      daemonArgs: mergeFlags(out.daemonArgs, up.daemonArgs),
+    };
+  }
+  return out;
 }
 
-/** The hosts that upgrade, earliest first. */
-export function upgradesInOrder(hosts: readonly SimHost[]): SimHost[] {
-  return hosts.filter((h) => h.upgrade).sort((a, b) => a.upgrade!.atS - b.upgrade!.atS);
+/** One upgrade of one host: the host, which of its upgrades (0 first) and when. */
+export interface UpgradeStep {
+  host: SimHost;
+  index: number;
+  atS: number;
+}
+
+/** Every upgrade of every host, earliest first (host order breaks ties). */
+export function upgradesInOrder(hosts: readonly SimHost[]): UpgradeStep[] {
+  return hosts.flatMap((host) =>
+    (host.upgrades ?? []).map((u, index) => ({ host, index, atS: u.atS }))
+  )
+    .sort((a, b) => a.atS - b.atS);
 }
 
 /** What {@link hostProcesses} needs of a host. */
@@ -119,7 +135,7 @@ export interface ProcessPlanHost {
   kind: SimHost["kind"];
   hashrate: number;
   startTimeS: number;
-  upgrade?: { atS: number };
+  upgrades?: ReadonlyArray<{ atS: number }>;
 }
 
 /** One process a host runs, and when it starts (simulated seconds). */
@@ -135,8 +151,9 @@ export interface PlannedProcess {
  */
 export function hostProcesses(host: ProcessPlanHost): PlannedProcess[] {
   const out: PlannedProcess[] = [{ program: "monerod", startS: host.startTimeS }];
-  if (host.upgrade) {
-    out.push({ program: "monerod (upgraded)", startS: host.upgrade.atS + UPGRADE_GAP_S });
+  for (const [i, up] of (host.upgrades ?? []).entries()) {
+    const program = host.upgrades!.length > 1 ? `monerod (upgrade ${i + 1})` : "monerod (upgraded)";
+    out.push({ program, startS: up.atS + UPGRADE_GAP_S });
   }
   const agentAt = host.startTimeS + AGENT_DELAY_S;
   if (host.kind === "miner" || (host.kind === "attacker" && host.hashrate > 0)) {

@@ -80,10 +80,10 @@ export interface SimHost {
   /** Scenario monero-wallet-rpc flags (wallet_defaults, then the group's wallet_args). */
   walletArgs?: string[];
   /**
-   * An upgrade: at `atS` the host's monerod stops and, on the same data, the new binary and/or
-   * flags (merged by name over its own) start.
+   * Upgrades, earliest first: at each `atS` the host's monerod stops and, on the same data, the
+   * new binary and/or flags (merged by name over what ran before) start.
    */
-  upgrade?: { atS: number; monerodBin?: string; daemonArgs: string[] };
+  upgrades?: Array<{ atS: number; monerodBin?: string; daemonArgs: string[] }>;
 }
 
 /** An undirected link between two hosts. */

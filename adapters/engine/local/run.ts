@@ -139,12 +139,15 @@ export class LocalRun {
     });
   }
 
-  /** Upgrade: stop the host's monerod (its data stays) and start the new binary or flags. */
-  async #upgrade(host: SimHost, logger: Logger): Promise<void> {
+  /**
+   * Upgrade `index` of a host: stop its monerod (its data stays) and start the binary and flags
+   * of its first `index + 1` upgrades.
+   */
+  async #upgrade(host: SimHost, index: number, logger: Logger): Promise<void> {
     const i = this.daemons.findIndex((d) => d.name === `monerod ${host.name}`);
     if (i >= 0) await this.daemons.splice(i, 1)[0].stop(this.o.graceMs);
-    this.#startDaemon(upgradedHost(host), logger, false);
-    logger.info("host upgraded", { host: host.name });
+    this.#startDaemon(upgradedHost(host, index + 1), logger, false);
+    logger.info("host upgraded", { host: host.name, upgrade: index + 1 });
   }
 
   #startDaemon(host: SimHost, logger: Logger, wallet = true): void {
@@ -310,8 +313,9 @@ export class LocalRun {
         logger.info("late host started", { host: host.name });
         this.#startAgents(host, logger, true);
       }
-      while (ups.length > 0 && ups[0].upgrade!.atS / this.o.timeScale <= elapsed) {
-        void this.#upgrade(ups.shift()!, logger);
+      while (ups.length > 0 && ups[0].atS / this.o.timeScale <= elapsed) {
+        const step = ups.shift()!;
+        void this.#upgrade(step.host, step.index, logger);
       }
       this.options.onProgress?.({
         done: Math.min(this.model.stopTimeS, Math.round(elapsed * this.o.timeScale)),

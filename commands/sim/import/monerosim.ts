@@ -60,9 +60,10 @@ function _duration(value: unknown): string | number {
 }
 
 /**
- * Monerosim's daemon schedule (`daemon_0` ... `daemon_0_stop`, `daemon_1`, `daemon_1_start`)
- * as an upgrade: at `daemon_0_stop` the node switches to `daemon_1`. Hive restarts it 10 s
- * later whatever `daemon_1_start` says, and only one switch is kept.
+ * Monerosim's daemon schedule (`daemon_0` ... `daemon_0_stop`, `daemon_1`, `daemon_1_start`,
+ * `daemon_1_stop`, `daemon_2` ...) as upgrades: at each `daemon_K_stop` the node switches to
+ * `daemon_K+1` (one upgrade as an object, several as a list). Hive starts each new daemon 10 s
+ * after the old one stops, whatever `daemon_K+1_start` says.
  */
 function _upgrade(a: _Obj, out: _Obj, report: _Report): void {
   if (a.daemon_0_stop === undefined || a.daemon_1 === undefined) {
@@ -71,19 +72,31 @@ function _upgrade(a: _Obj, out: _Obj, report: _Report): void {
     }
     return;
   }
-  out.upgrade = { at: _duration(a.daemon_0_stop), daemon_binary: String(a.daemon_1) };
+  const ups: _Obj[] = [];
+  for (let k = 1; a[`daemon_${k}`] !== undefined && a[`daemon_${k - 1}_stop`] !== undefined; k++) {
+    ups.push({ at: _duration(a[`daemon_${k - 1}_stop`]), daemon_binary: String(a[`daemon_${k}`]) });
+  }
+  out.upgrade = ups.length === 1 ? ups[0] : ups;
   if (String(a.daemon_0 ?? a.daemon) !== String(a.daemon)) {
     report.add("unmapped", "agents.*.daemon_0", undefined, "differs from daemon: daemon is used");
   }
-  report.add("mapped", "agents.*.daemon_0_stop + daemon_1", "upgrade: { at, daemon_binary }");
+  report.add(
+    "mapped",
+    "agents.*.daemon_K_stop + daemon_K+1",
+    ups.length === 1 ? "upgrade: { at, daemon_binary }" : "upgrade: [{ at, daemon_binary }, ...]",
+  );
   report.add(
     "approximated",
-    "agents.*.daemon_1_start",
+    "agents.*.daemon_K_start",
     "upgrade.at + 10 s",
-    "hive starts the new daemon 10 s after the old one stops",
+    "hive starts each new daemon 10 s after the old one stops",
   );
-  for (const f of Object.keys(a).filter((k) => /^daemon_([2-9]|\d\d)/.test(k))) {
-    report.add("unmapped", `agents.*.${f}`, undefined, "only one upgrade per host");
+  const last = ups.length; // daemon_LAST is running at the end: a stop or later phase is unused
+  for (const f of Object.keys(a)) {
+    const m = /^daemon_(\d+)(_start|_stop)?$/.exec(f);
+    if (m && (Number(m[1]) > last || (Number(m[1]) === last && m[2] === "_stop"))) {
+      report.add("unmapped", `agents.*.${f}`, undefined, "after the schedule's last switch");
+    }
   }
 }
 

@@ -10,7 +10,7 @@
  * @module
  */
 import type { Problems } from "./problems.ts";
-import type { AgentSpec, ScenarioFile } from "./schema.ts";
+import { type AgentSpec, type ScenarioFile, upgradeList } from "./schema.ts";
 
 /** Most hosts one scenario may expand to (the address plan has room for 65,536). */
 export const MAX_HOSTS = 50_000;
@@ -49,8 +49,8 @@ export interface ExpandedAgent {
   hashrate?: number;
   /** This member's start: start_time plus its stagger. */
   startS: number;
-  /** This member's upgrade time (upgrade.at plus its stagger), when the group upgrades. */
-  upgradeAtS?: number;
+  /** This member's upgrade times (each upgrade's at plus its stagger), in the order written. */
+  upgradesAtS?: number[];
 }
 
 /** A member's start: `start_time`, plus its place in the range times the stagger. */
@@ -113,7 +113,9 @@ export function expandAgents(
         spec,
         hashrate: Array.isArray(rate) ? rate[index] : rate,
         startS: _memberStart(spec, index),
-        ...(spec.upgrade ? { upgradeAtS: spec.upgrade.at + index * spec.upgrade.stagger } : {}),
+        ...(spec.upgrade
+          ? { upgradesAtS: upgradeList(spec).map((u) => u.at + index * u.stagger) }
+          : {}),
       });
     }
     _checkAgentFields(key, spec, problems);

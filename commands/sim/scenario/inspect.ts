@@ -11,6 +11,7 @@ import {
   hostProcesses,
   monerodArgs,
   REPEATABLE_FLAGS,
+  upgradedHost,
 } from "../../../adapters/engine/monerod.ts";
 import type { PhysicalNetwork } from "./physical.ts";
 import { type Edge, type GraphMetrics, graphMetrics } from "./graph.ts";
@@ -45,6 +46,13 @@ export interface InspectReport {
     blocks_per_user: { min: number; max: number };
     unlock_blocks: number;
   } | null;
+  /**
+   * Upgrade rounds: the Nth upgrade of every host that has one, how many hosts, when the
+   * first and last of them stop their monerod, and the binaries they switch to.
+   */
+  upgrades: Array<
+    { step: number; hosts: number; first_s: number; last_s: number; binaries: string[] }
+  >;
   /** When the last process of any host starts (simulated seconds). */
   last_process_start_s: number;
   /** Shadow's bootstrap end (computed when the scenario says auto). */
@@ -113,6 +121,7 @@ export function inspectModel(model: SimModel, network: PhysicalNetwork): Inspect
     })),
     daemons: _daemons(model),
     funding: _funding(model),
+    upgrades: _upgrades(model),
     bootstrap_end_s: model.bootstrapEndTimeS,
     monitor_interval_s: Object.fromEntries(
       model.hosts.flatMap((h) =>
@@ -125,6 +134,21 @@ export function inspectModel(model: SimModel, network: PhysicalNetwork): Inspect
       fundingPlan(model)?.atS ?? 0,
     ),
   };
+}
+
+function _upgrades(model: SimModel): InspectReport["upgrades"] {
+  const out: InspectReport["upgrades"] = [];
+  for (const h of model.hosts) {
+    for (const [k, u] of (h.upgrades ?? []).entries()) {
+      const binary = upgradedHost(h, k + 1).monerodBin ?? "monerod";
+      const r = out[k] ??= { step: k + 1, hosts: 0, first_s: u.atS, last_s: u.atS, binaries: [] };
+      r.hosts++;
+      r.first_s = Math.min(r.first_s, u.atS);
+      r.last_s = Math.max(r.last_s, u.atS);
+      if (!r.binaries.includes(binary)) r.binaries.push(binary);
+    }
+  }
+  return out;
 }
 
 function _funding(model: SimModel): InspectReport["funding"] {
@@ -168,6 +192,10 @@ export function formatInspectReport(r: InspectReport): string {
         } blocks each, then ${r.funding.unlock_blocks} unlock blocks`
         : "none (no users)"
     }`,
+    ...r.upgrades.map((u) =>
+      `upgrade ${u.step}:    ${u.hosts} host${u.hosts === 1 ? "" : "s"} from ${u.first_s} s to ` +
+      `${u.last_s} s, to ${u.binaries.join(", ")}`
+    ),
     `processes:    the last starts at ${r.last_process_start_s} s (stop ${r.stop_time_s} s), ` +
     `bootstrap ends at ${r.bootstrap_end_s} s`,
     `monitor poll: ${

@@ -10,7 +10,7 @@ import { type ResolvedAttack, toSimAttack } from "./attacks.ts";
 import type { Edge } from "./graph.ts";
 import type { ExpandedAgent } from "./hosts.ts";
 import type { PhysicalPlan } from "./physical.ts";
-import type { ScenarioFile } from "./schema.ts";
+import { type ScenarioFile, upgradeList } from "./schema.ts";
 
 /** monerod P2P port on every host (each host has its own IP). */
 export const P2P_PORT = 18080;
@@ -155,12 +155,13 @@ export function buildModel(input: BuildModelInput): SimModel {
         : a.spec.interval ?? 10;
     }
     if (a.spec.daemon_binary !== undefined) host.monerodBin = a.spec.daemon_binary;
-    if (a.spec.upgrade && a.upgradeAtS !== undefined) {
-      host.upgrade = {
-        atS: a.upgradeAtS,
-        ...(a.spec.upgrade.daemon_binary ? { monerodBin: a.spec.upgrade.daemon_binary } : {}),
-        daemonArgs: a.spec.upgrade.daemon_args,
-      };
+    if (a.upgradesAtS !== undefined) {
+      // Earliest first: validate refuses a list whose times are not in order.
+      host.upgrades = upgradeList(a.spec).map((u, k) => ({
+        atS: a.upgradesAtS![k],
+        ...(u.daemon_binary ? { monerodBin: u.daemon_binary } : {}),
+        daemonArgs: u.daemon_args,
+      }));
     }
     if (a.spec.wallet_binary !== undefined) host.walletRpcBin = a.spec.wallet_binary;
     const walletArgs = mergeFlags(scenario.wallet_defaults, a.spec.wallet_args);

@@ -86,6 +86,22 @@ const _amount = z.union([
   z.strictObject({ min: z.number().positive(), max: z.number().positive() }),
 ]);
 
+/** One upgrade of a group: at `at` (plus the member's stagger) its monerod is replaced. */
+const _upgrade = z.strictObject({
+  at: durationSchema.describe("when the first member's monerod is stopped and replaced"),
+  stagger: durationSchema.default(0).describe("member i upgrades i × stagger later"),
+  daemon_binary: z.string().min(1).optional().describe("the new monerod"),
+  daemon_args: _flags.default([]).describe("flags of the new one, merged over the old"),
+});
+
+/** A parsed upgrade entry. */
+export type UpgradeSpec = z.output<typeof _upgrade>;
+
+/** A group's upgrades as a list, in the order written (one entry when it wrote an object). */
+export function upgradeList(spec: { upgrade?: UpgradeSpec | UpgradeSpec[] }): UpgradeSpec[] {
+  return spec.upgrade === undefined ? [] : [spec.upgrade].flat();
+}
+
 /** One entry of `agents`; its key may hold a range like `miner-{001..050}`. */
 export const agentSchema = z.strictObject({
   kind: z.enum(AGENT_KINDS),
@@ -142,13 +158,9 @@ export const agentSchema = z.strictObject({
   wallet_binary: z.string().min(1).optional().describe(
     "monero-wallet-rpc executable of these hosts (users)",
   ),
-  upgrade: z.strictObject({
-    at: durationSchema.describe("when the first member's monerod is stopped and replaced"),
-    stagger: durationSchema.default(0).describe("member i upgrades i × stagger later"),
-    daemon_binary: z.string().min(1).optional().describe("the new monerod"),
-    daemon_args: _flags.default([]).describe("flags of the new one, merged over the old"),
-  }).optional().describe(
-    "switch these hosts' monerod to another binary or flag set at a time (on the same data)",
+  upgrade: z.union([_upgrade, z.array(_upgrade).min(1).max(100)]).optional().describe(
+    "switch these hosts' monerod to another binary or flag set at a time (on the same data); " +
+      "a list upgrades them several times, in order of `at`",
   ),
   hidden: z.boolean().default(false).describe(
     "reachability: the node does not advertise its port (--hide-my-port), so peers never " +

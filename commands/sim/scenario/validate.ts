@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { hostProcesses } from "../../../adapters/engine/monerod.ts";
+import { hostProcesses, UPGRADE_GAP_S } from "../../../adapters/engine/monerod.ts";
 import type { ExpandedAgent } from "./hosts.ts";
 import type { Problems } from "./problems.ts";
 import {
@@ -228,13 +228,8 @@ export function checkTimes(
   }
   const named = new Set<string>();
   for (const a of agents) {
-    if (a.upgradeAtS !== undefined && a.upgradeAtS <= a.startS && !named.has(a.key)) {
+    if (!named.has(a.key) && _upgradeProblem(a, problems)) {
       named.add(a.key);
-      problems.add(
-        ["agents", a.key, "upgrade", "at"],
-        `host "${a.name}" upgrades at ${a.upgradeAtS} s, not after its start (${a.startS} s)`,
-        a.upgradeAtS,
-      );
       continue;
     }
     const activity = a.spec.activity_start_time;
@@ -252,7 +247,7 @@ export function checkTimes(
       kind: a.spec.kind,
       hashrate: a.hashrate ?? 0,
       startTimeS: a.startS,
-      ...(a.upgradeAtS !== undefined ? { upgrade: { atS: a.upgradeAtS } } : {}),
+      ...(a.upgradesAtS !== undefined ? { upgrades: a.upgradesAtS.map((atS) => ({ atS })) } : {}),
     }).find((p) => p.startS >= general.stop_time);
     if (!late) continue;
     named.add(a.key);
@@ -265,4 +260,35 @@ export function checkTimes(
       a.spec.start_time,
     );
   }
+}
+
+/**
+ * An upgrade that cannot happen as written: before the host starts, or (in a list) not after
+ * the previous one's new monerod has started. Records the problem; true when there was one.
+ */
+function _upgradeProblem(a: ExpandedAgent, problems: Problems): boolean {
+  const times = a.upgradesAtS ?? [];
+  const list = Array.isArray(a.spec.upgrade);
+  for (const [k, at] of times.entries()) {
+    const path = ["agents", a.key, "upgrade", ...(list ? [k] : []), "at"];
+    if (at <= a.startS) {
+      problems.add(
+        path,
+        `host "${a.name}" upgrades at ${at} s, not after its start (${a.startS} s)`,
+        at,
+      );
+      return true;
+    }
+    const before = times[k - 1];
+    if (before !== undefined && at <= before + UPGRADE_GAP_S) {
+      problems.add(
+        path,
+        `host "${a.name}" upgrades at ${at} s, before its previous upgrade's monerod has ` +
+          `started (${before} s + ${UPGRADE_GAP_S} s); list upgrades in order of time`,
+        at,
+      );
+      return true;
+    }
+  }
+  return false;
 }

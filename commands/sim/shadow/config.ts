@@ -145,15 +145,16 @@ export function buildShadowDocument(
       expected_final_state: "running",
     }];
     count("monerod");
-    if (h.upgrade) {
-      // The old monerod gets SIGTERM and closes its database; the new one opens the same data.
-      processes[0].shutdown_time = formatSeconds(h.upgrade.atS);
-      processes[0].expected_final_state = { exited: 0 };
-      const next = upgradedHost(h);
+    for (const [k, up] of (h.upgrades ?? []).entries()) {
+      // The running monerod gets SIGTERM and closes its database; the next opens the same data.
+      const last = processes[processes.length - 1];
+      last.shutdown_time = formatSeconds(up.atS);
+      last.expected_final_state = { exited: 0 };
+      const next = upgradedHost(h, k + 1);
       processes.push({
         path: next.monerodBin ?? monerod,
         args: monerodArgs(next, model, argsOptions),
-        start_time: formatSeconds(h.upgrade.atS + UPGRADE_GAP_S),
+        start_time: formatSeconds(up.atS + UPGRADE_GAP_S),
         expected_final_state: "running",
       });
       count("monerod");

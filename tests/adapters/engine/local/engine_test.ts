@@ -257,17 +257,18 @@ Deno.test("local engine checks every group's own monerod before starting anythin
   }
 });
 
-Deno.test("local run: an upgrade schedule restarts a node with another flag set on its data", async () => {
+Deno.test("local run: two upgrades each restart a node with another flag set on its data", async () => {
   const { parseScenario } = await import("../../../../commands/sim/scenario/load.ts");
   const dir = await Deno.makeTempDir({ prefix: "hive_local_upgrade_" });
   try {
-    // One monerod version is installed here: the upgrade switches flag sets (log level 0 -> 2)
-    // and the binary path to the same monerod, standing in for two versions.
+    // One monerod version is installed here: each upgrade switches flag sets (log level 0 -> 2
+    // -> 1) and the binary path to the same monerod, standing in for three versions.
     const { model } = await parseScenario(
       "general: { stop_time: 10m, seed: 4 }\nnetwork: { topology: ring }\nagents:\n" +
         '  miner-1: { kind: miner, hashrate: 100, daemon_args: ["--log-level=0"] }\n' +
-        "  node-{1..2}: { kind: observer, upgrade: { at: 3m, stagger: 30s, " +
-        'daemon_binary: /usr/bin/monerod, daemon_args: ["--log-level=2"] } }\n',
+        "  node-{1..2}: { kind: observer, upgrade: [{ at: 3m, stagger: 30s, " +
+        'daemon_binary: /usr/bin/monerod, daemon_args: ["--log-level=2"] }, ' +
+        '{ at: 6m, stagger: 30s, daemon_args: ["--log-level=1"] }] }\n',
       { baseDir: ".", name: "upgrade", addressing: "loopback" },
     );
     const lines: string[] = [];
@@ -290,8 +291,12 @@ Deno.test("local run: an upgrade schedule restarts a node with another flag set 
       final: Record<string, { height: number }>;
     };
     ok(summary.converged, JSON.stringify(summary.final));
-    const upgraded = lines.filter((l) => l.includes("host upgraded"));
-    equal(upgraded.length, 2, lines.join("\n").slice(-2000));
+    const upgraded = lines.filter((l) => l.includes("host upgraded")).map((l) => JSON.parse(l));
+    deepEqual(
+      upgraded.map((u) => `${u.host}#${u.upgrade}`),
+      ["node-1#1", "node-2#1", "node-1#2", "node-2#2"],
+      lines.join("\n").slice(-2000),
+    );
     // The restarted nodes kept their chain and followed the miner after the restart.
     ok(
       summary.final["node-2"].height > 0 &&

@@ -86,7 +86,7 @@ Deno.test("import monerosim: weights become percent, upgrades and binaries are r
   const up = importMonerosim(await Deno.readTextFile(`${DIR}ai_upgrade_test.yaml`), {
     baseDir: DIR,
   });
-  const schedule = up.report.mapped.find((e) => e.field === "agents.*.daemon_0_stop + daemon_1")!;
+  const schedule = up.report.mapped.find((e) => e.field === "agents.*.daemon_K_stop + daemon_K+1")!;
   equal(schedule.count, 35);
   const miner5 = (up.scenario.agents as Record<string, { upgrade?: unknown }>)["miner-005"];
   deepEqual(miner5.upgrade, { at: "25320s", daemon_binary: "monerod-v2" });
@@ -154,4 +154,26 @@ Deno.test("import monerosim: a daemon other than monerod becomes the group's dae
   equal(agents["miner-002"].daemon_binary, "monerod-sim");
   equal(agents["miner-001"].daemon_binary, undefined);
   ok(report.mapped.some((e) => e.field === "agents.*.daemon" && e.to === "daemon_binary"));
+});
+
+Deno.test("import monerosim: a three-phase daemon schedule becomes a list of two upgrades", async () => {
+  const text =
+    "general: { stop_time: 2h }\nnetwork: { type: 1_gbit_switch, peer_mode: Dynamic }\n" +
+    "agents:\n  miner-001:\n    daemon: monerod\n    script: agents.autonomous_miner\n" +
+    "    hashrate: 100\n    daemon_0: monerod\n    daemon_0_stop: 20m\n    daemon_1: monerod-v2\n" +
+    "    daemon_1_start: 20m30s\n    daemon_1_stop: 40m\n    daemon_2: monerod-v3\n" +
+    "    daemon_2_start: 40m30s\n";
+  const out = importMonerosim(text, { baseDir: DIR });
+  const miner = (out.scenario.agents as Record<string, { upgrade?: unknown }>)["miner-001"];
+  deepEqual(miner.upgrade, [
+    { at: "20m", daemon_binary: "monerod-v2" },
+    { at: "40m", daemon_binary: "monerod-v3" },
+  ]);
+  ok(!out.report.unmapped.some((e) => e.field.startsWith("agents.*.daemon_")));
+  // It validates as imported: both new daemons start before stop_time, in order.
+  const loaded = await parseScenario(out.yaml, { baseDir: DIR, name: "phases" });
+  deepEqual(loaded.model.hosts[0].upgrades!.map((u) => [u.atS, u.monerodBin]), [
+    [1200, "monerod-v2"],
+    [2400, "monerod-v3"],
+  ]);
 });

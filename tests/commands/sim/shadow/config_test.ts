@@ -339,3 +339,43 @@ Deno.test("an upgrade stops the old monerod and starts the new one on the same d
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a list of upgrades chains the monerods: each stops when the next one takes over", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-upgrades-" });
+  const head = "general: { stop_time: 1h }\nnetwork: { topology: ring }\nagents:\n";
+  try {
+    await Deno.writeTextFile(
+      `${dir}/s.yaml`,
+      head + "  node-{1..3}: { kind: miner, hashrate: [40, 30, 30], upgrade: [" +
+        '{ at: 20m, stagger: 30s, daemon_binary: monerod-v2, daemon_args: ["--log-level=2"] }, ' +
+        '{ at: 40m, daemon_args: ["--out-peers=4"] }] }\n',
+    );
+    const loaded = await loadScenario(`${dir}/s.yaml`);
+    deepEqual(loaded.model.hosts[2].upgrades!.map((u) => u.atS), [1260, 2400]);
+    const { document, summary } = buildShadowDocument(loaded, { hiveBin: "hive" });
+    const monerods = document.hosts["node-3"].processes.filter((p) => p.path.startsWith("monerod"));
+    deepEqual(
+      monerods.map((p) => [p.path, p.start_time, p.shutdown_time ?? null, p.expected_final_state]),
+      [
+        ["monerod", "0 s", "1260 s", { exited: 0 }],
+        ["monerod-v2", "1270 s", "2400 s", { exited: 0 }],
+        // The second upgrade names no binary: v2 goes on, its flags merged over the first's.
+        ["monerod-v2", "2410 s", null, "running"],
+      ],
+    );
+    ok(monerods[2].args.includes("--log-level=2") && monerods[2].args.includes("--out-peers=4"));
+    ok(!monerods[1].args.includes("--out-peers=4"));
+    equal(summary.by_program.monerod, 9);
+    await Deno.writeTextFile(
+      `${dir}/order.yaml`,
+      head + "  node-{1..2}: { kind: miner, hashrate: 50, upgrade: [{ at: 20m }, { at: 1205 }] }\n",
+    );
+    const error = await rejection(loadScenario(`${dir}/order.yaml`), ConfigError);
+    match(
+      error.message,
+      /agents\.node-\{1\.\.2\}\.upgrade\[1\]\.at: host "node-1" upgrades at 1205 s, before its previous upgrade's monerod has started \(1200 s \+ 10 s\)/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
