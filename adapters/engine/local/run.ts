@@ -32,13 +32,8 @@ import {
 } from "./agent_args.ts";
 import type { EngineRunOptions, EngineRunResult } from "../types.ts";
 import { LocalControl } from "./control.ts";
+import { converged, countEvents, finalState as readFinalState } from "./final.ts";
 import { reportNodesReady, watchFunding } from "./progress.ts";
-
-/** True when every node answered and all have the same top block. */
-function _converged(final: Record<string, unknown>): boolean {
-  const tops = Object.values(final).map((s) => (s as { top_hash?: string }).top_hash);
-  return tops.length > 0 && tops.every((t) => t !== undefined && t === tops[0]);
-}
 
 /** The processes and state of one local run; {@link LocalEngine} makes one per `run()`. */
 export class LocalRun {
@@ -89,14 +84,14 @@ export class LocalRun {
       );
       if (!interrupted) await this.#settle(stop, logger);
       await this.monitor?.stop(this.o.graceMs);
-      finalState = await this.#finalState();
+      finalState = await readFinalState(this.placements);
     } finally {
       this.#control?.release();
       await this.#stopAll(logger);
     }
     const wallS = (Date.now() - this.started) / 1000;
     const ranS = (Date.now() - this.t0) / 1000;
-    const counts = await this.#countEvents();
+    const counts = await countEvents(this.placements);
     return {
       engine: "local",
       outDir: this.options.outDir,
@@ -108,7 +103,7 @@ export class LocalRun {
         processes: this.daemons.length + this.agents.length,
         time_scale: this.o.timeScale,
         ...counts,
-        converged: _converged(finalState),
+        converged: converged(finalState),
         final: finalState,
       },
     };
@@ -358,23 +353,6 @@ export class LocalRun {
     logger.warn("nodes still disagree at the end of the settle time", { settle_s: this.o.settleS });
   }
 
-  async #finalState(): Promise<Record<string, unknown>> {
-    const states = await Promise.all(this.placements.map(async (p) => {
-      try {
-        const info = await new MonerodRpc({ url: p.rpcUrl, timeoutMs: 3000 }).getInfo();
-        return {
-          height: info.height - 1,
-          top_hash: info.top_block_hash,
-          peers: info.incoming_connections_count + info.outgoing_connections_count,
-        };
-      } catch (error) {
-        return { error: (error as Error).message };
-      }
-    }));
-    // Host order, not answer order, so summaries of the same run read the same.
-    return Object.fromEntries(this.placements.map((p, i) => [p.name, states[i]]));
-  }
-
   async #stopAll(logger: Logger): Promise<void> {
     // Agents first, so none of them calls a daemon that is already going away.
     await Promise.all(this.agents.map((a) => a.stop(this.o.graceMs)));
@@ -384,26 +362,5 @@ export class LocalRun {
       agents: this.agents.length,
       daemons: this.daemons.length,
     });
-  }
-
-  async #countEvents(): Promise<Record<string, unknown>> {
-    const counts: Record<string, number> = {};
-    let bad = 0;
-    for (const p of this.placements) {
-      for await (const entry of Deno.readDir(p.dir)) {
-        if (!entry.isFile || !entry.name.endsWith(".ndjson")) continue;
-        const text = await Deno.readTextFile(`${p.dir}/${entry.name}`);
-        for (const line of text.split("\n")) {
-          if (!line.trim()) continue;
-          try {
-            const event = JSON.parse(line).event;
-            counts[event] = (counts[event] ?? 0) + 1;
-          } catch {
-            bad++;
-          }
-        }
-      }
-    }
-    return { events: counts, bad_lines: bad };
   }
 }
