@@ -29,6 +29,7 @@ import type { ConvergenceSample, PropagationRecord } from "../types.ts";
 import type { DesSink } from "./network.ts";
 import { type DesSimSummary, DesSimulation } from "./sim.ts";
 import { DesControl } from "./control.ts";
+import { describeNetwork } from "./setup.ts";
 
 export { type DesOptions, type DesOptionsInput, desOptionsSchema } from "./options.ts";
 export type { DesSimSummary } from "./sim.ts";
@@ -232,6 +233,7 @@ export class DesEngine implements Engine {
       receipt_events: sim.receipts,
       wall_s: Math.round(wallS * 1000) / 1000,
       queue_events_per_s: Math.round(summary.queue_events / Math.max(wallS, 1e-6)),
+      network_model: describeNetwork(sim.setup),
       hosts: sim.names,
       options: this.#options,
     };
@@ -245,7 +247,7 @@ export class DesEngine implements Engine {
       wall_s: full.wall_s,
       interrupted,
     });
-    const { hosts: _hosts, options: _opts, attacks: _attacks, ...rest } = full;
+    const { hosts: _hosts, options: _opts, attacks: _attacks, network_model: _nm, ...rest } = full;
     // One line per attack keeps the run summary readable as text; summary.json has the objects.
     const brief = { ...rest, attacks: summary.attacks.map(_attackLine) };
     return {

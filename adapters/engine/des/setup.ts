@@ -197,3 +197,33 @@ function _compactNodes(n: number, net: DesNetModel, rng: DesRandom): DesCompact 
     bytes: c.bytes,
   };
 }
+
+/** What a run's summary says about its network model (relay, latency, degrees, mining). */
+export function describeNetwork(s: DesNetSetup): Record<string, unknown> {
+  const start = s.adjacency.adjStart;
+  const n = start.length - 1;
+  let min = Infinity;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const d = start[i + 1] - start[i];
+    if (d < min) min = d;
+    if (d > max) max = d;
+  }
+  let miners = 0;
+  for (const w of s.miningWeights) if (w > 0) miners++;
+  return {
+    preset: s.net.preset ?? null,
+    relay: s.relay,
+    latency: s.latency ? "per message, by region pair" : "per link, fixed",
+    regions: s.regions.names.length,
+    peers: s.net.peers ?? (s.net.preset ? "simblock degree distribution" : "scenario topology"),
+    degree: {
+      min: n > 0 ? min : 0,
+      mean: Math.round((start[n] / Math.max(1, n)) * 100) / 100,
+      max,
+    },
+    miners,
+    block_interval_s: s.blockIntervalS,
+    block_size_bytes: s.blockSizeBytes,
+  };
+}

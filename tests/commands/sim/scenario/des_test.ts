@@ -1,0 +1,50 @@
+import { deepEqual, equal, match } from "@std/assert";
+import { parseScenario } from "../../../../commands/sim/scenario/load.ts";
+import { MINERS, OPTS, problem, scenario } from "../_scenario.ts";
+
+const REGIONS = "{ topology: ring, regions: { eu: { weight: 1 }, na: { weight: 1 } } }";
+
+Deno.test("des section: carried into the model as validated", async () => {
+  const text = scenario(
+    REGIONS,
+    MINERS,
+    "des:\n  relay: fluffy\n  latency: { default: { pareto: { mean: 100, shape: 3 } } }\n" +
+      "  peers: { outbound: 2 }\n",
+  );
+  const { model } = await parseScenario(text, OPTS);
+  equal(model.des?.relay, "fluffy");
+  deepEqual(model.des?.peers, { outbound: 2, inbound: 64, hidden: 0 });
+  // A scenario without the section has none (the DES then runs as before).
+  const plain = await parseScenario(scenario(REGIONS, MINERS), OPTS);
+  equal(plain.model.des, undefined);
+});
+
+Deno.test("des section: bad values are named with their path and value", async () => {
+  const cases: [string, RegExp][] = [
+    ["  latency: { default: { gamma: 3 } }", /des\.latency\.default: unknown distribution "gamma"/],
+    [
+      "  latency: { default: -5 }",
+      /des\.latency\.default\.fixed: expected milliseconds >= 0.*got -5/,
+    ],
+    ["  latency: { default: { normal: { mean: 50, stddev: -1 } } }", /stddev.*got -1/],
+    ["  latency: { default: { pareto: { mean: 50, shape: 1 } } }", /shape > 1/],
+    ["  relay: gossip", /des\.relay: .*got "gossip"/],
+    ["  peers: { outbound: 0 }", /des\.peers\.outbound/],
+    [
+      "  latency: { matrix: { eu: { eu: 10, na: 80 }, na: { na: 10 } } }",
+      /des\.latency\.matrix\.na: missing region pair na -> eu/,
+    ],
+    [
+      "  latency: { matrix: { eu: { eu: 10, na: 80, asia: 5 }, na: { na: 10, eu: 80 } } }",
+      /des\.latency\.matrix\.eu: no host is in region "asia"/,
+    ],
+    ["  mining: { shares: [1, 2, 3, 4, 5] }", /des\.mining\.shares: 5 shares for 4 mining nodes/],
+    [
+      "  mining: { shares: [1], distribution: 3 }",
+      /des\.mining: set shares or distribution, not both/,
+    ],
+  ];
+  for (const [yaml, expected] of cases) {
+    match(await problem(scenario(REGIONS, MINERS, `des:\n${yaml}\n`)), expected, yaml);
+  }
+});
