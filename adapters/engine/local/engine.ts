@@ -97,6 +97,7 @@ export class LocalEngine implements Engine {
       firstOctet: options.firstOctet ?? 2,
       hiveArgv: options.hiveArgv ?? selfArgv(),
       settleS: options.settleS ?? 10,
+      links: options.links ?? "auto",
     };
     if (!(this.#o.timeScale > 0)) {
       throw new ConfigError(`time scale: expected a number > 0, got ${this.#o.timeScale}`);

@@ -97,6 +97,11 @@ export interface LocalEngineOptions {
    */
   settleS?: number;
   /**
+   * How peer links get the scenario's latency, jitter, loss and bandwidth: `auto` (default:
+   * relays when the model's links carry latency or loss), `relay`, or `ideal` loopback.
+   */
+  links?: "auto" | "relay" | "ideal";
+  /**
    * Command that runs `hive` for the agent children, executable first. Default `selfArgv()`:
    * this program. Embedders and tests whose main module is not hive's pass their own.
    */

@@ -32,6 +32,7 @@ import {
 } from "./agent_args.ts";
 import type { EngineRunOptions, EngineRunResult } from "../types.ts";
 import { LocalControl } from "./control.ts";
+import { type LocalLinks, startLinks } from "./links/mod.ts";
 import { converged, countEvents, finalState as readFinalState } from "./final.ts";
 import { reportNodesReady, watchFunding } from "./progress.ts";
 
@@ -45,6 +46,8 @@ export class LocalRun {
   readonly started = Date.now();
   t0 = Date.now();
   #control: LocalControl | undefined;
+  /** The links path of the run (relays, or ideal loopback). */
+  #links: LocalLinks | undefined;
 
   constructor(
     readonly o: Required<LocalEngineOptions>,
@@ -61,6 +64,9 @@ export class LocalRun {
     let interrupted = false;
     try {
       this.#startReaper(logger);
+      const links = { model: this.model, placements: this.placements, mode: this.o.links };
+      this.#links = await startLinks(links);
+      logger.info("links", { ...this.#links.record() });
       const initial = this.model.hosts.filter((h) => h.startTimeS <= 0);
       for (const host of initial) this.#startDaemon(host, logger);
       logger.info("starting monerod nodes", { hosts: initial.length });
@@ -88,6 +94,7 @@ export class LocalRun {
     } finally {
       this.#control?.release();
       await this.#stopAll(logger);
+      await this.#links?.close(this.options.outDir);
     }
     const wallS = (Date.now() - this.started) / 1000;
     const ranS = (Date.now() - this.t0) / 1000;
@@ -104,6 +111,7 @@ export class LocalRun {
         time_scale: this.o.timeScale,
         ...counts,
         converged: converged(finalState),
+        links: this.#links?.record(),
         final: finalState,
       },
     };
@@ -159,7 +167,10 @@ export class LocalRun {
     args.splice(0, args.length, ...addEngineFlags(args, host, own)); // the scenario's win
     this.daemons.push(LocalChild.start({
       name: `monerod ${host.name}`,
-      argv: [host.monerodBin ?? this.o.monerodBin, ...args],
+      argv: [
+        host.monerodBin ?? this.o.monerodBin,
+        ...this.#links?.rewrite(host.name, args) ?? args,
+      ],
       logPath: `${p.dir}/monerod.stderr.log`,
       logger,
     }));

@@ -1,0 +1,153 @@
+/**
+ * What the links did to blocks, read back from the nodes' own logs: monerod writes a line
+ * with a millisecond timestamp when it adds a block to its main chain (`+++++ BLOCK
+ * SUCCESSFULLY ADDED`) or to an alternative chain (`BLOCK ADDED AS ALTERNATIVE`), each
+ * followed by the block's `id:`. From each node's first arrival of each block this module
+ * computes the same aggregates as the DES (`propagation.ndjson`: seconds until 50 %, 90 %,
+ * 100 % of nodes had the block; orphans: blocks off the final main chain), so the two engines
+ * can be compared on one scenario.
+ *
+ * @module
+ */
+
+/** One block a node added, when (ms since the epoch, from the log's clock) and how. */
+export interface BlockArrival {
+  hash: string;
+  ms: number;
+  /** Height when the log says it (main-chain adds). */
+  height?: number;
+  main: boolean;
+}
+
+const _TIME = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})/;
+const _ID = /\bid:\s*<([0-9a-f]{64})>/;
+const _HEIGHT = /\bHEIGHT (\d+)/;
+
+/** Every block add in one monerod log, in log order. */
+export function parseBlockArrivals(log: string): BlockArrival[] {
+  const out: BlockArrival[] = [];
+  let pending: { ms: number; main: boolean; height?: number } | null = null;
+  let last: BlockArrival | null = null;
+  for (const line of log.split("\n")) {
+    if (line.includes("BLOCK SUCCESSFULLY ADDED") || line.includes("BLOCK ADDED AS ALTERNATIVE")) {
+      const t = _TIME.exec(line);
+      if (!t) continue;
+      const ms = Date.UTC(+t[1], +t[2] - 1, +t[3], +t[4], +t[5], +t[6], +t[7]);
+      pending = { ms, main: line.includes("SUCCESSFULLY") };
+      const h = _HEIGHT.exec(line); // the alternative line names its height itself
+      if (h) pending.height = +h[1];
+      last = null;
+      continue;
+    }
+    const id = pending ? _ID.exec(line) : null;
+    if (id && pending) {
+      last = { hash: id[1], ...pending };
+      out.push(last);
+      pending = null;
+      continue;
+    }
+    const h = last && last.height === undefined ? _HEIGHT.exec(line) : null;
+    if (h && last) last.height = +h[1];
+  }
+  return out;
+}
+
+/** The main chain a node ended with (height -> hash), from its arrivals in order. */
+export function finalMainChain(arrivals: readonly BlockArrival[]): Map<number, string> {
+  const chain = new Map<number, string>();
+  for (const a of arrivals) {
+    if (!a.main || a.height === undefined) continue;
+    // A block added at height h replaces h and drops every block above it (a reorg re-adds).
+    for (const k of [...chain.keys()]) if (k > a.height) chain.delete(k);
+    chain.set(a.height, a.hash);
+  }
+  return chain;
+}
+
+/** One block's spread, in the DES's `propagation.ndjson` terms (seconds). */
+export interface ObservedPropagation {
+  hash: string;
+  /** The node that had it first (its miner). */
+  origin: string;
+  reached: number;
+  nodes: number;
+  t50_s: number | null;
+  t90_s: number | null;
+  t100_s: number | null;
+}
+
+/** What {@link observeBlocks} finds over a run. */
+export interface ObservedBlocks {
+  blocks: ObservedPropagation[];
+  /** Distinct blocks seen (genesis excluded). */
+  mined: number;
+  /** Of those, blocks off the final main chain of the node with the longest chain. */
+  orphaned: number;
+}
+
+/**
+ * Per-block propagation and orphans over every node's arrivals (`byHost`: host -> arrivals).
+ * Blocks first seen before `sinceMs` (set-up blocks) are left out.
+ */
+export function observeBlocks(
+  byHost: Record<string, readonly BlockArrival[]>,
+  sinceMs = -Infinity,
+): ObservedBlocks {
+  const hosts = Object.keys(byHost);
+  const n = hosts.length;
+  const first = new Map<string, Map<string, number>>(); // hash -> host -> ms
+  for (const host of hosts) {
+    for (const a of byHost[host]) {
+      if (a.height === 0) continue; // genesis: each node writes it at its own start
+      let m = first.get(a.hash);
+      if (!m) first.set(a.hash, m = new Map());
+      if (!m.has(host)) m.set(host, a.ms);
+    }
+  }
+  let best = new Map<number, string>();
+  for (const host of hosts) {
+    const chain = finalMainChain(byHost[host]);
+    if (chain.size > best.size) best = chain;
+  }
+  const main = new Set(best.values());
+  const blocks: ObservedPropagation[] = [];
+  let orphaned = 0;
+  for (const [hash, at] of first) {
+    const times = [...at.entries()].sort((x, y) => x[1] - y[1]);
+    const t0 = times[0][1];
+    if (t0 < sinceMs) continue;
+    const rel = (k: number) => times.length >= k ? (times[k - 1][1] - t0) / 1000 : null;
+    blocks.push({
+      hash,
+      origin: times[0][0],
+      reached: times.length,
+      nodes: n,
+      t50_s: rel(Math.ceil(n / 2)),
+      t90_s: rel(Math.ceil((n * 9) / 10)),
+      t100_s: rel(n),
+    });
+    if (!main.has(hash)) orphaned++;
+  }
+  return { blocks, mined: blocks.length, orphaned };
+}
+
+/** Read every host's `monerod.log` under a local run folder (`DIR/hosts/<host>/`). */
+export async function readRunArrivals(
+  runDir: string,
+  hosts: readonly string[],
+): Promise<Record<string, BlockArrival[]>> {
+  const out: Record<string, BlockArrival[]> = {};
+  for (const host of hosts) {
+    const dir = `${runDir}/hosts/${host}`;
+    // monerod rotates its log: older parts first (monerod.log-<date>), then the live file.
+    const parts: string[] = [];
+    for await (const e of Deno.readDir(dir)) {
+      if (e.name.startsWith("monerod.log-")) parts.push(e.name);
+    }
+    parts.sort().push("monerod.log");
+    const text: string[] = [];
+    for (const p of parts) text.push(await Deno.readTextFile(`${dir}/${p}`).catch(() => ""));
+    out[host] = parseBlockArrivals(text.join("\n"));
+  }
+  return out;
+}
