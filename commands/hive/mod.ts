@@ -87,7 +87,7 @@ export function hiveFleetCommand(load: _Load): Command {
 
   sub(
     "status",
-    "this node's hive: tier, member counts, governance mode, fleet hash, protocol counters",
+    "this node's hive: tier, member counts, governance mode, fleet hash, protocol counters; --json gives cl-hive's hive-status result",
   )
     .action(async (_o, c) =>
       await _act(load, c as never, { op: "status" }, (r) => {
@@ -99,7 +99,10 @@ export function hiveFleetCommand(load: _Load): Command {
           `fleet hash: ${f.fleet_hash}  peers: ${f.peer_count}  capacity: ${f.total_capacity_sats} sats`;
       })
     );
-  sub("members", "members with tier, join time and contribution ratio")
+  sub(
+    "members",
+    "members with tier, join time and contribution ratio; --json gives cl-hive's hive-members result",
+  )
     .action(async (_o, c) =>
       await _act(
         load,
@@ -111,7 +114,10 @@ export function hiveFleetCommand(load: _Load): Command {
           ).join("\n") || "(no members)",
       )
     );
-  sub("genesis", "found a hive with this node as admin (prints the genesis ticket)")
+  sub(
+    "genesis",
+    "found a hive with this node as admin (prints the genesis ticket); --json gives cl-hive's hive-genesis result",
+  )
     .option("--hive-id <id>", "hive id (default hive_<random>)")
     .action(async (o, c) =>
       await _act(
@@ -121,7 +127,10 @@ export function hiveFleetCommand(load: _Load): Command {
         _json,
       )
     );
-  sub("invite", "an invite ticket (admins only), valid 24 h by default")
+  sub(
+    "invite",
+    "an invite ticket (admins only), valid 24 h by default; --json gives cl-hive's hive-invite result",
+  )
     .option("--valid-hours <h>", "hours until the ticket expires (24)")
     .option("--requirements <mask>", "feature bitmask the joiner must support (0)")
     .action(async (o, c) => {
@@ -132,7 +141,10 @@ export function hiveFleetCommand(load: _Load): Command {
         requirements: _int("--requirements", f.requirements, 0, 255, 0),
       }, (r) => String(r.ticket));
     });
-  sub("join", "join with a ticket: HELLO, CHALLENGE, ATTEST, WELCOME with the ticket's admin")
+  sub(
+    "join",
+    "join with a ticket: HELLO, CHALLENGE, ATTEST, WELCOME with the ticket's admin; --json gives cl-hive's hive-join result",
+  )
     .argument("<ticket>", "base64 ticket from `hive hive invite`")
     .option("--via <i>", "node to present the ticket to (default: the ticket's admin)")
     .action(async (ticket, o, c) => {
@@ -143,12 +155,18 @@ export function hiveFleetCommand(load: _Load): Command {
         via: via === undefined ? undefined : _int("--via", via, 0, 199, 0),
       }, _json);
     });
-  sub("vouch", "vouch for a neophyte's promotion (51 % of members and at least 3 promote)")
+  sub(
+    "vouch",
+    "vouch for a neophyte's promotion (51 % of members and at least 3 promote); --json gives cl-hive's hive-vouch result",
+  )
     .argument("<peer>", "node id or simnet node index")
     .action(async (peer, _o, c) =>
       await _act(load, c as never, { op: "vouch", peer: String(peer) }, _json)
     );
-  sub("ban", "propose banning a member (51 % of members must approve)")
+  sub(
+    "ban",
+    "propose banning a member (51 % of members must approve); --json gives cl-hive's hive-ban result",
+  )
     .argument("<peer>", "node id or simnet node index")
     .option("--reason <text>", "why", "operator request")
     .action(async (peer, o, c) =>
@@ -158,9 +176,12 @@ export function hiveFleetCommand(load: _Load): Command {
         reason: String((o as { reason?: string }).reason),
       }, _json)
     );
-  sub("topology", "planner run: saturation per target, expansions; announces intents assigned here")
+  sub(
+    "topology",
+    "planner run: saturation per target, expansions; announces intents assigned here; --json gives cl-hive's hive-topology result",
+  )
     .action(async (_o, c) => await _act(load, c as never, { op: "topology" }, _json));
-  sub("intents", "local and remote intent locks")
+  sub("intents", "local and remote intent locks; --json gives cl-hive's hive-intent-status result")
     .action(async (_o, c) =>
       await _act(
         load,
@@ -172,7 +193,10 @@ export function hiveFleetCommand(load: _Load): Command {
           ).join("\n") || "(no intents)",
       )
     );
-  sub("actions", "actions pending approval (advisor mode, or over an autonomous limit)")
+  sub(
+    "actions",
+    "actions pending approval (advisor mode, or over an autonomous limit); --json gives cl-hive's hive-pending-actions result",
+  )
     .action(async (_o, c) =>
       await _act(
         load,
@@ -184,24 +208,36 @@ export function hiveFleetCommand(load: _Load): Command {
           ).join("\n") || "(no pending actions)",
       )
     );
-  sub("approve", "approve and execute a pending action (or all)")
+  sub(
+    "approve",
+    "approve and execute a pending action (or all); --json gives cl-hive's hive-approve-action result",
+  )
     .argument("<id>", "action id or all")
     .action(async (id, _o, c) =>
       await _act(load, c as never, { op: "approve", id: String(id) }, _json)
     );
-  sub("reject", "reject a pending action (or all)")
+  sub(
+    "reject",
+    "reject a pending action (or all); --json gives cl-hive's hive-reject-action result",
+  )
     .argument("<id>", "action id or all")
     .action(async (id, _o, c) =>
       await _act(load, c as never, { op: "reject", id: String(id) }, _json)
     );
-  sub("set-mode", "governance mode: advisor, autonomous or oracle")
+  sub(
+    "set-mode",
+    "governance mode: advisor, autonomous or oracle; --json gives cl-hive's hive-set-mode result",
+  )
     .argument("<mode>", "advisor | autonomous | oracle")
     .action(async (mode, _o, c) =>
       await _act(load, c as never, { op: "set-mode", mode: String(mode) }, _json)
     );
 
   const sim = hiveCommand("simulate", "hive hive simulate")
-    .description("run a whole fleet on simnet: convergence, partitions, intent races, traffic")
+    .description(
+      "run a whole fleet on simnet: convergence, partitions, intent races, traffic " +
+        "(no cl-hive counterpart: cl-hive cannot run a fleet; --json streams our own NDJSON)",
+    )
     .requiredOption("--nodes <n>", "fleet size (2..5000)")
     .option("--seed <s>", "seed of keys, topology, latency and loss (1)")
     .option("--partition <groups>", "split into groups: 0-49|50-99 (indices or ranges), or half")

@@ -10,8 +10,14 @@ import { toHex } from "../../adapters/lightning/signmessage.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { HiveFleetConfig } from "./config.ts";
 import { decodeTicket } from "./handshake.ts";
-import { GOVERNANCE_MODES, type GovernanceMode } from "./governance.ts";
-import { plan, type Target } from "./planner.ts";
+import { type Decision, GOVERNANCE_MODES, type GovernanceMode } from "./governance.ts";
+import { plan, SATURATION_CAP, type Target } from "./planner.ts";
+import { MIN_VOUCHES, quorum } from "./membership.ts";
+
+/** How long cl-hive's hive-ban keeps a ban (1 year). */
+const BAN_SECONDS = 365 * 86_400;
+/** How long a ban proposal stays open for votes (cl-hive's BAN_PROPOSAL_TTL_SECONDS, 7 days). */
+const BAN_PROPOSAL_SECONDS = 7 * 86_400;
 import { satsNumber } from "./state.ts";
 import { Workspace } from "./workspace.ts";
 import type { HiveNode } from "./node.ts";
@@ -88,6 +94,28 @@ function _peer(ws: Workspace, text: string): string {
   return text;
 }
 
+/** One decision as cl-hive reports it: executed channel opens carry the channel. */
+function _actionResult(ws: Workspace, i: number, d: Decision): Record<string, unknown> {
+  const a = d.action, base = { action_id: a.id, action_type: a.action_type };
+  if (d.outcome === "rejected") return { status: "rejected", ...base };
+  const target = String(a.payload.target ?? "");
+  const size = { target, channel_size_sats: a.amount_sats, proposed_size_sats: a.amount_sats };
+  if (d.outcome === "failed") {
+    return { status: "failed", ...base, ...size, error: d.note, broadcast_count: 0 };
+  }
+  const ch = ws.net.nodes[i].channels.findLast((c) => c.peer_id === target);
+  return {
+    status: "executed",
+    ...base,
+    ...size,
+    channel_id: ch?.short_channel_id ?? "unknown",
+    txid: "unknown", // simnet opens channels without transactions
+    broadcast_count: 0, // the intent was announced when it was held, not on approval
+    sizing_reasoning: String(a.payload.reason ?? "N/A"),
+    note: d.note,
+  };
+}
+
 async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string, unknown>> {
   const me = ws.node(i);
   const gov = () => ws.governance(i);
@@ -142,7 +170,15 @@ async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string
     }
     case "invite": {
       const ticket = await me.invite(op.validHours * 3600, op.requirements);
-      return { ticket, valid_hours: op.validHours, requirements: op.requirements };
+      // cl-hive's hive-invite result, plus the requirements mask.
+      return {
+        status: "ticket_generated",
+        ticket,
+        valid_hours: op.validHours,
+        instructions:
+          "Share this ticket with the candidate. They should use 'hive hive join <ticket>' to request membership.",
+        requirements: op.requirements,
+      };
     }
     case "join": {
       let t;
@@ -157,19 +193,24 @@ async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string
       const refusedBefore = JSON.stringify(via.refused);
       await me.join(op.ticket, via.id);
       await ws.settle(10);
+      // cl-hive's hive-join result: {status, target_peer, hive_id, message}, or {error}. Here
+      // the whole handshake runs before the command returns, so it also says how it ended.
+      const head = { target_peer: via.id.slice(0, 16) + "...", hive_id: t.hive_id };
       if (!me.tier) {
         const after = via.refused;
         const before = JSON.parse(refusedBefore) as Record<string, number>;
         const reason = Object.keys(after).find((k) => after[k] !== (before[k] ?? 0)) ?? "no answer";
-        return { status: "refused", reason, via: via.id };
+        return { error: `join refused: ${reason}`, ...head, reason, via: via.id };
       }
       // Announce our state, then sync with the sponsor.
       await _publish(me, true);
       await me.antiEntropy();
       await ws.settle(10);
       return {
-        status: "joined",
-        hive_id: me.hiveId,
+        status: "join_requested",
+        ...head,
+        message: `HELLO sent; CHALLENGE, ATTEST and WELCOME done: joined as ${me.tier}`,
+        joined: true,
         tier: me.tier,
         via: via.id,
         member_count: me.membership.members.size,
@@ -177,12 +218,19 @@ async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string
     }
     case "vouch": {
       const target = _peer(ws, op.peer);
+      const before = me.membership.vouches.get(target);
+      const count = (before?.size ?? 0) + (before?.has(me.id) ? 0 : 1);
+      const needed = quorum(me.membership.voters().length, MIN_VOUCHES);
       const promoted = await me.vouch(target);
       await ws.settle(10);
+      // cl-hive's hive-vouch result, plus whether this vouch promoted the target.
       return {
         status: "vouched",
-        target,
-        voucher: me.id,
+        peer_id: target,
+        request_id: "00",
+        vouch_count: count,
+        quorum_needed: needed,
+        quorum_reached: count >= needed,
         promoted,
         tier: me.membership.members.get(target)?.tier ?? null,
       };
@@ -191,11 +239,15 @@ async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string
       const target = _peer(ws, op.peer);
       const id = await me.proposeBan(target, op.reason);
       await ws.settle(10);
+      const banned = me.membership.banned.has(target);
+      // cl-hive's hive-ban result; status "proposed" while votes are missing (a ban needs 51 %).
       return {
-        status: me.membership.banned.has(target) ? "banned" : "proposed",
-        proposal_id: id,
-        target,
+        status: banned ? "banned" : "proposed",
+        peer_id: target,
         reason: op.reason,
+        reporter: me.id,
+        expires_at: me.ln.now() + (banned ? BAN_SECONDS : BAN_PROPOSAL_SECONDS),
+        proposal_id: id,
       };
     }
     case "topology": {
@@ -223,17 +275,60 @@ async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string
         announced.push(await me.announceIntent("channel_open", e.target));
       }
       await ws.settle(5);
+      const saturatedRows = result.saturation.filter((s) => s.saturated).map((s) => ({
+        target: s.target.slice(0, 16) + "...",
+        target_full: s.target,
+        hive_capacity_sats: s.fleet_capacity_sats,
+        public_capacity_sats: s.public_capacity_sats,
+        hive_share_pct: Math.round(s.share * 10_000) / 100,
+      }));
+      // cl-hive's hive-topology result, plus the planner run itself.
       return {
+        saturated_targets: saturatedRows,
+        saturated_count: saturatedRows.length,
+        ignored_peers: [],
+        ignored_count: 0,
+        network_cache_size: targets.length,
+        network_cache_age_seconds: 0,
+        config: {
+          market_share_cap_pct: SATURATION_CAP,
+          planner_interval_seconds: 0, // the planner runs when this command runs
+          expansions_enabled: true,
+          governance_mode: gov().config.mode,
+        },
         fleet: me.map.stats(),
-        saturated_targets: result.saturation.filter((s) => s.saturated),
         targets: result.saturation,
         expansions: result.expansions,
         intents_announced: announced,
       };
     }
     case "intents": {
-      const intents = me.intents.list();
-      return { count: intents.length, intents };
+      // cl-hive's hive-intent-status result.
+      const all = me.intents.list();
+      const local = all.filter((x) => x.scope === "local" && x.status === "pending");
+      const remote = all.filter((x) => x.scope === "remote");
+      const row = (x: (typeof all)[number]) => ({
+        intent_type: x.intent_type,
+        target: x.target,
+        initiator: x.initiator,
+        timestamp: x.timestamp,
+        expires_at: x.expires_at,
+        status: x.status,
+      });
+      return {
+        local_pending: local.length,
+        local_intents: local.map((x, k) => ({ id: k + 1, ...row(x) })),
+        remote_cached: remote.length,
+        remote_intents: remote.map(row),
+        stats: {
+          hold_seconds: me.intents.holdSeconds,
+          our_pubkey: me.id.slice(0, 16) + "...",
+          remote_intents_cached: remote.length,
+          registered_callbacks: ["channel_open"],
+        },
+        count: all.length,
+        intents: all,
+      };
     }
     case "actions": {
       const actions = gov().pending();
@@ -248,26 +343,31 @@ async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string
           `action id: expected an integer or "all", got ${JSON.stringify(op.id)}`,
         );
       }
-      const out = [];
+      if (op.id === "all" && ids.length === 0) {
+        return { status: "no_actions", message: `No pending actions to ${op.op}` };
+      }
+      // cl-hive's hive-approve-action / hive-reject-action results, one action or all.
+      const done: Record<string, unknown>[] = [], errors: Record<string, unknown>[] = [];
       for (const id of ids) {
         try {
           const d = op.op === "approve" ? await g.approve(id) : g.reject(id);
           if (d.outcome === "executed") await _publish(me);
-          out.push({
-            action_id: id,
-            action_type: d.action.action_type,
-            status: d.outcome,
-            note: d.note,
-          });
+          done.push(_actionResult(ws, i, d));
         } catch (e) {
-          out.push({ action_id: id, error: (e as Error).message });
+          errors.push({ action_id: id, error: (e as Error).message });
         }
       }
-      if (op.id !== "all") return out[0];
+      if (op.id !== "all") return done[0] ?? errors[0];
+      const key = op.op === "approve" ? "approved" : "rejected";
       return {
-        status: op.op === "approve" ? "approved_all" : "rejected_all",
-        count: out.length,
-        results: out,
+        status: `${key}_all`,
+        [`${key}_count`]: done.length,
+        [key]: done.map((r) => ({
+          action_id: r.action_id,
+          action_type: r.action_type,
+          ...(op.op === "approve" ? { result: r.status } : {}),
+        })),
+        errors: errors.length ? errors : null,
       };
     }
     case "set-mode": {
@@ -278,7 +378,7 @@ async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string
       }
       const previous = gov().config.mode;
       ws.stores[i].setMeta("governance_mode", op.mode as GovernanceMode);
-      return { status: "ok", governance_mode: op.mode, previous_mode: previous };
+      return { status: "ok", previous_mode: previous, current_mode: op.mode };
     }
   }
 }

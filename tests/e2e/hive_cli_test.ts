@@ -35,11 +35,12 @@ Deno.test("genesis, invite and join in separate runs; a replayed ticket is refus
     const j = await hive(["join", ticket, "--node", "2", "--data-dir", dir, "--json"]);
     equal(j.code, 0, j.stderr);
     const joined = JSON.parse(j.stdout);
-    equal(joined.status, "joined");
+    equal(joined.status, "join_requested"); // cl-hive's hive-join status
+    equal(joined.joined, true);
     equal(joined.tier, "neophyte");
 
     const again = await hive(["join", ticket, "--node", "3", "--data-dir", dir, "--json"]);
-    equal(JSON.parse(again.stdout).status, "refused");
+    equal(JSON.parse(again.stdout).error, "join refused: ticket_replayed");
     equal(JSON.parse(again.stdout).reason, "ticket_replayed");
 
     const s = JSON.parse(
@@ -91,7 +92,7 @@ Deno.test("genesis, invite and join in separate runs; a replayed ticket is refus
     const mode = JSON.parse(
       (await hive(["set-mode", "autonomous", "--data-dir", dir, "--json"])).stdout,
     );
-    equal(mode.governance_mode, "autonomous");
+    equal(mode.current_mode, "autonomous");
     equal(mode.previous_mode, "advisor");
     const bad = await hive(["set-mode", "anarchy", "--data-dir", dir]);
     equal(bad.code, 2);
