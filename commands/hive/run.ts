@@ -357,7 +357,11 @@ async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string
           errors.push({ action_id: id, error: (e as Error).message });
         }
       }
-      if (op.id !== "all") return done[0] ?? errors[0];
+      if (op.id !== "all") {
+        // No such action, or already decided: the operator's mistake (exit 2), said as cl-hive.
+        if (errors.length) throw new UsageError(`action ${op.id}: ${errors[0].error}`);
+        return done[0];
+      }
       const key = op.op === "approve" ? "approved" : "rejected";
       return {
         status: `${key}_all`,
