@@ -107,11 +107,30 @@ import {
 
 export { type ShadowProcess, TARGETS_PER_PROCESS };
 
+/**
+ * The Shadow document in parts, so a writer can stream it: everything but the hosts, the hosts
+ * one at a time (built when asked for, in model order), and the counts once every host was
+ * built.
+ */
+export interface ShadowParts {
+  head: Omit<ShadowDocument, "hosts">;
+  hosts(): Generator<[string, ShadowHost]>;
+  summary(): ShadowSummary;
+}
+
 /** Build the Shadow document for an expanded scenario. Pure: same input, same bytes. */
 export function buildShadowDocument(
   loaded: LoadedScenario,
   options: ShadowConfigOptions,
 ): { document: ShadowDocument; summary: ShadowSummary } {
+  const parts = shadowParts(loaded, options);
+  const hosts: Record<string, ShadowHost> = {};
+  for (const [name, host] of parts.hosts()) hosts[name] = host;
+  return { document: { ...parts.head, hosts }, summary: parts.summary() };
+}
+
+/** The parts of the Shadow document ({@link ShadowParts}); hosts are built lazily. */
+export function shadowParts(loaded: LoadedScenario, options: ShadowConfigOptions): ShadowParts {
   const { model, network } = loaded;
   const shadow = loaded.scenario.shadow;
   const monerod = options.monerodBin ?? "monerod";
@@ -136,8 +155,7 @@ export function buildShadowDocument(
   );
   const agentProcesses = (h: SimHost) =>
     _agentProcesses({ model, byName, agent, doubleSpenders, walletRpc, count }, h);
-  const hosts: Record<string, ShadowHost> = {};
-  model.hosts.forEach((h, i) => {
+  const buildHost = (h: SimHost): ShadowHost => {
     const processes: ShadowProcess[] = [{
       path: h.monerodBin ?? monerod,
       args: monerodArgs(h, model, argsOptions),
@@ -161,19 +179,18 @@ export function buildShadowDocument(
     }
     processes.push(...agentProcesses(h));
     processes.push(...(extra.get(h.name) ?? []));
-    hosts[h.name] = {
+    if (shadow.environment) {
+      for (const p of processes) p.environment = { ...shadow.environment };
+    }
+    return {
       network_node_id: network.nodeOf[h.name],
       ip_addr: h.ip,
       bandwidth_down: formatBandwidth(h.bandwidthDownBps),
       bandwidth_up: formatBandwidth(h.bandwidthUpBps),
       processes,
     };
-    if (shadow.environment) {
-      for (const p of processes) p.environment = { ...shadow.environment };
-    }
-    options.onHost?.(i + 1, model.hosts.length);
-  });
-  const document: ShadowDocument = {
+  };
+  const head: Omit<ShadowDocument, "hosts"> = {
     general: {
       stop_time: formatSeconds(model.stopTimeS),
       seed: model.seed,
@@ -188,17 +205,22 @@ export function buildShadowDocument(
       ? { experimental: { runahead: formatLatency(shadow.runahead) } }
       : {}),
     network: { graph: { type: "gml", file: { path: GML_FILE } }, use_shortest_path: true },
-    hosts,
   };
-  const summary: ShadowSummary = {
+  const summary = (): ShadowSummary => ({
     hosts: model.hosts.length,
     processes: Object.values(byProgram).reduce((s, n) => s + n, 0),
     edges: model.edges.length,
     graph_nodes: network.graph.nodes.length,
     graph_edges: network.graph.edges.length,
     by_program: Object.fromEntries(Object.entries(byProgram).sort(([a], [b]) => a < b ? -1 : 1)),
-  };
-  return { document, summary };
+  });
+  function* hosts(): Generator<[string, ShadowHost]> {
+    for (const [i, h] of model.hosts.entries()) {
+      yield [h.name, buildHost(h)];
+      options.onHost?.(i + 1, model.hosts.length);
+    }
+  }
+  return { head, hosts, summary };
 }
 
 /** What {@link _agentProcesses} builds from. */
@@ -347,13 +369,16 @@ export function buildShadowConfig(
   options: ShadowConfigOptions,
 ): ShadowConfig {
   const { document, summary } = buildShadowDocument(loaded, options);
-  const header =
-    `# Shadow configuration for scenario "${loaded.model.name}" (seed ${loaded.model.seed}),\n` +
-    `# written by hive sim generate. Run it from this folder: shadow shadow.yaml\n`;
   return {
     document,
-    yaml: header + stringify(document, { lineWidth: 0 }),
+    yaml: shadowYamlHeader(loaded) + stringify(document, { lineWidth: 0 }),
     gml: writeGml(loaded.network.graph),
     summary,
   };
+}
+
+/** The comment lines that open `shadow.yaml`. */
+export function shadowYamlHeader(loaded: LoadedScenario): string {
+  return `# Shadow configuration for scenario "${loaded.model.name}" (seed ${loaded.model.seed}),\n` +
+    `# written by hive sim generate. Run it from this folder: shadow shadow.yaml\n`;
 }

@@ -8,7 +8,9 @@
 import { HiveError, UsageError } from "../../../core/errors.ts";
 import { selfCommand } from "../../../core/self.ts";
 import { type LoadedScenario, loadScenario } from "../scenario/load.ts";
-import { buildShadowConfig, GML_FILE, type ShadowSummary } from "./config.ts";
+import { GML_FILE, shadowParts, type ShadowSummary, shadowYamlHeader } from "./config.ts";
+import { writeGml } from "../scenario/gml.ts";
+import { fileWriter, writeShadowYaml } from "./stream.ts";
 
 /** Name of the Shadow config file in the output folder. */
 export const SHADOW_FILE = "shadow.yaml";
@@ -83,13 +85,13 @@ export async function generateShadowDir(options: GenerateOptions): Promise<Gener
   progress("expand", 0, 1);
   const loaded: LoadedScenario = await loadScenario(options.scenarioPath);
   progress("expand", 1, 1);
-  const config = buildShadowConfig(loaded, {
+  // Hosts are built as they are written (see stream.ts): memory stays flat as hosts grow.
+  const parts = shadowParts(loaded, {
     hiveBin: options.hiveBin ?? defaultHiveBin(),
     monerodBin: options.monerodBin,
     walletRpcBin: options.walletRpcBin,
     onHost: (done, total) => progress("hosts", done, total),
   });
-  progress("write", 0, 2);
 
   const out = options.outDir;
   const existing = await _exists(out);
@@ -107,10 +109,15 @@ export async function generateShadowDir(options: GenerateOptions): Promise<Gener
     temp = await Deno.makeTempDir({ dir: parent, prefix: `.${base}.tmp-` });
     // makeTempDir is private (0700); the result is an ordinary folder others may read.
     await Deno.chmod(temp, 0o755);
-    await Deno.writeTextFile(`${temp}/${SHADOW_FILE}`, config.yaml);
-    progress("write", 1, 2);
-    await Deno.writeTextFile(`${temp}/${GML_FILE}`, config.gml);
-    progress("write", 2, 2);
+    const file = await Deno.open(`${temp}/${SHADOW_FILE}`, { write: true, createNew: true });
+    try {
+      await writeShadowYaml(parts, { header: shadowYamlHeader(loaded), write: fileWriter(file) });
+    } finally {
+      file.close();
+    }
+    progress("write", 0, 1);
+    await Deno.writeTextFile(`${temp}/${GML_FILE}`, writeGml(loaded.network.graph));
+    progress("write", 1, 1);
     if (existing) {
       // Move the old folder aside first: rename cannot replace a non-empty folder.
       old = `${temp}.old`;
@@ -135,7 +142,7 @@ export async function generateShadowDir(options: GenerateOptions): Promise<Gener
     seed: loaded.model.seed,
     out,
     files: [SHADOW_FILE, GML_FILE],
-    ...config.summary,
+    ...parts.summary(),
   };
 }
 
@@ -199,12 +206,17 @@ export async function writeShadowFiles(
   dir: string,
   options: WriteShadowFilesOptions = {},
 ): Promise<string> {
-  const config = buildShadowConfig(loaded, {
+  const parts = shadowParts(loaded, {
     hiveBin: options.hiveBin ?? defaultHiveBin(),
     monerodBin: options.monerodBin,
     walletRpcBin: options.walletRpcBin,
   });
-  await Deno.writeTextFile(`${dir}/${GML_FILE}`, config.gml);
-  await Deno.writeTextFile(`${dir}/${SHADOW_FILE}`, config.yaml);
+  await Deno.writeTextFile(`${dir}/${GML_FILE}`, writeGml(loaded.network.graph));
+  using file = await Deno.open(`${dir}/${SHADOW_FILE}`, {
+    write: true,
+    create: true,
+    truncate: true,
+  });
+  await writeShadowYaml(parts, { header: shadowYamlHeader(loaded), write: fileWriter(file) });
   return `${dir}/${SHADOW_FILE}`;
 }
