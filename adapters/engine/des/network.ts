@@ -84,6 +84,8 @@ export interface DesNetwork {
   readonly bMiner: Int32Array;
   /** Per block, which nodes hold it. */
   readonly bHas: Uint8Array[];
+  /** Per block, how many nodes hold it. */
+  readonly bReach: Int32Array;
   /** Per block, the earliest pending delivery time per node (null once not worth keeping). */
   readonly bSched: (Float64Array | null)[];
   /** Highest tip height among online nodes. */

@@ -93,3 +93,43 @@ export function receiptsOn(model: SimModel, options: DesOptions): boolean {
   }
   return model.hosts.length * (expectedBlocks + expectedTxs) <= DES_AUTO_RECEIPT_LIMIT;
 }
+
+/** A scenario setting the DES does not model: where it is set, and why it has no meaning. */
+export interface DesUnmodelled {
+  /** `network` for a network setting, else the first host that has it. */
+  host: string | null;
+  /** The scenario field, as a person writes it. */
+  field: string;
+  why: string;
+}
+
+/**
+ * Settings of a model the DES would otherwise ignore in silence: validate and run refuse them
+ * with `--engine des`, naming the field. (monerod and wallet flags and binaries are the real
+ * engines' plumbing; the DES models none of them but `--hide-my-port`.)
+ */
+export function desUnmodelled(model: SimModel): DesUnmodelled[] {
+  const out: DesUnmodelled[] = [];
+  const first = (field: string, why: string, has: (h: SimModel["hosts"][number]) => boolean) => {
+    const h = model.hosts.find(has);
+    if (h) out.push({ host: h.name, field, why });
+  };
+  first("upgrade", "DES nodes run no monerod binary or flags to upgrade", (h) => !!h.upgrades);
+  first("behavior", "behaviour plugins drive monerod's RPC, which DES nodes do not have", (h) =>
+    !!h.behavior);
+  const sends = "the DES sends every user's transfers at exponential intervals from its start";
+  first("interval_kind", sends, (h) => h.tx?.intervalKind === "fixed");
+  first("tx_send_probability", sends, (h) => (h.tx?.sendProbability ?? 1) !== 1);
+  first("activity_start_time", sends, (h) => h.tx?.activityStartS !== undefined);
+  if (model.dnsServer) {
+    out.push({ host: null, field: "dns_server", why: "DES nodes make no DNS lookups" });
+  }
+  if ((model.fallbackSeeds ?? []).length > 0) {
+    out.push({
+      host: null,
+      field: "fallback_seeds",
+      why: "DES peers are the topology's edges; it models no --seed-node discovery",
+    });
+  }
+  return out;
+}

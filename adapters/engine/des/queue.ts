@@ -4,8 +4,8 @@
  * Events are ordered by time, then by insertion order, so runs are deterministic even when
  * many events share a timestamp (the order is total, so any heap shape pops the same sequence).
  * Payload fields live in parallel typed arrays indexed by a slot number; the heap holds each
- * entry's key (time, sequence) inline beside its slot, so sifting reads contiguous memory and
- * never follows a slot, and four children share a cache line. With hundreds of thousands of
+ * entry's time inline beside its slot, so sifting reads contiguous memory and follows a slot
+ * only to break a tie on time (by insertion sequence), and four children share a cache line. With hundreds of thousands of
  * events in flight (a block crossing a million nodes) this keeps the cost per event nearly flat
  * as the network grows. No object is allocated per event.
  *
@@ -44,11 +44,11 @@ export interface DesEventView {
 
 /** 4-ary min-heap of events keyed by (time, sequence). */
 export class DesQueue {
-  // Heap order: key and slot of each heap position.
+  // Heap order: time and slot of each heap position.
   #hTime: Float64Array;
-  #hSeq: Float64Array;
   #hSlot: Int32Array;
-  // Payload by slot.
+  // By slot: insertion sequence (read only on time ties) and payload.
+  #seq: Float64Array;
   #kind: Uint8Array;
   #node: Int32Array;
   #item: Int32Array;
@@ -65,7 +65,7 @@ export class DesQueue {
     this.#capacity = Math.max(16, initialCapacity);
     const c = this.#capacity;
     this.#hTime = new Float64Array(c);
-    this.#hSeq = new Float64Array(c);
+    this.#seq = new Float64Array(c);
     this.#hSlot = new Int32Array(c);
     this.#kind = new Uint8Array(c);
     this.#node = new Int32Array(c);
@@ -87,7 +87,7 @@ export class DesQueue {
   }
 
   /** Bytes held per queued event (heap key and slot, payload, free list). */
-  static readonly BYTES_PER_EVENT = 8 + 8 + 4 + 1 + 4 + 4 + 4 + 4;
+  static readonly BYTES_PER_EVENT = 8 + 4 + 8 + 1 + 4 + 4 + 4 + 4;
 
   /** Time of the earliest pending event, or Infinity when empty. */
   peekTime(): number {
@@ -102,22 +102,19 @@ export class DesQueue {
     this.#node[slot] = node;
     this.#item[slot] = item;
     this.#from[slot] = from;
-    const seq = this.#nextSeq++;
+    this.#seq[slot] = this.#nextSeq++;
     // Sift up: a later sequence never beats an equal time.
     const ht = this.#hTime;
-    const hs = this.#hSeq;
     const hl = this.#hSlot;
     let i = this.#size++;
     while (i > 0) {
       const parent = (i - 1) >> 2;
       if (ht[parent] <= time) break;
       ht[i] = ht[parent];
-      hs[i] = hs[parent];
       hl[i] = hl[parent];
       i = parent;
     }
     ht[i] = time;
-    hs[i] = seq;
     hl[i] = slot;
   }
 
@@ -125,8 +122,8 @@ export class DesQueue {
   pop(): boolean {
     if (this.#size === 0) return false;
     const ht = this.#hTime;
-    const hs = this.#hSeq;
     const hl = this.#hSlot;
+    const seq = this.#seq;
     const top = hl[0];
     const cur = this.current;
     cur.time = ht[0];
@@ -138,7 +135,6 @@ export class DesQueue {
     const size = --this.#size;
     if (size === 0) return true;
     const lt = ht[size];
-    const ls = hs[size];
     const ll = hl[size];
     let i = 0;
     for (;;) {
@@ -147,24 +143,20 @@ export class DesQueue {
       // The least of up to four children.
       let c = first;
       let ct = ht[first];
-      let cs = hs[first];
       const last = first + 4 < size ? first + 4 : size;
       for (let k = first + 1; k < last; k++) {
         const kt = ht[k];
-        if (kt < ct || (kt === ct && hs[k] < cs)) {
+        if (kt < ct || (kt === ct && seq[hl[k]] < seq[hl[c]])) {
           c = k;
           ct = kt;
-          cs = hs[k];
         }
       }
-      if (lt < ct || (lt === ct && ls < cs)) break;
+      if (lt < ct || (lt === ct && seq[ll] < seq[hl[c]])) break;
       ht[i] = ct;
-      hs[i] = cs;
       hl[i] = hl[c];
       i = c;
     }
     ht[i] = lt;
-    hs[i] = ls;
     hl[i] = ll;
     return true;
   }
@@ -181,7 +173,7 @@ export class DesQueue {
       return b;
     };
     this.#hTime = grow(this.#hTime, (n) => new Float64Array(n));
-    this.#hSeq = grow(this.#hSeq, (n) => new Float64Array(n));
+    this.#seq = grow(this.#seq, (n) => new Float64Array(n));
     this.#hSlot = grow(this.#hSlot, (n) => new Int32Array(n));
     this.#kind = grow(this.#kind, (n) => new Uint8Array(n));
     this.#node = grow(this.#node, (n) => new Int32Array(n));

@@ -36,7 +36,9 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   // parent, no attack on the link) is inlined; anything else goes through sendBlock.
   const hasB = net.bHas[b];
   const parent = net.bParent[b];
-  const hasP = parent >= 0 ? net.bHas[parent] : null;
+  // A parent every node holds needs no per-receiver check (the usual case: blocks are minutes
+  // apart and spread in seconds).
+  const hasP = parent >= 0 && net.bReach[parent] < net.n ? net.bHas[parent] : null;
   const adjTo = net.adjTo;
   const adjCut = net.adjCut;
   const adjHold = net.adjHold;
@@ -60,11 +62,14 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   const upFree = net.upFree;
   // The sender's uplink is busy until `busy` (kept local; written back around sendBlock).
   let busy = upFree[i];
+  // Links are only cut or held by attacks: without any, those arrays need no reads.
+  const attacked = net.attacks.active;
   const end = net.adjStart[i + 1];
   for (let e = net.adjStart[i]; e < end; e++) {
     const r = adjTo[e];
-    if (r === except || hasB[r] === 1 || online[r] === 0 || adjCut[e] > 0) continue;
-    if (adjHold[e] > 0 || (hasP !== null && hasP[r] === 0)) {
+    if (r === except || hasB[r] === 1 || online[r] === 0) continue;
+    if (attacked && adjCut[e] > 0) continue;
+    if ((attacked && adjHold[e] > 0) || (hasP !== null && hasP[r] === 0)) {
       upFree[i] = busy;
       net.sendBlock(i, b, e, t);
       busy = upFree[i];
