@@ -76,6 +76,22 @@ export class DesQueue {
     this.#freeTop = c;
   }
 
+  #trace: number[] | null = null;
+
+  /**
+   * Record every push (its time) and pop (-1) from now on, so a benchmark can replay the same
+   * operations on a bare queue. Returns the log, which keeps growing until {@link stopTrace}.
+   */
+  startTrace(): number[] {
+    this.#trace = [];
+    return this.#trace;
+  }
+
+  /** Stop recording. */
+  stopTrace(): void {
+    this.#trace = null;
+  }
+
   /** Number of pending events. */
   get size(): number {
     return this.#size;
@@ -97,6 +113,7 @@ export class DesQueue {
   /** Schedule an event. */
   push(time: number, kind: number, node: number, item: number, from: number): void {
     if (this.#freeTop === 0) this.#grow();
+    if (this.#trace !== null) this.#trace.push(time);
     const slot = this.#free[--this.#freeTop];
     this.#kind[slot] = kind;
     this.#node[slot] = node;
@@ -121,6 +138,7 @@ export class DesQueue {
   /** Remove the earliest event into {@link current}; false when the queue is empty. */
   pop(): boolean {
     if (this.#size === 0) return false;
+    if (this.#trace !== null) this.#trace.push(-1);
     const ht = this.#hTime;
     const hl = this.#hSlot;
     const seq = this.#seq;
