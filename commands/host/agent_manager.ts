@@ -1,7 +1,7 @@
 /**
- * The remote agent manager: a built-in host agent that lists, starts, stops and restarts agents
- * through a running `hive proxy`, and never touches a container engine itself (it only holds
- * the proxy's URL and an API key). Its page (`web/agents_page.ts`, served at
+ * The remote agent manager: a built-in host agent that lists, creates, starts, stops, restarts
+ * and removes agents and reads their logs through a running `hive proxy`, and never touches a
+ * container engine itself (it only holds the proxy's URL and an API key). Its page (`web/agents_page.ts`, served at
  * {@link AGENTS_PAGE_PATH}) calls the routes it mounts under `/agents/agent-manager/`, so the
  * host's cross-site guard and API token cover them like every other route there.
  *
@@ -9,11 +9,15 @@
  * `host.agent_manager` names it), kept in memory only, and never logged, returned or sent to
  * the browser. Failures of the proxy reach the page as `proxy_<code>` errors with the proxy's
  * own message, so "wrong key" (proxy 401) is never mistaken for "wrong host token" (host 401).
+ * A spawn request is checked with the proxy's own `agentSpecSchema` before it leaves the host
+ * (400 naming the field), and a policy refusal keeps the proxy's 403 with its rule.
  *
  * @module
  */
 import type { Context } from "hono";
-import { agentIdSchema } from "../../adapters/orchestrator/types.ts";
+import { bodyLimit } from "hono/body-limit";
+import { agentIdSchema, agentSpecSchema } from "../../adapters/orchestrator/types.ts";
+import { formatIssues } from "../../core/errors.ts";
 import {
   AGENT_ACTIONS,
   type AgentAction,
@@ -27,6 +31,12 @@ export const AGENT_MANAGER_NAME = "agent-manager";
 
 /** Where the host serves the manager's page. */
 export const AGENTS_PAGE_PATH = "/remote-agents";
+
+/** Largest spawn request the host passes on (a spec is small; the proxy allows 1 MiB). */
+export const SPAWN_BODY_LIMIT = 64 * 1024;
+
+/** Most log lines one request returns when it names no `tail`. */
+export const LOGS_DEFAULT_TAIL = 200;
 
 /** Options for {@link createAgentManagerAgent}. */
 export interface AgentManagerAgentOptions {
@@ -68,9 +78,11 @@ export async function readProxyKey(
 }
 
 /** Status of the host's answer for a failed proxy call. */
-function _status(error: ProxyApiError): 400 | 404 | 409 | 502 | 504 {
+function _status(error: ProxyApiError): 400 | 403 | 404 | 409 | 502 | 504 {
   if (error.kind === "not_found") return 404;
   if (error.kind === "conflict") return 409;
+  // The user's request broke the proxy's policy; a 403 for the key's scope is the host's setup.
+  if (error.code === "policy") return 403;
   // A bad request the proxy refused is the page's mistake; its auth and outages are not.
   if (error.kind === "invalid" && error.httpStatus === 400) return 400;
   return error.code === "timeout" ? 504 : 502;
@@ -99,6 +111,57 @@ export function createAgentManagerAgent(options: AgentManagerAgentOptions): Agen
           }),
       );
       http.get("/agents/:id", async (c) => c.json(await proxy.get(_id(c.req.param("id")))));
+      http.post(
+        "/agents",
+        bodyLimit({
+          maxSize: SPAWN_BODY_LIMIT,
+          onError: (c) => _bad(c, `a spawn request is limited to ${SPAWN_BODY_LIMIT} bytes`),
+        }),
+        async (c) => {
+          let raw: unknown;
+          try {
+            raw = await c.req.json();
+          } catch {
+            return _bad(c, "the body is not JSON");
+          }
+          const parsed = agentSpecSchema.safeParse(raw, { reportInput: true });
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            return _bad(c, formatIssues(parsed.error.issues).join("; "), issue?.path[0]);
+          }
+          const agent = await proxy.spawn(parsed.data);
+          ctx.logger.info("remote agent created", { id: agent.id, name: agent.name });
+          return c.json(agent, 201);
+        },
+      );
+      http.get("/agents/:id/logs", async (c) => {
+        const id = _id(c.req.param("id"));
+        const tailText = c.req.query("tail") ?? String(LOGS_DEFAULT_TAIL);
+        if (!/^[0-9]{1,6}$/.test(tailText)) {
+          return _bad(
+            c,
+            `tail: expected a whole number, got ${JSON.stringify(tailText.slice(0, 32))}`,
+          );
+        }
+        const follow = c.req.query("follow") === "1";
+        // A followed stream ends when the browser goes away (or the agent stops).
+        const stream = await proxy.logs(id, {
+          tail: Number(tailText),
+          follow,
+          signal: c.req.raw.signal,
+        });
+        return c.body(stream, 200, {
+          "content-type": "text/plain; charset=utf-8",
+          "cache-control": "no-store",
+          "x-content-type-options": "nosniff",
+        });
+      });
+      http.delete("/agents/:id", async (c) => {
+        const id = _id(c.req.param("id"));
+        await proxy.remove(id);
+        ctx.logger.info("remote agent removed", { id });
+        return c.body(null, 204);
+      });
       http.post("/agents/:id/:action", async (c) => {
         const id = _id(c.req.param("id"));
         const action = c.req.param("action");
@@ -127,6 +190,12 @@ export function createAgentManagerAgent(options: AgentManagerAgentOptions): Agen
 
 class _BadId extends Error {}
 
+function _bad(c: Context, message: string, field?: PropertyKey): Response {
+  const error: Record<string, string> = { code: "bad_request", message };
+  if (typeof field === "string") error.field = field;
+  return c.json({ error }, 400);
+}
+
 function _id(raw: string): string {
   const parsed = agentIdSchema.safeParse(raw);
   if (!parsed.success) {
@@ -146,11 +215,13 @@ function _failure(error: Error, c: Context, ctx: AgentContext): Response {
     }
     const headers: Record<string, string> = {};
     if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
-    return c.json(
-      { error: { code: `proxy_${error.code}`, message: error.message, status: error.httpStatus } },
-      status,
-      headers,
-    );
+    const body: Record<string, unknown> = {
+      code: `proxy_${error.code}`,
+      message: error.message,
+      status: error.httpStatus,
+    };
+    if (error.rule) body.rule = error.rule;
+    return c.json({ error: body }, status, headers);
   }
   ctx.logger.error("agent manager route failed", { path: c.req.path, error });
   return c.json({ error: { code: "internal", message: error.message } }, 500);

@@ -1,11 +1,13 @@
 /**
  * End to end: a `hive host` process configured (`host.agent_manager` in its config file) with a
  * real `hive proxy` on the process orchestrator, and the remote agents page in a real Chromium.
- * The page lists the proxy's agent; its Stop and Start buttons change the agent's state on the
- * proxy (checked on the proxy directly); a cross-origin POST to the same route is refused and
- * changes nothing; the proxy's key appears nowhere the browser can see.
+ * The page lists the proxy's agent; its Stop, Start and Restart buttons change the agent on the
+ * proxy (checked on the proxy directly); Logs shows its output; the spawn form creates an agent,
+ * refuses a bad name before sending anything, and shows the proxy's policy refusal (nothing is
+ * created); Remove asks first, and Cancel keeps the agent; a cross-origin POST to the same route
+ * is refused and changes nothing; the proxy's key appears nowhere the browser can see.
  */
-import { deepEqual, equal, match, ok } from "@std/assert";
+import { deepEqual, equal, match, ok, rejects } from "@std/assert";
 import { stringify as stringifyYaml } from "yaml";
 import { ProxyOrchestrator } from "../../adapters/orchestrator/mod.ts";
 import { type HostProcess, removeTestRoot, startHostProcess } from "./host_helpers.ts";
@@ -22,7 +24,8 @@ Deno.test({
   sanitizeResources: false,
   fn: async () => {
     const root = await Deno.makeTempDir({ prefix: "hive-e2e-agent-manager-" });
-    const proxy = await startTestProxy({ orchestrator: "process" });
+    // Programs under /bin only: the spawn form's /usr/bin/yes breaks the policy.
+    const proxy = await startTestProxy({ orchestrator: "process", policy: { images: ["/bin/*"] } });
     const direct = new ProxyOrchestrator({ url: proxy.url, key: WRITE_KEY, timeoutMs: 10_000 });
     const driver = startPageDriver();
     let host: HostProcess | undefined;
@@ -30,7 +33,7 @@ Deno.test({
       const worker = await direct.spawn({
         name: "worker",
         image: "/bin/sh",
-        cmd: ["-c", "exec sleep 300"],
+        cmd: ["-c", "echo worker up; exec sleep 300"],
       });
       equal(worker.state, "running");
       await Deno.writeTextFile(`${root}/proxy.key`, WRITE_KEY + "\n");
@@ -104,6 +107,103 @@ Deno.test({
       await driver.call({ op: "wait", page, selector: `${row} .state`, hasText: "running" });
       equal((await direct.get(worker.id)).state, "running");
 
+      // Restart with the button: the proxy runs the agent afresh (its output says so again).
+      await _waitFor(async () => _count(await _logText(direct, worker.id), "worker up") === 2);
+      await driver.call({ op: "click", page, selector: `${row} button.restart` });
+      await driver.call({ op: "wait", page, selector: "#status", hasText: "worker: running" });
+      equal((await direct.get(worker.id)).state, "running");
+      await _waitFor(async () => _count(await _logText(direct, worker.id), "worker up") === 3);
+
+      // Logs: the panel shows the agent's output.
+      await driver.call({ op: "click", page, selector: `${row} button.logs` });
+      await driver.call({ op: "wait", page, selector: "#logs-title", hasText: "Logs of worker" });
+      await driver.call({ op: "wait", page, selector: "#log-text", hasText: "worker up" });
+      const logShown = await driver.call<string>({
+        op: "eval",
+        page,
+        expression: `document.querySelector("#log-text").textContent`,
+      });
+      equal(_count(logShown, "worker up"), 3, logShown);
+      // Follow: new output arrives in the open panel as the agent writes it.
+      await driver.call({ op: "click", page, selector: "#follow" });
+      await driver.call({ op: "wait", page, selector: "#log-state", hasText: "following" });
+      await direct.restart(worker.id);
+      await driver.call({
+        op: "waitFor",
+        page,
+        expression:
+          `document.querySelector("#log-text").textContent.split("worker up").length - 1 === 4`,
+        timeoutMs: 10_000,
+      });
+      await driver.call({ op: "click", page, selector: "#logs-close" });
+
+      // The spawn form checks the name against the proxy's schema before sending anything.
+      const before = (await direct.list()).length;
+      await driver.call({ op: "click", page, selector: "#new" });
+      await driver.call({ op: "fill", page, selector: "#f-name", text: "Bad Name" });
+      await driver.call({ op: "fill", page, selector: "#f-image", text: "/bin/sh" });
+      await driver.call({ op: "click", page, selector: "#spawn-submit" });
+      await driver.call({ op: "wait", page, selector: "#spawn-error", hasText: "DNS label" });
+      equal(
+        await driver.call<string | null>({
+          op: "eval",
+          page,
+          expression: `document.querySelector("#f-name").getAttribute("aria-invalid")`,
+        }),
+        "true",
+      );
+      // An image off the policy's allow-list: the proxy refuses, the form says why.
+      await driver.call({ op: "fill", page, selector: "#f-name", text: "from-page" });
+      await driver.call({ op: "fill", page, selector: "#f-image", text: "/usr/bin/yes" });
+      await driver.call({ op: "click", page, selector: "#spawn-submit" });
+      await driver.call({ op: "wait", page, selector: "#spawn-error", hasText: "policy" });
+      const refused = await driver.call<string>({
+        op: "eval",
+        page,
+        expression: `document.querySelector("#spawn-error").textContent`,
+      });
+      match(refused, /Refused by the proxy's policy: .*\/usr\/bin\/yes.*rule images/);
+      const shotsDir = Deno.env.get("HIVE_PAGE_SHOTS");
+      if (shotsDir) {
+        await driver.call({
+          op: "screenshot",
+          page,
+          path: `${shotsDir}/remote_agents_spawn_refused.png`,
+        });
+      }
+      equal((await direct.list()).length, before, "nothing was created");
+      // A valid spec: the proxy creates it, with the form's command and environment.
+      await driver.call({ op: "fill", page, selector: "#f-image", text: "/bin/sh" });
+      await driver.call({
+        op: "fill",
+        page,
+        selector: "#f-cmd",
+        text: `-c 'echo "made by the page: $GREETING"; exec sleep 300'`,
+      });
+      await driver.call({ op: "fill", page, selector: "#f-env", text: "GREETING=hello" });
+      await driver.call({ op: "fill", page, selector: "#f-labels", text: "team=blue" });
+      await driver.call({ op: "click", page, selector: "#spawn-submit" });
+      const made = `tr[data-agent-name="from-page"]`;
+      await driver.call({ op: "wait", page, selector: `${made} .state`, hasText: "running" });
+      const created = (await direct.list()).find((a) => a.name === "from-page");
+      if (!created) throw new Error("the proxy has no agent from-page");
+      equal(created.owner, "alice");
+      equal(created.labels.team, "blue");
+      await _waitFor(async () =>
+        (await _logText(direct, created.id)).includes("made by the page: hello")
+      );
+
+      // Remove asks first: Cancel keeps the agent, Remove deletes it on the proxy.
+      await driver.call({ op: "click", page, selector: `${made} button.remove` });
+      await driver.call({ op: "wait", page, selector: "#confirm-text", hasText: "from-page" });
+      await driver.call({ op: "click", page, selector: "#confirm-cancel" });
+      await driver.call({ op: "wait", page, selector: "#confirm", state: "hidden" });
+      equal((await direct.get(created.id)).state, "running");
+      await driver.call({ op: "click", page, selector: `${made} button.remove` });
+      await driver.call({ op: "click", page, selector: "#confirm-remove" });
+      await driver.call({ op: "wait", page, selector: made, state: "hidden" });
+      await rejects(direct.get(created.id), /404/);
+
       // At phone size the page has no sideways scroll and the buttons stay on screen.
       const phone = await driver.call<number>({
         op: "open",
@@ -116,10 +216,11 @@ Deno.test({
         op: "eval",
         page: phone,
         expression: `({ width: innerWidth, scroll: document.documentElement.scrollWidth,
-          right: document.querySelector('${row} button.stop').getBoundingClientRect().right })`,
+          right: Math.max(...[...document.querySelectorAll('${row} button')]
+            .map((b) => b.getBoundingClientRect().right)) })`,
       });
       ok(fit.scroll <= fit.width, `no sideways scroll: ${JSON.stringify(fit)}`);
-      ok(fit.right <= fit.width, `Stop within the viewport: ${JSON.stringify(fit)}`);
+      ok(fit.right <= fit.width, `every button within the viewport: ${JSON.stringify(fit)}`);
       const shots = Deno.env.get("HIVE_PAGE_SHOTS");
       if (shots) {
         await driver.call({ op: "screenshot", page, path: `${shots}/remote_agents_desktop.png` });
@@ -194,3 +295,20 @@ Deno.test({
     }
   },
 });
+
+async function _logText(proxy: ProxyOrchestrator, id: string): Promise<string> {
+  return await new Response(await proxy.logs(id)).text();
+}
+
+function _count(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
+/** Poll `check` until it holds; fail after 10 s. */
+async function _waitFor(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not reached within 10 s");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
