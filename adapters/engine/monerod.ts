@@ -223,6 +223,24 @@ export function fundingPlan(model: SimModel): FundingPlan | undefined {
   };
 }
 
+/**
+ * hive's monerod flags when the scenario turns DNS on (`network.dns_server`): DNS checkpoints
+ * are not disabled and the DNS blocklist is applied.
+ */
+export function dnsFlags(): string[] {
+  return [
+    ...MONEROD_BASE_FLAGS.filter((f) => f !== "--disable-dns-checkpoints"),
+    "--enable-dns-blocklist",
+  ];
+}
+
+/**
+ * Environment of a process when DNS is on, for engines whose resolver is the real one (the
+ * local engine): libunbound asks `DNS_PUBLIC` over TCP, a loopback address, so no lookup leaves
+ * the machine. Shadow answers lookups itself and needs none.
+ */
+export const LOCAL_DNS_ENV: Readonly<Record<string, string>> = { DNS_PUBLIC: "tcp://127.0.0.1" };
+
 /** Options for {@link monerodArgs}. */
 export interface MonerodArgsOptions {
   /** Folder for the node's blockchain and logs. */
@@ -242,7 +260,7 @@ export function monerodArgs(host: SimHost, model: SimModel, options: MonerodArgs
     _byNameCache.set(model.hosts, byName);
   }
   const args = [
-    ...MONEROD_BASE_FLAGS,
+    ...(model.dnsServer ? dnsFlags() : MONEROD_BASE_FLAGS),
     `--data-dir=${options.dataDir}`,
     `--p2p-bind-ip=${host.ip}`,
     `--p2p-bind-port=${host.p2pPort}`,

@@ -130,6 +130,10 @@ export interface SimModel {
   bootstrapEndTimeS: number;
   parallelism: number;
   peerMode: PeerMode;
+  /** monerod's DNS lookups are on (scenario `network.dns_server`); off by default. */
+  dnsServer?: boolean;
+  /** Hosts every other node names as `--seed-node` (scenario `network.fallback_seeds`). */
+  fallbackSeeds?: string[];
   /** Hosts in a stable order (scenario order, ranges expanded in order). */
   hosts: SimHost[];
   edges: SimEdge[];

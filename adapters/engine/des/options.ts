@@ -115,8 +115,11 @@ export function desUnmodelled(model: SimModel): DesUnmodelled[] {
     if (h) out.push({ host: h.name, field, why });
   };
   first("upgrade", "DES nodes run no monerod binary or flags to upgrade", (h) => !!h.upgrades);
-  first("behavior", "behaviour plugins drive monerod's RPC, which DES nodes do not have", (h) =>
-    !!h.behavior);
+  first(
+    "behavior",
+    "behaviour plugins drive monerod's RPC, which DES nodes do not have",
+    (h) => !!h.behavior,
+  );
   const sends = "the DES sends every user's transfers at exponential intervals from its start";
   first("interval_kind", sends, (h) => h.tx?.intervalKind === "fixed");
   first("tx_send_probability", sends, (h) => (h.tx?.sendProbability ?? 1) !== 1);

@@ -16,6 +16,7 @@ import type { SimHost, SimModel } from "../types.ts";
 import {
   addEngineFlags,
   durationArg,
+  LOCAL_DNS_ENV,
   monerodArgs,
   upgradedHost,
   upgradesInOrder,
@@ -172,6 +173,7 @@ export class LocalRun {
         ...this.#links?.rewrite(host.name, args) ?? args,
       ],
       logPath: `${p.dir}/monerod.stderr.log`,
+      ...(this.model.dnsServer ? { env: { ...LOCAL_DNS_ENV } } : {}), // lookups stay on loopback
       logger,
     }));
     if (wallet && host.kind === "user" && p.walletRpcPort !== undefined) {
@@ -179,6 +181,7 @@ export class LocalRun {
         name: `wallet-rpc ${host.name}`,
         argv: [host.walletRpcBin ?? this.o.walletRpcBin, ...localWalletArgs(p, host)],
         logPath: `${p.dir}/wallet-rpc.stderr.log`,
+        ...(this.model.dnsServer ? { env: { ...LOCAL_DNS_ENV } } : {}),
         logger,
       }));
     }

@@ -237,6 +237,7 @@ missing), 2 bad flags or scenario.`,
     const engineName = f["--engine"];
     const loaded = await loadScenario(f.FILE, {
       addressing: engineName === "local" ? "loopback" : "shadow",
+      engine: engineName,
     });
     const model = loaded.model;
     await checkOutDir(f["--out"], f["--force"]);

@@ -21,7 +21,10 @@ export function validateCommand(load: ContextLoader): Command<[string]> {
     )
     .argument("<file>", "scenario YAML file")
     .addOption(
-      new Option("--engine <name>", "also check what this engine can run (local: host count)")
+      new Option(
+        "--engine <name>",
+        "also check what this engine can run (local: host count; des: settings it models)",
+      )
         .choices(["local", "des", "shadow"]),
     )
     .option(
@@ -42,6 +45,7 @@ export function validateCommand(load: ContextLoader): Command<[string]> {
       try {
         ({ model } = await loadScenario(file, {
           addressing: options.engine === "local" ? "loopback" : "shadow",
+          engine: options.engine,
         }));
         if (options.engine === "local") {
           const { localHostsProblem } = await import("../../../adapters/engine/local/options.ts");

@@ -14,7 +14,7 @@
  */
 import { parse as parseYaml, stringify } from "yaml";
 import { ConfigError } from "../../../core/errors.ts";
-import { importNetwork } from "./network.ts";
+import { importNetwork, importReachability } from "./network.ts";
 import { type ImportReport, ReportBuilder as _Report } from "./report.ts";
 
 export { formatImportReport, type ImportEntry, type ImportReport } from "./report.ts";
@@ -135,6 +135,7 @@ export function importMonerosim(text: string, options: ImportOptions): ImportRes
   const { agents, miners } = _agents(agentsIn, report);
   const seeds = miners.length > 0 ? miners : Object.keys(agents).slice(0, 1);
   const outNetwork = importNetwork(network, seeds, Object.keys(agents).length, options, report);
+  importReachability(general, outNetwork, seeds, report);
   const scenario: Record<string, unknown> = {
     ...(options.name ? { name: options.name } : {}),
     description: "imported from a Monerosim configuration by hive sim import monerosim",
@@ -209,8 +210,7 @@ function _general(general: _Obj, shadow: _Obj, report: _Report): _Obj {
         break;
       case "enable_dns_server":
       case "fallback_seeds":
-        report.add("unmapped", `general.${key}`, undefined, "reachability options not modelled");
-        break;
+        break; // network settings: see importReachability
       case "mining":
         report.add(
           "approximated",

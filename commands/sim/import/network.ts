@@ -1,5 +1,6 @@
 /**
- * Monerosim's `network` section (switch, GML file, peer mode) in hive's terms, for
+ * Monerosim's `network` section (switch, GML file, peer mode) and its reachability settings
+ * (`enable_dns_server`, `fallback_seeds`) in hive's terms, for
  * `hive sim import monerosim`.
  *
  * @module
@@ -64,4 +65,36 @@ export function importNetwork(
     }
   }
   return out;
+}
+
+/**
+ * `enable_dns_server` becomes `network.dns_server`; `fallback_seeds` (monerod's built-in seed
+ * IPs, hosted by Monerosim as extra hosts) becomes `network.fallback_seeds`: `off` none, `auto`
+ * and `custom` the miners, which hive names instead of monerod's built-in addresses.
+ */
+export function importReachability(
+  general: _Obj,
+  network: _Obj,
+  seeds: string[],
+  report: ReportBuilder,
+): void {
+  if (general.enable_dns_server !== undefined) {
+    network.dns_server = general.enable_dns_server === true;
+    report.add("mapped", "general.enable_dns_server", "network.dns_server");
+  }
+  const mode = general.fallback_seeds;
+  if (mode === undefined) return;
+  if (mode === false || String(mode) === "off") {
+    report.add("mapped", "general.fallback_seeds", "network.fallback_seeds: [] (none)");
+  } else if (network.peer_mode === "hardcoded") {
+    report.add("unmapped", "general.fallback_seeds", undefined, "hardcoded peers are exclusive");
+  } else {
+    network.fallback_seeds = [...seeds];
+    report.add(
+      "approximated",
+      "general.fallback_seeds",
+      "network.fallback_seeds: the miners",
+      `${String(mode)}: hive's seeds are simulated hosts, not monerod's built-in seed IPs`,
+    );
+  }
 }

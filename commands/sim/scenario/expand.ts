@@ -8,7 +8,8 @@
  *
  * @module
  */
-import type { SimModel } from "../../../adapters/engine/types.ts";
+import type { EngineName, SimModel } from "../../../adapters/engine/types.ts";
+import { desUnmodelled } from "../../../adapters/engine/des/options.ts";
 import { fundingPlan } from "../../../adapters/engine/monerod.ts";
 import { applyEclipse, resolveAttacks, type ResolvedAttack } from "./attacks.ts";
 import { adjacency, components, type Edge } from "./graph.ts";
@@ -36,6 +37,11 @@ export interface ParseScenarioOptions {
   addressing?: Addressing;
   /** Label used in error messages (default: the name). */
   source?: string;
+  /**
+   * The engine that will run it, when known: `des` refuses settings the DES does not model
+   * (upgrades, behaviours, send patterns, DNS, fallback seeds), naming each field.
+   */
+  engine?: EngineName;
 }
 
 /** A loaded scenario: the validated file, the expanded model, and its physical network. */
@@ -75,6 +81,7 @@ export async function expandScenario(
   checkDesSection(scenario, agents, plan.regionOf, problems);
   const selectAll = _selector(x, plan.regionOf);
   const seeds = _seedNodes(x, selectAll);
+  const fallbackSeeds = _fallbackSeeds(x, selectAll);
   let attacks: ResolvedAttack[] = [];
   problems.clean(() => {
     attacks = resolveAttacks(
@@ -103,7 +110,9 @@ export async function expandScenario(
     name: options.name,
     addressing: options.addressing ?? "shadow",
     behaviors,
+    fallbackSeeds,
   });
+  if (options.engine === "des") _desUnmodelled(x, model);
   const funding = fundingPlan(model);
   if (funding && funding.atS >= model.stopTimeS) {
     problems.add(
@@ -152,6 +161,17 @@ async function _behaviors(x: _Expansion): Promise<Map<string, string>> {
     }
   }
   return out;
+}
+
+/** With `--engine des`: each setting the DES does not model is a problem at its field. */
+function _desUnmodelled(x: _Expansion, model: SimModel): void {
+  for (const u of desUnmodelled(model)) {
+    const key = u.host === null ? undefined : x.agents.find((a) => a.name === u.host)?.key;
+    x.problems.add(
+      key === undefined ? ["network", u.field] : ["agents", key, u.field],
+      `the des engine does not model it: ${u.why}; run it with --engine local or shadow`,
+    );
+  }
 }
 
 /** Physical network, regions and each host's network node. */
@@ -210,6 +230,21 @@ function _seedNodes(x: _Expansion, selectAll: _SelectAll): number[] {
   const seeds = selectAll(network.seed_nodes, ["network", "seed_nodes"]);
   if (network.peer_mode === "dynamic" && network.seed_nodes.length === 0) {
     x.problems.add(["network", "seed_nodes"], "peer_mode dynamic needs at least one seed node");
+  }
+  return seeds;
+}
+
+/** Fallback seeds; refused in `hardcoded` peer mode, where monerod ignores `--seed-node`. */
+function _fallbackSeeds(x: _Expansion, selectAll: _SelectAll): number[] {
+  const { network } = x.scenario;
+  if (network.fallback_seeds.length === 0) return [];
+  const seeds = selectAll(network.fallback_seeds, ["network", "fallback_seeds"]);
+  if (network.peer_mode === "hardcoded") {
+    x.problems.add(
+      ["network", "fallback_seeds"],
+      "monerod ignores --seed-node beside --add-exclusive-node: use peer_mode hybrid or dynamic",
+      network.fallback_seeds,
+    );
   }
   return seeds;
 }

@@ -53,6 +53,8 @@ export interface InspectReport {
   upgrades: Array<
     { step: number; hosts: number; first_s: number; last_s: number; binaries: string[] }
   >;
+  /** Reachability: DNS on, the fallback seeds, hidden nodes (--hide-my-port). */
+  reachability: { dns_server: boolean; fallback_seeds: string[]; hidden: number };
   /** When the last process of any host starts (simulated seconds). */
   last_process_start_s: number;
   /** Shadow's bootstrap end (computed when the scenario says auto). */
@@ -122,6 +124,11 @@ export function inspectModel(model: SimModel, network: PhysicalNetwork): Inspect
     daemons: _daemons(model),
     funding: _funding(model),
     upgrades: _upgrades(model),
+    reachability: {
+      dns_server: model.dnsServer === true,
+      fallback_seeds: model.fallbackSeeds ?? [],
+      hidden: model.hosts.filter((h) => h.daemonArgs.includes("--hide-my-port")).length,
+    },
     bootstrap_end_s: model.bootstrapEndTimeS,
     monitor_interval_s: Object.fromEntries(
       model.hosts.flatMap((h) =>
@@ -196,6 +203,9 @@ export function formatInspectReport(r: InspectReport): string {
       `upgrade ${u.step}:    ${u.hosts} host${u.hosts === 1 ? "" : "s"} from ${u.first_s} s to ` +
       `${u.last_s} s, to ${u.binaries.join(", ")}`
     ),
+    `reachability: DNS ${r.reachability.dns_server ? "on" : "off"}, fallback seeds ${
+      r.reachability.fallback_seeds.join(", ") || "none"
+    }, ${r.reachability.hidden} hidden`,
     `processes:    the last starts at ${r.last_process_start_s} s (stop ${r.stop_time_s} s), ` +
     `bootstrap ends at ${r.bootstrap_end_s} s`,
     `monitor poll: ${

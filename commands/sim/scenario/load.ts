@@ -32,7 +32,7 @@ export type { PhysicalNetwork } from "./physical.ts";
 /** Read and expand a scenario file. */
 export async function loadScenario(
   path: string,
-  options: { addressing?: Addressing } = {},
+  options: Pick<ParseScenarioOptions, "addressing" | "engine"> = {},
 ): Promise<LoadedScenario> {
   let text: string;
   try {

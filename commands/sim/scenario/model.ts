@@ -70,6 +70,8 @@ export interface BuildModelInput {
   addressing: Addressing;
   /** Resolved behaviour module of each agent key that names one. */
   behaviors?: Map<string, string>;
+  /** Hosts of `network.fallback_seeds`, by index. */
+  fallbackSeeds?: number[];
 }
 
 function _ips(
@@ -113,6 +115,11 @@ export function buildModel(input: BuildModelInput): SimModel {
     const daemonArgs: string[] = [];
     if (network.peer_mode === "hybrid") {
       for (const s of seeds) if (s !== i) daemonArgs.push(`--seed-node=${endpoint(s)}`);
+    }
+    // Fallback seeds: where a node asks for peer addresses when it knows too few.
+    for (const s of input.fallbackSeeds ?? []) {
+      const flag = `--seed-node=${endpoint(s)}`;
+      if (s !== i && !daemonArgs.includes(flag)) daemonArgs.push(flag);
     }
     const host: SimHost = {
       name: a.name,
@@ -212,6 +219,8 @@ export function buildModel(input: BuildModelInput): SimModel {
       : general.bootstrap_end_time,
     parallelism: general.parallelism,
     peerMode: network.peer_mode,
+    ...(network.dns_server ? { dnsServer: true } : {}),
+    ...(input.fallbackSeeds?.length ? { fallbackSeeds: input.fallbackSeeds.map(name) } : {}),
     hosts,
     edges: simEdges,
     attacks: attacks.map((a) => toSimAttack(a, agents, ips)),

@@ -65,6 +65,16 @@ export const networkSchema = z.strictObject({
       "plus --seed-node; dynamic: --seed-node only",
   ),
   seed_nodes: z.array(z.string().min(1)).default([]).describe("hosts used as --seed-node"),
+  fallback_seeds: z.array(z.string().min(1)).default([]).describe(
+    "reachability: hosts every other node falls back to for peer addresses when it has too " +
+      "few (--seed-node; monerod ignores it beside exclusive peers, so not in hardcoded mode). " +
+      "Monerosim's general.fallback_seeds hosts monerod's built-in seed IPs; hive names hosts",
+  ),
+  dns_server: z.boolean().default(false).describe(
+    "reachability: monerod's DNS lookups on (checkpoints, --enable-dns-blocklist) and kept " +
+      "inside the simulation (Shadow's resolver; the local engine points them at loopback). " +
+      "Off (default): --disable-dns-checkpoints. Regtest nodes make no mainnet seed lookups",
+  ),
   latency: latencyDistSchema.prefault("50 ms"),
   inter_region_latency: latencyDistSchema.optional().describe(
     "link latency between regions (default: one draw from each side's region, added)",

@@ -91,6 +91,8 @@ Deno.test("import monerosim: weights become percent, upgrades and binaries are r
   const miner5 = (up.scenario.agents as Record<string, { upgrade?: unknown }>)["miner-005"];
   deepEqual(miner5.upgrade, { at: "25320s", daemon_binary: "monerod-v2" });
   ok(up.report.unmapped.some((e) => e.field === "metadata"));
+  // Reachability: DNS on maps to network.dns_server.
+  equal((native.scenario.network as { dns_server?: boolean }).dns_server, true);
   ok(up.report.approximated.some((e) => e.field === "agents.miner-distributor"));
   deepEqual(up.scenario.daemon_defaults, [
     "--log-level=1",
@@ -121,7 +123,7 @@ Deno.test("hive sim import monerosim: --out writes the scenario, --json reports 
     ]);
     equal(text.code, 0);
     match(text.stdout, /^wrote .*a\.yaml\nmapped \(\d+\):\n/);
-    match(text.stdout, /general\.fallback_seeds: reachability options not modelled/);
+    match(text.stdout, /general\.fallback_seeds -> network\.fallback_seeds: \[\] \(none\)/);
     equal(json.code, 0);
     const r = JSON.parse(json.stdout);
     ok(r.mapped.some((e: { field: string }) => e.field === "general.stop_time"));

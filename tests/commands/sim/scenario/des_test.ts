@@ -48,3 +48,30 @@ Deno.test("des section: bad values are named with their path and value", async (
     match(await problem(scenario(REGIONS, MINERS, `des:\n${yaml}\n`)), expected, yaml);
   }
 });
+
+Deno.test("--engine des refuses, by field, the settings the DES does not model", async () => {
+  const text = scenario(
+    "{ topology: ring, peer_mode: hybrid, dns_server: true, fallback_seeds: [miner-1] }",
+    `${MINERS}\n  node-{1..2}: { kind: observer, upgrade: { at: 10m } }\n` +
+      "  user-1: { kind: user, interval_mean: 60, interval_kind: fixed, " +
+      "tx_send_probability: 0.5, activity_start_time: 10m }\n" +
+      "  watch: { kind: observer, behavior: observer }",
+  );
+  // Every engine that runs monerod takes it; the DES names each setting it would ignore.
+  await parseScenario(text, OPTS);
+  await parseScenario(text, { ...OPTS, engine: "local" });
+  const message = await problem(text, { ...OPTS, engine: "des" });
+  for (
+    const field of [
+      /agents\.node-\{1\.\.2\}\.upgrade: the des engine does not model it: DES nodes run no monerod/,
+      /agents\.watch\.behavior: the des engine does not model it/,
+      /agents\.user-1\.interval_kind: the des engine does not model it/,
+      /agents\.user-1\.tx_send_probability: /,
+      /agents\.user-1\.activity_start_time: /,
+      /network\.dns_server: the des engine does not model it: DES nodes make no DNS lookups/,
+      /network\.fallback_seeds: the des engine does not model it/,
+    ]
+  ) match(message, field);
+  // A plain scenario runs in the DES as before.
+  await parseScenario(scenario("{ topology: ring }", MINERS), { ...OPTS, engine: "des" });
+});

@@ -1,10 +1,11 @@
-import { deepEqual, equal, ok } from "@std/assert";
+import { deepEqual, equal, match, ok } from "@std/assert";
 import {
   loadScenario,
   parseScenario,
   type ParseScenarioOptions,
 } from "../../../../commands/sim/scenario/load.ts";
 import { monerodArgs } from "../../../../adapters/engine/monerod.ts";
+import { MINERS, problem, scenario } from "../_scenario.ts";
 const FIXTURES = new URL("../../../../fixtures/scenarios/", import.meta.url).pathname;
 const OPTS: ParseScenarioOptions = { baseDir: FIXTURES, name: "t" };
 
@@ -69,4 +70,41 @@ Deno.test("daemon_defaults apply to every host; a group's daemon_args override t
   deepEqual(pick(watcher, "--out-peers"), ["--out-peers=4"]);
   deepEqual(pick(miner, "--log-level"), ["--log-level=2"]); // over hive's own --log-level=1
   deepEqual(pick(watcher, "--db-sync-mode"), ["--db-sync-mode=fastest"]);
+});
+
+Deno.test("reachability: fallback seeds become --seed-node on every other host; DNS on/off", async () => {
+  const text = scenario(
+    "{ topology: ring, peer_mode: hybrid, dns_server: true, fallback_seeds: [kind:miner] }",
+    `${MINERS}\n  node-{1..2}: { kind: observer }`,
+  );
+  const { model } = await parseScenario(text, OPTS);
+  const seedFlags = (name: string) =>
+    model.hosts.find((h) => h.name === name)!.daemonArgs.filter((f) => f.startsWith("--seed-node"));
+  const endpoint = (name: string) => {
+    const h = model.hosts.find((x) => x.name === name)!;
+    return `--seed-node=${h.ip}:${h.p2pPort}`;
+  };
+  const miners = ["miner-1", "miner-2", "miner-3", "miner-4"];
+  deepEqual(seedFlags("node-1"), miners.map(endpoint));
+  deepEqual(seedFlags("miner-2"), ["miner-1", "miner-3", "miner-4"].map(endpoint)); // not itself
+  equal(model.dnsServer, true);
+  const on = monerodArgs(model.hosts[0], model, { dataDir: "d", peerMode: model.peerMode });
+  ok(!on.includes("--disable-dns-checkpoints") && on.includes("--enable-dns-blocklist"));
+  // Off by default: hive's own --disable-dns-checkpoints, no blocklist.
+  const plain = (await parseScenario(scenario("{ topology: ring }", MINERS), OPTS)).model;
+  equal(plain.dnsServer, undefined);
+  const off = monerodArgs(plain.hosts[0], plain, { dataDir: "d", peerMode: plain.peerMode });
+  ok(off.includes("--disable-dns-checkpoints") && !off.includes("--enable-dns-blocklist"));
+  ok(!off.some((f) => f.startsWith("--seed-node")));
+  // Hardcoded peers are exclusive: monerod would ignore the seeds, so validate says so.
+  match(
+    await problem(scenario("{ topology: ring, fallback_seeds: [miner-1] }", MINERS)),
+    /network\.fallback_seeds: monerod ignores --seed-node beside --add-exclusive-node/,
+  );
+  match(
+    await problem(
+      scenario("{ topology: ring, peer_mode: hybrid, fallback_seeds: [nope] }", MINERS),
+    ),
+    /network\.fallback_seeds\[0\]: unknown host "nope"/,
+  );
 });
