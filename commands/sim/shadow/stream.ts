@@ -2,7 +2,8 @@
  * `shadow.yaml` written host by host: at 100,000 hosts the whole document, its YAML tree and
  * its text would take well over a gigabyte, while one host at a time takes a few kilobytes. The
  * bytes are the same as `yaml.stringify` of the whole document (the golden tests hold it to
- * that): the head is stringified alone, then each host as a one-key map indented under `hosts:`.
+ * that): the head is stringified alone, then the hosts in batches of a few hundred, as maps indented
+ * under `hosts:`.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { stringify } from "yaml";
 import type { ShadowParts } from "./config.ts";
 
 const _FLUSH_CHARS = 1 << 20;
+const _BATCH_HOSTS = 500;
 
 /** Options for {@link writeShadowYaml}. */
 export interface WriteShadowYamlOptions {
@@ -26,23 +28,31 @@ export async function writeShadowYaml(
 ): Promise<void> {
   let buf = options.header + stringify(parts.head, { lineWidth: 0 });
   let any = false;
-  for (const [name, host] of parts.hosts()) {
-    if (!any) buf += "hosts:\n";
-    any = true;
-    // Indent the one-host map under `hosts:` as the whole-document writer does (empty lines,
-    // which only block scalars have, carry no indentation there).
-    for (const line of stringify({ [name]: host }, { lineWidth: 0 }).split("\n")) {
-      if (line !== "") buf += "  " + line + "\n";
-      else buf += "\n";
+  let batch: Record<string, unknown> = {};
+  let inBatch = 0;
+  const flush = async (last: boolean) => {
+    if (inBatch > 0) {
+      if (!any) buf += "hosts:\n";
+      any = true;
+      // Indent the hosts under `hosts:` as the whole-document writer does (empty lines, which
+      // only block scalars have, carry no indentation there).
+      const text = stringify(batch, { lineWidth: 0 });
+      for (const line of text.slice(0, -1).split("\n")) buf += line === "" ? "\n" : `  ${line}\n`;
+      batch = {};
+      inBatch = 0;
     }
-    buf = buf.slice(0, -1); // the split's last, empty piece added one newline too many
-    if (buf.length >= _FLUSH_CHARS) {
+    if (last && !any) buf += "hosts: {}\n";
+    if (last || buf.length >= _FLUSH_CHARS) {
       await options.write(buf);
       buf = "";
     }
+  };
+  for (const [name, host] of parts.hosts()) {
+    batch[name] = host;
+    // yaml.stringify has a large fixed cost per call: hosts go in batches, still bounded.
+    if (++inBatch >= _BATCH_HOSTS) await flush(false);
   }
-  if (!any) buf += "hosts: {}\n";
-  await options.write(buf);
+  await flush(true);
 }
 
 /** Write `text` pieces to a file as they come (a writer for {@link writeShadowYaml}). */
