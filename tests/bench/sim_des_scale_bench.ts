@@ -9,6 +9,9 @@
  *   engine's cost per event at 1M to that at 10k shows whether it stays flat;
  * - peak RSS per node at 100k (VmHWM, less the RSS before the model was built).
  *
+ * `HIVE_DES_SCALE=simblock` runs SimBlock's default Bitcoin settings (`des.preset: simblock`)
+ * at 10,000 nodes for 100 blocks and prints the mean time to 50 % and 90 % of nodes.
+ *
  * `HIVE_DES_SCALE=full` instead runs the acceptance sizes, one each: 100,000 nodes x 1,000
  * blocks (target: at most 90 s and 2 GiB peak RSS) and 1,000,000 nodes x 100 blocks through
  * `DesEngine.run`, then `hive sim analyze` on the 1M run folder.
@@ -162,8 +165,42 @@ async function _full(): Promise<void> {
   }
 }
 
-if (Deno.env.get("HIVE_DES_SCALE") === "full") {
+/** SimBlock's default Bitcoin settings at 10,000 nodes, 100 blocks: mean 50 % / 90 % times. */
+function _simblock(): void {
+  const n = 10_000;
+  const blocks = 100;
+  // SimBlock's interval is 600 s: leave room for every block to be mined.
+  const model: SimModel = {
+    ..._model(n, blocks, Number(Deno.env.get("HIVE_DES_SEED") ?? 3)),
+    stopTimeS: blocks * 600 * 3,
+    des: { preset: "simblock" },
+  };
+  const t0 = performance.now();
+  const sim = new DesSimulation(
+    model,
+    parseDesOptions({ receiptEvents: false, maxBlocks: blocks }),
+    { event() {} },
+  );
+  while (sim.step(1_000_000));
+  const s = sim.finish();
+  const p = sim.propagation();
+  const mean = (k: "t50_s" | "t90_s") => {
+    const xs = p.map((r) => r[k]).filter((x): x is number => x !== null);
+    return xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
+  console.log(
+    `simblock preset, ${n} nodes x ${s.blocks_mined} blocks: mean time to 50 % ${
+      mean("t50_s").toFixed(3)
+    } s, to 90 % ${mean("t90_s").toFixed(3)} s (SimBlock reports about 1.2 s and 2.3 s); ` +
+      `orphans ${s.orphaned_blocks}; ${((performance.now() - t0) / 1000).toFixed(1)} s wall`,
+  );
+}
+
+const _mode = Deno.env.get("HIVE_DES_SCALE");
+if (_mode === "full") {
   await _full();
+} else if (_mode === "simblock") {
+  _simblock();
 } else {
   // Peak RSS per node at 100k first, while the process holds nothing else.
   const rss0 = _rssMb("VmRSS");
