@@ -1,7 +1,8 @@
 /**
  * The remote agent manager in the host app, against a real `hive proxy` (process orchestrator)
  * on loopback: its page, its list/start/stop routes behind the host's token and cross-site
- * guard, proxy refusals and outages as `proxy_*` errors (never a host 401), its key read from an
+ * guard, spawn (checked with the agent spec schema before the proxy sees it; a policy refusal
+ * keeps its 403 and rule), logs and remove, proxy refusals and outages as `proxy_*` errors (never a host 401), its key read from an
  * environment variable or a file and never shown, and its config section.
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
@@ -223,6 +224,109 @@ Deno.test({
       match(why.error.message, /unreachable/);
     } finally {
       await proxy.close().catch(() => {});
+    }
+  },
+});
+
+Deno.test({
+  name: "agent manager: spawn is checked by the schema, then by the proxy's policy; logs; remove",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const proxy = await startTestProxy({ orchestrator: "process", policy: { images: ["/bin/*"] } });
+    const direct = new ProxyOrchestrator({ url: proxy.url, key: WRITE_KEY });
+    try {
+      const { app } = await _host({
+        url: proxy.url,
+        keyFile: await _keyFile(proxy.dir, WRITE_KEY),
+      });
+      const spawn = (body: unknown, headers: Record<string, string> = {}) =>
+        app.request("/agents/agent-manager/agents", {
+          method: "POST",
+          headers: { ...auth, "content-type": "application/json", ...headers },
+          body: typeof body === "string" ? body : JSON.stringify(body),
+        });
+      const creates = () => proxy.audit.filter((line) => line.action === "create").length;
+
+      // Refused by the host with the proxy's own schema: the proxy never hears of them.
+      const unknown = await spawn({ name: "a", image: "/bin/sh", privilegd: true });
+      equal(unknown.status, 400);
+      const unknownBody = await unknown.json();
+      equal(unknownBody.error.code, "bad_request");
+      match(unknownBody.error.message, /privilegd/);
+      const badName = await spawn({ name: "Bad Name", image: "/bin/sh" });
+      equal(badName.status, 400);
+      equal((await badName.json()).error.field, "name");
+      equal((await spawn("{not json")).status, 400);
+      const huge = await spawn({ name: "big", image: "/bin/sh", cmd: ["x".repeat(70_000)] });
+      equal(huge.status, 400);
+      match((await huge.json()).error.message, /limited to 65536 bytes/);
+      equal(creates(), 0, "nothing reached the proxy");
+
+      // The proxy's policy refuses; the host keeps its 403 and rule, and nothing is created.
+      const offList = await spawn({ name: "yes", image: "/usr/bin/yes" });
+      equal(offList.status, 403);
+      const offBody = await offList.json();
+      equal(offBody.error.code, "proxy_policy");
+      equal(offBody.error.rule, "images");
+      match(offBody.error.message, /\/usr\/bin\/yes/);
+      deepEqual(await direct.list(), []);
+
+      // A valid spec is created on the proxy under the host's key.
+      const made = await spawn({
+        name: "talker",
+        image: "/bin/sh",
+        cmd: ["-c", "echo one; echo two; echo three; exec sleep 120"],
+        labels: { team: "blue" },
+      });
+      equal(made.status, 201);
+      const agent = await made.json();
+      equal(agent.name, "talker");
+      equal(agent.owner, "alice");
+      equal((await direct.get(agent.id)).labels.team, "blue");
+      // The same name again: the proxy's 409 stays a 409.
+      equal((await spawn({ name: "talker", image: "/bin/sh" })).status, 409);
+
+      // Logs: the last lines, as text.
+      const logsPath = `/agents/agent-manager/agents/${agent.id}/logs`;
+      let text = "";
+      const until = Date.now() + 10_000;
+      while (!text.includes("three") && Date.now() < until) {
+        const logs = await app.request(`${logsPath}?tail=2`, { headers: auth });
+        equal(logs.status, 200);
+        match(logs.headers.get("content-type") ?? "", /^text\/plain/);
+        text = await logs.text();
+        if (!text.includes("three")) await new Promise((r) => setTimeout(r, 50));
+      }
+      equal(text, "two\nthree\n");
+      equal((await app.request(`${logsPath}?tail=x`, { headers: auth })).status, 400);
+
+      // Remove: not from another site, then for real.
+      const evil = await app.request(`/agents/agent-manager/agents/${agent.id}`, {
+        method: "DELETE",
+        headers: { ...auth, origin: "http://evil.example" },
+      });
+      equal(evil.status, 403);
+      equal((await direct.get(agent.id)).state, "running");
+      const removed = await deadline(
+        Promise.resolve(app.request(`/agents/agent-manager/agents/${agent.id}`, {
+          method: "DELETE",
+          headers: auth,
+        })),
+        20_000,
+        "remove",
+      );
+      equal(removed.status, 204);
+      deepEqual(await direct.list(), []);
+      const again = await app.request(`/agents/agent-manager/agents/${agent.id}`, {
+        method: "DELETE",
+        headers: auth,
+      });
+      equal(again.status, 404);
+      equal((await again.json()).error.code, "proxy_not_found");
+    } finally {
+      await direct.close();
+      await _cleanup(proxy);
     }
   },
 });
