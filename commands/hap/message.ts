@@ -1,6 +1,6 @@
 /**
- * A verified envelope as the portal shows it ({@link HapMessage}), and a time limit for calls to
- * the daemon.
+ * A verified envelope as the portal shows it ({@link HapMessage}), a time limit for calls to
+ * the daemon, and the session's RBAC refusal.
  *
  * @module
  */

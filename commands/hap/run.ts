@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { PEER_SIGNATURE } from "../../core/envelope/envelope.ts";
 import { UsageError } from "../../core/errors.ts";
 import { createLogger, fileSink, type Logger } from "../../core/logger.ts";
 import { formatRecord, type Output, writeStdout } from "../../core/output.ts";
@@ -119,6 +120,8 @@ export async function runSend(ctx: ActionContext, send: SendOptions): Promise<vo
         kind: envelope.kind,
         type: envelope.type,
         nonce: envelope.nonce,
+        // `peer`: our daemon holds our key and its message signature is the envelope's.
+        signature: envelope.sig === PEER_SIGNATURE ? "peer" : "own",
         recipients,
       },
       (r) => `sent to ${r.topic} as ${r.from} (${r.role}); ${r.recipients} peers`,

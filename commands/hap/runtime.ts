@@ -5,10 +5,18 @@
  *
  * @module
  */
+import { busyDataDir } from "../../adapters/p2p/daemon/busy.ts";
+import {
+  callDaemon,
+  connectEndpoint,
+  resolveEndpoint,
+} from "../../adapters/p2p/daemon/endpoint.ts";
 import { ManagedDaemon } from "../../adapters/p2p/daemon/supervise.ts";
+import { multiaddrSchema, peerMultiaddrSchema } from "../../adapters/p2p/types.ts";
 import { ConfigError, HiveError } from "../../core/errors.ts";
 import { type AgentIdentity, loadOrCreateIdentity } from "../../core/identity/identity.ts";
 import { acquireInstanceLock } from "../../core/identity/instance.ts";
+import { libp2pPrivateKey } from "../../core/identity/peer_key.ts";
 import type { Lock } from "../../core/lock.ts";
 import type { Logger } from "../../core/logger.ts";
 import { Rbac } from "../../core/rbac/rbac.ts";
@@ -18,6 +26,7 @@ import {
   type HapRunOptions,
   hapRunOptions,
 } from "./config.ts";
+import { AddressDialer } from "./dialer.ts";
 import { HapSession } from "./session.ts";
 
 /** Validate flags over config; config problems exit 2 with every problem named. */
@@ -26,6 +35,10 @@ export function resolveOptions(flags: HapFlags, config: HapCommandConfig): HapRu
   if (problems.length) throw new ConfigError(`hive hap: ${problems.join("; ")}`);
   if ((options.daemon_url === null) !== (options.daemon_token_file === null)) {
     throw new ConfigError("hive hap: --daemon-url and --daemon-token-file go together");
+  }
+  const bad = options.bootstrap.find((a) => !multiaddrSchema.safeParse(a).success);
+  if (bad !== undefined) {
+    throw new ConfigError(`hive hap: --bootstrap: "${bad}" is not a multiaddr`);
   }
   return options;
 }
@@ -89,21 +102,52 @@ export async function startRuntime(start: StartRuntimeOptions): Promise<HapRunti
       undo.push(() => lock.release());
     }
     // The portal's own daemon child, or the one named by --daemon-url; see ManagedDaemon.
+    const daemonDir = `${options.data_dir}/hap/${identity.id}/daemon`;
+    // (Never under a daemon that runs there now: ManagedDaemon refuses that dir, naming it.)
+    if (!options.daemon_url && !(await busyDataDir(daemonDir))) {
+      await writeDaemonKey(daemonDir, identity);
+    }
     const daemon = new ManagedDaemon({
       logger: start.logger.child({ component: "hap.daemon" }),
       attach: options.daemon_url
         ? { url: options.daemon_url, tokenFile: options.daemon_token_file! }
         : undefined,
       spawn: {
-        dataDir: `${options.data_dir}/hap/${identity.id}/daemon`,
+        dataDir: daemonDir,
         listen: options.p2p_listen,
-        bootstrap: options.bootstrap,
+        // Addresses with a peer id go to the daemon's bootstrap keeper; the others are dialled
+        // through it by an AddressDialer below (the peer id is learned from the handshake).
+        bootstrap: options.bootstrap.filter((a) => peerMultiaddrSchema.safeParse(a).success),
         mdns: options.mdns,
         logFile: start.daemonLogFile?.(options, identity.id),
       },
     });
     undo.push(() => daemon.stop());
     await daemon.start();
+    const addressOnly = options.bootstrap.filter((a) => !peerMultiaddrSchema.safeParse(a).success);
+    if (addressOnly.length) {
+      const endpoint = () =>
+        resolveEndpoint(
+          options.daemon_url
+            ? { url: options.daemon_url, tokenFile: options.daemon_token_file! }
+            : { dataDir: daemonDir },
+        );
+      const dialer = new AddressDialer({
+        addrs: addressOnly,
+        p2p: daemon.p2p,
+        logger: start.logger.child({ component: "hap.dialer" }),
+        dial: async (multiaddr) => {
+          const client = await connectEndpoint(await endpoint(), { timeoutMs: 15_000 });
+          try {
+            return (await callDaemon(client, "connect", { multiaddr })).peer_id;
+          } finally {
+            client.close();
+          }
+        },
+      });
+      dialer.start();
+      undo.push(() => Promise.resolve(dialer.stop()));
+    }
     const session = new HapSession({
       identity,
       p2p: daemon.p2p,
@@ -127,6 +171,22 @@ export async function startRuntime(start: StartRuntimeOptions): Promise<HapRunti
     await stop();
     throw error;
   }
+}
+
+/**
+ * Give the portal's own daemon the identity's Ed25519 key as its libp2p key
+ * (`<dir>/identity.key`, mode 0600): its peer id is then the identity's, gossipsub signs every
+ * message with the identity key, and envelopes need no second signature (`core/envelope`).
+ * Rewritten only when it holds another key.
+ */
+export async function writeDaemonKey(dir: string, identity: AgentIdentity): Promise<void> {
+  const path = `${dir}/identity.key`;
+  const key = libp2pPrivateKey(identity.secretKey, identity.publicKey);
+  const old = await Deno.readFile(path).catch(() => null);
+  if (old && old.length === key.length && old.every((b, i) => b === key[i])) return;
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  await Deno.writeFile(path, key, { mode: 0o600 });
+  await Deno.chmod(path, 0o600);
 }
 
 function _serve(options: HapRunOptions, session: HapSession): Deno.HttpServer<Deno.NetAddr> {

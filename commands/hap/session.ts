@@ -3,9 +3,10 @@
  * agent registry and the replicated document store, wired together. The interactive portal and
  * the scriptable subcommands both drive one of these.
  *
- * Sending: RBAC first (refused with the role and the rule), then the envelope is signed and
- * published through a circuit breaker with a time limit, so a daemon that is away makes sends
- * fail fast with a clear message instead of hanging.
+ * Sending: RBAC first (refused with the role and the rule), then the envelope is signed (by our
+ * node when it holds our identity key, as the hap runtime arranges: peer-signed, see
+ * `core/envelope`) and published through a circuit breaker with a time limit, so a daemon that
+ * is away makes sends fail fast with a clear message instead of hanging.
  *
  * Receiving: every message is verified (signature, pinned key, topic, clock skew, replay, RBAC
  * for the sender's role); drops are counted per reason and written to the audit log.
@@ -36,6 +37,7 @@ import {
   AgentRegistry,
   AGENTS_TOPIC,
   type KnownAgent,
+  peerIdOfKey,
   recordOf,
 } from "../../core/identity/mod.ts";
 import type { Logger } from "../../core/logger.ts";
@@ -83,6 +85,7 @@ export class HapSession {
   readonly #logger: Logger;
   readonly #publishTimeoutMs: number;
   readonly #announceMs: number;
+  readonly #peerId: string; // of our identity key
   readonly #topics = new Map<string, Unsubscribe>();
   readonly #listeners = new Set<(event: SessionEvent) => void>();
   readonly #history: HapMessage[] = [];
@@ -99,6 +102,7 @@ export class HapSession {
     this.#logger = options.logger;
     this.#publishTimeoutMs = options.publishTimeoutMs ?? 5000;
     this.#announceMs = options.announceMs ?? 30_000;
+    this.#peerId = peerIdOfKey(this.identity.publicKey);
     this.registry = new AgentRegistry({ ttlMs: options.recordTtlMs, pinned: options.pinned });
     this.registry.upsert(recordOf(this.identity, null));
     this.verifier = new EnvelopeVerifier({
@@ -228,12 +232,8 @@ export class HapSession {
    * documents topic.
    */
   async put(name: string, roles: string[], content: string): Promise<DocumentRecord> {
-    if (!this.rbac.can(this.identity.role, "documents.write")) {
-      throw new RbacDeniedError(
-        `role ${this.identity.role} may not write documents: rbac.roles.${this.identity.role}` +
-          `.capabilities lacks documents.write`,
-      );
-    }
+    const denied = this.rbac.capabilityDenial(this.identity.role, "documents.write");
+    if (denied) throw new RbacDeniedError(denied);
     for (const role of roles) {
       if (!this.rbac.rules(role)) {
         throw new UsageError(
@@ -254,12 +254,8 @@ export class HapSession {
 
   /** Fetch (waiting up to `waitMs` for replication) and decrypt a document. */
   async get(name: string, waitMs = 3000): Promise<{ doc: DocumentRecord; content: string }> {
-    if (!this.rbac.can(this.identity.role, "documents.read")) {
-      throw new RbacDeniedError(
-        `role ${this.identity.role} may not read documents: rbac.roles.${this.identity.role}` +
-          `.capabilities lacks documents.read`,
-      );
-    }
+    const denied = this.rbac.capabilityDenial(this.identity.role, "documents.read");
+    if (denied) throw new RbacDeniedError(denied);
     let doc = this.documents.get(name);
     if (!doc) {
       await this.#publishSigned(DOCUMENTS_TOPIC, this.documents.syncRequest(), "document")
@@ -304,7 +300,7 @@ export class HapSession {
   ): Promise<void> {
     const off = await this.#guarded(topic, () =>
       this.p2p.subscribe(topic, (m) => {
-        const result = this.verifier.verify(m.message, m.topic);
+        const result = this.verifier.verify(m.message, m.topic, m.from);
         if (result.ok) handler(result.envelope, m.from);
       }));
     this.#topics.set(topic, off);
@@ -315,7 +311,9 @@ export class HapSession {
     payload: string,
     type: string,
   ): Promise<{ recipients: number; envelope: Envelope }> {
-    const envelope = signEnvelope(this.identity, { topic, payload, type });
+    // A node with our key signs for us (one signature); any other node: sign it ourselves.
+    const signature = this.p2p.peerId() === this.#peerId ? "peer" : "own";
+    const envelope = signEnvelope(this.identity, { topic, payload, type, signature });
     this.verifier.remember(envelope);
     const { recipients } = await this.#guarded(
       topic,

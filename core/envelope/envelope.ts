@@ -6,6 +6,12 @@
  * a fixed order. The payload is a string (text, or JSON the sender encoded once), so no
  * canonical JSON of arbitrary objects is needed and the signed bytes are unambiguous.
  *
+ * Peer-signed envelopes (`sig: "peer"`) carry no second signature: the sender's libp2p node
+ * holds the identity key itself (`core/identity/peer_key.ts`), gossipsub's strict signing signs
+ * the exact wire bytes (the envelope inside the signed message) with it, every node on the path
+ * verifies that signature, and the receiver checks that the message's author is the peer id of
+ * the key the envelope names (see `verifier.ts`). One signature pair per message instead of two.
+ *
  * @example
  * ```ts
  * import { encodeEnvelope, signEnvelope } from "./envelope.ts";
@@ -22,6 +28,11 @@ import { z } from "zod";
 export const ENVELOPE_VERSION = 1;
 /** Prefix of the signed bytes (domain separation from other Ed25519 uses of the key). */
 export const SIGNING_PREFIX = "hive-envelope/1\n";
+/**
+ * `sig` of a peer-signed envelope: its signature is the libp2p message signature of the peer
+ * whose key is `key`, checked by the receiving node (gossipsub strict signing).
+ */
+export const PEER_SIGNATURE = "peer";
 
 /** A signed envelope on the wire (JSON). */
 export const envelopeSchema = z.strictObject({
@@ -44,7 +55,7 @@ export const envelopeSchema = z.strictObject({
   payload: z.string().max(1_048_576),
   /** Sender's Ed25519 public key, base64. */
   key: z.string().min(1).max(64),
-  /** Ed25519 signature over {@link canonicalBytes}, base64. */
+  /** Ed25519 signature over {@link canonicalBytes}, base64; or {@link PEER_SIGNATURE}. */
   sig: z.string().min(1).max(128),
 });
 /** A signed envelope. */
@@ -75,6 +86,11 @@ export interface EnvelopeContent {
   ts?: number;
   /** Nonce (base64 of 16 bytes), for tests. Default random. */
   nonce?: string;
+  /**
+   * `peer`: leave the signing to the publishing libp2p node, whose key must be the signer's
+   * (`sig` becomes {@link PEER_SIGNATURE}). Default `own`: an Ed25519 signature in `sig`.
+   */
+  signature?: "own" | "peer";
 }
 
 const _encoder = new TextEncoder();
@@ -113,9 +129,9 @@ export function newNonce(): string {
   return nonce;
 }
 
-/** Sign `content` as `signer`. */
+/** Sign `content` as `signer` (or mark it peer-signed, see {@link EnvelopeContent.signature}). */
 export function signEnvelope(signer: Signer, content: EnvelopeContent): Envelope {
-  const unsigned: UnsignedEnvelope = {
+  const env: Envelope = {
     v: ENVELOPE_VERSION,
     from: signer.id,
     role: signer.role,
@@ -126,16 +142,21 @@ export function signEnvelope(signer: Signer, content: EnvelopeContent): Envelope
     type: content.type ?? "text",
     payload: content.payload,
     key: signer.public_key,
+    sig: PEER_SIGNATURE,
   };
-  const sig = ed25519Sign(canonicalBytes(unsigned), signer.secretKey, signer.publicKey);
-  return {
-    ...unsigned,
-    sig: Buffer.from(sig.buffer, sig.byteOffset, sig.length).toString("base64"),
-  };
+  if (content.signature !== "peer") {
+    const sig = ed25519Sign(canonicalBytes(env), signer.secretKey, signer.publicKey);
+    env.sig = Buffer.from(sig.buffer, sig.byteOffset, sig.length).toString("base64");
+  }
+  return env;
 }
 
-/** Check only the signature of `env` against its own key (no replay, clock or RBAC checks). */
+/**
+ * Check only the signature of `env` against its own key (no replay, clock or RBAC checks).
+ * False for a peer-signed envelope: only its author's node can vouch for it.
+ */
 export function signatureValid(env: Envelope): boolean {
+  if (env.sig === PEER_SIGNATURE) return false;
   return ed25519Verify(Buffer.from(env.sig, "base64"), canonicalBytes(env), env.key);
 }
 

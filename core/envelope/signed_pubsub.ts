@@ -2,6 +2,8 @@
  * Envelopes around any publish/subscribe facade: what `hive host` hands its agents so that every
  * message they send is signed with the host's identity and RBAC-checked, and every message they
  * receive was verified (forged, unsigned, replayed, stale or role-denied ones never reach them).
+ * When the node's libp2p key is the identity key, envelopes are peer-signed (one signature per
+ * message: the node's; see `envelope.ts`), else they carry their own signature.
  * Agents keep their plain API: they publish their payload and receive the sender's payload (`from`
  * stays the relaying peer). The facade also announces the agent record.
  *
@@ -23,6 +25,7 @@ import {
   agentRecordSchema,
   AgentRegistry,
   AGENTS_TOPIC,
+  peerIdOfKey,
   recordOf,
 } from "../identity/mod.ts";
 import type { Logger } from "../logger.ts";
@@ -68,6 +71,8 @@ export class SignedPubSub<M extends PubSubMessage, P> implements PubSub<M, P> {
   readonly #rbac: Rbac;
   readonly #logger: Logger;
   readonly #announceMs: number;
+  /** The peer id of our identity key: when our node has it, the node's signature is ours. */
+  readonly #peerId: string;
   #timer: ReturnType<typeof setInterval> | undefined;
   #offRecords: (() => Promise<void>) | undefined;
 
@@ -77,6 +82,7 @@ export class SignedPubSub<M extends PubSubMessage, P> implements PubSub<M, P> {
     this.#rbac = options.rbac;
     this.#logger = options.logger;
     this.#announceMs = options.announceMs ?? 30_000;
+    this.#peerId = peerIdOfKey(this.#identity.publicKey);
     this.registry.upsert(recordOf(this.#identity, null));
     this.verifier = new EnvelopeVerifier({
       skewMs: options.skewMs,
@@ -89,7 +95,7 @@ export class SignedPubSub<M extends PubSubMessage, P> implements PubSub<M, P> {
   /** Follow agent records and announce ours now and every interval. */
   async start(): Promise<void> {
     this.#offRecords = await this.#inner.subscribe(AGENTS_TOPIC, (m) => {
-      const result = this.verifier.verify(m.message, m.topic);
+      const result = this.verifier.verify(m.message, m.topic, m.from);
       if (!result.ok) return;
       const env = result.envelope;
       const parsed = agentRecordSchema.safeParse(_json(env.payload));
@@ -133,7 +139,8 @@ export class SignedPubSub<M extends PubSubMessage, P> implements PubSub<M, P> {
       : topic.startsWith("/hive/chat/")
       ? "chat"
       : "text";
-    const envelope = signEnvelope(this.#identity, { topic, payload: text, type });
+    const signature = this.#inner.peerId() === this.#peerId ? "peer" : "own";
+    const envelope = signEnvelope(this.#identity, { topic, payload: text, type, signature });
     this.verifier.remember(envelope);
     return await this.#inner.publish(topic, encodeEnvelope(envelope));
   }
@@ -141,7 +148,7 @@ export class SignedPubSub<M extends PubSubMessage, P> implements PubSub<M, P> {
   /** Receive verified messages: the sender's payload in place of the envelope. */
   subscribe(topic: string, handler: (message: M) => void): Promise<() => Promise<void>> {
     return this.#inner.subscribe(topic, (m) => {
-      const result = this.verifier.verify(m.message, m.topic);
+      const result = this.verifier.verify(m.message, m.topic, m.from);
       if (result.ok) handler(_unwrap(m, result.envelope));
     });
   }

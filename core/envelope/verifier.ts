@@ -4,7 +4,8 @@
  *
  * - `unsigned`: not an envelope at all (plain text, another format) or one without a signature;
  * - `malformed`: an envelope whose fields do not check;
- * - `bad_signature`: the signature does not verify (forged, or any byte tampered);
+ * - `bad_signature`: the signature does not verify (forged, or any byte tampered), or a
+ *   peer-signed envelope was published by a peer other than the one its key makes;
  * - `key_mismatch`: signed, but by a key other than the one pinned for the sender's id;
  * - `topic_mismatch`: signed for another topic and replayed here;
  * - `stale`: the sender's timestamp lies outside the clock-skew window;
@@ -15,12 +16,13 @@
  * ```ts
  * import { EnvelopeVerifier } from "./verifier.ts";
  * const verifier = new EnvelopeVerifier({ skewMs: 30_000, onDrop: (d) => audit.warn("dropped", d) });
- * const result = verifier.verify(message.message ?? "", message.topic);
+ * const result = verifier.verify(message.message, message.topic, message.from);
  * if (result.ok) show(result.envelope);
  * ```
  * @module
  */
-import { type Envelope, envelopeSchema, signatureValid } from "./envelope.ts";
+import { peerIdOfBase64Key } from "../identity/peer_key.ts";
+import { type Envelope, envelopeSchema, PEER_SIGNATURE, signatureValid } from "./envelope.ts";
 
 /** Why an incoming message was dropped. */
 export const DROP_REASONS = [
@@ -73,8 +75,13 @@ export class EnvelopeVerifier {
   readonly #onDrop?: (drop: Drop) => void;
   readonly #maxNonces: number;
   readonly #now: () => number;
-  /** `from \0 nonce` -> the envelope's ts; entries older than the skew window can go. */
-  readonly #seen = new Map<string, number>();
+  /**
+   * Nonces seen, in slots of one skew window of sender time (slot = floor(ts / window)): sender
+   * id -> nonces. A nonce is needed only while its envelope could still pass the clock check, so
+   * whole slots are dropped once they are older than that (a replay of them is `stale`).
+   */
+  readonly #slots = new Map<number, Map<string, Set<string>>>();
+  #remembered = 0;
   readonly #drops = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<
     DropReason,
     number
@@ -90,8 +97,12 @@ export class EnvelopeVerifier {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Verify one raw message received on `topic`. */
-  verify(raw: string | undefined, topic: string): VerifyResult {
+  /**
+   * Verify one raw message received on `topic`. `author` is the libp2p peer that published it
+   * (the P2P port's `from`, checked by our node's strict signing): a peer-signed envelope is
+   * accepted only from the peer of its own key, and never without an author.
+   */
+  verify(raw: string | undefined, topic: string, author?: string): VerifyResult {
     if (raw === undefined) return this.#drop({ reason: "unsigned", topic, detail: "binary" });
     let data: unknown;
     try {
@@ -116,7 +127,17 @@ export class EnvelopeVerifier {
     }
     const env = parsed.data;
     const who = { topic, from: env.from, role: env.role };
-    if (!signatureValid(env)) {
+    if (env.sig === PEER_SIGNATURE) {
+      const peer = peerIdOfBase64Key(env.key);
+      if (author === undefined || peer === null || peer !== author) {
+        return this.#drop({
+          ...who,
+          reason: "bad_signature",
+          detail: `peer-signed, but published by ${author ?? "an unknown peer"}, not by the peer ` +
+            `of its key (${peer ?? "not an Ed25519 key"})`,
+        });
+      }
+    } else if (!signatureValid(env)) {
       return this.#drop({ ...who, reason: "bad_signature", detail: "signature does not verify" });
     }
     const pinned = this.#keyOf?.(env.from);
@@ -140,15 +161,19 @@ export class EnvelopeVerifier {
         } s)`,
       });
     }
-    const nonceKey = `${env.from}\0${env.nonce}`;
-    if (this.#seen.has(nonceKey)) {
+    if (this.#seen(env.from, env.nonce)) {
       return this.#drop({ ...who, reason: "replayed", detail: `nonce ${env.nonce} seen before` });
     }
     const denied = this.#authorize?.(env.role, topic) ?? null;
     if (denied !== null) return this.#drop({ ...who, reason: "rbac_denied", detail: denied });
-    this.#remember(nonceKey, env.ts, now);
+    this.#remember(env.from, env.nonce, env.ts, now);
     this.#accepted++;
     return { ok: true, envelope: env };
+  }
+
+  /** Nonces remembered now (bounded by `maxNonces`). */
+  get remembered(): number {
+    return this.#remembered;
   }
 
   /** Messages accepted so far. */
@@ -163,28 +188,58 @@ export class EnvelopeVerifier {
 
   /** Remember a nonce of our own sending, so our messages echoed back are not taken twice. */
   remember(env: Envelope): void {
-    this.#remember(`${env.from}\0${env.nonce}`, env.ts, this.#now());
+    this.#remember(env.from, env.nonce, env.ts, this.#now());
   }
 
-  #remember(key: string, ts: number, now: number): void {
-    this.#seen.set(key, ts);
-    if (this.#seen.size > this.#maxNonces) this.#prune(now);
+  #seen(from: string, nonce: string): boolean {
+    // At most three slots are live (the window either side of now), so this is a few lookups.
+    for (const slot of this.#slots.values()) {
+      if (slot.get(from)?.has(nonce)) return true;
+    }
+    return false;
   }
 
-  /**
-   * Forget nonces whose envelopes are outside the window anyway (a replay of them is `stale`);
-   * if that is not enough, forget the oldest half.
-   */
-  #prune(now: number): void {
-    for (const [key, ts] of this.#seen) {
-      if (Math.abs(now - ts) > this.#skewMs) this.#seen.delete(key);
+  #remember(from: string, nonce: string, ts: number, now: number): void {
+    const index = Math.floor(ts / this.#skewMs);
+    let slot = this.#slots.get(index);
+    if (!slot) {
+      this.#forgetOld(now);
+      this.#slots.set(index, slot = new Map());
     }
-    if (this.#seen.size <= this.#maxNonces) return;
-    let excess = this.#seen.size - Math.floor(this.#maxNonces / 2);
-    for (const key of this.#seen.keys()) {
-      if (excess-- <= 0) break;
-      this.#seen.delete(key);
+    let nonces = slot.get(from);
+    if (!nonces) slot.set(from, nonces = new Set());
+    nonces.add(nonce);
+    if (++this.#remembered > this.#maxNonces) this.#forgetOldest();
+  }
+
+  /** Drop slots whose every envelope is outside the window now (a replay of them is `stale`). */
+  #forgetOld(now: number): void {
+    for (const [index, slot] of this.#slots) {
+      if ((index + 1) * this.#skewMs < now - this.#skewMs) this.#forget(index, slot);
     }
+  }
+
+  /** Over the bound (a flood inside one window): forget the oldest slot, or half of it. */
+  #forgetOldest(): void {
+    this.#forgetOld(this.#now());
+    if (this.#remembered <= this.#maxNonces) return;
+    const oldest = Math.min(...this.#slots.keys());
+    const slot = this.#slots.get(oldest)!;
+    if (this.#slots.size > 1) return this.#forget(oldest, slot);
+    // One slot left: forget its oldest nonces (sets keep insertion order) down to half the bound.
+    let excess = this.#remembered - Math.floor(this.#maxNonces / 2);
+    for (const nonces of slot.values()) {
+      for (const nonce of nonces) {
+        if (excess-- <= 0) return;
+        nonces.delete(nonce);
+        this.#remembered--;
+      }
+    }
+  }
+
+  #forget(index: number, slot: Map<string, Set<string>>): void {
+    for (const nonces of slot.values()) this.#remembered -= nonces.size;
+    this.#slots.delete(index);
   }
 
   #drop(drop: Drop): VerifyResult {

@@ -12,3 +12,4 @@
 export * from "./identity.ts";
 export * from "./registry.ts";
 export * from "./instance.ts";
+export * from "./peer_key.ts";

@@ -126,6 +126,13 @@ export class Rbac {
     return this.#roles.get(role)?.capabilities.includes(capability) ?? false;
   }
 
+  /** Null when `role` has `capability`, else a message naming the role and the rule. */
+  capabilityDenial(role: string, capability: string): string | null {
+    if (this.can(role, capability)) return null;
+    return `role ${role} lacks ${capability}: rbac.roles.${role}.capabilities is ` +
+      `${this.#roles.get(role)?.capabilities.join(", ") || "empty"}`;
+  }
+
   /** Null when `role` may publish on `topic`, else a message naming the role and its rules. */
   publishDenial(role: string, topic: string): string | null {
     return this.#denial("publish", role, topic);

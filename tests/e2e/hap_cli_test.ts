@@ -146,6 +146,34 @@ Deno.test({
       equal(first.kind, "hap");
       equal(first.topic, TOPIC);
 
+      // A portal with its own daemon, bootstrapped to A by a DNS address without a peer id (as
+      // the Kubernetes Deployment does): its daemon holds dora's identity key, so its message
+      // signature is the envelope's; watch on A verifies and prints it.
+      const own = await runHive([
+        "--json",
+        "hap",
+        "send",
+        "--topic",
+        "general",
+        "--message",
+        "one signature",
+        "--data-dir",
+        `${root}/dora`,
+        "--id",
+        "dora",
+        "--no-mdns",
+        "--p2p-listen",
+        "/ip4/127.0.0.1/tcp/0",
+        "--bootstrap",
+        `/dns4/localhost/tcp/${a.info.addrs[0].match(/\/tcp\/(\d+)\//)![1]}`,
+      ]);
+      equal(own.code, 0, own.stderr);
+      equal(JSON.parse(own.stdout).signature, "peer");
+      await until("watch printed dora's line", () => watch.out.length >= 2);
+      const second = JSON.parse(watch.out[1]);
+      equal(second.text, "one signature");
+      equal(second.from, "dora");
+
       const templ = await runHive([
         "--json",
         "hap",

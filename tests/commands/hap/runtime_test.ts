@@ -1,8 +1,9 @@
 /**
  * The portal's runtime before its daemon: a daemon directory already held by a running
- * `hive daemon` is refused with the lock, its pid and the way out, and nothing is left running.
+ * `hive daemon` is refused with the lock, its pid and the way out, nothing is left running, and
+ * that daemon's key is left as it was.
  */
-import { equal, match } from "@std/assert";
+import { deepEqual, equal, match } from "@std/assert";
 import { startRuntime } from "../../../commands/hap/runtime.ts";
 import { hiveConfigSchema } from "../../../config_schema.ts";
 import { HiveError } from "../../../core/errors.ts";
@@ -20,6 +21,7 @@ Deno.test({
     let other: DaemonChild | undefined;
     try {
       other = await startDaemon({ dataDir: daemonDir, readyTimeoutMs: 60_000 });
+      const otherKey = await Deno.readFile(`${daemonDir}/identity.key`);
       const config = hiveConfigSchema.parse({ data_dir: root });
       const { logger } = memoryLogger();
       const error = await rejection(
@@ -57,6 +59,7 @@ Deno.test({
         /^data dir .* is in use/,
         "refused for the daemon dir, not the portal's lock",
       );
+      deepEqual(await Deno.readFile(`${daemonDir}/identity.key`), otherKey, "its key untouched");
       equal((await other.stop()).code, 0, "the running daemon is left alone");
       other = undefined;
     } finally {

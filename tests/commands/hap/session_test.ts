@@ -10,7 +10,7 @@ import { NotRecipientError } from "../../../core/documents/document.ts";
 import { type HapMessage, RbacDeniedError } from "../../../commands/hap/session.ts";
 import { rejection } from "../../_helpers.ts";
 import { HiveError } from "../../../core/errors.ts";
-import { defaultRbac, memoryLogger, node, session, until } from "./_mesh.ts";
+import { defaultRbac, memoryLogger, node, peerSession, session, until } from "./_mesh.ts";
 import { HapSession } from "../../../commands/hap/session.ts";
 import { DaemonP2P } from "../../../adapters/p2p/daemon/client.ts";
 import { endpointOfInfo } from "../../../adapters/p2p/daemon/endpoint.ts";
@@ -27,10 +27,13 @@ Deno.test({
     const nodes: Libp2pP2P[] = [];
     const closers: (() => Promise<void>)[] = [];
     try {
-      for (let i = 0; i < 4; i++) nodes.push(await node());
-      const [na, nb, nc, raw] = nodes;
+      // alice's node holds her identity key (as under `hive hap`): her envelopes are
+      // peer-signed. The others' nodes have keys of their own: their envelopes carry signatures.
+      const { p2p: na, session: alice } = await peerSession("alice", "operator");
+      nodes.push(na);
+      for (let i = 0; i < 3; i++) nodes.push(await node());
+      const [, nb, nc, raw] = nodes;
       for (const n of [nb, nc, raw]) await n.node.connect(na.node.addrs()[0]);
-      const { session: alice } = await session(na, "alice", "operator");
       const { session: bob, lines: bobLog } = await session(nb, "bob", "operator");
       const { session: bot } = await session(nc, "bot", "agent", "agent");
       const { session: olly } = await session(raw, "olly", "observer");
@@ -51,7 +54,8 @@ Deno.test({
       await bob.join(TOPIC);
       await alice.join(TOPIC);
       await until("alice sees bob on the topic", async () => (await na.peers(TOPIC)).length > 0);
-      await alice.sendChat(TOPIC, "hello bob");
+      const sent = await alice.sendChat(TOPIC, "hello bob");
+      equal(sent.envelope.sig, "peer", "one signature: alice's node's");
       await until("bob gets the line", () => got.length === 1);
       equal(got[0].text, "hello bob");
       equal(got[0].from, "alice");
@@ -78,6 +82,16 @@ Deno.test({
         topic: TOPIC,
         payload: "not allowed",
       });
+      // Peer-signed in alice's name, but published by another node: its signature is not hers.
+      const peerForged = signEnvelope({
+        ...mallory,
+        id: "alice",
+        public_key: alice.identity.public_key,
+      }, {
+        topic: TOPIC,
+        payload: "I am alice too",
+        signature: "peer",
+      });
       const before = bob.verifier.drops();
       await raw.publish(TOPIC, encodeEnvelope(good));
       await raw.publish(TOPIC, encodeEnvelope(good)); // replay
@@ -86,21 +100,23 @@ Deno.test({
       await raw.publish(TOPIC, encodeEnvelope(stale));
       await raw.publish(TOPIC, "plain unsigned text");
       await raw.publish(TOPIC, encodeEnvelope(denied));
-      await until("bob counted six drops", () => {
+      await raw.publish(TOPIC, encodeEnvelope(peerForged));
+      await until("bob counted seven drops", () => {
         const d = bob.verifier.drops();
         return Object.values(d).reduce((a, b) => a + b, 0) -
-            Object.values(before).reduce((a, b) => a + b, 0) === 6;
+            Object.values(before).reduce((a, b) => a + b, 0) === 7;
       });
       const drops = bob.verifier.drops();
       equal(drops.replayed - before.replayed, 1);
       equal(drops.key_mismatch - before.key_mismatch, 1);
-      equal(drops.bad_signature - before.bad_signature, 1);
+      equal(drops.bad_signature - before.bad_signature, 2, "tampered, and peer-signed by another");
       equal(drops.stale - before.stale, 1);
       equal(drops.unsigned - before.unsigned, 1);
       equal(drops.rbac_denied - before.rbac_denied, 1);
       equal(got.length, 2, "only the first copy of mallory's good message got through");
       match(bob.metrics(), /hive_hap_envelopes_dropped_total\{reason="rbac_denied"\} 1/);
       ok(bobLog.some((l) => l.includes('"reason":"replayed"')), "drops are in the audit log");
+      ok(bobLog.some((l) => l.includes("peer-signed, but published by " + raw.peerId())));
 
       // RBAC on send: the observer is refused with its role and rule; nothing is published.
       const refused = await rejection(olly.sendChat(TOPIC, "hi"), RbacDeniedError);

@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok } from "@std/assert";
 import { generateKeyFile, identityFromKeyFile } from "../../../core/identity/identity.ts";
-import { encodeEnvelope, signEnvelope } from "../../../core/envelope/envelope.ts";
+import { encodeEnvelope, signatureValid, signEnvelope } from "../../../core/envelope/envelope.ts";
+import { peerIdOfKey } from "../../../core/identity/peer_key.ts";
 import { type Drop, dropMetrics, EnvelopeVerifier } from "../../../core/envelope/verifier.ts";
 
 const TOPIC = "/hive/chat/general";
@@ -119,4 +120,47 @@ Deno.test("the nonce cache stays bounded and old nonces are answered by the cloc
   const again = verifier.verify(encodeEnvelope(first), TOPIC);
   equal(again.ok, false);
   if (!again.ok) equal(again.reason, "stale");
+});
+
+Deno.test("a peer-signed envelope is taken only from the peer of its own key", async () => {
+  const alice = await identity("alice");
+  const { verifier, drops } = setup();
+  const env = signEnvelope(alice, {
+    topic: TOPIC,
+    payload: "hi",
+    ts: 1_000_000,
+    signature: "peer",
+  });
+  equal(env.sig, "peer");
+  equal(signatureValid(env), false, "no signature of its own to check");
+  const wire = encodeEnvelope(env);
+  const mallory = await identity("mallory");
+  const fromMallory = verifier.verify(wire, TOPIC, peerIdOfKey(mallory.publicKey));
+  equal(fromMallory.ok, false);
+  if (!fromMallory.ok) equal(fromMallory.reason, "bad_signature");
+  match(drops[0].detail, /peer-signed, but published by 12D3KooW/);
+  const noAuthor = verifier.verify(wire, TOPIC);
+  equal(noAuthor.ok, false);
+  if (!noAuthor.ok) equal(noAuthor.reason, "bad_signature");
+  ok(verifier.verify(wire, TOPIC, peerIdOfKey(alice.publicKey)).ok);
+  // The other checks still apply to it: a second copy is a replay.
+  const again = verifier.verify(wire, TOPIC, peerIdOfKey(alice.publicKey));
+  equal(again.ok, false);
+  if (!again.ok) equal(again.reason, "replayed");
+});
+
+Deno.test("a flood inside one window keeps the nonce cache bounded and recent replays dropped", async () => {
+  const alice = await identity("alice");
+  const now = 1_000_000;
+  const verifier = new EnvelopeVerifier({ skewMs: 30_000, maxNonces: 20, now: () => now });
+  const wires: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    const wire = encodeEnvelope(signEnvelope(alice, { topic: TOPIC, payload: `${i}`, ts: now }));
+    wires.push(wire);
+    ok(verifier.verify(wire, TOPIC).ok);
+    ok(verifier.remembered <= 20, `at most 20 nonces kept, not ${verifier.remembered}`);
+  }
+  const replay = verifier.verify(wires[49], TOPIC);
+  equal(replay.ok, false);
+  if (!replay.ok) equal(replay.reason, "replayed");
 });
