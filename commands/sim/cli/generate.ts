@@ -76,12 +76,17 @@ export function generateCommand(load: ContextLoader): Command<[string]> {
     .option("--no-progress", "never draw a progress bar")
     .action(async (file, options, command) => {
       const { createProgressBar, generateShadowDir } = await import("../shadow/generate.ts");
+      const { createProgress } = await import("../../../core/progress.ts");
       const ctx = await load(command, "sim");
       const flags = parseFlags("hive sim generate", _flagsSchema, {
         ...flagInput(options),
         "--force": options.force ?? false,
       });
+      // On a terminal: core/progress.ts (a bar with ETA per phase); asked for on a pipe or a
+      // file (--progress), plain one-line redraws, which cli-progress does not draw there.
       const bar = createProgressBar({ write: _stderr });
+      const terminal = Deno.stderr.isTerminal();
+      let phaseBar: { name: string; bar: ReturnType<typeof createProgress> } | undefined;
       let show = flags["--progress"];
       const result = await (async () => {
         try {
@@ -97,10 +102,17 @@ export function generateCommand(load: ContextLoader): Command<[string]> {
               if (phase === "hosts" && show === undefined) {
                 show = Deno.stderr.isTerminal() && total >= PROGRESS_MIN_HOSTS;
               }
-              if (show) bar.update(phase, done, total);
+              if (!show) return;
+              if (!terminal) return bar.update(phase, done, total);
+              if (phaseBar?.name !== phase) {
+                phaseBar?.bar.done();
+                phaseBar = { name: phase, bar: createProgress({ label: phase, total, bar: true }) };
+              }
+              phaseBar.bar.update(done);
             },
           });
         } finally {
+          phaseBar?.bar.done();
           bar.done();
         }
       })();

@@ -115,9 +115,9 @@ export async function generateShadowDir(options: GenerateOptions): Promise<Gener
     } finally {
       file.close();
     }
-    progress("write", 0, 1);
+    progress("write", 1, 2);
     await Deno.writeTextFile(`${temp}/${GML_FILE}`, writeGml(loaded.network.graph));
-    progress("write", 1, 1);
+    progress("write", 2, 2);
     if (existing) {
       // Move the old folder aside first: rename cannot replace a non-empty folder.
       old = `${temp}.old`;
