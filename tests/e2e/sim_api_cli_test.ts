@@ -54,6 +54,8 @@ Deno.test("hive sim run --api: live commands; hive sim serve: the finished run",
     match(events, /"host":"node-3","event":"agent","command":"stop","state":"stopped"/);
     const meta = JSON.parse(await Deno.readTextFile(`${out}/hive_run.json`));
     equal(meta.attacks[0].kind, "partition");
+    equal(meta.outcome, "finished");
+    equal(meta.simulatedS, 10800);
 
     const serve = await _startHive(["sim", "serve", out, "--api", "0"]);
     try {

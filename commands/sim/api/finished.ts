@@ -45,9 +45,12 @@ export async function loadFinishedRun(
   for (const e of run.checks) state.record(e);
   state.propagationT90 = run.propagation.map((p) => p.t90_s).filter((t): t is number => t !== null)
     .sort((a, b) => a - b);
-  // The folder holds what ran: the run got to its end (events stop before it, at the last one).
+  // The folder holds what ran: to its end (events stop before it, at the last one), or as far
+  // as an interrupted or failed run got, when hive_run.json says so.
   const total = Math.max(state.meta.stopTimeS, state.lastTs);
-  state.progress = { done: total, total, unit: "sim seconds" };
-  state.end("finished");
+  const outcome = state.meta.outcome ?? "finished";
+  const done = outcome === "finished" ? total : Math.max(state.lastTs, state.meta.simulatedS ?? 0);
+  state.progress = { done: Math.min(done, total), total, unit: "sim seconds" };
+  state.end(outcome);
   return { state, problems: run.problemCount };
 }

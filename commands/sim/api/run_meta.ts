@@ -2,7 +2,7 @@
  * `hive_run.json`: what a run folder needs beside its events for the API, the dashboard and
  * the plots to show it later (`hive sim serve`, `analyze --plot`): engine, scenario, seed, hive
  * version, hosts and their kinds, attack windows. `hive sim run` writes it before the engine
- * starts.
+ * starts, and again at the end with how the run ended (`outcome`, `simulatedS`).
  *
  * @module
  */
@@ -26,6 +26,8 @@ const _metaSchema = z.object({
     startS: z.number(),
     endS: z.number().nullable(),
   })),
+  outcome: z.enum(["finished", "interrupted", "failed"]).optional(),
+  simulatedS: z.number().nonnegative().optional(),
 });
 
 /** Attack windows of a model, for shading: start to end, or to the run's end. */

@@ -38,6 +38,10 @@ export interface RunMeta {
   stopTimeS: number;
   hosts: { name: string; kind: string }[];
   attacks: AttackWindow[];
+  /** How the run ended (written when it has): a folder may hold a run stopped early. */
+  outcome?: "finished" | "interrupted" | "failed";
+  /** Simulated seconds the run covered, once over. */
+  simulatedS?: number;
 }
 
 /** Counters per host, from its events. */

@@ -329,11 +329,15 @@ missing), 2 bad flags or scenario.`,
         live?.end("failed");
         // The meta of what ran, only where the engine made a folder (not when it could not start).
         if (await Deno.stat(f["--out"]).then(() => true, () => false)) {
-          await writeRunMeta(f["--out"], meta);
+          await writeRunMeta(f["--out"], { ...meta, outcome: "failed" });
         }
         throw error;
       }
-      await writeRunMeta(f["--out"], meta);
+      await writeRunMeta(f["--out"], {
+        ...meta,
+        outcome: result.interrupted ? "interrupted" : "finished",
+        simulatedS: result.simulatedS,
+      });
       await tail?.stop();
       progress.done();
       const verdicts = checks ? await checks.finish(f["--out"], result.simulatedS) : [];
