@@ -93,21 +93,30 @@ export function agentsCommand(load: _Load) {
     _sub(
       "spawn",
       "create and start an agent",
-      "  hive proxy agents spawn echo --image /bin/sh --cmd -c 'echo hi; sleep 60'\n" +
+      "  hive proxy agents spawn box --image localhost/busybox:latest -- sh -c 'echo hi; sleep 60'\n" +
+        "  hive proxy agents spawn echo --image /bin/sh --cmd -c 'echo hi; sleep 60'\n" +
         "  hive proxy agents spawn web --image localhost/busybox:latest --env PORT=8080 --json",
     )
       .argument("<name>", "agent name (a DNS label)")
+      .argument("[command...]", "command and arguments, after -- (as in kubectl run)")
       .requiredOption("--image <image>", "container image (process orchestrator: a program)")
       .option("--env <k=v...>", "environment variable (repeatable)")
       .option("--label <k=v...>", "label (repeatable)")
-      .option("--cmd <args...>", "command and arguments (the rest of the line)")
+      .option(
+        "--cmd <args...>",
+        "command and arguments; only the first may start with -, so prefer -- CMD ARGS...",
+      )
       .option("--restart <policy>", "no, on-failure or always")
-      .action(async (name, flags, command) => {
+      .action(async (name, rest, flags, command) => {
+        if (flags.cmd && rest.length) {
+          throw new UsageError("give the command either after -- or with --cmd, not both");
+        }
         const { ctx, client } = await _client(command, load, flags.api);
         const spec: Record<string, unknown> = { name, image: flags.image };
         if (flags.env) spec.env = _pairs(flags.env, "--env");
         if (flags.label) spec.labels = _pairs(flags.label, "--label");
         if (flags.cmd) spec.cmd = flags.cmd;
+        else if (rest.length) spec.cmd = rest;
         if (flags.restart) spec.restart = flags.restart;
         const agent = await _call(() => client.spawn(spec as never));
         ctx.output.result(

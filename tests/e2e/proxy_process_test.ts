@@ -128,7 +128,8 @@ Deno.test("proxy process e2e: CLI client, SIGTERM drain, agents survive a restar
       "WHO=e2e",
       "--label",
       "team=x",
-      "--cmd",
+      // The command after --, as in kubectl run: its arguments may start with -.
+      "--",
       "-c",
       `echo hi $WHO; exec sleep ${SLEEP}`,
     ], { env });
