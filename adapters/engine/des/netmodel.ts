@@ -78,6 +78,9 @@ export const desDistSchema = z.preprocess(
       }),
     }),
   ])),
+).describe(
+  "latency distribution, milliseconds: a number (fixed), {normal: {mean, stddev}}, " +
+    "{lognormal: {median, sigma}}, {pareto: {mean, shape}} or {uniform: [min, max]}",
 );
 
 /** A parsed latency distribution (milliseconds). */
