@@ -259,8 +259,9 @@ export function monerodArgs(host: SimHost, model: SimModel, options: MonerodArgs
     byName = new Map(model.hosts.map((h) => [h.name, h]));
     _byNameCache.set(model.hosts, byName);
   }
+  const base = model.dnsServer ? dnsFlags() : [...MONEROD_BASE_FLAGS];
   const args = [
-    ...(model.dnsServer ? dnsFlags() : MONEROD_BASE_FLAGS),
+    ...(host.zmq ? base.filter((f) => f !== "--no-zmq") : base),
     `--data-dir=${options.dataDir}`,
     `--p2p-bind-ip=${host.ip}`,
     `--p2p-bind-port=${host.p2pPort}`,
@@ -268,6 +269,14 @@ export function monerodArgs(host: SimHost, model: SimModel, options: MonerodArgs
     `--rpc-bind-port=${host.rpcPort}`,
     "--confirm-external-bind",
   ];
+  if (host.zmq) {
+    // A monitor follows the publisher; its ZMQ RPC server binds the host's own address too.
+    args.push(
+      `--zmq-rpc-bind-ip=${host.ip}`,
+      `--zmq-rpc-bind-port=${host.zmq.rpcPort}`,
+      `--zmq-pub=tcp://${host.ip}:${host.zmq.pubPort}`,
+    );
+  }
   const peerFlag = options.peerMode === "hardcoded"
     ? "--add-exclusive-node"
     : options.peerMode === "hybrid"

@@ -69,6 +69,11 @@ export interface SimHost {
   /** For `monitor` hosts: seconds between polls of every node. */
   monitorIntervalS?: number;
   /**
+   * monerod's ZMQ server and publisher (`--zmq-pub=tcp://IP:PUB`) when a monitor follows them;
+   * without it monerod runs with `--no-zmq`.
+   */
+  zmq?: { rpcPort: number; pubPort: number };
+  /**
    * A behaviour plugin run in place of the kind's agent: a built-in name or an absolute module
    * path, and its `behavior_config`.
    */

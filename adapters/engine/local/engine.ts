@@ -49,7 +49,8 @@ export function placeHosts(
     const p2pPort = _freePort(ip);
     const rpcPort = _freePort(ip);
     const walletRpcPort = host.kind === "user" ? _freePort(ip) : undefined;
-    hosts.push({ ...host, ip, p2pPort, rpcPort, walletRpcPort });
+    const zmq = host.zmq ? { rpcPort: _freePort(ip), pubPort: _freePort(ip) } : undefined;
+    hosts.push({ ...host, ip, p2pPort, rpcPort, walletRpcPort, ...(zmq ? { zmq } : {}) });
     placements.push({
       name: host.name,
       kind: host.kind,

@@ -37,6 +37,14 @@ import { type LocalLinks, startLinks } from "./links/mod.ts";
 import { converged, countEvents, finalState as readFinalState } from "./final.ts";
 import { reportNodesReady, watchFunding } from "./progress.ts";
 
+/** The monitor's `--zmq NAME=tcp://IP:PORT,...` when the hosts publish (a monitor's `zmq`). */
+function _zmqArg(model: SimModel): string[] {
+  const list = model.hosts.flatMap((h) =>
+    h.zmq ? [`${h.name}=tcp://${h.ip}:${h.zmq.pubPort}`] : []
+  );
+  return list.length > 0 ? ["--zmq", list.join(",")] : [];
+}
+
 /** The processes and state of one local run; {@link LocalEngine} makes one per `run()`. */
 export class LocalRun {
   readonly daemons: LocalChild[] = [];
@@ -246,6 +254,7 @@ export class LocalRun {
       durationArg(this.o.monitorIntervalS),
       "--out-dir",
       `${this.options.outDir}/hosts`,
+      ..._zmqArg(this.model),
     ], logger);
   }
 

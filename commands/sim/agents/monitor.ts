@@ -3,10 +3,15 @@
  * a `block` event for each block a node newly has (first seen at this poll), and a `reorg`
  * event when a node's chain replaced blocks it had before.
  *
+ * Beside the polling, a node's ZMQ publisher (`--zmq-pub`, as Monerosim's monitor uses) can
+ * be followed: each `json-minimal-chain_main` notification reads that node at once, so a block
+ * is recorded when the node takes it rather than at the next poll.
+ *
  * @module
  */
 import type { MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
 import { type AgentContext, sleep } from "./runtime.ts";
+import { ZmqSubscriber } from "./zmq.ts";
 
 /** One node to watch. */
 export interface MonitorTarget {
@@ -24,6 +29,8 @@ export interface MonitorOptions {
   maxPolls?: number;
   /** Most headers fetched per node per poll; older ones in a long jump are skipped. */
   maxCatchUp?: number;
+  /** ZMQ publisher (`tcp://IP:PORT`) of each host that has one: its chain changes are read at once. */
+  zmq?: Record<string, string>;
 }
 
 /** What a monitor saw. */
@@ -32,6 +39,8 @@ export interface MonitorResult {
   blocks: number;
   reorgs: number;
   errors: number;
+  /** Chain notifications received over ZMQ. */
+  notifications: number;
 }
 
 interface _NodeState {
@@ -49,14 +58,13 @@ export async function runMonitor(
   ctx: AgentContext,
   options: MonitorOptions,
 ): Promise<MonitorResult> {
-  const result: MonitorResult = { polls: 0, blocks: 0, reorgs: 0, errors: 0 };
+  const result: MonitorResult = { polls: 0, blocks: 0, reorgs: 0, errors: 0, notifications: 0 };
   const states = new Map<string, _NodeState>();
   const maxCatchUp = options.maxCatchUp ?? 50;
-  while (
-    !ctx.signal.aborted && (options.maxPolls === undefined || result.polls < options.maxPolls)
-  ) {
-    const started = Date.now();
-    await Promise.all(options.targets.map(async (target) => {
+  // One read of a node at a time (polls and notifications share its state), in order.
+  const queue = new Map<string, Promise<void>>();
+  const read = (target: MonitorTarget): Promise<void> => {
+    const next = (queue.get(target.host) ?? Promise.resolve()).then(async () => {
       try {
         await _poll(ctx, target, states, maxCatchUp, result);
       } catch (error) {
@@ -64,12 +72,71 @@ export async function runMonitor(
         result.errors++;
         ctx.logger.warn("poll failed", { host: target.host, error });
       }
-    }));
-    result.polls++;
-    const wait = options.intervalS * 1000 - (Date.now() - started);
-    if (!await sleep(wait, ctx.signal)) break;
+    });
+    queue.set(target.host, next);
+    return next;
+  };
+  const subscribers = Object.entries(options.zmq ?? {}).flatMap(([host, url]) => {
+    const target = options.targets.find((t) => t.host === host);
+    return target ? [_follow(ctx, target, url, read, result)] : [];
+  });
+  try {
+    while (
+      !ctx.signal.aborted && (options.maxPolls === undefined || result.polls < options.maxPolls)
+    ) {
+      const started = Date.now();
+      await Promise.all(options.targets.map(read));
+      result.polls++;
+      const wait = options.intervalS * 1000 - (Date.now() - started);
+      if (!await sleep(wait, ctx.signal)) break;
+    }
+  } finally {
+    for (const s of subscribers) s.stop();
+    await Promise.all(subscribers.map((s) => s.done));
+    await Promise.all(queue.values());
   }
   return result;
+}
+
+/**
+ * Follow one node's ZMQ chain notifications, reading the node at each; reconnects (every
+ * second, while the run goes) when the node is not up yet or restarts.
+ */
+function _follow(
+  ctx: AgentContext,
+  target: MonitorTarget,
+  url: string,
+  read: (target: MonitorTarget) => Promise<void>,
+  result: MonitorResult,
+): { stop(): void; done: Promise<void> } {
+  let sub: ZmqSubscriber | null = null;
+  let stopped = false;
+  const done = (async () => {
+    // Bounded by the run: ends when the monitor stops.
+    while (!stopped && !ctx.signal.aborted) {
+      try {
+        sub = await ZmqSubscriber.connect(url, ["json-minimal-chain_main"]);
+        ctx.logger.info("following zmq", { host: target.host, url });
+        for await (const _ of sub.messages()) {
+          result.notifications++;
+          void read(target);
+        }
+      } catch (error) {
+        if (!stopped) ctx.logger.debug("zmq not reachable yet", { host: target.host, error });
+      } finally {
+        (sub as ZmqSubscriber | null)?.close();
+        sub = null;
+      }
+      if (!stopped) await sleep(1000, ctx.signal);
+    }
+  })();
+  return {
+    stop() {
+      stopped = true;
+      (sub as ZmqSubscriber | null)?.close();
+    },
+    done,
+  };
 }
 
 async function _poll(

@@ -11,6 +11,7 @@ import {
   addCommonFlags,
   commonFlagsShape,
   flagInput,
+  hostNameFlag,
   intFlag,
   parseAgentFlags,
   positiveSecondsFlag,
@@ -18,6 +19,20 @@ import {
 } from "./flags.ts";
 import { runAgent } from "./run_agent.ts";
 import type { EventSinkOptions } from "../agents/runtime.ts";
+
+/** `NAME=tcp://IP:PORT,...`: the ZMQ publisher of each named host. */
+const _zmqFlag = z.string().transform((text, ctx) => {
+  const out: Record<string, string> = {};
+  for (const part of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([^=]+)=(tcp:\/\/[^:/]+:\d{1,5})$/.exec(part);
+    if (!m || !hostNameFlag.safeParse(m[1]).success) {
+      ctx.addIssue({ code: "custom", message: `expected NAME=tcp://IP:PORT, got "${part}"` });
+      return z.NEVER;
+    }
+    out[m[1]] = m[2];
+  }
+  return out;
+});
 
 /** Build `hive sim agent monitor`. */
 export function monitorCommand(load: ContextLoader): Command {
@@ -35,6 +50,10 @@ export function monitorCommand(load: ContextLoader): Command {
       )
       .option("--interval <d>", "wall time between polls, e.g. 500ms (default 1s)")
       .option("--out-dir <dir>", "write each host's events to DIR/<host>/monitor.ndjson instead")
+      .option(
+        "--zmq <list>",
+        "NAME=tcp://IP:PORT,... monerod ZMQ publishers (--zmq-pub): read a node when it changes",
+      )
       .option("--max-polls <n>", "stop after N polls"),
   );
   cmd.addHelpText(
@@ -56,6 +75,7 @@ Examples:
         "--interval": positiveSecondsFlag.default(1),
         "--out-dir": z.string().min(1).optional(),
         "--max-polls": intFlag(1).optional(),
+        "--zmq": _zmqFlag.optional(),
       }),
       flagInput(o),
     );
@@ -79,6 +99,7 @@ Examples:
           })),
           intervalS: f["--interval"],
           maxPolls: f["--max-polls"],
+          zmq: f["--zmq"],
         }),
       }),
     });

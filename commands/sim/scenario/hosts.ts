@@ -152,6 +152,7 @@ function _checkAgentFields(key: string, spec: AgentSpec, problems: Problems): vo
       if (spec[f] !== undefined) problems.add(at(f), `only for kind user, not ${spec.kind}`);
     }
   }
+  if (spec.kind !== "monitor" && spec.zmq) problems.add(at("zmq"), "only for kind monitor");
   if (spec.kind !== "monitor" && spec.interval !== undefined) {
     problems.add(at("interval"), `only for kind monitor, not ${spec.kind}`);
   }

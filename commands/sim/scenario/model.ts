@@ -18,6 +18,8 @@ export const P2P_PORT = 18080;
 export const RPC_PORT = 18081;
 /** monero-wallet-rpc port on `user` hosts. */
 export const WALLET_RPC_PORT = 18083;
+/** monerod's ZMQ RPC and publisher ports, when a monitor follows the publishers. */
+export const ZMQ_PORTS = { rpcPort: 18082, pubPort: 18084 } as const;
 
 /** Seconds a spent output's change stays locked: 10 blocks of 120 s. */
 export const CHANGE_LOCK_S = 1200;
@@ -107,6 +109,7 @@ export function buildModel(input: BuildModelInput): SimModel {
   const name = (i: number) => agents[i].name;
   const endpoint = (i: number) => `${ips[i]}:${P2P_PORT}`;
   const byIndex = (list: number[]) => [...list].sort((x, y) => x - y);
+  const zmq = agents.some((a) => a.spec.kind === "monitor" && a.spec.zmq);
   const hosts: SimHost[] = agents.map((a, i) => {
     const neighbours = byIndex(adj[i]);
     const peers = network.peer_mode === "dynamic"
@@ -161,6 +164,7 @@ export function buildModel(input: BuildModelInput): SimModel {
         ? autoMonitorInterval(agents.length)
         : a.spec.interval ?? 10;
     }
+    if (zmq) host.zmq = { ...ZMQ_PORTS };
     if (a.spec.daemon_binary !== undefined) host.monerodBin = a.spec.daemon_binary;
     if (a.upgradesAtS !== undefined) {
       // Earliest first: validate refuses a list whose times are not in order.

@@ -159,6 +159,10 @@ export const agentSchema = z.strictObject({
   interval: z.union([z.literal("auto"), durationSchema]).optional().describe(
     "monitor: polling interval; auto: 1 s per 100 hosts (at least 1 s), about 100 RPC calls/s",
   ),
+  zmq: z.boolean().default(false).describe(
+    "monitor: also follow every node's ZMQ publisher (monerod --zmq-pub, as Monerosim's " +
+      "monitor does): a node is read as soon as its chain changes, not only at each poll",
+  ),
   daemon_binary: z.string().min(1).optional().describe(
     "monerod executable of these hosts (path, or a name on PATH): another version per group",
   ),

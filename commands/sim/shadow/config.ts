@@ -293,6 +293,14 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
         part.map(_named).join(","),
         "--interval",
         durationArg(h.monitorIntervalS ?? 10),
+        ...(part.some((x) => x.zmq)
+          ? [
+            "--zmq",
+            part.flatMap((x) => x.zmq ? [`${x.name}=tcp://${x.ip}:${x.zmq.pubPort}`] : []).join(
+              ",",
+            ),
+          ]
+          : []),
         ...common,
       ], at));
     }

@@ -58,6 +58,8 @@ function _model(names: string[], subnet: number): SimModel {
 export interface Net {
   rpc: Record<string, MonerodRpc>;
   ip: Record<string, string>;
+  /** ZMQ publisher of each node started with `zmq`. */
+  zmq: Record<string, string>;
   dir: string;
   children: LocalChild[];
 }
@@ -66,10 +68,18 @@ export interface Net {
  * Start one monerod per name on 127.0.`subnet`.2.. (a star around the first) and wait, bounded,
  * until each answers RPC; on failure stops what started and rethrows.
  */
-export async function startNodes(names: string[], subnet: number, offline = false): Promise<Net> {
+export async function startNodes(
+  names: string[],
+  subnet: number,
+  offline = false,
+  options: { zmq?: boolean } = {},
+): Promise<Net> {
   const dir = await Deno.makeTempDir({ prefix: "hive_agents_" });
-  const { model, placements } = placeHosts(_model(names, subnet), dir);
-  const net: Net = { rpc: {}, ip: {}, dir, children: [] };
+  const base = _model(names, subnet);
+  // With zmq, each node publishes on a port of its own (placeHosts picks free ones).
+  if (options.zmq) { for (const h of base.hosts) h.zmq = { rpcPort: 0, pubPort: 0 }; }
+  const { model, placements } = placeHosts(base, dir);
+  const net: Net = { rpc: {}, ip: {}, zmq: {}, dir, children: [] };
   try {
     for (const host of model.hosts) {
       const p = placements.find((x) => x.name === host.name)!;
@@ -85,6 +95,7 @@ export async function startNodes(names: string[], subnet: number, offline = fals
       }));
       net.rpc[host.name] = new MonerodRpc({ url: p.rpcUrl, timeoutMs: 5000 });
       net.ip[host.name] = p.ip;
+      if (host.zmq) net.zmq[host.name] = `tcp://${p.ip}:${host.zmq.pubPort}`;
     }
     for (const name of names) {
       let up = false;

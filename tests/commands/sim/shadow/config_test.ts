@@ -379,3 +379,37 @@ Deno.test("a list of upgrades chains the monerods: each stops when the next one 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a monitor with zmq: every monerod publishes and the monitor follows each one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-zmq-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/s.yaml`,
+      "general: { stop_time: 1h }\nnetwork: { topology: star }\nagents:\n" +
+        "  miner-{1..2}: { kind: miner, hashrate: 50 }\n  watch: { kind: monitor, zmq: true }\n",
+    );
+    const { document } = buildShadowDocument(await loadScenario(`${dir}/s.yaml`), {
+      hiveBin: "hive",
+    });
+    const miner = document.hosts["miner-2"].processes[0].args;
+    ok(!miner.includes("--no-zmq"));
+    ok(miner.includes("--zmq-pub=tcp://11.0.1.1:18084"), miner.join(" "));
+    ok(miner.includes("--zmq-rpc-bind-ip=11.0.1.1") && miner.includes("--zmq-rpc-bind-port=18082"));
+    const monitor = document.hosts.watch.processes.find((p) => p.args[2] === "monitor")!.args;
+    equal(
+      monitor[monitor.indexOf("--zmq") + 1],
+      "miner-1=tcp://11.0.0.1:18084,miner-2=tcp://11.0.1.1:18084,watch=tcp://11.0.2.1:18084",
+    );
+    // Without it, monerod keeps hive's --no-zmq and the monitor only polls.
+    await Deno.writeTextFile(
+      `${dir}/plain.yaml`,
+      "general: { stop_time: 1h }\nnetwork: { topology: star }\nagents:\n" +
+        "  miner-{1..2}: { kind: miner, hashrate: 50 }\n  watch: { kind: monitor }\n",
+    );
+    const plain = buildShadowDocument(await loadScenario(`${dir}/plain.yaml`), { hiveBin: "hive" });
+    ok(plain.document.hosts["miner-2"].processes[0].args.includes("--no-zmq"));
+    ok(!plain.document.hosts.watch.processes.some((p) => p.args.includes("--zmq")));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
