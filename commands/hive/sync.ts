@@ -17,7 +17,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { canonicalJson, compareCodePoints, pyDumpsCompact } from "./canonical.ts";
+import { canonicalJson, compareCodePoints, pyDumpsCompact, pyString } from "./canonical.ts";
 import { MAX_MESSAGE_BYTES } from "./protocol.ts";
 
 /** cl-hive's `validate_full_sync` limit on states per message. */
@@ -51,7 +51,20 @@ export function statesHash(states: readonly unknown[]): string {
     };
   });
   tuples.sort((a, b) => compareCodePoints(String(a.peer_id), String(b.peer_id)));
-  return createHash("sha256").update(canonicalJson(tuples), "utf8").digest("hex");
+  // The usual tuple (string id, integer version and timestamp) is written directly; anything
+  // else goes through the general canonicaliser. Both give Python's bytes.
+  const plain = tuples.every((t) =>
+    typeof t.peer_id === "string" && Number.isSafeInteger(t.version) &&
+    Number.isSafeInteger(t.timestamp)
+  );
+  const text = plain
+    ? "[" + tuples.map((t) =>
+      `{"peer_id":${
+        pyString(t.peer_id as string)
+      },"timestamp":${t.timestamp},"version":${t.version}}`
+    ).join(",") + "]"
+    : canonicalJson(tuples);
+  return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** Why a FULL_SYNC payload fails cl-hive's `validate_full_sync`, or null when it passes. */
