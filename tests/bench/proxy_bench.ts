@@ -15,6 +15,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
+import process from "node:process";
 import { ProcessOrchestrator } from "../../adapters/orchestrator/process.ts";
 import { createProxyApp } from "../../commands/proxy/app.ts";
 import { KeyRing } from "../../commands/proxy/keys.ts";
@@ -77,30 +78,34 @@ async function sameOnce(): Promise<void> {
 sameBody = await (await fetch(`${base}/v1/agents`, { headers: authHeaders })).text();
 if (JSON.parse(sameBody).agents.length !== AGENTS) throw new Error(`expected ${AGENTS} agents`);
 
-async function rate(fn: () => Promise<void>, count: number): Promise<number> {
+/** Requests per second, and CPU time of this process (client and server) per request in µs. */
+async function rate(fn: () => Promise<void>, count: number): Promise<[number, number]> {
   let next = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
     while (next++ < count) await fn();
   }));
-  return count / ((performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  return [count / ((performance.now() - t0) / 1000), (cpu.user + cpu.system) / count];
 }
 
 // Warm up all three paths, then interleave so other load on the machine hits them alike: each
 // round runs the three in a rotated order (so none is always first after a collection) and the
 // figures are the medians of the per-round ratios, so one burst of outside load moves one round.
-await rate(listOnce, 300);
-await rate(helloOnce, 300);
-await rate(sameOnce, 300);
+for (const warm of [listOnce, helloOnce, sameOnce]) await rate(warm, 300);
 const paths = [["hello", helloOnce], ["list", listOnce], ["same", sameOnce]] as const;
 const rounds: Record<"hello" | "list" | "same", number>[] = [];
+const cpuRounds: Record<"hello" | "list" | "same", number>[] = [];
 for (let i = 0; i < ROUNDS; i++) {
   const round = { hello: 0, list: 0, same: 0 };
+  const cpuRound = { hello: 0, list: 0, same: 0 };
   for (let j = 0; j < paths.length; j++) {
     const [name, fn] = paths[(i + j) % paths.length];
-    round[name] = await rate(fn, PER_ROUND);
+    [round[name], cpuRound[name]] = await rate(fn, PER_ROUND);
   }
   rounds.push(round);
+  cpuRounds.push(cpuRound);
 }
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -117,6 +122,13 @@ console.log(
     `${list.toFixed(0)} req/s, hello ${hello.toFixed(0)} req/s, ratio ${ratio.toFixed(2)}x ` +
     `(target >= 0.80x); same bytes without checks ${same.toFixed(0)} req/s: list/same ` +
     `${ofSame.toFixed(2)}x, same/hello ${ceiling.toFixed(2)}x (medians of ${ROUNDS} rounds)`,
+);
+// CPU time per request moves less with other load on the machine than requests per second do.
+const cpuOf = (name: "hello" | "list" | "same") => median(cpuRounds.map((r) => r[name]));
+console.log(
+  `proxy: CPU per request (client and server, this process): hello ${cpuOf("hello").toFixed(1)} ` +
+    `µs, list ${cpuOf("list").toFixed(1)} µs, same bytes ${cpuOf("same").toFixed(1)} µs; ` +
+    `hello/list ${median(cpuRounds.map((r) => r.hello / r.list)).toFixed(2)}x`,
 );
 
 Deno.bench("GET /hello, no auth (baseline)", { group: "proxy", baseline: true }, async () => {
