@@ -25,6 +25,15 @@ Deno.test("event log: numbered lines across chunks, capped, read from any point"
   ok(all.every((e, i) => e.seq === 2049 + i && e.n === e.seq));
 });
 
+Deno.test("event log: lines come back as they went in, non-ASCII text included", () => {
+  const log = new EventLog(1024);
+  const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ i, host: `nœud-${i} ✓` }));
+  for (const line of lines) log.append(line);
+  const back = log.since(0, 5000).map((l) => JSON.parse(l));
+  equal(back.length, 3000 - 1024);
+  ok(back.every((e) => e.host === `nœud-${e.i} ✓` && e.seq === e.i + 1));
+});
+
 function ok(value: boolean): void {
   equal(value, true);
 }
