@@ -1,10 +1,12 @@
 /**
  * The deployment fixtures: the host and the portal come from one image, listen on distinct
  * ports, are probed on /healthz, and read their identity key from a Secret mounted owner-only;
- * the Containerfile builds in one stage and copies only the executable into the runtime stage.
+ * the portal names the host by Service address with no peer id to fill in; the Containerfile
+ * builds in one stage and copies only the executable into the runtime stage.
  */
 import { deepEqual, equal, match, notEqual, ok } from "@std/assert";
 import { parseAllDocuments } from "yaml";
+import { multiaddrSchema, peerMultiaddrSchema } from "../../adapters/p2p/types.ts";
 
 const DIR = new URL("../../fixtures/deploy/hap/", import.meta.url).pathname;
 
@@ -61,4 +63,48 @@ Deno.test("the Containerfile builds in one stage and ships only the executable",
   const copies = runtime.split("\n").filter((l) => l.startsWith("COPY"));
   deepEqual(copies, ["COPY --from=build /out/hive /usr/local/bin/hive"]);
   match(runtime, /ENTRYPOINT \["\/usr\/local\/bin\/hive"\]/);
+});
+
+Deno.test("the portal reaches the host by its Service address, with no peer id to fill in", async () => {
+  const text = await Deno.readTextFile(`${DIR}/deployments.yaml`);
+  ok(!/REPLACE|CHANGE_?ME|<[a-z-]+>|12D3KooW/i.test(text), "no placeholder and no fixed peer id");
+  const docs = parseAllDocuments(text).map((d) => d.toJS());
+  const byName = Object.fromEntries(docs.map((d) => [`${d.kind}/${d.metadata.name}`, d]));
+  const host = byName["Deployment/hive-host"].spec.template.spec;
+  const hap = byName["Deployment/hive-hap"].spec.template.spec;
+  const service = byName["Service/hive-host"];
+  const bootstrap: string =
+    hap.containers[0].args[hap.containers[0].args.indexOf("--bootstrap") + 1];
+  // Address only: the portal's dialer learns the peer id (peerMultiaddrSchema is what a daemon's
+  // own bootstrap list would need).
+  ok(multiaddrSchema.safeParse(bootstrap).success, bootstrap);
+  equal(peerMultiaddrSchema.safeParse(bootstrap).success, false);
+  const [, name, port] = bootstrap.match(/^\/dns4\/([^/]+)\/tcp\/(\d+)$/)!;
+  equal(name, service.metadata.name, "the host's Service by name");
+  const p2p = service.spec.ports.find((p: { name: string }) => p.name === "p2p");
+  equal(p2p.port, Number(port));
+  const hostArgs: string[] = host.containers[0].args;
+  const listen = hostArgs[hostArgs.indexOf("--p2p-listen") + 1];
+  const target = host.containers[0].ports.find((p: { name: string }) => p.name === p2p.targetPort);
+  equal(listen, `/ip4/0.0.0.0/tcp/${target.containerPort}`, "the host's daemon listens there");
+  // Keys: copied owner-only from the Secret into the data volume, where each kind reads its own.
+  for (
+    const [spec, path] of [[host, "/var/lib/hive/host/identity.key"], [
+      hap,
+      "/var/lib/hive/hap/identity.key",
+    ]]
+  ) {
+    const init = spec.initContainers[0];
+    equal(init.image, spec.containers[0].image);
+    match(
+      init.args.join(" "),
+      new RegExp(`^umask 077 && .*cp /var/run/secrets/hive/identity\\.key ${path}$`),
+    );
+  }
+  const hapArgs: string[] = hap.containers[0].args;
+  equal(hapArgs[hapArgs.indexOf("--key-file") + 1], "/var/lib/hive/hap/identity.key");
+  ok(
+    !JSON.stringify(host.containers[0].env).includes("HIVE_DAEMON_IDENTITY"),
+    "no daemon key in a read-only mount",
+  );
 });
