@@ -70,6 +70,8 @@ export function createProgress(options: ProgressOptions): Progress {
       format: "{phase} [{bar}] {percentage}% | ETA {eta_formatted} | {value}/{total}",
       hideCursor: true,
       etaBuffer: 20,
+      // Before the first unit the ETA is unknown ("INF" to cli-progress, drawn as "NFs").
+      formatTime: (t, o, r) => Number.isFinite(t) ? cliProgress.Format.TimeFormat(t, o, r) : "?",
     }, cliProgress.Presets.shades_classic)
     : undefined;
   bar?.start(total, 0, { phase: options.label });
