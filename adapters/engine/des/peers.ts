@@ -71,7 +71,9 @@ export function buildPeerGraph(o: PeerGraphOptions): PeerGraph {
       adjTo[fill[j]++] = i;
     }
   }
-  const adjLatS = new Float64Array(m).fill(o.latencyS);
+  const adjLatS = new Float64Array(m);
+  // Zero pages stay untouched (and out of RSS) when per-message latency replaces link latency.
+  if (o.latencyS !== 0) adjLatS.fill(o.latencyS);
   const adjLoss = new Float64Array(m);
   return { adjStart, adjTo, adjLatS, adjLoss, outCount, inCount };
 }
