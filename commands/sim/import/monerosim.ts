@@ -200,13 +200,14 @@ function _general(general: _Obj, shadow: _Obj, report: _Report): _Obj {
         report.add("mapped", "general.progress", "shadow.progress");
         break;
       case "process_threads":
+        if (Number.isInteger(Number(value)) && Number(value) >= 0 && Number(value) <= 256) {
+          shadow.process_threads = Number(value);
+          report.add("mapped", "general.process_threads", "shadow.process_threads");
+        } else report.add("unmapped", "general.process_threads", undefined, "not 0..256");
+        break;
       case "native_preemption":
-        report.add(
-          "unmapped",
-          `general.${key}`,
-          undefined,
-          "Monerosim's own Shadow patch; hive has no equivalent",
-        );
+        shadow.native_preemption = value === true;
+        report.add("mapped", "general.native_preemption", "shadow.native_preemption");
         break;
       case "enable_dns_server":
       case "fallback_seeds":

@@ -238,6 +238,14 @@ export const shadowSectionSchema = z.strictObject({
   model_unblocked_syscall_latency: z.boolean().default(true).describe(
     "Shadow's general.model_unblocked_syscall_latency (monerod needs it on)",
   ),
+  process_threads: intRange(0, 256).optional().describe(
+    "threads of every monerod (--max-concurrency, --prep-blocks-threads) and wallet RPC " +
+      "(--max-concurrency); 1 keeps runs repeatable, 0 the programs' defaults (Monerosim's " +
+      "process_threads). A group's daemon_args or wallet_args override them",
+  ),
+  native_preemption: z.boolean().optional().describe(
+    "Shadow's experimental.native_preemption_enabled: faster, but runs are not repeatable",
+  ),
   environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional()
     .describe("environment variables of every process"),
 });

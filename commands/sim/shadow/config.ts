@@ -13,18 +13,16 @@
  * @module
  */
 import { stringify } from "yaml";
-import { type SimAttack, type SimHost, type SimModel } from "../../../adapters/engine/types.ts";
+import { type SimHost, type SimModel } from "../../../adapters/engine/types.ts";
 import {
+  addEngineFlags,
   AGENT_DELAY_S,
   durationArg,
-  mergeFlags,
   monerodArgs,
   type MonerodArgsOptions,
   UPGRADE_GAP_S,
   upgradedHost,
   userPatternFlags,
-  WALLET_DELAY_S,
-  WALLET_RPC_BASE_FLAGS,
 } from "../../../adapters/engine/monerod.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
 import { writeGml } from "../scenario/gml.ts";
@@ -66,7 +64,7 @@ export interface ShadowDocument {
     log_level?: string;
     progress?: boolean;
   };
-  experimental?: { runahead: string };
+  experimental?: { runahead?: string; native_preemption_enabled?: boolean };
   network: { graph: { type: "gml"; file: { path: string } }; use_shortest_path: boolean };
   hosts: Record<string, ShadowHost>;
 }
@@ -98,11 +96,14 @@ export const GML_FILE = "network.gml";
 import {
   attackProcesses,
   chunks as _chunks,
+  doubleSpendArgs,
   fundingProcesses,
   named as _named,
   rpcUrl as _rpc,
   type ShadowProcess,
   TARGETS_PER_PROCESS,
+  threadFlags,
+  walletProcess,
 } from "./processes.ts";
 
 export { type ShadowProcess, TARGETS_PER_PROCESS };
@@ -148,17 +149,21 @@ export function shadowParts(loaded: LoadedScenario, options: ShadowConfigOptions
     };
   };
   const argsOptions: MonerodArgsOptions = { dataDir: "monerod", peerMode: model.peerMode };
+  // shadow.process_threads: thread counts of monerod and wallet RPC (1 keeps runs repeatable).
+  const threads = threadFlags(shadow.process_threads);
+  const daemonArgs = (h: SimHost) =>
+    addEngineFlags(monerodArgs(h, model, argsOptions), h, threads.monerod);
   const extra = attackProcesses(model, byName, agent);
   fundingProcesses(model, byName, agent, extra);
   const doubleSpenders = new Set(
     model.attacks.flatMap((a) => a.kind === "double_spend" ? [a.attacker] : []),
   );
   const agentProcesses = (h: SimHost) =>
-    _agentProcesses({ model, byName, agent, doubleSpenders, walletRpc, count }, h);
+    _agentProcesses({ model, byName, agent, doubleSpenders, walletRpc, count, threads }, h);
   const buildHost = (h: SimHost): ShadowHost => {
     const processes: ShadowProcess[] = [{
       path: h.monerodBin ?? monerod,
-      args: monerodArgs(h, model, argsOptions),
+      args: daemonArgs(h),
       start_time: formatSeconds(h.startTimeS),
       expected_final_state: "running",
     }];
@@ -171,7 +176,7 @@ export function shadowParts(loaded: LoadedScenario, options: ShadowConfigOptions
       const next = upgradedHost(h, k + 1);
       processes.push({
         path: next.monerodBin ?? monerod,
-        args: monerodArgs(next, model, argsOptions),
+        args: daemonArgs(next),
         start_time: formatSeconds(up.atS + UPGRADE_GAP_S),
         expected_final_state: "running",
       });
@@ -201,8 +206,15 @@ export function shadowParts(loaded: LoadedScenario, options: ShadowConfigOptions
       ...(shadow.log_level !== undefined ? { log_level: shadow.log_level } : {}),
       ...(shadow.progress !== undefined ? { progress: shadow.progress } : {}),
     },
-    ...(shadow.runahead !== undefined
-      ? { experimental: { runahead: formatLatency(shadow.runahead) } }
+    ...(shadow.runahead !== undefined || shadow.native_preemption !== undefined
+      ? {
+        experimental: {
+          ...(shadow.runahead !== undefined ? { runahead: formatLatency(shadow.runahead) } : {}),
+          ...(shadow.native_preemption !== undefined
+            ? { native_preemption_enabled: shadow.native_preemption }
+            : {}),
+        },
+      }
       : {}),
     network: { graph: { type: "gml", file: { path: GML_FILE } }, use_shortest_path: true },
   };
@@ -231,6 +243,7 @@ interface _AgentContext {
   doubleSpenders: Set<string>;
   walletRpc: string;
   count: (program: string) => void;
+  threads: { monerod: string[]; wallet: string[] };
 }
 
 /**
@@ -238,7 +251,7 @@ interface _AgentContext {
  * wallet RPC and user, or its monitors.
  */
 function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
-  const { model, byName, agent, doubleSpenders, walletRpc, count } = ctx;
+  const { model, byName, agent, doubleSpenders, walletRpc, count, threads } = ctx;
   const out: ShadowProcess[] = [];
   const common = ["--host", h.name, "--seed", String(model.seed)];
   const at = h.startTimeS + AGENT_DELAY_S;
@@ -246,7 +259,7 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
     // A behaviour plugin runs in place of the kind's agent (beside the user's wallet RPC).
     const wallet = h.kind === "user" && h.walletRpcPort !== undefined;
     if (wallet) {
-      out.push(_walletProcess(h, h.walletRpcBin ?? walletRpc));
+      out.push(walletProcess(h, h.walletRpcBin ?? walletRpc, threads.wallet));
       count("monero-wallet-rpc");
     }
     out.push(agent("behavior", [
@@ -261,13 +274,13 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
     ], at));
   } else if (doubleSpenders.has(h.name)) {
     // Its double-spend agent mines on this node (honestly, then in secret): no miner agent.
-    out.push(agent("attacker", _doubleSpendArgs(model, h, byName, common), at));
+    out.push(agent("attacker", doubleSpendArgs(model, h, byName, common), at));
   } else if (h.kind === "miner" || (h.kind === "attacker" && h.hashrate > 0)) {
     out.push(
       agent("miner", ["--rpc", _rpc(h), "--hashrate", String(h.hashrate), ...common], at),
     );
   } else if (h.kind === "user" && h.tx && h.walletRpcPort !== undefined) {
-    out.push(_walletProcess(h, h.walletRpcBin ?? walletRpc));
+    out.push(walletProcess(h, h.walletRpcBin ?? walletRpc, threads.wallet));
     count("monero-wallet-rpc");
     const amount = h.tx.amount.kind === "fixed"
       ? String(h.tx.amount.value)
@@ -306,69 +319,6 @@ function _agentProcesses(ctx: _AgentContext, h: SimHost): ShadowProcess[] {
     }
   }
   return out;
-}
-
-/** The monero-wallet-rpc process of a user host. */
-function _walletProcess(h: SimHost, walletRpc: string): ShadowProcess {
-  return {
-    path: walletRpc,
-    args: mergeFlags([
-      "--wallet-dir=wallets",
-      `--rpc-bind-ip=${h.ip}`,
-      `--rpc-bind-port=${h.walletRpcPort}`,
-      "--confirm-external-bind",
-      "--disable-rpc-login",
-      `--daemon-address=${h.ip}:${h.rpcPort}`,
-      "--trusted-daemon",
-      ...WALLET_RPC_BASE_FLAGS,
-      "--non-interactive",
-      "--log-level=1",
-    ], h.walletArgs ?? []),
-    start_time: formatSeconds(h.startTimeS + WALLET_DELAY_S),
-    expected_final_state: "running",
-  };
-}
-
-/**
- * Flags of a double-spend attacker agent. It cuts its node from every other host when they fit
- * in one argument ({@link TARGETS_PER_PROCESS}); beyond that from its topology neighbours only,
- * which isolates it fully in `hardcoded` peer mode.
- */
-function _doubleSpendArgs(
-  model: SimModel,
-  h: SimHost,
-  byName: Map<string, SimHost>,
-  common: string[],
-): string[] {
-  const attack = model.attacks.find((a) =>
-    a.kind === "double_spend" && a.attacker === h.name
-  ) as Extract<SimAttack, { kind: "double_spend" }>;
-  let peers = model.hosts.filter((x) => x.name !== h.name);
-  if (peers.length > TARGETS_PER_PROCESS) {
-    const near = new Set<string>();
-    for (const e of model.edges) {
-      if (e.a === h.name) near.add(e.b);
-      if (e.b === h.name) near.add(e.a);
-    }
-    peers = [...near].map((n) => byName.get(n)!);
-  }
-  return [
-    "--mode",
-    "double_spend",
-    "--rpc",
-    _named(h),
-    "--victim",
-    _named(byName.get(attack.victim)!),
-    "--peers",
-    peers.map(_named).join(","),
-    "--hashrate",
-    String(h.hashrate),
-    "--confirmations",
-    String(attack.confirmations),
-    "--start",
-    durationArg(attack.startS),
-    ...common,
-  ];
 }
 
 /** Build `shadow.yaml` and `network.gml` text for an expanded scenario. */

@@ -1,11 +1,19 @@
 /**
- * Processes of a Shadow host beyond its own node and agent: the funding distributor, and the
- * partition and eclipse attackers, each keyed by the host that runs it.
+ * Processes of a Shadow host beyond its own node: a user's wallet RPC, the double-spend
+ * attacker's flags, the funding distributor, and the partition and eclipse attackers, each
+ * keyed by the host that runs it.
  *
  * @module
  */
-import type { SimHost, SimModel } from "../../../adapters/engine/types.ts";
-import { durationArg, fundingPlan } from "../../../adapters/engine/monerod.ts";
+import type { SimAttack, SimHost, SimModel } from "../../../adapters/engine/types.ts";
+import {
+  durationArg,
+  fundingPlan,
+  mergeFlags,
+  WALLET_DELAY_S,
+  WALLET_RPC_BASE_FLAGS,
+} from "../../../adapters/engine/monerod.ts";
+import { formatSeconds } from "../scenario/units.ts";
 
 /** Most RPC targets per agent process: keeps every argument far below Linux's 128 KiB limit. */
 export const TARGETS_PER_PROCESS = 1000;
@@ -133,4 +141,86 @@ export function attackProcesses(
     }
   }
   return out;
+}
+
+/**
+ * Thread-count flags for `shadow.process_threads` (Monerosim's `process_threads`): N caps
+ * monerod's `--max-concurrency` and `--prep-blocks-threads` and the wallet RPC's
+ * `--max-concurrency` at N; 0 or unset leaves the programs' defaults. One thread per process
+ * keeps a Shadow run repeatable.
+ */
+export function threadFlags(n: number | undefined): { monerod: string[]; wallet: string[] } {
+  if (!n) return { monerod: [], wallet: [] };
+  return {
+    monerod: [`--max-concurrency=${n}`, `--prep-blocks-threads=${n}`],
+    wallet: [`--max-concurrency=${n}`],
+  };
+}
+
+/** The monero-wallet-rpc process of a user host. */
+export function walletProcess(
+  h: SimHost,
+  walletRpc: string,
+  threads: readonly string[] = [],
+): ShadowProcess {
+  return {
+    path: walletRpc,
+    args: mergeFlags([
+      "--wallet-dir=wallets",
+      `--rpc-bind-ip=${h.ip}`,
+      `--rpc-bind-port=${h.walletRpcPort}`,
+      "--confirm-external-bind",
+      "--disable-rpc-login",
+      `--daemon-address=${h.ip}:${h.rpcPort}`,
+      "--trusted-daemon",
+      ...WALLET_RPC_BASE_FLAGS,
+      "--non-interactive",
+      "--log-level=1",
+      ...threads,
+    ], h.walletArgs ?? []),
+    start_time: formatSeconds(h.startTimeS + WALLET_DELAY_S),
+    expected_final_state: "running",
+  };
+}
+
+/**
+ * Flags of a double-spend attacker agent. It cuts its node from every other host when they fit
+ * in one argument ({@link TARGETS_PER_PROCESS}); beyond that from its topology neighbours only,
+ * which isolates it fully in `hardcoded` peer mode.
+ */
+export function doubleSpendArgs(
+  model: SimModel,
+  h: SimHost,
+  byName: Map<string, SimHost>,
+  common: string[],
+): string[] {
+  const attack = model.attacks.find((a) =>
+    a.kind === "double_spend" && a.attacker === h.name
+  ) as Extract<SimAttack, { kind: "double_spend" }>;
+  let peers = model.hosts.filter((x) => x.name !== h.name);
+  if (peers.length > TARGETS_PER_PROCESS) {
+    const near = new Set<string>();
+    for (const e of model.edges) {
+      if (e.a === h.name) near.add(e.b);
+      if (e.b === h.name) near.add(e.a);
+    }
+    peers = [...near].map((n) => byName.get(n)!);
+  }
+  return [
+    "--mode",
+    "double_spend",
+    "--rpc",
+    named(h),
+    "--victim",
+    named(byName.get(attack.victim)!),
+    "--peers",
+    peers.map(named).join(","),
+    "--hashrate",
+    String(h.hashrate),
+    "--confirmations",
+    String(attack.confirmations),
+    "--start",
+    durationArg(attack.startS),
+    ...common,
+  ];
 }

@@ -93,6 +93,11 @@ Deno.test("import monerosim: weights become percent, upgrades and binaries are r
   ok(up.report.unmapped.some((e) => e.field === "metadata"));
   // Reachability: DNS on maps to network.dns_server.
   equal((native.scenario.network as { dns_server?: boolean }).dns_server, true);
+  // Monerosim's thread count and preemption become Shadow settings.
+  deepEqual(
+    (native.scenario.shadow as Record<string, unknown>).process_threads,
+    2,
+  );
   ok(up.report.approximated.some((e) => e.field === "agents.miner-distributor"));
   deepEqual(up.scenario.daemon_defaults, [
     "--log-level=1",

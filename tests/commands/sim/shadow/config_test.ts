@@ -413,3 +413,41 @@ Deno.test("a monitor with zmq: every monerod publishes and the monitor follows e
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("shadow.process_threads caps monerod and wallet threads; native_preemption reaches Shadow", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-sim-threads-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/s.yaml`,
+      "general: { stop_time: 1h }\nshadow: { process_threads: 1, native_preemption: true, " +
+        "runahead: 5 ms }\nnetwork: { topology: star }\nagents:\n" +
+        "  miner-1: { kind: miner, hashrate: 100 }\n" +
+        '  fast: { kind: observer, daemon_args: ["--max-concurrency=4"] }\n' +
+        "  user-1: { kind: user, interval_mean: 60 }\n",
+    );
+    const { document } = buildShadowDocument(await loadScenario(`${dir}/s.yaml`), {
+      hiveBin: "hive",
+    });
+    deepEqual(document.experimental, { runahead: "5 ms", native_preemption_enabled: true });
+    const flags = (host: string, i: number) =>
+      document.hosts[host].processes[i].args.filter((a) =>
+        /^--(max-concurrency|prep-blocks-threads)=/.test(a)
+      );
+    deepEqual(flags("miner-1", 0), ["--max-concurrency=1", "--prep-blocks-threads=1"]);
+    // A group's own flag wins by name, once.
+    deepEqual(flags("fast", 0), ["--max-concurrency=4", "--prep-blocks-threads=1"]);
+    const wallet = document.hosts["user-1"].processes.find((p) => p.path === "monero-wallet-rpc")!;
+    ok(wallet.args.includes("--max-concurrency=1"));
+    // Unset: the programs' defaults, no flags (golden configs unchanged).
+    await Deno.writeTextFile(
+      `${dir}/plain.yaml`,
+      "general: { stop_time: 1h }\nnetwork: { topology: star }\nagents:\n" +
+        "  miner-1: { kind: miner, hashrate: 100 }\n",
+    );
+    const plain = buildShadowDocument(await loadScenario(`${dir}/plain.yaml`), { hiveBin: "hive" });
+    ok(!plain.document.hosts["miner-1"].processes[0].args.some((a) => a.includes("concurrency")));
+    equal(plain.document.experimental, undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
