@@ -171,6 +171,15 @@ Deno.test({
           path: `${shotsDir}/remote_agents_spawn_refused.png`,
         });
       }
+      equal(
+        await driver.call<string | null>({
+          op: "eval",
+          page,
+          expression: `document.querySelector("#f-image").getAttribute("aria-invalid")`,
+        }),
+        "true",
+        "the refused field is marked",
+      );
       equal((await direct.list()).length, before, "nothing was created");
       // A valid spec: the proxy creates it, with the form's command and environment.
       await driver.call({ op: "fill", page, selector: "#f-image", text: "/bin/sh" });

@@ -294,7 +294,8 @@ $("spawn").onsubmit = async (event) => {
       say(r.body.name + " created: " + r.body.state, false);
     } else {
       const error = r.body && r.body.error;
-      formError(explain(r), error && (error.field || error.rule));
+      // A policy rule points at the field it judged (images: the image).
+      formError(explain(r), error && (error.field || (error.rule === "images" ? "image" : null)));
       say("The agent was not created", true);
     }
   } catch (e) {
