@@ -30,6 +30,7 @@ import type {
   SignedMessage,
   Unsubscribe,
 } from "./types.ts";
+import { msatToSats } from "./types.ts";
 
 /** A seeded PRNG (sfc32): same seed, same sequence, on every platform. */
 export class Prng {
@@ -372,7 +373,8 @@ export class SimNode implements LightningNode {
   }
 
   listfunds(): Promise<FundsInfo> {
-    const channel = this.channels.reduce((a, c) => a + Math.floor(c.to_us_msat / 1000), 0);
+    // Simulated channels hold safe integers: their sum is a number.
+    const channel = this.channels.reduce((a, c) => a + Number(msatToSats(c.to_us_msat)), 0);
     return Promise.resolve({ onchain_sats: this.onchainSats, channel_sats: channel });
   }
 

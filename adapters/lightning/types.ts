@@ -30,12 +30,25 @@ export interface PeerInfo {
   connected: boolean;
 }
 
+/**
+ * A millisatoshi amount: a number while it is a safe integer, a bigint beyond 2^53 (Core
+ * Lightning's msat fields are u64; totals pass 2^53 at about 90 BTC), so no digit is lost.
+ */
+export type Msat = number | bigint;
+
+/** Whole sats of an msat amount (floor), exact for bigints; a number when that is exact. */
+export function msatToSats(msat: Msat): number | bigint {
+  if (typeof msat === "number") return Math.floor(msat / 1000);
+  const sats = msat / 1000n;
+  return sats <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(sats) : sats;
+}
+
 /** One channel as `listpeerchannels` reports it (the fields we use). */
 export interface ChannelInfo {
   peer_id: string;
   short_channel_id: string;
-  total_msat: number;
-  to_us_msat: number;
+  total_msat: Msat;
+  to_us_msat: Msat;
   fee_base_msat: number;
   fee_proportional_millionths: number;
   state: "CHANNELD_NORMAL" | "CHANNELD_AWAITING_LOCKIN" | "CLOSED";
@@ -66,9 +79,9 @@ export interface ForwardEvent {
   out_channel: string;
   in_peer: string;
   out_peer: string;
-  in_msat: number;
-  out_msat: number;
-  fee_msat: number;
+  in_msat: Msat;
+  out_msat: Msat;
+  fee_msat: Msat;
   status: "settled" | "failed" | "local_failed" | "offered";
   /** Unix seconds. */
   received_time: number;

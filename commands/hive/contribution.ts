@@ -3,8 +3,11 @@
  * From forward events over the last 7 days, ratio = forwarded / received (sats); below 0.5 the
  * member gets a throttle signal (cl-hive uses it to slow leechers' rebalances).
  *
+ * Amounts are exact past 2^53 (bigint); the ratio is a float either way.
+ *
  * @module
  */
+import { type Sats, sumSats } from "./state.ts";
 
 /** Window of the ratio (s). */
 export const CONTRIBUTION_WINDOW_SECONDS = 7 * 24 * 3600;
@@ -15,15 +18,15 @@ export const THROTTLE_RATIO = 0.5;
 export interface LedgerEntry {
   peer_id: string;
   direction: "forwarded" | "received";
-  amount_sats: number;
+  amount_sats: Sats;
   timestamp: number;
 }
 
 /** Ratio of one member. */
 export interface ContributionReport {
   peer_id: string;
-  forwarded_sats: number;
-  received_sats: number;
+  forwarded_sats: Sats;
+  received_sats: Sats;
   ratio: number;
   throttle: boolean;
 }
@@ -51,14 +54,15 @@ export class ContributionLedger {
   /** The report of one member over the last 7 days. */
   report(peerId: string, now: number): ContributionReport {
     const cut = now - CONTRIBUTION_WINDOW_SECONDS;
-    let fwd = 0, rcv = 0;
+    const fwdList: Sats[] = [], rcvList: Sats[] = [];
     for (const e of this.entries) {
       if (e.peer_id !== peerId || e.timestamp < cut) continue;
-      if (e.direction === "forwarded") fwd += e.amount_sats;
-      else rcv += e.amount_sats;
+      (e.direction === "forwarded" ? fwdList : rcvList).push(e.amount_sats);
     }
+    const fwd = sumSats(fwdList), rcv = sumSats(rcvList);
+    const f = Number(fwd), r = Number(rcv);
     // No traffic received means nothing to repay: ratio 1 (neutral), as cl-hive does.
-    const ratio = rcv === 0 ? (fwd > 0 ? Infinity : 1) : fwd / rcv;
+    const ratio = r === 0 ? (f > 0 ? Infinity : 1) : f / r;
     return {
       peer_id: peerId,
       forwarded_sats: fwd,

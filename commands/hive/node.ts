@@ -11,7 +11,11 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { CustomMessage, LightningNode } from "../../adapters/lightning/types.ts";
+import {
+  type CustomMessage,
+  type LightningNode,
+  msatToSats,
+} from "../../adapters/lightning/types.ts";
 import { fromHex, toHex } from "../../adapters/lightning/signmessage.ts";
 import {
   createManifest,
@@ -183,7 +187,7 @@ export class HiveNode {
         this.ledger.record({
           peer_id: e.in_peer,
           direction: "forwarded",
-          amount_sats: Math.floor(e.in_msat / 1000),
+          amount_sats: msatToSats(e.in_msat),
           timestamp: t,
         });
       }
@@ -191,7 +195,7 @@ export class HiveNode {
         this.ledger.record({
           peer_id: e.out_peer,
           direction: "received",
-          amount_sats: Math.floor(e.out_msat / 1000),
+          amount_sats: msatToSats(e.out_msat),
           timestamp: t,
         });
       }

@@ -18,7 +18,8 @@ import { MIN_VOUCHES, quorum } from "./membership.ts";
 const BAN_SECONDS = 365 * 86_400;
 /** How long a ban proposal stays open for votes (cl-hive's BAN_PROPOSAL_TTL_SECONDS, 7 days). */
 const BAN_PROPOSAL_SECONDS = 7 * 86_400;
-import { satsNumber } from "./state.ts";
+import { satsNumber, sumSats } from "./state.ts";
+import { msatToSats } from "../../adapters/lightning/types.ts";
 import { Workspace } from "./workspace.ts";
 import type { HiveNode } from "./node.ts";
 
@@ -74,8 +75,8 @@ async function _publish(node: HiveNode, force = false): Promise<string | null> {
   const funds = await node.ln.listfunds();
   const first = chans[0];
   return await node.publishState({
-    capacity_sats: chans.reduce((a, c) => a + Math.floor(c.total_msat / 1000), 0),
-    available_sats: chans.reduce((a, c) => a + Math.floor(c.to_us_msat / 1000), 0),
+    capacity_sats: sumSats(chans.map((c) => msatToSats(c.total_msat))),
+    available_sats: sumSats(chans.map((c) => msatToSats(c.to_us_msat))),
     fee_policy: first
       ? { base_fee: first.fee_base_msat, fee_rate: first.fee_proportional_millionths }
       : {},
@@ -256,7 +257,7 @@ async function _run(ws: Workspace, i: number, op: HiveOp): Promise<Record<string
         sn.channels.map((c) => ({
           member: sn.id,
           target: c.peer_id,
-          capacity_sats: c.total_msat / 1000,
+          capacity_sats: Number(msatToSats(c.total_msat)), // planner shares need no exactness
         }))
       ).filter((c) => me.membership.has(c.member));
       const saturated = new Set(JSON.parse(ws.stores[i].getMeta("saturated") ?? "[]") as string[]);

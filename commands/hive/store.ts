@@ -191,25 +191,36 @@ export class HiveStore {
     );
   }
 
-  addContribution(peerId: string, direction: string, amount: number, ts: number): void {
+  /** Record a ledger row; an amount past 2^53 is bound as a 64-bit integer, without loss. */
+  addContribution(peerId: string, direction: string, amount: number | bigint, ts: number): void {
     this.db.prepare("INSERT INTO contribution(peer_id,direction,amount_sats,ts) VALUES(?,?,?,?)")
       .run(peerId, direction, amount, ts);
   }
 
+  /** The ledger rows in order; amounts past 2^53 come back as bigint. */
   contributions(): {
     peer_id: string;
     direction: "forwarded" | "received";
-    amount_sats: number;
+    amount_sats: number | bigint;
     timestamp: number;
   }[] {
-    return this.db.prepare(
+    const stmt = this.db.prepare(
       "SELECT peer_id, direction, amount_sats, ts AS timestamp FROM contribution ORDER BY id",
-    ).all() as {
+    );
+    stmt.setReadBigInts(true);
+    return (stmt.all() as {
       peer_id: string;
       direction: "forwarded" | "received";
-      amount_sats: number;
-      timestamp: number;
-    }[];
+      amount_sats: bigint;
+      timestamp: bigint;
+    }[]).map((r) => ({
+      peer_id: r.peer_id,
+      direction: r.direction,
+      amount_sats: r.amount_sats <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(r.amount_sats)
+        : r.amount_sats,
+      timestamp: Number(r.timestamp),
+    }));
   }
 
   logPlan(ts: number, data: unknown): void {

@@ -62,7 +62,7 @@ Deno.test("keys, signatures, channels and forwards of simnet nodes", async () =>
   await a.setchannel({ id: b.id, feeppm: 250 });
   equal((await a.listchannels())[0].fee_proportional_millionths, 250);
   await rejects(a.fundchannel({ id: b.id, amount_sats: 1e12 }));
-  const seen: number[] = [];
+  const seen: (number | bigint)[] = [];
   a.onForward((e) => void seen.push(e.fee_msat));
   a.emitForward({
     in_channel: "1x1x0",

@@ -17,6 +17,7 @@ import {
 } from "../../../commands/hive/protocol.ts";
 import { HiveStore } from "../../../commands/hive/store.ts";
 import { sumSats } from "../../../commands/hive/state.ts";
+import { msatToSats } from "../../../adapters/lightning/types.ts";
 import { withDeadline } from "./_deadline.ts";
 
 const U64_MAX = "18446744073709551615";
@@ -113,4 +114,52 @@ Deno.test("the store keeps u64 amounts and Python floats across a restart", asyn
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a forward of u64 msat lands in the ledger and the store with every digit", async () => {
+  equal(msatToSats(BigInt(U64_MAX)), 18446744073709551n);
+  equal(msatToSats(123_456_789), 123_456);
+  equal(msatToSats(9_007_199_254_740_993_000n), 9_007_199_254_740_993n);
+  const fleet = Fleet.create({ nodes: 2, seed: 3 });
+  const [a, b] = fleet.nodes;
+  await a.genesis("hive_msat");
+  a.membership.add(b.id, "member", 0);
+  const now = a.ln.now();
+  const sn = fleet.net.node(a.id)!;
+  for (let k = 0; k < 2; k++) {
+    sn.emitForward({
+      in_channel: "1x1x0",
+      out_channel: "2x2x0",
+      in_peer: b.id,
+      out_peer: "03" + "9".repeat(64),
+      in_msat: BigInt(U64_MAX),
+      out_msat: BigInt(U64_MAX) - 1000n,
+      fee_msat: 1000,
+      status: "settled",
+      received_time: now,
+    });
+  }
+  const r = a.ledger.report(b.id, now);
+  equal(r.forwarded_sats, 2n * 18446744073709551n);
+  equal(
+    JSON.stringify(jsonSafe({ fwd: r.forwarded_sats })),
+    `{"fwd":${2n * 18446744073709551n}}`,
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    let store = HiveStore.open(`${dir}/c.sqlite`);
+    for (const e of a.ledger.entries) {
+      store.addContribution(e.peer_id, e.direction, e.amount_sats, e.timestamp);
+    }
+    store.close();
+    store = HiveStore.open(`${dir}/c.sqlite`);
+    deepEqual(store.contributions().map((e) => e.amount_sats), [
+      18446744073709551n,
+      18446744073709551n,
+    ]);
+    store.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  fleet.stopLoops();
 });
