@@ -124,6 +124,7 @@ export function desUnmodelled(model: SimModel): DesUnmodelled[] {
   first("interval_kind", sends, (h) => h.tx?.intervalKind === "fixed");
   first("tx_send_probability", sends, (h) => (h.tx?.sendProbability ?? 1) !== 1);
   first("activity_start_time", sends, (h) => h.tx?.activityStartS !== undefined);
+  first("zmq", "DES nodes publish no ZMQ notifications", (h) => h.kind === "monitor" && !!h.zmq);
   if (model.dnsServer) {
     out.push({ host: null, field: "dns_server", why: "DES nodes make no DNS lookups" });
   }

@@ -55,7 +55,7 @@ Deno.test("--engine des refuses, by field, the settings the DES does not model",
     `${MINERS}\n  node-{1..2}: { kind: observer, upgrade: { at: 10m } }\n` +
       "  user-1: { kind: user, interval_mean: 60, interval_kind: fixed, " +
       "tx_send_probability: 0.5, activity_start_time: 10m }\n" +
-      "  watch: { kind: observer, behavior: observer }",
+      "  watch: { kind: observer, behavior: observer }\n  mon: { kind: monitor, zmq: true }",
   );
   // Every engine that runs monerod takes it; the DES names each setting it would ignore.
   await parseScenario(text, OPTS);
@@ -69,6 +69,7 @@ Deno.test("--engine des refuses, by field, the settings the DES does not model",
       /agents\.user-1\.tx_send_probability: /,
       /agents\.user-1\.activity_start_time: /,
       /network\.dns_server: the des engine does not model it: DES nodes make no DNS lookups/,
+      /agents\.mon\.zmq: the des engine does not model it: DES nodes publish no ZMQ/,
       /network\.fallback_seeds: the des engine does not model it/,
     ]
   ) match(message, field);
