@@ -7,6 +7,7 @@
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
 import { createP2PNode, type P2PEvent, type P2PNode } from "../../../../adapters/p2p/mod.ts";
+import { messageIdText } from "../../../../adapters/p2p/libp2p/node.ts";
 import { generateKeyPair, privateKeyToProtobuf } from "@libp2p/crypto/keys";
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
@@ -269,4 +270,19 @@ Deno.test({
       for (const n of nodes) await n.stop();
     }
   },
+});
+
+Deno.test("message id text: one character per byte, distinct for distinct ids", () => {
+  const ids = Array.from({ length: 2000 }, () => crypto.getRandomValues(new Uint8Array(44)));
+  ids.push(new Uint8Array(44), new Uint8Array(44).fill(255), new Uint8Array(43));
+  const texts = new Set(ids.map(messageIdText));
+  equal(texts.size, ids.length);
+  for (const id of ids.slice(-3)) {
+    const text = messageIdText(id);
+    equal(text.length, id.length);
+    deepEqual([...text].map((c) => c.charCodeAt(0)), [...id]);
+  }
+  // A view into a larger buffer renders only its own bytes.
+  const whole = Uint8Array.of(9, 1, 2, 3, 9);
+  equal(messageIdText(whole.subarray(1, 4)), "\x01\x02\x03");
 });
