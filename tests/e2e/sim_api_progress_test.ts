@@ -1,6 +1,6 @@
 /**
  * `hive sim run --engine local` on a terminal: each phase the local engine reports (`start
- * nodes`, then `simulate`) draws its own progress bar with ETA on stderr. The run sits under a
+ * nodes`, `simulate`, `settle`) draws its own progress bar with ETA on stderr. The run sits under a
  * pseudo-terminal made by util-linux `script`, as a person's shell would give it one.
  * (`fund wallets` needs a user's 80 unlock blocks, tens of seconds: its reports are checked
  * against a real monerod in tests/adapters/engine/local/progress_test.ts; `--json` records in
@@ -53,6 +53,7 @@ Deno.test({
       ok(start.length > 0 && sim.length > 0, text);
       match(start.at(-1)!, /\] 100% \| ETA \d+s \| 1\/1$/);
       match(sim.at(-1)!, /\] \d+% \| ETA \d+s \| \d+\/60/);
+      ok(frames.some((f) => f.startsWith("settle [")), "the settle phase after the clock");
       // Results go on after the bars: the summary is plain text.
       match(text, /simulated_s:\s+60/);
     } finally {

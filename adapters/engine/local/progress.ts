@@ -1,8 +1,9 @@
 /**
  * Progress of the local engine's phases before its clock starts, which take real time: `start
  * nodes` (monerod processes answering RPC, a few seconds each) and `fund wallets` (the users'
- * blocks and the 80 unlock blocks, tens of seconds on regtest). The clock phase (`simulate`)
- * is reported by the run itself. Reports go to the engine port's `onProgress`, so `hive sim
+ * blocks and the 80 unlock blocks, tens of seconds on regtest), and after the clock `settle`
+ * (up to the settle time for the last blocks to spread). The clock phase (`simulate`) is
+ * reported by the run itself. Reports go to the engine port's `onProgress`, so `hive sim
  * run` draws them as bars with ETA on a terminal and NDJSON with `--json`, as for the DES.
  *
  * Funding is a handful of long `generateblocks` calls, so its progress is read from the chain
@@ -20,6 +21,7 @@ export const LOCAL_PHASES = {
   start: "start nodes",
   fund: "fund wallets",
   simulate: "simulate",
+  settle: "settle",
 } as const;
 
 /** Where the reports go: the run's options (only `onProgress` is read). */
@@ -92,4 +94,30 @@ export function watchFunding(sink: ProgressSink, options: FundingWatchOptions): 
     await loop;
   };
   return { stop, [Symbol.asyncDispose]: stop };
+}
+
+/**
+ * Report a phase bounded by wall time (`settle`): seconds elapsed of at most `seconds`, every
+ * half second, until disposed (the phase may end early; the next one completes its bar).
+ */
+export function watchSeconds(
+  sink: ProgressSink,
+  phase: string,
+  seconds: number,
+): AsyncDisposable {
+  const onProgress = sink.onProgress;
+  if (!onProgress) return { [Symbol.asyncDispose]: () => Promise.resolve() };
+  const started = performance.now();
+  const report = () => {
+    const done = Math.min(seconds, (performance.now() - started) / 1000);
+    onProgress({ done, total: seconds, unit: "seconds", phase });
+  };
+  report();
+  const timer = setInterval(report, 500);
+  return {
+    [Symbol.asyncDispose]: () => {
+      clearInterval(timer);
+      return Promise.resolve();
+    },
+  };
 }

@@ -35,7 +35,7 @@ import type { EngineRunOptions, EngineRunResult } from "../types.ts";
 import { LocalControl } from "./control.ts";
 import { type LocalLinks, startLinks } from "./links/mod.ts";
 import { converged, countEvents, finalState as readFinalState } from "./final.ts";
-import { reportNodesReady, watchFunding } from "./progress.ts";
+import { LOCAL_PHASES, reportNodesReady, watchFunding, watchSeconds } from "./progress.ts";
 
 /** The monitor's `--zmq NAME=tcp://IP:PORT,...` when the hosts publish (a monitor's `zmq`). */
 function _zmqArg(model: SimModel): string[] {
@@ -368,6 +368,7 @@ export class LocalRun {
 
   /** Wait (at most `settleS` wall seconds) for the nodes to agree after the miners stopped. */
   async #settle(signal: AbortSignal, logger: Logger): Promise<void> {
+    await using _ = watchSeconds(this.options, LOCAL_PHASES.settle, this.o.settleS);
     if (await this.#waitAgree(Date.now() + this.o.settleS * 1000, signal)) {
       // Two more monitor polls, so its log shows the last block on every node too.
       await sleep(this.o.monitorIntervalS * 2000 + 100, signal);
