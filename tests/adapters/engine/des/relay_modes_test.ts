@@ -83,3 +83,20 @@ Deno.test("simblock preset: six regions, every node mines, compact blocks help",
   const noCompact = _meanT50(_run({ preset: "simblock", compact: { usage: 0 } }, o));
   ok(noCompact > t50 * 1.5, `without compact blocks ${noCompact} s vs ${t50} s`);
 });
+
+Deno.test("mining: weights drawn from a distribution, every node mining", () => {
+  const o = { stopTimeS: 120 * 400, nodes: 30, degree: 2, miners: 1 };
+  const spread = _run({
+    mining: { nodes: "all", distribution: { lognormal: { median: 1, sigma: 2 } } },
+  }, o);
+  const flat = _run({ mining: { nodes: "all", distribution: 5 } }, o);
+  const top = (out: DesRunOutput) => {
+    const by = new Map<string, number>();
+    for (const p of out.propagation) by.set(p.miner, (by.get(p.miner) ?? 0) + 1);
+    return { miners: by.size, top: Math.max(...by.values()) / out.propagation.length };
+  };
+  const s = top(spread);
+  const f = top(flat);
+  ok(f.miners >= 28 && f.top < 0.1, `equal weights: ${JSON.stringify(f)}`);
+  ok(s.top > 0.2, `log-normal weights concentrate power: ${JSON.stringify(s)}`);
+});
