@@ -145,7 +145,7 @@ const _template = z.object({
  * first block a node mines or verifies takes seconds, which would count as propagation delay.
  */
 export async function warmUpRandomX(url: string): Promise<void> {
-  const rpc = new MonerodRpc({ url, timeoutMs: 120_000 });
+  const rpc = new MonerodRpc({ url, timeoutMs: 300_000 });
   let t: z.output<typeof _template> | undefined;
   // "Core is busy" until the node has a peer and counts itself synchronised: bounded retries.
   for (let tries = 0; !t; tries++) {

@@ -2,7 +2,7 @@
  * Two real monerod nodes joined by a 200 ms link through the local engine's relay: a block
  * mined on one reaches the other no sooner than the link allows, the run record says "relay",
  * and the same two-node model in the DES (Monero's fluffy relay) agrees on the delay: the
- * short form of the cross-validation (`tests/bench/sim_crossval_bench.ts` runs 12 nodes).
+ * short form of the cross-validation (`tests/bench/sim_crossval.ts` runs 12 nodes).
  */
 import { equal, ok } from "@std/assert";
 import { LocalEngine } from "../../../../../adapters/engine/local/engine.ts";

@@ -1,0 +1,161 @@
+/**
+ * Cross-validation of the two engines on one 12-node scenario with link latencies: real monerod
+ * (`--engine local`, links through the engine's relays) against the DES with Monero's fluffy
+ * relay. Compares block propagation (median over blocks of the seconds until 50 % and 90 % of
+ * nodes had a block) and the orphan rate, and prints whether each is within tolerance.
+ *
+ * The local run mines through RPC (Poisson, by hashrate share, mean BLOCK_S wall seconds), after
+ * warming RandomX up on every node, so a cold RandomX start (seconds) does not count as
+ * propagation. Block times come from each node's own log (`links/observe.ts`).
+ *
+ * A script run by hand, not a `deno bench` file (it runs 12 monerod for about 1.5 minutes):
+ *   deno run -A tests/bench/sim_crossval.ts [BLOCKS] [BLOCK_S]
+ */
+import { LocalEngine } from "../../adapters/engine/local/engine.ts";
+import { observeBlocks, readRunArrivals } from "../../adapters/engine/local/links/observe.ts";
+import type { LinksRecord } from "../../adapters/engine/local/links/mod.ts";
+import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../adapters/engine/local/rpc.ts";
+import type { SimModel } from "../../adapters/engine/types.ts";
+import { parseScenario } from "../../commands/sim/scenario/load.ts";
+import { createLogger } from "../../core/logger.ts";
+import {
+  compareFigures,
+  type CrossvalFigures,
+  type CrossvalRow,
+  desFigures,
+  localFigures,
+  type Tolerance,
+  waitLocalNodes,
+  warmUpRandomX,
+} from "./sim_crossval_compare.ts";
+
+/** The scenario both engines run: 12 nodes, 4 miners, 4 outbound peers, 50–150 ms links. */
+export const CROSSVAL_SCENARIO = `name: crossval_12
+general: { stop_time: 1h, seed: 1212 }
+network:
+  topology: random_regular(4)
+  peer_mode: hardcoded
+  latency: { uniform: [50 ms, 150 ms] }
+  bandwidth: 100 Mbit
+agents:
+  miner-{1..4}: { kind: miner, hashrate: 25 }
+  node-{1..8}: { kind: observer }
+`;
+
+/** How far the engines may differ: 0.25 s plus 50 % of the DES figure; orphans within 0.15. */
+export const CROSSVAL_TOLERANCE: Tolerance = { seconds: 0.25, relative: 0.5, orphanRate: 0.15 };
+
+const _MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** Seconds a node spends on a block before relaying it, in the DES (regtest block, warm). */
+const VALIDATION_S = 0.05;
+
+/** What one cross-validation run found. */
+export interface CrossvalResult {
+  local: CrossvalFigures;
+  des: CrossvalFigures;
+  /** The DES's current push model on the same scenario, for reference. */
+  desPush: CrossvalFigures;
+  rows: CrossvalRow[];
+  links: LinksRecord;
+}
+
+function _exp(mean: number, rnd: () => number): number {
+  return -Math.log(1 - rnd()) * mean;
+}
+
+/** Run the scenario on 12 real monerod nodes, then the DES; compare. */
+export async function crossval(blocks: number, blockS: number): Promise<CrossvalResult> {
+  const loaded = await parseScenario(CROSSVAL_SCENARIO, { baseDir: ".", name: "crossval_12" });
+  const model = loaded.model;
+  // Locally every host is an observer: the bench mines itself, at the same shares.
+  const localModel: SimModel = {
+    ...model,
+    stopTimeS: 3600,
+    hosts: model.hosts.map((h) => ({ ...h, kind: "observer", hashrate: 0 })),
+  };
+  const dir = await Deno.makeTempDir({ prefix: "hive_crossval_" });
+  const stop = new AbortController();
+  try {
+    const running = new LocalEngine({
+      graceMs: 20_000,
+      firstOctet: 90,
+      settleS: 10,
+      // The engine's children (its reaper) run hive itself, never this script.
+      hiveArgv: [Deno.execPath(), "run", "-A", "--quiet", _MAIN],
+    }).run({
+      model: localModel,
+      outDir: dir,
+      logger: createLogger({ level: "error" }),
+      signal: stop.signal,
+    });
+    running.catch(() => {});
+    const hosts = await waitLocalNodes(dir, 120_000);
+    await Promise.all(hosts.map((h) => warmUpRandomX(h.rpcUrl)));
+    const miners = model.hosts.filter((h) => h.hashrate > 0);
+    const rpc = new Map(
+      hosts.map((h) => [h.name, new MonerodRpc({ url: h.rpcUrl, timeoutMs: 60_000 })]),
+    );
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const since = Date.now();
+    const pending: Promise<unknown>[] = [];
+    // Bounded: `blocks` blocks, each after an exponential wait.
+    for (let b = 0; b < blocks; b++) {
+      await new Promise((r) => setTimeout(r, _exp(blockS, rnd) * 1000));
+      let pick = rnd() * 100;
+      const miner = miners.find((m) => (pick -= m.hashrate) < 0) ?? miners[0];
+      pending.push(rpc.get(miner.name)!.generateBlocks(1, DEFAULT_MINER_ADDRESS).catch(() => {}));
+    }
+    await Promise.all(pending);
+    await new Promise((r) => setTimeout(r, 5000)); // the last blocks spread
+    stop.abort();
+    const result = await running;
+    const observed = observeBlocks(
+      await readRunArrivals(dir, model.hosts.map((h) => h.name)),
+      since - 1000,
+    );
+    const local = localFigures(observed);
+    const desOptions = {
+      blockIntervalS: blockS,
+      validationDelayS: VALIDATION_S,
+      receiptEvents: false as const,
+      maxBlocks: 2000,
+    };
+    const desModel = { ...model, stopTimeS: 2000 * blockS * 2 };
+    const des = desFigures({ ...desModel, des: { relay: "fluffy" } }, desOptions);
+    const desPush = desFigures(desModel, desOptions);
+    return {
+      local,
+      des,
+      desPush,
+      rows: compareFigures(local, des, CROSSVAL_TOLERANCE),
+      links: (result.summary as { links: LinksRecord }).links,
+    };
+  } finally {
+    stop.abort();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+function _print(r: CrossvalResult): void {
+  const f = (x: number | null) => x === null ? "-" : x.toFixed(3);
+  console.log(`links: ${r.links.path} (${r.links.links} relays): ${r.links.message}`);
+  console.log("metric       local    des(fluffy)  des(push)  gap     allowed  ok");
+  for (const row of r.rows) {
+    const push = r.desPush[row.metric as keyof CrossvalFigures] as number | null;
+    console.log(
+      `${row.metric.padEnd(12)} ${f(row.local).padEnd(8)} ${f(row.des).padEnd(12)} ` +
+        `${f(push).padEnd(10)} ${f(row.gap).padEnd(7)} ${f(row.allowed).padEnd(8)} ${row.ok}`,
+    );
+  }
+  console.log(`blocks: local ${r.local.blocks}, des ${r.des.blocks}`);
+}
+
+if (import.meta.main) {
+  const blocks = Number(Deno.args[0] ?? 40);
+  const blockS = Number(Deno.args[1] ?? 1.5);
+  const t0 = performance.now();
+  _print(await crossval(blocks, blockS));
+  console.log(`wall ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
