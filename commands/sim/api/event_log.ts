@@ -22,7 +22,10 @@ export class EventLog {
   readonly #chunks: Uint8Array[] = [];
   /** The last chunk read back, split (a client reading on asks for the same one again). */
   #read: { chunk: Uint8Array; lines: string[] } | null = null;
-  #open: string[] = [];
+  /** The open chunk's lines: one array, filled in place and reused (no growth per push). */
+  readonly #open: string[] = new Array(_CHUNK).fill("");
+  /** Lines in the open chunk. */
+  #n = 0;
   #base = 1;
   #last = 0;
 
@@ -43,10 +46,10 @@ export class EventLog {
 
   /** Add one line (JSON of an object); returns its sequence number. */
   append(line: string): number {
-    this.#open.push(line);
-    if (this.#open.length === _CHUNK) {
+    this.#open[this.#n++] = line;
+    if (this.#n === _CHUNK) {
       this.#chunks.push(_encoder.encode(this.#open.join("\n")));
-      this.#open = [];
+      this.#n = 0;
       if ((this.#chunks.length - 1) * _CHUNK >= this.#max) {
         this.#chunks.shift();
         this.#base += _CHUNK;
@@ -62,8 +65,10 @@ export class EventLog {
     while (out.length < limit && seq <= this.#last) {
       const offset = seq - this.#base;
       const k = Math.floor(offset / _CHUNK);
-      const lines = k < this.#chunks.length ? this.#lines(this.#chunks[k]) : this.#open;
-      for (let i = offset % _CHUNK; i < lines.length && out.length < limit; i++, seq++) {
+      const sealed = k < this.#chunks.length;
+      const lines = sealed ? this.#lines(this.#chunks[k]) : this.#open;
+      const end = sealed ? lines.length : this.#n;
+      for (let i = offset % _CHUNK; i < end && out.length < limit; i++, seq++) {
         out.push(`{"seq":${seq},${lines[i].slice(1)}`);
       }
     }
