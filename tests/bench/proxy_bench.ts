@@ -4,8 +4,10 @@
  * orchestrator from sqlite with a liveness check each) against an unauthenticated Hono hello
  * route on the same app and server, and against the same response bytes served without checks
  * (which separates the checks' cost from the cost of a 10-agent JSON body). Loopback only,
- * bounded: the figure printed first comes from interleaved rounds of a fixed number of requests
- * with 16 in flight; `deno bench` then reports the same per request. Target: authenticated at
+ * bounded: the figures printed first come from six rounds of a fixed number of requests with 16
+ * in flight, the three paths in a rotated order each round, as medians of the per-round ratios,
+ * with the process's CPU time per request beside them (it moves less with other load than
+ * requests per second); `deno bench` then reports the same per request. Target: authenticated at
  * least 0.8x the hello route.
  *
  * ```sh
