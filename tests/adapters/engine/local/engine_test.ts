@@ -262,18 +262,20 @@ Deno.test("local run: two upgrades each restart a node with another flag set on 
   const dir = await Deno.makeTempDir({ prefix: "hive_local_upgrade_" });
   try {
     // One monerod version is installed here: each upgrade switches flag sets (log level 0 -> 2
-    // -> 1) and the binary path to the same monerod, standing in for three versions.
+    // -> 1) and the binary path to the same monerod, standing in for three versions. Each
+    // restarted monerod builds its RandomX cache again before it verifies a block: 20 wall
+    // seconds after the last upgrade leave room for that on a busy machine.
     const { model } = await parseScenario(
-      "general: { stop_time: 10m, seed: 4 }\nnetwork: { topology: ring }\nagents:\n" +
+      "general: { stop_time: 30m, seed: 4 }\nnetwork: { topology: ring }\nagents:\n" +
         '  miner-1: { kind: miner, hashrate: 100, daemon_args: ["--log-level=0"] }\n' +
-        "  node-{1..2}: { kind: observer, upgrade: [{ at: 3m, stagger: 30s, " +
+        "  node-{1..2}: { kind: observer, upgrade: [{ at: 4m, stagger: 1m, " +
         'daemon_binary: /usr/bin/monerod, daemon_args: ["--log-level=2"] }, ' +
-        '{ at: 6m, stagger: 30s, daemon_args: ["--log-level=1"] }] }\n',
+        '{ at: 10m, stagger: 1m, daemon_args: ["--log-level=1"] }] }\n',
       { baseDir: ".", name: "upgrade", addressing: "loopback" },
     );
     const lines: string[] = [];
     const result = await new LocalEngine({
-      timeScale: 30,
+      timeScale: 60,
       graceMs: 20_000,
       firstOctet: 60,
       hiveArgv: HIVE_ARGV,
