@@ -432,37 +432,69 @@ export class HiveNode {
     }
   }
 
+  /** Whether a checked FULL_SYNC's bans, member rows or states would change ours. */
+  #fullSyncChanges(p: Payload): boolean {
+    if (Array.isArray(p.banned) && p.banned.some((id) => this.#newBan(id))) return true;
+    if (Array.isArray(p.members) && p.members.some((r) => this.#memberChange(r) !== null)) {
+      return true;
+    }
+    return Array.isArray(p.states) && this.map.wouldMerge(this.#memberStates(p.states));
+  }
+
+  #memberStates(states: unknown[]): unknown[] {
+    return states.filter((s) => this.membership.has((s as Payload)?.peer_id as string));
+  }
+
+  #newBan(id: unknown): id is string {
+    return isPubkey(id) && !this.membership.banned.has(id);
+  }
+
   #mergeBans(ids: unknown[]): void {
     for (const id of ids) {
-      if (!isPubkey(id) || this.membership.banned.has(id)) continue;
+      if (!this.#newBan(id)) continue;
       this.membership.banned.add(id);
       this.membership.remove(id);
       this.map.remove(id);
     }
   }
 
+  /** A member row that would add a member or raise a tier, else null. */
+  #memberChange(raw: unknown): { id: string; tier: Tier; joined_at: unknown } | null {
+    if (typeof raw !== "object" || raw === null) return null;
+    const r = raw as Record<string, unknown>;
+    const id = r.peer_id, tier = r.tier;
+    if (typeof id !== "string" || !/^0[23][0-9a-f]{64}$/.test(id)) return null;
+    if (typeof tier !== "string" || !(TIERS as readonly string[]).includes(tier)) return null;
+    if (this.membership.banned.has(id)) return null;
+    const have = this.membership.members.get(id);
+    if (have && _TIER_RANK[tier] <= _TIER_RANK[have.tier]) return null;
+    return { id, tier: tier as Tier, joined_at: r.joined_at };
+  }
+
   #mergeMembers(rows: unknown[], now: number): void {
     for (const raw of rows) {
-      if (typeof raw !== "object" || raw === null) continue;
-      const r = raw as Record<string, unknown>;
-      const id = r.peer_id, tier = r.tier;
-      if (typeof id !== "string" || !/^0[23][0-9a-f]{64}$/.test(id)) continue;
-      if (typeof tier !== "string" || !(TIERS as readonly string[]).includes(tier)) continue;
-      if (this.membership.banned.has(id)) continue;
-      const have = this.membership.members.get(id);
+      const c = this.#memberChange(raw);
+      if (c === null) continue;
+      const have = this.membership.members.get(c.id);
       if (!have) {
         const m = this.membership.add(
-          id,
-          tier as Tier,
-          typeof r.joined_at === "number" ? r.joined_at : now,
+          c.id,
+          c.tier,
+          typeof c.joined_at === "number" ? c.joined_at : now,
         );
-        if (typeof r.joined_at === "number") m.joined_at = r.joined_at;
-      } else if (_TIER_RANK[tier] > _TIER_RANK[have.tier]) {
-        have.tier = tier as Tier;
+        if (typeof c.joined_at === "number") m.joined_at = c.joined_at;
+      } else {
+        have.tier = c.tier;
         have.promoted_at = now;
-        this.membership.onChange?.("member", id);
+        this.membership.onChange?.("member", c.id);
       }
     }
+  }
+
+  /** Whether `signature` over `text` is `key`'s (always checked with the claimed key). */
+  async #signedBy(text: string, signature: unknown, key: string): Promise<boolean> {
+    if (typeof signature !== "string") return false;
+    return (await this.ln.checkmessage(text, signature, key)).verified;
   }
 
   // ---------------------------------------------------------------- intents
@@ -681,34 +713,42 @@ export class HiveNode {
     if (!this.membership.has(from) && !sponsor) return this.#refuse("not_member");
     if (name === "STATE_HASH" || name === "FULL_SYNC") {
       // cl-hive's checks (handle_state_hash / handle_full_sync): the shape, the sender is the
-      // direct peer, and a FULL_SYNC's states hash to its fleet_hash. The signature over
-      // sender_id is not checked again: the direct peer is already proven by the transport
-      // (BOLT 8), and a recovery per anti-entropy message made a 100-node heal ten times slower.
+      // direct peer, a FULL_SYNC's states hash to its fleet_hash, and the sender's signature.
+      // The signature (a key recovery, the costly part) is checked last and only when the
+      // message would act: a matching STATE_HASH, or a FULL_SYNC with nothing new and nothing
+      // to answer, is dropped without one (it changes nothing whoever signed it).
       const shape = name === "STATE_HASH" ? stateHashShapeError(p) : fullSyncShapeError(p);
       if (shape !== null) return this.#refuse(`bad_${name.toLowerCase()}_${shape}`);
       if (p.sender_id !== from) return this.#refuse("sender_mismatch");
       if (name === "FULL_SYNC" && !statesMatchFleetHash(p)) {
         return this.#refuse("states_hash_mismatch");
       }
-      // Digest buckets mark a hive node: toward it we send partial syncs and our own tiers.
-      if (Array.isArray(p.buckets)) this.#hivePeers.add(from);
     }
     if (name === "STATE_HASH") {
       // A cl-hive node sends no members digest: compare what it compares, the fleet hash.
       const same = p.fleet_hash === this.map.fleetHash() &&
         (p.members_digest === undefined || p.members_digest === this.membershipHash());
       if (same) return;
+      if (!(await this.#signedBy(stateHashSigningString(p), p.signature, from))) {
+        return this.#refuse("bad_signature");
+      }
+      // Digest buckets mark a hive node: toward it we send partial syncs and our own tiers.
+      if (Array.isArray(p.buckets)) this.#hivePeers.add(from);
       return await this.#sendFullSync(from, this.map.differingBuckets(p.buckets), true);
     }
     if (name === "FULL_SYNC") {
+      const answers = p.reply === true && Array.isArray(p.buckets);
+      if (!this.#fullSyncChanges(p) && !(answers && this.map.differingBuckets(p.buckets).length)) {
+        return;
+      }
+      if (!(await this.#signedBy(fullSyncSigningString(p), p.signature, from))) {
+        return this.#refuse("bad_signature");
+      }
+      if (Array.isArray(p.buckets)) this.#hivePeers.add(from);
       if (Array.isArray(p.members)) this.#mergeMembers(p.members, now);
       if (Array.isArray(p.banned)) this.#mergeBans(p.banned);
-      if (Array.isArray(p.states)) {
-        this.map.applyFullSync(
-          p.states.filter((s) => this.membership.has((s as Payload)?.peer_id as string)),
-        );
-      }
-      if (p.reply === true && Array.isArray(p.buckets)) {
+      if (Array.isArray(p.states)) this.map.applyFullSync(this.#memberStates(p.states));
+      if (answers) {
         const diff = this.map.differingBuckets(p.buckets);
         if (diff.length > 0) await this.#sendFullSync(from, diff, false);
       }

@@ -272,6 +272,16 @@ export class HiveMap {
     return out;
   }
 
+  /** Whether {@link applyFullSync} of `states` would replace any of ours (nothing is changed). */
+  wouldMerge(states: unknown[]): boolean {
+    return states.some((raw) => {
+      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return false;
+      const s = parseState(raw as Record<string, unknown>);
+      const old = s && this.#states.get(s.peer_id);
+      return s !== null && (!old || old.version < s.version);
+    });
+  }
+
   /** Merge a FULL_SYNC's states; returns how many replaced ours. Invalid entries are skipped. */
   applyFullSync(states: unknown[]): number {
     let n = 0;

@@ -162,7 +162,7 @@ Deno.test("a cl-hive FULL_SYNC and STATE_HASH are accepted as cl-hive sends them
     deepEqual(a.refused, {});
   }));
 
-Deno.test("FULL_SYNC refusals match cl-hive's: hash mismatch, sender, size", () =>
+Deno.test("FULL_SYNC refusals match cl-hive's: hash mismatch, sender, signature, size", () =>
   withDeadline(20_000, async () => {
     const { fleet, a, c, cLn } = await setup();
     const send = (p: Payload, from = c.id) =>
@@ -176,10 +176,11 @@ Deno.test("FULL_SYNC refusals match cl-hive's: hash mismatch, sender, size", () 
     a.membership.add(b.id, "member", T);
     await send(good, b.id); // relayed by b: cl-hive wants sender_id to be the direct peer
     equal(a.refused.sender_mismatch, 1);
-    // A bad signature from the direct peer: cl-hive refuses it; we rely on the transport
-    // (BOLT 8) for who the direct peer is, as the signature only covers sender_id.
+    // A bad signature from the direct peer: refused by cl-hive and by us.
     const forged = { ...good, signature: (await fleet.net.node(b.id)!.signmessage("x")).zbase };
     equal(clHandleFullSync(c.id, forged, () => true).reason, "signature invalid");
+    await send(forged);
+    equal(a.refused.bad_signature, 1);
     const many = await clFullSync(
       cLn,
       Array.from({ length: 501 }, (_, i) => ({ peer_id: hex(i + 1), version: 1, timestamp: T })),
@@ -190,6 +191,135 @@ Deno.test("FULL_SYNC refusals match cl-hive's: hash mismatch, sender, size", () 
     equal(a.map.get(c.id), undefined);
     await send(good);
     equal(a.map.get(c.id)?.version, 9);
+  }));
+
+/** `zbase` with one character changed: still 104 zbase32 characters, no longer a signature of it. */
+function tamper(zbase: string): string {
+  const i = 60, alphabet = "ybndrfg8ejkmcpqxot1uwisza345h769";
+  return zbase.slice(0, i) + alphabet[(alphabet.indexOf(zbase[i]) + 1) % 32] + zbase.slice(i + 1);
+}
+
+/** Counts `checkmessage` calls (key recoveries) made by `node`. */
+function countChecks(node: SimNode): { n: number } {
+  const count = { n: 0 };
+  const check = node.checkmessage.bind(node);
+  node.checkmessage = (m: string, z: string, k?: string) => {
+    count.n++;
+    return check(m, z, k);
+  };
+  return count;
+}
+
+Deno.test("a FULL_SYNC from the direct peer with a forged, wrong-key or missing signature changes nothing and is counted", () =>
+  withDeadline(20_000, async () => {
+    const { fleet, a, c, cLn, sent } = await setup();
+    const bLn = fleet.net.node(fleet.nodes[1].id)!;
+    const newcomer = hex(515151, "03"), outlaw = hex(616161, "02");
+    const good: Payload = {
+      ...await clFullSync(cLn, [clState(c.id, 9, T)], [
+        { peer_id: newcomer, tier: "member", joined_at: T },
+      ]),
+      banned: [outlaw], // not covered by cl-hive's signing payload, like buckets and reply
+    };
+    // Nothing new in it, but it asks for an answer: our buckets differ from these.
+    const ask: Payload = {
+      ...await clFullSync(cLn, [], []),
+      reply: true,
+      buckets: Array(256).fill("0".repeat(16)),
+    };
+    const send = (p: Payload) =>
+      a.handle({ peer_id: c.id, payload: toHex(encodeMessage(MessageType.FULL_SYNC, p)) });
+    const unchanged = () => {
+      equal(a.map.get(c.id), undefined);
+      ok(!a.membership.has(newcomer));
+      ok(!a.membership.banned.has(outlaw));
+      equal(fullSyncs(sent).length, 0);
+    };
+    const hashBefore = a.map.fleetHash(), membersBefore = a.membership.members.size;
+    const forgeries = [
+      (await bLn.signmessage(clFullSyncSigningPayload(good))).zbase, // a member's key, not c's
+      tamper(good.signature as string), // c's signature, altered
+      (await cLn.signmessage("another message")).zbase, // c's key over another text
+    ];
+    for (const [i, signature] of forgeries.entries()) {
+      await send({ ...good, signature });
+      await send({ ...ask, signature });
+      equal(a.refused.bad_signature, 2 * (i + 1));
+      unchanged();
+    }
+    const { signature: _, ...missing } = good;
+    await send(missing);
+    equal(a.refused.bad_full_sync_signature, 1);
+    unchanged();
+    equal(a.map.fleetHash(), hashBefore);
+    equal(a.membership.members.size, membersBefore);
+    // The same messages signed by the sender act.
+    await send(good);
+    equal(a.map.get(c.id)?.version, 9);
+    ok(a.membership.has(newcomer));
+    ok(a.membership.banned.has(outlaw));
+    await send(ask);
+    equal(fullSyncs(sent).length, 1);
+    equal(sent[0].to, c.id);
+    equal(a.refused.bad_signature, 6);
+  }));
+
+Deno.test("a mismatching STATE_HASH with a forged signature triggers no FULL_SYNC; a matching one is left unverified", () =>
+  withDeadline(20_000, async () => {
+    const { fleet, a, c, cLn, sent } = await setup();
+    const checks = countChecks(a.ln as SimNode);
+    const bLn = fleet.net.node(fleet.nodes[1].id)!;
+    const send = (p: Payload) =>
+      a.handle({ peer_id: c.id, payload: toHex(encodeMessage(MessageType.STATE_HASH, p)) });
+    const signed = async (fleetHash: string, signer = cLn) => {
+      const p: Payload = { sender_id: c.id, fleet_hash: fleetHash, peer_count: 1, timestamp: T };
+      p.signature = (await signer.signmessage(clStateHashSigningPayload(p))).zbase;
+      return p;
+    };
+    const other = "ab".repeat(32);
+    const good = await signed(other);
+    await send(await signed(other, bLn)); // a member's key, not the sender's
+    await send({ ...good, signature: tamper(good.signature as string) });
+    await send({ ...good, peer_count: 2 }); // altered after signing
+    equal(a.refused.bad_signature, 3);
+    equal(fullSyncs(sent).length, 0);
+    equal(checks.n, 3);
+    // Our own fleet hash: no action follows, so no key is recovered and nothing is counted.
+    await send({ ...(await signed(a.map.fleetHash(), bLn)) });
+    equal(checks.n, 3);
+    equal(a.refused.bad_signature, 3);
+    equal(fullSyncs(sent).length, 0);
+    await send(good);
+    equal(checks.n, 4);
+    ok(fullSyncs(sent).length > 0);
+    ok(sent.every((s) => s.to === c.id));
+    equal(a.refused.bad_signature, 3);
+  }));
+
+Deno.test("a FULL_SYNC with nothing new and nothing to answer is dropped without a key recovery", () =>
+  withDeadline(20_000, async () => {
+    const { a, c, cLn, sent } = await setup();
+    const checks = countChecks(a.ln as SimNode);
+    const send = (p: Payload) =>
+      a.handle({ peer_id: c.id, payload: toHex(encodeMessage(MessageType.FULL_SYNC, p)) });
+    const p = await clFullSync(cLn, [clState(c.id, 3, T)], [
+      { peer_id: c.id, tier: "member", joined_at: T },
+    ]);
+    await send(p);
+    equal(checks.n, 1);
+    equal(a.map.get(c.id)?.version, 3);
+    // The same states and rows again, then under a bad signature: both change nothing.
+    await send(p);
+    await send({ ...p, signature: tamper(p.signature as string) });
+    equal(checks.n, 1);
+    deepEqual(a.refused, {});
+    equal(fullSyncs(sent).length, 0);
+    // One newer state makes it act, so the bad signature is found.
+    const newer = await clFullSync(cLn, [clState(c.id, 4, T)], []);
+    await send({ ...newer, signature: tamper(newer.signature as string) });
+    equal(checks.n, 2);
+    equal(a.refused.bad_signature, 1);
+    equal(a.map.get(c.id)?.version, 3);
   }));
 
 Deno.test("chunks: at most 500 states, under 65535 bytes, each hashing to its own fleet_hash", () => {
