@@ -56,22 +56,44 @@ export function toHapMessage(env: Envelope, peer: string, self: boolean): HapMes
   };
 }
 
-/** Reject with a `timeout` HiveError when `promise` takes longer than `ms`. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new HiveError(`no answer within ${ms} ms`, { code: "timeout" })),
-          ms,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * Reject with a `timeout` HiveError when `promise` takes longer than `ms` (give or take 100 ms).
+ * One shared timer watches every pending call: a timer of its own per publish cost more than the
+ * rest of a chat message's handling here.
+ */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const entry = {
+      deadline: Date.now() + ms,
+      fail: () => reject(new HiveError(`no answer within ${ms} ms`, { code: "timeout" })),
+    };
+    _pending.add(entry);
+    _watch();
+    promise.then(
+      (value) => _pending.delete(entry) && resolve(value),
+      (error) => _pending.delete(entry) && reject(error),
+    );
+  });
+}
+
+const _pending = new Set<{ deadline: number; fail: () => void }>();
+let _watchdog: ReturnType<typeof setInterval> | undefined;
+
+function _watch(): void {
+  if (_watchdog !== undefined) return;
+  _watchdog = setInterval(() => {
+    const now = Date.now();
+    for (const entry of _pending) {
+      if (entry.deadline <= now) {
+        _pending.delete(entry);
+        entry.fail();
+      }
+    }
+    if (_pending.size === 0) {
+      clearInterval(_watchdog);
+      _watchdog = undefined;
+    }
+  }, 100);
 }
 
 /** A send was refused by RBAC. Exits 2. */

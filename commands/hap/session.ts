@@ -88,7 +88,8 @@ export class HapSession {
   readonly #peerId: string; // of our identity key
   readonly #topics = new Map<string, Unsubscribe>();
   readonly #listeners = new Set<(event: SessionEvent) => void>();
-  readonly #history: HapMessage[] = [];
+  /** Newest last; our own sends stay envelopes until read (most are never read). */
+  readonly #history: (HapMessage | { sent: Envelope; peer: string })[] = [];
   #timer: ReturnType<typeof setInterval> | undefined;
   readonly #pending = new Set<ReturnType<typeof setTimeout>>();
   #offP2P: (() => void) | undefined;
@@ -211,8 +212,7 @@ export class HapSession {
     const denied = this.rbac.publishDenial(this.identity.role, topic);
     if (denied) throw new RbacDeniedError(denied);
     const result = await this.#publishSigned(topic, payload, type);
-    const message = toHapMessage(result.envelope, this.p2p.peerId() ?? "", true);
-    this.#remember(message);
+    this.#remember({ sent: result.envelope, peer: this.p2p.peerId() ?? "" });
     return result;
   }
 
@@ -223,8 +223,10 @@ export class HapSession {
 
   /** Messages seen on `topic` (or all), newest last. */
   history(topic?: string, limit = 20): HapMessage[] {
-    const all = topic ? this.#history.filter((m) => m.topic === topic) : this.#history;
-    return all.slice(-limit);
+    const all = topic
+      ? this.#history.filter((m) => ("sent" in m ? m.sent.topic : m.topic) === topic)
+      : this.#history;
+    return all.slice(-limit).map((m) => "sent" in m ? toHapMessage(m.sent, m.peer, true) : m);
   }
 
   /**
@@ -380,9 +382,9 @@ export class HapSession {
     this.#emit({ type: "message", message });
   }
 
-  #remember(message: HapMessage): void {
-    this.#history.push(message);
-    if (this.#history.length > _HISTORY) this.#history.splice(0, this.#history.length - _HISTORY);
+  #remember(message: HapMessage | { sent: Envelope; peer: string }): void {
+    // Trimmed in steps of _HISTORY, not one entry per message.
+    if (this.#history.push(message) >= 2 * _HISTORY) this.#history.splice(0, _HISTORY);
   }
 
   #emit(event: SessionEvent): void {

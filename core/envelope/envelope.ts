@@ -95,23 +95,36 @@ export interface EnvelopeContent {
 
 const _encoder = new TextEncoder();
 
+function _canonicalText(env: UnsignedEnvelope): string {
+  return SIGNING_PREFIX +
+    JSON.stringify([
+      env.v,
+      env.from,
+      env.role,
+      env.kind,
+      env.topic,
+      env.ts,
+      env.nonce,
+      env.type,
+      env.payload,
+      env.key,
+    ]);
+}
+
 /** The bytes a signature covers. */
 export function canonicalBytes(env: UnsignedEnvelope): Uint8Array {
-  return _encoder.encode(
-    SIGNING_PREFIX +
-      JSON.stringify([
-        env.v,
-        env.from,
-        env.role,
-        env.kind,
-        env.topic,
-        env.ts,
-        env.nonce,
-        env.type,
-        env.payload,
-        env.key,
-      ]),
-  );
+  return _encoder.encode(_canonicalText(env));
+}
+
+// sign and verify consume their input at once, so they read the bytes from one reused buffer
+// (grown on demand) instead of a fresh array per message.
+let _scratch = new Uint8Array(4096);
+
+function _signedBytes(env: UnsignedEnvelope): Uint8Array {
+  const text = _canonicalText(env);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit.
+  if (text.length * 3 > _scratch.length) _scratch = new Uint8Array(text.length * 3);
+  return _scratch.subarray(0, _encoder.encodeInto(text, _scratch).written);
 }
 
 // Random bytes drawn in blocks: one getRandomValues call per 256 nonces instead of per message.
@@ -145,7 +158,7 @@ export function signEnvelope(signer: Signer, content: EnvelopeContent): Envelope
     sig: PEER_SIGNATURE,
   };
   if (content.signature !== "peer") {
-    const sig = ed25519Sign(canonicalBytes(env), signer.secretKey, signer.publicKey);
+    const sig = ed25519Sign(_signedBytes(env), signer.secretKey, signer.publicKey);
     env.sig = Buffer.from(sig.buffer, sig.byteOffset, sig.length).toString("base64");
   }
   return env;
@@ -157,7 +170,7 @@ export function signEnvelope(signer: Signer, content: EnvelopeContent): Envelope
  */
 export function signatureValid(env: Envelope): boolean {
   if (env.sig === PEER_SIGNATURE) return false;
-  return ed25519Verify(Buffer.from(env.sig, "base64"), canonicalBytes(env), env.key);
+  return ed25519Verify(Buffer.from(env.sig, "base64"), _signedBytes(env), env.key);
 }
 
 /** The wire form (JSON text). */

@@ -77,13 +77,14 @@ Deno.bench({ name: `enveloped chat x${BATCH}`, group: "chat", fn: envelopeBatch 
 // Alternating rounds for the README figure (load on a shared machine hits both alike); the
 // process's CPU time per message (both nodes run here) gives a second ratio that other
 // processes' load does not skew.
+const ROUNDS = 20;
 let plainMs = 0;
 let envMs = 0;
 let plainCpu = 0;
 let envCpu = 0;
 await plainBatch();
 await envelopeBatch();
-for (let round = 0; round < 8; round++) {
+for (let round = 0; round < ROUNDS; round++) {
   let c = process.cpuUsage();
   let t = performance.now();
   await plainBatch();
@@ -97,12 +98,14 @@ for (let round = 0; round < 8; round++) {
   d = process.cpuUsage(c);
   envCpu += d.user + d.system;
 }
-const plainRate = (8 * BATCH) / (plainMs / 1000);
-const envRate = (8 * BATCH) / (envMs / 1000);
+const plainRate = (ROUNDS * BATCH) / (plainMs / 1000);
+const envRate = (ROUNDS * BATCH) / (envMs / 1000);
 console.log(
   `${own ? "own" : "peer"}-signed envelopes: ` +
     `plain ${plainRate.toFixed(0)} msg/s, envelope ${envRate.toFixed(0)} msg/s, ` +
     `ratio envelope/plain ${(envRate / plainRate).toFixed(2)}x ` +
     `(by CPU time ${(plainCpu / envCpu).toFixed(2)}x: ` +
-    `${(plainCpu / (8 * BATCH)).toFixed(0)} vs ${(envCpu / (8 * BATCH)).toFixed(0)} µs/msg)`,
+    `${(plainCpu / (ROUNDS * BATCH)).toFixed(0)} vs ${
+      (envCpu / (ROUNDS * BATCH)).toFixed(0)
+    } µs/msg)`,
 );
