@@ -129,6 +129,9 @@ export function createAgentManagerAgent(options: AgentManagerAgentOptions): Agen
             const issue = parsed.error.issues[0];
             return _bad(c, formatIssues(parsed.error.issues).join("; "), issue?.path[0]);
           }
+          // The client would drop them silently; say so instead, as the proxy itself does.
+          const reserved = Object.keys(parsed.data.labels ?? {}).find((k) => k.startsWith("hive."));
+          if (reserved) return _bad(c, `labels.${reserved}: hive.* labels are reserved`, "labels");
           const agent = await proxy.spawn(parsed.data);
           ctx.logger.info("remote agent created", { id: agent.id, name: agent.name });
           return c.json(agent, 201);

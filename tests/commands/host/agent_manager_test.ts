@@ -258,6 +258,9 @@ Deno.test({
       equal(badName.status, 400);
       equal((await badName.json()).error.field, "name");
       equal((await spawn("{not json")).status, 400);
+      const reserved = await spawn({ name: "a", image: "/bin/sh", labels: { "hive.owner": "x" } });
+      equal(reserved.status, 400);
+      equal((await reserved.json()).error.field, "labels");
       const huge = await spawn({ name: "big", image: "/bin/sh", cmd: ["x".repeat(70_000)] });
       equal(huge.status, 400);
       match((await huge.json()).error.message, /limited to 65536 bytes/);
