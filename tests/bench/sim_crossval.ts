@@ -5,8 +5,8 @@
  * nodes had a block) and the orphan rate, and prints whether each is within tolerance.
  *
  * The local run mines through RPC (Poisson, by hashrate share, mean BLOCK_S wall seconds), after
- * warming RandomX up on every node, so a cold RandomX start (seconds) does not count as
- * propagation. Block times come from each node's own log (`links/observe.ts`).
+ * warming RandomX up on every node (calc_pow, then one block every node verifies), so a cold
+ * RandomX start (seconds to a minute under load) does not count as propagation. Block times come from each node's own log (`links/observe.ts`).
  *
  * A script run by hand, not a `deno bench` file (it runs 12 monerod for about 1.5 minutes):
  *   deno run -A tests/bench/sim_crossval.ts [BLOCKS] [BLOCK_S]
@@ -52,7 +52,10 @@ const VALIDATION_S = 0.05;
 
 /** What one cross-validation run found. */
 export interface CrossvalResult {
+  /** A node has a block from its first notice of it (a peer's fluffy block, or its own add). */
   local: CrossvalFigures;
+  /** A node has a block once it added it (after validation). */
+  localAdded: CrossvalFigures;
   des: CrossvalFigures;
   /** The DES's current push model on the same scenario, for reference. */
   desPush: CrossvalFigures;
@@ -96,6 +99,9 @@ export async function crossval(blocks: number, blockS: number): Promise<Crossval
     const rpc = new Map(
       hosts.map((h) => [h.name, new MonerodRpc({ url: h.rpcUrl, timeoutMs: 60_000 })]),
     );
+    // RandomX for verification is set up on a node's first received block (calc_pow warms
+    // only the mining side): one block to everyone first, outside the measurement.
+    await _allAt(rpc, 1, DEFAULT_MINER_ADDRESS, miners[0].name, 600_000);
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
     const since = Date.now();
@@ -111,11 +117,9 @@ export async function crossval(blocks: number, blockS: number): Promise<Crossval
     await new Promise((r) => setTimeout(r, 5000)); // the last blocks spread
     stop.abort();
     const result = await running;
-    const observed = observeBlocks(
-      await readRunArrivals(dir, model.hosts.map((h) => h.name)),
-      since - 1000,
-    );
-    const local = localFigures(observed);
+    const arrivals = await readRunArrivals(dir, model.hosts.map((h) => h.name));
+    const local = localFigures(observeBlocks(arrivals, since - 1000));
+    const localAdded = localFigures(observeBlocks(arrivals, since - 1000, { at: "added" }));
     const desOptions = {
       blockIntervalS: blockS,
       validationDelayS: VALIDATION_S,
@@ -127,6 +131,7 @@ export async function crossval(blocks: number, blockS: number): Promise<Crossval
     const desPush = desFigures(desModel, desOptions);
     return {
       local,
+      localAdded,
       des,
       desPush,
       rows: compareFigures(local, des, CROSSVAL_TOLERANCE),
@@ -134,19 +139,46 @@ export async function crossval(blocks: number, blockS: number): Promise<Crossval
     };
   } finally {
     stop.abort();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    // HIVE_CROSSVAL_KEEP=1 keeps the run folder (monerod logs) to look into.
+    if (Deno.env.get("HIVE_CROSSVAL_KEEP")) console.log(`run folder kept: ${dir}`);
+    else await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+async function _allAt(
+  rpc: Map<string, MonerodRpc>,
+  height: number,
+  address: string,
+  miner: string,
+  ms: number,
+): Promise<void> {
+  const end = Date.now() + ms;
+  // Bounded: retried while monerod is busy, until the deadline.
+  while ((await rpc.get(miner)!.generateBlocks(1, address)).status !== "OK") {
+    if (Date.now() > end) throw new Error("warm-up block: monerod stayed busy");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  // Bounded by the deadline; one pass per 500 ms.
+  while (Date.now() < end) {
+    const heights = await Promise.all(
+      [...rpc.values()].map((r) => r.getInfo().then((i) => i.height - 1, () => -1)),
+    );
+    if (heights.every((h) => h >= height)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`warm-up block did not reach every node in ${ms / 1000} s`);
 }
 
 function _print(r: CrossvalResult): void {
   const f = (x: number | null) => x === null ? "-" : x.toFixed(3);
   console.log(`links: ${r.links.path} (${r.links.links} relays): ${r.links.message}`);
-  console.log("metric       local    des(fluffy)  des(push)  gap     allowed  ok");
+  console.log("metric       local    local(added)  des(fluffy)  des(push)  gap     allowed  ok");
   for (const row of r.rows) {
-    const push = r.desPush[row.metric as keyof CrossvalFigures] as number | null;
+    const m = row.metric as keyof CrossvalFigures;
     console.log(
-      `${row.metric.padEnd(12)} ${f(row.local).padEnd(8)} ${f(row.des).padEnd(12)} ` +
-        `${f(push).padEnd(10)} ${f(row.gap).padEnd(7)} ${f(row.allowed).padEnd(8)} ${row.ok}`,
+      `${row.metric.padEnd(12)} ${f(row.local).padEnd(8)} ${f(r.localAdded[m]).padEnd(13)} ` +
+        `${f(row.des).padEnd(12)} ${f(r.desPush[m]).padEnd(10)} ${f(row.gap).padEnd(7)} ` +
+        `${f(row.allowed).padEnd(8)} ${row.ok}`,
     );
   }
   console.log(`blocks: local ${r.local.blocks}, des ${r.des.blocks}`);

@@ -1,14 +1,40 @@
 /**
  * `hive sim generate` on a 10,000-host scenario (fixtures/scenarios/large_10k.yaml): the whole
  * command path (read + validate + expand + build + YAML + GML + atomic write) against the
- * baseline of serialising the same Shadow document with `yaml` alone.
+ * baseline of serialising the same Shadow document with `yaml` alone; and, in child processes
+ * so each has its own peak RSS, the streamed writer (`generateShadowDir`, hosts written as they
+ * are built) against building the whole document and its text first (the writer before
+ * streaming), interleaved.
  *
  * Run: deno bench --allow-all tests/bench/sim_generate_bench.ts
+ * One child by hand: HIVE_GENERATE_CHILD=stream|whole deno run -A tests/bench/sim_generate_bench.ts FILE
  */
 import { stringify } from "yaml";
 import { generateShadowDir } from "../../commands/sim/shadow/generate.ts";
 import { loadScenario } from "../../commands/sim/scenario/load.ts";
-import { buildShadowDocument } from "../../commands/sim/shadow/config.ts";
+import { buildShadowConfig, buildShadowDocument } from "../../commands/sim/shadow/config.ts";
+
+const CHILD = Deno.env.get("HIVE_GENERATE_CHILD");
+if (CHILD) {
+  // One generation in this process, then its time and peak RSS (VmHWM) as one JSON line.
+  const file = Deno.args[0];
+  const out = await Deno.makeTempDir({ prefix: "hive-gen-child-" });
+  const t0 = performance.now();
+  if (CHILD === "stream") {
+    await generateShadowDir({ scenarioPath: file, outDir: `${out}/o`, hiveBin: "hive" });
+  } else {
+    const config = buildShadowConfig(await loadScenario(file), { hiveBin: "hive" });
+    await Deno.writeTextFile(`${out}/shadow.yaml`, config.yaml);
+    await Deno.writeTextFile(`${out}/network.gml`, config.gml);
+  }
+  const ms = performance.now() - t0;
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"))?.[1];
+  Deno.removeSync(out, { recursive: true });
+  console.log(
+    JSON.stringify({ mode: CHILD, ms: Math.round(ms), peak_rss_mib: Number(hwm) / 1024 }),
+  );
+  Deno.exit(0);
+}
 
 const SCENARIO = new URL("../../fixtures/scenarios/large_10k.yaml", import.meta.url).pathname;
 const ROUNDS = 3;
@@ -51,6 +77,31 @@ console.log(
     `${(yamlMs / 1000).toFixed(2)} s (median of ${ROUNDS})`,
 );
 console.log(`ratio: ${(generateMs / yamlMs).toFixed(2)}x baseline`);
+
+async function _child(mode: string): Promise<{ ms: number; peak_rss_mib: number }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", new URL(import.meta.url).pathname, SCENARIO],
+    env: { HIVE_GENERATE_CHILD: mode },
+    stdout: "piped",
+    stderr: "inherit",
+    signal: AbortSignal.timeout(120_000),
+  }).output();
+  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+}
+// Interleaved, so both see the same machine load.
+for (let round = 0; round < ROUNDS; round++) {
+  const whole = await _child("whole");
+  const stream = await _child("stream");
+  console.log(
+    `round ${round + 1}: whole document ${whole.ms} ms, ${
+      whole.peak_rss_mib.toFixed(0)
+    } MiB peak; ` +
+      `streamed ${stream.ms} ms, ${stream.peak_rss_mib.toFixed(0)} MiB peak ` +
+      `(time ${(stream.ms / whole.ms).toFixed(2)}x, RSS ${
+        (stream.peak_rss_mib / whole.peak_rss_mib).toFixed(2)
+      }x)`,
+  );
+}
 
 Deno.bench({
   name: "yaml.stringify of the same Shadow document (baseline)",

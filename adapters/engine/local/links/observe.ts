@@ -17,11 +17,18 @@ export interface BlockArrival {
   /** Height when the log says it (main-chain adds). */
   height?: number;
   main: boolean;
+  /** A peer's `NOTIFY_NEW_FLUFFY_BLOCK` came in (the block reached the node, not yet added). */
+  received?: boolean;
 }
 
 const _TIME = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})/;
 const _ID = /\bid:\s*<([0-9a-f]{64})>/;
 const _HEIGHT = /\bHEIGHT (\d+)/;
+const _NOTIFY = /Received NOTIFY_NEW_(?:FLUFFY_)?BLOCK <([0-9a-f]{64})>/;
+
+function _ms(t: RegExpExecArray): number {
+  return Date.UTC(+t[1], +t[2] - 1, +t[3], +t[4], +t[5], +t[6], +t[7]);
+}
 
 /** Every block add in one monerod log, in log order. */
 export function parseBlockArrivals(log: string): BlockArrival[] {
@@ -29,11 +36,16 @@ export function parseBlockArrivals(log: string): BlockArrival[] {
   let pending: { ms: number; main: boolean; height?: number } | null = null;
   let last: BlockArrival | null = null;
   for (const line of log.split("\n")) {
+    const notify = line.includes("Received NOTIFY_NEW") ? _NOTIFY.exec(line) : null;
+    const at = notify ? _TIME.exec(line) : null;
+    if (notify && at) {
+      out.push({ hash: notify[1], ms: _ms(at), main: false, received: true });
+      continue;
+    }
     if (line.includes("BLOCK SUCCESSFULLY ADDED") || line.includes("BLOCK ADDED AS ALTERNATIVE")) {
       const t = _TIME.exec(line);
       if (!t) continue;
-      const ms = Date.UTC(+t[1], +t[2] - 1, +t[3], +t[4], +t[5], +t[6], +t[7]);
-      pending = { ms, main: line.includes("SUCCESSFULLY") };
+      pending = { ms: _ms(t), main: line.includes("SUCCESSFULLY") };
       const h = _HEIGHT.exec(line); // the alternative line names its height itself
       if (h) pending.height = +h[1];
       last = null;
@@ -87,18 +99,23 @@ export interface ObservedBlocks {
 
 /**
  * Per-block propagation and orphans over every node's arrivals (`byHost`: host -> arrivals).
- * Blocks first seen before `sinceMs` (set-up blocks) are left out.
+ * Blocks first seen before `sinceMs` (set-up blocks) are left out. A node has a block from
+ * its first notice of it (`at: "first"`, default: received from a peer or added), or only once
+ * it added it (`at: "added"`: after validation, which a loaded machine stretches).
  */
 export function observeBlocks(
   byHost: Record<string, readonly BlockArrival[]>,
   sinceMs = -Infinity,
+  options: { at?: "first" | "added" } = {},
 ): ObservedBlocks {
+  const addedOnly = options.at === "added";
   const hosts = Object.keys(byHost);
   const n = hosts.length;
   const first = new Map<string, Map<string, number>>(); // hash -> host -> ms
   for (const host of hosts) {
     for (const a of byHost[host]) {
       if (a.height === 0) continue; // genesis: each node writes it at its own start
+      if (addedOnly && a.received) continue;
       let m = first.get(a.hash);
       if (!m) first.set(a.hash, m = new Map());
       if (!m.has(host)) m.set(host, a.ms);

@@ -1,0 +1,72 @@
+/**
+ * Block arrivals read from monerod's own log lines (the format of monerod 0.18 at
+ * --log-level=1): main-chain adds with their height, alternative blocks, fluffy-block receipts;
+ * the final main chain after a reorg; propagation and orphans as the DES reports them.
+ */
+import { deepEqual, equal } from "@std/assert";
+import {
+  finalMainChain,
+  observeBlocks,
+  parseBlockArrivals,
+} from "../../../../../adapters/engine/local/links/observe.ts";
+
+const H = (c: string) => c.repeat(64);
+const T = "\t[P2P4]\tINFO\tblockchain\tsrc/cryptonote_core/blockchain.cpp:4524\t";
+
+function added(time: string, hash: string, height: number): string {
+  return [
+    `2026-12-01 ${time}${T}+++++ BLOCK SUCCESSFULLY ADDED`,
+    `2026-12-01 ${time}${T}id:\t<${hash}>`,
+    `2026-12-01 ${time}${T}PoW:\t<${H("f")}>`,
+    `2026-12-01 ${time}${T}HEIGHT ${height}, difficulty:\t1`,
+  ].join("\n");
+}
+
+function alt(time: string, hash: string, height: number): string {
+  return [
+    `2026-12-01 ${time}${T}----- BLOCK ADDED AS ALTERNATIVE ON HEIGHT ${height}`,
+    `2026-12-01 ${time}${T}id:\t<${hash}>`,
+  ].join("\n");
+}
+
+function received(time: string, hash: string): string {
+  return `2026-12-01 ${time}${T}[127.0.0.1:4000 INC] Received NOTIFY_NEW_FLUFFY_BLOCK <${hash}> (height 1, 0 txes)`;
+}
+
+Deno.test("arrivals: adds with heights, alternatives, receipts; genesis left out of blocks", () => {
+  const a = parseBlockArrivals(
+    [added("10:00:00.000", H("0"), 0), added("10:00:01.000", H("a"), 1), "noise"].join("\n"),
+  );
+  deepEqual(a.map((x) => [x.hash[0], x.height, x.main]), [["0", 0, true], ["a", 1, true]]);
+  equal(a[1].ms - a[0].ms, 1000);
+  const b = parseBlockArrivals(
+    [received("10:00:01.250", H("a")), added("10:00:01.400", H("a"), 1)].join("\n"),
+  );
+  deepEqual(b.map((x) => [x.received ?? false, x.main]), [[true, false], [false, true]]);
+  const obs = observeBlocks({ a, b });
+  equal(obs.mined, 1);
+  // First notice at b: the receipt, 250 ms after the miner's add; once added: 400 ms.
+  equal(obs.blocks[0].t100_s, 0.25);
+  equal(observeBlocks({ a, b }, -Infinity, { at: "added" }).blocks[0].t100_s, 0.4);
+  equal(obs.blocks[0].origin, "a");
+});
+
+Deno.test("final main chain follows a reorg; the losing block counts as an orphan", () => {
+  // Node x: a1 then b1 as an alternative, b2 makes b's chain longer: b1, b2 re-added at 1, 2.
+  const x = parseBlockArrivals([
+    added("10:00:01.000", H("a"), 1),
+    alt("10:00:02.000", H("b"), 1),
+    added("10:00:03.000", H("b"), 1),
+    added("10:00:03.000", H("c"), 2),
+  ].join("\n"));
+  const chain = finalMainChain(x);
+  deepEqual([...chain.entries()].map(([h, id]) => [h, id[0]]), [[1, "b"], [2, "c"]]);
+  const y = parseBlockArrivals(
+    [added("10:00:02.500", H("b"), 1), added("10:00:02.900", H("c"), 2)].join("\n"),
+  );
+  const obs = observeBlocks({ x, y });
+  equal(obs.mined, 3);
+  equal(obs.orphaned, 1, "block a lost");
+  // Blocks first seen before `since` are left out.
+  equal(observeBlocks({ x, y }, Date.UTC(2026, 11, 1, 10, 0, 2, 600)).mined, 1);
+});
