@@ -5,13 +5,18 @@
  * and `restart` starts a new one that answers RPC again. The same run is open in real Chromium
  * at 390 px: the height chart grows from the event stream without a reload, and a miner
  * stopped with the page's button is stopped in the run (its monerod ends). With `--json` the
- * run's phases come as NDJSON progress records on stderr.
+ * run's phases come as NDJSON progress records on stderr. The local engine's `fund wallets`
+ * watch is checked on this run's mining node too (a run with a user spends tens of seconds
+ * on funding; here the blocks are being mined anyway).
  *
  * @module
  */
 import { deepEqual, equal, match, notEqual, ok } from "@std/assert";
 import { deadline, readProcFile } from "../_helpers.ts";
 import { interrupt, startHiveApi, startSimBrowser } from "./sim_api_helpers.ts";
+import { watchFunding } from "../../adapters/engine/local/progress.ts";
+import { FUNDING_UNLOCK_BLOCKS } from "../../adapters/engine/local/wallet.ts";
+import type { EngineProgress } from "../../adapters/engine/types.ts";
 
 const SCENARIO = `name: api-local
 general: { stop_time: 2h, seed: 3 }
@@ -93,6 +98,17 @@ Deno.test({
         [],
       );
       const first = await browser.call<number>({ op: "eval", page, expression: maxHeight });
+      // The funding watch follows a real node's height: blocks counted from its start.
+      const placed = JSON.parse(await Deno.readTextFile(`${out}/local_run.json`)).hosts as {
+        name: string;
+        rpcUrl: string;
+      }[];
+      const funding: EngineProgress[] = [];
+      const watch = watchFunding({ onProgress: (p) => funding.push(p) }, {
+        rpcUrl: placed.find((h) => h.name === "miner-1")!.rpcUrl,
+        userBlocks: [2],
+        intervalMs: 100,
+      });
 
       const pid = await _monerodPid(out, "node-1");
       let r = await _command(run.url, "node-1", "pause");
@@ -130,6 +146,17 @@ Deno.test({
         timeoutMs: 60_000,
       });
       equal(await browser.call({ op: "eval", page, expression: "performance.navigation.type" }), 0);
+      await until(
+        "the funding watch counts a mined block",
+        () => Promise.resolve(funding.some((p) => p.done >= 1)),
+      );
+      await watch.stop();
+      const counted = funding.length;
+      const dones = funding.map((p) => p.done);
+      deepEqual(dones, [...dones].sort((a, b) => a - b), "the count never goes back");
+      ok(funding.every((p) => p.phase === "fund wallets" && p.total === 2 + FUNDING_UNLOCK_BLOCKS));
+      await new Promise((r) => setTimeout(r, 300));
+      equal(funding.length, counted, "nothing after stop()");
       const miner = await _monerodPid(out, "miner-2");
       await browser.call({
         op: "click",

@@ -3,8 +3,7 @@
  * nodes`, `simulate`, `settle`) draws its own progress bar with ETA on stderr. The run sits under a
  * pseudo-terminal made by util-linux `script`, as a person's shell would give it one.
  * (`fund wallets` needs a user's 80 unlock blocks, tens of seconds: its reports are checked
- * against a real monerod in tests/adapters/engine/local/progress_test.ts; `--json` records in
- * sim_api_local_test.ts.)
+ * against a real mining monerod in sim_api_local_test.ts, as are the `--json` records.)
  *
  * @module
  */
