@@ -77,7 +77,7 @@ Deno.bench({ name: `enveloped chat x${BATCH}`, group: "chat", fn: envelopeBatch 
 // Alternating rounds for the README figure (load on a shared machine hits both alike); the
 // process's CPU time per message (both nodes run here) gives a second ratio that other
 // processes' load does not skew.
-const ROUNDS = 20;
+const ROUNDS = 40;
 let plainMs = 0;
 let envMs = 0;
 let plainCpu = 0;
