@@ -193,9 +193,29 @@ export class LocalLinks {
     let relay = this.#relays.get(key);
     if (relay) return relay;
     const shape = this.shape(from, to.name);
+    // A free port the kernel hands out may be one a node was placed on but has not bound yet
+    // (placement only checked it was free): such a port is handed back and another taken.
+    const taken = new Set(
+      this.#o.placements.filter((p) => p.ip === to.ip).flatMap((
+        p,
+      ) => [p.p2pPort, p.rpcPort, p.walletRpcPort ?? -1]),
+    );
+    const held: Deno.TcpListener[] = [];
+    let port = 0;
+    // Bounded: a few tries; each holds its port so the next try gets another.
+    for (let tries = 0; tries < 8 && port === 0; tries++) {
+      const probe = Deno.listen({ hostname: to.ip, port: 0 });
+      const p = (probe.addr as Deno.NetAddr).port;
+      if (taken.has(p)) held.push(probe);
+      else {
+        probe.close();
+        port = p;
+      }
+    }
+    for (const l of held) l.close();
     relay = LinkRelay.start({
       // On the peer's own address: the dialler sees its peer's IP, with the relay's port.
-      listen: { hostname: to.ip, port: 0 },
+      listen: { hostname: to.ip, port },
       target: { hostname: to.ip, port: to.p2pPort },
       forward: {
         shape,
