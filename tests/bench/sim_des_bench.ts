@@ -3,7 +3,7 @@
  * graph in four regions) for 1,000 blocks without transactions, through `DesEngine.run` exactly
  * as `hive sim run --engine des` does. Target: under 30 s on 2 cores.
  *
- * Baseline, measured in the same run: the bare binary-heap queue pushing and popping the same
+ * Baseline, measured in the same run: the bare queue (a 4-ary heap) pushing and popping the same
  * number of events (what any DES pays at minimum). The ratio shows the engine's cost per event
  * on top of its queue.
  *
