@@ -12,7 +12,11 @@
  *   deno run -A tests/bench/sim_crossval.ts [BLOCKS] [BLOCK_S]
  */
 import { LocalEngine } from "../../adapters/engine/local/engine.ts";
-import { observeBlocks, readRunArrivals } from "../../adapters/engine/local/links/observe.ts";
+import {
+  observeBlocks,
+  readRunArrivals,
+  validationSeconds,
+} from "../../adapters/engine/local/links/observe.ts";
 import type { LinksRecord } from "../../adapters/engine/local/links/mod.ts";
 import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../adapters/engine/local/rpc.ts";
 import type { SimModel } from "../../adapters/engine/types.ts";
@@ -24,6 +28,7 @@ import {
   type CrossvalRow,
   desFigures,
   localFigures,
+  median,
   type Tolerance,
   waitLocalNodes,
   warmUpRandomX,
@@ -57,6 +62,12 @@ export interface CrossvalResult {
   /** A node has a block once it added it (after validation). */
   localAdded: CrossvalFigures;
   des: CrossvalFigures;
+  /** The DES (fluffy) with its validation delay set to the nodes' measured median. */
+  desCalibrated: CrossvalFigures;
+  /** Median seconds from a node's receipt of a block to adding it (the local run). */
+  validationS: number;
+  /** Comparison against the calibrated DES. */
+  rowsCalibrated: CrossvalRow[];
   /** The DES's current push model on the same scenario, for reference. */
   desPush: CrossvalFigures;
   rows: CrossvalRow[];
@@ -129,12 +140,21 @@ export async function crossval(blocks: number, blockS: number): Promise<Crossval
     const desModel = { ...model, stopTimeS: 2000 * blockS * 2 };
     const des = desFigures({ ...desModel, des: { relay: "fluffy" } }, desOptions);
     const desPush = desFigures(desModel, desOptions);
+    const validationS = median(validationSeconds(arrivals)) ?? VALIDATION_S;
+    const desCalibrated = desFigures({ ...desModel, des: { relay: "fluffy" } }, {
+      ...desOptions,
+      validationDelayS: validationS,
+    });
     return {
       local,
       localAdded,
       des,
       desPush,
-      rows: compareFigures(local, des, CROSSVAL_TOLERANCE),
+      desCalibrated,
+      validationS,
+      // The DES counts a node as having a block once it validated it: compare "added".
+      rows: compareFigures(localAdded, des, CROSSVAL_TOLERANCE),
+      rowsCalibrated: compareFigures(localAdded, desCalibrated, CROSSVAL_TOLERANCE),
       links: (result.summary as { links: LinksRecord }).links,
     };
   } finally {
@@ -172,16 +192,30 @@ async function _allAt(
 function _print(r: CrossvalResult): void {
   const f = (x: number | null) => x === null ? "-" : x.toFixed(3);
   console.log(`links: ${r.links.path} (${r.links.links} relays): ${r.links.message}`);
-  console.log("metric       local    local(added)  des(fluffy)  des(push)  gap     allowed  ok");
+  console.log(
+    "metric       local(first) local(added)  des(fluffy)  des(push)  gap     allowed  ok",
+  );
   for (const row of r.rows) {
     const m = row.metric as keyof CrossvalFigures;
     console.log(
-      `${row.metric.padEnd(12)} ${f(row.local).padEnd(8)} ${f(r.localAdded[m]).padEnd(13)} ` +
+      `${row.metric.padEnd(12)} ${f(r.local[m]).padEnd(12)} ${f(row.local).padEnd(13)} ` +
         `${f(row.des).padEnd(12)} ${f(r.desPush[m]).padEnd(10)} ${f(row.gap).padEnd(7)} ` +
         `${f(row.allowed).padEnd(8)} ${row.ok}`,
     );
   }
   console.log(`blocks: local ${r.local.blocks}, des ${r.des.blocks}`);
+  console.log(
+    `measured validation (receipt -> added), median ${r.validationS.toFixed(3)} s; ` +
+      "DES fluffy with that delay:",
+  );
+  for (const row of r.rowsCalibrated) {
+    console.log(
+      `${row.metric.padEnd(12)} local(added) ${f(row.local).padEnd(8)} des ${
+        f(row.des).padEnd(8)
+      } ` +
+        `gap ${f(row.gap).padEnd(7)} allowed ${f(row.allowed).padEnd(7)} ${row.ok}`,
+    );
+  }
 }
 
 if (import.meta.main) {

@@ -148,6 +148,26 @@ export function observeBlocks(
   return { blocks, mined: blocks.length, orphaned };
 }
 
+/**
+ * Seconds each node took from a peer's notice of a block to adding it (validation and block
+ * handling), over every node and block: what the DES calls the validation delay.
+ */
+export function validationSeconds(byHost: Record<string, readonly BlockArrival[]>): number[] {
+  const out: number[] = [];
+  for (const arrivals of Object.values(byHost)) {
+    const seen = new Map<string, number>();
+    for (const a of arrivals) {
+      if (a.received) {
+        if (!seen.has(a.hash)) seen.set(a.hash, a.ms);
+      } else if (seen.has(a.hash)) {
+        out.push((a.ms - seen.get(a.hash)!) / 1000);
+        seen.delete(a.hash);
+      }
+    }
+  }
+  return out;
+}
+
 /** Read every host's `monerod.log` under a local run folder (`DIR/hosts/<host>/`). */
 export async function readRunArrivals(
   runDir: string,

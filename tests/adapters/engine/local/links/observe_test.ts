@@ -8,6 +8,7 @@ import {
   finalMainChain,
   observeBlocks,
   parseBlockArrivals,
+  validationSeconds,
 } from "../../../../../adapters/engine/local/links/observe.ts";
 
 const H = (c: string) => c.repeat(64);
@@ -69,4 +70,16 @@ Deno.test("final main chain follows a reorg; the losing block counts as an orpha
   equal(obs.orphaned, 1, "block a lost");
   // Blocks first seen before `since` are left out.
   equal(observeBlocks({ x, y }, Date.UTC(2026, 11, 1, 10, 0, 2, 600)).mined, 1);
+});
+
+Deno.test("validation seconds: from a peer's notice of a block to its add, per node", () => {
+  const a = parseBlockArrivals(
+    [
+      received("10:00:01.000", H("a")),
+      received("10:00:01.100", H("a")), // a second peer's notice: the first counts
+      added("10:00:01.750", H("a"), 1),
+      added("10:00:02.000", H("b"), 2), // mined here: no notice, no validation figure
+    ].join("\n"),
+  );
+  deepEqual(validationSeconds({ a }), [0.75]);
 });
