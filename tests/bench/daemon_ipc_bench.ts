@@ -19,8 +19,7 @@
  * The daemons and the receiver get `childV8Flags()` (`HIVE_DAEMON_V8_FLAGS`, empty for none);
  * give this process the same with `--v8-flags` so the baseline's sender runs like daemon A:
  *
- *   deno bench --allow-all --v8-flags=--no-memory-reducer,--max-semi-space-size=4,\
- *     --initial-old-space-size=128 tests/bench/daemon_ipc_bench.ts
+ *   deno bench --allow-all --v8-flags=--no-memory-reducer tests/bench/daemon_ipc_bench.ts
  */
 import type { P2PNode } from "../../adapters/p2p/mod.ts";
 import { IpcClient } from "../../core/ipc/mod.ts";
