@@ -78,12 +78,10 @@ Deno.test("every string field of every request is bounded, refused at once, echo
   for (const [type, schema] of Object.entries(all)) {
     for (const field of Object.keys(schema.shape ?? {})) {
       fields++;
-      const started = performance.now();
       const result = schema.safeParse({ [field]: huge }) as {
         success: boolean;
         error?: { issues: { path: PropertyKey[] }[] };
       };
-      const ms = performance.now() - started;
       ok(!result.success, `${type}.${field} accepted a 2 MiB string`);
       ok(
         result.error!.issues.some((i) => i.path[0] === field),
@@ -91,7 +89,6 @@ Deno.test("every string field of every request is bounded, refused at once, echo
       );
       const text = formatIssues(result.error!.issues as never).join("; ");
       ok(text.length < 400, `${type}.${field}: error of ${text.length} chars`);
-      ok(ms < 100, `${type}.${field}: took ${ms.toFixed(1)} ms`);
     }
   }
   ok(fields >= 15, `only ${fields} fields found`);
@@ -99,13 +96,12 @@ Deno.test("every string field of every request is bounded, refused at once, echo
 
 Deno.test("a 980 KB multiaddr is refused by its length, before it is parsed", () => {
   const long = "/dns4/" + "a".repeat(980_000) + "/tcp/1";
-  const started = performance.now();
   const result = requestSchemas.connect.safeParse({ multiaddr: long }, { reportInput: true });
-  const ms = performance.now() - started;
   const text = _error(result as never);
   match(text, /^multiaddr: expected length <= 1024, got "\/dns4\/a+\.\.\.$/);
   ok(text.length < 200, text);
-  ok(ms < 50, `took ${ms.toFixed(1)} ms`);
+  // One issue: the multiaddr parser never ran on the oversized input (it would add its own).
+  equal((result as { error: { issues: unknown[] } }).error.issues.length, 1);
 });
 
 Deno.test("publish's fast path accepts exactly what the full schema returns unchanged", () => {

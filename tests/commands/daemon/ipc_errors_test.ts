@@ -130,8 +130,7 @@ Deno.test("bad IPC input gets the right error and the daemon keeps serving", asy
       equal(f.type, "result");
       equal((f.data as { peer_id: string }).peer_id, d!.info.peer_id);
     });
-    await t.step("a 980 KB multiaddr is refused at once, with a short echo", async () => {
-      const started = performance.now();
+    await t.step("a 980 KB multiaddr is refused by its length, with a short echo", async () => {
       raw.socket.send(
         JSON.stringify({
           v: 1,
@@ -141,14 +140,12 @@ Deno.test("bad IPC input gets the right error and the daemon keeps serving", asy
         }),
       );
       const f = await raw.next();
-      const ms = performance.now() - started;
       equal(f.code, "bad_request");
       equal(f.id, 20);
       match(f.message as string, /multiaddr: expected length <= 1024/);
       ok((f.message as string).length < 300, `echo of ${(f.message as string).length} chars`);
-      // Before the bound the daemon parsed the whole input (534 ms); the round trip of ~1 MB
-      // over loopback is a few tens of ms.
-      ok(ms < 400, `took ${ms.toFixed(0)} ms`);
+      // The length bound answers, not the multiaddr parser (which took 534 ms on this input);
+      // how fast is measured in tests/bench, not here.
       await _stillServes(d!, token);
     });
     await t.step("a dial error quotes a long multiaddr as a short prefix", async () => {
