@@ -70,7 +70,9 @@ export async function createLibp2pNode(options: P2PNodeOptions): Promise<P2PNode
   }
   const services: Record<string, unknown> = {
     identify: identify(),
-    ping: ping(),
+    // libp2p's connection monitor pings every peer on the same protocol; with the default of one
+    // outbound stream, a user's `hive daemon ping` that met a monitor ping was refused.
+    ping: ping({ maxOutboundStreams: 4 }),
     pubsub: gossipsub({
       globalSignaturePolicy: StrictSign,
       // A publish with nobody listening yet is normal for chat: report 0 recipients, not an error.
