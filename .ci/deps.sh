@@ -8,6 +8,7 @@ bash "$(dirname "$0")/podman.sh" || echo "deps: podman (Docker API for the proxy
 
 declare -A wanted=([monerod]=monero [monero-wallet-rpc]=monero [chromium]=chromium [ip]=iproute2
   [tmux]=tmux [ps]=procps [script]=bsdutils)
+wanted[strace]=strace # tests/adapters/engine/monerod_loopback_test.ts traces connect()
 missing=()
 for cmd in "${!wanted[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")

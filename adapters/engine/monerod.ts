@@ -235,11 +235,48 @@ export function dnsFlags(): string[] {
 }
 
 /**
- * Environment of a process when DNS is on, for engines whose resolver is the real one (the
- * local engine): libunbound asks `DNS_PUBLIC` over TCP, a loopback address, so no lookup leaves
- * the machine. Shadow answers lookups itself and needs none.
+ * Environment of a process for engines whose resolver is the real one (the local engine):
+ * libunbound asks `DNS_PUBLIC` over TCP, a loopback address, so no lookup leaves the machine,
+ * whether DNS is on or not (monerod looks up its seed nodes either way). Shadow answers lookups
+ * itself and needs none.
  */
 export const LOCAL_DNS_ENV: Readonly<Record<string, string>> = { DNS_PUBLIC: "tcp://127.0.0.1" };
+
+// Flags that name a peer the node dials, or keep it off the network.
+const _PEERING_FLAGS = new Set([
+  "--offline",
+  "--add-exclusive-node",
+  "--add-priority-node",
+  "--add-peer",
+  "--seed-node",
+]);
+
+/**
+ * The flag that keeps a monerod with no peer to dial off the internet, for engines whose hosts
+ * can reach it (the local engine); empty when its flags already name a peer or `--offline`.
+ *
+ * monerod 0.18 runs regtest on the mainnet p2p settings, and its connection maker
+ * (`node_server::connections_maker` -> `connect_to_seed`, src/p2p/net_node.inl) dials the public
+ * seed nodes, first looked up in DNS and else hard-coded, whenever a round adds no outgoing
+ * connection, unless the exclusive node list is non-empty or the node is `--offline`.
+ * `--offline` also stops it listening, so a node with no peers gets itself as its only exclusive
+ * node: it still accepts inbound peers, makes no DNS lookup for seeds, and dials only its own
+ * address, a connection it drops at the handshake (same peer id). The cost: such a node never
+ * dials peers it learns of, where a dynamic or hybrid one otherwise would.
+ *
+ * @example
+ * ```ts
+ * selfExclusiveFlags({ ip: "127.0.0.2", p2pPort: 18080 }, ["--regtest"]);
+ * // ["--add-exclusive-node=127.0.0.2:18080"]
+ * ```
+ */
+export function selfExclusiveFlags(
+  host: Pick<SimHost, "ip" | "p2pPort">,
+  args: readonly string[],
+): string[] {
+  if (args.some((f) => _PEERING_FLAGS.has(flagName(f)))) return [];
+  return [`--add-exclusive-node=${host.ip}:${host.p2pPort}`];
+}
 
 /** Options for {@link monerodArgs}. */
 export interface MonerodArgsOptions {

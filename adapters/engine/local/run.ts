@@ -18,6 +18,7 @@ import {
   durationArg,
   LOCAL_DNS_ENV,
   monerodArgs,
+  selfExclusiveFlags,
   upgradedHost,
   upgradesInOrder,
 } from "../monerod.ts";
@@ -173,6 +174,7 @@ export class LocalRun {
     // the default limit of one connection per address would refuse all but one neighbour.
     own.push("--max-connections-per-ip=64");
     if (this.model.hosts.length === 1) own.push("--offline"); // alone it never counts as synced
+    own.push(...selfExclusiveFlags(host, [...args, ...own])); // no peers: no public seed nodes
     args.splice(0, args.length, ...addEngineFlags(args, host, own)); // the scenario's win
     this.daemons.push(LocalChild.start({
       name: `monerod ${host.name}`,
@@ -181,7 +183,7 @@ export class LocalRun {
         ...this.#links?.rewrite(host.name, args) ?? args,
       ],
       logPath: `${p.dir}/monerod.stderr.log`,
-      ...(this.model.dnsServer ? { env: { ...LOCAL_DNS_ENV } } : {}), // lookups stay on loopback
+      env: { ...LOCAL_DNS_ENV }, // lookups (seed nodes too, DNS on or off) stay on loopback
       logger,
     }));
     if (wallet && host.kind === "user" && p.walletRpcPort !== undefined) {

@@ -1,0 +1,184 @@
+/**
+ * A monerod with no peer to dial falls back to Monero's public seed nodes (DNS, then hard-coded
+ * IPs) unless it has an exclusive node or is offline: `selfExclusiveFlags` gives such a host
+ * itself as its exclusive node. Checked on the flags, and on a real monerod run under strace:
+ * it connects to loopback only, and still takes an inbound peer and syncs its block.
+ */
+import { deepEqual, equal, ok } from "@std/assert";
+import {
+  LOCAL_DNS_ENV,
+  monerodArgs,
+  selfExclusiveFlags,
+} from "../../../adapters/engine/monerod.ts";
+import type { PeerMode, SimHost, SimModel } from "../../../adapters/engine/types.ts";
+import { placeHosts } from "../../../adapters/engine/local/engine.ts";
+import { LocalChild } from "../../../adapters/engine/local/proc.ts";
+import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
+import { createLogger } from "../../../core/logger.ts";
+
+function _host(name: string, ip: string, peers: string[], daemonArgs: string[] = []): SimHost {
+  return {
+    name,
+    kind: "miner",
+    region: "default",
+    ip,
+    p2pPort: 18080,
+    rpcPort: 18081,
+    hashrate: 0,
+    startTimeS: 0,
+    bandwidthUpBps: 1e8,
+    bandwidthDownBps: 1e8,
+    daemonArgs,
+    peers,
+  };
+}
+
+function _model(hosts: SimHost[], peerMode: PeerMode = "hardcoded"): SimModel {
+  return {
+    name: "loopback",
+    seed: 1,
+    stopTimeS: 60,
+    bootstrapEndTimeS: 0,
+    parallelism: 1,
+    peerMode,
+    hosts,
+    edges: [],
+    attacks: [],
+  };
+}
+
+const _MODES: PeerMode[] = ["hardcoded", "hybrid", "dynamic"];
+
+Deno.test("selfExclusiveFlags: a host with no peers gets itself as its exclusive node", () => {
+  const lone = _host("a", "127.0.0.2", []);
+  for (const peerMode of _MODES) {
+    const args = monerodArgs(lone, _model([lone], peerMode), { dataDir: "/d", peerMode });
+    deepEqual(selfExclusiveFlags(lone, args), ["--add-exclusive-node=127.0.0.2:18080"], peerMode);
+  }
+});
+
+Deno.test("selfExclusiveFlags: none for a host that names a peer or runs offline", () => {
+  const a = _host("a", "127.0.0.2", ["b"]);
+  const b = _host("b", "127.0.0.3", []);
+  for (const peerMode of _MODES) {
+    const args = monerodArgs(a, _model([a, b], peerMode), { dataDir: "/d", peerMode });
+    deepEqual(selfExclusiveFlags(a, args), [], peerMode);
+  }
+  // Peers the scenario gives in its own flags count too, and so does --offline.
+  for (const flag of ["--add-peer=127.0.0.9:1", "--seed-node=127.0.0.9:1", "--offline"]) {
+    const c = _host("c", "127.0.0.4", [], [flag]);
+    const args = monerodArgs(c, _model([c]), { dataDir: "/d", peerMode: "hardcoded" });
+    deepEqual(selfExclusiveFlags(c, args), [], flag);
+  }
+  // A peer that names no host is dropped from the flags, so the host has none.
+  const d = _host("d", "127.0.0.5", ["gone"]);
+  const args = monerodArgs(d, _model([d]), { dataDir: "/d", peerMode: "dynamic" });
+  deepEqual(selfExclusiveFlags(d, args), ["--add-exclusive-node=127.0.0.5:18080"]);
+});
+
+/** Destination addresses of the IPv4/IPv6 connect() calls strace recorded. */
+function _connectTargets(trace: string): string[] {
+  const out: string[] = [];
+  for (const line of trace.split("\n")) {
+    if (!line.includes("connect(")) continue;
+    const v4 = line.match(/sin_addr=inet_addr\("([^"]+)"\)/);
+    const v6 = line.match(/inet_pton\(AF_INET6, "([^"]+)"/);
+    if (v4) out.push(v4[1]);
+    else if (v6) out.push(v6[1]);
+  }
+  return out;
+}
+
+function _isLoopback(addr: string): boolean {
+  return addr.startsWith("127.") || addr === "::1" || addr.startsWith("::ffff:127.");
+}
+
+/** Pids of a process's children (strace's tracee). */
+async function _children(pid: number): Promise<number[]> {
+  const text = await Deno.readTextFile(`/proc/${pid}/task/${pid}/children`).catch(() => "");
+  return text.trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+Deno.test({
+  name: "monerod with no peers connects to loopback only and still syncs from an inbound peer",
+  async fn() {
+    const logger = createLogger({ level: "error" });
+    const dir = await Deno.makeTempDir({ prefix: "hive_loopback_" });
+    // 127.0.41.x: no other test file uses this /24.
+    const { model, placements } = placeHosts(
+      _model([_host("a", "127.0.41.2", []), _host("b", "127.0.41.3", ["a"])]),
+      dir,
+    );
+    const children: LocalChild[] = [];
+    const tracePath = `${dir}/a.strace`;
+    let traced: number[] = [];
+    try {
+      const started = Date.now();
+      for (const host of model.hosts) {
+        const p = placements.find((x) => x.name === host.name)!;
+        await Deno.mkdir(p.dir, { recursive: true });
+        // a, with no peers, as the dynamic mode gives it; b dials a only.
+        const peerMode: PeerMode = host.name === "a" ? "dynamic" : "hardcoded";
+        const args = monerodArgs(host, model, { dataDir: `${p.dir}/data`, peerMode });
+        // The local engine's own flags (adapters/engine/local/run.ts).
+        args.push(`--log-file=${p.dir}/monerod.log`, "--max-connections-per-ip=64");
+        args.push(...selfExclusiveFlags(host, args));
+        const argv = host.name === "a"
+          ? ["strace", "-f", "-qq", "-e", "trace=connect", "-o", tracePath, "monerod", ...args]
+          : ["monerod", ...args];
+        children.push(LocalChild.start({
+          name: host.name,
+          argv,
+          logPath: `${p.dir}/stderr.log`,
+          env: { ...LOCAL_DNS_ENV },
+          logger,
+        }));
+      }
+      const rpc = Object.fromEntries(
+        placements.map((p) => [p.name, new MonerodRpc({ url: p.rpcUrl, timeoutMs: 5000 })]),
+      );
+      // b counts as synchronised once it has its peer; until then it answers BUSY.
+      let mined = false;
+      // Bounded: 240 x 250 ms.
+      for (let i = 0; i < 240 && !mined; i++) {
+        const r = await rpc.b.generateBlocks(1, DEFAULT_MINER_ADDRESS).catch(() => undefined);
+        mined = r?.status === "OK";
+        if (!mined) await new Promise((r) => setTimeout(r, 250));
+      }
+      ok(mined, "b mined a block");
+      const height = (await rpc.b.getInfo()).height;
+      let synced = false;
+      for (let i = 0; i < 120 && !synced; i++) {
+        synced = await rpc.a.getInfo().then((x) => x.height === height, () => false);
+        if (!synced) await new Promise((r) => setTimeout(r, 250));
+      }
+      ok(synced, `a reached b's height ${height} over b's inbound connection`);
+      // Seeds are dialled within seconds of start; give a ~10 s in all.
+      const left = 10_000 - (Date.now() - started);
+      if (left > 0) await new Promise((r) => setTimeout(r, left));
+      traced = await _children(children[0].pid);
+      equal(traced.length, 1, "strace runs monerod");
+    } finally {
+      // Stop monerod under strace first: strace then exits with it.
+      for (const pid of traced) {
+        try {
+          Deno.kill(pid, "SIGTERM");
+        } catch { /* gone */ }
+      }
+      await Promise.all(children.map((c) => c.stop(15_000)));
+      for (const pid of traced) {
+        try {
+          Deno.kill(pid, "SIGKILL");
+        } catch { /* gone, as it should be */ }
+      }
+    }
+    try {
+      const targets = _connectTargets(await Deno.readTextFile(tracePath));
+      ok(targets.length > 0, "strace saw connect() calls (a dials itself)");
+      const outside = [...new Set(targets.filter((t) => !_isLoopback(t)))];
+      equal(outside.length, 0, `a connected outside loopback: ${outside.join(", ")}`);
+    } finally {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});
