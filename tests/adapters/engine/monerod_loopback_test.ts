@@ -15,6 +15,7 @@ import { placeHosts } from "../../../adapters/engine/local/engine.ts";
 import { LocalChild } from "../../../adapters/engine/local/proc.ts";
 import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
 import { createLogger } from "../../../core/logger.ts";
+import { readProcFile } from "../../_helpers.ts";
 
 function _host(name: string, ip: string, peers: string[], daemonArgs: string[] = []): SimHost {
   return {
@@ -95,7 +96,8 @@ function _isLoopback(addr: string): boolean {
 
 /** Pids of a process's children (strace's tracee). */
 async function _children(pid: number): Promise<number[]> {
-  const text = await Deno.readTextFile(`/proc/${pid}/task/${pid}/children`).catch(() => "");
+  // Through `cat`: the test task's scoped permissions do not let Deno read /proc itself.
+  const text = await readProcFile(pid, `task/${pid}/children`).catch(() => "");
   return text.trim().split(/\s+/).filter(Boolean).map(Number);
 }
 
@@ -159,7 +161,9 @@ Deno.test({
       traced = await _children(children[0].pid);
       equal(traced.length, 1, "strace runs monerod");
     } finally {
-      // Stop monerod under strace first: strace then exits with it.
+      // Stop monerod under strace first: strace then exits with it (a monerod left behind would
+      // keep the child's pipes open and its stop waiting).
+      if (traced.length === 0 && children[0]) traced = await _children(children[0].pid);
       for (const pid of traced) {
         try {
           Deno.kill(pid, "SIGTERM");
