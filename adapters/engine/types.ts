@@ -313,6 +313,8 @@ export interface EngineRunControl {
 export interface EngineLiveHooks {
   /** Every RunEvent as it is recorded; `line` is its NDJSON text when the engine has it. */
   onEvent?(event: RunEvent, line?: string): void;
+  /** The last `lines` events' lines as written to the events file (UTF-8), to share them. */
+  onEventBytes?(bytes: Uint8Array, lines: number): void;
   /** Once the run is under way, with its handle. */
   onControl?(control: EngineRunControl): void;
 }

@@ -83,6 +83,8 @@ class _NdjsonFile implements DesSink {
   #chars = 0;
   /** Live watcher of every event (the orchestrator API). */
   onEvent: ((event: RunEvent, line: string) => void) | undefined;
+  /** Told of each buffer written, with its line count (the watcher keeps it, not a copy). */
+  onBytes: ((bytes: Uint8Array, lines: number) => void) | undefined;
 
   constructor(file: Deno.FsFile | null = null) {
     this.#file = file;
@@ -95,8 +97,9 @@ class _NdjsonFile implements DesSink {
 
   event(event: RunEvent): void {
     const line = JSON.stringify(event);
-    this.line(line);
+    // The watcher first: a flush in `line` hands it the bytes of the lines it has seen.
     this.onEvent?.(event, line);
+    this.line(line);
   }
 
   line(text: string): void {
@@ -108,10 +111,12 @@ class _NdjsonFile implements DesSink {
   flush(): void {
     if (this.#parts.length === 0 || this.#file === null) return;
     const bytes = _encoder.encode(this.#parts.join("\n") + "\n");
+    const lines = this.#parts.length;
     this.#parts = [];
     this.#chars = 0;
     let n = 0;
     while (n < bytes.length) n += this.#file.writeSync(bytes.subarray(n));
+    this.onBytes?.(bytes, lines);
   }
 }
 
@@ -184,6 +189,7 @@ export class DesEngine implements Engine {
     });
     sink.attach(file);
     sink.onEvent = live?.onEvent?.bind(live);
+    sink.onBytes = live?.onEventBytes?.bind(live);
     const control = new DesControl(sim);
     live?.onControl?.(control);
     const pace = this.#options.paceSimSPerWallS;

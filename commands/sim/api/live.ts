@@ -53,6 +53,7 @@ export async function startLiveApi(options: {
     api,
     hooks: {
       onEvent: (event, line) => state.record(event, line),
+      onEventBytes: (bytes, lines) => state.adopt(bytes, lines),
       onControl: (c) => {
         control = c;
       },

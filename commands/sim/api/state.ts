@@ -195,6 +195,14 @@ export class RunState {
     this.#apply(event);
   }
 
+  /**
+   * The newest `lines` recorded events as the engine wrote them to its events file (UTF-8,
+   * one per line): the log keeps these bytes instead of encoding the lines again.
+   */
+  adopt(bytes: Uint8Array, lines: number): void {
+    this.#log.adopt(bytes, lines);
+  }
+
   #apply(e: RunEvent): void {
     if (e.ts > this.lastTs) this.lastTs = e.ts;
     // Most events of a big run are per-node tx receipts that change no aggregate: skip them

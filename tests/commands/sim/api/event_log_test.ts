@@ -34,6 +34,44 @@ Deno.test("event log: lines come back as they went in, non-ASCII text included",
   ok(back.every((e) => e.host === `nœud-${e.i} ✓` && e.seq === e.i + 1));
 });
 
+Deno.test("event log: an engine's written bytes are kept, numbered as the lines were", () => {
+  const log = new EventLog(4096);
+  const enc = new TextEncoder();
+  const line = (i: number) => JSON.stringify({ i, host: `nœud-${i}` });
+  let pending: string[] = [];
+  const flush = () => {
+    // As the DES engine's events file: lines joined and ended by "\n", encoded once.
+    log.adopt(enc.encode(pending.join("\n") + "\n"), pending.length);
+    pending = [];
+  };
+  // 1,500 lines before the first handover: the log sealed 1,024 itself, the rest are encoded
+  // here (the count does not match); from then on, the engine's buffers are kept as they are.
+  for (let i = 1; i <= 1500; i++) (log.append(line(i)), pending.push(line(i)));
+  flush();
+  for (let round = 0; round < 6; round++) {
+    for (let k = 0; k < 3000 + round * 7; k++) {
+      const i = log.last + 1;
+      equal(log.append(line(i)), i);
+      pending.push(line(i));
+    }
+    flush();
+  }
+  // Lines still open (not yet written by the engine) are read too, and a flush of nothing
+  // changes nothing.
+  for (let k = 0; k < 10; k++) log.append(line(log.last + 1));
+  log.adopt(new Uint8Array(0), 0);
+  const last = log.last;
+  equal(last, 1500 + 6 * 3000 + 105 + 10);
+  ok(log.first > 1 && last - log.first + 1 >= 4096);
+  const all = log.since(0, 100_000).map((l) => JSON.parse(l));
+  equal(all.length, last - log.first + 1);
+  ok(all.every((e, i) => e.seq === log.first + i && e.i === e.seq && e.host === `nœud-${e.i}`));
+  // Reads from any point, across the chunk boundaries.
+  for (const from of [log.first + 3, log.first + 3004, log.first + 3008, last - 5]) {
+    deepEqual(log.since(from, 3).map((l) => JSON.parse(l).seq), [from + 1, from + 2, from + 3]);
+  }
+});
+
 function ok(value: boolean): void {
   equal(value, true);
 }
