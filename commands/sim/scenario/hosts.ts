@@ -12,8 +12,11 @@
 import type { Problems } from "./problems.ts";
 import { type AgentSpec, type ScenarioFile, upgradeList } from "./schema.ts";
 
-/** Most hosts one scenario may expand to (the address plan has room for 65,536). */
-export const MAX_HOSTS = 50_000;
+/**
+ * Most hosts one scenario may expand to: the DES runs a million nodes, and the address plan
+ * (`model.ts`) gives each of them its own address.
+ */
+export const MAX_HOSTS = 1_000_000;
 const _HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** Longest host name: one hostname(7) label (Shadow refuses longer ones). */
 export const MAX_HOST_NAME = 63;
@@ -82,7 +85,8 @@ export function expandAgents(
       continue;
     }
     let named = false; // one bad-name problem per key; its hosts still count (hashrates)
-    for (const name of names) {
+    for (let index = 0; index < names.length; index++) {
+      const name = names[index];
       if (!named && !_HOST_NAME.test(name)) {
         named = true;
         problems.add(
@@ -105,7 +109,6 @@ export function expandAgents(
         break;
       }
       seen.set(name, key);
-      const index = names.indexOf(name);
       const rate = spec.hashrate;
       out.push({
         name,

@@ -90,12 +90,25 @@ function _ips(
   let h = 0;
   for (let i = 0; i < agents.length; i++) {
     if (ips[i] !== undefined) continue;
-    ips[i] = addressing === "loopback"
-      ? `127.0.${Math.floor(h / 250)}.${(h % 250) + 2}`
-      : `11.${h >> 8}.${h & 255}.1`;
+    ips[i] = addressing === "loopback" ? _loopbackIp(h) : _shadowIp(h);
     h++;
   }
   return ips;
+}
+
+/**
+ * Honest host `h` under Shadow: `11.H.L.1` for the first 65,536 (so existing configs keep their
+ * addresses), then `13.H.L.1`, `14.H.L.1`... (12.0.0.0/8 is the sybil attackers').
+ */
+function _shadowIp(h: number): string {
+  const block = h >>> 16;
+  return `${block === 0 ? 11 : 12 + block}.${(h >> 8) & 255}.${h & 255}.1`;
+}
+
+/** Honest host `h` on loopback: 250 per /24 from 127.0.0.2, 64,000 per /16 (127.100/16 is sybils'). */
+function _loopbackIp(h: number): string {
+  const inBlock = h % 64_000;
+  return `127.${Math.floor(h / 64_000)}.${Math.floor(inBlock / 250)}.${(inBlock % 250) + 2}`;
 }
 
 /** Assemble the {@link SimModel}: hosts with addresses, ports and peers, edges, attacks. */

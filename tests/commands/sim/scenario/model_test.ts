@@ -108,3 +108,28 @@ Deno.test("reachability: fallback seeds become --seed-node on every other host; 
     /network\.fallback_seeds\[0\]: unknown host "nope"/,
   );
 });
+
+Deno.test("past 65,536 hosts every host keeps an address of its own, and the first ones keep theirs", async () => {
+  const text = [
+    "name: big",
+    "general: { stop_time: 1h, seed: 3 }",
+    "network: { topology: ring }",
+    "agents:",
+    "  miner-{1..2}: { kind: miner, hashrate: 50 }",
+    "  node-{00001..70000}: { kind: observer }",
+  ].join("\n");
+  for (const addressing of ["shadow", "loopback"] as const) {
+    const { model } = await parseScenario(text, { ...OPTS, addressing });
+    equal(model.hosts.length, 70_002);
+    const ips = model.hosts.map((h) => h.ip);
+    equal(new Set(ips).size, ips.length, `${addressing}: addresses repeat`);
+    for (const ip of ips) {
+      ok(ip.split(".").every((o) => Number(o) >= 0 && Number(o) <= 255), `${addressing}: ${ip}`);
+    }
+    if (addressing === "shadow") {
+      deepEqual([ips[0], ips[65_535], ips[65_536]], ["11.0.0.1", "11.255.255.1", "13.0.0.1"]);
+    } else {
+      deepEqual([ips[0], ips[63_999], ips[64_000]], ["127.0.0.2", "127.0.255.251", "127.1.0.2"]);
+    }
+  }
+});
