@@ -16,7 +16,7 @@ import {
   RunClock,
 } from "../../../../commands/sim/agents/runtime.ts";
 import { type RunEvent, type SimHost, type SimModel } from "../../../../adapters/engine/types.ts";
-import { monerodArgs } from "../../../../adapters/engine/monerod.ts";
+import { monerodArgs, WALLET_RPC_BASE_FLAGS } from "../../../../adapters/engine/monerod.ts";
 
 /** Logger for the agents and child processes under test: errors only. */
 export const logger: Logger = createLogger({ level: "error" });
@@ -62,6 +62,43 @@ export interface Net {
   zmq: Record<string, string>;
   dir: string;
   children: LocalChild[];
+}
+
+/** A monero-wallet-rpc started by {@link startWalletRpc}: its URL and its process. */
+export interface WalletProcess {
+  url: string;
+  child: LocalChild;
+}
+
+/**
+ * Start a monero-wallet-rpc beside node `name` of `net` (same address, a free port, wallets
+ * under the run folder), trusting that node. The caller stops `child`.
+ */
+export function startWalletRpc(net: Net, name: string): WalletProcess {
+  const ip = net.ip[name];
+  const listener = Deno.listen({ hostname: ip, port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const child = LocalChild.start({
+    name: "wallet-rpc",
+    argv: [
+      "monero-wallet-rpc",
+      `--daemon-address=${new URL(net.rpc[name].url).host}`,
+      "--trusted-daemon",
+      ...WALLET_RPC_BASE_FLAGS,
+      `--rpc-bind-ip=${ip}`,
+      `--rpc-bind-port=${port}`,
+      "--confirm-external-bind",
+      "--disable-rpc-login",
+      `--wallet-dir=${net.dir}/wallet`,
+      `--shared-ringdb-dir=${net.dir}/ringdb`,
+      `--log-file=${net.dir}/wallet.log`,
+      "--non-interactive",
+    ],
+    logPath: `${net.dir}/wallet.stderr.log`,
+    logger,
+  });
+  return { url: `http://${ip}:${port}`, child };
 }
 
 /**

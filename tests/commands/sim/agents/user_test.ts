@@ -1,6 +1,5 @@
 /** The user agent against a real monerod and monero-wallet-rpc (regtest) on loopback. */
 import { equal, match, ok } from "@std/assert";
-import { LocalChild } from "../../../../adapters/engine/local/proc.ts";
 import { runMiner } from "../../../../commands/sim/agents/miner.ts";
 import {
   DEFAULT_MINER_ADDRESS,
@@ -8,43 +7,20 @@ import {
   WalletRpc,
 } from "../../../../adapters/engine/local/rpc.ts";
 import { runUser, transferFailureReason } from "../../../../commands/sim/agents/user.ts";
-import { WALLET_RPC_BASE_FLAGS } from "../../../../adapters/engine/monerod.ts";
 import { waitFor } from "../../../_helpers.ts";
-import { agentContext, logger, memorySink, startNodes, stopNodes } from "./_monerod.ts";
+import { agentContext, memorySink, startNodes, startWalletRpc, stopNodes } from "./_monerod.ts";
 const _ADDR = DEFAULT_MINER_ADDRESS;
 
 Deno.test("user agent funds a real wallet, sends a transfer and sees it confirmed", async () => {
   const net = await startNodes(["u"], 3, true);
-  const ip = net.ip.u;
-  const listener = Deno.listen({ hostname: ip, port: 0 });
-  const walletPort = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  const wallet = LocalChild.start({
-    name: "wallet-rpc",
-    argv: [
-      "monero-wallet-rpc",
-      `--daemon-address=${new URL(net.rpc.u.url).host}`,
-      "--trusted-daemon",
-      ...WALLET_RPC_BASE_FLAGS,
-      `--rpc-bind-ip=${ip}`,
-      `--rpc-bind-port=${walletPort}`,
-      "--confirm-external-bind",
-      "--disable-rpc-login",
-      `--wallet-dir=${net.dir}/wallet`,
-      `--shared-ringdb-dir=${net.dir}/ringdb`,
-      `--log-file=${net.dir}/wallet.log`,
-      "--non-interactive",
-    ],
-    logPath: `${net.dir}/wallet.stderr.log`,
-    logger,
-  });
+  const wallet = startWalletRpc(net, "u");
   const stop = new AbortController();
   try {
     const sink = memorySink();
     const ctx = agentContext(sink, stop.signal);
     // A background miner confirms the transfer; user funding mines its own blocks first.
     const user = runUser(ctx, {
-      wallet: new WalletRpc({ url: `http://${ip}:${walletPort}`, timeoutMs: 60_000 }),
+      wallet: new WalletRpc({ url: wallet.url, timeoutMs: 60_000 }),
       daemon: new MonerodRpc({ url: net.rpc.u.url, timeoutMs: 60_000 }),
       host: "u",
       seed: 9,
@@ -80,7 +56,7 @@ Deno.test("user agent funds a real wallet, sends a transfer and sees it confirme
     ok(confirmed.height > 60, "mined after the 60-block unlock window");
   } finally {
     stop.abort();
-    await wallet.stop(15_000);
+    await wallet.child.stop(15_000);
     await stopNodes(net);
   }
 });

@@ -5,15 +5,19 @@
  * wallet once its rewards unlock.
  */
 import { equal, match, ok } from "@std/assert";
-import { LocalChild } from "../../../../adapters/engine/local/proc.ts";
 import {
   DEFAULT_MINER_ADDRESS,
   MonerodRpc,
   WalletRpc,
 } from "../../../../adapters/engine/local/rpc.ts";
-import { WALLET_RPC_BASE_FLAGS } from "../../../../adapters/engine/monerod.ts";
 import { runBehavior } from "../../../../commands/sim/behaviors/run.ts";
-import { agentContext, logger, memorySink, startNodes, stopNodes } from "../agents/_monerod.ts";
+import {
+  agentContext,
+  memorySink,
+  startNodes,
+  startWalletRpc,
+  stopNodes,
+} from "../agents/_monerod.ts";
 
 /** Run a built-in behaviour until `until` holds (bounded), then stop it; returns its result. */
 async function _runUntil(
@@ -47,32 +51,10 @@ async function _runUntil(
 
 Deno.test("wallet strategies: hodler holds, mining_wallet earns, transaction_bot sends", async (t) => {
   const net = await startNodes(["w"], 6, true);
-  const ip = net.ip.w;
-  const listener = Deno.listen({ hostname: ip, port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  const walletChild = LocalChild.start({
-    name: "wallet-rpc",
-    argv: [
-      "monero-wallet-rpc",
-      `--daemon-address=${new URL(net.rpc.w.url).host}`,
-      "--trusted-daemon",
-      ...WALLET_RPC_BASE_FLAGS,
-      `--rpc-bind-ip=${ip}`,
-      `--rpc-bind-port=${port}`,
-      "--confirm-external-bind",
-      "--disable-rpc-login",
-      `--wallet-dir=${net.dir}/wallet`,
-      `--shared-ringdb-dir=${net.dir}/ringdb`,
-      `--log-file=${net.dir}/wallet.log`,
-      "--non-interactive",
-    ],
-    logPath: `${net.dir}/wallet.stderr.log`,
-    logger,
-  });
+  const walletRpc = startWalletRpc(net, "w");
   // Mining and building a transfer take seconds on a loaded machine.
   const node = new MonerodRpc({ url: net.rpc.w.url, timeoutMs: 120_000 });
-  const wallet = new WalletRpc({ url: `http://${ip}:${port}`, timeoutMs: 120_000 });
+  const wallet = new WalletRpc({ url: walletRpc.url, timeoutMs: 120_000 });
   const rpc = { node, wallet };
   try {
     await t.step("hodler opens its wallet, receives and sends nothing", async () => {
@@ -136,7 +118,7 @@ Deno.test("wallet strategies: hodler holds, mining_wallet earns, transaction_bot
       equal(await wallet.getAddress(), minerAddress, "it used the miner's wallet");
     });
   } finally {
-    await walletChild.stop(15_000);
+    await walletRpc.child.stop(15_000);
     await stopNodes(net);
   }
 });
