@@ -44,13 +44,23 @@ const _envelope = z.object({
   error: z.object({ code: z.number(), message: z.string() }).optional(),
 });
 
+/**
+ * A peer count from monerod. The counters are unsigned 64-bit and, while connections are being
+ * dropped (a ban, a peer going away), monerod can answer a count that has wrapped below zero
+ * (2^64 - 1 arrives as 18446744073709552000). No real count comes near 2^53, so anything past it
+ * is read as that wrap and reported as 0 rather than failing the whole reply.
+ */
+const _peerCount = z.number().nonnegative().transform((n) =>
+  n > Number.MAX_SAFE_INTEGER ? 0 : Math.trunc(n)
+);
+
 /** Fields of `get_info` the agents use. */
 export const getInfoSchema = z.object({
   status: z.string(),
   height: z.int().nonnegative(),
   top_block_hash: z.string(),
-  incoming_connections_count: z.int().nonnegative(),
-  outgoing_connections_count: z.int().nonnegative(),
+  incoming_connections_count: _peerCount,
+  outgoing_connections_count: _peerCount,
   synchronized: z.boolean().optional(),
 });
 /** Parsed `get_info` reply. */

@@ -24,6 +24,8 @@ import { type AgentContext, sleep } from "./runtime.ts";
 
 /** Ban length used for "until lifted". */
 const _LONG_BAN_S = 7 * 24 * 3600;
+const _TOPS_ATTEMPTS = 5;
+const _TOPS_RETRY_MS = 500;
 
 /** A node the attacker drives or targets. */
 export interface AttackNode {
@@ -61,12 +63,23 @@ export async function banAll(
   await Promise.all(from.map((node) => node.rpc.setBans(entries)));
 }
 
+/**
+ * Each node's top height. A node busy dropping or syncing connections may miss one call, so a
+ * failed reading is tried again a few times before the error is passed on.
+ */
 async function _tops(nodes: AttackNode[]): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  await Promise.all(nodes.map(async (n) => {
-    out[n.host] = (await n.rpc.getInfo()).height - 1;
-  }));
-  return out;
+  for (let attempt = 1;; attempt++) {
+    try {
+      const out: Record<string, number> = {};
+      await Promise.all(nodes.map(async (n) => {
+        out[n.host] = (await n.rpc.getInfo()).height - 1;
+      }));
+      return out;
+    } catch (error) {
+      if (attempt >= _TOPS_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, _TOPS_RETRY_MS));
+    }
+  }
 }
 
 async function _hashes(nodes: AttackNode[]): Promise<Set<string>> {
@@ -132,9 +145,13 @@ export async function runPartition(ctx: AgentContext, options: PartitionOptions)
   });
   // The cut is lifted even when stopping early, so the nodes are left as they were found.
   const completed = await sleep(clock.msUntil(options.endS), signal);
-  const before = await _tops([...options.groupA, ...options.groupB]);
-  await banAll(options.groupA, options.groupB, false);
-  await banAll(options.groupB, options.groupA, false);
+  let before: Record<string, number>;
+  try {
+    before = await _tops(all);
+  } finally {
+    await banAll(options.groupA, options.groupB, false);
+    await banAll(options.groupB, options.groupA, false);
+  }
   const healedTs = clock.ts();
   // The analysis needs the fork length and whether the sides joined again (one record: this).
   const forkLength = partitionForkLength(

@@ -35,3 +35,26 @@ Deno.test("RPC replies are validated: a wrong field names its path and value", a
     await server.shutdown();
   }
 });
+
+Deno.test("get_info: a peer count wrapped below zero reads as 0, a real count passes", async () => {
+  const replies = [
+    // monerod's unsigned counter after a ban dropped connections: 2^64 - 1 as a JSON number
+    '{"status":"OK","height":5,"top_block_hash":"ab","incoming_connections_count":18446744073709551615,"outgoing_connections_count":2}',
+    '{"status":"OK","height":5,"top_block_hash":"ab","incoming_connections_count":3,"outgoing_connections_count":-1}',
+  ];
+  let next = 0;
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response(replies[next++], { headers: { "content-type": "application/json" } }),
+  );
+  try {
+    const rpc = new MonerodRpc({ url: `http://127.0.0.1:${server.addr.port}` });
+    const info = await rpc.getInfo();
+    equal(info.incoming_connections_count, 0);
+    equal(info.outgoing_connections_count, 2);
+    const e = await rejection(rpc.getInfo(), RpcError);
+    match(e.message, /outgoing_connections_count/);
+  } finally {
+    await server.shutdown();
+  }
+});
