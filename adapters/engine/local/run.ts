@@ -35,6 +35,7 @@ import {
 import type { EngineRunOptions, EngineRunResult } from "../types.ts";
 import { LocalControl } from "./control.ts";
 import { type LocalLinks, startLinks } from "./links/mod.ts";
+import { LocalOutbound } from "./outbound.ts";
 import { converged, countEvents, finalState as readFinalState } from "./final.ts";
 import { LOCAL_PHASES, reportNodesReady, watchFunding, watchSeconds } from "./progress.ts";
 
@@ -58,6 +59,8 @@ export class LocalRun {
   #control: LocalControl | undefined;
   /** The links path of the run (relays, or ideal loopback). */
   #links: LocalLinks | undefined;
+  /** SOCKS gates of nodes that would otherwise dial Monero's public seed nodes. */
+  #out: LocalOutbound | undefined;
 
   constructor(
     readonly o: Required<LocalEngineOptions>,
@@ -77,6 +80,7 @@ export class LocalRun {
       const links = { model: this.model, placements: this.placements, mode: this.o.links };
       this.#links = await startLinks(links);
       logger.info("links", { ...this.#links.record() });
+      this.#out = new LocalOutbound({ placements: this.placements, links: this.#links, logger });
       const initial = this.model.hosts.filter((h) => h.startTimeS <= 0);
       for (const host of initial) this.#startDaemon(host, logger);
       logger.info("starting monerod nodes", { hosts: initial.length });
@@ -105,6 +109,7 @@ export class LocalRun {
       this.#control?.release();
       await this.#stopAll(logger);
       await this.#links?.close(this.options.outDir);
+      await this.#out?.close(this.options.outDir);
     }
     const wallS = (Date.now() - this.started) / 1000;
     const ranS = (Date.now() - this.t0) / 1000;
@@ -122,6 +127,7 @@ export class LocalRun {
         ...counts,
         converged: converged(finalState),
         links: this.#links?.record(),
+        outbound: this.#out?.record(),
         final: finalState,
       },
     };
@@ -176,6 +182,7 @@ export class LocalRun {
     if (this.model.hosts.length === 1) own.push("--offline"); // alone it never counts as synced
     own.push(...selfExclusiveFlags(host, [...args, ...own])); // no peers: no public seed nodes
     args.splice(0, args.length, ...addEngineFlags(args, host, own)); // the scenario's win
+    args.push(...this.#out?.flags(host.name, args, this.model.dnsServer) ?? []); // no seeds
     this.daemons.push(LocalChild.start({
       name: `monerod ${host.name}`,
       argv: [

@@ -13,6 +13,7 @@ import {
 import type { PeerMode, SimHost, SimModel } from "../../../adapters/engine/types.ts";
 import { placeHosts } from "../../../adapters/engine/local/engine.ts";
 import { LocalChild } from "../../../adapters/engine/local/proc.ts";
+import { LocalOutbound } from "../../../adapters/engine/local/outbound.ts";
 import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
 import { createLogger } from "../../../core/logger.ts";
 import { readProcFile } from "../../_helpers.ts";
@@ -102,39 +103,57 @@ async function _children(pid: number): Promise<number[]> {
 }
 
 Deno.test({
-  name: "monerod with no peers connects to loopback only and still syncs from an inbound peer",
+  name: "monerod nodes with and without peers connect to loopback only; gated ones still sync",
   async fn() {
     const logger = createLogger({ level: "error" });
     const dir = await Deno.makeTempDir({ prefix: "hive_loopback_" });
-    // 127.0.41.x: no other test file uses this /24.
+    // 127.0.41.x: no other test file uses this /24. a has no peers (dynamic mode: itself as
+    // exclusive node); b dials a (hardcoded); c keeps a as priority node (hybrid) and d takes a
+    // as seed node (dynamic): with peers and no exclusive node, c and d fall back to Monero's
+    // public seed nodes, so they go through the engine's SOCKS gates.
+    const modes: Record<string, PeerMode> = {
+      a: "dynamic",
+      b: "hardcoded",
+      c: "hybrid",
+      d: "dynamic",
+    };
     const { model, placements } = placeHosts(
-      _model([_host("a", "127.0.41.2", []), _host("b", "127.0.41.3", ["a"])]),
+      _model([
+        _host("a", "127.0.41.2", []),
+        _host("b", "127.0.41.3", ["a"]),
+        _host("c", "127.0.41.4", ["a"]),
+        _host("d", "127.0.41.5", ["a"]),
+      ]),
       dir,
     );
-    const children: LocalChild[] = [];
-    const tracePath = `${dir}/a.strace`;
-    let traced: number[] = [];
+    const outbound = new LocalOutbound({ placements, logger });
+    const traced = ["a", "c", "d"];
+    const children = new Map<string, LocalChild>();
+    const tracees = new Map<string, number[]>();
     try {
       const started = Date.now();
       for (const host of model.hosts) {
         const p = placements.find((x) => x.name === host.name)!;
         await Deno.mkdir(p.dir, { recursive: true });
-        // a, with no peers, as the dynamic mode gives it; b dials a only.
-        const peerMode: PeerMode = host.name === "a" ? "dynamic" : "hardcoded";
+        const peerMode = modes[host.name];
         const args = monerodArgs(host, model, { dataDir: `${p.dir}/data`, peerMode });
         // The local engine's own flags (adapters/engine/local/run.ts).
         args.push(`--log-file=${p.dir}/monerod.log`, "--max-connections-per-ip=64");
         args.push(...selfExclusiveFlags(host, args));
-        const argv = host.name === "a"
-          ? ["strace", "-f", "-qq", "-e", "trace=connect", "-o", tracePath, "monerod", ...args]
-          : ["monerod", ...args];
-        children.push(LocalChild.start({
-          name: host.name,
-          argv,
-          logPath: `${p.dir}/stderr.log`,
-          env: { ...LOCAL_DNS_ENV },
-          logger,
-        }));
+        args.push(...outbound.flags(host.name, args));
+        const argv = traced.includes(host.name)
+          ? ["strace", "-f", "-qq", "-e", "trace=connect", "-o", `${dir}/${host.name}.strace`]
+          : [];
+        children.set(
+          host.name,
+          LocalChild.start({
+            name: host.name,
+            argv: [...argv, "monerod", ...args],
+            logPath: `${p.dir}/stderr.log`,
+            env: { ...LOCAL_DNS_ENV },
+            logger,
+          }),
+        );
       }
       const rpc = Object.fromEntries(
         placements.map((p) => [p.name, new MonerodRpc({ url: p.rpcUrl, timeoutMs: 5000 })]),
@@ -149,38 +168,59 @@ Deno.test({
       }
       ok(mined, "b mined a block");
       const height = (await rpc.b.getInfo()).height;
-      let synced = false;
-      for (let i = 0; i < 120 && !synced; i++) {
-        synced = await rpc.a.getInfo().then((x) => x.height === height, () => false);
-        if (!synced) await new Promise((r) => setTimeout(r, 250));
+      for (const name of ["a", "c"]) {
+        let synced = false;
+        for (let i = 0; i < 120 && !synced; i++) {
+          synced = await rpc[name].getInfo().then((x) => x.height === height, () => false);
+          if (!synced) await new Promise((r) => setTimeout(r, 250));
+        }
+        ok(synced, `${name} reached b's height ${height}`);
       }
-      ok(synced, `a reached b's height ${height} over b's inbound connection`);
-      // Seeds are dialled within seconds of start; give a ~10 s in all.
+      // Seeds are dialled within seconds of start; give ~10 s in all.
       const left = 10_000 - (Date.now() - started);
       if (left > 0) await new Promise((r) => setTimeout(r, left));
-      traced = await _children(children[0].pid);
-      equal(traced.length, 1, "strace runs monerod");
+      for (const name of traced) {
+        tracees.set(name, await _children(children.get(name)!.pid));
+        equal(tracees.get(name)!.length, 1, `strace runs ${name}'s monerod`);
+      }
     } finally {
-      // Stop monerod under strace first: strace then exits with it (a monerod left behind would
-      // keep the child's pipes open and its stop waiting).
-      if (traced.length === 0 && children[0]) traced = await _children(children[0].pid);
-      for (const pid of traced) {
+      // Stop each monerod under strace first: strace then exits with it (a monerod left behind
+      // would keep the child's pipes open and its stop waiting).
+      for (const name of traced) {
+        const child = children.get(name);
+        if (!tracees.has(name) && child) tracees.set(name, await _children(child.pid));
+      }
+      const pids = [...tracees.values()].flat();
+      for (const pid of pids) {
         try {
           Deno.kill(pid, "SIGTERM");
         } catch { /* gone */ }
       }
-      await Promise.all(children.map((c) => c.stop(15_000)));
-      for (const pid of traced) {
+      await Promise.all([...children.values()].map((c) => c.stop(15_000)));
+      for (const pid of pids) {
         try {
           Deno.kill(pid, "SIGKILL");
         } catch { /* gone, as it should be */ }
       }
+      await outbound.close();
     }
     try {
-      const targets = _connectTargets(await Deno.readTextFile(tracePath));
-      ok(targets.length > 0, "strace saw connect() calls (a dials itself)");
-      const outside = [...new Set(targets.filter((t) => !_isLoopback(t)))];
-      equal(outside.length, 0, `a connected outside loopback: ${outside.join(", ")}`);
+      for (const name of traced) {
+        const targets = _connectTargets(await Deno.readTextFile(`${dir}/${name}.strace`));
+        ok(targets.length > 0, `strace saw ${name}'s connect() calls`);
+        const outside = [...new Set(targets.filter((t) => !_isLoopback(t)))];
+        equal(outside.length, 0, `${name} connected outside loopback: ${outside.join(", ")}`);
+      }
+      // The gates did their work: c and d reached a through them and tried Monero's seed nodes,
+      // which were refused (without the gates those were connect() calls to the internet).
+      const record = outbound.record();
+      equal(record.gated_hosts, 2, "c and d are gated, a and b are not");
+      ok(record.relayed >= 2, `relayed ${record.relayed}`);
+      for (const name of ["c", "d"]) {
+        const refused = Object.keys(record.destinations[name] ?? {});
+        ok(refused.length > 0, `${name}'s gate refused the public seed nodes`);
+        ok(refused.every((d) => !_isLoopback(d)), `${name} refused only outside: ${refused}`);
+      }
     } finally {
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
