@@ -6,6 +6,7 @@
  * @module
  */
 import { busyDataDir } from "../../adapters/p2p/daemon/busy.ts";
+import { giveDaemonKey } from "../../adapters/p2p/daemon/daemon_key.ts";
 import {
   callDaemon,
   connectEndpoint,
@@ -16,7 +17,6 @@ import { multiaddrSchema, peerMultiaddrSchema } from "../../adapters/p2p/types.t
 import { ConfigError, HiveError } from "../../core/errors.ts";
 import { type AgentIdentity, loadOrCreateIdentity } from "../../core/identity/identity.ts";
 import { acquireInstanceLock } from "../../core/identity/instance.ts";
-import { libp2pPrivateKey } from "../../core/identity/peer_key.ts";
 import type { Lock } from "../../core/lock.ts";
 import type { Logger } from "../../core/logger.ts";
 import { Rbac } from "../../core/rbac/rbac.ts";
@@ -103,9 +103,12 @@ export async function startRuntime(start: StartRuntimeOptions): Promise<HapRunti
     }
     // The portal's own daemon child, or the one named by --daemon-url; see ManagedDaemon.
     const daemonDir = `${options.data_dir}/hap/${identity.id}/daemon`;
-    // (Never under a daemon that runs there now: ManagedDaemon refuses that dir, naming it.)
+    // Its libp2p key is the identity's, so its envelopes are peer-signed (one signature, see
+    // core/envelope). The dir is the portal's own, named by its id: a different key there can
+    // only be a stray one, and is replaced. (Never under a daemon that runs there now:
+    // ManagedDaemon refuses that dir, naming it.)
     if (!options.daemon_url && !(await busyDataDir(daemonDir))) {
-      await writeDaemonKey(daemonDir, identity);
+      await giveDaemonKey(daemonDir, identity, { replace: true });
     }
     const daemon = new ManagedDaemon({
       logger: start.logger.child({ component: "hap.daemon" }),
@@ -171,22 +174,6 @@ export async function startRuntime(start: StartRuntimeOptions): Promise<HapRunti
     await stop();
     throw error;
   }
-}
-
-/**
- * Give the portal's own daemon the identity's Ed25519 key as its libp2p key
- * (`<dir>/identity.key`, mode 0600): its peer id is then the identity's, gossipsub signs every
- * message with the identity key, and envelopes need no second signature (`core/envelope`).
- * Rewritten only when it holds another key.
- */
-export async function writeDaemonKey(dir: string, identity: AgentIdentity): Promise<void> {
-  const path = `${dir}/identity.key`;
-  const key = libp2pPrivateKey(identity.secretKey, identity.publicKey);
-  const old = await Deno.readFile(path).catch(() => null);
-  if (old && old.length === key.length && old.every((b, i) => b === key[i])) return;
-  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  await Deno.writeFile(path, key, { mode: 0o600 });
-  await Deno.chmod(path, 0o600);
 }
 
 function _serve(options: HapRunOptions, session: HapSession): Deno.HttpServer<Deno.NetAddr> {

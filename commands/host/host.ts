@@ -8,7 +8,6 @@
 import { Bus } from "../../core/bus.ts";
 import { SignedPubSub } from "../../core/envelope/signed_pubsub.ts";
 import { DROP_REASONS } from "../../core/envelope/verifier.ts";
-import { loadOrCreateIdentity } from "../../core/identity/identity.ts";
 import { acquireInstanceLock } from "../../core/identity/instance.ts";
 import { Rbac, type RbacConfig, rbacConfigSchema } from "../../core/rbac/rbac.ts";
 import { HiveError } from "../../core/errors.ts";
@@ -23,6 +22,7 @@ import { createChatAgent } from "./chat_agent.ts";
 import { AGENT_MANAGER_NAME, createAgentManagerAgent } from "./agent_manager.ts";
 import type { HostRunOptions } from "./config.ts";
 import { DaemonLink } from "./daemon_link.ts";
+import { adoptDaemonKey, loadHostIdentity } from "./host_identity.ts";
 import { dialableAddr, readHostFile, removeHostFileSync, writeHostFile } from "./host_file.ts";
 import { loadAgentsDir } from "./loader.ts";
 import { withPeerNames } from "./peer_names.ts";
@@ -69,14 +69,13 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
   const bus = new Bus({
     onHandlerError: (error, topic) => logger.error("bus handler failed", { topic, error }),
   });
-  // Signed identity (kind agent, role agent), one instance per id: see core/identity.
+  // Signed identity (kind agent, role agent), one instance per id: see core/identity. A
+  // supervised daemon shares its key where it can (host_identity.ts): envelopes are peer-signed.
   const rbac = new Rbac(options.rbac ?? rbacConfigSchema.parse({}));
-  const identity = await loadOrCreateIdentity({
-    path: `${run.data_dir}/host/identity.key`,
-    kind: "agent",
-    role: "agent",
-    capabilities: rbac.capabilities("agent"),
-  });
+  const attach = run.daemon_url && run.daemon_token_file
+    ? { url: run.daemon_url, tokenFile: run.daemon_token_file }
+    : undefined;
+  const identity = await loadHostIdentity({ dataDir: run.data_dir, supervised: !attach, rbac });
   const lock = await acquireInstanceLock({ dataDir: run.data_dir, kind: "agent", id: identity.id })
     .catch(async (error) => {
       if (!(error instanceof LockHeldError)) throw error;
@@ -89,20 +88,21 @@ export async function startHost(options: StartHostOptions): Promise<HostHandle> 
       );
     });
   // A daemon already on this data dir is refused by DaemonLink before spawning (code `locked`).
-  const daemon = await DaemonLink.start({
-    bus,
-    logger: logger.child({ part: "daemon" }),
-    attach: run.daemon_url && run.daemon_token_file
-      ? { url: run.daemon_url, tokenFile: run.daemon_token_file }
-      : undefined,
-    spawn: {
-      dataDir: run.data_dir,
-      listen: run.p2p_listen,
-      bootstrap: run.bootstrap,
-      mdns: run.mdns,
-      logLevel: options.logLevel,
-    },
-  }).catch(async (error) => {
+  const daemon = await (async () => {
+    if (!attach) await adoptDaemonKey(run.data_dir, identity, logger.child({ part: "daemon" }));
+    return await DaemonLink.start({
+      bus,
+      logger: logger.child({ part: "daemon" }),
+      attach,
+      spawn: {
+        dataDir: run.data_dir,
+        listen: run.p2p_listen,
+        bootstrap: run.bootstrap,
+        mdns: run.mdns,
+        logLevel: options.logLevel,
+      },
+    });
+  })().catch(async (error) => {
     await lock.release();
     throw error;
   });

@@ -104,11 +104,26 @@ export interface IdentityOptions {
   capabilities: readonly string[];
   /** Agent id. Default: the key file's, or `<kind>-<8 hex of the public key>` for a new one. */
   id?: string;
+  /**
+   * Ed25519 secret key (32 bytes) a new key file takes instead of a fresh one, e.g. the key a
+   * data dir's daemon already has, so the node keeps its peer id. Ignored when the file exists.
+   */
+  secretKey?: Uint8Array;
 }
 
-/** Secret and public keys of a fresh identity, as a key file would hold them. */
-export async function generateKeyFile(kind: AgentKind, id?: string): Promise<KeyFile> {
-  const secret = ed25519.utils.randomSecretKey();
+/**
+ * Secret and public keys of a fresh identity, as a key file would hold them; the Ed25519 key is
+ * `secretKey` when given (the X25519 key is always fresh).
+ */
+export async function generateKeyFile(
+  kind: AgentKind,
+  id?: string,
+  secretKey?: Uint8Array,
+): Promise<KeyFile> {
+  if (secretKey !== undefined && secretKey.length !== 32) {
+    throw new TypeError("expected a 32-byte Ed25519 secret key");
+  }
+  const secret = secretKey ?? ed25519.utils.randomSecretKey();
   const pub = ed25519.getPublicKey(secret);
   return {
     version: 1,
@@ -157,7 +172,7 @@ export async function loadOrCreateIdentity(options: IdentityOptions): Promise<Ag
     file = await readKeyFile(options.path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    file = await generateKeyFile(options.kind, options.id);
+    file = await generateKeyFile(options.kind, options.id, options.secretKey);
     await _writeKeyFile(options.path, file);
   }
   if (file.kind !== options.kind) {

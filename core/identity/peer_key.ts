@@ -17,6 +17,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
+import { ed25519 } from "@noble/curves/ed25519.js";
 import { base58btc } from "multiformats/bases/base58";
 
 // protobuf field 1 (Type, varint) = 1 (Ed25519), field 2 (Data, bytes) of 32 or 64 bytes.
@@ -64,4 +65,20 @@ export function libp2pPrivateKey(secretKey: Uint8Array, publicKey: Uint8Array): 
   bytes.set(secretKey, 4);
   bytes.set(publicKey, 36);
   return bytes;
+}
+
+/**
+ * The Ed25519 key pair inside a libp2p protobuf private key (the inverse of
+ * {@link libp2pPrivateKey}), or null when the bytes hold another kind of key or are malformed.
+ * The public half is checked against the secret one, so a damaged file is not taken as a key.
+ */
+export function ed25519OfLibp2pKey(
+  bytes: Uint8Array,
+): { secretKey: Uint8Array; publicKey: Uint8Array } | null {
+  if (bytes.length !== 68 || !_PRIVATE_PREFIX.every((b, i) => bytes[i] === b)) return null;
+  const secretKey = bytes.slice(4, 36);
+  const publicKey = bytes.slice(36, 68);
+  const derived = ed25519.getPublicKey(secretKey);
+  if (!derived.every((b, i) => b === publicKey[i])) return null;
+  return { secretKey, publicKey };
 }

@@ -108,3 +108,25 @@ Deno.test("a corrupt key file names the file and the field", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a new key file takes a given Ed25519 secret key; an existing file ignores it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/agent.key`;
+    const secretKey = crypto.getRandomValues(new Uint8Array(32));
+    const options = { path, kind: "agent" as const, role: "agent", capabilities: [] };
+    const a = await loadOrCreateIdentity({ ...options, secretKey });
+    deepEqual([...a.secretKey], [...secretKey]);
+    const again = await loadOrCreateIdentity({
+      ...options,
+      secretKey: crypto.getRandomValues(new Uint8Array(32)),
+    });
+    equal(again.public_key, a.public_key, "the file's key wins");
+    await rejects(
+      loadOrCreateIdentity({ ...options, path: `${dir}/b.key`, secretKey: new Uint8Array(31) }),
+      TypeError,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
