@@ -31,6 +31,14 @@ export interface DesChainState extends DesNetwork {
   relayBlock(i: number, b: number, except: number): void;
 }
 
+/** True when `anc` is on the chain ending at `b`. */
+export function isAncestor(s: DesNetwork, anc: number, b: number): boolean {
+  const h = s.bHeight[anc];
+  let x = b;
+  while (x >= 0 && s.bHeight[x] > h) x = s.bParent[x];
+  return x === anc;
+}
+
 /** Node i now holds block b: count its reach and the 50/90/100 % times. */
 export function markHas(s: DesChainState, b: number, i: number): void {
   s.bHas[b][i] = 1;

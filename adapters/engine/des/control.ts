@@ -103,6 +103,7 @@ export class DesControl implements EngineRunControl {
   #offline(i: number): void {
     const sim = this.#sim;
     sim.online[i] = 0;
+    sim.offlineCount++;
     sim.countTip(sim.tip[i], -1);
     sim.countHeight(sim.tipHeight[i], -1);
   }

@@ -71,6 +71,15 @@ export interface DesNetwork {
   /** When each node's uplink is free again (sends are serialised). */
   readonly upFree: Float64Array;
   readonly online: Uint8Array;
+  /** Nodes offline now (0: the relay need not read {@link online} at each peer). */
+  readonly offlineCount: number;
+  /** What setup derived for the relay's common case. */
+  readonly setup: {
+    /** The download rate every node shares, or 0 when rates differ (then read `downBps`). */
+    readonly downUniform: number;
+    /** Per directed link, its latency region pair ({@link DesLatency.pair}); null without. */
+    readonly adjPair: Uint16Array | null;
+  };
   /** Sybil nodes swallow what others send them. */
   readonly sybil: Uint8Array;
   /** Hosts of kind `attacker` (their blocks are not held back by eclipse attackers). */

@@ -51,7 +51,15 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   const txs = fluffy ? net.tx.blockTxCount(b) : 0;
   const bits = fluffy ? net.headerBits + 256 * txs : net.blockBits;
   const latency = net.latency;
+  const pairs = net.setup.adjPair;
   const up = net.upBps[i];
+  // Per-peer reads the common case can skip: each one is a cache miss at a random peer.
+  const checkOnline = net.offlineCount > 0;
+  const downAll = net.setup.downUniform;
+  const rateAll = downAll > 0 ? (up < downAll ? up : downAll) : 0;
+  // A send of `bits` (no missing txs) takes the same time at every peer: divide once.
+  const busyFor = bits / up;
+  const sentFor = rateAll > 0 ? bits / rateAll : 0;
   const validation = net.options.validationDelayS;
   const t = net.now;
   let sched = net.bSched[b];
@@ -67,7 +75,7 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   const end = net.adjStart[i + 1];
   for (let e = net.adjStart[i]; e < end; e++) {
     const r = adjTo[e];
-    if (r === except || hasB[r] === 1 || online[r] === 0) continue;
+    if (r === except || hasB[r] === 1 || (checkOnline && online[r] === 0)) continue;
     if (attacked && adjCut[e] > 0) continue;
     if ((attacked && adjHold[e] > 0) || (hasP !== null && hasP[r] === 0)) {
       upFree[i] = busy;
@@ -77,14 +85,28 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
     }
     // Txs the receiver lacks come after a request: their bytes and a round trip.
     const missing = txs > 0 ? net.tx.missing(b, r) : 0;
-    const sendBits = missing > 0 ? bits + missing * net.txBits : bits;
     const start = busy > t ? busy : t;
-    busy = start + sendBits / up;
-    const down = downBps[r];
-    const sent = start + sendBits / (up < down ? up : down);
+    let sent: number;
+    if (missing === 0 && rateAll > 0) {
+      busy = start + busyFor;
+      sent = start + sentFor;
+    } else {
+      const sendBits = missing > 0 ? bits + missing * net.txBits : bits;
+      busy = start + sendBits / up;
+      let rate = rateAll;
+      if (rate === 0) {
+        const down = downBps[r];
+        rate = up < down ? up : down;
+      }
+      sent = start + sendBits / rate;
+    }
     // A message that cannot beat the receiver's earliest delivery needs no latency draw.
     if (latency !== null && sent + validation >= sched[r]) continue;
-    const lat = latency === null ? adjLat[e] : latency.sample(i, r);
+    const lat = latency === null
+      ? adjLat[e]
+      : pairs !== null
+      ? latency.samplePair(pairs[e])
+      : latency.sample(i, r);
     let arrive = sent + lat + validation;
     if (missing > 0) {
       arrive += latency === null ? 2 * lat : latency.sample(r, i) + latency.sample(i, r);

@@ -38,6 +38,10 @@ export interface DesNetSetup {
   latency: DesLatency | null;
   upBps: Float64Array;
   downBps: Float64Array;
+  /** The download rate every node shares, or 0 when rates differ. */
+  downUniform: number;
+  /** Per directed link, its latency region pair; null without per-message latency. */
+  adjPair: Uint16Array | null;
   /** Mining weight per node (0: does not mine). */
   miningWeights: number[];
   blockIntervalS: number;
@@ -91,6 +95,8 @@ export function setupNetwork(
     latency,
     upBps,
     downBps,
+    downUniform: _uniform(downBps),
+    adjPair: _linkPairs(adjacency.adjStart, adjacency.adjTo, latency),
     miningWeights: _miningWeights(model, net, setupRng, preset),
     blockIntervalS: preset && options.blockIntervalS === _DEFAULT_INTERVAL_S
       ? SIMBLOCK_INTERVAL_S
@@ -226,4 +232,29 @@ export function describeNetwork(s: DesNetSetup): Record<string, unknown> {
     block_interval_s: s.blockIntervalS,
     block_size_bytes: s.blockSizeBytes,
   };
+}
+
+/** The value every element shares, or 0 when they differ. */
+function _uniform(xs: Float64Array): number {
+  const x = xs.length > 0 ? xs[0] : 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i] !== x) return 0;
+  return x;
+}
+
+/** Each directed link's latency region pair, when the pairs fit 16 bits. */
+function _linkPairs(
+  adjStart: Int32Array,
+  adjTo: Int32Array,
+  latency: DesLatency | null,
+): Uint16Array | null {
+  if (latency === null) return null;
+  const pairs = new Uint16Array(adjTo.length);
+  for (let i = 0; i + 1 < adjStart.length; i++) {
+    for (let e = adjStart[i]; e < adjStart[i + 1]; e++) {
+      const k = latency.pair(i, adjTo[e]);
+      if (k > 0xffff) return null;
+      pairs[e] = k;
+    }
+  }
+  return pairs;
 }

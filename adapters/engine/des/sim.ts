@@ -16,7 +16,7 @@ import { ConfigError } from "../../../core/errors.ts";
 import type { ConvergenceSample, PropagationRecord, RunEvent, SimModel } from "../types.ts";
 import { type DesCompact, type DesSink, roundTime as _round } from "./network.ts";
 import { relayBlock, sendBlock } from "./relay.ts";
-import { adoptBlock, type DesChainState, markHas, receiveBlock } from "./chain.ts";
+import { adoptBlock, type DesChainState, isAncestor, markHas, receiveBlock } from "./chain.ts";
 import { type DesSimSummary, propagationRecords, summarizeRun } from "./report.ts";
 
 export type { DesSimSummary };
@@ -58,6 +58,7 @@ export class DesSimulation implements DesChainState {
   readonly downBps: Float64Array;
   readonly upFree: Float64Array;
   readonly online: Uint8Array;
+  offlineCount: number;
   /** Sybil nodes swallow what others send them. */
   readonly sybil: Uint8Array;
   /** Hosts of kind `attacker` (their blocks are not held back by eclipse attackers). */
@@ -145,6 +146,7 @@ export class DesSimulation implements DesChainState {
     this.downBps = setup.downBps;
     this.upFree = new Float64Array(n);
     this.online = new Uint8Array(n);
+    this.offlineCount = n;
     this.sybil = new Uint8Array(n);
     this.attackerNode = new Uint8Array(model.hosts.map((h) => h.kind === "attacker" ? 1 : 0));
     this.tip = new Int32Array(n);
@@ -253,10 +255,7 @@ export class DesSimulation implements DesChainState {
 
   /** True when `anc` is on the chain ending at `b`. */
   isAncestor(anc: number, b: number): boolean {
-    const h = this.bHeight[anc];
-    let x = b;
-    while (x >= 0 && this.bHeight[x] > h) x = this.bParent[x];
-    return x === anc;
+    return isAncestor(this, anc, b);
   }
 
   /** Create a block; returns its id. */
@@ -289,6 +288,7 @@ export class DesSimulation implements DesChainState {
 
   _bringOnline(i: number): void {
     this.online[i] = 1;
+    this.offlineCount--;
     this.countTip(this.tip[i], 1);
     this.countHeight(this.tipHeight[i], 1);
   }
