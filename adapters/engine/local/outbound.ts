@@ -151,18 +151,19 @@ export class LocalOutbound {
     );
     const held: SocksGate[] = [];
     const logger = this.#o.logger;
-    const warned = new Set<string>();
+    let warned = false;
     // Bounded: 64 tries.
     for (let i = 0; i < 64 && !gate; i++) {
       const g = SocksGate.listen({
         hostname,
         route: (dest) => this.route(host, dest),
         onRefuse: (dest) => {
-          if (warned.has(dest)) return;
-          warned.add(dest);
-          logger?.warn("outgoing connection refused (not a node of this run)", {
+          if (warned) return; // one line per host; outbound.json counts every refusal
+          warned = true;
+          logger?.warn("outgoing connection refused: not a node of this run", {
             host,
             destination: dest,
+            record: "outbound.json",
           });
         },
       });

@@ -13,15 +13,8 @@ import { MonerodRpc, WalletRpc } from "./rpc.ts";
 import { fundWallets, openOrCreateWallet } from "./wallet.ts";
 import { sleep } from "./sleep.ts";
 import type { SimHost, SimModel } from "../types.ts";
-import {
-  addEngineFlags,
-  durationArg,
-  LOCAL_DNS_ENV,
-  monerodArgs,
-  selfExclusiveFlags,
-  upgradedHost,
-  upgradesInOrder,
-} from "../monerod.ts";
+import { durationArg, LOCAL_DNS_ENV, upgradedHost, upgradesInOrder } from "../monerod.ts";
+import { localMonerodArgs } from "./daemon_args.ts";
 import type { LocalEngineOptions, LocalHostPlacement } from "./options.ts";
 import { writeChildrenFile } from "./reaper.ts";
 import { LocalChild } from "./proc.ts";
@@ -171,18 +164,7 @@ export class LocalRun {
 
   #startDaemon(host: SimHost, logger: Logger, wallet = true): void {
     const p = this.#placement(host.name);
-    const args = monerodArgs(host, this.model, {
-      dataDir: `${p.dir}/data`,
-      peerMode: this.model.peerMode,
-    });
-    const own = [`--log-file=${p.dir}/monerod.log`, "--max-log-files=2"];
-    // Outgoing loopback connections all come from 127.0.0.1, whatever the node's own address;
-    // the default limit of one connection per address would refuse all but one neighbour.
-    own.push("--max-connections-per-ip=64");
-    if (this.model.hosts.length === 1) own.push("--offline"); // alone it never counts as synced
-    own.push(...selfExclusiveFlags(host, [...args, ...own])); // no peers: no public seed nodes
-    args.splice(0, args.length, ...addEngineFlags(args, host, own)); // the scenario's win
-    args.push(...this.#out?.flags(host.name, args, this.model.dnsServer) ?? []); // no seeds
+    const args = localMonerodArgs(host, this.model, p, this.#out);
     this.daemons.push(LocalChild.start({
       name: `monerod ${host.name}`,
       argv: [

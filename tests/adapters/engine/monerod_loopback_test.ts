@@ -14,6 +14,7 @@ import type { PeerMode, SimHost, SimModel } from "../../../adapters/engine/types
 import { placeHosts } from "../../../adapters/engine/local/engine.ts";
 import { LocalChild } from "../../../adapters/engine/local/proc.ts";
 import { LocalOutbound } from "../../../adapters/engine/local/outbound.ts";
+import { localMonerodArgs } from "../../../adapters/engine/local/daemon_args.ts";
 import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
 import { createLogger } from "../../../core/logger.ts";
 import { readProcFile } from "../../_helpers.ts";
@@ -135,12 +136,8 @@ Deno.test({
       for (const host of model.hosts) {
         const p = placements.find((x) => x.name === host.name)!;
         await Deno.mkdir(p.dir, { recursive: true });
-        const peerMode = modes[host.name];
-        const args = monerodArgs(host, model, { dataDir: `${p.dir}/data`, peerMode });
-        // The local engine's own flags (adapters/engine/local/run.ts).
-        args.push(`--log-file=${p.dir}/monerod.log`, "--max-connections-per-ip=64");
-        args.push(...selfExclusiveFlags(host, args));
-        args.push(...outbound.flags(host.name, args));
+        // The local engine's command line, each host in its own peer mode.
+        const args = localMonerodArgs(host, { ...model, peerMode: modes[host.name] }, p, outbound);
         const argv = traced.includes(host.name)
           ? ["strace", "-f", "-qq", "-e", "trace=connect", "-o", `${dir}/${host.name}.strace`]
           : [];
