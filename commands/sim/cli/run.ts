@@ -26,6 +26,8 @@ const _flagsSchema = z.object({
   "--time-scale": positiveFlag.default(1),
   "--monerod-bin": z.string().min(1).optional(),
   "--max-hosts": wholeFlag("expected a whole number >= 1", 1).optional(),
+  "--links": z.enum(["auto", "relay", "ideal"], { error: "expected auto, relay or ideal" })
+    .optional(),
   "--shadow-bin": z.string().min(1).optional(),
   "--hive-bin": z.string().min(1).optional(),
   "--api": z.string().min(1, { error: "expected [ADDR:]PORT" }).optional(),
@@ -73,6 +75,7 @@ const _ENGINE_ONLY: Record<string, string> = {
   "--time-scale": "local",
   "--monerod-bin": "local",
   "--max-hosts": "local",
+  "--links": "local",
   "--shadow-bin": "shadow",
   "--hive-bin": "shadow",
 };
@@ -133,6 +136,11 @@ export function runCommand(load: ContextLoader): Command {
     )
     .option("--monerod-bin <path>", "local: monerod executable (default: monerod on PATH)")
     .option("--max-hosts <n>", "local: most hosts (default: free memory / 400 MiB per monerod)")
+    .option(
+      "--links <mode>",
+      "local: peer links: auto (relays when the scenario's links carry latency, jitter or " +
+        "loss; default), relay (always), ideal (plain loopback)",
+    )
     .option("--shadow-bin <path>", "shadow: shadow executable (default: shadow on PATH)")
     .option(
       "--hive-bin <path>",
@@ -201,6 +209,8 @@ Local engine:
   \`confirmations\` blocks past the fork and the private chain is longer (gives up after
   3600 simulated s). The payment is modelled as the first honest block after the fork: no
   wallet transfer is made or reversed.
+  --links auto|relay|ideal: how peer links get the scenario's latency, jitter, loss and
+  bandwidth (relay: a userspace relay per directed link); DIR/links.json records the path.
 
 Output folder:
   local   DIR/hosts/<host>/ monerod.log, miner.log, miner.ndjson, monitor.ndjson ...;
@@ -256,7 +266,7 @@ missing), 2 bad flags or scenario.`,
     const engine = createEngine(engineName, {
       timeScale: f["--time-scale"],
       des,
-      local: { monerodBin: f["--monerod-bin"], maxHosts: f["--max-hosts"] },
+      local: { monerodBin: f["--monerod-bin"], maxHosts: f["--max-hosts"], links: f["--links"] },
       shadow: {
         shadowBin: f["--shadow-bin"],
         writeConfig: (_model, dir) => writeShadowFiles(loaded, dir, { hiveBin: f["--hive-bin"] }),
