@@ -7,11 +7,16 @@
  * Shadow cannot be installed on every machine (it builds from source on Linux); without it the
  * run fails at once with instructions, before anything is written.
  *
+ * Shadow's stdout (its log) goes to `DIR/shadow.log` and its stderr to `DIR/shadow.stderr.log`;
+ * both are read on the way for progress (`progress.ts`): the run reports simulated seconds as
+ * the local engine's `simulate` phase does, and Shadow's other stderr lines are shown.
+ *
  * @module
  */
 import { HiveError } from "../../../core/errors.ts";
 import type { SimModel } from "../types.ts";
 import type { Engine, EngineRunOptions, EngineRunResult } from "../types.ts";
+import { ShadowProgress } from "./progress.ts";
 
 /** Where to get Shadow, shown when it is missing. */
 export const SHADOW_INSTALL_HINT =
@@ -75,12 +80,19 @@ export class ShadowEngine implements Engine {
     const dataDir = `${outDir}/shadow.data`;
     logger.info("running shadow", { shadow: bin, config, data: dataDir });
     const log = await Deno.open(`${outDir}/shadow.log`, { append: true, create: true });
+    const errLog = await Deno.open(`${outDir}/shadow.stderr.log`, { append: true, create: true });
     const child = new Deno.Command(bin, {
       args: ["--progress=true", `--data-directory=${dataDir}`, config],
       stdin: "null",
       stdout: "piped",
-      stderr: "inherit",
+      stderr: "piped",
     }).spawn();
+    // Shadow's status line becomes the run's own progress; its other stderr lines are shown.
+    const progress = new ShadowProgress({
+      totalS: model.stopTimeS,
+      onProgress: options.onProgress,
+      onFailedProcesses: (count) => logger.warn("shadow: managed processes failed", { count }),
+    });
     const onAbort = () => {
       try {
         child.kill("SIGINT");
@@ -89,8 +101,21 @@ export class ShadowEngine implements Engine {
     signal?.addEventListener("abort", onAbort, { once: true });
     let status: Deno.CommandStatus;
     try {
-      await child.stdout.pipeTo(log.writable);
+      await Promise.all([
+        _follow(child.stdout, (bytes, text) => {
+          progress.stdout(text);
+          return _writeAll(log, bytes);
+        }).finally(() => log.close()),
+        _follow(child.stderr, async (bytes, text) => {
+          await _writeAll(errLog, bytes);
+          const lines = progress.stderr(text);
+          if (lines.length > 0) {
+            await Deno.stderr.write(new TextEncoder().encode(lines.join("\n") + "\n"));
+          }
+        }).finally(() => errLog.close()),
+      ]);
       status = await child.status;
+      if (status.success) progress.finish();
     } finally {
       signal?.removeEventListener("abort", onAbort);
     }
@@ -107,7 +132,27 @@ export class ShadowEngine implements Engine {
       simulatedS: model.stopTimeS,
       wallS: (Date.now() - started) / 1000,
       interrupted,
-      summary: { hosts: model.hosts.length, config, data_dir: dataDir, exit_code: status.code },
+      summary: {
+        hosts: model.hosts.length,
+        config,
+        data_dir: dataDir,
+        exit_code: status.code,
+        failed_processes: progress.failedProcesses,
+      },
     };
   }
+}
+
+/** Read a stream to its end, handing each chunk (bytes and text) to `onChunk` in order. */
+async function _follow(
+  stream: ReadableStream<Uint8Array>,
+  onChunk: (bytes: Uint8Array, text: string) => Promise<unknown>,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  for await (const bytes of stream) await onChunk(bytes, decoder.decode(bytes, { stream: true }));
+}
+
+async function _writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < bytes.length) off += await file.write(bytes.subarray(off));
 }

@@ -3,9 +3,11 @@
  * tested for real; the "installed" path runs a stand-in `shadow` script that only records the
  * command line it was given (Shadow's documented CLI: `shadow [--progress=true]
  * [--data-directory=DIR] CONFIG`) and checks the config files exist, with the real generated
- * config from a fixture scenario.
+ * config from a fixture scenario, and one that prints Shadow's log and status lines (in Shadow's
+ * formats, `fixtures/`) for the progress the run reports.
  */
-import { equal, match } from "@std/assert";
+import { deepEqual, equal, match, ok } from "@std/assert";
+import type { EngineProgress } from "../../../../adapters/engine/types.ts";
 import {
   findExecutable,
   SHADOW_INSTALL_HINT,
@@ -95,6 +97,54 @@ exit "\${FAKE_SHADOW_EXIT:-0}"
     } finally {
       Deno.env.delete("FAKE_SHADOW_EXIT");
     }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("shadow engine reports Shadow's progress as the run's simulate phase (stand-in shadow)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const fixtures = new URL("./fixtures/", import.meta.url).pathname;
+    await Deno.mkdir(`${dir}/bin`);
+    // Prints Shadow's log on stdout and its status lines on stderr, in Shadow's formats.
+    await Deno.writeTextFile(
+      `${dir}/bin/shadow`,
+      `#!/bin/sh\ncat "${fixtures}shadow_stdout.txt"\ncat "${fixtures}shadow_stderr.txt" >&2\n`,
+      { mode: 0o755 },
+    );
+    const loaded = await loadScenario(FIXTURE);
+    equal(loaded.model.stopTimeS, 1800, "the fixture lines end at 00:30:00");
+    const engine = new ShadowEngine({
+      env: { PATH: `${dir}/bin` },
+      writeConfig: (_model, out) => writeShadowFiles(loaded, out, { hiveBin: "/opt/hive" }),
+    });
+    const reports: EngineProgress[] = [];
+    const out = `${dir}/run`;
+    const result = await engine.run({
+      model: loaded.model,
+      outDir: out,
+      logger,
+      onProgress: (p) => reports.push(p),
+    });
+    ok(reports.length >= 2, `reports: ${JSON.stringify(reports)}`);
+    ok(reports.every((r) => r.phase === "simulate" && r.unit === "sim seconds"));
+    ok(reports.some((r) => r.done === 900), "the 50% status line");
+    deepEqual(reports.at(-1), {
+      done: 1800,
+      total: 1800,
+      unit: "sim seconds",
+      phase: "simulate",
+    });
+    equal(result.summary.failed_processes, 1);
+    equal(
+      Deno.readTextFileSync(`${out}/shadow.stderr.log`),
+      Deno.readTextFileSync(`${fixtures}shadow_stderr.txt`),
+    );
+    equal(
+      Deno.readTextFileSync(`${out}/shadow.log`),
+      Deno.readTextFileSync(`${fixtures}shadow_stdout.txt`),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
