@@ -98,6 +98,8 @@ export interface SimEdge {
   latencyMs: number;
   /** 0..1 */
   packetLoss: number;
+  /** Standard deviation (ms) of the normal delay the local engine's link relays add per chunk. */
+  jitterMs?: number;
 }
 
 /** How monerod learns its peers. */

@@ -125,6 +125,14 @@ export function desUnmodelled(model: SimModel): DesUnmodelled[] {
   first("tx_send_probability", sends, (h) => (h.tx?.sendProbability ?? 1) !== 1);
   first("activity_start_time", sends, (h) => h.tx?.activityStartS !== undefined);
   first("zmq", "DES nodes publish no ZMQ notifications", (h) => h.kind === "monitor" && !!h.zmq);
+  if (model.edges.some((e) => (e.jitterMs ?? 0) > 0)) {
+    out.push({
+      host: null,
+      field: "jitter",
+      why: "DES links have no per-chunk jitter; des.latency draws each message's latency " +
+        "(normal, log-normal, Pareto) per region pair",
+    });
+  }
   if (model.dnsServer) {
     out.push({ host: null, field: "dns_server", why: "DES nodes make no DNS lookups" });
   }

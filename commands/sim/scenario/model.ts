@@ -221,12 +221,19 @@ export function buildModel(input: BuildModelInput): SimModel {
       mergeFlags(scenario.daemon_defaults, a.spec.daemon_args),
     );
   });
-  const simEdges: SimEdge[] = edges.map(([x, y], k) => ({
-    a: name(x),
-    b: name(y),
-    latencyMs: links[k].latencyMs,
-    packetLoss: links[k].packetLoss,
-  }));
+  const jitter = _jitterOf(scenario.network);
+  const simEdges: SimEdge[] = edges.map(([x, y], k) => {
+    const edge: SimEdge = {
+      a: name(x),
+      b: name(y),
+      latencyMs: links[k].latencyMs,
+      packetLoss: links[k].packetLoss,
+    };
+    // Only scenarios that set a jitter carry it, so other models stay as they were.
+    const jitterMs = jitter?.(hosts[x].region, hosts[y].region) ?? 0;
+    if (jitterMs > 0) edge.jitterMs = jitterMs;
+    return edge;
+  });
   return {
     name: scenario.name ?? input.name,
     seed: general.seed,
@@ -243,4 +250,20 @@ export function buildModel(input: BuildModelInput): SimModel {
     attacks: attacks.map((a) => toSimAttack(a, agents, ips)),
     ...(scenario.des ? { des: scenario.des } : {}),
   };
+}
+
+/**
+ * A link's jitter (ms) from `network.jitter` and `regions.<r>.jitter`: a region's own inside it;
+ * between two regions, independent draws on each side add, so their deviations combine as
+ * sqrt(a² + b²). Null when the scenario sets no jitter anywhere.
+ */
+function _jitterOf(
+  network: ScenarioFile["network"],
+): ((ra: string, rb: string) => number) | null {
+  const regions = network.regions ?? {};
+  if (network.jitter === undefined && !Object.values(regions).some((r) => r.jitter !== undefined)) {
+    return null;
+  }
+  const of = (r: string) => regions[r]?.jitter ?? network.jitter ?? 0;
+  return (ra, rb) => ra === rb ? of(ra) : Math.hypot(of(ra), of(rb));
 }

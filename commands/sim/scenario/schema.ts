@@ -48,6 +48,7 @@ export const regionSchema = z.strictObject({
     "share of hosts without an explicit region placed here",
   ),
   latency: latencyDistSchema.optional().describe("link latency inside the region"),
+  jitter: latencySchema.optional().describe("jitter of links inside the region (see network)"),
   bandwidth: bandwidthDistSchema.optional().describe("host bandwidth (down, and up by default)"),
   bandwidth_up: bandwidthDistSchema.optional().describe("host upload bandwidth"),
   packet_loss: _probability.optional(),
@@ -82,6 +83,11 @@ export const networkSchema = z.strictObject({
   bandwidth: bandwidthDistSchema.prefault("100 Mbit"),
   bandwidth_up: bandwidthDistSchema.optional(),
   packet_loss: _probability.default(0),
+  jitter: latencySchema.optional().describe(
+    "local engine: standard deviation of a normal delay its link relays add to each chunk " +
+      "(between regions, the two regions' jitters combine as independent draws). The des " +
+      "engine refuses it (des.latency draws per-message latency); Shadow's graph has no jitter",
+  ),
   regions: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), regionSchema).optional(),
 });
 

@@ -73,9 +73,6 @@ export interface StartLinksOptions {
   probe?: boolean;
 }
 
-/** A model edge with the optional per-link jitter some scenarios carry. */
-type _Edge = SimEdge & { jitterMs?: number };
-
 /** The peer-flag names whose `ip:port` value names a node to dial. */
 const _PEER_FLAGS = ["--add-exclusive-node", "--add-priority-node", "--add-peer", "--seed-node"];
 
@@ -85,7 +82,7 @@ export class LocalLinks {
   readonly #relays = new Map<string, LinkRelay>();
   readonly #up = new Map<string, Pacer>();
   readonly #down = new Map<string, Pacer>();
-  readonly #edges = new Map<string, _Edge>();
+  readonly #edges = new Map<string, SimEdge>();
   readonly #byEndpoint = new Map<string, LocalHostPlacement>();
   readonly path: LinksPath;
   readonly #message: string;
@@ -94,11 +91,11 @@ export class LocalLinks {
   constructor(options: StartLinksOptions, netem: { available: boolean; reason: string }) {
     this.#o = options;
     this.#netem = netem;
-    for (const e of options.model.edges as _Edge[]) {
+    for (const e of options.model.edges) {
       this.#edges.set(_pair(e.a, e.b), e);
     }
     for (const p of options.placements) this.#byEndpoint.set(`${p.ip}:${p.p2pPort}`, p);
-    const shaped = (options.model.edges as _Edge[]).some((e) =>
+    const shaped = options.model.edges.some((e) =>
       e.latencyMs > 0 || e.packetLoss > 0 || (e.jitterMs ?? 0) > 0
     );
     const mode = options.mode ?? "auto";
