@@ -139,21 +139,42 @@ function _value(v: number | string): string {
  * (`packet_loss 0.0`).
  */
 export function writeGml(graph: GmlGraph): string {
-  const out: string[] = ["graph [", `  directed ${graph.directed ? 1 : 0}`];
+  return [...gmlPieces(graph)].join("");
+}
+
+/**
+ * The text of {@link writeGml} in pieces of about `pieceChars` characters, in order, so a
+ * writer holds one piece at a time instead of the whole file (100,000 hosts make a file of
+ * tens of megabytes).
+ *
+ * @example
+ * ```ts
+ * for (const piece of gmlPieces(graph)) await write(piece);
+ * ```
+ */
+export function* gmlPieces(graph: GmlGraph, pieceChars = 1 << 20): Generator<string> {
+  let buf = `graph [\n  directed ${graph.directed ? 1 : 0}\n`;
   for (const node of graph.nodes) {
-    out.push("  node [", `    id ${node.id}`);
-    for (const [k, v] of Object.entries(node.attrs)) out.push(`    ${k} ${_value(v)}`);
-    out.push("  ]");
+    buf += `  node [\n    id ${node.id}\n`;
+    for (const [k, v] of Object.entries(node.attrs)) buf += `    ${k} ${_value(v)}\n`;
+    buf += "  ]\n";
+    if (buf.length >= pieceChars) {
+      yield buf;
+      buf = "";
+    }
   }
   for (const edge of graph.edges) {
-    out.push("  edge [", `    source ${edge.source}`, `    target ${edge.target}`);
+    buf += `  edge [\n    source ${edge.source}\n    target ${edge.target}\n`;
     for (const [k, v] of Object.entries(edge.attrs)) {
-      out.push(`    ${k} ${k === "packet_loss" ? _float(v) : _value(v)}`);
+      buf += `    ${k} ${k === "packet_loss" ? _float(v) : _value(v)}\n`;
     }
-    out.push("  ]");
+    buf += "  ]\n";
+    if (buf.length >= pieceChars) {
+      yield buf;
+      buf = "";
+    }
   }
-  out.push("]");
-  return out.join("\n") + "\n";
+  yield buf + "]\n";
 }
 
 function _float(v: number | string): string {

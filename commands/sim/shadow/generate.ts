@@ -9,8 +9,7 @@ import { HiveError, UsageError } from "../../../core/errors.ts";
 import { selfCommand } from "../../../core/self.ts";
 import { type LoadedScenario, loadScenario } from "../scenario/load.ts";
 import { GML_FILE, shadowParts, type ShadowSummary, shadowYamlHeader } from "./config.ts";
-import { writeGml } from "../scenario/gml.ts";
-import { fileWriter, writeShadowYaml } from "./stream.ts";
+import { fileWriter, writeGmlFile, writeShadowYaml } from "./stream.ts";
 
 /** Name of the Shadow config file in the output folder. */
 export const SHADOW_FILE = "shadow.yaml";
@@ -116,7 +115,7 @@ export async function generateShadowDir(options: GenerateOptions): Promise<Gener
       file.close();
     }
     progress("write", 1, 2);
-    await Deno.writeTextFile(`${temp}/${GML_FILE}`, writeGml(loaded.network.graph));
+    await writeGmlFile(loaded.network.graph, `${temp}/${GML_FILE}`);
     progress("write", 2, 2);
     if (existing) {
       // Move the old folder aside first: rename cannot replace a non-empty folder.
@@ -211,7 +210,7 @@ export async function writeShadowFiles(
     monerodBin: options.monerodBin,
     walletRpcBin: options.walletRpcBin,
   });
-  await Deno.writeTextFile(`${dir}/${GML_FILE}`, writeGml(loaded.network.graph));
+  await writeGmlFile(loaded.network.graph, `${dir}/${GML_FILE}`);
   using file = await Deno.open(`${dir}/${SHADOW_FILE}`, {
     write: true,
     create: true,

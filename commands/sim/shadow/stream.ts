@@ -1,14 +1,15 @@
 /**
- * `shadow.yaml` written host by host: at 100,000 hosts the whole document, its YAML tree and
- * its text would take well over a gigabyte, while one host at a time takes a few kilobytes. The
- * bytes are the same as `yaml.stringify` of the whole document (the golden tests hold it to
- * that): the head is stringified alone, then the hosts in batches of a few hundred, as maps indented
- * under `hosts:`.
+ * `shadow.yaml` written host by host, and `network.gml` piece by piece: at 100,000 hosts the
+ * whole document, its YAML tree and its text would take well over a gigabyte, while one host
+ * at a time takes a few kilobytes. The bytes are the same as `yaml.stringify` of the whole
+ * document (the golden tests hold it to that): the head is stringified alone, then the hosts in
+ * batches of a few hundred, as maps indented under `hosts:`.
  *
  * @module
  */
 import { stringify } from "yaml";
 import type { ShadowParts } from "./config.ts";
+import { type GmlGraph, gmlPieces } from "../scenario/gml.ts";
 
 const _FLUSH_CHARS = 1 << 20;
 const _BATCH_HOSTS = 500;
@@ -53,6 +54,16 @@ export async function writeShadowYaml(
     if (++inBatch >= _BATCH_HOSTS) await flush(false);
   }
   await flush(true);
+}
+
+/**
+ * Write `network.gml` to `path` a megabyte at a time (the bytes of `writeGml`), so a graph of
+ * 100,000 hosts never exists as one string.
+ */
+export async function writeGmlFile(graph: GmlGraph, path: string): Promise<void> {
+  using file = await Deno.open(path, { write: true, create: true, truncate: true });
+  const write = fileWriter(file);
+  for (const piece of gmlPieces(graph)) await write(piece);
 }
 
 /** Write `text` pieces to a file as they come (a writer for {@link writeShadowYaml}). */

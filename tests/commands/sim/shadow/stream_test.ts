@@ -10,7 +10,8 @@ import {
   shadowParts,
   shadowYamlHeader,
 } from "../../../../commands/sim/shadow/config.ts";
-import { writeShadowYaml } from "../../../../commands/sim/shadow/stream.ts";
+import { writeGmlFile, writeShadowYaml } from "../../../../commands/sim/shadow/stream.ts";
+import { gmlPieces, parseGml, writeGml } from "../../../../commands/sim/scenario/gml.ts";
 import { FIXTURES } from "../_scenario.ts";
 
 const SCENARIO = `general: { stop_time: 1h, seed: 9 }
@@ -42,4 +43,24 @@ Deno.test("streamed shadow.yaml equals the whole document, over two batches of h
   // Pieces are flushed at about a megabyte plus at most one batch of hosts.
   for (const p of pieces) ok(p.length < 3 * 2 ** 20, `a piece of ${p.length} chars`);
   equal(parts.summary().hosts, loaded.model.hosts.length);
+});
+
+Deno.test("network.gml streamed in pieces is byte for byte the whole text, each piece bounded", async () => {
+  const loaded = await parseScenario(SCENARIO, { baseDir: FIXTURES, name: "s" });
+  const graph = loaded.network.graph;
+  const whole = writeGml(graph);
+  const pieces = [...gmlPieces(graph, 4096)];
+  ok(pieces.length > 10, `${pieces.length} pieces`);
+  equal(pieces.join(""), whole);
+  // A piece ends at the first record past the bound: at most one record (a few lines) over.
+  for (const p of pieces) ok(p.length < 4096 + 200, `piece of ${p.length} chars`);
+  equal(parseGml(whole).edges.length, graph.edges.length);
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/network.gml`, "an older, longer file ".repeat(100_000));
+    await writeGmlFile(graph, `${dir}/network.gml`);
+    equal(await Deno.readTextFile(`${dir}/network.gml`), whole);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
