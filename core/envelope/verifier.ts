@@ -22,7 +22,7 @@
  * @module
  */
 import { peerIdOfBase64Key } from "../identity/peer_key.ts";
-import { type Envelope, envelopeSchema, PEER_SIGNATURE, signatureValid } from "./envelope.ts";
+import { type Envelope, parseEnvelope, PEER_SIGNATURE, signatureValid } from "./envelope.ts";
 
 /** Why an incoming message was dropped. */
 export const DROP_REASONS = [
@@ -119,7 +119,7 @@ export class EnvelopeVerifier {
     if (record.sig === undefined || record.sig === "") {
       return this.#drop({ reason: "unsigned", topic, from, role, detail: "no signature" });
     }
-    const parsed = envelopeSchema.safeParse(data);
+    const parsed = parseEnvelope(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const detail = `${issue.path.join(".") || "envelope"}: ${issue.message}`;

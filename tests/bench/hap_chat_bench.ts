@@ -7,35 +7,96 @@
  * message signature is the envelope's; one signature pair per message on both paths). The issue
  * asks for at least 0.8x; the ratio is printed as `ratio envelope/plain`. With
  * `HAP_BENCH_SIGNATURE=own` the nodes get other keys and envelopes carry their own signature
- * (two pairs per message), the path `--daemon-url` to a foreign daemon takes.
+ * (two pairs per message), the path `--daemon-url` to a foreign daemon takes. With
+ * `HAP_BENCH_FACADE=host` the envelope path is `hive host`'s instead of the portal's: its agents'
+ * publish/subscribe facade (`core/envelope/signed_pubsub.ts`) over nodes keyed as a host's
+ * supervised daemon (the identity key, so peer-signed; other keys with `HAP_BENCH_SIGNATURE=own`).
  *
  * Run: deno bench --allow-all tests/bench/hap_chat_bench.ts
  */
 import process from "node:process";
-import { node, peerSession, session } from "../commands/hap/_mesh.ts";
+import { SignedPubSub } from "../../core/envelope/signed_pubsub.ts";
+import { libp2pPrivateKey } from "../../core/identity/peer_key.ts";
+import type { Libp2pP2P } from "../../adapters/p2p/libp2p/port.ts";
+import {
+  defaultRbac,
+  memoryLogger,
+  newIdentity,
+  node,
+  peerSession,
+  session,
+} from "../commands/hap/_mesh.ts";
 
 const BATCH = 50;
 const own = Deno.env.get("HAP_BENCH_SIGNATURE") === "own";
-const [{ p2p: a, session: sender }, { p2p: b, session: receiver }] = own
-  ? await Promise.all(["sender", "receiver"].map(async (id) => {
-    const p2p = await node();
-    return { p2p, ...await session(p2p, id, "operator") };
-  }))
-  : await Promise.all([peerSession("sender", "operator"), peerSession("receiver", "operator")]);
-await b.node.connect(a.node.addrs()[0]);
-globalThis.addEventListener("unload", () => {
-  void sender.close();
-  void receiver.close();
-});
+const host = Deno.env.get("HAP_BENCH_FACADE") === "host";
 
 const ENV_TOPIC = "/hive/chat/bench";
 const PLAIN_TOPIC = "/hive/chat/plain";
 let envelopeGot = 0;
 let plainGot = 0;
-receiver.on((e) => {
-  if (e.type === "message") envelopeGot++;
+
+/** One side of the envelope path: send a chat line; received lines are counted. */
+interface _Side {
+  p2p: Libp2pP2P;
+  send(text: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+async function _portal(id: string, receive: boolean): Promise<_Side> {
+  const { p2p, session: s } = own
+    ? await (async () => {
+      const p2p = await node();
+      return { p2p, ...await session(p2p, id, "operator") };
+    })()
+    : await peerSession(id, "operator");
+  if (receive) {
+    s.on((e) => {
+      if (e.type === "message") envelopeGot++;
+    });
+    await s.join(ENV_TOPIC);
+  }
+  return { p2p, send: (text) => s.sendChat(ENV_TOPIC, text), close: () => s.close() };
+}
+
+async function _host(id: string, receive: boolean): Promise<_Side> {
+  const identity = await newIdentity(id, "agent", "agent");
+  const p2p = await node(
+    own ? undefined : libp2pPrivateKey(identity.secretKey, identity.publicKey),
+  );
+  const signed = new SignedPubSub({
+    inner: p2p,
+    identity,
+    rbac: defaultRbac(),
+    logger: memoryLogger().logger,
+    announceMs: 200,
+  });
+  await signed.start();
+  if (receive) {
+    // What the host's chat agent does with a room message: parse the chat JSON.
+    await signed.subscribe(ENV_TOPIC, (m) => {
+      if (JSON.parse(m.message ?? "null")?.text) envelopeGot++;
+    });
+  }
+  return {
+    p2p,
+    send: (text) =>
+      signed.publish(
+        ENV_TOPIC,
+        JSON.stringify({ v: 1, text, sent_at: new Date().toISOString() }),
+      ),
+    close: () => signed.stop(),
+  };
+}
+
+const side = host ? _host : _portal;
+const [sender, receiver] = await Promise.all([side("sender", false), side("receiver", true)]);
+const [a, b] = [sender.p2p, receiver.p2p];
+await b.node.connect(a.node.addrs()[0]);
+globalThis.addEventListener("unload", () => {
+  void sender.close();
+  void receiver.close();
 });
-await receiver.join(ENV_TOPIC);
 await b.subscribe(PLAIN_TOPIC, (m) => {
   const wire = JSON.parse(m.message ?? "null");
   if (wire?.text) plainGot++;
@@ -67,7 +128,7 @@ async function plainBatch(): Promise<void> {
 
 async function envelopeBatch(): Promise<void> {
   const target = envelopeGot + BATCH;
-  for (let i = 0; i < BATCH; i++) await sender.sendChat(ENV_TOPIC, `message ${i}`);
+  for (let i = 0; i < BATCH; i++) await sender.send(`message ${i}`);
   await _waitFor(() => envelopeGot, target);
 }
 
@@ -101,7 +162,7 @@ for (let round = 0; round < ROUNDS; round++) {
 const plainRate = (ROUNDS * BATCH) / (plainMs / 1000);
 const envRate = (ROUNDS * BATCH) / (envMs / 1000);
 console.log(
-  `${own ? "own" : "peer"}-signed envelopes: ` +
+  `${host ? "host" : "hap"}, ${own ? "own" : "peer"}-signed envelopes: ` +
     `plain ${plainRate.toFixed(0)} msg/s, envelope ${envRate.toFixed(0)} msg/s, ` +
     `ratio envelope/plain ${(envRate / plainRate).toFixed(2)}x ` +
     `(by CPU time ${(plainCpu / envCpu).toFixed(2)}x: ` +
