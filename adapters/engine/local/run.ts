@@ -259,19 +259,31 @@ export class LocalRun {
     const blocks = initial.filter((h) => h.kind === "user").map((h) => this.#fundBlocks(h));
     logger.info("funding user wallets", { users: users.length, blocks });
     await using _ = watchFunding(this.options, { rpcUrl: users[0].rpcUrl, userBlocks: blocks });
+    // A failure names the user and what failed, with the folder of its logs.
+    const fail = (p: LocalHostPlacement, what: string) => (e: unknown): never => {
+      throw new HiveError(
+        `funding ${p.name}'s wallet: ${what}: ${(e as Error).message}; see ${p.dir}`,
+        {
+          code: "funding_failed",
+          cause: e,
+        },
+      );
+    };
     const addresses = await Promise.all(users.map((p) =>
       openOrCreateWallet(
         { signal },
         new WalletRpc({ url: `http://${p.ip}:${p.walletRpcPort}`, timeoutMs: 60_000 }),
         LOCAL_WALLET_NAME,
-      )
+      ).catch(fail(p, "opening its wallet"))
     ));
     const daemon = new MonerodRpc({ url: users[0].rpcUrl, timeoutMs: 120_000, signal });
     // Each user's blocks are sized to its transfer plan; one unlock run after the last.
     for (const [i, address] of addresses.entries()) {
-      await fundWallets({ signal }, daemon, [address], blocks[i], { unlock: false });
+      await fundWallets({ signal }, daemon, [address], blocks[i], { unlock: false })
+        .catch(fail(users[i], `mining its ${blocks[i]} blocks on ${users[0].name}'s monerod`));
     }
-    await fundWallets({ signal }, daemon, [], 0);
+    await fundWallets({ signal }, daemon, [], 0)
+      .catch(fail(users[0], `mining the unlock blocks on ${users[0].name}'s monerod`));
     if (!await this.#waitAgree(Date.now() + this.o.readyTimeoutMs, signal)) {
       logger.warn("nodes did not all sync the funding blocks in time");
     }

@@ -11,6 +11,16 @@ import { sleep } from "./sleep.ts";
 
 /** Coinbase maturity on regtest, in blocks. */
 export const COINBASE_UNLOCK_BLOCKS = 60;
+/** Ring size of monerod 0.18 transfers (15 decoys and the real output). */
+export const RING_SIZE = 16;
+/**
+ * A ring-16 transfer needs 16 unlocked outputs on the chain, so a fresh regtest chain must reach
+ * height 60 + 16 = 76 first ("not enough outputs to use" below it). Measured with monerod and
+ * wallet-rpc 0.18.0.0, one output per block: with 1, 3 and 7 blocks funded to a wallet the first
+ * transfer succeeded 74, 75 and 68 blocks later (height 76 each time, genesis included). The 80
+ * blocks mined after the users' own (at least one) give height 82 or more: 6 spare outputs,
+ * and every later block adds one, so the margin is not raised.
+ */
 const _DECOY_BLOCKS = 20;
 /** Blocks {@link fundWallets} mines after the wallets' own: the unlock window and decoys. */
 export const FUNDING_UNLOCK_BLOCKS = COINBASE_UNLOCK_BLOCKS + _DECOY_BLOCKS;
@@ -18,6 +28,8 @@ export const FUNDING_UNLOCK_BLOCKS = COINBASE_UNLOCK_BLOCKS + _DECOY_BLOCKS;
 /** What the wallet helpers need from their caller: a signal that stops the waiting. */
 export interface WalletWaitContext {
   signal: AbortSignal;
+  /** How long monerod may answer BUSY to `generateblocks` (not synchronised). Default 120 s. */
+  busyTimeoutMs?: number;
 }
 
 async function _generate(
@@ -26,13 +38,29 @@ async function _generate(
   n: number,
   address: string,
 ) {
-  // generateblocks answers BUSY until the daemon has synchronised with a peer; bounded retries.
-  for (let attempt = 0; attempt < 240 && !ctx.signal.aborted; attempt++) {
-    const r = await daemon.generateBlocks(n, address);
-    if (r.status === "OK") return;
+  // generateblocks answers BUSY until the daemon has synchronised with a peer; bounded wait.
+  const limit = ctx.busyTimeoutMs ?? 120_000;
+  const deadline = Date.now() + limit;
+  let status = "";
+  // Bounded by the deadline: one attempt per 500 ms.
+  while (!ctx.signal.aborted) {
+    status = (await daemon.generateBlocks(n, address)).status;
+    if (status === "OK") return;
+    if (Date.now() >= deadline) break;
     if (!await sleep(500, ctx.signal)) return;
   }
-  if (!ctx.signal.aborted) throw new HiveError(`${daemon.url}: generateblocks stayed BUSY`);
+  if (ctx.signal.aborted) return;
+  const peers = await daemon.getInfo().then(
+    (i) =>
+      `${i.outgoing_connections_count} outgoing and ${i.incoming_connections_count} incoming ` +
+      "peer connections",
+    () => "its get_info not answering",
+  );
+  throw new HiveError(
+    `${daemon.url}: generateblocks answered ${status || "nothing"} for ${limit / 1000} s: ` +
+      `the node has not synchronised with a peer (${peers})`,
+    { code: "funding_failed" },
+  );
 }
 
 /** Wait (bounded, 120 s) for the wallet RPC to answer: it starts slower than the agent. */
