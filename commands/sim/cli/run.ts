@@ -116,7 +116,8 @@ export function runCommand(load: ContextLoader): Command {
     .summary("run a scenario with the local, des or shadow engine")
     .description(
       "Run a scenario. `local`: real monerod per host on 127.0.0.x with the agents as child " +
-        "processes (at most 20 hosts; needs Debian's monero package). `des`: the embedded " +
+        "processes (as many hosts as free memory holds at 400 MiB each, or --max-hosts; needs " +
+        "Debian's monero package). `des`: the embedded " +
         "discrete-event engine, for large networks in seconds. `shadow`: write the Shadow " +
         "config and run `shadow` (must be installed). Logs and RunEvent NDJSON go under --out " +
         "for `hive sim analyze`.",
