@@ -61,7 +61,8 @@ export const envelopeSchema = z.strictObject({
 /** A signed envelope. */
 export type Envelope = z.output<typeof envelopeSchema>;
 
-const _KEYS = new Set(Object.keys(envelopeSchema.shape));
+const _KEY_LIST = Object.keys(envelopeSchema.shape);
+const _KEYS = new Set(_KEY_LIST);
 
 /**
  * Check `data` (a JSON value) against {@link envelopeSchema}: the result zod gives, with the
@@ -81,9 +82,12 @@ export function parseEnvelope(
 function _isEnvelope(data: unknown): data is Envelope {
   if (typeof data !== "object" || data === null || Array.isArray(data)) return false;
   // Own keys, each one of the schema's, as many as the schema has: exactly the schema's keys.
+  // (Compared in order first: our encoder writes them in the schema's order.)
   const keys = Object.keys(data);
-  if (keys.length !== _KEYS.size) return false;
-  for (const key of keys) if (!_KEYS.has(key)) return false;
+  if (keys.length !== _KEY_LIST.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== _KEY_LIST[i] && !_KEYS.has(keys[i])) return false;
+  }
   const e = data as Record<string, unknown>;
   return e.v === ENVELOPE_VERSION &&
     _text(e.from, 64) && _text(e.role, 32) && (e.kind === "agent" || e.kind === "hap") &&
