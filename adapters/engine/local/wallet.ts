@@ -32,7 +32,25 @@ export interface WalletWaitContext {
   busyTimeoutMs?: number;
 }
 
+/**
+ * Blocks per `generateblocks` call. One call for all 80 unlock blocks took over the RPC timeout
+ * (120 s) on a loaded machine (load average 10 on 2 cores: 1-2 s a block); in chunks each call
+ * stays short and the chain shows progress.
+ */
+const _CHUNK = 10;
+
 async function _generate(
+  ctx: WalletWaitContext,
+  daemon: MonerodRpc,
+  n: number,
+  address: string,
+) {
+  for (let left = n; left > 0 && !ctx.signal.aborted; left -= _CHUNK) {
+    await _generateChunk(ctx, daemon, Math.min(_CHUNK, left), address);
+  }
+}
+
+async function _generateChunk(
   ctx: WalletWaitContext,
   daemon: MonerodRpc,
   n: number,
