@@ -44,31 +44,47 @@ Deno.bench({ name: "envelope sign+verify", group: "envelope", fn: envelope });
 // other processes on a shared machine falls on both sides alike. Wall time gives the rates; the
 // process's CPU time (user + system) gives a second ratio that other processes' load on a shared
 // machine does not skew (this loop is single-threaded: on an idle machine the two agree).
+// The median of the rounds' own ratios is printed too: a round that another process's burst hit
+// moves the totals, not the median.
 function _ratio(rounds: number, perRound: number) {
   let rawMs = 0;
   let envMs = 0;
   let rawCpu = 0;
   let envCpu = 0;
+  const perRoundCpu: number[] = [];
   for (let round = 0; round < rounds; round++) {
     let c = process.cpuUsage();
     let t = performance.now();
     for (let i = 0; i < perRound; i++) raw();
     rawMs += performance.now() - t;
     let d = process.cpuUsage(c);
-    rawCpu += d.user + d.system;
+    const rawRound = d.user + d.system;
+    rawCpu += rawRound;
     c = process.cpuUsage();
     t = performance.now();
     for (let i = 0; i < perRound; i++) envelope();
     envMs += performance.now() - t;
     d = process.cpuUsage(c);
     envCpu += d.user + d.system;
+    perRoundCpu.push(rawRound / (d.user + d.system));
   }
   const n = rounds * perRound;
-  return { raw: n / (rawMs / 1000), envelope: n / (envMs / 1000), cpu: rawCpu / envCpu };
+  perRoundCpu.sort((a, b) => a - b);
+  return {
+    raw: n / (rawMs / 1000),
+    envelope: n / (envMs / 1000),
+    cpu: rawCpu / envCpu,
+    cpuMedian: perRoundCpu[perRoundCpu.length >> 1],
+    rawCpuUs: rawCpu / n,
+    envCpuUs: envCpu / n,
+  };
 }
-_ratio(5, 20);
-const { raw: r, envelope: e, cpu } = _ratio(100, 100);
+// Warm-up: 3,000 of each first, so the optimizing compiler's work (on background threads, which
+// the process's CPU time counts) is done before measuring the steady state.
+_ratio(30, 100);
+const { raw: r, envelope: e, cpu, cpuMedian, rawCpuUs, envCpuUs } = _ratio(100, 100);
 console.log(
   `raw ${r.toFixed(0)}/s, envelope ${e.toFixed(0)}/s, ratio envelope/raw ${(e / r).toFixed(2)}x ` +
-    `(by CPU time ${cpu.toFixed(2)}x)`,
+    `(by CPU time ${cpu.toFixed(2)}x: ${rawCpuUs.toFixed(1)} vs ${envCpuUs.toFixed(1)} µs; ` +
+    `median of rounds ${cpuMedian.toFixed(2)}x)`,
 );
