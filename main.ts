@@ -67,10 +67,11 @@ export async function main(argv: string[]): Promise<number> {
     import("@commander-js/extra-typings"),
     import("./core/cli_tree.ts"),
   ]);
-  const { commanderMessage, prepareTree, rejectUnknownCommands } = tree;
+  const { commanderMessage, expandHelpWord, prepareTree, rejectUnknownCommands } = tree;
   const program = buildProgram();
   prepareTree(program, { json });
   try {
+    argv = expandHelpWord(program, argv);
     rejectUnknownCommands(program, argv);
     await program.parseAsync(argv, { from: "user" });
     return EXIT_OK;

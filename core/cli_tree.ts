@@ -59,6 +59,55 @@ function _takesValue(option: Option): boolean {
 }
 
 /**
+ * Turn `help` followed by a command path into that command's `--help`, at any depth:
+ * `hive help sim run` and `hive sim help run` both become `hive sim run --help`. Commander's own
+ * help command looks at one word only and would show `hive sim`'s help. Anything else (no
+ * `help` word, or a flag after it) is returned unchanged; a word naming no command is commander's
+ * "unknown command" error with its suggestion.
+ *
+ * @example
+ * ```ts
+ * expandHelpWord(program, ["help", "daemon", "status"]); // ["daemon", "status", "--help"]
+ * ```
+ */
+export function expandHelpWord(root: CommandUnknownOpts, argv: readonly string[]): string[] {
+  let command = root;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") break;
+    if (arg.startsWith("-") && arg.length > 1) {
+      const name = arg.split("=", 1)[0];
+      const option = (command.options as Option[]).find((o) => o.long === name || o.short === name);
+      if (option && !arg.includes("=") && option.required && !option.variadic) i++;
+      continue;
+    }
+    if (command.commands.length === 0 || command.registeredArguments.length > 0) break;
+    const sub = _subcommand(command, arg);
+    if (sub) {
+      command = sub;
+      continue;
+    }
+    if (arg !== "help") break;
+    const path: string[] = [];
+    let target = command;
+    for (const word of argv.slice(i + 1)) {
+      if (word.startsWith("-")) return [...argv];
+      const next = _subcommand(target, word);
+      if (!next) _unknown(target, word);
+      path.push(word);
+      target = next;
+    }
+    if (path.length < 2) return [...argv]; // commander's own help command handles one word
+    return [...argv.slice(0, i), ...path, "--help"];
+  }
+  return [...argv];
+}
+
+function _subcommand(command: CommandUnknownOpts, name: string): CommandUnknownOpts | undefined {
+  return command.commands.find((c) => c.name() === name || c.aliases().includes(name));
+}
+
+/**
  * Walk `argv` down the tree and raise commander's "unknown command" error (with its suggestion)
  * at the first word that names no subcommand of a command that takes no arguments of its own.
  * Commander reports such a word as "too many arguments" when the command also has an action,
@@ -79,7 +128,7 @@ export function rejectUnknownCommands(root: CommandUnknownOpts, argv: readonly s
       continue;
     }
     if (command.commands.length === 0 || command.registeredArguments.length > 0) return;
-    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    const sub = _subcommand(command, arg);
     if (sub) {
       command = sub;
       continue;

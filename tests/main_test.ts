@@ -135,9 +135,11 @@ Deno.test("help CMD and CMD help show that command's help", async () => {
     equal(run.code, 0, run.stderr);
     match(run.stdout, /^Usage: hive sim /);
   }
-  const nested = await hive("sim", "help", "validate");
-  equal(nested.code, 0);
-  match(nested.stdout, /^Usage: hive sim validate /);
+  for (const args of [["sim", "help", "validate"], ["help", "sim", "validate"]]) {
+    const nested = await hive(...args);
+    equal(nested.code, 0, nested.stderr);
+    match(nested.stdout, /^Usage: hive sim validate /);
+  }
 });
 
 Deno.test("a closed stdout ends quietly with exit 0, as Unix tools do", async () => {

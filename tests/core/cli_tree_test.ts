@@ -3,6 +3,7 @@ import { Command, CommanderError } from "@commander-js/extra-typings";
 import {
   commanderMessage,
   commandPaths,
+  expandHelpWord,
   prepareTree,
   rejectUnknownCommands,
 } from "../../core/cli_tree.ts";
@@ -44,6 +45,33 @@ Deno.test("cli tree: an unknown word at any level is an unknown command with a s
   equal(unknown(["proxy", "--help"]), "unknown command 'proxy'");
   equal(unknown(["help", "hots"]), "unknown command 'hots' (Did you mean host?)");
   equal(unknown(["--config", "c.yaml", "hots"]), "unknown command 'hots' (Did you mean host?)");
+});
+
+Deno.test("cli tree: `help` before a command path becomes that command's --help", () => {
+  deepEqual(expandHelpWord(tree(), ["help", "sim", "validate"]), ["sim", "validate", "--help"]);
+  deepEqual(expandHelpWord(tree(), ["sim", "help", "validate"]), ["sim", "help", "validate"]);
+  deepEqual(
+    expandHelpWord(tree(), ["--config", "c.yaml", "help", "host", "status"]),
+    ["--config", "c.yaml", "host", "status", "--help"],
+  );
+  // One word is commander's own help command; a flag after the path is left alone.
+  deepEqual(expandHelpWord(tree(), ["help", "sim"]), ["help", "sim"]);
+  deepEqual(expandHelpWord(tree(), ["help", "sim", "--json"]), ["help", "sim", "--json"]);
+  // `help` as a command's argument is that argument, not a help request.
+  deepEqual(expandHelpWord(tree(), ["sim", "validate", "help", "x"]), [
+    "sim",
+    "validate",
+    "help",
+    "x",
+  ]);
+  let error: unknown;
+  try {
+    expandHelpWord(tree(), ["help", "sim", "validat"]);
+  } catch (e) {
+    error = e;
+  }
+  if (!(error instanceof CommanderError)) throw new Error("no unknown command error");
+  equal(commanderMessage(error.message), "unknown command 'validat' (Did you mean validate?)");
 });
 
 Deno.test("cli tree: known commands, option values and arguments pass", () => {
