@@ -27,8 +27,9 @@ export function buildProgram(): Command<[], { json?: true; version?: true }> {
   );
   const program = new Command("hive")
     .description(
-      "One executable for a whole agent ecosystem: an agent host with a chat UI, a libp2p " +
-        "daemon, and Monero network simulation.",
+      "One executable for a whole agent ecosystem: an agent host with a chat UI, a human " +
+        "portal, a libp2p daemon, a secure agent API, Monero network simulation and a " +
+        "Lightning fleet.",
     )
     .option("--json", "machine output: one JSON document on stdout (NDJSON for streams)")
     .addOption(
