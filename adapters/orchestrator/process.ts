@@ -57,6 +57,8 @@ interface _Row {
 // The wrapper sends all output to the log file and records the exit status beside it.
 const _WRAPPER = 'log=$1; shift; exec >>"$log" 2>&1 </dev/null; "$@"; echo "$?" >"$log.exit"';
 const _PATH = "/usr/local/bin:/usr/bin:/bin";
+/** How long a `/proc` answer about an adopted pid is reused. */
+const _SEEN_MS = 250;
 
 /** Local processes as agents. */
 export class ProcessOrchestrator implements Orchestrator {
@@ -74,6 +76,12 @@ export class ProcessOrchestrator implements Orchestrator {
   #listAll: ReturnType<DatabaseSync["prepare"]> | undefined;
   /** All rows as last read; every write through {@link #write} drops it. */
   #rows: _Row[] | undefined;
+  /**
+   * The last unfiltered listing (frozen), kept until a write, the exit of a child of ours, or
+   * the moment an adopted pid's liveness answer gets older than {@link #aliveSoon} keeps it: a
+   * poller's `list()` then costs no work per agent.
+   */
+  #listed: { agents: readonly Agent[]; until: number } | undefined;
   #monitor: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: ProcessOrchestratorOptions) {
@@ -125,10 +133,29 @@ export class ProcessOrchestrator implements Orchestrator {
 
   // deno-lint-ignore require-await
   async list(filter: ListFilter = {}): Promise<Agent[]> {
-    this.#listAll ??= this.#db.prepare("SELECT * FROM agents ORDER BY rowid");
-    this.#rows ??= this.#listAll.all() as unknown as _Row[];
-    const rows = this.#rows;
-    return rows.map((row) => this.#agent(row)).filter((a) => labelsMatch(a.labels, filter.labels));
+    const now = Date.now();
+    let listed = this.#listed;
+    if (listed === undefined || now >= listed.until) {
+      this.#listAll ??= this.#db.prepare("SELECT * FROM agents ORDER BY rowid");
+      this.#rows ??= this.#listAll.all() as unknown as _Row[];
+      const agents = this.#rows.map((row) => this.#agent(row));
+      listed = { agents: Object.freeze(agents), until: this.#listedUntil(this.#rows, now) };
+      this.#listed = listed;
+    }
+    const labels = filter.labels;
+    // Callers get the shared frozen array when there is nothing to filter (they never change it).
+    if (labels === undefined || Object.keys(labels).length === 0) return listed.agents as Agent[];
+    return listed.agents.filter((a) => labelsMatch(a.labels, labels));
+  }
+
+  /** Until when a listing built from `rows` at `now` stays true (see {@link #listed}). */
+  #listedUntil(rows: readonly _Row[], now: number): number {
+    let until = Infinity;
+    for (const row of rows) {
+      if (row.desired === "stopped" || row.pid === null || this.#running.has(row.pid)) continue;
+      until = Math.min(until, (this.#seen.get(row.pid)?.at ?? now) + _SEEN_MS);
+    }
+    return until;
   }
 
   // deno-lint-ignore require-await
@@ -209,6 +236,7 @@ export class ProcessOrchestrator implements Orchestrator {
 
   #write(sql: string, ...params: (string | number | null)[]): void {
     this.#rows = undefined;
+    this.#listed = undefined;
     this.#db.prepare(sql).run(...params);
   }
 
@@ -258,6 +286,7 @@ export class ProcessOrchestrator implements Orchestrator {
     this.#running.set(child.pid, true);
     child.status.then(() => {
       this.#running.set(child.pid, false);
+      this.#listed = undefined;
       if (this.#children.get(row.id) === child) this.#children.delete(row.id);
     });
     const start = procStat(child.pid)?.start ?? null;
@@ -310,7 +339,7 @@ export class ProcessOrchestrator implements Orchestrator {
     if (own !== undefined) return own;
     const seen = this.#seen.get(row.pid);
     const now = Date.now();
-    if (seen && now - seen.at < 250) return seen.alive;
+    if (seen && now - seen.at < _SEEN_MS) return seen.alive;
     const alive = pidAlive(row);
     if (this.#seen.size > 10_000) this.#seen.clear();
     this.#seen.set(row.pid, { alive, at: now });

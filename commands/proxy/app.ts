@@ -320,13 +320,12 @@ export function createProxyApp(options: ProxyAppOptions): {
   });
 
   let lastList: { agents: Agent[]; body: string } | undefined;
-  app.get("/v1/agents", async (c) => {
-    // No query string is the common case (a poller): nothing to validate.
-    const query = c.req.url.includes("?")
-      ? parseWith(listQuerySchema, { ...c.req.query(), label: c.req.queries("label") }, {
-        makeError: _invalid,
-      })
-      : {} as Record<string, never>;
+  const filtered = async (c: Context<ProxyEnv>): Promise<Agent[]> => {
+    const query = parseWith(
+      listQuerySchema,
+      { ...c.req.query(), label: c.req.queries("label") },
+      { makeError: _invalid },
+    );
     const labels: Record<string, string> = {};
     for (const pair of [query.label ?? []].flat()) {
       const eq = pair.indexOf("=");
@@ -334,12 +333,19 @@ export function createProxyApp(options: ProxyAppOptions): {
       labels[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     if (query.owner) labels[LABEL_OWNER] = query.owner;
-    let agents: Agent[] = await orchestrator.list({ labels });
-    if (query.state) agents = agents.filter((a) => a.state === query.state);
+    const agents = await orchestrator.list({ labels });
+    return query.state ? agents.filter((a) => a.state === query.state) : agents;
+  };
+  app.get("/v1/agents", async (c) => {
+    // No query string is the common case (a poller): nothing to validate or filter.
+    const agents = c.req.url.includes("?") ? await filtered(c) : await orchestrator.list();
     // An orchestrator that hands back the same agent objects while nothing changed (the process
-    // orchestrator does) gets the previous JSON text again instead of a new serialization.
-    const same = lastList !== undefined && lastList.agents.length === agents.length &&
-      lastList.agents.every((a, i) => a === agents[i]);
+    // orchestrator does, even the same array) gets the previous JSON text again instead of a
+    // new serialization.
+    const same = lastList !== undefined &&
+      (lastList.agents === agents ||
+        lastList.agents.length === agents.length &&
+          lastList.agents.every((a, i) => a === agents[i]));
     if (!same) lastList = { agents, body: JSON.stringify({ agents }) };
     return c.body(lastList!.body, 200, { "content-type": "application/json" });
   });

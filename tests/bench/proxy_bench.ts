@@ -7,8 +7,14 @@
  * bounded: the figures printed first come from six rounds of a fixed number of requests with 16
  * in flight, the three paths in a rotated order each round, as medians of the per-round ratios,
  * with the process's CPU time per request beside them (it moves less with other load than
- * requests per second); `deno bench` then reports the same per request. Target: authenticated at
- * least 0.8x the hello route.
+ * requests per second); `deno bench` then reports the same per request. Deno's `fetch` sends
+ * `Accept-Encoding: gzip,br` on both routes, as browsers and `curl --compressed` do; the proxy
+ * answers uncompressed (Deno's server does not compress on its own either).
+ *
+ * A second measurement serves the same app from a process of its own (`proxy_bench_server.ts`), driven
+ * by a lean keep-alive HTTP/1.1 client (fixed request bytes, status and Content-Length parsed, 16
+ * connections), so the server is the bottleneck and its CPU time per request is its own. Target:
+ * authenticated at least 0.8x the hello route.
  *
  * ```sh
  * deno bench -A tests/bench/proxy_bench.ts
@@ -29,6 +35,7 @@ const AGENTS = 10;
 const ROUNDS = 6;
 const PER_ROUND = 1500;
 const IN_FLIGHT = 16;
+const LEAN_PER_ROUND = 5000;
 
 const dir = await Deno.makeTempDir({ prefix: "hive-bench-proxy-" });
 const orchestrator = new ProcessOrchestrator({ stateDir: dir });
@@ -132,6 +139,110 @@ console.log(
     `µs, list ${cpuOf("list").toFixed(1)} µs, same bytes ${cpuOf("same").toFixed(1)} µs; ` +
     `hello/list ${median(cpuRounds.map((r) => r.hello / r.list)).toFixed(2)}x`,
 );
+
+// The server in a process of its own, driven by a lean client: requests/s and server CPU time.
+const serverProcess = new Deno.Command(Deno.execPath(), {
+  args: ["run", "-A", new URL("./proxy_bench_server.ts", import.meta.url).pathname],
+  stdin: "piped",
+  stdout: "piped",
+  stderr: "inherit",
+}).spawn();
+const lines = serverProcess.stdout.pipeThrough(new TextDecoderStream()).getReader();
+let first = "";
+const started = setTimeout(() => serverProcess.kill("SIGKILL"), 30_000);
+while (!first.includes("\n")) {
+  const { value, done } = await lines.read();
+  if (done) throw new Error("the bench server ended before it listened");
+  first += value;
+}
+clearTimeout(started);
+const port: number = JSON.parse(first).port;
+const request = (path: string, extra = "") =>
+  new TextEncoder().encode(
+    `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nuser-agent: hive-bench/1\r\naccept: */*\r\n` +
+      `accept-encoding: gzip, deflate\r\n${extra}\r\n`,
+  );
+const leanPaths = [
+  ["hello", request("/hello")],
+  ["list", request("/v1/agents", `authorization: Bearer ${KEY}\r\n`)],
+  ["same", request("/same-body")],
+] as const;
+const serverCpu = async () => (await (await fetch(`http://127.0.0.1:${port}/cpu`)).json()).us;
+
+/** One response on a keep-alive connection: status 200 and Content-Length bytes, else throws. */
+async function readResponse(conn: Deno.Conn, buf: Uint8Array, have: number): Promise<number> {
+  let need = -1;
+  for (;;) {
+    if (need < 0) {
+      for (let i = 0; i + 3 < have; i++) {
+        if (buf[i] === 13 && buf[i + 1] === 10 && buf[i + 2] === 13 && buf[i + 3] === 10) {
+          const head = new TextDecoder().decode(buf.subarray(0, i));
+          if (!head.startsWith("HTTP/1.1 200 ")) throw new Error(`answered ${head}`);
+          const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+          if (!length) throw new Error(`no content-length in ${head}`);
+          need = i + 4 + Number(length[1]);
+          break;
+        }
+      }
+    }
+    if (need >= 0 && have >= need) break;
+    const n = await conn.read(buf.subarray(have));
+    if (n === null) throw new Error("the server closed the connection");
+    have += n;
+  }
+  buf.copyWithin(0, need, have);
+  return have - need;
+}
+
+/** Requests per second through 16 keep-alive connections, and server CPU µs per request. */
+async function leanRate(bytes: Uint8Array, count: number): Promise<[number, number]> {
+  let next = 0;
+  const cpu0 = await serverCpu();
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    const buf = new Uint8Array(1 << 16);
+    let have = 0;
+    try {
+      while (next++ < count) {
+        await conn.write(bytes);
+        have = await readResponse(conn, buf, have);
+      }
+    } finally {
+      conn.close();
+    }
+  }));
+  const rps = count / ((performance.now() - t0) / 1000);
+  return [rps, (await serverCpu() - cpu0) / count];
+}
+
+for (const [, bytes] of leanPaths) await leanRate(bytes, 1000);
+const leanRounds: Record<"hello" | "list" | "same", number>[] = [];
+const leanCpu: Record<"hello" | "list" | "same", number>[] = [];
+for (let i = 0; i < ROUNDS; i++) {
+  const round = { hello: 0, list: 0, same: 0 };
+  const cpuRound = { hello: 0, list: 0, same: 0 };
+  for (let j = 0; j < leanPaths.length; j++) {
+    const [name, bytes] = leanPaths[(i + j) % leanPaths.length];
+    [round[name], cpuRound[name]] = await leanRate(bytes, LEAN_PER_ROUND);
+  }
+  leanRounds.push(round);
+  leanCpu.push(cpuRound);
+}
+const leanOf = (name: "hello" | "list" | "same") => median(leanRounds.map((r) => r[name]));
+const leanCpuOf = (name: "hello" | "list" | "same") => median(leanCpu.map((r) => r[name]));
+console.log(
+  `proxy, server in its own process, lean client: GET /v1/agents ${leanOf("list").toFixed(0)} ` +
+    `req/s, hello ${leanOf("hello").toFixed(0)} req/s, ratio ` +
+    `${median(leanRounds.map((r) => r.list / r.hello)).toFixed(2)}x (target >= 0.80x); same ` +
+    `bytes without checks ${leanOf("same").toFixed(0)} req/s (same/hello ` +
+    `${median(leanRounds.map((r) => r.same / r.hello)).toFixed(2)}x); server CPU per request: ` +
+    `hello ${leanCpuOf("hello").toFixed(1)} µs, list ${leanCpuOf("list").toFixed(1)} µs, same ` +
+    `bytes ${leanCpuOf("same").toFixed(1)} µs; hello/list ` +
+    `${median(leanCpu.map((r) => r.hello / r.list)).toFixed(2)}x`,
+);
+await serverProcess.stdin.close();
+await serverProcess.status;
 
 Deno.bench("GET /hello, no auth (baseline)", { group: "proxy", baseline: true }, async () => {
   await helloOnce();

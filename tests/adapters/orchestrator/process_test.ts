@@ -142,3 +142,50 @@ Deno.test("process orchestrator: restart always brings a dying agent back", asyn
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("process orchestrator: a kept listing follows exits, stops and adopted agents", async () => {
+  const dir = await Deno.makeTempDir();
+  let engine = new ProcessOrchestrator({ stateDir: dir, graceMs: 500, monitorMs: 0 });
+  // Each agent runs until its own file appears in the state dir (the agents' working directory).
+  const until = (file: string) => ["-c", `while [ ! -e ${file} ]; do sleep 0.05; done`];
+  const stateOf = async (id: string) => (await engine.list()).find((a) => a.id === id)?.state;
+  const becomes = async (id: string, state: string) => {
+    const deadline = Date.now() + 10_000;
+    while (await stateOf(id) !== state) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return true;
+  };
+  try {
+    const own = await engine.create(
+      { name: "own", image: "/bin/sh", cmd: until("own") },
+      _labels("own"),
+    );
+    const other = await engine.create(
+      { name: "other", image: "/bin/sh", cmd: until("other") },
+      _labels("other"),
+    );
+    const first = await engine.list();
+    equal(await engine.list(), first, "nothing changed: the same listing");
+    ok(Object.isFrozen(first), "the shared listing cannot be changed by a caller");
+    equal(first.find((a) => a.id === own.id)?.state, "running");
+    deepEqual((await engine.list({ labels: { [LABEL_AGENT]: "own" } })).map((a) => a.id), [own.id]);
+    await Deno.writeTextFile(`${dir}/own`, "");
+    ok(await becomes(own.id, "exited"), "own child's exit");
+    await engine.stop(other.id);
+    equal(await stateOf(other.id), "stopped", "a stop shows at once");
+    await engine.start(other.id);
+    equal(await stateOf(other.id), "running");
+    // Reopened, the running agent is adopted: its exit is seen through the system.
+    await engine.close();
+    engine = new ProcessOrchestrator({ stateDir: dir, graceMs: 500, monitorMs: 0 });
+    equal(await stateOf(other.id), "running", "adopted and still running");
+    await Deno.writeTextFile(`${dir}/other`, "");
+    ok(await becomes(other.id, "exited"), "adopted exit");
+  } finally {
+    for (const a of await engine.list()) await engine.remove(a.id);
+    await engine.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
