@@ -1,7 +1,8 @@
 /**
  * The P2P port as a client of a running `hive daemon` over IPC (what `hive host` and `hive hap`
- * use): {@link DaemonP2P}, the discovery of a daemon through `daemon.json` and its token, and
- * {@link ManagedDaemon}, the supervision of a `hive daemon` child (or attachment to a running one).
+ * use): {@link DaemonP2P}, the discovery of a daemon through `daemon.json` and its token,
+ * {@link ManagedDaemon}, the supervision of a `hive daemon` child (or attachment to a running one),
+ * and {@link giveDaemonKey}, which makes a supervised daemon's libp2p key its owner's identity key.
  *
  * @example
  * ```ts
@@ -28,6 +29,14 @@ export {
 } from "./endpoint.ts";
 
 export { busyDataDir, type BusyDataDirOptions } from "./busy.ts";
+export {
+  DAEMON_KEY_FILE,
+  type DaemonKeyOutcome,
+  type Ed25519Pair,
+  giveDaemonKey,
+  type GiveDaemonKeyOptions,
+  readDaemonKey,
+} from "./daemon_key.ts";
 export {
   type DaemonSpawnOptions,
   ManagedDaemon,
