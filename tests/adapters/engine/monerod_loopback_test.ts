@@ -165,7 +165,8 @@ Deno.test({
       }
       ok(mined, "b mined a block");
       const height = (await rpc.b.getInfo()).height;
-      for (const name of ["a", "c"]) {
+      // d too: in dynamic mode the engine keeps its seed as a priority node (daemon_args.ts).
+      for (const name of ["a", "c", "d"]) {
         let synced = false;
         for (let i = 0; i < 120 && !synced; i++) {
           synced = await rpc[name].getInfo().then((x) => x.height === height, () => false);
