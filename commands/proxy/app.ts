@@ -30,7 +30,8 @@ import {
 import { formatIssues, parseWith } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import { DOCS_PAGE } from "./docs_page.ts";
-import type { KeyRing, Principal } from "./keys.ts";
+import { type KeyRing, presentedKey, type Principal } from "./keys.ts";
+import { JSON_HEADERS, Listing } from "./listing.ts";
 import { ProxyMetrics } from "./metrics.ts";
 import { RateWindows } from "./rate_limit.ts";
 import { checkSpec, type Policy } from "./policy.ts";
@@ -133,23 +134,17 @@ function _error(
   return c.json({ error: { code, message, ...extra } }, status);
 }
 
-function _presentedKey(c: Context<ProxyEnv>): string | null {
-  const auth = c.req.header("authorization");
-  if (auth) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    return match ? match[1] : "";
-  }
-  return c.req.header("x-api-key") ?? null;
-}
-
 /** Build the proxy's Hono app. */
 export function createProxyApp(options: ProxyAppOptions): {
   app: OpenAPIHono<ProxyEnv>;
+  /** Serve a request: the app, with a poller's listing answered ahead of it ({@link Listing}). */
+  fetch: (request: Request) => Promise<Response>;
   close: () => void;
 } {
   const { orchestrator, keys, policy, audit } = options;
   const metrics = new ProxyMetrics();
   const windows = new RateWindows(policy.rate_limit.requests, policy.rate_limit.window_s * 1000);
+  const listing = new Listing({ orchestrator, keys, windows, metrics, next: (r) => app.fetch(r) });
   const app = new OpenAPIHono<ProxyEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -226,7 +221,7 @@ export function createProxyApp(options: ProxyAppOptions): {
       }
     }
     let principal: Principal | null;
-    const presented = _presentedKey(c);
+    const presented = presentedKey(c.req.raw.headers);
     if (options.dev && presented === null) principal = { name: "dev", scope: "write" };
     else principal = presented ? keys.verify(presented) : null;
     if (!principal) {
@@ -239,7 +234,8 @@ export function createProxyApp(options: ProxyAppOptions): {
       return _error(c, 401, presented === null ? "no_key" : "bad_key", "a valid API key is needed");
     }
     c.set("principal", principal);
-    const waitS = windows.take(principal.name);
+    // A request the listing's fast path already counted is not counted twice.
+    const waitS = listing.counted(c.req.raw) ?? windows.take(principal.name);
     if (waitS > 0) {
       c.header("Retry-After", String(waitS));
       return _error(c, 429, "rate_limited", "too many requests; see Retry-After");
@@ -319,7 +315,6 @@ export function createProxyApp(options: ProxyAppOptions): {
     return c.json(result, 201);
   });
 
-  let lastList: { agents: Agent[]; body: string } | undefined;
   const filtered = async (c: Context<ProxyEnv>): Promise<Agent[]> => {
     const query = parseWith(
       listQuerySchema,
@@ -339,15 +334,7 @@ export function createProxyApp(options: ProxyAppOptions): {
   app.get("/v1/agents", async (c) => {
     // No query string is the common case (a poller): nothing to validate or filter.
     const agents = c.req.url.includes("?") ? await filtered(c) : await orchestrator.list();
-    // An orchestrator that hands back the same agent objects while nothing changed (the process
-    // orchestrator does, even the same array) gets the previous JSON text again instead of a
-    // new serialization.
-    const same = lastList !== undefined &&
-      (lastList.agents === agents ||
-        lastList.agents.length === agents.length &&
-          lastList.agents.every((a, i) => a === agents[i]));
-    if (!same) lastList = { agents, body: JSON.stringify({ agents }) };
-    return c.body(lastList!.body, 200, { "content-type": "application/json" });
+    return c.body(listing.text(agents), 200, JSON_HEADERS);
   });
 
   app.get("/v1/agents/:id", async (c) => c.json(await orchestrator.get(idOf(c)), 200));
@@ -383,5 +370,5 @@ export function createProxyApp(options: ProxyAppOptions): {
     return c.body(stream, 200, { "content-type": "text/plain; charset=utf-8" });
   });
 
-  return { app, close: () => windows.clear() };
+  return { app, fetch: listing.fetch, close: () => windows.clear() };
 }

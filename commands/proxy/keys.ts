@@ -109,6 +109,19 @@ export class KeyRing {
 }
 
 /**
+ * The key a request presents (`Authorization: Bearer <key>`, else `X-API-Key`): null for none,
+ * "" for an Authorization header that is not a bearer token.
+ */
+export function presentedKey(headers: Headers): string | null {
+  const auth = headers.get("authorization");
+  if (auth) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    return match ? match[1] : "";
+  }
+  return headers.get("x-api-key");
+}
+
+/**
  * Parse `HIVE_PROXY_KEYS`: `name:scope:key` entries separated by commas. Keys must be at least
  * 24 characters so a short guessable one is never accepted.
  */

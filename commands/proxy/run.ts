@@ -82,7 +82,7 @@ export async function startProxy(
     namespace: options.namespace,
   });
   const shutdown = new AbortController();
-  const { app, close } = createProxyApp({
+  const { fetch, close } = createProxyApp({
     orchestrator,
     keys,
     policy,
@@ -104,7 +104,7 @@ export async function startProxy(
     }
     inflight++;
     try {
-      return await app.fetch(request);
+      return await fetch(request);
     } finally {
       if (--inflight === 0) idle?.();
     }

@@ -41,7 +41,7 @@ const dir = await Deno.makeTempDir({ prefix: "hive-bench-proxy-" });
 const orchestrator = new ProcessOrchestrator({ stateDir: dir });
 const keys = new KeyRing();
 keys.addKey("bench", "read", KEY);
-const { app, close } = createProxyApp({
+const { app, fetch: serve, close } = createProxyApp({
   orchestrator,
   keys,
   policy: policySchema.parse({ rate_limit: { requests: 1_000_000, window_s: 60 } }),
@@ -63,7 +63,7 @@ for (let i = 0; i < AGENTS; i++) {
 const ready = Promise.withResolvers<number>();
 const server = Deno.serve(
   { hostname: "127.0.0.1", port: 0, onListen: (a) => ready.resolve(a.port) },
-  app.fetch,
+  serve,
 );
 const base = `http://127.0.0.1:${await ready.promise}`;
 const authHeaders = { authorization: `Bearer ${KEY}` };

@@ -24,7 +24,7 @@ if (import.meta.main) {
   const orchestrator = new ProcessOrchestrator({ stateDir: dir });
   const keys = new KeyRing();
   keys.addKey("bench", "read", BENCH_KEY);
-  const { app, close } = createProxyApp({
+  const { app, fetch: serve, close } = createProxyApp({
     orchestrator,
     keys,
     policy: policySchema.parse({ rate_limit: { requests: 1_000_000, window_s: 60 } }),
@@ -48,7 +48,7 @@ if (import.meta.main) {
   const ready = Promise.withResolvers<number>();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: (a) => ready.resolve(a.port) },
-    app.fetch,
+    serve,
   );
   const port = await ready.promise;
   const listed = await app.request("/v1/agents", {
