@@ -1,20 +1,25 @@
 /**
- * What `hive proxy`'s checks cost: authenticated `GET /v1/agents` (key hashing and constant-time
- * comparison, per-key rate limit, scope, audit middleware, and listing 10 agents of the process
- * orchestrator from sqlite with a liveness check each) against an unauthenticated Hono hello
- * route on the same app and server, and against the same response bytes served without checks
- * (which separates the checks' cost from the cost of a 10-agent JSON body). Loopback only,
- * bounded: the figures printed first come from six rounds of a fixed number of requests with 16
- * in flight, the three paths in a rotated order each round, as medians of the per-round ratios,
- * with the process's CPU time per request beside them (it moves less with other load than
+ * What `hive proxy`'s checks cost: authenticated `GET /v1/agents` (the key from the header,
+ * verified against the stored hashes (remembered once verified), per-key rate limit, scope,
+ * metrics, and listing 10 agents of the process orchestrator) against an unauthenticated Hono
+ * hello route on the same app and server, and against the same response bytes served by a Hono
+ * route without checks (the cost of a 10-agent JSON body). The server is served as `hive proxy`
+ * serves it: `createProxyApp().fetch`, which answers a poller's listing ahead of Hono's router
+ * and middleware (`commands/proxy/listing.ts`), so the listing can cost less than the unchecked
+ * bytes through Hono. Loopback only, bounded.
+ *
+ * First measurement, client and server in this process: six rounds of a fixed number of requests
+ * with 16 in flight, the three paths in a rotated order each round, medians of the per-round
+ * ratios, with the process's CPU time per request beside them (it moves less with other load than
  * requests per second); `deno bench` then reports the same per request. Deno's `fetch` sends
  * `Accept-Encoding: gzip,br` on both routes, as browsers and `curl --compressed` do; the proxy
  * answers uncompressed (Deno's server does not compress on its own either).
  *
- * A second measurement serves the same app from a process of its own (`proxy_bench_server.ts`), driven
- * by a lean keep-alive HTTP/1.1 client (fixed request bytes, status and Content-Length parsed, 16
- * connections), so the server is the bottleneck and its CPU time per request is its own. Target:
- * authenticated at least 0.8x the hello route.
+ * Second measurement: the same app served from a process of its own (`proxy_bench_server.ts`),
+ * driven by a lean keep-alive HTTP/1.1 client (fixed request bytes with `Accept-Encoding: gzip,
+ * deflate`, status and Content-Length parsed, 16 connections), so the server is the bottleneck
+ * and its CPU time per request is its own; a hello answered by `Deno.serve` without Hono shows
+ * the floor. Target: authenticated at least 0.8x the Hono hello route.
  *
  * ```sh
  * deno bench -A tests/bench/proxy_bench.ts
@@ -164,6 +169,7 @@ const request = (path: string, extra = "") =>
   );
 const leanPaths = [
   ["hello", request("/hello")],
+  ["bare", request("/bare-hello")],
   ["list", request("/v1/agents", `authorization: Bearer ${KEY}\r\n`)],
   ["same", request("/same-body")],
 ] as const;
@@ -217,11 +223,12 @@ async function leanRate(bytes: Uint8Array, count: number): Promise<[number, numb
 }
 
 for (const [, bytes] of leanPaths) await leanRate(bytes, 1000);
-const leanRounds: Record<"hello" | "list" | "same", number>[] = [];
-const leanCpu: Record<"hello" | "list" | "same", number>[] = [];
+type _Lean = "hello" | "bare" | "list" | "same";
+const leanRounds: Record<_Lean, number>[] = [];
+const leanCpu: Record<_Lean, number>[] = [];
 for (let i = 0; i < ROUNDS; i++) {
-  const round = { hello: 0, list: 0, same: 0 };
-  const cpuRound = { hello: 0, list: 0, same: 0 };
+  const round = { hello: 0, bare: 0, list: 0, same: 0 };
+  const cpuRound = { hello: 0, bare: 0, list: 0, same: 0 };
   for (let j = 0; j < leanPaths.length; j++) {
     const [name, bytes] = leanPaths[(i + j) % leanPaths.length];
     [round[name], cpuRound[name]] = await leanRate(bytes, LEAN_PER_ROUND);
@@ -229,8 +236,8 @@ for (let i = 0; i < ROUNDS; i++) {
   leanRounds.push(round);
   leanCpu.push(cpuRound);
 }
-const leanOf = (name: "hello" | "list" | "same") => median(leanRounds.map((r) => r[name]));
-const leanCpuOf = (name: "hello" | "list" | "same") => median(leanCpu.map((r) => r[name]));
+const leanOf = (name: _Lean) => median(leanRounds.map((r) => r[name]));
+const leanCpuOf = (name: _Lean) => median(leanCpu.map((r) => r[name]));
 console.log(
   `proxy, server in its own process, lean client: GET /v1/agents ${leanOf("list").toFixed(0)} ` +
     `req/s, hello ${leanOf("hello").toFixed(0)} req/s, ratio ` +
@@ -238,7 +245,8 @@ console.log(
     `bytes without checks ${leanOf("same").toFixed(0)} req/s (same/hello ` +
     `${median(leanRounds.map((r) => r.same / r.hello)).toFixed(2)}x); server CPU per request: ` +
     `hello ${leanCpuOf("hello").toFixed(1)} µs, list ${leanCpuOf("list").toFixed(1)} µs, same ` +
-    `bytes ${leanCpuOf("same").toFixed(1)} µs; hello/list ` +
+    `bytes ${leanCpuOf("same").toFixed(1)} µs, Deno.serve hello without Hono ` +
+    `${leanCpuOf("bare").toFixed(1)} µs (${leanOf("bare").toFixed(0)} req/s); hello/list ` +
     `${median(leanCpu.map((r) => r.hello / r.list)).toFixed(2)}x`,
 );
 await serverProcess.stdin.close();

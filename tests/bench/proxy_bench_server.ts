@@ -1,9 +1,10 @@
 /**
  * The server side of `proxy_bench.ts` in a process of its own, so its CPU time is the server's
  * alone: the very app `hive proxy` serves over the process orchestrator with 10 agents, plus the
- * two baselines (an unauthenticated hello route, and the listing's bytes served without checks)
- * and `/cpu`, this process's CPU time in µs. Prints its port on stdout and runs until its stdin
- * closes, then kills its agents and removes its state directory.
+ * baselines (an unauthenticated Hono hello route, the listing's bytes served by a Hono route
+ * without checks, and `/bare-hello` answered by `Deno.serve` without Hono) and `/cpu`, this
+ * process's CPU time in µs. Prints its port on stdout and runs until its stdin closes, then kills
+ * its agents and removes its state directory.
  *
  * @module
  */
@@ -48,7 +49,8 @@ if (import.meta.main) {
   const ready = Promise.withResolvers<number>();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: (a) => ready.resolve(a.port) },
-    serve,
+    // A hello without Hono: what Deno's server alone costs per request.
+    (request) => request.url.endsWith("/bare-hello") ? new Response("hello") : serve(request),
   );
   const port = await ready.promise;
   const listed = await app.request("/v1/agents", {
