@@ -2,7 +2,7 @@
  * Settings of `hive hap`: the `hap` section of `config.yaml`, and the schema that checks a run's
  * options after flags are merged over it. Validation depends on the kind: a portal is a person
  * (`kind: hap`), its role must be one the `rbac` section defines, and its HTTP port defaults to
- * 8788 so it runs beside a host (8787).
+ * 8789 so it runs beside a host (8787) and a proxy (8788).
  *
  * @module
  */

@@ -75,7 +75,10 @@ export function hapCommand(load: _Load): Command {
       "Human agent portal: join the mesh as a person, with a signed identity and a role; read " +
         "topics live, compose from templates, share role-encrypted documents.",
     )
-    .option("--port <n>", "HTTP port for /healthz and /metrics (default 8788; host uses 8787)")
+    .option(
+      "--port <n>",
+      "HTTP port for /healthz and /metrics (default 8789; host uses 8787, proxy 8788)",
+    )
     .action(async (_opts, command) => {
       const { runPortal } = await import("./run.ts");
       await runPortal(await action(command));
@@ -106,7 +109,7 @@ export function hapCommand(load: _Load): Command {
       .description("print verified messages as they arrive (NDJSON with --json)")
       .requiredOption("--topic <topic>", "topic to follow (repeatable)", _collect)
       .option("--count <n>", "stop after this many messages")
-      .option("--port <n>", "HTTP port for /healthz and /metrics (default 8788)")
+      .option("--port <n>", "HTTP port for /healthz and /metrics (default 8789)")
       .action(async (opts, command) => {
         const count = _count(opts.count);
         const { runWatch } = await import("./run.ts");

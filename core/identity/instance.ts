@@ -9,7 +9,7 @@
  * ```ts
  * import { acquireInstanceLock, DEFAULT_HTTP_PORTS } from "./instance.ts";
  * const lock = await acquireInstanceLock({ dataDir, kind: "hap", id: "alice" });
- * console.log(DEFAULT_HTTP_PORTS.hap); // 8788
+ * console.log(DEFAULT_HTTP_PORTS.hap); // 8789
  * await lock.release();
  * ```
  * @module

@@ -26,4 +26,4 @@ export const capabilitySchema = z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/, {
 });
 
 /** Default HTTP port (health, metrics, UI) of each kind: distinct so both run on one machine. */
-export const DEFAULT_HTTP_PORTS: Record<AgentKind, number> = { agent: 8787, hap: 8788 };
+export const DEFAULT_HTTP_PORTS: Record<AgentKind, number> = { agent: 8787, hap: 8789 };

@@ -369,12 +369,12 @@ Deno.test({
         () => hap.err.some((l) => l.includes('"msg":"watching"')),
         60_000,
       );
-      for (const port of [8787, 8788]) {
+      for (const port of [8787, 8789]) {
         const response = await fetch(`http://127.0.0.1:${port}/healthz`);
         equal(response.status, 200, `port ${port}`);
         await response.body?.cancel();
       }
-      const metrics = await (await fetch("http://127.0.0.1:8788/metrics")).text();
+      const metrics = await (await fetch("http://127.0.0.1:8789/metrics")).text();
       match(metrics, /hive_hap_envelopes_dropped_total\{reason="replayed"\} 0/);
     } finally {
       for (const p of procs) await p.stop();

@@ -33,7 +33,7 @@ Deno.test("host and hap Deployments: one image, distinct ports, /healthz probes,
   equal(hap.args[0], "hap");
   const http = (c: Container) => c.ports.find((p) => p.name === "http")!.containerPort;
   notEqual(http(host), http(hap));
-  deepEqual([http(host), http(hap)], [8787, 8788], "the kinds' default ports");
+  deepEqual([http(host), http(hap)], [8787, 8789], "the kinds' default ports");
   const allPorts = [...host.ports, ...hap.ports].map((p) => p.containerPort);
   equal(new Set(allPorts).size, allPorts.length, "no port used twice");
   for (const c of [host, hap]) {
