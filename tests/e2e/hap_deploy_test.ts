@@ -7,6 +7,8 @@
 import { deepEqual, equal, match, notEqual, ok } from "@std/assert";
 import { parseAllDocuments } from "yaml";
 import { multiaddrSchema, peerMultiaddrSchema } from "../../adapters/p2p/types.ts";
+import { proxyConfigSchema } from "../../commands/proxy/config.ts";
+import { DEFAULT_HTTP_PORTS } from "../../core/identity/names.ts";
 
 const DIR = new URL("../../fixtures/deploy/hap/", import.meta.url).pathname;
 
@@ -107,4 +109,13 @@ Deno.test("the portal reaches the host by its Service address, with no peer id t
     !JSON.stringify(host.containers[0].env).includes("HIVE_DAEMON_IDENTITY"),
     "no daemon key in a read-only mount",
   );
+});
+
+Deno.test("deploy: host, portal and proxy default to distinct HTTP ports (all run on one machine)", () => {
+  const ports = [
+    DEFAULT_HTTP_PORTS.agent,
+    DEFAULT_HTTP_PORTS.hap,
+    proxyConfigSchema.parse({}).port,
+  ];
+  equal(new Set(ports).size, 3, `default ports ${ports}`);
 });
