@@ -2,7 +2,8 @@
  * End to end: a `hive host` process configured (`host.agent_manager` in its config file) with a
  * real `hive proxy` on the process orchestrator, and the remote agents page in a real Chromium.
  * The page lists the proxy's agent; its Stop, Start and Restart buttons change the agent on the
- * proxy (checked on the proxy directly); Logs shows its output; the spawn form creates an agent,
+ * proxy (checked on the proxy directly); Logs shows its output; Details shows an agent's full id,
+ * state, owner, creation time and labels; the spawn form creates an agent,
  * refuses a bad name before sending anything, and shows the proxy's policy refusal (nothing is
  * created); Remove asks first, and Cancel keeps the agent; a cross-origin POST to the same route
  * is refused and changes nothing; the proxy's key appears nowhere the browser can see.
@@ -198,6 +199,27 @@ Deno.test({
       if (!created) throw new Error("the proxy has no agent from-page");
       equal(created.owner, "alice");
       equal(created.labels.team, "blue");
+      // Details: the full id, state, owner, creation time and labels, as the proxy has them.
+      await driver.call({ op: "click", page, selector: `${made} button.details` });
+      await driver.call({
+        op: "wait",
+        page,
+        selector: "#details-title",
+        hasText: "Details of from-page",
+      });
+      const detail = await driver.call<Record<string, string>>({
+        op: "eval",
+        page,
+        expression: `Object.fromEntries([...document.querySelectorAll("#details-list dd")]
+          .map((d) => [d.className, d.textContent]))`,
+      });
+      equal(detail.id, created.id);
+      equal(detail.state, "running");
+      equal(detail.image, "/bin/sh");
+      equal(detail.owner, "alice");
+      ok(created.created && detail.created.startsWith(created.created), detail.created);
+      match(detail.labels, /team=blue/);
+      match(detail.labels, /hive\.owner=alice/);
       await _waitFor(async () =>
         (await _logText(direct, created.id)).includes("made by the page: hello")
       );
@@ -212,6 +234,8 @@ Deno.test({
       await driver.call({ op: "click", page, selector: "#confirm-remove" });
       await driver.call({ op: "wait", page, selector: made, state: "hidden" });
       await rejects(direct.get(created.id), /404/);
+      // The open details follow the list: the removed agent's panel closes.
+      await driver.call({ op: "wait", page, selector: "#details", state: "hidden" });
 
       // At phone size the page has no sideways scroll and the buttons stay on screen.
       const phone = await driver.call<number>({

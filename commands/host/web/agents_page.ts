@@ -40,7 +40,12 @@ button.primary{background:#2f6fde;border-color:#2f6fde;color:#fff}
 #toolbar{display:flex;gap:8px;margin:0 0 12px}
 .panel{background:#fff;border-radius:8px;box-shadow:0 1px 2px rgba(0,0,0,.08);padding:12px 14px;margin:0 0 14px}
 .panel h2{font-size:15px;margin:0 0 8px}
-#spawn[hidden],#logs[hidden]{display:none}
+#spawn[hidden],#logs[hidden],#details[hidden]{display:none}
+#details .row{display:flex;gap:8px;align-items:center;flex-wrap:wrap;margin-bottom:8px}
+#details dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:4px 14px;margin:0}
+#details dt{font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:#667}
+#details dd{margin:0;font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
+#details ul{margin:0;padding:0;list-style:none}
 #spawn .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(14em,1fr));gap:8px 12px}
 #spawn label{display:flex;flex-direction:column;gap:3px;font-size:12px;color:#445}
 #spawn input,#spawn textarea,#spawn select{font:inherit;padding:6px 8px;border:1px solid #ccd;border-radius:6px;width:100%;min-width:0}
@@ -87,6 +92,10 @@ export const AGENTS_PAGE_HTML: string = `<!doctype html>
 <p id="spawn-error" class="error" role="alert"></p>
 <div class="row"><button id="spawn-submit" class="primary">Create</button><button type="button" id="spawn-cancel">Cancel</button></div>
 </form>
+<section id="details" class="panel" hidden>
+<div class="row"><h2 id="details-title">Details</h2><button type="button" id="details-close">Close</button></div>
+<dl id="details-list"></dl>
+</section>
 <section id="logs" class="panel" hidden>
 <div class="row"><h2 id="logs-title">Logs</h2><label><input type="checkbox" id="follow"> Follow</label><button type="button" id="logs-refresh">Reload</button><button type="button" id="logs-close">Close</button><span id="log-state"></span></div>
 <pre id="log-text"></pre>

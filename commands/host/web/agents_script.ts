@@ -1,6 +1,7 @@
 /**
  * The script of the remote agents page (`agents_page.ts`): polling the list, the row buttons,
- * the Remove confirmation, the logs panel (tail, or a followed stream read as it arrives) and the
+ * the Remove confirmation, the details panel (full id, state, image, owner, created, labels; it
+ * follows the polled list), the logs panel (tail, or a followed stream read as it arrives) and the
  * spawn form. The form checks its fields against the JSON Schema of the proxy's own
  * `agentSpecSchema`, embedded here, so the page and the server cannot disagree on a pattern.
  *
@@ -31,6 +32,7 @@ let token = (() => {
 let busy = false;
 let timer = null;
 let logs = null; // { agent, controller } while the logs panel is open
+let details = null; // the id of the agent whose details are open
 
 function say(text, error) { const s = $("status"); s.textContent = text; s.className = error ? "error" : ""; }
 
@@ -63,6 +65,7 @@ const ACTIONS = [
   ["start", "Start", (a) => a.state !== "running"],
   ["stop", "Stop", (a) => a.state === "running"],
   ["restart", "Restart", () => true],
+  ["details", "Details", () => true],
   ["logs", "Logs", () => true],
   ["remove", "Remove", () => true],
 ];
@@ -90,12 +93,51 @@ function render(agents) {
       b.type = "button"; b.className = action; b.textContent = label;
       b.disabled = busy || !enabled(a);
       b.setAttribute("aria-label", label + " " + a.name);
-      b.onclick = () => action === "logs" ? openLogs(a) : action === "remove" ? confirmRemove(a) : act(a, action);
+      b.onclick = () => action === "logs" ? openLogs(a) : action === "details" ? showDetails(a)
+        : action === "remove" ? confirmRemove(a) : act(a, action);
       buttons.append(b);
     }
     rows.append(tr);
   }
+  if (details !== null) {
+    const open = agents.find((a) => a.id === details);
+    if (open) showDetails(open); else closeDetails();
+  }
 }
+
+// --- Details ------------------------------------------------------------------------------
+function showDetails(agent) {
+  details = agent.id;
+  $("details").hidden = false;
+  $("details").dataset.agentId = agent.id;
+  $("details-title").textContent = "Details of " + agent.name;
+  const list = $("details-list");
+  list.replaceChildren();
+  const item = (name, value) => {
+    const dt = document.createElement("dt"); dt.textContent = name;
+    const dd = document.createElement("dd"); dd.className = name.toLowerCase();
+    if (typeof value === "string") dd.textContent = value; else dd.append(value);
+    list.append(dt, dd);
+  };
+  item("Id", agent.id);
+  item("State", agent.state);
+  item("Image", agent.image);
+  item("Owner", agent.owner || "unknown");
+  const when = agent.created ? new Date(agent.created) : null;
+  item("Created", when && !isNaN(when) ? agent.created + " (" + when.toLocaleString() + ")" : "unknown");
+  const labels = document.createElement("ul");
+  for (const [k, v] of Object.entries(agent.labels || {}).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    const li = document.createElement("li"); li.textContent = k + "=" + v; labels.append(li);
+  }
+  if (!labels.children.length) labels.textContent = "none";
+  item("Labels", labels);
+}
+
+function closeDetails() {
+  details = null;
+  $("details").hidden = true;
+}
+$("details-close").onclick = closeDetails;
 
 async function refresh() {
   clearTimeout(timer);
