@@ -8,7 +8,8 @@
  * checked for scope (403), bodies are cut at 1 MiB while being read (413: the limit counts bytes
  * as they arrive, so a large body is never buffered), validated by strict schemas (400 naming the
  * field), and checked against policy (403 naming the rule and value). Every mutation and every
- * refusal writes one audit line.
+ * refusal writes one audit line. A poller's `GET /v1/agents` is answered ahead of the app by
+ * `listing.ts`, with the same checks; what it does not answer comes here.
  *
  * @module
  */
