@@ -42,7 +42,6 @@ export function isAncestor(s: DesNetwork, anc: number, b: number): boolean {
 /** Node i now holds block b: count its reach and the 50/90/100 % times. */
 export function markHas(s: DesChainState, b: number, i: number): void {
   s.bHas[b][i] = 1;
-  s.filter.markHas(b, i);
   const r = ++s.bReach[b];
   const n = s.n;
   if (s.bT50[b] === 0 && r * 2 >= n) s.bT50[b] = s.now || 1e-9;

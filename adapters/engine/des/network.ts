@@ -16,7 +16,6 @@ import type { DesQueue } from "./queue.ts";
 import type { DesRandom } from "./random.ts";
 import type { DesLatency } from "./latency.ts";
 import type { DesRelay } from "./netmodel.ts";
-import type { DesRelayFilter } from "./filter.ts";
 
 /** Compact block relay of the `simblock` protocol. */
 export interface DesCompact {
@@ -98,8 +97,6 @@ export interface DesNetwork {
   readonly bReach: Int32Array;
   /** Per block, the earliest pending delivery time per node (null once not worth keeping). */
   readonly bSched: (Float64Array | null)[];
-  /** Compact copies of `bHas` and `bSched` for the relay loop (`filter.ts`). */
-  readonly filter: DesRelayFilter;
   /** Highest tip height among online nodes. */
   readonly maxHeight: number;
   /** Distinct tips among online nodes (1 = converged). */

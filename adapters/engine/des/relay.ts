@@ -20,7 +20,6 @@
 import { K } from "./queue.ts";
 import type { DesNetwork } from "./network.ts";
 import { simblockAnnounce } from "./simblock_relay.ts";
-import { ceilFloat32 } from "./filter.ts";
 
 // A missing-ancestor walk stops here; deeper gaps are delivered in several hops anyway.
 const _MAX_SYNC = 10_000;
@@ -36,7 +35,6 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   // This loop runs for every receipt of every block: the common case (receiver holds the
   // parent, no attack on the link) is inlined; anything else goes through sendBlock.
   const hasB = net.bHas[b];
-  const hasBits = net.filter.holders(b, hasB);
   const parent = net.bParent[b];
   // A parent every node holds needs no per-receiver check (the usual case: blocks are minutes
   // apart and spread in seconds).
@@ -64,8 +62,11 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   const sentFor = rateAll > 0 ? bits / rateAll : 0;
   const validation = net.options.validationDelayS;
   const t = net.now;
-  const sched = _sched(net, b);
-  const sched32 = net.filter.sched(b, false);
+  let sched = net.bSched[b];
+  if (sched === null) {
+    sched = new Float64Array(net.n).fill(Infinity);
+    net.bSched[b] = sched;
+  }
   const upFree = net.upFree;
   // The sender's uplink is busy until `busy` (kept local; written back around sendBlock).
   let busy = upFree[i];
@@ -74,10 +75,7 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   const end = net.adjStart[i + 1];
   for (let e = net.adjStart[i]; e < end; e++) {
     const r = adjTo[e];
-    if (
-      r === except || (hasBits[r >>> 5] & (1 << (r & 31))) !== 0 ||
-      (checkOnline && online[r] === 0)
-    ) continue;
+    if (r === except || hasB[r] === 1 || (checkOnline && online[r] === 0)) continue;
     if (attacked && adjCut[e] > 0) continue;
     if ((attacked && adjHold[e] > 0) || (hasP !== null && hasP[r] === 0)) {
       upFree[i] = busy;
@@ -103,11 +101,7 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
       sent = start + sendBits / rate;
     }
     // A message that cannot beat the receiver's earliest delivery needs no latency draw.
-    if (latency !== null) {
-      const x = sent + validation;
-      // The float32 copy is at least the exact time, so it settles most skips on its own.
-      if (x >= sched32[r] || x >= sched[r]) continue;
-    }
+    if (latency !== null && sent + validation >= sched[r]) continue;
     const lat = latency === null
       ? adjLat[e]
       : pairs !== null
@@ -123,7 +117,6 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
     }
     if (arrive < sched[r]) {
       sched[r] = arrive;
-      sched32[r] = ceilFloat32(arrive);
       queue.push(arrive, K.block, r, b, i);
     }
   }
@@ -171,31 +164,13 @@ export function sendBlock(net: DesNetwork, i: number, b: number, e: number, t: n
     // Each lost transmission costs a retransmission round trip.
     while (net.rng.next() < loss) arrive += 2 * lat + 0.2;
   }
-  const sched = _sched(net, b);
-  if (arrive < sched[r]) {
-    // The relay filter's copy stays at least the exact time: a lower exact time keeps it valid.
-    sched[r] = arrive;
-    net.queue.push(arrive, K.block, r, b, i);
-  }
-}
-
-/** Pending-delivery tables of old blocks (and the filter's copies) are not worth their memory. */
-export function dropOldTables(net: DesNetwork, blockCount: number): void {
-  for (let b = Math.max(1, blockCount - 200); b < blockCount - 50; b++) net.bSched[b] = null;
-  net.filter.prune(net.bSched);
-}
-
-/**
- * Block b's pending-delivery table, created (all Infinity) when it is gone; the relay filter's
- * float32 copy starts over with it, and arrays of blocks whose table is gone are dropped.
- */
-function _sched(net: DesNetwork, b: number): Float64Array {
   let sched = net.bSched[b];
   if (sched === null) {
     sched = new Float64Array(net.n).fill(Infinity);
     net.bSched[b] = sched;
-    net.filter.sched(b, true);
-    net.filter.prune(net.bSched);
   }
-  return sched;
+  if (arrive < sched[r]) {
+    sched[r] = arrive;
+    net.queue.push(arrive, K.block, r, b, i);
+  }
 }

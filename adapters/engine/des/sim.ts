@@ -15,7 +15,7 @@
 import { ConfigError } from "../../../core/errors.ts";
 import type { ConvergenceSample, PropagationRecord, RunEvent, SimModel } from "../types.ts";
 import { type DesCompact, type DesSink, roundTime as _round } from "./network.ts";
-import { dropOldTables, relayBlock, sendBlock } from "./relay.ts";
+import { relayBlock, sendBlock } from "./relay.ts";
 import { adoptBlock, type DesChainState, isAncestor, markHas, receiveBlock } from "./chain.ts";
 import { type DesSimSummary, propagationRecords, summarizeRun } from "./report.ts";
 
@@ -31,7 +31,6 @@ import type { DesLatency } from "./latency.ts";
 import type { DesRelay } from "./netmodel.ts";
 import { type DesNetSetup, setupNetwork } from "./setup.ts";
 import { simblockOnEvent } from "./simblock_relay.ts";
-import { DesRelayFilter } from "./filter.ts";
 
 const _GENESIS = 0;
 
@@ -79,7 +78,6 @@ export class DesSimulation implements DesChainState {
   bTipCount = new Int32Array(1024);
   bHas: Uint8Array[] = [];
   bSched: (Float64Array | null)[] = [];
-  readonly filter: DesRelayFilter;
   readonly #hashes: string[] = [];
   // Mining.
   readonly #miners: DesMiners;
@@ -118,7 +116,6 @@ export class DesSimulation implements DesChainState {
     this.sink = sink;
     this.rng = new DesRandom(model.seed);
     this.n = model.hosts.length;
-    this.filter = new DesRelayFilter(this.n);
     this.queue = new DesQueue(Math.min(1 << 16, 64 + this.n * 4));
     if (this.n === 0) throw new ConfigError("des: the model has no hosts");
     this.names = model.hosts.map((h) => h.name);
@@ -392,7 +389,10 @@ export class DesSimulation implements DesChainState {
     });
     this.attacks.onSample();
     this.tx.onSample();
-    dropOldTables(this, this.blockCount);
+    // Pending-delivery tables of old blocks are no longer worth their memory.
+    for (let b = Math.max(1, this.blockCount - 200); b < this.blockCount - 50; b++) {
+      this.bSched[b] = null;
+    }
     const next = t + this.options.sampleIntervalS;
     if (next <= this.model.stopTimeS) this.queue.push(next, K.sample, -1, 0, -1);
   }
