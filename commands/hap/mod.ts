@@ -87,7 +87,10 @@ export function hapCommand(load: _Load): Command {
   hap.addCommand(
     _identityFlags(hiveCommand("send", "hive hap send"))
       .description("send one signed message: text, or a template filled with --field")
-      .requiredOption("--topic <topic>", "topic, or a room name for /hive/chat/<room>")
+      .option(
+        "--topic <topic>",
+        "topic, or a room name for /hive/chat/<room> (default with --template: its topic)",
+      )
       .option("--message <text>", "text to send")
       .option("--template <name>", "template to fill")
       .option("--field <name=value>", "a template field (repeatable)", _collect, [] as string[])

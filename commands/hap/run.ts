@@ -77,7 +77,8 @@ export async function runPortal(ctx: ActionContext): Promise<void> {
 
 /** Options of `hive hap send`. */
 export interface SendOptions {
-  topic: string;
+  /** Topic or room; with a template that names a topic, it may be left out. */
+  topic?: string;
   message?: string;
   template?: string;
   field: string[];
@@ -94,7 +95,7 @@ export async function runSend(ctx: ActionContext, send: SendOptions): Promise<vo
   }
   // Check the template before touching the mesh: a bad form sends nothing.
   const resolved = resolveOptions(ctx.flags, ctx.config);
-  const topic = fullTopic(send.topic);
+  let topicName = send.topic;
   let templateMessage;
   if (send.template !== undefined) {
     const template = templateNamed(await loadTemplates(resolved.templates_dir), send.template);
@@ -102,7 +103,13 @@ export async function runSend(ctx: ActionContext, send: SendOptions): Promise<vo
       template: template.name,
       fields: validateFields(template, parseFieldPairs(send.field)),
     };
+    topicName ??= template.topic;
+    if (topicName === undefined) {
+      throw new UsageError(`--topic: required, template ${template.name} names no topic`);
+    }
   } else if (send.field.length) throw new UsageError("--field goes with --template");
+  if (topicName === undefined) throw new UsageError("--topic: required with --message");
+  const topic = fullTopic(topicName);
   const denied = new Rbac(ctx.config.rbac).publishDenial(resolved.role, topic);
   if (denied) throw new UsageError(denied, { code: "rbac_denied" });
   const runtime = await startRuntime({ ...ctx, lock: false, http: false });

@@ -253,6 +253,24 @@ Deno.test({
         unknown.stderr,
         /unknown template "memo"; templates: decision_record, help_request, status_report, task_request/,
       );
+      // Without --topic a template goes to its own topic; a plain message needs one.
+      const ownTopic = await runHive([
+        "--json",
+        "hap",
+        "send",
+        "--template",
+        "task_request",
+        "--field",
+        "title=rotate keys",
+        "--wait-peers",
+        "0s",
+        ...sender,
+      ]);
+      equal(ownTopic.code, 0, ownTopic.stderr);
+      equal(JSON.parse(ownTopic.stdout).topic, "/hive/tasks/requests");
+      const noTopic = await runHive(["hap", "send", "--message", "x", ...sender]);
+      equal(noTopic.code, 2);
+      match(noTopic.stderr, /--topic: required with --message/);
 
       // Raw injection through daemon B (no portal on the send path).
       ipc = await IpcClient.connect({
