@@ -76,8 +76,11 @@ export function describeValue(value: unknown): string {
   let text: string;
   try {
     // A long string is cut before it is quoted: a 1 MB input must not cost a 1 MB copy.
+    // JSON would print Infinity and NaN (from `1e400` in a JSON body) as null.
     text = typeof value === "string"
       ? JSON.stringify(value.length > 100 ? value.slice(0, 100) : value)
+      : typeof value === "number" && !Number.isFinite(value)
+      ? String(value)
       : JSON.stringify(value) ?? String(value);
   } catch {
     text = String(value);

@@ -44,6 +44,10 @@ Deno.test("describeValue is short and single-line", () => {
   equal(describeValue("x"), '"x"');
   equal(describeValue("y".repeat(200)).length, 80);
   equal(describeValue({ a: [1] }), '{"a":[1]}');
+  // `1e400` in a JSON body parses to Infinity; the message must not say null.
+  equal(describeValue(JSON.parse("1e400")), "Infinity");
+  equal(describeValue(NaN), "NaN");
+  equal(describeValue(null), "null");
 });
 
 Deno.test("humanMessage: no raw os error, the path first, one hive: prefix", async () => {
