@@ -124,9 +124,23 @@ async function _json(c: Context<ProxyEnv>): Promise<unknown> {
   }
 }
 
+/** Methods of the routes (not middleware) whose pattern matches `path`, sorted. */
+function _allowedMethods(routes: readonly { method: string; path: string }[], path: string) {
+  const methods = new Set<string>();
+  for (const route of routes) {
+    if (route.method === "ALL" || route.path.includes("*")) continue;
+    const pattern = route.path.split("/").map((part) =>
+      part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+    ).join("/");
+    if (new RegExp(`^${pattern}$`).test(path)) methods.add(route.method);
+  }
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods].sort();
+}
+
 function _error(
   c: Context<ProxyEnv>,
-  status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502,
+  status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500 | 502,
   code: string,
   message: string,
   extra: { rule?: string; value?: unknown } = {},
@@ -169,7 +183,13 @@ export function createProxyApp(options: ProxyAppOptions): {
     audit.error("proxy error", { error });
     return _error(c, 500, "internal", "internal error");
   });
-  app.notFound((c) => _error(c, 404, "not_found", "no such route"));
+  app.notFound((c) => {
+    // A known path asked with another method is 405 with the methods it takes, not 404.
+    const allow = _allowedMethods(app.routes, c.req.path);
+    if (allow.length === 0) return _error(c, 404, "not_found", "no such route");
+    c.header("Allow", allow.join(", "));
+    return _error(c, 405, "method_not_allowed", `${c.req.method} ${c.req.path}: use ${allow}`);
+  });
 
   // Audit and metrics see the final response of every request.
   app.use("*", async (c, next) => {

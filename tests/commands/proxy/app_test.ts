@@ -15,7 +15,11 @@ import { createLogger, type LogSink } from "../../../core/logger.ts";
 
 const KEY = "hive_app_test_key_0123456789abcdefghijkl";
 
-function _setup(orchestrator: ProcessOrchestrator, requests: number) {
+function _setup(
+  orchestrator: ProcessOrchestrator,
+  requests: number,
+  scope: "read" | "write" = "read",
+) {
   const lines: Record<string, unknown>[] = [];
   const sink: LogSink = {
     write: (line) => void lines.push(JSON.parse(line)),
@@ -23,7 +27,7 @@ function _setup(orchestrator: ProcessOrchestrator, requests: number) {
     close: () => {},
   };
   const keys = new KeyRing();
-  keys.addKey("poller", "read", KEY);
+  keys.addKey("poller", scope, KEY);
   const proxy = createProxyApp({
     orchestrator,
     keys,
@@ -106,6 +110,41 @@ Deno.test("proxy app: a poller's listing answered ahead of the app", async (t) =
     });
   } finally {
     for (const a of await orchestrator.list()) await orchestrator.remove(a.id);
+    await orchestrator.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("proxy app: a known path with another method is 405 with Allow; an unknown one 404", async () => {
+  const dir = await Deno.makeTempDir();
+  const orchestrator = new ProcessOrchestrator({ stateDir: dir, monitorMs: 0 });
+  try {
+    const { fetch, close, lines } = _setup(orchestrator, 100, "write");
+    const auth = { authorization: `Bearer ${KEY}` };
+    const put = await fetch(
+      new Request("http://127.0.0.1:8788/v1/agents", { method: "PUT", headers: auth }),
+    );
+    equal(put.status, 405);
+    equal(put.headers.get("allow"), "GET, HEAD, POST");
+    match((await put.json()).error.message, /PUT \/v1\/agents: use GET,HEAD,POST/);
+    const patch = await fetch(
+      new Request("http://127.0.0.1:8788/v1/agents/abc", { method: "PATCH", headers: auth }),
+    );
+    equal(patch.status, 405);
+    equal(patch.headers.get("allow"), "DELETE, GET, HEAD");
+    await patch.body?.cancel();
+    const unknown = await fetch(_get("/v1/agents/abc/nope"));
+    equal(unknown.status, 404);
+    await unknown.body?.cancel();
+    // Without a key the answer is still 401: the method check comes after auth.
+    const anonymous = await fetch(
+      new Request("http://127.0.0.1:8788/v1/agents", { method: "PUT" }),
+    );
+    equal(anonymous.status, 401);
+    await anonymous.body?.cancel();
+    ok(lines.some((l) => l.status === 405 && l.reason === "method_not_allowed"), "audited");
+    close();
+  } finally {
     await orchestrator.close();
     await Deno.remove(dir, { recursive: true });
   }
