@@ -50,11 +50,19 @@ if ! podman image exists localhost/busybox:latest 2>/dev/null; then
   podman import --change 'CMD ["/bin/sh"]' "$dir/busybox.tar" localhost/busybox:latest >/dev/null
 fi
 
+# A service started from a folder that was removed since (a deleted CI clone) still answers
+# /_ping, but conmon cannot start containers from a deleted working directory: restart it.
+pid=$(cat "$dir/service.pid" 2>/dev/null || true)
+if [ -n "$pid" ] && [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == *"(deleted)" ]]; then
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+fi
 if curl -sf --unix-socket "$sock" http://d/_ping >/dev/null 2>&1; then exit 0; fi
 rm -f "$sock"
-setsid nohup env CONTAINERS_CONF="$dir/containers.conf" \
+# Started from its own folder, so it never depends on the caller's working directory.
+(cd "$dir" && setsid nohup env CONTAINERS_CONF="$dir/containers.conf" \
   podman system service --time=0 "unix://$sock" >"$dir/service.log" 2>&1 </dev/null &
-echo $! >"$dir/service.pid"
+  echo $! >"$dir/service.pid")
 for _ in $(seq 1 100); do
   curl -sf --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 && exit 0
   sleep 0.1
