@@ -10,7 +10,7 @@
  * Run: deno bench --allow-all tests/bench/sim_des_bench.ts
  */
 import { DesEngine } from "../../adapters/engine/des/engine.ts";
-import { DesQueue } from "../../adapters/engine/des/queue.ts";
+import { DesHeapQueue } from "../../adapters/engine/des/heap_queue.ts";
 import { DesRandom } from "../../adapters/engine/des/random.ts";
 import { createLogger } from "../../core/logger.ts";
 import { loadScenario } from "../../commands/sim/scenario/load.ts";
@@ -31,7 +31,7 @@ async function _model(): Promise<SimModel> {
 }
 
 function _queueOnly(events: number): number {
-  const q = new DesQueue(4096);
+  const q = new DesHeapQueue(4096);
   const rng = new DesRandom(1);
   const t0 = performance.now();
   // Keep a realistic pending set (a few thousand in flight), as during block relay.

@@ -4,8 +4,10 @@
  *
  * Default (`deno bench -A tests/bench/sim_des_scale_bench.ts`, about a minute):
  * - cost per event at 10k, 100k and 1M nodes, each run to the same number of block receipts
- *   (2M: 10k x 200 blocks, 100k x 20, 1M x 2), against the bare queue replaying the very same
- *   pushes and pops (recorded during the run), interleaved in one process; the ratio of the
+ *   (2M: 10k x 200 blocks, 100k x 20, 1M x 2), against the bare 4-ary heap (`heap_queue.ts`)
+ *   replaying the very same pushes and pops (recorded during the run), interleaved in one
+ *   process, and the engine's own queue (`queue.ts`, a bucket ring in front of small heaps)
+ *   replaying them too; the ratio of the
  *   engine's cost per event at 1M to that at 10k shows whether it stays flat;
  * - peak RSS per node at 100k (VmHWM, less the RSS before the model was built).
  *
@@ -22,6 +24,7 @@
 import { DesSimulation } from "../../adapters/engine/des/sim.ts";
 import { DesEngine } from "../../adapters/engine/des/engine.ts";
 import { parseDesOptions } from "../../adapters/engine/des/options.ts";
+import { DesHeapQueue } from "../../adapters/engine/des/heap_queue.ts";
 import { DesQueue } from "../../adapters/engine/des/queue.ts";
 import type { SimHost, SimModel } from "../../adapters/engine/types.ts";
 import { createLogger } from "../../core/logger.ts";
@@ -78,8 +81,8 @@ function _rssMb(field: "VmRSS" | "VmHWM"): number {
 }
 
 /** Replay recorded pushes (a time) and pops (-1) on a bare queue; seconds. */
-function _replay(trace: number[]): number {
-  const q = new DesQueue(1024);
+function _replay(trace: number[], ring = false): number {
+  const q = ring ? new DesQueue(1024) : new DesHeapQueue(1024);
   const t0 = performance.now();
   for (let k = 0; k < trace.length; k++) {
     const t = trace[k];
@@ -95,6 +98,7 @@ interface _Point {
   events: number;
   engineS: number;
   queueS: number;
+  ringS: number;
 }
 
 function _costPoint(n: number): _Point {
@@ -113,7 +117,8 @@ function _costPoint(n: number): _Point {
   const events = sim.queue.pushed - before;
   // Replay twice and keep the faster, as the engine run had a warm JIT too.
   const queueS = Math.min(_replay(trace), _replay(trace));
-  return { n, blocks, events, engineS, queueS };
+  const ringS = Math.min(_replay(trace, true), _replay(trace, true));
+  return { n, blocks, events, engineS, queueS, ringS };
 }
 
 async function _full(sizes: number[][]): Promise<void> {
@@ -224,7 +229,9 @@ if (_mode === "full" || _mode === "full100k") {
         Math.round(r.events / r.engineS)
       } events/s (${(r.engineS / r.events * 1e9).toFixed(0)} ns/event), bare queue ${
         Math.round(r.events / r.queueS)
-      } events/s; engine/queue ${(r.engineS / r.queueS).toFixed(2)}x`,
+      } events/s; engine/queue ${(r.engineS / r.queueS).toFixed(2)}x; the engine's queue alone ${
+        (r.ringS / r.events * 1e9).toFixed(0)
+      } ns/event against the heap's ${(r.queueS / r.events * 1e9).toFixed(0)}`,
     );
   }
   const per = (r: _Point) => r.engineS / r.events;

@@ -1,5 +1,6 @@
 import { equal, ok } from "@std/assert";
 import { DesQueue } from "../../../../adapters/engine/des/queue.ts";
+import { DesHeapQueue } from "../../../../adapters/engine/des/heap_queue.ts";
 import { DesRandom } from "../../../../adapters/engine/des/random.ts";
 
 Deno.test("queue pops in time order, ties in insertion order, and grows", () => {
@@ -24,4 +25,51 @@ Deno.test("queue pops in time order, ties in insertion order, and grows", () => 
   }
   equal(count, 5000);
   equal(q.size, 0);
+});
+
+Deno.test("queue pops exactly as the single 4-ary heap does (ring, far heap, ties, earlier times)", () => {
+  for (let seed = 1; seed <= 6; seed++) {
+    const rng = new DesRandom(seed);
+    const q = new DesQueue(16);
+    const ref = new DesHeapQueue(16);
+    let now = 0;
+    let node = 0;
+    let pops = 0;
+    for (let step = 0; step < 40_000; step++) {
+      if (rng.next() < 0.55 || q.size === 0) {
+        // Same bucket, the ring's window, past it, exact ties, times before now, far ahead.
+        const u = rng.next();
+        let t = u < 0.3
+          ? now + Math.floor(rng.next() * 8) / 1024
+          : u < 0.6
+          ? now + rng.next() * 0.5
+          : u < 0.75
+          ? now + rng.next() * 10
+          : u < 0.85
+          ? now
+          : u < 0.9
+          ? now - rng.next()
+          : u < 0.95
+          ? Math.round(now + rng.next() * 3)
+          : now + rng.next() * 1000;
+        if (seed === 6 && u < 0.01) t = Infinity;
+        q.push(t, 1, node, 2, 3);
+        ref.push(t, 1, node, 2, 3);
+        node++;
+      } else {
+        if (rng.next() < 0.3) equal(q.peekTime(), ref.peekTime());
+        equal(q.pop(), ref.pop());
+        equal(q.current.time, ref.current.time);
+        equal(q.current.node, ref.current.node);
+        if (q.current.time !== Infinity && q.current.time > now) now = q.current.time;
+        pops++;
+      }
+    }
+    while (ref.pop()) {
+      ok(q.pop());
+      equal(q.current.node, ref.current.node);
+    }
+    equal(q.pop(), false);
+    ok(pops > 10_000);
+  }
 });
