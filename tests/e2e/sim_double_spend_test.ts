@@ -23,7 +23,8 @@ Deno.test("e2e sim local: a q=0.6 double spend reorgs the victim and analyze cou
   const root = await Deno.makeTempDir({ prefix: "hive_e2e_ds_" });
   try {
     const out = `${root}/run`;
-    // 30 simulated minutes at 120x: 15 wall seconds, about one block a second.
+    // 60 simulated minutes at 120x: 30 wall seconds, about one block a second. The attack
+    // resolves in about 12 s on a quiet machine; the rest is margin for a loaded one.
     const run = await _hive(
       ...["sim", "run", SCENARIO, "--engine", "local", "--time-scale", "120"],
       ...["--out", out, "--json"],
