@@ -72,8 +72,22 @@ export function runText(r: ReturnType<typeof runDocument>): string {
   if (final && typeof final === "object") {
     text += "\nfinal state:\n";
     for (const [host, state] of Object.entries(final as Record<string, unknown>)) {
-      text += `  ${host}: ${JSON.stringify(state)}\n`;
+      text += `  ${host}: ${_stateText(state)}\n`;
     }
   }
   return text;
+}
+
+/** One host's final state for people: `height 106, top_hash ae6b4ac46b34…, peers 4`. */
+function _stateText(state: unknown): string {
+  if (state === null || typeof state !== "object") return String(state);
+  return Object.entries(state as Record<string, unknown>).map(([key, value]) => {
+    // A 64-digit hash is told apart by its start; the JSON document keeps all of it.
+    const shown = typeof value === "string" && /^[0-9a-f]{64}$/.test(value)
+      ? `${value.slice(0, 12)}…`
+      : typeof value === "object" && value !== null
+      ? formatRecord(value as Record<string, unknown>).trim().replaceAll("\n", ", ")
+      : String(value);
+    return `${key} ${shown}`;
+  }).join(", ");
 }

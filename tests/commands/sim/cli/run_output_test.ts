@@ -1,5 +1,5 @@
-import { deepEqual, equal, rejects } from "@std/assert";
-import { checkOutDir, runDocument } from "../../../../commands/sim/cli/run_output.ts";
+import { deepEqual, equal, match, rejects } from "@std/assert";
+import { checkOutDir, runDocument, runText } from "../../../../commands/sim/cli/run_output.ts";
 import { UsageError } from "../../../../core/errors.ts";
 
 Deno.test("run output folder: new or empty is fine; an earlier run needs --force; other data never goes", async () => {
@@ -123,4 +123,19 @@ Deno.test("a scenario's own checks section is judged: a failing check makes sim 
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("run text: the final state is words, a hash is cut to its start, no JSON", () => {
+  const hash = "ae6b4ac46b34fe14be623a3b6602f4966ab916cf2fe880168158ee24eb6a0134";
+  const text = runText(runDocument({
+    engine: "local",
+    outDir: "/runs/x",
+    simulatedS: 600,
+    wallS: 10.123456,
+    interrupted: false,
+    summary: { final: { "miner-1": { height: 106, top_hash: hash, peers: 4 } } },
+  }));
+  match(text, /\n {2}miner-1: height 106, top_hash ae6b4ac46b34…, peers 4\n/);
+  match(text, /wall_s: +10\.12\n/);
+  equal(text.includes("{"), false, text);
 });
