@@ -8,6 +8,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import { type ContextLoader, hiveCommand, type LoggingConfig } from "../../core/cli.ts";
 import { UsageError } from "../../core/errors.ts";
+import { parseDurationSeconds } from "../../core/duration.ts";
 import type { HiveFleetConfig } from "./config.ts";
 import type { HiveOp } from "./run.ts";
 
@@ -36,11 +37,40 @@ function _int(
   return Number(text);
 }
 
+/**
+ * A time flag in whole simulated seconds, written as a duration (`70s`, `5m`): one unit for
+ * every time flag of hive, and a bare number is refused rather than guessed.
+ */
+function _seconds(
+  flag: string,
+  text: string | undefined,
+  lo: number,
+  hi: number,
+  dflt: number,
+): number {
+  if (text === undefined) return dflt;
+  const seconds = parseDurationSeconds(text);
+  if (seconds === null || !Number.isInteger(seconds)) {
+    throw new UsageError(
+      `${flag}: expected a duration in whole seconds with a unit, e.g. 70s, 5m, got ${
+        JSON.stringify(text)
+      }`,
+    );
+  }
+  if (seconds < lo || seconds > hi) {
+    throw new UsageError(`${flag}: expected ${lo}s..${hi}s, got ${JSON.stringify(text)}`);
+  }
+  return seconds;
+}
+
 function _common(cmd: Command<unknown[], Record<string, unknown>>): void {
   cmd.option("--backend <name>", "lightning backend: simnet (default) or cln (not built yet)")
     .option("--data-dir <dir>", "simnet workspace (default <data_dir>/hive-simnet)")
     .option("--node <i>", "act as node i of the simnet fleet (default 0)")
-    .option("--advance <s>", "first let s simulated seconds pass (intents commit, syncs run)");
+    .option(
+      "--advance <duration>",
+      "first let this much simulated time pass, e.g. 70s (intents commit, syncs run)",
+    );
 }
 
 async function _act(
@@ -61,7 +91,7 @@ async function _act(
   const dir = flags.dataDir ?? ctx.config.hive.simnet_dir ?? `${ctx.config.data_dir}/hive-simnet`;
   const node = _int("--node", flags.node, 0, 199, 0);
   const { runHiveOp } = await import("./run.ts");
-  const advance = _int("--advance", flags.advance, 0, 30 * 86_400, 0);
+  const advance = _seconds("--advance", flags.advance, 0, 30 * 86_400, 0);
   const result = await runHiveOp(dir, node, op, ctx.config.hive, advance);
   // Amounts past 2^53 are bigints: printed as exact digits with --json.
   const { jsonSafe } = await import("./canonical.ts");
@@ -241,12 +271,12 @@ export function hiveFleetCommand(load: _Load): Command {
     .requiredOption("--nodes <n>", "fleet size (2..5000)")
     .option("--seed <s>", "seed of keys, topology, latency and loss (1)")
     .option("--partition <groups>", "split into groups: 0-49|50-99 (indices or ranges), or half")
-    .option("--at <s>", "seconds after bootstrap when the partition starts (60)")
-    .option("--heal <s>", "seconds after bootstrap when it heals (360)")
+    .option("--at <duration>", "time after bootstrap when the partition starts (60s)")
+    .option("--heal <duration>", "time after bootstrap when it heals (--at + 5m)")
     .option("--conflicts <k>", "k targets each claimed by 4 members in one instant (0)")
     .option("--loss <p>", "probability a message is lost, 0..1 (0)")
-    .option("--sync <s>", "anti-entropy period in seconds (30)")
-    .option("--max-seconds <s>", "give up converging after this long (3600)")
+    .option("--sync <duration>", "anti-entropy period (30s)")
+    .option("--max-time <duration>", "give up converging after this much simulated time (1h)")
     .action(async (o, c) => {
       const ctx = await load(c as never, "hive");
       const f = o as Record<string, string | undefined>;
@@ -255,10 +285,10 @@ export function hiveFleetCommand(load: _Load): Command {
         throw new UsageError(`--loss: expected 0..1, got ${JSON.stringify(f.loss)}`);
       }
       const nodes = _int("--nodes", f.nodes, 2, 5000, 10);
-      const at = _int("--at", f.at, 0, 10_000_000, 60);
-      const heal = _int("--heal", f.heal, 0, 10_000_000, at + 300);
+      const at = _seconds("--at", f.at, 0, 10_000_000, 60);
+      const heal = _seconds("--heal", f.heal, 0, 10_000_000, at + 300);
       if (f.partition && heal < at) {
-        throw new UsageError(`--heal: must not be before --at (${at}), got ${heal}`);
+        throw new UsageError(`--heal: must not be before --at (${at}s), got ${f.heal}`);
       }
       const { simulate, formatReport } = await import("./simulate.ts");
       const { parsePartition } = await import("./fleet.ts");
@@ -279,8 +309,8 @@ export function hiveFleetCommand(load: _Load): Command {
         heal,
         conflicts: _int("--conflicts", f.conflicts, 0, 100_000, 0),
         loss,
-        syncSeconds: _int("--sync", f.sync, 1, 86_400, 30),
-        maxSeconds: _int("--max-seconds", f.maxSeconds, 1, 10_000_000, 3600),
+        syncSeconds: _seconds("--sync", f.sync, 1, 86_400, 30),
+        maxSeconds: _seconds("--max-time", f.maxTime, 1, 10_000_000, 3600),
       };
       let bar: { update(n: number): void; done(): void } | null = null;
       const report = await simulate(
@@ -312,7 +342,7 @@ State commands act on node --node (default 0) of a simnet fleet kept in --data-d
   T=$(hive hive invite --node 0)
   hive hive join "$T" --node 3
   hive hive status --node 3 --json
-  hive hive intents --advance 60                          simulated time passes only when asked
+  hive hive intents --advance 60s                         simulated time passes only when asked
   hive hive simulate --nodes 100 --partition half --conflicts 50 --json
 
 Exit codes: 0 ok, 1 runtime failure (e.g. a corrupt store, reported and left untouched), 2 usage.`,

@@ -72,7 +72,7 @@ Deno.test("genesis, invite and join in separate runs; a replayed ticket is refus
       "--node",
       k,
       "--advance",
-      "70",
+      "70s",
       "--data-dir",
       dir,
       "--json",
@@ -125,9 +125,9 @@ Deno.test("simulate --json streams NDJSON events and a result", async () => {
     "--partition",
     "0-5|6-11",
     "--at",
-    "30",
+    "30s",
     "--heal",
-    "200",
+    "200s",
     "--conflicts",
     "5",
     "--json",
@@ -145,4 +145,24 @@ Deno.test("simulate --json streams NDJSON events and a result", async () => {
   equal(result.conflicts.violations, 0);
   const usage = await hive(["simulate", "--nodes", "10", "--partition", "0-20|3"]);
   equal(usage.code, 2);
+  // Time flags are durations with a unit, like every other time flag of hive.
+  const bare = await hive(["simulate", "--nodes", "10", "--at", "60"]);
+  equal(bare.code, 2);
+  match(
+    bare.stderr,
+    /--at: expected a duration in whole seconds with a unit, e\.g\. 70s, 5m, got "60"/,
+  );
+  const before = await hive([
+    "simulate",
+    "--nodes",
+    "10",
+    "--partition",
+    "half",
+    "--at",
+    "2m",
+    "--heal",
+    "1m",
+  ]);
+  equal(before.code, 2);
+  match(before.stderr, /--heal: must not be before --at \(120s\), got 1m/);
 });
