@@ -73,3 +73,32 @@ Deno.test("queue pops exactly as the single 4-ary heap does (ring, far heap, tie
     ok(pops > 10_000);
   }
 });
+
+Deno.test("queue keeps the heap's order once only events at time Infinity are left", () => {
+  const q = new DesQueue(16);
+  const ref = new DesHeapQueue(16);
+  let node = 0;
+  const push = (t: number) => {
+    q.push(t, 1, node, 0, 0);
+    ref.push(t, 1, node, 0, 0);
+    node++;
+  };
+  const popBoth = () => {
+    equal(q.pop(), ref.pop());
+    equal(q.current.time, ref.current.time);
+    equal(q.current.node, ref.current.node);
+  };
+  // Fill a ring bucket's last chunk partly, so a stale fill count is left behind.
+  for (let i = 0; i < 5; i++) push(0.5);
+  for (let i = 0; i < 40; i++) push(Infinity);
+  for (let i = 0; i < 5; i++) popBoth();
+  // Only Infinity is left: the queue moves there; earlier and later pushes still order right.
+  equal(q.peekTime(), Infinity);
+  push(3);
+  push(Infinity);
+  push(2.5);
+  for (let i = 0; i < 10; i++) popBoth();
+  for (let i = 0; i < 20; i++) push(i % 2 === 0 ? Infinity : 7 + i);
+  while (ref.size > 0) popBoth();
+  equal(q.pop(), false);
+});
