@@ -16,7 +16,7 @@ Deno.test("hive sim run --api: live commands; hive sim serve: the finished run",
   const out = `${dir}/run`;
   const run = await _startHive([
     ...["sim", "run", SCENARIO, "--engine", "des", "--out", out],
-    ...["--api", "0", "--pace", "2000", "--api-linger", "60"],
+    ...["--api", "0", "--pace", "2000", "--api-linger", "60s"],
   ]);
   try {
     // The API is up before the engine hands over its agents ("starting"), then "running".

@@ -20,7 +20,7 @@ Deno.test("sim dashboard: live run at 390 px, stop an agent from the page, then 
   const browser = startSimBrowser();
   const run = await startHiveApi([
     ...["sim", "run", SCENARIO, "--engine", "des", "--out", out],
-    ...["--api", "0", "--pace", "600", "--api-linger", "120"],
+    ...["--api", "0", "--pace", "600", "--api-linger", "120s"],
   ]);
   try {
     const page = await browser.call<number>({

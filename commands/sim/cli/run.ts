@@ -15,6 +15,7 @@ import {
 import type { DesOptionsInput } from "../../../adapters/engine/des/options.ts";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { HiveError, UsageError } from "../../../core/errors.ts";
+import { durationFlag } from "../../../core/duration.ts";
 import { flagInput, numberFlag, parseFlags, positiveFlag, wholeFlag } from "./flags.ts";
 import { checkOutDir, runDocument, runText } from "./run_output.ts";
 
@@ -33,21 +34,21 @@ const _flagsSchema = z.object({
   "--api": z.string().min(1, { error: "expected [ADDR:]PORT" }).optional(),
   "--api-token": z.string().optional(),
   "--checks": z.string().min(1, { error: "expected a file" }).optional(),
-  "--api-linger": numberFlag((n) => n.nonnegative({ error: "expected seconds >= 0" }), "seconds")
-    .optional(),
+  "--api-linger": _secondsFlag(0, 7 * 86_400_000).optional(),
 });
+
+/** A time flag written as a duration (`2m`, `100ms`), in seconds. */
+function _secondsFlag(minMs: number, maxMs: number) {
+  return durationFlag({ minMs, maxMs }).transform((ms) => ms / 1000);
+}
 
 /** The `--engine des` flags; each maps to one field of `desOptionsSchema`. */
 const _desFlagsSchema = z.object({
-  "--block-interval": numberFlag((n) => n.positive({ error: "expected seconds > 0" }), "seconds")
-    .optional(),
+  "--block-interval": _secondsFlag(1, 365 * 86_400_000).optional(),
   "--block-size": numberFlag((n) => n.positive({ error: "expected bytes > 0" }), "bytes")
     .optional(),
   "--tx-size": numberFlag((n) => n.positive({ error: "expected bytes > 0" }), "bytes").optional(),
-  "--validation-delay": numberFlag(
-    (n) => n.nonnegative({ error: "expected seconds >= 0" }),
-    "seconds",
-  ).optional(),
+  "--validation-delay": _secondsFlag(0, 86_400_000).optional(),
   "--receipts": z.enum(["on", "off", "auto"], { error: "expected on, off or auto" })
     .transform((v) => v === "auto" ? "auto" as const : v === "on").optional(),
   "--max-blocks": wholeFlag("expected a whole number >= 1", 1).optional(),
@@ -148,15 +149,15 @@ export function runCommand(load: ContextLoader): Command {
       "shadow: hive executable the generated config runs agents with (default: this binary " +
         "when compiled, else `hive`)",
     )
-    .option("--block-interval <s>", "des: network mean seconds between blocks (default 120)")
+    .option("--block-interval <duration>", "des: network mean time between blocks (default 2m)")
     .option(
       "--block-size <bytes>",
       "des: bytes sent per block relay, drives bandwidth-limited transfer (default 100000)",
     )
     .option("--tx-size <bytes>", "des: bytes per transaction (default 1500)")
     .option(
-      "--validation-delay <s>",
-      "des: seconds a node verifies a block before relaying it (default 0.1)",
+      "--validation-delay <duration>",
+      "des: time a node verifies a block before relaying it (default 100ms)",
     )
     .addOption(
       new Option(
@@ -191,8 +192,8 @@ export function runCommand(load: ContextLoader): Command {
         "exit 1 when one fails",
     )
     .option(
-      "--api-linger <s>",
-      "keep the API up this many seconds after the run ends (default 0; Ctrl-C ends it)",
+      "--api-linger <duration>",
+      "keep the API up this long after the run ends, e.g. 60s (default 0s; Ctrl-C ends it)",
     );
   cmd.addHelpText(
     "after",
@@ -228,7 +229,7 @@ Examples:
   hive sim run fixtures/scenarios/ring.yaml --engine local --time-scale 60 --out runs/ring
   hive sim run fixtures/scenarios/ring.yaml --engine des --out runs/ring-des --json
   hive sim run fixtures/scenarios/ring.yaml --engine des --block-size 2000000 \\
-    --validation-delay 2 --receipts off --out runs/ring-big-blocks
+    --validation-delay 2s --receipts off --out runs/ring-big-blocks
   hive sim run fixtures/scenarios/double_spend_local.yaml --engine local --time-scale 120 \\
     --out runs/ds
   hive sim analyze runs/ring --json

@@ -15,7 +15,7 @@ Deno.test("sim run --engine des: flags set the DES options; bad values exit 2 na
       hive(
         "--json",
         ...["sim", "run", ring, "--engine", "des", "--out", `${tmp}/tuned`],
-        ...["--block-size", "5000000", "--validation-delay", "4", "--receipts", "off"],
+        ...["--block-size", "5000000", "--validation-delay", "4s", "--receipts", "off"],
         ...["--max-blocks", "3"],
       ),
       hive("sim", "run", ring, "--engine", "des", "--out", `${tmp}/x1`, "--block-size", "-5"),
@@ -49,6 +49,16 @@ Deno.test("sim run --engine des: flags set the DES options; bad values exit 2 na
     match(badReceipts.stderr, /--receipts.*maybe/);
     equal(notDes.code, 2);
     match(notDes.stderr, /--block-size: applies to --engine des only, got --engine local/);
+    // Time flags are durations with a unit; a bare number is not guessed.
+    const bare = await hive(
+      ...["sim", "run", ring, "--engine", "des", "--out", `${tmp}/x4`],
+      ...["--validation-delay", "4"],
+    );
+    equal(bare.code, 2);
+    match(
+      bare.stderr,
+      /--validation-delay: expected a duration with a unit, e\.g\. 500ms, 10s, 2m/,
+    );
     const names: string[] = [];
     for await (const e of Deno.readDir(tmp)) names.push(e.name);
     deepEqual(names.sort(), ["base", "tuned"]);
