@@ -23,6 +23,17 @@
  * @module
  */
 
+import {
+  copyRecord,
+  type DesRecordStore,
+  grownArray,
+  grownStore,
+  recordStore,
+  siftDown,
+  siftUp,
+  writeRecord,
+} from "./queue_store.ts";
+
 /** Event kinds in the queue. */
 export const K = {
   mine: 1,
@@ -62,42 +73,20 @@ const _MASK = _RING - 1;
 // Records per ring chunk (512 bytes).
 const _CHUNK = 16;
 
-/**
- * Records are 32 bytes: float64 words [4r] time, [4r+1] sequence * 16 + kind (exact below 2^49
- * events; ties on time compare it, which orders by sequence); int32 words [8r+4] node, [8r+5]
- * item, [8r+6] from. A store is a Float64Array with an Int32Array view of the same buffer;
- * records are copied as int32 words (a float copy could change a payload that reads as NaN).
- */
-interface _Store {
-  f: Float64Array;
-  i: Int32Array;
-}
-
-function _store(records: number): _Store {
-  const f = new Float64Array(4 * records);
-  return { f, i: new Int32Array(f.buffer) };
-}
-
-function _grownStore(s: _Store, records: number): _Store {
-  const b = _store(records);
-  b.i.set(s.i);
-  return b;
-}
-
 /** Events keyed by (time, sequence): a bucket ring in front of two 4-ary heaps. */
 export class DesQueue {
   #size = 0;
   #nextSeq = 0;
   // Near: records of the current bucket (and anything earlier), reused from index 0 at every
   // move to a new bucket, and a heap of (time, record index) over them.
-  #near: _Store = _store(1024);
+  #near: DesRecordStore = recordStore(1024);
   #nearUsed = 0;
   #nt = new Float64Array(1024);
   #ns = new Int32Array(1024);
   #nSize = 0;
   // Far: records by slot (with a free list) and a heap of (time, slot), for events at or past
   // the end of the ring's window when pushed.
-  #far: _Store = _store(64);
+  #far: DesRecordStore = recordStore(64);
   #farFree = Int32Array.from({ length: 64 }, (_, k) => 63 - k);
   #farFreeTop = 64;
   #ft = new Float64Array(64);
@@ -105,7 +94,7 @@ export class DesQueue {
   #fSize = 0;
   // Ring: a pool of chunks (records), each chunk's successor, a free-chunk stack; per bucket
   // its first and last chunk (-1 when empty) and the records in its last chunk.
-  #pool: _Store;
+  #pool: DesRecordStore;
   #chunkNext: Int32Array;
   #chunkFree: Int32Array;
   #chunkFreeTop = 0;
@@ -122,7 +111,7 @@ export class DesQueue {
   /** `initialCapacity`: events expected in flight (storage grows past it). */
   constructor(initialCapacity = 1024) {
     const chunks = Math.max(64, Math.ceil(initialCapacity / _CHUNK));
-    this.#pool = _store(chunks * _CHUNK);
+    this.#pool = recordStore(chunks * _CHUNK);
     this.#chunkNext = new Int32Array(chunks);
     this.#chunkFree = new Int32Array(chunks);
     for (let c = 0; c < chunks; c++) this.#chunkFree[c] = chunks - 1 - c;
@@ -188,19 +177,19 @@ export class DesQueue {
       }
       this.#tailFill[idx] = fill + 1;
       this.#ringCount++;
-      _write(this.#pool, c * _CHUNK + fill, time, sk, node, item, from);
+      writeRecord(this.#pool, c * _CHUNK + fill, time, sk, node, item, from);
     } else if (d <= 0) {
-      _write(this.#nearStore(), this.#nearUsed, time, sk, node, item, from);
+      writeRecord(this.#nearStore(), this.#nearUsed, time, sk, node, item, from);
       this.#nearPush(time, this.#nearUsed++);
     } else {
       if (this.#farFreeTop === 0) this.#growFar();
       const slot = this.#farFree[--this.#farFreeTop];
-      _write(this.#far, slot, time, sk, node, item, from);
+      writeRecord(this.#far, slot, time, sk, node, item, from);
       if (this.#fSize === this.#ft.length) {
-        this.#ft = _grown(this.#ft, new Float64Array(2 * this.#fSize));
-        this.#fs = _grown(this.#fs, new Int32Array(2 * this.#fSize));
+        this.#ft = grownArray(this.#ft, new Float64Array(2 * this.#fSize));
+        this.#fs = grownArray(this.#fs, new Int32Array(2 * this.#fSize));
       }
-      _siftUp(this.#ft, this.#fs, this.#far.f, this.#fSize++, time, slot);
+      siftUp(this.#ft, this.#fs, this.#far.f, this.#fSize++, time, slot);
     }
   }
 
@@ -223,7 +212,7 @@ export class DesQueue {
     cur.from = near.i[o + 6];
     this.#size--;
     const size = --this.#nSize;
-    if (size > 0) _siftDown(ht, hl, near.f, size);
+    if (size > 0) siftDown(ht, hl, near.f, size);
     return true;
   }
 
@@ -261,7 +250,7 @@ export class DesQueue {
         let r = c * _CHUNK;
         for (let j = 0; j < count; j++, r++) {
           const at = this.#nearUsed++;
-          _copy(pool.i, r, near.i, at);
+          copyRecord(pool.i, r, near.i, at);
           this.#nearPush(pool.f[r << 2], at);
         }
         moved += count;
@@ -281,36 +270,36 @@ export class DesQueue {
     const slot = this.#fs[0];
     const t = this.#ft[0];
     const size = --this.#fSize;
-    if (size > 0) _siftDown(this.#ft, this.#fs, this.#far.f, size);
+    if (size > 0) siftDown(this.#ft, this.#fs, this.#far.f, size);
     const at = this.#nearUsed++;
-    _copy(this.#far.i, slot, this.#nearStore().i, at);
+    copyRecord(this.#far.i, slot, this.#nearStore().i, at);
     this.#farFree[this.#farFreeTop++] = slot;
     this.#nearPush(t, at);
   }
 
   /** The near store, with room for `more` records past those used. */
-  #nearStore(more = 1): _Store {
+  #nearStore(more = 1): DesRecordStore {
     const need = this.#nearUsed + more;
     if (need * 4 > this.#near.f.length) {
-      this.#near = _grownStore(this.#near, Math.max(need, this.#near.f.length >> 1));
+      this.#near = grownStore(this.#near, Math.max(need, this.#near.f.length >> 1));
     }
     return this.#near;
   }
 
   #nearPush(time: number, at: number): void {
     if (this.#nSize === this.#nt.length) {
-      this.#nt = _grown(this.#nt, new Float64Array(2 * this.#nSize));
-      this.#ns = _grown(this.#ns, new Int32Array(2 * this.#nSize));
+      this.#nt = grownArray(this.#nt, new Float64Array(2 * this.#nSize));
+      this.#ns = grownArray(this.#ns, new Int32Array(2 * this.#nSize));
     }
-    _siftUp(this.#nt, this.#ns, this.#near.f, this.#nSize++, time, at);
+    siftUp(this.#nt, this.#ns, this.#near.f, this.#nSize++, time, at);
   }
 
   #newChunk(): number {
     if (this.#chunkFreeTop === 0) {
       const old = this.#chunkNext.length;
       const cap = old * 2;
-      this.#pool = _grownStore(this.#pool, cap * _CHUNK);
-      this.#chunkNext = _grown(this.#chunkNext, new Int32Array(cap));
+      this.#pool = grownStore(this.#pool, cap * _CHUNK);
+      this.#chunkNext = grownArray(this.#chunkNext, new Int32Array(cap));
       // Every old chunk is in use when the pool grows: the free ones are exactly old..cap-1.
       const free = new Int32Array(cap);
       for (let c = cap - 1; c >= old; c--) free[this.#chunkFreeTop++] = c;
@@ -322,109 +311,10 @@ export class DesQueue {
   #growFar(): void {
     const old = this.#farFree.length;
     const cap = old * 2;
-    this.#far = _grownStore(this.#far, cap);
+    this.#far = grownStore(this.#far, cap);
     // Every old slot is in use when the store grows: the free ones are exactly old..cap-1.
     const free = new Int32Array(cap);
     for (let s = cap - 1; s >= old; s--) free[this.#farFreeTop++] = s;
     this.#farFree = free;
   }
-}
-
-function _write(
-  s: _Store,
-  r: number,
-  time: number,
-  sk: number,
-  node: number,
-  item: number,
-  from: number,
-): void {
-  s.f[r << 2] = time;
-  s.f[(r << 2) + 1] = sk;
-  const o = r << 3;
-  s.i[o + 4] = node;
-  s.i[o + 5] = item;
-  s.i[o + 6] = from;
-}
-
-/** Copy record `r` of `src` to record `at` of `dst` (int32 words). */
-function _copy(src: Int32Array, r: number, dst: Int32Array, at: number): void {
-  const a = r << 3;
-  const b = at << 3;
-  dst[b] = src[a];
-  dst[b + 1] = src[a + 1];
-  dst[b + 2] = src[a + 2];
-  dst[b + 3] = src[a + 3];
-  dst[b + 4] = src[a + 4];
-  dst[b + 5] = src[a + 5];
-  dst[b + 6] = src[a + 6];
-}
-
-function _grown<T extends Float64Array | Int32Array>(a: T, b: T): T {
-  b.set(a);
-  return b;
-}
-
-/**
- * Insert (time, slot) at position i of a 4-ary heap and sift it up. `rec` holds each slot's
- * sequence (times 16, plus kind) at [4 * slot + 1].
- */
-function _siftUp(
-  ht: Float64Array,
-  hl: Int32Array,
-  rec: Float64Array,
-  i: number,
-  time: number,
-  slot: number,
-): void {
-  // Events moved in from the ring or the far heap may be older than those here: ties compare
-  // sequences.
-  while (i > 0) {
-    const parent = (i - 1) >> 2;
-    const pt = ht[parent];
-    if (pt < time || (pt === time && rec[(hl[parent] << 2) + 1] < rec[(slot << 2) + 1])) break;
-    ht[i] = pt;
-    hl[i] = hl[parent];
-    i = parent;
-  }
-  ht[i] = time;
-  hl[i] = slot;
-}
-
-/**
- * Remove the root of a 4-ary heap whose last entry is now at position `size`: move the hole
- * at the root down to a leaf along the least children (no comparison with the moved entry on
- * the way: it nearly always belongs near the bottom), then sift that entry up from the leaf.
- */
-function _siftDown(ht: Float64Array, hl: Int32Array, rec: Float64Array, size: number): void {
-  const lt = ht[size];
-  const ll = hl[size];
-  let i = 0;
-  for (;;) {
-    const first = 4 * i + 1;
-    if (first >= size) break;
-    let c = first;
-    let ct = ht[first];
-    const last = first + 4 < size ? first + 4 : size;
-    for (let k = first + 1; k < last; k++) {
-      const kt = ht[k];
-      if (kt < ct || (kt === ct && rec[(hl[k] << 2) + 1] < rec[(hl[c] << 2) + 1])) {
-        c = k;
-        ct = kt;
-      }
-    }
-    ht[i] = ct;
-    hl[i] = hl[c];
-    i = c;
-  }
-  while (i > 0) {
-    const parent = (i - 1) >> 2;
-    const pt = ht[parent];
-    if (pt < lt || (pt === lt && rec[(hl[parent] << 2) + 1] < rec[(ll << 2) + 1])) break;
-    ht[i] = pt;
-    hl[i] = hl[parent];
-    i = parent;
-  }
-  ht[i] = lt;
-  hl[i] = ll;
 }
