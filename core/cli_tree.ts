@@ -76,9 +76,7 @@ export function expandHelpWord(root: CommandUnknownOpts, argv: readonly string[]
     const arg = argv[i];
     if (arg === "--") break;
     if (arg.startsWith("-") && arg.length > 1) {
-      const name = arg.split("=", 1)[0];
-      const option = (command.options as Option[]).find((o) => o.long === name || o.short === name);
-      if (option && !arg.includes("=") && option.required && !option.variadic) i++;
+      i = _afterOption(command, argv, i);
       continue;
     }
     if (command.commands.length === 0 || command.registeredArguments.length > 0) break;
@@ -103,6 +101,18 @@ export function expandHelpWord(root: CommandUnknownOpts, argv: readonly string[]
   return [...argv];
 }
 
+/** The index of the last word the flag at `argv[i]` takes (its values), as commander reads it. */
+function _afterOption(command: CommandUnknownOpts, argv: readonly string[], i: number): number {
+  const arg = argv[i];
+  const name = arg.split("=", 1)[0];
+  const option = (command.options as Option[]).find((o) => o.long === name || o.short === name);
+  if (!option || arg.includes("=") || !_takesValue(option)) return i;
+  if (option.variadic) {
+    while (i + 1 < argv.length && !argv[i + 1].startsWith("-")) i++;
+  } else if (option.required || (i + 1 < argv.length && !argv[i + 1].startsWith("-"))) i++;
+  return i;
+}
+
 function _subcommand(command: CommandUnknownOpts, name: string): CommandUnknownOpts | undefined {
   return command.commands.find((c) => c.name() === name || c.aliases().includes(name));
 }
@@ -119,12 +129,7 @@ export function rejectUnknownCommands(root: CommandUnknownOpts, argv: readonly s
     const arg = argv[i];
     if (arg === "--") return;
     if (arg.startsWith("-") && arg.length > 1) {
-      const name = arg.split("=", 1)[0];
-      const option = (command.options as Option[]).find((o) => o.long === name || o.short === name);
-      if (!option || arg.includes("=") || !_takesValue(option)) continue;
-      if (option.variadic) {
-        while (i + 1 < argv.length && !argv[i + 1].startsWith("-")) i++;
-      } else if (option.required || (i + 1 < argv.length && !argv[i + 1].startsWith("-"))) i++;
+      i = _afterOption(command, argv, i);
       continue;
     }
     if (command.commands.length === 0 || command.registeredArguments.length > 0) return;

@@ -23,44 +23,40 @@ interface _Common {
   advance?: string;
 }
 
-function _int(
+/**
+ * A whole-number flag: `read` turns the text into a number (null: not that kind of value), and
+ * the number must be a whole one within `lo..hi`; absent, it is `dflt`.
+ */
+function _bounded(
   flag: string,
   text: string | undefined,
-  lo: number,
-  hi: number,
-  dflt: number,
+  read: (text: string) => number | null,
+  expected: string,
+  [lo, hi, dflt]: [number, number, number],
+  unit = "",
 ): number {
   if (text === undefined) return dflt;
-  if (!/^\d{1,10}$/.test(text) || Number(text) < lo || Number(text) > hi) {
-    throw new UsageError(`${flag}: expected integer ${lo}..${hi}, got ${JSON.stringify(text)}`);
+  const n = read(text);
+  if (n === null || !Number.isInteger(n) || n < lo || n > hi) {
+    throw new UsageError(
+      `${flag}: expected ${expected} ${lo}${unit}..${hi}${unit}, got ${JSON.stringify(text)}`,
+    );
   }
-  return Number(text);
+  return n;
+}
+
+function _int(flag: string, text: string | undefined, lo: number, hi: number, dflt: number) {
+  const read = (t: string) => /^\d{1,10}$/.test(t) ? Number(t) : null;
+  return _bounded(flag, text, read, "integer", [lo, hi, dflt]);
 }
 
 /**
  * A time flag in whole simulated seconds, written as a duration (`70s`, `5m`): one unit for
  * every time flag of hive, and a bare number is refused rather than guessed.
  */
-function _seconds(
-  flag: string,
-  text: string | undefined,
-  lo: number,
-  hi: number,
-  dflt: number,
-): number {
-  if (text === undefined) return dflt;
-  const seconds = parseDurationSeconds(text);
-  if (seconds === null || !Number.isInteger(seconds)) {
-    throw new UsageError(
-      `${flag}: expected a duration in whole seconds with a unit, e.g. 70s, 5m, got ${
-        JSON.stringify(text)
-      }`,
-    );
-  }
-  if (seconds < lo || seconds > hi) {
-    throw new UsageError(`${flag}: expected ${lo}s..${hi}s, got ${JSON.stringify(text)}`);
-  }
-  return seconds;
+function _seconds(flag: string, text: string | undefined, lo: number, hi: number, dflt: number) {
+  const expected = "a duration with a unit (e.g. 70s, 5m) of whole seconds";
+  return _bounded(flag, text, parseDurationSeconds, expected, [lo, hi, dflt], "s");
 }
 
 function _common(cmd: Command<unknown[], Record<string, unknown>>): void {

@@ -150,7 +150,7 @@ Deno.test("simulate --json streams NDJSON events and a result", async () => {
   equal(bare.code, 2);
   match(
     bare.stderr,
-    /--at: expected a duration in whole seconds with a unit, e\.g\. 70s, 5m, got "60"/,
+    /--at: expected a duration with a unit \(e\.g\. 70s, 5m\) of whole seconds 0s\.\.10000000s, got "60"/,
   );
   const before = await hive([
     "simulate",
