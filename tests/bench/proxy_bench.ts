@@ -29,42 +29,16 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import process from "node:process";
-import { ProcessOrchestrator } from "../../adapters/orchestrator/process.ts";
-import { createProxyApp } from "../../commands/proxy/app.ts";
-import { KeyRing } from "../../commands/proxy/keys.ts";
-import { policySchema } from "../../commands/proxy/policy.ts";
-import { createLogger } from "../../core/logger.ts";
+import { BENCH_AGENTS, BENCH_KEY, benchProxyApp } from "./_proxy_bench_app.ts";
 
-const KEY = "hive_bench_key_0123456789abcdefghijklmnop";
-const AGENTS = 10;
+const KEY = BENCH_KEY;
+const AGENTS = BENCH_AGENTS;
 const ROUNDS = 6;
 const PER_ROUND = 1500;
 const IN_FLIGHT = 16;
 const LEAN_PER_ROUND = 5000;
 
-const dir = await Deno.makeTempDir({ prefix: "hive-bench-proxy-" });
-const orchestrator = new ProcessOrchestrator({ stateDir: dir });
-const keys = new KeyRing();
-keys.addKey("bench", "read", KEY);
-const { app, fetch: serve, close } = createProxyApp({
-  orchestrator,
-  keys,
-  policy: policySchema.parse({ rate_limit: { requests: 1_000_000, window_s: 60 } }),
-  audit: createLogger({ sinks: [] }),
-});
-app.get("/hello", (c) => c.text("hello"));
-// A second baseline: the very bytes GET /v1/agents answers, served without any check, to tell
-// the cost of the proxy's checks from the cost of moving a 10-agent JSON body.
-let sameBody = "";
-app.get("/same-body", (c) => c.body(sameBody, 200, { "content-type": "application/json" }));
-for (let i = 0; i < AGENTS; i++) {
-  await orchestrator.create({ name: `bench-${i}`, image: "sleep", cmd: ["120"] }, {
-    "hive.managed": "true",
-    "hive.agent": `bench-${i}`,
-    "hive.owner": "bench",
-    "hive.created": String(Date.now()),
-  });
-}
+const { fetch: serve, close, dir, orchestrator, setSameBody } = await benchProxyApp();
 const ready = Promise.withResolvers<number>();
 const server = Deno.serve(
   { hostname: "127.0.0.1", port: 0, onListen: (a) => ready.resolve(a.port) },
@@ -89,7 +63,8 @@ async function sameOnce(): Promise<void> {
   if (response.status !== 200) throw new Error(`/same-body answered ${response.status}`);
   await response.arrayBuffer();
 }
-sameBody = await (await fetch(`${base}/v1/agents`, { headers: authHeaders })).text();
+const sameBody = await (await fetch(`${base}/v1/agents`, { headers: authHeaders })).text();
+setSameBody(sameBody);
 if (JSON.parse(sameBody).agents.length !== AGENTS) throw new Error(`expected ${AGENTS} agents`);
 
 /** Requests per second, and CPU time of this process (client and server) per request in µs. */

@@ -9,43 +9,16 @@
  * @module
  */
 import process from "node:process";
-import { ProcessOrchestrator } from "../../adapters/orchestrator/process.ts";
-import { createProxyApp } from "../../commands/proxy/app.ts";
-import { KeyRing } from "../../commands/proxy/keys.ts";
-import { policySchema } from "../../commands/proxy/policy.ts";
-import { createLogger } from "../../core/logger.ts";
+import { BENCH_KEY, benchProxyApp } from "./_proxy_bench_app.ts";
 
-/** The read key the bench presents. */
-export const BENCH_KEY = "hive_bench_key_0123456789abcdefghijklmnop";
-/** Agents listed. */
-export const BENCH_AGENTS = 10;
+export { BENCH_AGENTS, BENCH_KEY } from "./_proxy_bench_app.ts";
 
 if (import.meta.main) {
-  const dir = await Deno.makeTempDir({ prefix: "hive-bench-proxy-" });
-  const orchestrator = new ProcessOrchestrator({ stateDir: dir });
-  const keys = new KeyRing();
-  keys.addKey("bench", "read", BENCH_KEY);
-  const { app, fetch: serve, close } = createProxyApp({
-    orchestrator,
-    keys,
-    policy: policySchema.parse({ rate_limit: { requests: 1_000_000, window_s: 60 } }),
-    audit: createLogger({ sinks: [] }),
-  });
-  app.get("/hello", (c) => c.text("hello"));
-  let sameBody = "";
-  app.get("/same-body", (c) => c.body(sameBody, 200, { "content-type": "application/json" }));
+  const { app, fetch: serve, close, dir, orchestrator, setSameBody } = await benchProxyApp();
   app.get("/cpu", (c) => {
     const cpu = process.cpuUsage();
     return c.json({ us: cpu.user + cpu.system });
   });
-  for (let i = 0; i < BENCH_AGENTS; i++) {
-    await orchestrator.create({ name: `bench-${i}`, image: "sleep", cmd: ["120"] }, {
-      "hive.managed": "true",
-      "hive.agent": `bench-${i}`,
-      "hive.owner": "bench",
-      "hive.created": String(Date.now()),
-    });
-  }
   const ready = Promise.withResolvers<number>();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: (a) => ready.resolve(a.port) },
@@ -56,7 +29,7 @@ if (import.meta.main) {
   const listed = await app.request("/v1/agents", {
     headers: { authorization: `Bearer ${BENCH_KEY}`, "accept-encoding": "identity" },
   });
-  sameBody = await listed.text();
+  setSameBody(await listed.text());
   console.log(JSON.stringify({ port }));
   // Stdin closing (the bench ending, even killed) is the signal to stop.
   for await (const _ of Deno.stdin.readable) { /* drain */ }
