@@ -25,6 +25,7 @@
  * ```
  * @module
  */
+import { ConnReader } from "../../../core/conn_reader.ts";
 
 /** Options for {@link SocksGate.listen}. */
 export interface SocksGateOptions {
@@ -171,26 +172,17 @@ interface _Request {
   reply(ok: boolean): Uint8Array;
 }
 
-/** Buffered reads of exact byte counts off a connection, bounded by {@link _MAX_REQUEST}. */
+/** A SOCKS request's bytes off a connection, bounded by {@link _MAX_REQUEST}. */
 class _Reader {
-  #buf = new Uint8Array(0);
-  #read = 0;
-  constructor(readonly conn: Deno.TcpConn) {}
+  readonly #bytes: ConnReader;
+  constructor(readonly conn: Deno.TcpConn) {
+    this.#bytes = new ConnReader(conn, 512);
+  }
 
   async take(n: number): Promise<Uint8Array> {
-    while (this.#buf.length < n) {
-      if (this.#read > _MAX_REQUEST) throw new Error("SOCKS request too long");
-      const chunk = new Uint8Array(512);
-      const got = await this.conn.read(chunk);
-      if (got === null) throw new Error("closed during the SOCKS request");
-      this.#read += got;
-      const next = new Uint8Array(this.#buf.length + got);
-      next.set(this.#buf);
-      next.set(chunk.subarray(0, got), this.#buf.length);
-      this.#buf = next;
-    }
-    const out = this.#buf.slice(0, n);
-    this.#buf = this.#buf.slice(n);
+    if (this.#bytes.bytesRead > _MAX_REQUEST) throw new Error("SOCKS request too long");
+    const out = await this.#bytes.exactly(n);
+    if (out === null) throw new Error("closed during the SOCKS request");
     return out;
   }
 
@@ -206,7 +198,7 @@ class _Reader {
 
   /** What was read past the request (a client that did not wait for the reply). */
   rest(): Uint8Array {
-    return this.#buf;
+    return this.#bytes.rest();
   }
 }
 

@@ -15,6 +15,7 @@
  * ```
  * @module
  */
+import { ConnReader } from "../../../core/conn_reader.ts";
 
 /** One notification: its topic (`json-minimal-chain_main`) and the JSON text after the `:`. */
 export interface ZmqMessage {
@@ -78,26 +79,8 @@ function _ready(): Uint8Array {
   return _frame(_FLAG_COMMAND, body);
 }
 
-/** Buffered reads of exact byte counts from a connection. */
-class _Reader {
-  #buf = new Uint8Array(0);
-  constructor(private readonly conn: Deno.Conn) {}
-
-  async exactly(n: number): Promise<Uint8Array | null> {
-    while (this.#buf.length < n) {
-      const chunk = new Uint8Array(Math.max(4096, n - this.#buf.length));
-      const got = await this.conn.read(chunk);
-      if (got === null) return null;
-      const next = new Uint8Array(this.#buf.length + got);
-      next.set(this.#buf);
-      next.set(chunk.subarray(0, got), this.#buf.length);
-      this.#buf = next;
-    }
-    const out = this.#buf.slice(0, n);
-    this.#buf = this.#buf.slice(n);
-    return out;
-  }
-
+/** ZMTP frames off a connection. */
+class _Reader extends ConnReader {
   /** The next frame, or null at the end of the stream. */
   async frame(): Promise<{ flags: number; body: Uint8Array } | null> {
     const head = await this.exactly(1);
