@@ -118,7 +118,8 @@ export function daemonCommand(load: ContextLoader<DaemonCommandConfig>) {
 The IPC server listens on 127.0.0.1 only; clients authenticate with the token in
 <dir of identity>/ipc.token (mode 0600). One daemon per identity: a second one on the same
 identity is refused (lock file <identity>.lock holds the owner's pid). SIGINT/SIGTERM stop
-the node and exit 0 within 2 s.
+the node and exit 0 within 2 s; a daemon that hive host or hive hap supervises leaves SIGINT
+(Ctrl-C) to them, and they stop it after their own work.
 
 Bootstrap peers are kept connected: one that is down at start, or drops or restarts later, is
 redialled with exponential backoff (1 s doubling to 30 s, with jitter) for as long as the daemon

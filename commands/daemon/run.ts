@@ -12,7 +12,7 @@ import { ensureTokenFile, IpcServer } from "../../core/ipc/mod.ts";
 import { acquireLock, type Lock } from "../../core/lock.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { Output } from "../../core/output.ts";
-import { watchParent } from "../../core/supervisor.ts";
+import { PARENT_PID_ENV, watchParent } from "../../core/supervisor.ts";
 import { startBootstrapKeeper } from "./bootstrap.ts";
 import type { DaemonRunOptions } from "./config.ts";
 import { loadOrCreateIdentity } from "./identity.ts";
@@ -175,8 +175,18 @@ function _installStop(parts: _StopParts): void {
     parts.logger.info("daemon stopped", { reason });
     Deno.exit(0);
   };
+  const parent = Number(Deno.env.get(PARENT_PID_ENV));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => void stop(signal));
+    Deno.addSignalListener(signal, () => {
+      // Ctrl-C reaches the terminal's whole foreground group. A supervised daemon leaves it to
+      // its parent, which stops it in order (SIGTERM) after its own users of the daemon; a
+      // parent that died is caught by the watch below.
+      if (signal === "SIGINT" && parent > 0 && Deno.ppid === parent) {
+        parts.logger.debug("SIGINT left to the supervising parent", { parent_pid: parent });
+        return;
+      }
+      void stop(signal);
+    });
   }
   watchParent({ onParentGone: () => void stop("parent gone") });
 }

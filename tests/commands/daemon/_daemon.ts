@@ -47,6 +47,8 @@ export interface StartDaemonOptions {
   prefix?: string[];
   /** V8 flags of the daemon. Default: those a supervised daemon gets (`childV8Flags()`). */
   v8Flags?: readonly string[];
+  /** Extra environment of the daemon. */
+  env?: Record<string, string>;
 }
 
 /** Read lines from a byte stream. */
@@ -94,6 +96,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<DaemonCh
   const [program, ...programArgs] = [...(options.prefix ?? []), cmd, ...rest];
   const process = new Deno.Command(program, {
     args: programArgs,
+    env: options.env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

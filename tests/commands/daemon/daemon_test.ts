@@ -10,6 +10,7 @@ import type { DaemonEvent, Reply } from "../../../adapters/p2p/ipc_protocol.ts";
 type MessageReceivedEvent = DaemonEvent<"message_received">;
 type StatusReply = Reply<"status">;
 import { isProcessAlive } from "../../../core/lock.ts";
+import { PARENT_PID_ENV } from "../../../core/supervisor.ts";
 import { type DaemonChild, hiveArgv, lines, runHive, startDaemon } from "./_daemon.ts";
 import { deadline as withDeadline } from "../../_helpers.ts";
 
@@ -161,6 +162,30 @@ Deno.test("SIGTERM and SIGINT stop the daemon with exit 0 quickly", async () => 
       ok(ms < 5000, `${signal}: exited after ${ms.toFixed(0)} ms`);
     }
   } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("a supervised daemon leaves Ctrl-C to its parent and stops on SIGTERM", async () => {
+  const root = await Deno.makeTempDir({ prefix: "hive-daemon-" });
+  // This test process is the parent, as `hive host` is for the daemon it supervises.
+  const d = await startDaemon({
+    dataDir: `${root}/data`,
+    env: { [PARENT_PID_ENV]: String(Deno.pid) },
+  });
+  try {
+    d.process.kill("SIGINT");
+    await _until(
+      "the daemon logged SIGINT as left to its parent",
+      () => d.stderr().includes("SIGINT left to the supervising parent"),
+    );
+    const c = await _client(d);
+    const status = await c.request("status", {}) as Reply<"status">;
+    equal(status.peer_id, d.info.peer_id, "still serving after SIGINT");
+    c.close();
+    equal((await d.stop("SIGTERM")).code, 0);
+  } finally {
+    await d.stop();
     await Deno.remove(root, { recursive: true });
   }
 });
