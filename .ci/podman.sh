@@ -59,10 +59,12 @@ if [ -n "$pid" ] && [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == *"(deleted)
 fi
 if curl -sf --unix-socket "$sock" http://d/_ping >/dev/null 2>&1; then exit 0; fi
 rm -f "$sock"
-# Started from its own folder, so it never depends on the caller's working directory.
-(cd "$dir" && setsid nohup env CONTAINERS_CONF="$dir/containers.conf" \
-  podman system service --time=0 "unix://$sock" >"$dir/service.log" 2>&1 </dev/null &
-  echo $! >"$dir/service.pid")
+# Started from its own folder, so it never depends on the caller's working directory. `exec`
+# makes the background subshell the service itself: no shell stays behind holding the caller's
+# stdout open, and the pid file names the service.
+(cd "$dir" && exec setsid nohup env CONTAINERS_CONF="$dir/containers.conf" \
+  podman system service --time=0 "unix://$sock" >"$dir/service.log" 2>&1 </dev/null) &
+echo $! >"$dir/service.pid"
 for _ in $(seq 1 100); do
   curl -sf --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 && exit 0
   sleep 0.1
