@@ -71,34 +71,44 @@ function _takesValue(option: Option): boolean {
  * ```
  */
 export function expandHelpWord(root: CommandUnknownOpts, argv: readonly string[]): string[] {
+  const stop = _descend(root, argv);
+  if (!stop || argv[stop.index] !== "help") return [...argv];
+  const path: string[] = [];
+  let target = stop.command;
+  for (const word of argv.slice(stop.index + 1)) {
+    if (word.startsWith("-")) return [...argv];
+    const next = _subcommand(target, word);
+    if (!next) _unknown(target, word);
+    path.push(word);
+    target = next;
+  }
+  if (path.length < 2) return [...argv]; // commander's own help command handles one word
+  return [...argv.slice(0, stop.index), ...path, "--help"];
+}
+
+/**
+ * Follow `argv` down the tree, past flags and their values, to the first word that names no
+ * subcommand: that word's index and the command it was given to. Null when the walk ends first
+ * (the words run out, `--`, or a command that takes arguments or has no subcommands).
+ */
+function _descend(
+  root: CommandUnknownOpts,
+  argv: readonly string[],
+): { command: CommandUnknownOpts; index: number } | null {
   let command = root;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "--") break;
+    if (arg === "--") return null;
     if (arg.startsWith("-") && arg.length > 1) {
       i = _afterOption(command, argv, i);
       continue;
     }
-    if (command.commands.length === 0 || command.registeredArguments.length > 0) break;
+    if (command.commands.length === 0 || command.registeredArguments.length > 0) return null;
     const sub = _subcommand(command, arg);
-    if (sub) {
-      command = sub;
-      continue;
-    }
-    if (arg !== "help") break;
-    const path: string[] = [];
-    let target = command;
-    for (const word of argv.slice(i + 1)) {
-      if (word.startsWith("-")) return [...argv];
-      const next = _subcommand(target, word);
-      if (!next) _unknown(target, word);
-      path.push(word);
-      target = next;
-    }
-    if (path.length < 2) return [...argv]; // commander's own help command handles one word
-    return [...argv.slice(0, i), ...path, "--help"];
+    if (!sub) return { command, index: i };
+    command = sub;
   }
-  return [...argv];
+  return null;
 }
 
 /** The index of the last word the flag at `argv[i]` takes (its values), as commander reads it. */
@@ -124,28 +134,16 @@ function _subcommand(command: CommandUnknownOpts, name: string): CommandUnknownO
  * and shows the parent's help when `--help` follows it.
  */
 export function rejectUnknownCommands(root: CommandUnknownOpts, argv: readonly string[]): void {
-  let command = root;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--") return;
-    if (arg.startsWith("-") && arg.length > 1) {
-      i = _afterOption(command, argv, i);
-      continue;
-    }
-    if (command.commands.length === 0 || command.registeredArguments.length > 0) return;
-    const sub = _subcommand(command, arg);
-    if (sub) {
-      command = sub;
-      continue;
-    }
-    if (arg === "help") {
-      const target = argv[i + 1];
-      if (target === undefined || target.startsWith("-")) return;
-      if (command.commands.some((c) => c.name() === target || c.aliases().includes(target))) return;
-      _unknown(command, target);
-    }
-    _unknown(command, arg);
+  const stop = _descend(root, argv);
+  if (!stop) return;
+  const arg = argv[stop.index];
+  if (arg === "help") {
+    const target = argv[stop.index + 1];
+    if (target === undefined || target.startsWith("-")) return;
+    if (_subcommand(stop.command, target)) return;
+    _unknown(stop.command, target);
   }
+  _unknown(stop.command, arg);
 }
 
 function _unknown(command: CommandUnknownOpts, name: string): never {
