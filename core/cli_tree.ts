@@ -72,7 +72,8 @@ function _takesValue(option: Option): boolean {
  */
 export function expandHelpWord(root: CommandUnknownOpts, argv: readonly string[]): string[] {
   const stop = _descend(root, argv);
-  if (!stop || argv[stop.index] !== "help") return [...argv];
+  // `help help` is commander's own (the help command's help).
+  if (!stop || argv[stop.index] !== "help" || argv[stop.index + 1] === "help") return [...argv];
   const path: string[] = [];
   let target = stop.command;
   for (const word of argv.slice(stop.index + 1)) {
@@ -139,7 +140,8 @@ export function rejectUnknownCommands(root: CommandUnknownOpts, argv: readonly s
   const arg = argv[stop.index];
   if (arg === "help") {
     const target = argv[stop.index + 1];
-    if (target === undefined || target.startsWith("-")) return;
+    // `help help` is commander's own: the help command's help.
+    if (target === undefined || target.startsWith("-") || target === "help") return;
     if (_subcommand(stop.command, target)) return;
     _unknown(stop.command, target);
   }

@@ -56,6 +56,7 @@ Deno.test("cli tree: `help` before a command path becomes that command's --help"
   );
   // One word is commander's own help command; a flag after the path is left alone.
   deepEqual(expandHelpWord(tree(), ["help", "sim"]), ["help", "sim"]);
+  deepEqual(expandHelpWord(tree(), ["help", "help"]), ["help", "help"]);
   deepEqual(expandHelpWord(tree(), ["help", "sim", "--json"]), ["help", "sim", "--json"]);
   // `help` as a command's argument is that argument, not a help request.
   deepEqual(expandHelpWord(tree(), ["sim", "validate", "help", "x"]), [
@@ -85,6 +86,7 @@ Deno.test("cli tree: known commands, option values and arguments pass", () => {
       ["sim", "validate", "anything"],
       ["sim", "secret"],
       ["help", "sim"],
+      ["help", "help"],
       ["sim", "help"],
       ["--json", "--", "whatever"],
     ]
