@@ -13,6 +13,8 @@ import { ConfigError, HiveError } from "../../../core/errors.ts";
 import { selfArgv } from "../../../core/self.ts";
 import type { SimHost, SimModel } from "../types.ts";
 import { LocalRun } from "./run.ts";
+import { decideLinks } from "./links/decide.ts";
+import { netnsAddress, type NetnsPlan } from "./links/netns.ts";
 import {
   type LocalEngineOptions,
   type LocalHostPlacement,
@@ -38,18 +40,27 @@ function _freePort(hostname: string): number {
 export function placeHosts(
   model: SimModel,
   outDir: string,
-  options: { firstOctet?: number } = {},
+  options: { firstOctet?: number; netns?: NetnsPlan } = {},
 ): { model: SimModel; placements: LocalHostPlacement[] } {
   const first = options.firstOctet ?? 2;
   const placements: LocalHostPlacement[] = [];
   const hosts: SimHost[] = [];
+  // In a namespace of its own a host has every port to itself: fixed ones, in turn.
+  let fixed = 18080;
+  const ns = options.netns;
+  const port = (ip: string) => ns ? fixed++ : _freePort(ip);
   for (const [i, host] of model.hosts.entries()) {
+    fixed = 18080;
     // Loopback addressing from the scenario (sybil /24s included) is kept; others are replaced.
-    const ip = host.ip.startsWith("127.") ? host.ip : `127.0.0.${first + i}`;
-    const p2pPort = _freePort(ip);
-    const rpcPort = _freePort(ip);
-    const walletRpcPort = host.kind === "user" ? _freePort(ip) : undefined;
-    const zmq = host.zmq ? { rpcPort: _freePort(ip), pubPort: _freePort(ip) } : undefined;
+    const ip = ns
+      ? netnsAddress(ns, i)
+      : host.ip.startsWith("127.")
+      ? host.ip
+      : `127.0.0.${first + i}`;
+    const p2pPort = port(ip);
+    const rpcPort = port(ip);
+    const walletRpcPort = host.kind === "user" ? port(ip) : undefined;
+    const zmq = host.zmq ? { rpcPort: port(ip), pubPort: port(ip) } : undefined;
     hosts.push({ ...host, ip, p2pPort, rpcPort, walletRpcPort, ...(zmq ? { zmq } : {}) });
     placements.push({
       name: host.name,
@@ -123,7 +134,12 @@ export class LocalEngine implements Engine {
       await _checkBinary(bin, "local engine (user agents)");
     }
     await Deno.mkdir(`${outDir}/hosts`, { recursive: true });
-    const { model, placements } = placeHosts(given, outDir, { firstOctet: o.firstOctet });
+    // Before placement: the namespace path gives each host an address of the run's subnet.
+    const links = await decideLinks({ model: given, mode: o.links });
+    const { model, placements } = placeHosts(given, outDir, {
+      firstOctet: o.firstOctet,
+      netns: links.netns,
+    });
     for (const p of placements) await Deno.mkdir(p.dir, { recursive: true });
     await Deno.writeTextFile(
       `${outDir}/local_run.json`,
@@ -132,7 +148,7 @@ export class LocalEngine implements Engine {
     // The poll is a setting: the scenario's monitor interval (simulated seconds), scaled to wall
     // time; without a monitor in the scenario, 0.5 s.
     const poll = localMonitorPoll(model, o.timeScale, o.monitorIntervalS);
-    const run = new LocalRun({ ...o, monitorIntervalS: poll }, model, placements, options);
+    const run = new LocalRun({ ...o, monitorIntervalS: poll }, model, placements, options, links);
     return await run.execute(logger, signal);
   }
 }

@@ -98,9 +98,10 @@ export interface LocalEngineOptions {
   settleS?: number;
   /**
    * How peer links get the scenario's latency, jitter, loss and bandwidth: `auto` (default:
-   * relays when the model's links carry latency or loss), `relay`, or `ideal` loopback.
+   * when the model's links carry latency or loss, network namespaces where root and the kernel
+   * allow, else relays), `netns`, `relay`, or `ideal` loopback (see `links/`).
    */
-  links?: "auto" | "relay" | "ideal";
+  links?: "auto" | "relay" | "netns" | "ideal";
   /**
    * Command that runs `hive` for the agent children, executable first. Default `selfArgv()`:
    * this program. Embedders and tests whose main module is not hive's pass their own.

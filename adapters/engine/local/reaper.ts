@@ -6,26 +6,32 @@
  * @module
  */
 import type { Logger } from "../../../core/logger.ts";
+import { removeFabric } from "./links/netns.ts";
 
 /** The file the run keeps up to date with the pids of its processes. */
 export interface ChildrenFile {
   pids: readonly number[];
+  /** The run id of its network namespaces (links path `netns`), removed after the pids. */
+  netns?: string;
 }
 
-/** Write the pid list atomically, so the reaper never reads half a file. */
-export function writeChildrenFile(path: string, pids: readonly number[]): void {
+/** Write the pid list (and namespace run id) atomically, so the reaper never reads half a file. */
+export function writeChildrenFile(path: string, pids: readonly number[], netns?: string): void {
   const temp = `${path}.tmp`;
-  Deno.writeTextFileSync(temp, JSON.stringify({ pids } satisfies ChildrenFile));
+  Deno.writeTextFileSync(temp, JSON.stringify({ pids, netns } satisfies ChildrenFile));
   Deno.renameSync(temp, path);
 }
 
-async function _readPids(path: string, logger: Logger): Promise<number[]> {
+async function _readChildren(path: string, logger: Logger): Promise<ChildrenFile> {
   try {
     const data = JSON.parse(await Deno.readTextFile(path)) as Partial<ChildrenFile>;
-    return (data.pids ?? []).filter((pid) => Number.isSafeInteger(pid) && pid > 1);
+    return {
+      pids: (data.pids ?? []).filter((pid) => Number.isSafeInteger(pid) && pid > 1),
+      netns: typeof data.netns === "string" ? data.netns : undefined,
+    };
   } catch (error) {
     logger.warn("cannot read the children file", { path, error });
-    return [];
+    return { pids: [] };
   }
 }
 
@@ -82,11 +88,17 @@ export async function runReaper(options: ReaperOptions): Promise<"stopped" | "re
   Deno.removeSignalListener("SIGTERM", onSignal);
   Deno.removeSignalListener("SIGINT", onSignal);
   if (why === "stopped") return "stopped";
-  const pids = await _readPids(options.childrenFile, options.logger);
+  const { pids, netns } = await _readChildren(options.childrenFile, options.logger);
   await reapPids(pids, options.graceMs ?? 10_000);
+  if (netns) {
+    await removeFabric(netns).catch((error) =>
+      options.logger.warn("cannot remove the run's namespaces", { netns, error })
+    );
+  }
   options.logger.warn("the run died without stopping its processes; stopped them", {
     parent: options.parentPid,
     processes: pids.length,
+    ...(netns ? { netns } : {}),
   });
   return "reaped";
 }

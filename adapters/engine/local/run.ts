@@ -27,7 +27,7 @@ import {
 } from "./agent_args.ts";
 import type { EngineRunOptions, EngineRunResult } from "../types.ts";
 import { LocalControl } from "./control.ts";
-import { type LocalLinks, startLinks } from "./links/mod.ts";
+import { type LinksDecision, type LocalLinks, startLinks } from "./links/mod.ts";
 import { LocalOutbound } from "./outbound.ts";
 import { converged, countEvents, finalState as readFinalState } from "./final.ts";
 import { LOCAL_PHASES, reportNodesReady, watchFunding, watchSeconds } from "./progress.ts";
@@ -60,6 +60,7 @@ export class LocalRun {
     readonly model: SimModel,
     readonly placements: LocalHostPlacement[],
     readonly options: EngineRunOptions,
+    readonly decision?: LinksDecision, // the links path, decided before placement
   ) {}
 
   /** Run to the end (or the signal) and stop everything; resolves with the run's result. */
@@ -70,8 +71,8 @@ export class LocalRun {
     let interrupted = false;
     try {
       this.#startReaper(logger);
-      const links = { model: this.model, placements: this.placements, mode: this.o.links };
-      this.#links = await startLinks(links);
+      const links = { model: this.model, placements: this.placements, decision: this.decision };
+      this.#links = await startLinks({ ...links, mode: this.o.links });
       logger.info("links", { ...this.#links.record() });
       this.#out = new LocalOutbound({ placements: this.placements, links: this.#links, logger });
       const initial = this.model.hosts.filter((h) => h.startTimeS <= 0);
@@ -135,7 +136,8 @@ export class LocalRun {
   }
 
   #startReaper(logger: Logger): void {
-    writeChildrenFile(this.#childrenFile, []);
+    // The namespace run id first: a run killed while its namespaces are built leaves none.
+    writeChildrenFile(this.#childrenFile, [], this.decision?.netns?.id);
     this.reaper = LocalChild.start({
       name: "reaper",
       argv: [
@@ -167,10 +169,7 @@ export class LocalRun {
     const args = localMonerodArgs(host, this.model, p, this.#out);
     this.daemons.push(LocalChild.start({
       name: `monerod ${host.name}`,
-      argv: [
-        host.monerodBin ?? this.o.monerodBin,
-        ...this.#links?.rewrite(host.name, args) ?? args,
-      ],
+      argv: this.#argv(host, host.monerodBin ?? this.o.monerodBin, args),
       logPath: `${p.dir}/monerod.stderr.log`,
       env: { ...LOCAL_DNS_ENV }, // lookups (seed nodes too, DNS on or off) stay on loopback
       logger,
@@ -178,13 +177,19 @@ export class LocalRun {
     if (wallet && host.kind === "user" && p.walletRpcPort !== undefined) {
       this.daemons.push(LocalChild.start({
         name: `wallet-rpc ${host.name}`,
-        argv: [host.walletRpcBin ?? this.o.walletRpcBin, ...localWalletArgs(p, host)],
+        argv: this.#argv(host, host.walletRpcBin ?? this.o.walletRpcBin, localWalletArgs(p, host)),
         logPath: `${p.dir}/wallet-rpc.stderr.log`,
         ...(this.model.dnsServer ? { env: { ...LOCAL_DNS_ENV } } : {}),
         logger,
       }));
     }
-    writeChildrenFile(this.#childrenFile, this.daemons.map((d) => d.pid));
+    writeChildrenFile(this.#childrenFile, this.daemons.map((d) => d.pid), this.decision?.netns?.id);
+  }
+
+  /** A daemon's command: peer flags at the links' relays, in its namespace on the netns path. */
+  #argv(host: SimHost, bin: string, args: string[]): string[] {
+    const argv = [bin, ...this.#links?.rewrite(host.name, args) ?? args];
+    return this.#links?.wrap(host.name, argv) ?? argv;
   }
 
   async #waitReady(

@@ -27,7 +27,9 @@ const _flagsSchema = z.object({
   "--time-scale": positiveFlag.default(1),
   "--monerod-bin": z.string().min(1).optional(),
   "--max-hosts": wholeFlag("expected a whole number >= 1", 1).optional(),
-  "--links": z.enum(["auto", "relay", "ideal"], { error: "expected auto, relay or ideal" })
+  "--links": z.enum(["auto", "relay", "netns", "ideal"], {
+    error: "expected auto, relay, netns or ideal",
+  })
     .optional(),
   "--shadow-bin": z.string().min(1).optional(),
   "--hive-bin": z.string().min(1).optional(),
@@ -140,8 +142,9 @@ export function runCommand(load: ContextLoader): Command {
     .option("--max-hosts <n>", "local: most hosts (default: free memory / 400 MiB per monerod)")
     .option(
       "--links <mode>",
-      "local: peer links: auto (relays when the scenario's links carry latency, jitter or " +
-        "loss; default), relay (always), ideal (plain loopback)",
+      "local: peer links: auto (when the scenario's links carry latency, jitter or loss: " +
+        "netns as root where the kernel allows, else relay; default), netns (a network " +
+        "namespace per node, links shaped by tc; root), relay (always), ideal (plain loopback)",
     )
     .option("--shadow-bin <path>", "shadow: shadow executable (default: shadow on PATH)")
     .option(
@@ -211,8 +214,9 @@ Local engine:
   \`confirmations\` blocks past the fork and the private chain is longer (gives up after
   3600 simulated s). The payment is modelled as the first honest block after the fork: no
   wallet transfer is made or reversed.
-  --links auto|relay|ideal: how peer links get the scenario's latency, jitter, loss and
-  bandwidth (relay: a userspace relay per directed link); DIR/links.json records the path.
+  --links auto|relay|netns|ideal: how peer links get the scenario's latency, jitter, loss and
+  bandwidth (relay: a userspace relay per directed link; netns: a network namespace per node,
+  tc htb/tbf or netem per link, root only); DIR/links.json records the path.
 
 Output folder:
   local   DIR/hosts/<host>/ monerod.log, miner.log, miner.ndjson, monitor.ndjson ...;

@@ -6,8 +6,12 @@
  *   listening on the peer's own loopback address with a port of its own. The node's
  *   `--add-exclusive-node`/`--add-priority-node`/`--add-peer`/`--seed-node` flags are pointed
  *   at the relay ({@link LocalLinks.rewrite}). Needs no root and no kernel module.
- * - `netem`: network namespaces and `tc netem`, where the kernel has it ({@link probeNetem}
- *   says). Not built yet: a run that finds `netem` still takes the relay and says so.
+ * - `netns`: each node in a network namespace of its own on one bridge (`netns.ts`), each
+ *   link shaped in the kernel by an htb class with a `netem` leaf where the kernel has it
+ *   ({@link probeNetem}), else a `tbf` leaf (bandwidth only) while relays on the bridge, one
+ *   per directed link and listening on the peer's relay alias, add latency, jitter and loss
+ *   (host bandwidth then comes from the kernel alone: the relays do not pace). Needs root;
+ *   `auto` takes it when {@link decideLinks} finds everything it needs.
  * - `ideal`: loopback as it is (asked for, or a model whose links carry no latency or loss).
  *
  * Connections a node learns from peer lists (dynamic and hybrid peer modes) dial the address
@@ -27,17 +31,13 @@ import type { SimEdge, SimModel } from "../../types.ts";
 import type { LocalHostPlacement } from "../options.ts";
 import { LinkRelay } from "./relay.ts";
 import { type LinkShape, MAX_LOSS, Pacer } from "./shape.ts";
-import { probeNetem } from "./netem.ts";
+import { decideLinks, type LinksDecision, type LinksMode, type LinksPath } from "./decide.ts";
+import { type FabricCounters, netnsAlias, type NetnsEnv, NetnsFabric } from "./netns.ts";
 
 export { LinkRelay, type LinkRelayOptions, type RelayStats } from "./relay.ts";
 export { type LinkShape, Pacer, Shaper } from "./shape.ts";
 export { probeNetem } from "./netem.ts";
-
-/** Which path a run asks for: `auto` picks the best one available. */
-export type LinksMode = "auto" | "relay" | "ideal";
-
-/** Which path a run took. */
-export type LinksPath = "netem" | "relay" | "ideal";
+export { decideLinks, type LinksDecision, type LinksMode, type LinksPath } from "./decide.ts";
 
 /** The links section of a local run's record (`links.json`, `summary.links`). */
 export interface LinksRecord {
@@ -48,7 +48,16 @@ export interface LinksRecord {
   links: number;
   /** Whether the kernel has `netem`, and why not. */
   netem: { available: boolean; reason: string };
-  /** Totals over the relays (relay path only). */
+  /** The namespace path: its names, subnet, leaf qdisc and link-class counters. */
+  netns?: {
+    run_id: string;
+    subnet: string;
+    /** The leaf qdisc of every link class (uplinks; downlinks always `tbf`). */
+    leaf: "netem" | "tbf";
+    /** Whether engine relays add latency, jitter and loss (a `tbf` leaf with such links). */
+    relays: boolean;
+  } & FabricCounters;
+  /** Totals over the relays (relay path, and netns path with relays). */
   stats?: {
     connections: number;
     bytes_forward: number;
@@ -71,6 +80,10 @@ export interface StartLinksOptions {
   maxBufferedBytes?: number;
   /** Skip the `netem` probe (tests): the record says it was not probed. */
   probe?: boolean;
+  /** The path decided before placement ({@link decideLinks}); decided here when absent. */
+  decision?: LinksDecision;
+  /** The machine (tests pass their own). */
+  env?: NetnsEnv;
 }
 
 /** The peer-flag names whose `ip:port` value names a node to dial. */
@@ -87,10 +100,15 @@ export class LocalLinks {
   readonly path: LinksPath;
   readonly #message: string;
   readonly #netem: { available: boolean; reason: string };
+  readonly #fabric?: NetnsFabric;
+  /** Whether peer connections go through relays (relay path; netns path with a tbf leaf). */
+  readonly #relaying: boolean;
 
-  constructor(options: StartLinksOptions, netem: { available: boolean; reason: string }) {
+  constructor(options: StartLinksOptions, decision: LinksDecision, fabric?: NetnsFabric) {
     this.#o = options;
-    this.#netem = netem;
+    this.#netem = decision.netem;
+    const netem = decision.netem;
+    this.#fabric = fabric;
     for (const e of options.model.edges) {
       this.#edges.set(_pair(e.a, e.b), e);
     }
@@ -99,7 +117,22 @@ export class LocalLinks {
       e.latencyMs > 0 || e.packetLoss > 0 || (e.jitterMs ?? 0) > 0
     );
     const mode = options.mode ?? "auto";
-    if (mode === "ideal" || (mode === "auto" && !shaped)) {
+    if (decision.path === "netns" && fabric) {
+      this.path = "netns";
+      this.#relaying = shaped && !netem.available;
+      const net = `${fabric.plan.subnet}.0/24`;
+      this.#message = `each node runs in a network namespace of its own (run ${fabric.plan.id}, ` +
+        `${net}, one bridge); each link is an htb class in the kernel with a ` +
+        (netem.available
+          ? "netem leaf (latency, jitter, loss, rate)"
+          : `tbf leaf (bandwidth; netem is not available: ${netem.reason})`) +
+        (this.#relaying
+          ? "; latency, jitter and loss come from an engine relay per directed link on the bridge"
+          : "");
+      return;
+    }
+    this.#relaying = decision.path === "relay";
+    if (decision.path === "ideal") {
       this.path = "ideal";
       this.#message = mode === "ideal"
         ? "links are ideal (asked for): loopback with no added latency, loss or bandwidth limit"
@@ -111,9 +144,9 @@ export class LocalLinks {
       ? "; peers learnt from peer lists (peer mode " + options.model.peerMode +
         ") dial unshaped addresses"
       : "";
-    this.#message =
+    this.#message = (decision.notNetns ? `no namespaces (${decision.notNetns}); ` : "") +
       (netem.available
-        ? "netem is available but its path is not built yet; "
+        ? "netem is available but needs the namespace path; "
         : `netem is not available (${netem.reason}); `) +
       "every configured peer connection goes through an engine relay that adds the link's " +
       "latency, jitter and loss and paces each host's up/down bandwidth" + dynamic;
@@ -124,7 +157,7 @@ export class LocalLinks {
    * name no placed node, and every flag on the ideal path, stay as they are.
    */
   rewrite(host: string, args: readonly string[]): string[] {
-    if (this.path !== "relay") return [...args];
+    if (!this.#relaying) return [...args];
     return args.map((flag) => {
       const eq = flag.indexOf("=");
       if (eq < 0 || !_PEER_FLAGS.includes(flag.slice(0, eq))) return flag;
@@ -133,6 +166,22 @@ export class LocalLinks {
       const relay = this.#relay(host, peer);
       return `${flag.slice(0, eq)}=${relay.hostname}:${relay.port}`;
     });
+  }
+
+  /** The command that runs a host's `argv` (in its namespace on the netns path). */
+  wrap(host: string, argv: readonly string[]): string[] {
+    const i = this.#o.placements.findIndex((p) => p.name === host);
+    return this.#fabric && i >= 0 ? this.#fabric.wrap(i, argv) : [...argv];
+  }
+
+  /** The namespace run id, on the netns path (the reaper removes what it names). */
+  get netnsId(): string | undefined {
+    return this.#fabric?.plan.id;
+  }
+
+  /** Read the kernel's link-class counters now (netns path), so the record has them. */
+  async readCounters(): Promise<void> {
+    await this.#fabric?.counters();
   }
 
   /** The relay of the link `from` dials to `to`, if it exists. */
@@ -159,7 +208,16 @@ export class LocalLinks {
       links: this.#relays.size,
       netem: this.#netem,
     };
-    if (this.path === "relay") {
+    if (this.#fabric) {
+      out.netns = {
+        run_id: this.#fabric.plan.id,
+        subnet: `${this.#fabric.plan.subnet}.0/24`,
+        leaf: this.#netem.available ? "netem" : "tbf",
+        relays: this.#relaying,
+        ...this.#fabric.lastCounters,
+      };
+    }
+    if (this.#relaying) {
       const sum = {
         connections: 0,
         bytes_forward: 0,
@@ -181,8 +239,15 @@ export class LocalLinks {
 
   /** Close every relay and its connections; with `dir`, write the record to `dir/links.json`. */
   async close(dir?: string): Promise<void> {
-    if (dir) await Deno.writeTextFile(`${dir}/links.json`, JSON.stringify(this.record(), null, 2));
-    await Promise.all([...this.#relays.values()].map((r) => r.close()));
+    try {
+      await this.#fabric?.counters().catch(() => {});
+      if (dir) {
+        await Deno.writeTextFile(`${dir}/links.json`, JSON.stringify(this.record(), null, 2));
+      }
+      await Promise.all([...this.#relays.values()].map((r) => r.close()));
+    } finally {
+      await this.#fabric?.remove();
+    }
   }
 
   #relay(from: string, to: LocalHostPlacement): LinkRelay {
@@ -190,6 +255,7 @@ export class LocalLinks {
     let relay = this.#relays.get(key);
     if (relay) return relay;
     const shape = this.shape(from, to.name);
+    if (this.#fabric) return this.#netnsRelay(key, from, to, shape);
     // A free port the kernel hands out may be one a node was placed on but has not bound yet
     // (placement only checked it was free): such a port is handed back and another taken.
     const taken = new Set(
@@ -231,6 +297,27 @@ export class LocalLinks {
     return relay;
   }
 
+  /**
+   * A relay of the netns path: on the bridge at the peer's relay alias, connecting from the
+   * dialler's alias, so the kernel classes of both ends see the link. No pacing: the kernel
+   * shapes bandwidth.
+   */
+  #netnsRelay(key: string, from: string, to: LocalHostPlacement, shape: LinkShape): LinkRelay {
+    const plan = this.#fabric!.plan;
+    const index = (name: string) => this.#o.placements.findIndex((p) => p.name === name);
+    const relay = LinkRelay.start({
+      listen: { hostname: netnsAlias(plan, index(to.name)), port: 0 },
+      target: { hostname: to.ip, port: to.p2pPort },
+      source: netnsAlias(plan, index(from)),
+      forward: { shape },
+      backward: { shape },
+      maxBufferedBytes: this.#o.maxBufferedBytes,
+      seed: (this.#o.seed ?? this.#o.model.seed) + this.#relays.size,
+    });
+    this.#relays.set(key, relay);
+    return relay;
+  }
+
   #pacer(map: Map<string, Pacer>, host: string, side: "up" | "down"): Pacer {
     let p = map.get(host);
     if (!p) {
@@ -246,12 +333,39 @@ function _pair(a: string, b: string): string {
   return a < b ? `${a}\n${b}` : `${b}\n${a}`;
 }
 
-/** Choose the links path of a run and make its relays ready to be used. */
+/**
+ * Choose the links path of a run (or take the one decided before placement) and make it
+ * ready: on the netns path, build the namespaces, bridge and qdiscs ({@link NetnsFabric}).
+ */
 export async function startLinks(options: StartLinksOptions): Promise<LocalLinks> {
-  const netem = options.probe === false
-    ? { available: false, reason: "not probed" }
-    : options.mode === "ideal"
-    ? { available: false, reason: "not probed: ideal links asked for" }
-    : await probeNetem();
-  return new LocalLinks(options, netem);
+  const decision = options.decision ?? await decideLinks({
+    model: options.model,
+    mode: options.mode,
+    probe: options.probe,
+    env: options.env,
+  });
+  if (decision.path !== "netns" || !decision.netns) return new LocalLinks(options, decision);
+  const index = new Map(options.placements.map((p, i) => [p.name, i]));
+  const hosts = options.placements.map((p) => {
+    const h = options.model.hosts.find((x) => x.name === p.name);
+    return { upBps: h?.bandwidthUpBps ?? 0, downBps: h?.bandwidthDownBps ?? 0 };
+  });
+  const edges = options.model.edges.flatMap((e) => {
+    const a = index.get(e.a), b = index.get(e.b);
+    if (a === undefined || b === undefined) return [];
+    const shape = {
+      latencyMs: e.latencyMs,
+      jitterMs: e.jitterMs ?? 0,
+      loss: Math.min(MAX_LOSS, e.packetLoss),
+    };
+    return [{ a, b, shape }];
+  });
+  const fabric = await NetnsFabric.create({
+    plan: decision.netns,
+    hosts,
+    edges,
+    leaf: decision.netem.available ? "netem" : "tbf",
+    env: options.env,
+  });
+  return new LocalLinks(options, decision, fabric);
 }

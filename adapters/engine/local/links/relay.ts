@@ -22,6 +22,7 @@
  * ```
  * @module
  */
+import { connect as nodeConnect, type Socket } from "node:net";
 import { type LinkShape, type Pacer, Shaper } from "./shape.ts";
 
 /** One direction of a relay: its shape and the host links it shares. */
@@ -39,6 +40,11 @@ export interface LinkRelayOptions {
   listen: { hostname: string; port: number };
   /** Where it forwards each connection. */
   target: { hostname: string; port: number };
+  /**
+   * Local address of the connections to the target (the namespace path's relay alias of the
+   * dialler, so the target's kernel tells the link apart). Default: the kernel's choice.
+   */
+  source?: string;
   /** Bytes from the dialler to the target. */
   forward: RelayDirection;
   /** Bytes from the target back to the dialler. */
@@ -68,7 +74,7 @@ const _READ_BYTES = 16 * 1024;
 export class LinkRelay {
   readonly #listener: Deno.TcpListener;
   readonly #o: LinkRelayOptions;
-  readonly #conns = new Set<Deno.TcpConn>();
+  readonly #conns = new Set<_Conn>();
   readonly #pumps = new Set<Promise<void>>();
   readonly #accepting: Promise<void>;
   #closed = false;
@@ -143,8 +149,10 @@ export class LinkRelay {
     );
     // The dialler's bytes are read (and timed) from now on; the target sees the connection one
     // latency later, as it would see the SYN.
-    const outbound = _later(this.#o.forward.shape.latencyMs).then(() =>
-      Deno.connect({ ...this.#o.target, transport: "tcp" })
+    const outbound = _later(this.#o.forward.shape.latencyMs).then((): Promise<_Conn> =>
+      this.#o.source === undefined
+        ? Deno.connect({ ...this.#o.target, transport: "tcp" })
+        : _NodeConn.connect(this.#o.target, this.#o.source)
     );
     const fail = () => {
       forward.fail();
@@ -209,7 +217,7 @@ class _Direction {
   }
 
   /** Read `from` until it ends, queueing each chunk with its delivery time. */
-  async read(from: Deno.TcpConn, counter: "bytesForward" | "bytesBackward"): Promise<void> {
+  async read(from: _Conn, counter: "bytesForward" | "bytesBackward"): Promise<void> {
     // Bounded by the connection: it ends at EOF or on an error.
     while (!this.#failed) {
       while (this.#buffered >= this.#max && !this.#failed) {
@@ -234,7 +242,7 @@ class _Direction {
   }
 
   /** Write queued chunks to `to` at their times; end its write side after the last. */
-  async write(to: Deno.TcpConn): Promise<void> {
+  async write(to: _Conn): Promise<void> {
     // Bounded by read(): it ends once the reader has ended and the queue is empty.
     while (!this.#failed) {
       const head = this.#queue[0];
@@ -261,8 +269,98 @@ function _later(ms: number): Promise<void> {
   return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
 }
 
-function _close(conn: Deno.TcpConn): void {
+function _close(conn: _Conn): void {
   try {
     conn.close();
   } catch { /* already closed */ }
+}
+
+/** What the relay uses of a connection. */
+type _Conn = Pick<Deno.TcpConn, "read" | "write" | "closeWrite" | "close" | "setNoDelay">;
+
+/**
+ * A connection from a chosen local address (`Deno.connect` cannot bind one; `node:net` can),
+ * with the few `Deno.TcpConn` methods the relay uses. Reading pauses the socket while a chunk
+ * waits, so TCP flow control still pushes back on the target.
+ */
+class _NodeConn implements _Conn {
+  readonly #socket: Socket;
+  readonly #chunks: Uint8Array[] = [];
+  #ended = false;
+  #error: Error | null = null;
+  #wake: (() => void) | null = null;
+
+  private constructor(socket: Socket) {
+    this.#socket = socket;
+    socket.on("data", (data: Uint8Array) => {
+      this.#chunks.push(data);
+      socket.pause();
+      this.#wake?.();
+    });
+    socket.on("end", () => {
+      this.#ended = true;
+      this.#wake?.();
+    });
+    socket.on("error", (error: Error) => {
+      this.#error = error;
+      this.#wake?.();
+    });
+    socket.on("close", () => {
+      this.#ended = true;
+      this.#wake?.();
+    });
+  }
+
+  static connect(target: { hostname: string; port: number }, source: string): Promise<_NodeConn> {
+    return new Promise((resolve, reject) => {
+      const socket = nodeConnect({
+        host: target.hostname,
+        port: target.port,
+        localAddress: source,
+      });
+      socket.once("error", reject);
+      socket.once("connect", () => {
+        socket.off("error", reject);
+        resolve(new _NodeConn(socket));
+      });
+    });
+  }
+
+  async read(buf: Uint8Array): Promise<number | null> {
+    // Bounded by the socket: data, end, close or error each wake it.
+    while (this.#chunks.length === 0) {
+      if (this.#error) throw this.#error;
+      if (this.#ended) return null;
+      await new Promise<void>((r) => this.#wake = r);
+      this.#wake = null;
+    }
+    const head = this.#chunks[0];
+    const n = Math.min(buf.length, head.length);
+    buf.set(head.subarray(0, n));
+    if (n < head.length) this.#chunks[0] = head.subarray(n);
+    else {
+      this.#chunks.shift();
+      if (this.#chunks.length === 0) this.#socket.resume();
+    }
+    return n;
+  }
+
+  write(data: Uint8Array): Promise<number> {
+    if (this.#error) return Promise.reject(this.#error);
+    return new Promise((resolve, reject) =>
+      this.#socket.write(data, (error) => error ? reject(error) : resolve(data.length))
+    );
+  }
+
+  closeWrite(): Promise<void> {
+    return new Promise((resolve) => this.#socket.end(() => resolve()));
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+
+  setNoDelay(noDelay?: boolean): void {
+    this.#socket.setNoDelay(noDelay);
+  }
 }

@@ -16,7 +16,7 @@ Deno.test("sim run --links: a bad mode, a misspelt flag or another engine exit 2
       ),
     ]);
     equal(badMode.code, 2, badMode.stderr);
-    match(badMode.stderr, /--links: expected auto, relay or ideal, got "fast"/);
+    match(badMode.stderr, /--links: expected auto, relay, netns or ideal, got "fast"/);
     equal(misspelt.code, 2, misspelt.stderr);
     match(misspelt.stderr, /unknown option '--link'[\s\S]*--links/);
     equal(notLocal.code, 2, notLocal.stderr);

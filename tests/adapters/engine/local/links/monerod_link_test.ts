@@ -70,6 +70,7 @@ Deno.test("local run: blocks cross a 200 ms relay link between two real monerod 
       firstOctet: 70,
       settleS: 5,
       hiveArgv: HIVE_ARGV,
+      links: "relay", // auto takes the namespace path as root (netns_monerod_test.ts)
     }).run({ model, outDir: dir, logger: createLogger({ level: "error" }), signal: stop.signal });
     running.catch(() => {}); // awaited below; a start-up failure must not go unhandled meanwhile
     const hosts = await waitLocalNodes(dir, 60_000);

@@ -1,0 +1,94 @@
+/**
+ * Which links path a local run takes, decided before its hosts are placed: the namespace path
+ * gives each host an address of its own subnet, so placement needs the answer.
+ *
+ * - `ideal` when asked, or (`auto`) when the model's links carry no latency, jitter or loss.
+ * - `netns` when asked (refused, exit 2, naming what is missing: root, `ip`, `tc`, a kernel
+ *   piece, or a peer mode other than hardcoded), or (`auto`) when all of that is there.
+ * - `relay` otherwise: userspace relays on loopback, no root needed.
+ *
+ * @example
+ * ```ts
+ * const decision = await decideLinks({ model, mode: "auto" });
+ * decision.path; // "netns" as root on a kernel with veth, bridge, htb and tbf, else "relay"
+ * ```
+ * @module
+ */
+import { ConfigError } from "../../../../core/errors.ts";
+import type { SimModel } from "../../types.ts";
+import { probeNetem } from "./netem.ts";
+import {
+  NETNS_MAX_HOSTS,
+  type NetnsEnv,
+  type NetnsPlan,
+  netnsProblem,
+  planNetns,
+  sweepFabrics,
+  SYSTEM_NETNS_ENV,
+} from "./netns.ts";
+
+/** Which path a run asks for: `auto` picks the best one available. */
+export type LinksMode = "auto" | "relay" | "netns" | "ideal";
+
+/** Which path a run took. */
+export type LinksPath = "netns" | "relay" | "ideal";
+
+/** What {@link decideLinks} found. */
+export interface LinksDecision {
+  path: LinksPath;
+  /** Whether the kernel has `netem`, and why not. */
+  netem: { available: boolean; reason: string };
+  /** The namespace path's addressing (path `netns` only). */
+  netns?: NetnsPlan;
+  /** Why `auto` did not take the namespace path (path `relay` only). */
+  notNetns?: string;
+}
+
+/** Options for {@link decideLinks}. */
+export interface DecideLinksOptions {
+  model: Pick<SimModel, "edges" | "peerMode" | "hosts">;
+  /** Default `auto`. */
+  mode?: LinksMode;
+  /** Skip every probe (tests): no netem, no namespaces. */
+  probe?: boolean;
+  /** The machine (tests pass their own). */
+  env?: NetnsEnv;
+}
+
+/** Decide the links path; throws {@link ConfigError} when `netns` is asked and cannot be. */
+export async function decideLinks(o: DecideLinksOptions): Promise<LinksDecision> {
+  const mode = o.mode ?? "auto";
+  const shaped = o.model.edges.some((e) =>
+    e.latencyMs > 0 || e.packetLoss > 0 || (e.jitterMs ?? 0) > 0
+  );
+  if (mode === "ideal" || (mode === "auto" && !shaped)) {
+    const reason = mode === "ideal" ? "not probed: ideal links asked for" : "not probed";
+    return { path: "ideal", netem: { available: false, reason } };
+  }
+  const env = o.env ?? SYSTEM_NETNS_ENV;
+  const netem = o.probe === false ? { available: false, reason: "not probed" } : await probeNetem();
+  const blocker = await _netnsBlocker(o, env);
+  if (mode === "netns") {
+    if (blocker) throw new ConfigError(`--links netns: ${blocker}`, { code: "links_unavailable" });
+    await sweepFabrics(env);
+    return { path: "netns", netem, netns: await planNetns(o.model.hosts.length, env) };
+  }
+  if (mode === "auto" && !blocker) {
+    await sweepFabrics(env);
+    return { path: "netns", netem, netns: await planNetns(o.model.hosts.length, env) };
+  }
+  return { path: "relay", netem, ...(mode === "auto" ? { notNetns: blocker! } : {}) };
+}
+
+async function _netnsBlocker(o: DecideLinksOptions, env: NetnsEnv): Promise<string | null> {
+  if (o.probe === false) return "not probed";
+  if (o.model.peerMode !== "hardcoded") {
+    return `peer mode ${o.model.peerMode} is not supported (only hardcoded): its nodes dial ` +
+      "peers learnt from peer lists through the engine's SOCKS gate on loopback, which the " +
+      "namespaces do not reach; use --links relay";
+  }
+  if (o.model.hosts.length > NETNS_MAX_HOSTS) {
+    return `at most ${NETNS_MAX_HOSTS} hosts (one /24 per run); the scenario has ${o.model.hosts.length}`;
+  }
+  return await netnsProblem(env);
+}
