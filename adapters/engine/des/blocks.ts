@@ -36,3 +36,32 @@ export function growBlockArrays(s: DesBlockArrays): void {
   s.bT100 = g(s.bT100, (n) => new Float64Array(n));
   s.bTipCount = g(s.bTipCount, (n) => new Int32Array(n));
 }
+
+/** What {@link schedRow} and {@link dropSchedRow} use: each block's schedule row, and spares. */
+export interface DesScheduleRows {
+  readonly n: number;
+  readonly bSched: (Float64Array | null)[];
+  /** Rows of blocks no longer relayed, kept for the next block (a fresh row page-faults). */
+  readonly spareRows: Float64Array[];
+}
+
+const _SPARE_ROWS = 4;
+
+/** Block b's schedule row: each node's earliest pending delivery, Infinity for none. */
+export function schedRow(s: DesScheduleRows, b: number): Float64Array {
+  let row = s.bSched[b];
+  if (row === null) {
+    row = s.spareRows.pop() ?? new Float64Array(s.n);
+    row.fill(Infinity);
+    s.bSched[b] = row;
+  }
+  return row;
+}
+
+/** Block b is no longer relayed to anyone who lacks it: its row becomes a spare. */
+export function dropSchedRow(s: DesScheduleRows, b: number): void {
+  const row = s.bSched[b];
+  if (row === null) return;
+  s.bSched[b] = null;
+  if (s.spareRows.length < _SPARE_ROWS) s.spareRows.push(row);
+}

@@ -7,6 +7,7 @@
  */
 import type { DesAttackEvents, DesNetwork } from "./network.ts";
 import { roundTime as _round } from "./network.ts";
+import { dropSchedRow } from "./blocks.ts";
 
 /** What chain bookkeeping needs beyond {@link DesNetwork}. */
 export interface DesChainState extends DesNetwork {
@@ -48,7 +49,7 @@ export function markHas(s: DesChainState, b: number, i: number): void {
   if (s.bT90[b] === 0 && r * 10 >= n * 9) s.bT90[b] = s.now || 1e-9;
   if (r === n) {
     s.bT100[b] = s.now || 1e-9;
-    s.bSched[b] = null;
+    dropSchedRow(s, b);
   }
 }
 

@@ -77,6 +77,10 @@ export interface DesNetwork {
   readonly setup: {
     /** The download rate every node shares, or 0 when rates differ (then read `downBps`). */
     readonly downUniform: number;
+    /** The upload rate every node shares, or 0 when rates differ (then read `upBps`). */
+    readonly upUniform: number;
+    /** No link loses packets: the relay skips reading `adjLoss`. */
+    readonly lossless: boolean;
     /** Per directed link, its latency region pair ({@link DesLatency.pair}); null without. */
     readonly adjPair: Uint16Array | null;
   };
@@ -97,6 +101,8 @@ export interface DesNetwork {
   readonly bReach: Int32Array;
   /** Per block, the earliest pending delivery time per node (null once not worth keeping). */
   readonly bSched: (Float64Array | null)[];
+  /** Spare schedule rows (`dropSchedRow` in blocks.ts). */
+  readonly spareRows: Float64Array[];
   /** Highest tip height among online nodes. */
   readonly maxHeight: number;
   /** Distinct tips among online nodes (1 = converged). */

@@ -18,6 +18,7 @@
  * @module
  */
 import { K } from "./queue.ts";
+import { schedRow } from "./blocks.ts";
 import type { DesNetwork } from "./network.ts";
 import { simblockAnnounce } from "./simblock_relay.ts";
 
@@ -28,6 +29,8 @@ const _MAX_SYNC = 10_000;
 export function relayBlock(net: DesNetwork, i: number, b: number, except: number): void {
   // Sybils swallow blocks they did not make.
   if (net.sybil[i] && net.bMiner[b] !== i) return;
+  // Every node holds it: nobody to send to (and no schedule row to make again).
+  if (net.bReach[b] >= net.n) return;
   if (net.relay === "simblock") {
     simblockAnnounce(net, i, b, except);
     return;
@@ -52,7 +55,8 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   const bits = fluffy ? net.headerBits + 256 * txs : net.blockBits;
   const latency = net.latency;
   const pairs = net.setup.adjPair;
-  const up = net.upBps[i];
+  const upAll = net.setup.upUniform;
+  const up = upAll > 0 ? upAll : net.upBps[i];
   // Per-peer reads the common case can skip: each one is a cache miss at a random peer.
   const checkOnline = net.offlineCount > 0;
   const downAll = net.setup.downUniform;
@@ -62,12 +66,9 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   const sentFor = rateAll > 0 ? bits / rateAll : 0;
   const validation = net.options.validationDelayS;
   const t = net.now;
-  let sched = net.bSched[b];
-  if (sched === null) {
-    sched = new Float64Array(net.n).fill(Infinity);
-    net.bSched[b] = sched;
-  }
+  const sched = schedRow(net, b);
   const upFree = net.upFree;
+  const lossy = !net.setup.lossless;
   // The sender's uplink is busy until `busy` (kept local; written back around sendBlock).
   let busy = upFree[i];
   // Links are only cut or held by attacks: without any, those arrays need no reads.
@@ -111,9 +112,9 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
     if (missing > 0) {
       arrive += latency === null ? 2 * lat : latency.sample(r, i) + latency.sample(i, r);
     }
-    const loss = adjLoss[e];
-    if (loss > 0) {
-      while (net.rng.next() < loss) arrive += 2 * lat + 0.2;
+    if (lossy) {
+      const loss = adjLoss[e];
+      while (loss > 0 && net.rng.next() < loss) arrive += 2 * lat + 0.2;
     }
     if (arrive < sched[r]) {
       sched[r] = arrive;
@@ -147,7 +148,8 @@ export function sendBlock(net: DesNetwork, i: number, b: number, e: number, t: n
     x = net.bParent[x];
   }
   const bits = k * net.blockBits;
-  const up = net.upBps[i];
+  const upAll = net.setup.upUniform;
+  const up = upAll > 0 ? upAll : net.upBps[i];
   const start = net.upFree[i] > t ? net.upFree[i] : t;
   net.upFree[i] = start + bits / up;
   const down = net.downBps[r];
@@ -164,11 +166,7 @@ export function sendBlock(net: DesNetwork, i: number, b: number, e: number, t: n
     // Each lost transmission costs a retransmission round trip.
     while (net.rng.next() < loss) arrive += 2 * lat + 0.2;
   }
-  let sched = net.bSched[b];
-  if (sched === null) {
-    sched = new Float64Array(net.n).fill(Infinity);
-    net.bSched[b] = sched;
-  }
+  const sched = schedRow(net, b);
   if (arrive < sched[r]) {
     sched[r] = arrive;
     net.queue.push(arrive, K.block, r, b, i);

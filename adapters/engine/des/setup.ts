@@ -40,6 +40,10 @@ export interface DesNetSetup {
   downBps: Float64Array;
   /** The download rate every node shares, or 0 when rates differ. */
   downUniform: number;
+  /** The upload rate every node shares, or 0 when rates differ. */
+  upUniform: number;
+  /** No link loses packets (the relay need not read each link's loss). */
+  lossless: boolean;
   /** Per directed link, its latency region pair; null without per-message latency. */
   adjPair: Uint16Array | null;
   /** Mining weight per node (0: does not mine). */
@@ -96,6 +100,8 @@ export function setupNetwork(
     upBps,
     downBps,
     downUniform: _uniform(downBps),
+    upUniform: _uniform(upBps),
+    lossless: adjacency.adjLoss.every((x) => x === 0),
     adjPair: _linkPairs(adjacency.adjStart, adjacency.adjTo, latency),
     miningWeights: _miningWeights(model, net, setupRng, preset),
     blockIntervalS: preset && options.blockIntervalS === _DEFAULT_INTERVAL_S

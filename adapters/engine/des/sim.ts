@@ -26,7 +26,7 @@ import { desHashId, DesRandom } from "./random.ts";
 import { type DesOptions, receiptsOn } from "./options.ts";
 import { DesMiners } from "./mining.ts";
 import { DesAttacks } from "./attacks.ts";
-import { growBlockArrays } from "./blocks.ts";
+import { dropSchedRow, growBlockArrays } from "./blocks.ts";
 import type { DesLatency } from "./latency.ts";
 import type { DesRelay } from "./netmodel.ts";
 import { type DesNetSetup, setupNetwork } from "./setup.ts";
@@ -78,6 +78,7 @@ export class DesSimulation implements DesChainState {
   bTipCount = new Int32Array(1024);
   bHas: Uint8Array[] = [];
   bSched: (Float64Array | null)[] = [];
+  readonly spareRows: Float64Array[] = [];
   readonly #hashes: string[] = [];
   // Mining.
   readonly #miners: DesMiners;
@@ -391,7 +392,7 @@ export class DesSimulation implements DesChainState {
     this.tx.onSample();
     // Pending-delivery tables of old blocks are no longer worth their memory.
     for (let b = Math.max(1, this.blockCount - 200); b < this.blockCount - 50; b++) {
-      this.bSched[b] = null;
+      dropSchedRow(this, b);
     }
     const next = t + this.options.sampleIntervalS;
     if (next <= this.model.stopTimeS) this.queue.push(next, K.sample, -1, 0, -1);

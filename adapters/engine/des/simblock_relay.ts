@@ -17,6 +17,7 @@
  */
 import { type DesEventView, K } from "./queue.ts";
 import type { DesNetwork } from "./network.ts";
+import { schedRow } from "./blocks.ts";
 import { SIMBLOCK_CONTROL_MS, SIMBLOCK_PROCESSING_MS, simblockFailedFraction } from "./simblock.ts";
 
 const _CONTROL_S = SIMBLOCK_CONTROL_MS / 1000;
@@ -30,12 +31,7 @@ function _lat(net: DesNetwork, from: number, to: number): number {
 }
 
 function _row(net: DesNetwork, b: number): Float64Array {
-  let sched = net.bSched[b];
-  if (sched === null) {
-    sched = new Float64Array(net.n).fill(Infinity);
-    net.bSched[b] = sched;
-  }
-  return sched;
+  return schedRow(net, b);
 }
 
 /** Node i has a new tip b: `inv` to every peer that lacks it and is not downloading it. */
