@@ -14,7 +14,7 @@ import type { SimHost, SimModel } from "../../../../../adapters/engine/types.ts"
 import { createLogger } from "../../../../../core/logger.ts";
 import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../../../adapters/engine/local/rpc.ts";
 import { deadline } from "../../../../_helpers.ts";
-import { waitLocalNodes } from "../../../../bench/sim_crossval_compare.ts";
+import { waitLocalNodes, warmUpRandomX } from "../../../../bench/sim_crossval_compare.ts";
 
 const HIVE_ARGV = [
   Deno.execPath(),
@@ -88,13 +88,16 @@ Deno.test({
       id = (JSON.parse(await Deno.readTextFile(`${dir}/children.json`)) as { netns: string }).netns;
       ok(/^[0-9a-z]{7}$/.test(id), `run id ${id}`);
       const rpc = hosts.map((h) => new MonerodRpc({ url: h.rpcUrl, timeoutMs: 60_000 }));
+      // Both nodes build their RandomX cache at once (one after the other takes twice as long:
+      // the miner's to make the block, the other's to check it).
+      await deadline(Promise.all(hosts.map((h) => warmUpRandomX(h.rpcUrl))), 90_000, "RandomX");
       // BUSY until the node counts itself synchronised (it has its peer): retried, bounded.
       for (let tries = 0; tries < 150; tries++) {
-        const r = await rpc[0].generateBlocks(2, DEFAULT_MINER_ADDRESS).catch(() => null);
+        const r = await rpc[0].generateBlocks(1, DEFAULT_MINER_ADDRESS).catch(() => null);
         if (r?.status === "OK") break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      ok(await _height(rpc[1], 2, 60_000), "both blocks reached the other node");
+      ok(await _height(rpc[1], 1, 60_000), "the block reached the other node");
       // The kernel's counters of a's link class to b (its uplink, inside its namespace).
       const up = parseClassStats(
         await _tool(
