@@ -67,17 +67,16 @@ export async function decideLinks(o: DecideLinksOptions): Promise<LinksDecision>
   }
   const env = o.env ?? SYSTEM_NETNS_ENV;
   const netem = o.probe === false ? { available: false, reason: "not probed" } : await probeNetem();
+  if (mode === "relay") return { path: "relay", netem };
   const blocker = await _netnsBlocker(o, env, !netem.available);
+  if (!blocker) {
+    await sweepFabrics(env); // leftovers of killed runs free their subnets first
+    return { path: "netns", netem, netns: await planNetns(o.model.hosts.length, env) };
+  }
   if (mode === "netns") {
-    if (blocker) throw new ConfigError(`--links netns: ${blocker}`, { code: "links_unavailable" });
-    await sweepFabrics(env);
-    return { path: "netns", netem, netns: await planNetns(o.model.hosts.length, env) };
+    throw new ConfigError(`--links netns: ${blocker}`, { code: "links_unavailable" });
   }
-  if (mode === "auto" && !blocker) {
-    await sweepFabrics(env);
-    return { path: "netns", netem, netns: await planNetns(o.model.hosts.length, env) };
-  }
-  return { path: "relay", netem, ...(mode === "auto" ? { notNetns: blocker! } : {}) };
+  return { path: "relay", netem, notNetns: blocker };
 }
 
 async function _netnsBlocker(

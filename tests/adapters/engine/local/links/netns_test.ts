@@ -86,7 +86,7 @@ function _model(hosts: number, peerMode: SimModel["peerMode"] = "hardcoded"): Si
 async function _refused(env: NetnsEnv, model: SimModel, expected: RegExp): Promise<void> {
   await rejects(decideLinks({ model, mode: "netns", env }), (error: Error) => {
     ok(error instanceof ConfigError, String(error));
-    equal(error.exitCode, 2);
+    equal((error as ConfigError).exitCode, 2, "a usage error: exit 2");
     match(error.message, expected);
     return true;
   });
