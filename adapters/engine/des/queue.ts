@@ -7,18 +7,21 @@
  * sequence) (`heap_queue.ts`, which the tests pop side by side): time is cut into buckets of
  * 1/1024 s (`floor(time * 1024)`, monotone in time, so every event of a bucket comes before
  * every event of a later one), and
- * - events of the current bucket (or earlier) sit in the near heap, ordered by (time, sequence);
+ * - events of the current bucket (or earlier) sit in the near store: sorted, or in a heap;
  * - events of the next 4,095 buckets sit unsorted in a ring of buckets, each a list of chunks
  *   of 16 records written one after the other (a push is an append);
  * - events further ahead sit in the far heap.
- * When the near heap is empty the queue moves to the earliest non-empty bucket (the ring's
- * next, or the far heap's top, whichever is earlier) and copies its records into the near
- * store, a small array reused for every bucket, heaped by (time, sequence). A block crossing
+ * When the current bucket is used up the queue moves to the earliest non-empty bucket (the
+ * ring's next, or the far heap's top, whichever is earlier) and copies its records into the
+ * near store, a small array reused for every bucket. There they are sorted once by (time,
+ * sequence) with a native sort of exact numeric keys (see `#sortRun`), and popped in order;
+ * events pushed into the current bucket while it drains go to the near heap, and a pop takes
+ * the earlier head. Buckets too small, or below 1 s, are heaped instead. A block crossing
  * 100,000 nodes keeps ~100 k deliveries in flight: a single heap over all of them pays ~10
  * levels of cache misses per pop plus one for the event's scattered payload; here a bucket is
- * read sequentially (the prefetcher streams it) and the near heap holds one millisecond's worth
- * (~100) in cache. Each event is one 32-byte record (time; sequence and kind in one float;
- * node, item, sender). No object is allocated per event.
+ * read sequentially (the prefetcher streams it) and sorted in cache. Each event is one 32-byte
+ * record (time; sequence and kind in one float; node, item, sender). No object is allocated
+ * per event.
  *
  * @module
  */
@@ -72,6 +75,8 @@ const _RING = 4096;
 const _MASK = _RING - 1;
 // Records per ring chunk (512 bytes).
 const _CHUNK = 16;
+// Fewer records than this in a bucket are heaped: a sort call costs more than a few sifts.
+const _RUN_MIN = 8;
 
 /** Events keyed by (time, sequence): a bucket ring in front of two 4-ary heaps. */
 export class DesQueue {
@@ -84,6 +89,14 @@ export class DesQueue {
   #nt = new Float64Array(1024);
   #ns = new Int32Array(1024);
   #nSize = 0;
+  // Run: the current bucket's records (those present when it became current) sorted once, as
+  // keys (offset of the time within the bucket, in units of the time's last bit, times `div`,
+  // plus the record's index); popped in order from `runPos`. Pushes made while it drains go to
+  // the near heap, and pop takes the earlier of the two heads.
+  #runKeys = new Float64Array(1024);
+  #runPos = 0;
+  #runLen = 0;
+  #runDiv = 1;
   // Far: records by slot (with a free list) and a heap of (time, slot), for events at or past
   // the end of the ring's window when pushed.
   #far: DesRecordStore = recordStore(64);
@@ -153,8 +166,17 @@ export class DesQueue {
   /** Time of the earliest pending event, or Infinity when empty. */
   peekTime(): number {
     if (this.#size === 0) return Infinity;
-    if (this.#nSize === 0) this.#advance();
-    return this.#nt[0];
+    if (this.#nSize === 0 && this.#runPos === this.#runLen) this.#advance();
+    if (this.#runPos === this.#runLen) return this.#nt[0];
+    const t = this.#near.f[this.#runIndex() << 2];
+    return this.#nSize > 0 && this.#nt[0] < t ? this.#nt[0] : t;
+  }
+
+  /** Near-store index of the run's next record. */
+  #runIndex(): number {
+    const key = this.#runKeys[this.#runPos];
+    const div = this.#runDiv;
+    return key - Math.floor(key / div) * div;
   }
 
   /** Schedule an event (`kind` is a small whole number, below 16, as in {@link K}). */
@@ -197,13 +219,23 @@ export class DesQueue {
   pop(): boolean {
     if (this.#size === 0) return false;
     if (this.#trace !== null) this.#trace.push(-1);
-    if (this.#nSize === 0) this.#advance();
+    if (this.#nSize === 0 && this.#runPos === this.#runLen) this.#advance();
+    const near = this.#near;
     const ht = this.#nt;
     const hl = this.#ns;
-    const top = hl[0];
+    let top = -1;
+    let fromRun = false;
+    if (this.#runPos < this.#runLen) {
+      top = this.#runIndex();
+      // The run's records were pushed before any record in the near heap of this bucket, so
+      // on equal times the run's comes first; the sequence check covers earlier pushes too.
+      fromRun = this.#nSize === 0 || near.f[top << 2] < ht[0] ||
+        (near.f[top << 2] === ht[0] && near.f[(top << 2) + 1] < near.f[(hl[0] << 2) + 1]);
+    }
+    if (fromRun) this.#runPos++;
+    else top = hl[0];
     const cur = this.current;
-    cur.time = ht[0];
-    const near = this.#near;
+    cur.time = near.f[top << 2];
     const sk = near.f[(top << 2) + 1];
     cur.kind = sk - Math.floor(sk * 0.0625) * 16;
     const o = top << 3;
@@ -211,15 +243,24 @@ export class DesQueue {
     cur.item = near.i[o + 5];
     cur.from = near.i[o + 6];
     this.#size--;
-    const size = --this.#nSize;
-    if (size > 0) siftDown(ht, hl, near.f, size);
+    if (!fromRun) {
+      const size = --this.#nSize;
+      if (size > 0) siftDown(ht, hl, near.f, size);
+    }
     return true;
   }
 
-  /** The near heap is empty and events are pending: make the earliest bucket current. */
+  /**
+   * The near heap and the run are empty and events are pending: make the earliest bucket
+   * current. Its far-heap records come first in the near store (each was pushed while the
+   * bucket lay past the ring's window, so before any ring record of it), in the far heap's
+   * (time, sequence) order, then its ring records in push order: index order is sequence order.
+   */
   #advance(): void {
     const head = this.#head;
     this.#nearUsed = 0;
+    this.#runPos = 0;
+    this.#runLen = 0;
     let kRing = Infinity;
     if (this.#ringCount > 0) {
       const base = this.#curIdx;
@@ -235,6 +276,7 @@ export class DesQueue {
     this.#curIdx = this.#ringCount > 0 ? (this.#curIdx + (k - this.#cur)) & _MASK : 0;
     this.#cur = k;
     // (Both are Infinity when only events at time Infinity are left: the ring is empty then.)
+    while (this.#fSize > 0 && Math.floor(this.#ft[0] * _SCALE) === k) this.#farToNear();
     if (fromRing) {
       const idx = this.#curIdx;
       const last = this.#tail[idx];
@@ -248,11 +290,7 @@ export class DesQueue {
         const near = this.#nearStore(count);
         const pool = this.#pool;
         let r = c * _CHUNK;
-        for (let j = 0; j < count; j++, r++) {
-          const at = this.#nearUsed++;
-          copyRecord(pool.i, r, near.i, at);
-          this.#nearPush(pool.f[r << 2], at);
-        }
+        for (let j = 0; j < count; j++, r++) copyRecord(pool.i, r, near.i, this.#nearUsed++);
         moved += count;
         this.#chunkFree[this.#chunkFreeTop++] = c;
         if (c === last) break;
@@ -260,21 +298,59 @@ export class DesQueue {
       }
       this.#ringCount -= moved;
     }
-    while (this.#fSize > 0 && Math.floor(this.#ft[0] * _SCALE) === k) this.#farToNear();
     // Only a time that is not a number gets here with nothing moved: take it as it comes.
-    if (this.#nSize === 0) this.#farToNear();
+    if (this.#nearUsed === 0) this.#farToNear();
+    if (!this.#sortRun(k)) {
+      const f = this.#near.f;
+      for (let at = 0; at < this.#nearUsed; at++) this.#nearPush(f[at << 2], at);
+    }
   }
 
-  /** Move the far heap's top into the near store and heap. */
+  /**
+   * Sort the current bucket's records (near store 0..nearUsed) into the run; false when their
+   * keys cannot be exact (few records, a bucket below 1 s, or too many records for the bits
+   * left), and the heap takes them. Every time in bucket k (at least 1) shares the exponent e
+   * of k/1024 (powers of two from 1/1024 up are bucket edges), so its offset from k/1024 is
+   * exact and a whole number of 2^(e-52) below 2^(42-e); with the index below it, the key is
+   * a whole number under 2^53 and a native sort of the keys orders by (time, sequence).
+   */
+  #sortRun(k: number): boolean {
+    const m = this.#nearUsed;
+    if (m < _RUN_MIN || !(k >= _SCALE) || k > 2 ** 52) return false;
+    const base = k / _SCALE;
+    let e = Math.floor(Math.log2(base));
+    if (2 ** e > base) e--;
+    else if (2 ** (e + 1) <= base) e++;
+    let bits = 1;
+    while (2 ** bits < m) bits++;
+    if (42 - e + bits > 53) return false;
+    const div = 2 ** bits;
+    const unit = 2 ** (52 - e);
+    const limit = 2 ** (42 - e);
+    if (this.#runKeys.length < m) {
+      this.#runKeys = new Float64Array(Math.max(m, 2 * this.#runKeys.length));
+    }
+    const keys = this.#runKeys;
+    const f = this.#near.f;
+    for (let at = 0; at < m; at++) {
+      const offset = (f[at << 2] - base) * unit;
+      if (!(offset >= 0 && offset < limit)) return false;
+      keys[at] = offset * div + at;
+    }
+    keys.subarray(0, m).sort();
+    this.#runDiv = div;
+    this.#runLen = m;
+    return true;
+  }
+
+  /** Move the far heap's top into the near store (not heaped: see {@link #advance}). */
   #farToNear(): void {
     const slot = this.#fs[0];
-    const t = this.#ft[0];
     const size = --this.#fSize;
     if (size > 0) siftDown(this.#ft, this.#fs, this.#far.f, size);
     const at = this.#nearUsed++;
     copyRecord(this.#far.i, slot, this.#nearStore().i, at);
     this.#farFree[this.#farFreeTop++] = slot;
-    this.#nearPush(t, at);
   }
 
   /** The near store, with room for `more` records past those used. */
