@@ -35,6 +35,7 @@ import {
   type NetnsEnv,
   netnsNames,
   type NetnsPlan,
+  releaseClaims,
   SYSTEM_NETNS_ENV,
 } from "./netns_plan.ts";
 
@@ -241,6 +242,7 @@ export async function removeFabric(id: string, env: NetnsEnv = SYSTEM_NETNS_ENV)
     ...names.filter((x) => /-\d+$/.test(x)).map((x) => `netns del ${x}`),
   ];
   if (lines.length > 0) await env.run("ip", ["-force", "-batch", "-"], lines.join("\n") + "\n");
+  releaseClaims(env, id);
 }
 
 /** Remove the pieces of every run whose owner (the pid in its id) is gone; returns their ids. */
@@ -252,5 +254,6 @@ export async function sweepFabrics(env: NetnsEnv = SYSTEM_NETNS_ENV): Promise<st
     await removeFabric(id, env);
     gone.push(id);
   }
+  releaseClaims(env); // of runs that died before they built anything
   return gone;
 }

@@ -17,6 +17,11 @@ export interface NetnsEnv {
   run(cmd: string, args: readonly string[], stdin?: string): Promise<ToolResult>;
   /** Whether a process lives (owners of leftovers). */
   alive(pid: number): boolean;
+  /**
+   * Where runs claim their /24 (one file per subnet holding the run id, made with `createNew`,
+   * so two runs planning at once never take the same one), or null for no claims.
+   */
+  claimDir: string | null;
 }
 
 /** What a tool did. */
@@ -46,6 +51,7 @@ export const SYSTEM_NETNS_ENV: NetnsEnv = {
     const text = new TextDecoder();
     return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
   },
+  claimDir: "/run/hive-netns",
   alive(pid) {
     try {
       Deno.kill(pid, "SIGCONT"); // harmless to a live process; fails once the pid is gone
@@ -177,16 +183,75 @@ export async function planNetns(
   }
   const addr = await env.run("ip", ["-4", "-o", "addr", "show"]);
   const routes = await env.run("ip", ["-4", "route", "show", "table", "all"]);
-  const used = usedPrefixes(
-    // Skip the words before each address (`local`, `broadcast` routes name single hosts).
-    `${addr.stdout}\n${routes.stdout}`.replace(/\bdefault\b/g, ""),
-  );
+  // Every address in the output counts (a gateway's too: harmless); `default` names none.
+  const used = usedPrefixes(`${addr.stdout}\n${routes.stdout}`);
   let start = 0;
   for (const c of id) start = (start * 31 + c.charCodeAt(0)) >>> 0;
   for (let k = 0; k < 256; k++) {
     const n = (start + k) % 256;
     const candidate = { base: _ip4(`10.213.${n}.0`)!, bits: 24 };
-    if (!used.some((u) => _overlaps(u, candidate))) return { id, subnet: `10.213.${n}`, hosts };
+    if (used.some((u) => _overlaps(u, candidate))) continue;
+    if (_claim(env, `10.213.${n}`, id)) return { id, subnet: `10.213.${n}`, hosts };
   }
   throw new Error("no free /24 in 10.213.0.0/16 for the run's namespaces");
+}
+
+/** Claim a subnet for run `id`; a claim whose owner is gone is taken over. */
+function _claim(env: NetnsEnv, subnet: string, id: string): boolean {
+  if (!env.claimDir) return true;
+  Deno.mkdirSync(env.claimDir, { recursive: true });
+  const path = `${env.claimDir}/${subnet}`;
+  // Bounded: a stale claim is removed once, then the subnet is tried again.
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      Deno.writeTextFileSync(path, id, { createNew: true });
+      return true;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+    const owner = _readClaim(path);
+    if (owner !== null && env.alive(parseInt(owner.slice(0, 5), 36))) return false;
+    try {
+      Deno.removeSync(path);
+    } catch { /* another run took it over first */ }
+  }
+  return false;
+}
+
+function _readClaim(path: string): string | null {
+  try {
+    const id = Deno.readTextFileSync(path).trim();
+    return NETNS_ID.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Drop the subnet claims of run `id`, or (no id) of every run whose owner is gone; returns the
+ * ids whose claims were dropped.
+ */
+export function releaseClaims(env: NetnsEnv, id?: string): string[] {
+  if (!env.claimDir) return [];
+  const out: string[] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(env.claimDir)];
+  } catch {
+    return [];
+  }
+  for (const e of entries) {
+    if (!/^10\.213\.\d+$/.test(e.name)) continue;
+    const path = `${env.claimDir}/${e.name}`;
+    const owner = _readClaim(path);
+    const drop = id !== undefined
+      ? owner === id
+      : owner === null || !env.alive(parseInt(owner.slice(0, 5), 36));
+    if (!drop) continue;
+    try {
+      Deno.removeSync(path);
+      if (owner) out.push(owner);
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
 }

@@ -19,6 +19,7 @@ import {
   netnsNames,
   netnsRunId,
   planNetns,
+  releaseClaims,
   removeFabric,
   sweepFabrics,
   SYSTEM_NETNS_ENV,
@@ -38,6 +39,7 @@ function _machine(o: {
   return {
     uid: () => o.uid === undefined ? 0 : o.uid,
     alive: () => true,
+    claimDir: null,
     run(cmd, args) {
       if (o.missing?.includes(cmd)) return Promise.reject(new Deno.errors.NotFound(cmd));
       const ok = (stdout = "") => Promise.resolve({ code: 0, stdout, stderr: "" });
@@ -157,6 +159,28 @@ Deno.test("netns: a run takes a /24 of 10.213.0.0/16 that nothing on the machine
     NetnsFabric.create({ plan: { ...plan, id: "../etc" }, hosts: [], edges: [], leaf: "tbf" }),
     /netns run id: expected 7 of \[0-9a-z\], got "\.\.\/etc"/,
   );
+});
+
+Deno.test("netns: runs planning at once claim different subnets; a dead owner's claim is taken", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive_netns_claims_" });
+  try {
+    let alive = true;
+    const env = { ..._machine(), claimDir: dir, alive: () => alive };
+    // The same id starts the search at the same subnet: the second run must go past it.
+    const [a, b] = await Promise.all([
+      planNetns(2, env, "0000aaa"),
+      planNetns(2, env, "0000aaa"),
+    ]);
+    ok(a.subnet !== b.subnet, `${a.subnet} vs ${b.subnet}`);
+    equal(Deno.readTextFileSync(`${dir}/${a.subnet}`), "0000aaa");
+    alive = false; // the owner died: its claim is free again, for the same subnet
+    const c = await planNetns(2, env, "0000aaa");
+    equal(c.subnet, a.subnet);
+    deepEqual(releaseClaims(env, "0000aaa").length, 2, "both claims of the live id go");
+    deepEqual([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 const _root = Deno.uid() === 0;
