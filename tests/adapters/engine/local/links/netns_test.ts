@@ -233,13 +233,14 @@ function _owner(dir: string, reaper: boolean): { child: Deno.ChildProcess; id: P
 }
 
 Deno.test({
-  name: "netns: a run's fabric carries bytes in its classes and leaves nothing when removed",
+  name: "netns: a run's fabric paces a link through its classes and leaves nothing when removed",
   ignore: !_root,
   async fn() {
     const plan = await planNetns(2);
     const fabric = await NetnsFabric.create({
       plan,
-      hosts: [{ upBps: 1e8, downBps: 1e8 }, { upBps: 1e8, downBps: 1e8 }],
+      // Host 0 sends at 4 Mbit/s: 100 kB take at least 200 ms on its link to host 1.
+      hosts: [{ upBps: 4e6, downBps: 1e8 }, { upBps: 1e8, downBps: 1e8 }],
       edges: [{ a: 0, b: 1, shape: { latencyMs: 10 } }],
       leaf: "tbf",
     });
@@ -250,10 +251,13 @@ Deno.test({
         args: [
           ...["netns", "exec", netnsNames.namespace(plan.id, 1), Deno.execPath(), "eval"],
           `const l = Deno.listen({ hostname: "${netnsAddress(plan, 1)}", port: 9000 });
+           const ms = [];
            for (let i = 0; i < 2; i++) { const c = await l.accept(); const b = new Uint8Array(65536);
-             while ((await c.read(b)) !== null); c.close(); }`,
+             let t0 = 0, n = 0, r; while ((r = await c.read(b)) !== null) { t0 ||= performance.now();
+             n += r; } ms.push([n, performance.now() - t0]); c.close(); }
+           console.log(JSON.stringify(ms));`,
         ],
-        stdout: "null",
+        stdout: "piped",
         stderr: "inherit",
       }).spawn();
       try {
@@ -273,7 +277,12 @@ Deno.test({
           20_000,
           "from host 0",
         );
-        await deadline(serve.status, 20_000, "server");
+        const out = await deadline(serve.output(), 20_000, "server");
+        const [fromRoot, fromHost0] = JSON.parse(new TextDecoder().decode(out.stdout));
+        equal(fromRoot[0], 100_000);
+        equal(fromHost0[0], 100_000);
+        // A lower bound only: a loaded machine makes it slower, never faster.
+        ok(fromHost0[1] >= 150, `host 0's 100 kB at 4 Mbit/s took ${fromHost0[1]} ms`);
       } finally {
         try {
           serve.kill("SIGKILL");
