@@ -14,9 +14,9 @@
  * When the current bucket is used up the queue moves to the earliest non-empty bucket (the
  * ring's next, or the far heap's top, whichever is earlier) and copies its records into the
  * near store, a small array reused for every bucket. There they are sorted once by (time,
- * sequence) with a native sort of exact numeric keys (see `#sortRun`), and popped in order;
+ * sequence) in about linear time (see `#sortRun`), and popped in order;
  * events pushed into the current bucket while it drains go to the near heap, and a pop takes
- * the earlier head. Buckets too small, or below 1 s, are heaped instead. A block crossing
+ * the earlier head. Buckets of a few records are heaped instead. A block crossing
  * 100,000 nodes keeps ~100 k deliveries in flight: a single heap over all of them pays ~10
  * levels of cache misses per pop plus one for the event's scattered payload; here a bucket is
  * read sequentially (the prefetcher streams it) and sorted in cache. Each event is one 32-byte
@@ -89,14 +89,14 @@ export class DesQueue {
   #nt = new Float64Array(1024);
   #ns = new Int32Array(1024);
   #nSize = 0;
-  // Run: the current bucket's records (those present when it became current) sorted once, as
-  // keys (offset of the time within the bucket, in units of the time's last bit, times `div`,
-  // plus the record's index); popped in order from `runPos`. Pushes made while it drains go to
-  // the near heap, and pop takes the earlier of the two heads.
-  #runKeys = new Float64Array(1024);
+  // Run: the current bucket's records (those present when it became current) sorted once into
+  // `runIdx` (near-store indices), popped in order from `runPos`. Pushes made while it drains
+  // go to the near heap, and pop takes the earlier of the two heads.
+  #runIdx = new Int32Array(1024);
+  #runSub = new Int32Array(1024);
+  #runCount = new Int32Array(1025);
   #runPos = 0;
   #runLen = 0;
-  #runDiv = 1;
   // Far: records by slot (with a free list) and a heap of (time, slot), for events at or past
   // the end of the ring's window when pushed.
   #far: DesRecordStore = recordStore(64);
@@ -174,9 +174,7 @@ export class DesQueue {
 
   /** Near-store index of the run's next record. */
   #runIndex(): number {
-    const key = this.#runKeys[this.#runPos];
-    const div = this.#runDiv;
-    return key - Math.floor(key / div) * div;
+    return this.#runIdx[this.#runPos];
   }
 
   /** Schedule an event (`kind` is a small whole number, below 16, as in {@link K}). */
@@ -307,38 +305,53 @@ export class DesQueue {
   }
 
   /**
-   * Sort the current bucket's records (near store 0..nearUsed) into the run; false when their
-   * keys cannot be exact (few records, a bucket below 1 s, or too many records for the bits
-   * left), and the heap takes them. Every time in bucket k (at least 1) shares the exponent e
-   * of k/1024 (powers of two from 1/1024 up are bucket edges), so its offset from k/1024 is
-   * exact and a whole number of 2^(e-52) below 2^(42-e); with the index below it, the key is
-   * a whole number under 2^53 and a native sort of the keys orders by (time, sequence).
+   * Sort the current bucket's records (near store 0..nearUsed) into the run; false for a
+   * bucket too small to be worth it or at a time that is not finite (the heap takes those).
+   * A counting sort over sub-buckets of the millisecond (as many as records: floor of the
+   * offset from the bucket's start, which never decreases as the time grows) then an insertion
+   * pass by (time, index) that only moves records within their sub-bucket: about linear, where
+   * a comparison sort pays log(m) mispredicted branches per record (and V8's native typed-array
+   * sort measured 50-110 ns per element here). Index order is sequence order (see `#advance`).
    */
   #sortRun(k: number): boolean {
     const m = this.#nearUsed;
-    if (m < _RUN_MIN || !(k >= _SCALE) || k > 2 ** 52) return false;
-    const base = k / _SCALE;
-    let e = Math.floor(Math.log2(base));
-    if (2 ** e > base) e--;
-    else if (2 ** (e + 1) <= base) e++;
-    let bits = 1;
-    while (2 ** bits < m) bits++;
-    if (42 - e + bits > 53) return false;
-    const div = 2 ** bits;
-    const unit = 2 ** (52 - e);
-    const limit = 2 ** (42 - e);
-    if (this.#runKeys.length < m) {
-      this.#runKeys = new Float64Array(Math.max(m, 2 * this.#runKeys.length));
+    if (m < _RUN_MIN || !Number.isFinite(k)) return false;
+    let subs = 1;
+    while (subs < m) subs *= 2;
+    if (this.#runIdx.length < m) {
+      this.#runIdx = new Int32Array(2 * m);
+      this.#runSub = new Int32Array(2 * m);
     }
-    const keys = this.#runKeys;
+    if (this.#runCount.length < subs + 1) this.#runCount = new Int32Array(2 * subs + 1);
+    const idx = this.#runIdx;
+    const sub = this.#runSub;
+    const count = this.#runCount;
+    count.fill(0, 0, subs + 1);
     const f = this.#near.f;
+    const base = k / _SCALE;
+    const scale = subs * _SCALE;
     for (let at = 0; at < m; at++) {
-      const offset = (f[at << 2] - base) * unit;
-      if (!(offset >= 0 && offset < limit)) return false;
-      keys[at] = offset * div + at;
+      let j = Math.floor((f[at << 2] - base) * scale);
+      if (!(j >= 0)) j = 0;
+      else if (j >= subs) j = subs - 1;
+      sub[at] = j;
+      count[j + 1]++;
     }
-    keys.subarray(0, m).sort();
-    this.#runDiv = div;
+    for (let j = 1; j <= subs; j++) count[j] += count[j - 1];
+    for (let at = 0; at < m; at++) idx[count[sub[at]]++] = at;
+    for (let p = 1; p < m; p++) {
+      const x = idx[p];
+      const tx = f[x << 2];
+      let q = p - 1;
+      while (q >= 0) {
+        const y = idx[q];
+        const ty = f[y << 2];
+        if (ty < tx || (ty === tx && y < x)) break;
+        idx[q + 1] = y;
+        q--;
+      }
+      idx[q + 1] = x;
+    }
     this.#runLen = m;
     return true;
   }
