@@ -1,6 +1,7 @@
 /**
- * The local engine: refusals and placement without processes, then a real run of three monerod
- * nodes with a miner and a partition attack (cut, then healed; the nodes converge).
+ * The local engine: refusals and placement without processes, then real runs of monerod nodes: a
+ * miner and a partition attack (cut, then healed; the nodes converge), and one run that checks
+ * a behaviour plugin, two flag sets and two upgrades together.
  */
 import { deepEqual, equal, match, ok } from "@std/assert";
 import {
@@ -208,40 +209,6 @@ Deno.test("local run: 3 real monerod nodes, a miner, a partition that heals", as
   }
 });
 
-Deno.test("local run: a third-party behaviour plugin and two monerod flag sets on real nodes", async () => {
-  const { parseScenario } = await import("../../../../commands/sim/scenario/load.ts");
-  const fixtures = new URL("../../../../fixtures/", import.meta.url).pathname;
-  const dir = await Deno.makeTempDir({ prefix: "hive_local_plugin_" });
-  try {
-    // Two flag sets stand in for two monerod versions (one monerod is installed here).
-    const { model } = await parseScenario(
-      "general: { stop_time: 10m, seed: 3 }\nnetwork: { topology: ring }\n" +
-        'daemon_defaults: ["--db-sync-mode=fastest"]\nagents:\n' +
-        '  miner-1: { kind: miner, hashrate: 60, daemon_args: ["--log-level=0"] }\n' +
-        '  miner-2: { kind: miner, hashrate: 40, daemon_args: ["--log-level=2"] }\n' +
-        "  watcher: { kind: observer, behavior: ../behaviors/tip_watcher.ts, " +
-        "behavior_config: { every_s: 10 } }\n",
-      { baseDir: `${fixtures}scenarios`, name: "plugin", addressing: "loopback" },
-    );
-    const result = await new LocalEngine({
-      timeScale: 30,
-      graceMs: 20_000,
-      firstOctet: 40,
-      hiveArgv: HIVE_ARGV,
-    }).run({ model, outDir: dir, logger });
-    equal(result.interrupted, false);
-    const summary = result.summary as { converged: boolean; final: Record<string, unknown> };
-    ok(summary.converged, JSON.stringify(summary.final));
-    const tips = _read(`${dir}/hosts/watcher/behavior.ndjson`);
-    ok(tips.length >= 1, "the plugin recorded the tip");
-    ok(tips.every((e) => e.event === "height" && e.host === "watcher"));
-    // --log-level is also one of hive's own flags: monerod refuses an option given twice, so
-    // both nodes answering (converged above) shows each merged line was accepted.
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
-
 Deno.test("local engine checks every group's own monerod before starting anything", async () => {
   const dir = await Deno.makeTempDir();
   try {
@@ -258,27 +225,36 @@ Deno.test("local engine checks every group's own monerod before starting anythin
   }
 });
 
-Deno.test("local run: two upgrades each restart a node with another flag set on its data", async () => {
+Deno.test("local run: a behaviour plugin, two monerod flag sets and two upgrades on real nodes", async () => {
   const { parseScenario } = await import("../../../../commands/sim/scenario/load.ts");
+  const fixtures = new URL("../../../../fixtures/", import.meta.url).pathname;
   const dir = await Deno.makeTempDir({ prefix: "hive_local_upgrade_" });
   try {
-    // One monerod version is installed here: each upgrade switches flag sets (log level 0 -> 2
-    // -> 1) and the binary path to the same monerod, standing in for three versions. Each
-    // restarted monerod builds its RandomX cache again before it verifies a block: 20 wall
-    // seconds after the last upgrade leave room for that on a busy machine.
+    // One run of real monerod serves three checks (each start of the nodes costs seconds):
+    // - two flag sets (the miner's, the watcher's) stand in for two monerod versions (one
+    //   monerod is installed here), merged over daemon_defaults;
+    // - a third-party behaviour plugin on the watcher records the tip;
+    // - two upgrades each restart node-1 and node-2 with another flag set on their data (log
+    //   level 0 -> 2 -> 1, the first also switching the binary path to the same monerod).
+    // Each restarted monerod builds its RandomX cache again before it verifies a block: 20 wall
+    // seconds after the last upgrade (at 11 of 30 simulated minutes, at 60x) leave room for that
+    // on a busy machine.
     const { model } = await parseScenario(
-      "general: { stop_time: 30m, seed: 4 }\nnetwork: { topology: ring }\nagents:\n" +
+      "general: { stop_time: 30m, seed: 4 }\nnetwork: { topology: ring }\n" +
+        'daemon_defaults: ["--db-sync-mode=fastest"]\nagents:\n' +
         '  miner-1: { kind: miner, hashrate: 100, daemon_args: ["--log-level=0"] }\n' +
+        '  watcher: { kind: observer, daemon_args: ["--log-level=2"], ' +
+        "behavior: ../behaviors/tip_watcher.ts, behavior_config: { every_s: 20 } }\n" +
         "  node-{1..2}: { kind: observer, upgrade: [{ at: 4m, stagger: 1m, " +
         'daemon_binary: /usr/bin/monerod, daemon_args: ["--log-level=2"] }, ' +
         '{ at: 10m, stagger: 1m, daemon_args: ["--log-level=1"] }] }\n',
-      { baseDir: ".", name: "upgrade", addressing: "loopback" },
+      { baseDir: `${fixtures}scenarios`, name: "upgrade", addressing: "loopback" },
     );
     const lines: string[] = [];
     const result = await new LocalEngine({
       timeScale: 60,
       graceMs: 20_000,
-      firstOctet: 60,
+      firstOctet: 40,
       hiveArgv: HIVE_ARGV,
     }).run({
       model,
@@ -294,6 +270,13 @@ Deno.test("local run: two upgrades each restart a node with another flag set on 
       final: Record<string, { height: number }>;
     };
     ok(summary.converged, JSON.stringify(summary.final));
+    // --log-level is also one of hive's own flags: monerod refuses an option given twice, so
+    // every node answering (converged above, all four in the final state) shows each merged
+    // line was accepted. One miner: two could end the run on a tie that no later block breaks.
+    deepEqual(Object.keys(summary.final).sort(), ["miner-1", "node-1", "node-2", "watcher"]);
+    const tips = _read(`${dir}/hosts/watcher/behavior.ndjson`);
+    ok(tips.length >= 1, "the plugin recorded the tip");
+    ok(tips.every((e) => e.event === "height" && e.host === "watcher"));
     const upgraded = lines.filter((l) => l.includes("host upgraded")).map((l) => JSON.parse(l));
     deepEqual(
       upgraded.map((u) => `${u.host}#${u.upgrade}`),
