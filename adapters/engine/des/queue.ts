@@ -14,7 +14,7 @@
  * When the current bucket is used up the queue moves to the earliest non-empty bucket (the
  * ring's next, or the far heap's top, whichever is earlier) and copies its records into the
  * near store, a small array reused for every bucket. There they are sorted once by (time,
- * sequence) in about linear time (see `#sortRun`), and popped in order;
+ * sequence) in about linear time ({@link BucketSorter}), and popped in order;
  * events pushed into the current bucket while it drains go to the near heap, and a pop takes
  * the earlier head. Buckets of a few records are heaped instead. A block crossing
  * 100,000 nodes keeps ~100 k deliveries in flight: a single heap over all of them pays ~10
@@ -26,6 +26,7 @@
  * @module
  */
 
+import { BucketSorter } from "./queue_sort.ts";
 import {
   copyRecord,
   type DesRecordStore,
@@ -92,9 +93,8 @@ export class DesQueue {
   // Run: the current bucket's records (those present when it became current) sorted once into
   // `runIdx` (near-store indices), popped in order from `runPos`. Pushes made while it drains
   // go to the near heap, and pop takes the earlier of the two heads.
-  #runIdx = new Int32Array(1024);
-  #runSub = new Int32Array(1024);
-  #runCount = new Int32Array(1025);
+  readonly #sorter = new BucketSorter();
+  #runIdx: Int32Array = new Int32Array(0);
   #runPos = 0;
   #runLen = 0;
   // Far: records by slot (with a free list) and a heap of (time, slot), for events at or past
@@ -304,54 +304,11 @@ export class DesQueue {
     }
   }
 
-  /**
-   * Sort the current bucket's records (near store 0..nearUsed) into the run; false for a
-   * bucket too small to be worth it or at a time that is not finite (the heap takes those).
-   * A counting sort over sub-buckets of the millisecond (as many as records: floor of the
-   * offset from the bucket's start, which never decreases as the time grows) then an insertion
-   * pass by (time, index) that only moves records within their sub-bucket: about linear, where
-   * a comparison sort pays log(m) mispredicted branches per record (and V8's native typed-array
-   * sort measured 50-110 ns per element here). Index order is sequence order (see `#advance`).
-   */
+  /** Sort the current bucket into the run; false when the heap should take it. */
   #sortRun(k: number): boolean {
     const m = this.#nearUsed;
     if (m < _RUN_MIN || !Number.isFinite(k)) return false;
-    let subs = 1;
-    while (subs < m) subs *= 2;
-    if (this.#runIdx.length < m) {
-      this.#runIdx = new Int32Array(2 * m);
-      this.#runSub = new Int32Array(2 * m);
-    }
-    if (this.#runCount.length < subs + 1) this.#runCount = new Int32Array(2 * subs + 1);
-    const idx = this.#runIdx;
-    const sub = this.#runSub;
-    const count = this.#runCount;
-    count.fill(0, 0, subs + 1);
-    const f = this.#near.f;
-    const base = k / _SCALE;
-    const scale = subs * _SCALE;
-    for (let at = 0; at < m; at++) {
-      let j = Math.floor((f[at << 2] - base) * scale);
-      if (!(j >= 0)) j = 0;
-      else if (j >= subs) j = subs - 1;
-      sub[at] = j;
-      count[j + 1]++;
-    }
-    for (let j = 1; j <= subs; j++) count[j] += count[j - 1];
-    for (let at = 0; at < m; at++) idx[count[sub[at]]++] = at;
-    for (let p = 1; p < m; p++) {
-      const x = idx[p];
-      const tx = f[x << 2];
-      let q = p - 1;
-      while (q >= 0) {
-        const y = idx[q];
-        const ty = f[y << 2];
-        if (ty < tx || (ty === tx && y < x)) break;
-        idx[q + 1] = y;
-        q--;
-      }
-      idx[q + 1] = x;
-    }
+    this.#runIdx = this.#sorter.sort(this.#near.f, m, k / _SCALE, _SCALE);
     this.#runLen = m;
     return true;
   }

@@ -5,8 +5,7 @@
  * Model in brief:
  * - Mining: one Poisson process for the network, each block to a miner by share (`mining.ts`).
  * - Relay: uplink-serialised sends with latency, loss and validation delay (`relay.ts`).
- * - Fork choice: greatest height wins, first seen wins ties; reorgs are recorded with depth
- *   (`chain.ts`).
+ * - Fork choice: greatest height wins, first seen wins ties; reorgs recorded (`chain.ts`).
  * - Transactions: Dandelion++ stem then fluff; see `tx.ts`.
  * - Attacks: one file each under `attacks/`, dispatched by `attacks.ts`.
  *
