@@ -4,13 +4,16 @@
  *
  * - `ideal` when asked, or (`auto`) when the model's links carry no latency, jitter or loss.
  * - `netns` when asked (refused, exit 2, naming what is missing: root, `ip`, `tc`, a kernel
- *   piece, or a peer mode other than hardcoded), or (`auto`) when all of that is there.
+ *   piece, or a peer mode other than hardcoded), or (`auto`) when all of that is there and the
+ *   kernel has `netem`, so the kernel carries the whole link. Without `netem` the namespaces
+ *   would only add the kernel's bandwidth shaping to the relays, so `auto` does not change the
+ *   machine's interfaces for that: it is there for whoever asks.
  * - `relay` otherwise: userspace relays on loopback, no root needed.
  *
  * @example
  * ```ts
  * const decision = await decideLinks({ model, mode: "auto" });
- * decision.path; // "netns" as root on a kernel with veth, bridge, htb and tbf, else "relay"
+ * decision.path; // "netns" as root on a kernel with veth, bridge, htb and netem, else "relay"
  * ```
  * @module
  */
@@ -69,6 +72,14 @@ export async function decideLinks(o: DecideLinksOptions): Promise<LinksDecision>
   const netem = o.probe === false ? { available: false, reason: "not probed" } : await probeNetem();
   if (mode === "relay") return { path: "relay", netem };
   const blocker = await _netnsBlocker(o, env, !netem.available);
+  if (!blocker && mode === "auto" && !netem.available) {
+    return {
+      path: "relay",
+      netem,
+      notNetns: `netem is not available (${netem.reason}); --links netns adds per-link ` +
+        "bandwidth in the kernel (tbf) to the relays",
+    };
+  }
   if (!blocker) {
     await sweepFabrics(env); // leftovers of killed runs free their subnets first
     return { path: "netns", netem, netns: await planNetns(o.model.hosts.length, env) };

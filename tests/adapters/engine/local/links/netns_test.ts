@@ -136,7 +136,7 @@ Deno.test("netns: --links netns is refused naming what is missing; auto takes th
 Deno.test("netns: a run takes a /24 of 10.213.0.0/16 that nothing on the machine uses", async () => {
   const model = _model(3);
   const env = _machine({ routes: "10.213.0.0/17 dev other scope link\ndefault via 192.0.2.1" });
-  const decision = await decideLinks({ model, mode: "auto", env });
+  const decision = await decideLinks({ model, mode: "netns", env });
   equal(decision.path, "netns");
   const plan = decision.netns!;
   const third = Number(plan.subnet.split(".")[2]);
@@ -356,4 +356,14 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("netns: auto leaves the machine's interfaces alone when netem would not carry the links", async () => {
+  const decision = await decideLinks({ model: _model(3), mode: "auto", env: _machine() });
+  if ((await probeNetem()).available) {
+    equal(decision.path, "netns");
+  } else {
+    equal(decision.path, "relay");
+    match(decision.notNetns!, /^netem is not available \(.+\); --links netns adds/);
+  }
 });
