@@ -143,7 +143,7 @@ export function runCommand(load: ContextLoader): Command {
     .option(
       "--links <mode>",
       "local: peer links: auto (when the scenario's links carry latency, jitter or loss: " +
-        "netns as root where the kernel allows, else relay; default), netns (a network " +
+        "netns as root where the kernel has netem, else relay; default), netns (a network " +
         "namespace per node, links shaped by tc; root), relay (always), ideal (plain loopback)",
     )
     .option("--shadow-bin <path>", "shadow: shadow executable (default: shadow on PATH)")
