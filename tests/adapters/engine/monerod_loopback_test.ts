@@ -18,36 +18,14 @@ import { localMonerodArgs } from "../../../adapters/engine/local/daemon_args.ts"
 import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
 import { createLogger } from "../../../core/logger.ts";
 import { readProcFile } from "../../_helpers.ts";
+import { testHost, testModel } from "./_sim_model.ts";
 
 function _host(name: string, ip: string, peers: string[], daemonArgs: string[] = []): SimHost {
-  return {
-    name,
-    kind: "miner",
-    region: "default",
-    ip,
-    p2pPort: 18080,
-    rpcPort: 18081,
-    hashrate: 0,
-    startTimeS: 0,
-    bandwidthUpBps: 1e8,
-    bandwidthDownBps: 1e8,
-    daemonArgs,
-    peers,
-  };
+  return testHost(name, { kind: "miner", ip, peers, daemonArgs });
 }
 
 function _model(hosts: SimHost[], peerMode: PeerMode = "hardcoded"): SimModel {
-  return {
-    name: "loopback",
-    seed: 1,
-    stopTimeS: 60,
-    bootstrapEndTimeS: 0,
-    parallelism: 1,
-    peerMode,
-    hosts,
-    edges: [],
-    attacks: [],
-  };
+  return testModel(hosts, { name: "loopback", stopTimeS: 60, peerMode });
 }
 
 const _MODES: PeerMode[] = ["hardcoded", "hybrid", "dynamic"];

@@ -8,37 +8,19 @@ import { startLinks } from "../../../../../adapters/engine/local/links/mod.ts";
 import type { LocalHostPlacement } from "../../../../../adapters/engine/local/options.ts";
 import type { SimHost, SimModel } from "../../../../../adapters/engine/types.ts";
 import { deadline } from "../../../../_helpers.ts";
+import { testHost, testModel } from "../../_sim_model.ts";
 
 function _host(name: string, ip: string, p2pPort: number): SimHost {
-  return {
-    name,
-    kind: "observer",
-    region: "default",
-    ip,
-    p2pPort,
-    rpcPort: p2pPort + 1,
-    hashrate: 0,
-    startTimeS: 0,
-    bandwidthUpBps: 1e8,
-    bandwidthDownBps: 1e8,
-    daemonArgs: [],
-    peers: [],
-  };
+  return testHost(name, { ip, p2pPort, rpcPort: p2pPort + 1 });
 }
 
 function _setup(latencyMs: number, target: number) {
   const hosts = [_host("a", "127.0.0.1", 1), _host("b", "127.0.0.1", target)];
-  const model: SimModel = {
+  const model: SimModel = testModel(hosts, {
     name: "links",
     seed: 3,
-    stopTimeS: 10,
-    bootstrapEndTimeS: 0,
-    parallelism: 1,
-    peerMode: "hardcoded",
-    hosts,
     edges: [{ a: "a", b: "b", latencyMs, packetLoss: 0 }],
-    attacks: [],
-  };
+  });
   const placements: LocalHostPlacement[] = hosts.map((h) => ({
     name: h.name,
     kind: h.kind,

@@ -11,10 +11,11 @@ import {
   readRunArrivals,
 } from "../../../../../adapters/engine/local/links/observe.ts";
 import type { LinksRecord } from "../../../../../adapters/engine/local/links/mod.ts";
-import type { SimHost, SimModel } from "../../../../../adapters/engine/types.ts";
+import type { SimModel } from "../../../../../adapters/engine/types.ts";
 import { createLogger } from "../../../../../core/logger.ts";
 import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../../../adapters/engine/local/rpc.ts";
 import { deadline } from "../../../../_helpers.ts";
+import { testHost, waitHeight } from "../../_sim_model.ts";
 import {
   compareFigures,
   desFigures,
@@ -31,23 +32,6 @@ const HIVE_ARGV = [
   new URL("../../../../../main.ts", import.meta.url).pathname,
 ];
 
-function _host(name: string, kind: SimHost["kind"], hashrate: number, peers: string[]): SimHost {
-  return {
-    name,
-    kind,
-    region: "default",
-    ip: "11.0.0.1",
-    p2pPort: 18080,
-    rpcPort: 18081,
-    hashrate,
-    startTimeS: 0,
-    bandwidthUpBps: 1e8,
-    bandwidthDownBps: 1e8,
-    daemonArgs: [],
-    peers,
-  };
-}
-
 Deno.test("local run: blocks cross a 200 ms relay link between two real monerod nodes", async () => {
   const dir = await Deno.makeTempDir({ prefix: "hive_links_" });
   const stop = new AbortController();
@@ -61,7 +45,7 @@ Deno.test("local run: blocks cross a 200 ms relay link between two real monerod 
       bootstrapEndTimeS: 0,
       parallelism: 1,
       peerMode: "hardcoded",
-      hosts: [_host("a", "observer", 0, ["b"]), _host("b", "observer", 0, ["a"])],
+      hosts: [testHost("a", { peers: ["b"] }), testHost("b", { peers: ["a"] })],
       edges: [{ a: "a", b: "b", latencyMs: 200, packetLoss: 0 }],
       attacks: [],
     };
@@ -83,7 +67,7 @@ Deno.test("local run: blocks cross a 200 ms relay link between two real monerod 
         if (r.status === "OK") break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      const reached = await _height(rpc[1], height, 30_000);
+      const reached = await waitHeight(rpc[1], height, 30_000);
       ok(reached, `block ${height} reached the other node`);
     }
     stop.abort();
@@ -119,14 +103,3 @@ Deno.test("local run: blocks cross a 200 ms relay link between two real monerod 
     await Deno.remove(dir, { recursive: true });
   }
 });
-
-async function _height(rpc: MonerodRpc, height: number, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  // Bounded by the deadline; one poll per 50 ms.
-  while (Date.now() < end) {
-    const info = await rpc.getInfo().catch(() => null);
-    if (info && info.height - 1 >= height) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}

@@ -10,11 +10,15 @@ import { LocalEngine } from "../../../../../adapters/engine/local/engine.ts";
 import type { LinksRecord } from "../../../../../adapters/engine/local/links/mod.ts";
 import { parseClassStats } from "../../../../../adapters/engine/local/links/tc.ts";
 import { netnsNames } from "../../../../../adapters/engine/local/links/netns.ts";
-import type { SimHost, SimModel } from "../../../../../adapters/engine/types.ts";
+import type { SimModel } from "../../../../../adapters/engine/types.ts";
 import { createLogger } from "../../../../../core/logger.ts";
 import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../../../adapters/engine/local/rpc.ts";
 import { deadline } from "../../../../_helpers.ts";
+import { netnsLeftovers, testHost, waitHeight } from "../../_sim_model.ts";
 import { waitLocalNodes, warmUpRandomX } from "../../../../bench/sim_crossval_compare.ts";
+
+const _host = (name: string, peers: string[]) =>
+  testHost(name, { peers, bandwidthUpBps: 5e7, bandwidthDownBps: 5e7 });
 
 const HIVE_ARGV = [
   Deno.execPath(),
@@ -24,33 +28,10 @@ const HIVE_ARGV = [
   new URL("../../../../../main.ts", import.meta.url).pathname,
 ];
 
-function _host(name: string, peers: string[]): SimHost {
-  return {
-    name,
-    kind: "observer",
-    region: "default",
-    ip: "11.0.0.1",
-    p2pPort: 18080,
-    rpcPort: 18081,
-    hashrate: 0,
-    startTimeS: 0,
-    bandwidthUpBps: 5e7,
-    bandwidthDownBps: 5e7,
-    daemonArgs: [],
-    peers,
-  };
-}
-
 async function _tool(cmd: string, ...args: string[]): Promise<string> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
   ok(out.success, `${cmd} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
   return new TextDecoder().decode(out.stdout);
-}
-
-/** Names on the machine that belong to run `id` (namespaces and links). */
-async function _leftovers(id: string): Promise<string[]> {
-  const text = (await _tool("ip", "netns", "list")) + (await _tool("ip", "-o", "link", "show"));
-  return text.split(/\s+/).filter((w) => w.includes(`hv${id}`));
 }
 
 Deno.test({
@@ -97,7 +78,7 @@ Deno.test({
         if (r?.status === "OK") break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      ok(await _height(rpc[1], 1, 60_000), "the block reached the other node");
+      ok(await waitHeight(rpc[1], 1, 60_000), "the block reached the other node");
       // The kernel's counters of a's link class to b (its uplink, inside its namespace).
       const up = parseClassStats(
         await _tool(
@@ -122,21 +103,10 @@ Deno.test({
       if (record.netns!.relays) {
         ok(record.stats!.connections > 0 && record.stats!.bytes_forward > 0);
       }
-      equal((await _leftovers(id)).join(" "), "", "nothing of the run is left");
+      equal((await netnsLeftovers(id)).join(" "), "", "nothing of the run is left");
     } finally {
       stop.abort();
       await Deno.remove(dir, { recursive: true });
     }
   },
 });
-
-async function _height(rpc: MonerodRpc, height: number, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  // Bounded by the deadline; one poll per 100 ms.
-  while (Date.now() < end) {
-    const info = await rpc.getInfo().catch(() => null);
-    if (info && info.height - 1 >= height) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}

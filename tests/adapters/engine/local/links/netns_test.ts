@@ -22,12 +22,12 @@ import {
   releaseClaims,
   removeFabric,
   sweepFabrics,
-  SYSTEM_NETNS_ENV,
   usedPrefixes,
 } from "../../../../../adapters/engine/local/links/netns.ts";
 import type { NetnsEnv } from "../../../../../adapters/engine/local/links/netns.ts";
 import type { SimModel } from "../../../../../adapters/engine/types.ts";
 import { deadline, MAIN_MODULE } from "../../../../_helpers.ts";
+import { netnsLeftovers, testHost, testModel } from "../../_sim_model.ts";
 
 /** A machine as the namespace path sees it, answering `ip` from the given text. */
 function _machine(o: {
@@ -58,31 +58,12 @@ function _machine(o: {
 }
 
 function _model(hosts: number, peerMode: SimModel["peerMode"] = "hardcoded"): SimModel {
-  const names = Array.from({ length: hosts }, (_, i) => `h${i}`);
-  return {
+  const all = Array.from({ length: hosts }, (_, i) => testHost(`h${i}`));
+  return testModel(all, {
     name: "netns",
-    seed: 1,
-    stopTimeS: 10,
-    bootstrapEndTimeS: 0,
-    parallelism: 1,
     peerMode,
-    hosts: names.map((name) => ({
-      name,
-      kind: "observer",
-      region: "default",
-      ip: "11.0.0.1",
-      p2pPort: 18080,
-      rpcPort: 18081,
-      hashrate: 0,
-      startTimeS: 0,
-      bandwidthUpBps: 1e8,
-      bandwidthDownBps: 1e8,
-      daemonArgs: [],
-      peers: [],
-    })),
     edges: [{ a: "h0", b: "h1", latencyMs: 30, packetLoss: 0 }],
-    attacks: [],
-  };
+  });
 }
 
 async function _refused(env: NetnsEnv, model: SimModel, expected: RegExp): Promise<void> {
@@ -184,13 +165,6 @@ Deno.test("netns: runs planning at once claim different subnets; a dead owner's 
 });
 
 const _root = Deno.uid() === 0;
-
-/** Names on the machine that belong to run `id`. */
-async function _leftovers(id: string): Promise<string[]> {
-  const ns = await SYSTEM_NETNS_ENV.run("ip", ["netns", "list"]);
-  const links = await SYSTEM_NETNS_ENV.run("ip", ["-o", "link", "show"]);
-  return `${ns.stdout} ${links.stdout}`.split(/\s+/).filter((w) => w.includes(`hv${id}`));
-}
 
 /**
  * A process that builds a two-host fabric under its own pid, optionally starts a reaper for it
@@ -297,7 +271,7 @@ Deno.test({
     } finally {
       await fabric.remove();
     }
-    deepEqual(await _leftovers(plan.id), []);
+    deepEqual(await netnsLeftovers(plan.id), []);
     deepEqual(fabric.lastCounters.classes, 4, "the last counters stay readable");
     if (!(await probeNetem()).available) {
       // A failure halfway (here: a netem leaf on a kernel without it) removes what was made.
@@ -311,7 +285,7 @@ Deno.test({
         }),
         /tc -n hv\w+-0 -batch: .*qdisc kind is unknown/s,
       );
-      deepEqual(await _leftovers(failing.id), []);
+      deepEqual(await netnsLeftovers(failing.id), []);
     }
   },
 });
@@ -328,21 +302,21 @@ Deno.test({
     try {
       ids.push(await deadline(reaped.id, 30_000, "owner with reaper"));
       ids.push(await deadline(swept.id, 30_000, "owner without reaper"));
-      for (const id of ids) ok((await _leftovers(id)).length >= 6, `fabric ${id} built`);
+      for (const id of ids) ok((await netnsLeftovers(id)).length >= 6, `fabric ${id} built`);
       reaped.child.kill("SIGKILL");
       swept.child.kill("SIGKILL");
       await Promise.all([reaped.child.status, swept.child.status]);
       // The reaper notices its parent is gone and removes the fabric named in children.json.
       const end = Date.now() + 30_000;
       // Bounded by the deadline; one look per 200 ms.
-      while (Date.now() < end && (await _leftovers(ids[0])).length > 0) {
+      while (Date.now() < end && (await netnsLeftovers(ids[0])).length > 0) {
         await new Promise((r) => setTimeout(r, 200));
       }
-      deepEqual(await _leftovers(ids[0]), [], "the reaper removed its run's fabric");
-      ok((await _leftovers(ids[1])).length > 0, "no reaper: still there");
+      deepEqual(await netnsLeftovers(ids[0]), [], "the reaper removed its run's fabric");
+      ok((await netnsLeftovers(ids[1])).length > 0, "no reaper: still there");
       const gone = await sweepFabrics();
       ok(gone.includes(ids[1]), `swept ${gone}`);
-      deepEqual(await _leftovers(ids[1]), []);
+      deepEqual(await netnsLeftovers(ids[1]), []);
       match(await Deno.readTextFile(`${dir}/reaper.log`), new RegExp(ids[0]));
     } finally {
       for (const o of [reaped, swept]) {
