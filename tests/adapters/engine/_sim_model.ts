@@ -5,7 +5,11 @@
  * @module
  */
 import type { SimHost, SimModel } from "../../../adapters/engine/types.ts";
-import type { MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
+import { DEFAULT_MINER_ADDRESS, type MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
+import { MAIN_MODULE } from "../../_helpers.ts";
+
+/** How a local run under test starts its `hive sim agent` processes. */
+export const HIVE_ARGV: string[] = [Deno.execPath(), "run", "-A", "--quiet", MAIN_MODULE];
 
 /**
  * An observer host with the defaults these tests share; `fields` overrides any of them.
@@ -57,6 +61,19 @@ export async function waitHeight(rpc: MonerodRpc, height: number, ms: number): P
     const info = await rpc.getInfo().catch(() => null);
     if (info && info.height - 1 >= height) return true;
     await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+/**
+ * Mine one block on the node. It answers BUSY until it counts itself synchronised (it has its
+ * peer), so this retries every 200 ms, `tries` times at most; false if it never mined.
+ */
+export async function mineOneBlock(rpc: MonerodRpc, tries = 150): Promise<boolean> {
+  for (let k = 0; k < tries; k++) {
+    const r = await rpc.generateBlocks(1, DEFAULT_MINER_ADDRESS).catch(() => null);
+    if (r?.status === "OK") return true;
+    await new Promise((r) => setTimeout(r, 200));
   }
   return false;
 }

@@ -13,9 +13,9 @@ import {
 import type { LinksRecord } from "../../../../../adapters/engine/local/links/mod.ts";
 import type { SimModel } from "../../../../../adapters/engine/types.ts";
 import { createLogger } from "../../../../../core/logger.ts";
-import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../../../adapters/engine/local/rpc.ts";
+import { MonerodRpc } from "../../../../../adapters/engine/local/rpc.ts";
 import { deadline } from "../../../../_helpers.ts";
-import { testHost, waitHeight } from "../../_sim_model.ts";
+import { HIVE_ARGV, mineOneBlock, testHost, testModel, waitHeight } from "../../_sim_model.ts";
 import {
   compareFigures,
   desFigures,
@@ -24,49 +24,32 @@ import {
   warmUpRandomX,
 } from "../../../../bench/sim_crossval_compare.ts";
 
-const HIVE_ARGV = [
-  Deno.execPath(),
-  "run",
-  "-A",
-  "--quiet",
-  new URL("../../../../../main.ts", import.meta.url).pathname,
-];
-
 Deno.test("local run: blocks cross a 200 ms relay link between two real monerod nodes", async () => {
   const dir = await Deno.makeTempDir({ prefix: "hive_links_" });
   const stop = new AbortController();
   try {
     // Two observers (no agents): the test mines through RPC, so it knows when each block
     // starts, and warms RandomX up on both nodes first (a cold first block takes seconds).
-    const model: SimModel = {
+    const pair = [testHost("a", { peers: ["b"] }), testHost("b", { peers: ["a"] })];
+    const model: SimModel = testModel(pair, {
       name: "links-test",
       seed: 21,
       stopTimeS: 300,
-      bootstrapEndTimeS: 0,
-      parallelism: 1,
-      peerMode: "hardcoded",
-      hosts: [testHost("a", { peers: ["b"] }), testHost("b", { peers: ["a"] })],
       edges: [{ a: "a", b: "b", latencyMs: 200, packetLoss: 0 }],
-      attacks: [],
-    };
+    });
     const running = new LocalEngine({
       graceMs: 20_000,
       firstOctet: 70,
       settleS: 5,
       hiveArgv: HIVE_ARGV,
-      links: "relay", // auto takes the namespace path as root (netns_monerod_test.ts)
+      links: "relay", // the namespace path has its own test (netns_monerod_test.ts)
     }).run({ model, outDir: dir, logger: createLogger({ level: "error" }), signal: stop.signal });
     running.catch(() => {}); // awaited below; a start-up failure must not go unhandled meanwhile
     const hosts = await waitLocalNodes(dir, 60_000);
     await deadline(Promise.all(hosts.map((h) => warmUpRandomX(h.rpcUrl))), 90_000, "RandomX");
     const rpc = hosts.map((h) => new MonerodRpc({ url: h.rpcUrl, timeoutMs: 30_000 }));
     for (let height = 1; height <= 3; height++) {
-      // BUSY until the node counts itself synchronised (it has its peer): retried, bounded.
-      for (let tries = 0; tries < 100; tries++) {
-        const r = await rpc[0].generateBlocks(1, DEFAULT_MINER_ADDRESS);
-        if (r.status === "OK") break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      ok(await mineOneBlock(rpc[0], 100), `block ${height} was mined`);
       const reached = await waitHeight(rpc[1], height, 30_000);
       ok(reached, `block ${height} reached the other node`);
     }

@@ -12,21 +12,20 @@ import { parseClassStats } from "../../../../../adapters/engine/local/links/tc.t
 import { netnsNames } from "../../../../../adapters/engine/local/links/netns.ts";
 import type { SimModel } from "../../../../../adapters/engine/types.ts";
 import { createLogger } from "../../../../../core/logger.ts";
-import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../../../adapters/engine/local/rpc.ts";
+import { MonerodRpc } from "../../../../../adapters/engine/local/rpc.ts";
 import { deadline } from "../../../../_helpers.ts";
-import { netnsLeftovers, testHost, waitHeight } from "../../_sim_model.ts";
+import {
+  HIVE_ARGV,
+  mineOneBlock,
+  netnsLeftovers,
+  testHost,
+  testModel,
+  waitHeight,
+} from "../../_sim_model.ts";
 import { waitLocalNodes, warmUpRandomX } from "../../../../bench/sim_crossval_compare.ts";
 
 const _host = (name: string, peers: string[]) =>
   testHost(name, { peers, bandwidthUpBps: 5e7, bandwidthDownBps: 5e7 });
-
-const HIVE_ARGV = [
-  Deno.execPath(),
-  "run",
-  "-A",
-  "--quiet",
-  new URL("../../../../../main.ts", import.meta.url).pathname,
-];
 
 async function _tool(cmd: string, ...args: string[]): Promise<string> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
@@ -42,17 +41,12 @@ Deno.test({
     const stop = new AbortController();
     let id = "";
     try {
-      const model: SimModel = {
+      const model: SimModel = testModel([_host("a", ["b"]), _host("b", ["a"])], {
         name: "netns-test",
         seed: 5,
         stopTimeS: 300,
-        bootstrapEndTimeS: 0,
-        parallelism: 1,
-        peerMode: "hardcoded",
-        hosts: [_host("a", ["b"]), _host("b", ["a"])],
         edges: [{ a: "a", b: "b", latencyMs: 40, packetLoss: 0 }],
-        attacks: [],
-      };
+      });
       const running = new LocalEngine({
         graceMs: 20_000,
         settleS: 2,
@@ -72,12 +66,7 @@ Deno.test({
       // Both nodes build their RandomX cache at once (one after the other takes twice as long:
       // the miner's to make the block, the other's to check it).
       await deadline(Promise.all(hosts.map((h) => warmUpRandomX(h.rpcUrl))), 90_000, "RandomX");
-      // BUSY until the node counts itself synchronised (it has its peer): retried, bounded.
-      for (let tries = 0; tries < 150; tries++) {
-        const r = await rpc[0].generateBlocks(1, DEFAULT_MINER_ADDRESS).catch(() => null);
-        if (r?.status === "OK") break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      ok(await mineOneBlock(rpc[0]), "a block was mined");
       ok(await waitHeight(rpc[1], 1, 60_000), "the block reached the other node");
       // The kernel's counters of a's link class to b (its uplink, inside its namespace).
       const up = parseClassStats(
