@@ -81,8 +81,10 @@ export interface DesNetwork {
     readonly upUniform: number;
     /** No link loses packets: the relay skips reading `adjLoss`. */
     readonly lossless: boolean;
-    /** Per directed link, its latency region pair ({@link DesLatency.pair}); null without. */
+    /** Per directed link, its latency region pair ({@link DesLatency.pair}), unless packed. */
     readonly adjPair: Uint16Array | null;
+    /** Per directed link, its target * 256 + its latency region pair; null when not packed. */
+    readonly adjPacked: Int32Array | null;
   };
   /** Sybil nodes swallow what others send them. */
   readonly sybil: Uint8Array;

@@ -74,8 +74,11 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   // Links are only cut or held by attacks: without any, those arrays need no reads.
   const attacked = net.attacks.active;
   const end = net.adjStart[i + 1];
+  // Targets and latency pairs in one array when they fit (see `adjPacked` in setup.ts).
+  const packed = net.setup.adjPacked;
   for (let e = net.adjStart[i]; e < end; e++) {
-    const r = adjTo[e];
+    const link = packed !== null ? packed[e] : 0;
+    const r = packed !== null ? link >> 8 : adjTo[e];
     if (r === except || hasB[r] === 1 || (checkOnline && online[r] === 0)) continue;
     if (attacked && adjCut[e] > 0) continue;
     if ((attacked && adjHold[e] > 0) || (hasP !== null && hasP[r] === 0)) {
@@ -105,6 +108,8 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
     if (latency !== null && sent + validation >= sched[r]) continue;
     const lat = latency === null
       ? adjLat[e]
+      : packed !== null
+      ? latency.samplePair(link & 0xff)
       : pairs !== null
       ? latency.samplePair(pairs[e])
       : latency.sample(i, r);

@@ -44,8 +44,17 @@ export interface DesNetSetup {
   upUniform: number;
   /** No link loses packets (the relay need not read each link's loss). */
   lossless: boolean;
-  /** Per directed link, its latency region pair; null without per-message latency. */
+  /**
+   * Per directed link, its latency region pair; null without per-message latency, or when
+   * {@link adjPacked} holds them.
+   */
   adjPair: Uint16Array | null;
+  /**
+   * Per directed link, its target times 256 plus its latency region pair, so the relay reads
+   * one array where it would read two (the pairs' line is one more cache miss per relay); null
+   * without per-message latency, past 2^23 nodes or 256 region pairs.
+   */
+  adjPacked: Int32Array | null;
   /** Mining weight per node (0: does not mine). */
   miningWeights: number[];
   blockIntervalS: number;
@@ -91,6 +100,7 @@ export function setupNetwork(
     }
   }
   const adjacency = _adjacency(model, net, index, setupRng, preset, latency);
+  const packed = _packedLinks(adjacency.adjStart, adjacency.adjTo, latency);
   return {
     net,
     relay,
@@ -102,7 +112,8 @@ export function setupNetwork(
     downUniform: _uniform(downBps),
     upUniform: _uniform(upBps),
     lossless: adjacency.adjLoss.every((x) => x === 0),
-    adjPair: _linkPairs(adjacency.adjStart, adjacency.adjTo, latency),
+    adjPair: packed === null ? _linkPairs(adjacency.adjStart, adjacency.adjTo, latency) : null,
+    adjPacked: packed,
     miningWeights: _miningWeights(model, net, setupRng, preset),
     blockIntervalS: preset && options.blockIntervalS === _DEFAULT_INTERVAL_S
       ? SIMBLOCK_INTERVAL_S
@@ -245,6 +256,24 @@ function _uniform(xs: Float64Array): number {
   const x = xs.length > 0 ? xs[0] : 0;
   for (let i = 1; i < xs.length; i++) if (xs[i] !== x) return 0;
   return x;
+}
+
+/** Each directed link's target and latency region pair in one number, when both fit. */
+function _packedLinks(
+  adjStart: Int32Array,
+  adjTo: Int32Array,
+  latency: DesLatency | null,
+): Int32Array | null {
+  if (latency === null || adjStart.length - 1 > 1 << 23) return null;
+  const packed = new Int32Array(adjTo.length);
+  for (let i = 0; i + 1 < adjStart.length; i++) {
+    for (let e = adjStart[i]; e < adjStart[i + 1]; e++) {
+      const k = latency.pair(i, adjTo[e]);
+      if (k > 0xff) return null;
+      packed[e] = (adjTo[e] << 8) | k;
+    }
+  }
+  return packed;
 }
 
 /** Each directed link's latency region pair, when the pairs fit 16 bits. */

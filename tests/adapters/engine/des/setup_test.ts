@@ -1,0 +1,41 @@
+/**
+ * The network a DES run builds: each directed link's target and latency region pair packed in
+ * one number when both fit, and kept apart when they do not.
+ */
+import { equal, ok } from "@std/assert";
+import { setupNetwork } from "../../../../adapters/engine/des/setup.ts";
+import { parseDesOptions } from "../../../../adapters/engine/des/options.ts";
+import { DesRandom } from "../../../../adapters/engine/des/random.ts";
+import { desModel } from "./_fixtures.ts";
+
+function _setup(regions: number) {
+  const base = desModel({ nodes: 60, miners: 2, topology: "random", degree: 4, stopTimeS: 60 });
+  const names = Array.from({ length: regions }, (_, r) => `r${r}`);
+  const model = {
+    ...base,
+    hosts: base.hosts.map((h, i) => ({ ...h, region: names[i % regions] })),
+    des: { latency: { default: { lognormal: { median: 50, sigma: 0.3 } } } },
+  };
+  const index = new Map(model.hosts.map((h, i) => [h.name, i]));
+  return setupNetwork(model, parseDesOptions({}), index, new DesRandom(1));
+}
+
+Deno.test("setup packs each link's target and latency pair in one number while they fit", () => {
+  const net = _setup(15); // 225 pairs: fits 8 bits
+  ok(net.adjPacked !== null);
+  equal(net.adjPair, null, "no second copy of the pairs");
+  const { adjStart, adjTo } = net.adjacency;
+  for (let i = 0; i + 1 < adjStart.length; i++) {
+    for (let e = adjStart[i]; e < adjStart[i + 1]; e++) {
+      equal(net.adjPacked![e] >> 8, adjTo[e]);
+      equal(net.adjPacked![e] & 0xff, net.latency!.pair(i, adjTo[e]));
+    }
+  }
+  // 16 regions make pair numbers up to 255 (16 * 15 + 15): still packed; 17 do not fit.
+  ok(_setup(16).adjPacked !== null);
+  const wide = _setup(17);
+  equal(wide.adjPacked, null);
+  ok(wide.adjPair !== null);
+  const { adjStart: s17, adjTo: t17 } = wide.adjacency;
+  for (let e = s17[5]; e < s17[6]; e++) equal(wide.adjPair![e], wide.latency!.pair(5, t17[e]));
+});
