@@ -155,9 +155,10 @@ export class LocalRun {
 
   /**
    * Upgrade `index` of a host: stop its monerod (its data stays) and start the binary and flags
-   * of its first `index + 1` upgrades.
+   * of its first `index + 1` upgrades. Logged when it starts too: a stop can take seconds.
    */
   async #upgrade(host: SimHost, index: number, logger: Logger): Promise<void> {
+    logger.info("host upgrading", { host: host.name, upgrade: index + 1 });
     const i = this.daemons.findIndex((d) => d.name === `monerod ${host.name}`);
     if (i >= 0) await this.daemons.splice(i, 1)[0].stop(this.o.graceMs);
     this.#startDaemon(upgradedHost(host, index + 1), logger, false);
