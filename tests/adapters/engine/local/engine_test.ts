@@ -137,19 +137,20 @@ Deno.test("local run: 3 real monerod nodes, a miner, a partition that heals", as
   const dir = await Deno.makeTempDir({ prefix: "hive_local_" });
   try {
     // Triangle; the miner is alone in group A. Time scale 60: mean 2 s between blocks; the cut
-    // lasts from 1.5 s to 9 s of wall time, the run 16 s.
+    // lasts from 1.5 s to 12 s of wall time (long enough for blocks even when a loaded machine
+    // slows the miner's first ones), the run 18 s.
     const model = _model([
       _host("miner-a", "miner", 100, ["obs-b", "obs-c"]),
       _host("obs-b", "observer", 0, ["miner-a", "obs-c"]),
       _host("obs-c", "observer", 0, ["miner-a", "obs-b"]),
     ], {
-      stopTimeS: 960,
+      stopTimeS: 1080,
       attacks: [{
         kind: "partition",
         groupA: ["miner-a"],
         groupB: ["obs-b", "obs-c"],
         startS: 90,
-        endS: 540,
+        endS: 720,
       }],
     });
     const progress: number[] = [];
@@ -167,8 +168,8 @@ Deno.test("local run: 3 real monerod nodes, a miner, a partition that heals", as
     });
     equal(result.engine, "local");
     equal(result.interrupted, false);
-    equal(result.simulatedS, 960);
-    ok(progress.length > 3 && progress.at(-1) === 960, "progress reached the stop time");
+    equal(result.simulatedS, 1080);
+    ok(progress.length > 3 && progress.at(-1) === 1080, "progress reached the stop time");
     const summary = result.summary as {
       converged: boolean;
       final: Record<string, { height: number; top_hash: string }>;
