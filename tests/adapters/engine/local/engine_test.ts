@@ -13,47 +13,17 @@ import { ConfigError, HiveError } from "../../../../core/errors.ts";
 import { createLogger } from "../../../../core/logger.ts";
 import type { RunEvent, SimHost, SimModel } from "../../../../adapters/engine/types.ts";
 import { assertInstanceOf, rejection } from "../../../_helpers.ts";
+// HIVE_ARGV runs agents from main.ts: under `deno test` the main module is this file, not hive.
+import { HIVE_ARGV, testHost, testModel } from "../_sim_model.ts";
 
 const logger = createLogger({ level: "error" });
-/** Agents run from main.ts: under `deno test` the main module is this file, not hive. */
-const HIVE_ARGV = [
-  Deno.execPath(),
-  "run",
-  "-A",
-  "--quiet",
-  new URL("../../../../main.ts", import.meta.url).pathname,
-];
-
 function _host(name: string, kind: SimHost["kind"], hashrate: number, peers: string[]): SimHost {
-  return {
-    name,
-    kind,
-    region: "default",
-    ip: "11.0.0.1", // a Shadow-style address: the local engine must replace it
-    p2pPort: 18080,
-    rpcPort: 18081,
-    hashrate,
-    startTimeS: 0,
-    bandwidthUpBps: 1e8,
-    bandwidthDownBps: 1e8,
-    daemonArgs: [],
-    peers,
-  };
+  // The test hosts' Shadow-style address (11.0.0.1): the local engine must replace it.
+  return testHost(name, { kind, hashrate, peers });
 }
 
 function _model(hosts: SimHost[], extra: Partial<SimModel> = {}): SimModel {
-  return {
-    name: "local-test",
-    seed: 11,
-    stopTimeS: 60,
-    bootstrapEndTimeS: 0,
-    parallelism: 1,
-    peerMode: "hardcoded",
-    hosts,
-    edges: [],
-    attacks: [],
-    ...extra,
-  };
+  return testModel(hosts, { name: "local-test", seed: 11, stopTimeS: 60, ...extra });
 }
 
 function _read(path: string): RunEvent[] {
