@@ -134,9 +134,12 @@ export function sendBlock(net: DesNetwork, i: number, b: number, e: number, t: n
   if (e < 0) return;
   const r = net.adjTo[e];
   const has = net.bHas;
-  if (has[b][r] || !net.online[r] || net.adjCut[e] > 0) return;
+  // Links are only cut or held by attacks, and lose packets only where the scenario says: the
+  // per-link arrays (megabytes at scale, one cache miss each) are read only then.
+  const attacked = net.attacks.active;
+  if (has[b][r] || !net.online[r] || (attacked && net.adjCut[e] > 0)) return;
   let extra = 0;
-  const hold = net.adjHold[e];
+  const hold = attacked ? net.adjHold[e] : 0;
   if (hold > 0 && !net.attackerNode[net.bMiner[b]]) {
     if (hold === Infinity) {
       net.attacks.onWithheld(i, r);
@@ -157,7 +160,8 @@ export function sendBlock(net: DesNetwork, i: number, b: number, e: number, t: n
   const up = upAll > 0 ? upAll : net.upBps[i];
   const start = net.upFree[i] > t ? net.upFree[i] : t;
   net.upFree[i] = start + bits / up;
-  const down = net.downBps[r];
+  const downAll = net.setup.downUniform;
+  const down = downAll > 0 ? downAll : net.downBps[r];
   const latency = net.latency;
   const lat = latency === null ? net.adjLatS[e] : latency.sample(i, r);
   let arrive = start + bits / (up < down ? up : down) + lat + extra +
@@ -166,7 +170,7 @@ export function sendBlock(net: DesNetwork, i: number, b: number, e: number, t: n
     // monerod syncs: NOTIFY_REQUEST_CHAIN, then NOTIFY_REQUEST_GET_OBJECTS, each a round trip.
     arrive += latency === null ? 4 * lat : 2 * (latency.sample(r, i) + latency.sample(i, r));
   }
-  const loss = net.adjLoss[e];
+  const loss = net.setup.lossless ? 0 : net.adjLoss[e];
   if (loss > 0) {
     // Each lost transmission costs a retransmission round trip.
     while (net.rng.next() < loss) arrive += 2 * lat + 0.2;
