@@ -158,8 +158,8 @@ export class DesQueue {
   }
 
   /**
-   * Bytes held per queued event: its record in a ring chunk, or (current bucket) in the near
-   * store plus 12 in the near heap.
+   * Bytes held per queued event: its record in a ring chunk, or (current bucket) its copy in
+   * the near store, plus 8-16 of the bucket's sort or 12 in the near heap.
    */
   static readonly BYTES_PER_EVENT = 32;
 

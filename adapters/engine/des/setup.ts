@@ -100,7 +100,8 @@ export function setupNetwork(
     }
   }
   const adjacency = _adjacency(model, net, index, setupRng, preset, latency);
-  const packed = _packedLinks(adjacency.adjStart, adjacency.adjTo, latency);
+  const pairs = _linkPairs(adjacency.adjStart, adjacency.adjTo, latency);
+  const packed = _packedLinks(adjacency.adjStart.length - 1, adjacency.adjTo, pairs);
   return {
     net,
     relay,
@@ -112,7 +113,7 @@ export function setupNetwork(
     downUniform: _uniform(downBps),
     upUniform: _uniform(upBps),
     lossless: adjacency.adjLoss.every((x) => x === 0),
-    adjPair: packed === null ? _linkPairs(adjacency.adjStart, adjacency.adjTo, latency) : null,
+    adjPair: packed === null ? pairs : null,
     adjPacked: packed,
     miningWeights: _miningWeights(model, net, setupRng, preset),
     blockIntervalS: preset && options.blockIntervalS === _DEFAULT_INTERVAL_S
@@ -259,19 +260,12 @@ function _uniform(xs: Float64Array): number {
 }
 
 /** Each directed link's target and latency region pair in one number, when both fit. */
-function _packedLinks(
-  adjStart: Int32Array,
-  adjTo: Int32Array,
-  latency: DesLatency | null,
-): Int32Array | null {
-  if (latency === null || adjStart.length - 1 > 1 << 23) return null;
+function _packedLinks(n: number, adjTo: Int32Array, pairs: Uint16Array | null): Int32Array | null {
+  if (pairs === null || n > 1 << 23) return null;
   const packed = new Int32Array(adjTo.length);
-  for (let i = 0; i + 1 < adjStart.length; i++) {
-    for (let e = adjStart[i]; e < adjStart[i + 1]; e++) {
-      const k = latency.pair(i, adjTo[e]);
-      if (k > 0xff) return null;
-      packed[e] = (adjTo[e] << 8) | k;
-    }
+  for (let e = 0; e < adjTo.length; e++) {
+    if (pairs[e] > 0xff) return null;
+    packed[e] = (adjTo[e] << 8) | pairs[e];
   }
   return packed;
 }
