@@ -13,6 +13,7 @@ import { ConfigError, HiveError } from "../../../core/errors.ts";
 import { selfArgv } from "../../../core/self.ts";
 import type { SimHost, SimModel } from "../types.ts";
 import { LocalRun } from "./run.ts";
+import { PORT_TAKEN } from "./startup.ts";
 import { decideLinks } from "./links/decide.ts";
 import { netnsAddress, type NetnsPlan } from "./links/netns.ts";
 import {
@@ -26,11 +27,22 @@ import {
 export { type LocalEngineOptions, type LocalHostPlacement, localMaxHosts };
 import type { Engine, EngineRunOptions, EngineRunResult } from "../types.ts";
 
-function _freePort(hostname: string): number {
-  const listener = Deno.listen({ hostname, port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
+/**
+ * Free ports, each held by a listener until {@link _PortProbe.release}: a port handed back
+ * at once can be handed out again by the next pick, so two ports of one host could be equal.
+ */
+class _PortProbe {
+  readonly #held: Deno.TcpListener[] = [];
+
+  pick(hostname: string): number {
+    const listener = Deno.listen({ hostname, port: 0 });
+    this.#held.push(listener);
+    return (listener.addr as Deno.NetAddr).port;
+  }
+
+  release(): void {
+    for (const l of this.#held.splice(0)) l.close();
+  }
 }
 
 /**
@@ -48,30 +60,35 @@ export function placeHosts(
   // In a namespace of its own a host has every port to itself: fixed ones, in turn.
   let fixed = 18080;
   const ns = options.netns;
-  const port = (ip: string) => ns ? fixed++ : _freePort(ip);
-  for (const [i, host] of model.hosts.entries()) {
-    fixed = 18080;
-    // Loopback addressing from the scenario (sybil /24s included) is kept; others are replaced.
-    const ip = ns
-      ? netnsAddress(ns, i)
-      : host.ip.startsWith("127.")
-      ? host.ip
-      : `127.0.0.${first + i}`;
-    const p2pPort = port(ip);
-    const rpcPort = port(ip);
-    const walletRpcPort = host.kind === "user" ? port(ip) : undefined;
-    const zmq = host.zmq ? { rpcPort: port(ip), pubPort: port(ip) } : undefined;
-    hosts.push({ ...host, ip, p2pPort, rpcPort, walletRpcPort, ...(zmq ? { zmq } : {}) });
-    placements.push({
-      name: host.name,
-      kind: host.kind,
-      ip,
-      p2pPort,
-      rpcPort,
-      walletRpcPort,
-      rpcUrl: `http://${ip}:${rpcPort}`,
-      dir: `${outDir}/hosts/${host.name}`,
-    });
+  const probe = new _PortProbe();
+  const port = (ip: string) => ns ? fixed++ : probe.pick(ip);
+  try {
+    for (const [i, host] of model.hosts.entries()) {
+      fixed = 18080;
+      // Loopback addressing from the scenario (sybil /24s included) is kept; others are replaced.
+      const ip = ns
+        ? netnsAddress(ns, i)
+        : host.ip.startsWith("127.")
+        ? host.ip
+        : `127.0.0.${first + i}`;
+      const p2pPort = port(ip);
+      const rpcPort = port(ip);
+      const walletRpcPort = host.kind === "user" ? port(ip) : undefined;
+      const zmq = host.zmq ? { rpcPort: port(ip), pubPort: port(ip) } : undefined;
+      hosts.push({ ...host, ip, p2pPort, rpcPort, walletRpcPort, ...(zmq ? { zmq } : {}) });
+      placements.push({
+        name: host.name,
+        kind: host.kind,
+        ip,
+        p2pPort,
+        rpcPort,
+        walletRpcPort,
+        rpcUrl: `http://${ip}:${rpcPort}`,
+        dir: `${outDir}/hosts/${host.name}`,
+      });
+    }
+  } finally {
+    probe.release();
   }
   return { model: { ...model, hosts }, placements };
 }
@@ -90,6 +107,9 @@ async function _checkBinary(bin: string, what: string): Promise<void> {
     throw error;
   }
 }
+
+/** How many placements a run tries when a node's port is taken before it binds it. */
+const PLACE_TRIES = 3;
 
 /** Runs a model on real monerod processes on this machine. */
 export class LocalEngine implements Engine {
@@ -136,19 +156,38 @@ export class LocalEngine implements Engine {
     await Deno.mkdir(`${outDir}/hosts`, { recursive: true });
     // Before placement: the namespace path gives each host an address of the run's subnet.
     const links = await decideLinks({ model: given, mode: o.links });
-    const { model, placements } = placeHosts(given, outDir, {
-      firstOctet: o.firstOctet,
-      netns: links.netns,
-    });
-    for (const p of placements) await Deno.mkdir(p.dir, { recursive: true });
-    await Deno.writeTextFile(
-      `${outDir}/local_run.json`,
-      JSON.stringify({ scenario: model.name, time_scale: o.timeScale, hosts: placements }, null, 2),
-    );
-    // The poll is a setting: the scenario's monitor interval (simulated seconds), scaled to wall
-    // time; without a monitor in the scenario, 0.5 s.
-    const poll = localMonitorPoll(model, o.timeScale, o.monitorIntervalS);
-    const run = new LocalRun({ ...o, monitorIntervalS: poll }, model, placements, options, links);
-    return await run.execute(logger, signal);
+    // Bounded: a port placement found free can be taken before a node binds it (another
+    // run on the same loopback addresses); the run is placed again, at most twice.
+    for (let attempt = 1;; attempt++) {
+      const { model, placements } = placeHosts(given, outDir, {
+        firstOctet: o.firstOctet,
+        netns: links.netns,
+      });
+      for (const p of placements) await Deno.mkdir(p.dir, { recursive: true });
+      await Deno.writeTextFile(
+        `${outDir}/local_run.json`,
+        JSON.stringify(
+          { scenario: model.name, time_scale: o.timeScale, hosts: placements },
+          null,
+          2,
+        ),
+      );
+      // The poll is a setting: the scenario's monitor interval (simulated seconds), scaled to
+      // wall time; without a monitor in the scenario, 0.5 s.
+      const poll = localMonitorPoll(model, o.timeScale, o.monitorIntervalS);
+      const run = new LocalRun({ ...o, monitorIntervalS: poll }, model, placements, options, links);
+      try {
+        return await run.execute(logger, signal);
+      } catch (error) {
+        if (!(error instanceof HiveError && error.code === PORT_TAKEN) || attempt >= PLACE_TRIES) {
+          throw error;
+        }
+        logger.warn("a port was taken before its node bound it; placing the hosts again", {
+          attempt: attempt + 1,
+          of: PLACE_TRIES,
+          error: error.message,
+        });
+      }
+    }
   }
 }

@@ -23,6 +23,8 @@ export interface LocalChildOptions {
 export class LocalChild {
   readonly name: string;
   readonly pid: number;
+  /** Where the child writes: the file of its `--log-file=` flag if any, then its stderr file. */
+  readonly logFiles: string[];
   /** Resolves with the exit status once the child is gone and its log is closed. */
   readonly done: Promise<Deno.CommandStatus>;
   #exited = false;
@@ -30,9 +32,17 @@ export class LocalChild {
   readonly #child: Deno.ChildProcess;
   readonly #logger: Logger;
 
-  private constructor(name: string, child: Deno.ChildProcess, logPath: string, logger: Logger) {
+  private constructor(
+    name: string,
+    child: Deno.ChildProcess,
+    logPath: string,
+    argv: string[],
+    logger: Logger,
+  ) {
     this.name = name;
     this.pid = child.pid;
+    const flagged = argv.find((a) => a.startsWith("--log-file="));
+    this.logFiles = [...flagged ? [flagged.slice("--log-file=".length)] : [], logPath];
     this.#child = child;
     this.#logger = logger;
     const file = Deno.openSync(logPath, { append: true, create: true });
@@ -63,7 +73,13 @@ export class LocalChild {
       stderr: "piped",
     }).spawn();
     options.logger.debug("started", { process: options.name, pid: child.pid });
-    return new LocalChild(options.name, child, options.logPath, options.logger);
+    return new LocalChild(
+      options.name,
+      child,
+      options.logPath,
+      options.argv,
+      options.logger,
+    );
   }
 
   /** True once the process has exited. */

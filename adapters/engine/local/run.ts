@@ -18,6 +18,7 @@ import { localMonerodArgs } from "./daemon_args.ts";
 import type { LocalEngineOptions, LocalHostPlacement } from "./options.ts";
 import { writeChildrenFile } from "./reaper.ts";
 import { LocalChild } from "./proc.ts";
+import { waitNodesReady } from "./startup.ts";
 import {
   type AgentArgsContext,
   attackAgents,
@@ -78,7 +79,14 @@ export class LocalRun {
       const initial = this.model.hosts.filter((h) => h.startTimeS <= 0);
       for (const host of initial) this.#startDaemon(host, logger);
       logger.info("starting monerod nodes", { hosts: initial.length });
-      await this.#waitReady(initial.map((h) => this.#placement(h.name)), stop, logger);
+      await waitNodesReady({
+        hosts: initial.map((h) => this.#placement(h.name)),
+        daemons: this.daemons,
+        timeoutMs: this.o.readyTimeoutMs,
+        report: (ready, total) => reportNodesReady(this.options, ready, total),
+        signal: stop,
+        logger,
+      });
       await this.#fundUsers(initial, stop, logger);
       this.t0 = Date.now();
       this.#startMonitor(logger);
@@ -191,41 +199,6 @@ export class LocalRun {
   #argv(host: SimHost, bin: string, args: string[]): string[] {
     const argv = [bin, ...this.#links?.rewrite(host.name, args) ?? args];
     return this.#links?.wrap(host.name, argv) ?? argv;
-  }
-
-  async #waitReady(
-    hosts: LocalHostPlacement[],
-    signal: AbortSignal,
-    logger: Logger,
-  ): Promise<void> {
-    const deadline = Date.now() + this.o.readyTimeoutMs;
-    const pending = new Set(hosts.map((h) => h.name));
-    // Bounded by the deadline; one pass per 250 ms.
-    while (pending.size > 0 && Date.now() < deadline && !signal.aborted) {
-      reportNodesReady(this.options, hosts.length - pending.size, hosts.length);
-      await Promise.all([...pending].map(async (name) => {
-        const p = this.#placement(name);
-        try {
-          await new MonerodRpc({ url: p.rpcUrl, timeoutMs: 2000 }).getInfo();
-          pending.delete(name);
-          logger.info("node ready", { host: name, rpc: p.rpcUrl });
-        } catch { /* not listening yet */ }
-      }));
-      const dead = this.daemons.find((d) => d.exited);
-      if (dead) {
-        throw new HiveError(
-          `${dead.name} exited during start-up; see ${this.options.outDir}/hosts`,
-        );
-      }
-      if (pending.size > 0) await sleep(250, signal);
-    }
-    if (pending.size > 0 && !signal.aborted) {
-      throw new HiveError(
-        `nodes not answering RPC after ${this.o.readyTimeoutMs / 1000} s: ${
-          [...pending].join(", ")
-        }`,
-      );
-    }
   }
 
   #agent(name: string, dir: string, args: string[], logger: Logger): LocalChild {

@@ -103,16 +103,62 @@ Deno.test("placeHosts gives loopback addresses and distinct free ports", () => {
   equal(placements[0].walletRpcPort, undefined);
 });
 
+Deno.test("placeHosts: no port is handed out twice on one address", () => {
+  // 300 ports on one address: picked and released one by one, the kernel hands some out twice.
+  const hosts = Array.from(
+    { length: 60 },
+    (_, i) => testHost(`u${i}`, { kind: "user", ip: "127.0.0.9", zmq: { rpcPort: 1, pubPort: 2 } }),
+  );
+  const { placements, model } = placeHosts(_model(hosts), "/tmp/x");
+  const ports = model.hosts.flatMap((
+    h,
+  ) => [h.p2pPort, h.rpcPort, h.walletRpcPort, h.zmq?.rpcPort, h.zmq?.pubPort]);
+  equal(ports.filter((p) => p !== undefined).length, 300);
+  equal(new Set(ports).size, 300, "every port distinct");
+  equal(placements.length, 60);
+});
+
+/**
+ * A monerod whose first start finds its p2p port taken by another process (a real listener, so
+ * monerod itself fails to bind); later starts run monerod as they are.
+ */
+async function _squattedMonerod(dir: string): Promise<string> {
+  const path = `${dir}/squatted-monerod`;
+  await Deno.writeTextFile(
+    path,
+    `#!/usr/bin/env bash
+if [ "$1" != --version ] && [ ! -e "${dir}/squatted" ]; then
+  touch "${dir}/squatted"
+  for a in "$@"; do
+    case $a in --p2p-bind-ip=*) ip=\${a#*=} ;; --p2p-bind-port=*) port=\${a#*=} ;; esac
+  done
+  python3 -c "import socket,time; s=socket.socket(); s.bind(('$ip', $port)); s.listen(); time.sleep(30)" &
+  squatter=$!
+  until (exec 3<>"/dev/tcp/$ip/$port") 2>/dev/null; do sleep 0.05; done
+  /usr/bin/monerod "$@"
+  rc=$?
+  kill $squatter
+  exit $rc
+fi
+exec /usr/bin/monerod "$@"
+`,
+  );
+  await Deno.chmod(path, 0o755);
+  return path;
+}
+
 Deno.test("local run: 3 real monerod nodes, a miner, a partition that heals", async () => {
   const dir = await Deno.makeTempDir({ prefix: "hive_local_" });
   try {
+    // obs-c's port is taken when it first starts: the run is placed again and goes on.
+    const squatted = await _squattedMonerod(dir);
     // Triangle; the miner is alone in group A. Time scale 60: mean 2 s between blocks; the cut
     // lasts from 1.5 s to 12 s of wall time (long enough for blocks even when a loaded machine
     // slows the miner's first ones), the run 18 s.
     const model = _model([
       _host("miner-a", "miner", 100, ["obs-b", "obs-c"]),
       _host("obs-b", "observer", 0, ["miner-a", "obs-c"]),
-      _host("obs-c", "observer", 0, ["miner-a", "obs-b"]),
+      { ..._host("obs-c", "observer", 0, ["miner-a", "obs-b"]), monerodBin: squatted },
     ], {
       stopTimeS: 1080,
       attacks: [{
@@ -173,6 +219,8 @@ Deno.test("local run: 3 real monerod nodes, a miner, a partition that heals", as
     for (const host of ["miner-a", "obs-b", "obs-c"]) {
       ok((await Deno.stat(`${dir}/hosts/${host}/monerod.log`)).size > 0, `${host} monerod log`);
     }
+    ok(await Deno.stat(`${dir}/squatted`), "obs-c's first start met a taken port");
+    match(await Deno.readTextFile(`${dir}/hosts/obs-c/monerod.log`), /Failed to bind/);
     const pg = await new Deno.Command("pgrep", { args: ["-f", dir], stdout: "piped" }).output();
     equal(new TextDecoder().decode(pg.stdout).trim(), "", "no process of the run is left");
   } finally {
@@ -191,6 +239,45 @@ Deno.test("local engine checks every group's own monerod before starting anythin
     );
     match(error.message, /\/nonexistent\/monerod-v2 not found/);
     equal([...Deno.readDirSync(dir)].length, 0, "nothing written");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a node that ends during start-up: the error names the cause from its log, no retry", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const bin = `${dir}/failing-monerod`;
+    await Deno.writeTextFile(
+      bin,
+      `#!/usr/bin/env bash
+[ "$1" = --version ] && exit 0
+echo start >> "${dir}/starts"
+for a in "$@"; do case $a in --log-file=*) log=\${a#*=} ;; esac; done
+printf '2026-12-02 04:11:17.907\\t1\\tFATAL\\tdaemon\\tmain.cpp:1\\tdatabase is corrupt\\n' > "$log"
+exit 1
+`,
+    );
+    await Deno.chmod(bin, 0o755);
+    const hosts = [{ ..._host("a", "observer", 0, []), monerodBin: bin }];
+    const error = await rejection(
+      new LocalEngine({ hiveArgv: HIVE_ARGV, firstOctet: 60, graceMs: 2000 }).run({
+        model: _model(hosts),
+        outDir: `${dir}/out`,
+        logger,
+      }),
+      HiveError,
+    );
+    match(
+      error.message,
+      /monerod a exited during start-up: database is corrupt; see .*\/hosts\/a\/monerod\.log/,
+    );
+    equal(error.code, "failure");
+    equal(
+      (await Deno.readTextFile(`${dir}/starts`)).trim().split("\n").length,
+      1,
+      "not placed again",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
