@@ -21,6 +21,16 @@ export interface AgentArgsContext {
   timeScale: number;
   userFundBlocks: number;
   walletName: string;
+  /** Other addresses peers see a host at (relay aliases on the namespace path), if any. */
+  aliases?: (name: string) => readonly string[];
+}
+
+/** `--seen-as NAME=IP,...` for the hosts of an attack that have aliases, or nothing. */
+function _seenAs(ctx: AgentArgsContext, names: readonly string[]): string[] {
+  const items = [...new Set(names)].flatMap((n) =>
+    (ctx.aliases?.(n) ?? []).map((ip) => `${n}=${ip}`)
+  );
+  return items.length > 0 ? ["--seen-as", items.join(",")] : [];
 }
 
 /** One agent to start: a label (its first word names the log file), its folder and its args. */
@@ -157,6 +167,7 @@ export function attackAgents(ctx: AgentArgsContext): AgentLaunch[] {
           durationArg(attack.startS),
           "--end",
           durationArg(attack.endS),
+          ..._seenAs(ctx, [...attack.groupA, ...attack.groupB]),
           ...scale,
           "--out",
           `${dir}/attack-${i}.ndjson`,
@@ -181,6 +192,7 @@ export function attackAgents(ctx: AgentArgsContext): AgentLaunch[] {
           ...(b.kind === "delay" ? ["--delay", durationArg(b.delayS)] : []),
           "--start",
           durationArg(attack.startS),
+          ..._seenAs(ctx, [...attack.attackers, attack.victim]),
           ...scale,
           "--out",
           `${dir}/attack-${i}.ndjson`,
@@ -227,6 +239,7 @@ function _doubleSpend(ctx: AgentArgsContext, index: number): AgentLaunch {
       String(ctx.model.seed),
       "--time-scale",
       String(ctx.timeScale),
+      ..._seenAs(ctx, ctx.placements.map((x) => x.name)),
       "--out",
       `${p.dir}/attack-${index}.ndjson`,
     ],

@@ -291,6 +291,7 @@ export class LocalRun {
       timeScale: this.o.timeScale,
       userFundBlocks: this.o.userFundBlocks,
       walletName: LOCAL_WALLET_NAME,
+      aliases: (name) => this.#links?.aliases(name) ?? [],
     };
   }
 

@@ -15,7 +15,8 @@
  * connection comes from 127.0.0.1, so a node's ban of an address only stops its own outgoing
  * connections to it.
  *
- * Host IPs are taken from the RPC URLs: each simulated host has one IP for P2P and RPC.
+ * Host IPs are taken from the RPC URLs: each simulated host has one IP for P2P and RPC, plus
+ * the addresses `--seen-as` names (the link relays' of the namespace path), banned with it.
  *
  * @module
  */
@@ -31,6 +32,11 @@ const _TOPS_RETRY_MS = 500;
 export interface AttackNode {
   host: string;
   rpc: MonerodRpc;
+  /**
+   * Other addresses peers see this node at, banned with its own: on the namespace path the
+   * link relays dial and are dialled from the node's relay alias.
+   */
+  aliases?: readonly string[];
 }
 
 /** Options for {@link runPartition}. */
@@ -59,7 +65,13 @@ export async function banAll(
   targets: AttackNode[],
   ban: boolean,
 ): Promise<void> {
-  const entries = targets.map((t) => ({ host: nodeIp(t), ban, seconds: ban ? _LONG_BAN_S : 0 }));
+  const entries = targets.flatMap((t) =>
+    [nodeIp(t), ...t.aliases ?? []].map((host) => ({
+      host,
+      ban,
+      seconds: ban ? _LONG_BAN_S : 0,
+    }))
+  );
   await Promise.all(from.map((node) => node.rpc.setBans(entries)));
 }
 

@@ -16,11 +16,26 @@ import {
   parseAgentFlags,
   positiveSecondsFlag,
   secondsFlag,
+  seenAsFlag,
   targetFlag,
   targetsFlag,
 } from "./flags.ts";
 import { DEFAULT_MINER_ADDRESS, MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
 import { runAgent } from "./run_agent.ts";
+import type { AttackNode } from "../agents/attacker.ts";
+
+/** A node of the attack: its RPC (with a timeout when given) and the aliases `--seen-as` names. */
+function _node(
+  target: { host: string; url: string },
+  seenAs: Map<string, string[]> | undefined,
+  timeoutMs?: number,
+): AttackNode {
+  return {
+    host: target.host,
+    rpc: new MonerodRpc({ url: target.url, ...(timeoutMs ? { timeoutMs } : {}) }),
+    aliases: seenAs?.get(target.host) ?? [],
+  };
+}
 
 /** Input of every attack mode. */
 export interface AttackModeOptions {
@@ -39,6 +54,7 @@ export async function runDoubleSpendMode(options: AttackModeOptions): Promise<vo
     "attacker",
     z.object({
       ...commonFlagsShape,
+      "--seen-as": seenAsFlag.optional(),
       "--rpc": targetFlag,
       "--victim": targetFlag,
       "--peers": targetsFlag,
@@ -53,10 +69,7 @@ export async function runDoubleSpendMode(options: AttackModeOptions): Promise<vo
   );
   const scale = f["--time-scale"];
   // Attack calls carry no stop signal: the bans must still be lifted after SIGTERM.
-  const node = (t: { host: string; url: string }) => ({
-    host: t.host,
-    rpc: new MonerodRpc({ url: t.url, timeoutMs: 5000 }),
-  });
+  const node = (t: { host: string; url: string }) => _node(t, f["--seen-as"], 5000);
   const host = f["--host"] ?? f["--rpc"].host;
   await runAgent({
     kind: "attacker",
@@ -65,7 +78,7 @@ export async function runDoubleSpendMode(options: AttackModeOptions): Promise<vo
     common: f,
     body: async (ctx) => {
       const r = await runDoubleSpend(ctx, {
-        attacker: { host, rpc: node(f["--rpc"]).rpc },
+        attacker: { ...node(f["--rpc"]), host },
         victim: node(f["--victim"]),
         peers: f["--peers"].map(node),
         mining: {
@@ -92,6 +105,7 @@ export async function runPartitionMode(options: AttackModeOptions): Promise<void
     "attacker",
     z.object({
       ...commonFlagsShape,
+      "--seen-as": seenAsFlag.optional(),
       "--group-a": targetsFlag,
       "--group-b": targetsFlag,
       "--start": secondsFlag(),
@@ -103,7 +117,7 @@ export async function runPartitionMode(options: AttackModeOptions): Promise<void
     input,
   );
   const nodes = (list: { host: string; url: string }[]) =>
-    list.map((t) => ({ host: t.host, rpc: new MonerodRpc({ url: t.url }) }));
+    list.map((t) => _node(t, f["--seen-as"]));
   const scale = f["--time-scale"];
   await runAgent({
     kind: "attacker",
@@ -128,6 +142,7 @@ export async function runEclipseMode(options: AttackModeOptions): Promise<void> 
     "attacker",
     z.object({
       ...commonFlagsShape,
+      "--seen-as": seenAsFlag.optional(),
       "--attackers": targetsFlag,
       "--victim": targetFlag,
       "--behaviour": z.enum(["delay", "withhold"], { error: "expected delay or withhold" }),
@@ -137,10 +152,7 @@ export async function runEclipseMode(options: AttackModeOptions): Promise<void> 
     input,
   );
   const scale = f["--time-scale"];
-  const node = (t: { host: string; url: string }) => ({
-    host: t.host,
-    rpc: new MonerodRpc({ url: t.url }),
-  });
+  const node = (t: { host: string; url: string }) => _node(t, f["--seen-as"]);
   await runAgent({
     kind: "attacker",
     load,

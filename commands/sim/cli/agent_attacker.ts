@@ -57,7 +57,12 @@ export function attackerCommand(load: ContextLoader): Command {
         "double_spend: network block interval, simulated (default 2m)",
       )
       .option("--address <addr>", "double_spend: coinbase address (default: a fixed valid address)")
-      .option("--start <d>", "when the attack starts, simulated, e.g. 10m (default 0s)"),
+      .option("--start <d>", "when the attack starts, simulated, e.g. 10m (default 0s)")
+      .option(
+        "--seen-as <list>",
+        "NAME=IP,...: another address peers see NAME at, banned with NAME's own " +
+          "(the link relays' alias under --links netns; the local engine passes it)",
+      ),
   );
   cmd.addHelpText(
     "after",
@@ -81,7 +86,8 @@ Modes:
              switch. Writes one \`attack\` event: {success, fork_height, private_len, honest_len,
              reorg_depth, reason, ...}.
 Bans are set on both ends of each link (on loopback all outgoing connections come from
-127.0.0.1, so a ban only stops the banning node's own outgoing connections).
+127.0.0.1, so a ban only stops the banning node's own outgoing connections). A node is banned by
+the host of its RPC URL and by every --seen-as address of its name.
 
 Examples:
   hive sim agent attacker --mode partition --group-a a=http://127.0.0.2:18081 \\

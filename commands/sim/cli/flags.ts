@@ -122,6 +122,25 @@ export const targetsFlag = z.string().transform((t) =>
   t.split(",").map((s) => s.trim()).filter(Boolean)
 ).pipe(z.array(targetFlag).min(1, { error: "expected at least one URL" }));
 
+/**
+ * `NAME=IP[,NAME=IP...]`: other addresses peers see a host at (the link relays of the
+ * namespace path); a host may be named more than once. Maps each name to its addresses.
+ */
+export const seenAsFlag = z.string().transform((text, ctx) => {
+  const out = new Map<string, string[]>();
+  for (const item of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const eq = item.indexOf("=");
+    const name = item.slice(0, Math.max(eq, 0));
+    const ip = item.slice(eq + 1);
+    if (eq <= 0 || !hostNameFlag.safeParse(name).success || !z.ipv4().safeParse(ip).success) {
+      ctx.addIssue({ code: "custom", message: `expected NAME=IPv4 items, got "${item}"` });
+      return z.NEVER;
+    }
+    out.set(name, [...out.get(name) ?? [], ip]);
+  }
+  return out;
+});
+
 /** Schema shape of the flags every agent shares. */
 export const commonFlagsShape = {
   "--host": hostNameFlag.optional(),

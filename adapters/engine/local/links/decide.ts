@@ -71,7 +71,7 @@ export async function decideLinks(o: DecideLinksOptions): Promise<LinksDecision>
   const env = o.env ?? SYSTEM_NETNS_ENV;
   const netem = o.probe === false ? { available: false, reason: "not probed" } : await probeNetem();
   if (mode === "relay") return { path: "relay", netem };
-  const blocker = await _netnsBlocker(o, env, !netem.available);
+  const blocker = await _netnsBlocker(o, env);
   if (!blocker && mode === "auto" && !netem.available) {
     return {
       path: "relay",
@@ -93,17 +93,8 @@ export async function decideLinks(o: DecideLinksOptions): Promise<LinksDecision>
 async function _netnsBlocker(
   o: DecideLinksOptions,
   env: NetnsEnv,
-  relays: boolean,
 ): Promise<string | null> {
   if (o.probe === false) return "not probed";
-  // Attack agents ban a peer by its own address; without netem the latency comes from relays
-  // on the bridge, which nodes dial and are dialled from at other addresses.
-  const bans = (o.model.attacks ?? []).filter((a) => a.kind !== "sybil").map((a) => a.kind);
-  if (relays && bans.length > 0) {
-    return `attacks (${[...new Set(bans)].join(", ")}) ban peers by their own address, which ` +
-      "the relays on the bridge hide (no netem here to give latency without relays); " +
-      "use --links relay";
-  }
   if (o.model.peerMode !== "hardcoded") {
     return `peer mode ${o.model.peerMode} is not supported (only hardcoded): its nodes dial ` +
       "peers learnt from peer lists through the engine's SOCKS gate on loopback, which the " +

@@ -174,6 +174,15 @@ export class LocalLinks {
     return this.#fabric && i >= 0 ? this.#fabric.wrap(i, argv) : [...argv];
   }
 
+  /**
+   * Other addresses a host's peers see it at: its relay alias where relays on the bridge carry
+   * its links (netns path without netem), so a ban of the host also names them.
+   */
+  aliases(host: string): string[] {
+    const i = this.#o.placements.findIndex((p) => p.name === host);
+    return this.#fabric && this.#relaying && i >= 0 ? [netnsAlias(this.#fabric.plan, i)] : [];
+  }
+
   /** The namespace run id, on the netns path (the reaper removes what it names). */
   get netnsId(): string | undefined {
     return this.#fabric?.plan.id;

@@ -125,6 +125,28 @@ Deno.test("attackAgents: partition and eclipse agents with their groups and time
   equal(eclipse.args.at(-1), "/run/hosts/u/attack-1.ndjson");
 });
 
+Deno.test("attackAgents: hosts with relay aliases are named with --seen-as; none without", () => {
+  const attacks: SimAttack[] = [
+    { kind: "partition", groupA: ["m"], groupB: ["u"], startS: 60, endS: 600 },
+    { kind: "eclipse", victim: "u", attackers: ["e"], behaviour: { kind: "withhold" }, startS: 0 },
+  ];
+  const aliased = {
+    ..._context(attacks),
+    aliases: (n: string) => n === "e" ? [] : [`10.0.0.${n.length + 129}-${n}`],
+  };
+  const [partition, eclipse] = attackAgents(aliased);
+  const after = (args: string[]) => args[args.indexOf("--seen-as") + 1];
+  equal(after(partition.args), "m=10.0.0.130-m,u=10.0.0.130-u");
+  equal(after(eclipse.args), "u=10.0.0.130-u", "a host without aliases is left out");
+  for (const a of attackAgents(_context(attacks))) ok(!a.args.includes("--seen-as"));
+  const ds = _context([
+    { kind: "double_spend", attacker: "e", victim: "u", q: 0.4, confirmations: 1, startS: 60 },
+  ]);
+  const launch =
+    hostAgents({ ...ds, aliases: (n) => [`alias-of-${n}`] }, ds.model.hosts[2], false)[0];
+  equal(after(launch.args), "m=alias-of-m,u=alias-of-u,e=alias-of-e", "every host it bans");
+});
+
 Deno.test("hostAgents: a user's sending pattern reaches its agent only when set", () => {
   const ctx = _context([]);
   const plain = hostAgents(ctx, ctx.model.hosts[1], false)[0].args;

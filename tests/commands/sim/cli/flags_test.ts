@@ -6,6 +6,7 @@ import {
   numberFlag,
   parseFlags,
   positiveFlag,
+  seenAsFlag,
   targetFlag,
   targetsFlag,
   wholeFlag,
@@ -39,6 +40,16 @@ Deno.test("targets: URL or NAME=URL, named after host:port when bare", () => {
   deepEqual(targetsFlag.parse("a=http://x:1, b=http://y:2").map((t) => t.host), ["a", "b"]);
   equal(targetFlag.safeParse("bad name=http://x:1").success, false);
   equal(targetsFlag.safeParse("").success, false);
+});
+
+Deno.test("seen-as: NAME=IPv4 items, a name may have several addresses", () => {
+  deepEqual(
+    [...seenAsFlag.parse("a=10.213.7.130, b=10.213.7.131,a=10.0.0.1").entries()],
+    [["a", ["10.213.7.130", "10.0.0.1"]], ["b", ["10.213.7.131"]]],
+  );
+  for (const bad of ["a=10.0.0.256", "a=::1", "a=", "a=10.0.0.1=x"]) {
+    equal(seenAsFlag.safeParse(bad).success, false, bad);
+  }
 });
 
 Deno.test("parseFlags throws a UsageError naming the command, the flag and the value", () => {

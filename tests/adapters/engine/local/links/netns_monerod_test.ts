@@ -10,6 +10,9 @@ import { LocalEngine } from "../../../../../adapters/engine/local/engine.ts";
 import type { LinksRecord } from "../../../../../adapters/engine/local/links/mod.ts";
 import { parseClassStats } from "../../../../../adapters/engine/local/links/tc.ts";
 import { netnsNames } from "../../../../../adapters/engine/local/links/netns.ts";
+import { netnsAlias } from "../../../../../adapters/engine/local/links/netns_plan.ts";
+import { probeNetem } from "../../../../../adapters/engine/local/links/netem.ts";
+import { banAll } from "../../../../../commands/sim/agents/attacker.ts";
 import type { SimModel } from "../../../../../adapters/engine/types.ts";
 import { createLogger } from "../../../../../core/logger.ts";
 import { MonerodRpc } from "../../../../../adapters/engine/local/rpc.ts";
@@ -39,6 +42,7 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "hive_netns_" });
     const stop = new AbortController();
+    let running: Promise<unknown> = Promise.resolve();
     let id = "";
     try {
       const model: SimModel = testModel([_host("a", ["b"]), _host("b", ["a"])], {
@@ -47,15 +51,16 @@ Deno.test({
         stopTimeS: 300,
         edges: [{ a: "a", b: "b", latencyMs: 40, packetLoss: 0 }],
       });
-      const running = new LocalEngine({
+      const run = new LocalEngine({
         graceMs: 20_000,
         settleS: 2,
         hiveArgv: HIVE_ARGV,
         links: "netns",
       }).run({ model, outDir: dir, logger: createLogger({ level: "error" }), signal: stop.signal });
-      running.catch(() => {}); // awaited below; a start-up failure must not go unhandled meanwhile
+      running = run;
+      run.catch(() => {}); // awaited below; a start-up failure must not go unhandled meanwhile
       const hosts = await deadline(
-        Promise.race([waitLocalNodes(dir, 60_000), running.then(() => [])]),
+        Promise.race([waitLocalNodes(dir, 60_000), run.then(() => [])]),
         70_000,
         "nodes",
       );
@@ -78,8 +83,43 @@ Deno.test({
       const link = up.find((c) => c.classid === "1:10");
       ok(link && link.bytes > 0, `a's link class to b moved bytes: ${JSON.stringify(up)}`);
 
+      // Relayed peers see each other at their relay aliases: the attack agents' bans (both
+      // ends, each host's own address and alias, as the engine passes them) drop the link,
+      // which comes back once they are lifted.
+      const relayed = !(await probeNetem()).available; // as LocalLinks.aliases decides
+      const plan = {
+        id,
+        subnet: new URL(hosts[0].rpcUrl).hostname.split(".").slice(0, 3).join("."),
+        hosts: 2,
+      };
+      const nodes = hosts.map((h, i) => ({
+        host: h.name,
+        rpc: rpc[i],
+        aliases: relayed ? [netnsAlias(plan, i)] : [],
+      }));
+      const peers = async (i: number) => {
+        const info = await rpc[i].getInfo();
+        return info.incoming_connections_count + info.outgoing_connections_count;
+      };
+      const cut = async (ban: boolean) => {
+        await banAll([nodes[0]], [nodes[1]], ban);
+        await banAll([nodes[1]], [nodes[0]], ban);
+      };
+      await cut(true);
+      const end = Date.now() + 20_000;
+      // Bounded by the deadline; one poll per 200 ms.
+      while (await peers(0) + await peers(1) > 0 && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      equal(await peers(0) + await peers(1), 0, "the bans dropped the relayed link");
+      await new Promise((r) => setTimeout(r, 3000));
+      equal(await peers(0) + await peers(1), 0, "the cut holds (no relayed reconnection)");
+      await cut(false);
+      ok(await mineOneBlock(rpc[0]), "a mined after the heal");
+      ok(await waitHeight(rpc[1], 2, 60_000), "the next block crossed after the heal");
+
       stop.abort();
-      const result = await deadline(running, 60_000, "local run stop");
+      const result = await deadline(run, 60_000, "local run stop");
       const summary = result.summary as { links: LinksRecord };
       equal(summary.links.path, "netns");
       const record = JSON.parse(await Deno.readTextFile(`${dir}/links.json`)) as LinksRecord;
@@ -95,6 +135,8 @@ Deno.test({
       equal((await netnsLeftovers(id)).join(" "), "", "nothing of the run is left");
     } finally {
       stop.abort();
+      // A failed check still lets the run remove its namespaces before the test ends.
+      await deadline(running.catch(() => {}), 60_000, "local run stop").catch(() => {});
       await Deno.remove(dir, { recursive: true });
     }
   },
