@@ -47,7 +47,17 @@ Deno.test("seen-as: NAME=IPv4 items, a name may have several addresses", () => {
     [...seenAsFlag.parse("a=10.213.7.130, b=10.213.7.131,a=10.0.0.1").entries()],
     [["a", ["10.213.7.130", "10.0.0.1"]], ["b", ["10.213.7.131"]]],
   );
-  for (const bad of ["a=10.0.0.256", "a=::1", "a=", "a=10.0.0.1=x"]) {
+  for (
+    const bad of [
+      "a=10.0.0.256",
+      "a=::1",
+      "a=",
+      "a=10.0.0.1=x",
+      "=10.0.0.1",
+      "bad name=10.0.0.1",
+      "a",
+    ]
+  ) {
     equal(seenAsFlag.safeParse(bad).success, false, bad);
   }
 });
