@@ -157,7 +157,9 @@ export class LocalEngine implements Engine {
     // Before placement: the namespace path gives each host an address of the run's subnet.
     const links = await decideLinks({ model: given, mode: o.links });
     // Bounded: a port placement found free can be taken before a node binds it (another
-    // run on the same loopback addresses); the run is placed again, at most twice.
+    // run on the same loopback addresses); the run is placed again, at most twice. Not on the
+    // namespace path: there each node has its namespace's ports to itself, and the run's
+    // subnet claim ends with its first attempt.
     for (let attempt = 1;; attempt++) {
       const { model, placements } = placeHosts(given, outDir, {
         firstOctet: o.firstOctet,
@@ -179,7 +181,8 @@ export class LocalEngine implements Engine {
       try {
         return await run.execute(logger, signal);
       } catch (error) {
-        if (!(error instanceof HiveError && error.code === PORT_TAKEN) || attempt >= PLACE_TRIES) {
+        const retry = error instanceof HiveError && error.code === PORT_TAKEN && !links.netns;
+        if (!retry || attempt >= PLACE_TRIES) {
           throw error;
         }
         logger.warn("a port was taken before its node bound it; placing the hosts again", {
