@@ -27,6 +27,7 @@ export interface StartupFailure {
 export const PORT_TAKEN = "port_taken";
 
 const TAIL_BYTES = 64 * 1024;
+const _NAMED_SILENT = 3;
 const MAX_REASON = 400;
 /** epee's log line: date time, thread, LEVEL, category, file:line, message (tab-separated). */
 const LEVELED = /^[^\t]*\t[^\t]*\t(FATAL|ERROR)\t[^\t]*\t[^\t]*\t(.*)$/;
@@ -134,8 +135,15 @@ export async function waitNodesReady(o: WaitNodesOptions): Promise<void> {
     if (pending.size > 0) await sleep(250, o.signal);
   }
   if (pending.size > 0 && !o.signal.aborted) {
+    // Each silent node with the last word of its log (the first few: the rest say the same).
+    const named = await Promise.all([...pending.keys()].map(async (name, k) => {
+      const daemon = o.daemons.find((d) => d.name === `monerod ${name}`);
+      if (!daemon || k >= _NAMED_SILENT) return name;
+      const { reason } = await startupFailure(daemon.logFiles);
+      return reason ? `${name} (its log: ${reason})` : name;
+    }));
     throw new HiveError(
-      `nodes not answering RPC after ${o.timeoutMs / 1000} s: ${[...pending.keys()].join(", ")}`,
+      `nodes not answering RPC after ${o.timeoutMs / 1000} s: ${named.join(", ")}`,
     );
   }
 }

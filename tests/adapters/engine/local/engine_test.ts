@@ -283,6 +283,35 @@ exit 1
   }
 });
 
+Deno.test("nodes that never answer RPC: the error names each with the last line of its log", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const bin = `${dir}/silent-monerod`;
+    await Deno.writeTextFile(
+      bin,
+      `#!/usr/bin/env bash
+[ "$1" = --version ] && exit 0
+for a in "$@"; do case $a in --log-file=*) log=\${a#*=} ;; esac; done
+echo "Loading blockchain from folder (slowly)" > "$log"
+exec sleep 60
+`,
+    );
+    await Deno.chmod(bin, 0o755);
+    const hosts = [{ ..._host("a", "observer", 0, []), monerodBin: bin }];
+    const error = await rejection(
+      new LocalEngine({ hiveArgv: HIVE_ARGV, firstOctet: 61, graceMs: 2000, readyTimeoutMs: 1500 })
+        .run({ model: _model(hosts), outDir: `${dir}/out`, logger }),
+      HiveError,
+    );
+    match(
+      error.message,
+      /nodes not answering RPC after 1\.5 s: a \(its log: Loading blockchain from folder \(slowly\)\)$/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("local run: a behaviour plugin, two monerod flag sets and two upgrades on real nodes", async () => {
   const { parseScenario } = await import("../../../../commands/sim/scenario/load.ts");
   const fixtures = new URL("../../../../fixtures/", import.meta.url).pathname;
