@@ -29,7 +29,7 @@ import type { ConvergenceSample, PropagationRecord } from "../types.ts";
 import type { DesSink } from "./network.ts";
 import { type DesSimSummary, DesSimulation } from "./sim.ts";
 import { DesControl } from "./control.ts";
-import { describeNetwork } from "./setup.ts";
+import { describeNetwork, isolatedNodes } from "./setup.ts";
 
 export { type DesOptions, type DesOptionsInput, desOptionsSchema } from "./options.ts";
 export type { DesSimSummary } from "./sim.ts";
@@ -203,6 +203,13 @@ export class DesEngine implements Engine {
         seed: model.seed,
         receipt_events: sim.receipts,
       });
+      const alone = isolatedNodes(sim.setup);
+      if (alone > 0) {
+        logger.warn("des peers: nodes without any peer (inbound limits or hidden nodes)", {
+          nodes: alone,
+          of: sim.n,
+        });
+      }
       let lastYield = performance.now();
       const total = model.stopTimeS;
       while (pace === undefined ? sim.step(20_000) : await _pacedStep(sim, pace, started)) {

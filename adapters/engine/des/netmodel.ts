@@ -30,61 +30,85 @@ export type DesRelay = typeof DES_RELAYS[number];
 /** Distribution kinds of a per-message latency. */
 export const DES_DISTRIBUTIONS = ["fixed", "normal", "lognormal", "pareto", "uniform"] as const;
 
-const _ms = (what: string) =>
-  z.number({ error: `expected milliseconds (${what})` }).finite().nonnegative({
-    error: `expected milliseconds >= 0 (${what})`,
+/** A latency distribution, in milliseconds (see {@link desDistSchema}). */
+export type DesDist =
+  | { fixed: number }
+  | { normal: { mean: number; stddev: number } }
+  | { lognormal: { median: number; sigma: number } }
+  | { pareto: { mean: number; shape: number } }
+  | { uniform: [number, number] };
+
+/**
+ * A distribution schema whose numbers are in `unit` (errors name it): the kind is picked by
+ * its one key first, and only that kind's fields are checked, so `{normal: {mean: 60}}` is
+ * reported as a missing `normal.stddev`, not as a mismatch against every other kind.
+ */
+function _distSchema(unit: string, describe: string): z.ZodType<DesDist> {
+  const nonneg = (what: string) =>
+    z.number({ error: `expected ${unit} (${what})` }).finite().nonnegative({
+      error: `expected ${unit} >= 0 (${what})`,
+    });
+  const pos = (what: string) =>
+    z.number({ error: `expected a number (${what})` }).finite().positive({
+      error: `expected a number > 0 (${what})`,
+    });
+  const suffix = unit === "milliseconds" ? " ms" : "";
+  // Every key optional: the check before it lets exactly one known key through.
+  const kinds = z.strictObject({
+    fixed: nonneg("fixed").optional(),
+    normal: z.strictObject({ mean: nonneg("mean"), stddev: nonneg("stddev") }).optional(),
+    lognormal: z.strictObject({
+      median: pos(`median${suffix}`),
+      sigma: nonneg("sigma of the log"),
+    }).optional(),
+    pareto: z.strictObject({
+      mean: pos(`mean${suffix}`),
+      shape: z.number({ error: "expected a number (shape)" }).finite().gt(1, {
+        error: "expected shape > 1 (a finite mean)",
+      }),
+    }).optional(),
+    uniform: z.tuple([nonneg("min"), nonneg("max")], {
+      error: `expected [min, max] (${unit})`,
+    }).refine(([a, b]) => a <= b, { error: "expected [min, max] with min <= max" }).optional(),
   });
-const _pos = (what: string) =>
-  z.number({ error: `expected a number (${what})` }).finite().positive({
-    error: `expected a number > 0 (${what})`,
-  });
+  const schema = z.preprocess(
+    (v) => typeof v === "number" ? { fixed: v } : v,
+    z.custom<Record<string, unknown>>((v) => {
+      if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+      const keys = Object.keys(v);
+      return keys.length === 1 && (DES_DISTRIBUTIONS as readonly string[]).includes(keys[0]);
+    }, {
+      error: (issue) => {
+        const v = issue.input;
+        const keys = typeof v === "object" && v !== null ? Object.keys(v) : [];
+        const what = keys.length === 1
+          ? `unknown distribution ${JSON.stringify(keys[0])}`
+          : "expected one distribution";
+        return `${what}: expected one of ${DES_DISTRIBUTIONS.join(", ")} (${unit})`;
+      },
+    }).pipe(kinds),
+  ).describe(describe);
+  // The check above guarantees one kind per value, which the object type cannot say.
+  return schema as unknown as z.ZodType<DesDist>;
+}
 
 /**
  * One latency distribution, in milliseconds: `{fixed: 50}`, `{normal: {mean, stddev}}`
- * (truncated at 0), `{lognormal: {median, sigma}}` (sigma of the log), `{pareto: {mean, shape}}`
+ * (clipped at 0), `{lognormal: {median, sigma}}` (sigma of the log), `{pareto: {mean, shape}}`
  * (SimBlock's form: scale = mean (shape - 1) / shape, shape > 1) or `{uniform: [min, max]}`. A
  * plain number is `fixed`.
  */
-export const desDistSchema = z.preprocess(
-  (v) => typeof v === "number" ? { fixed: v } : v,
-  z.custom<Record<string, unknown>>((v) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-    const keys = Object.keys(v);
-    return keys.length === 1 && (DES_DISTRIBUTIONS as readonly string[]).includes(keys[0]);
-  }, {
-    error: (issue) => {
-      const v = issue.input;
-      const keys = typeof v === "object" && v !== null ? Object.keys(v) : [];
-      const what = keys.length === 1
-        ? `unknown distribution ${JSON.stringify(keys[0])}`
-        : "expected one distribution";
-      return `${what}: expected one of ${DES_DISTRIBUTIONS.join(", ")} (milliseconds)`;
-    },
-  }).pipe(z.union([
-    z.strictObject({ fixed: _ms("fixed") }),
-    z.strictObject({ normal: z.strictObject({ mean: _ms("mean"), stddev: _ms("stddev") }) }),
-    z.strictObject({
-      lognormal: z.strictObject({ median: _pos("median ms"), sigma: _ms("sigma of the log") }),
-    }),
-    z.strictObject({
-      pareto: z.strictObject({
-        mean: _pos("mean ms"),
-        shape: z.number().finite().gt(1, { error: "expected shape > 1 (a finite mean)" }),
-      }),
-    }),
-    z.strictObject({
-      uniform: z.tuple([_ms("min"), _ms("max")]).refine(([a, b]) => a <= b, {
-        error: "expected [min, max] with min <= max",
-      }),
-    }),
-  ])),
-).describe(
+export const desDistSchema: z.ZodType<DesDist> = _distSchema(
+  "milliseconds",
   "latency distribution, milliseconds: a number (fixed), {normal: {mean, stddev}}, " +
     "{lognormal: {median, sigma}}, {pareto: {mean, shape}} or {uniform: [min, max]}",
 );
 
-/** A parsed latency distribution (milliseconds). */
-export type DesDist = z.output<typeof desDistSchema>;
+/** A distribution of relative weights (mining power); the same kinds as {@link desDistSchema}. */
+export const desWeightDistSchema: z.ZodType<DesDist> = _distSchema(
+  "a relative weight",
+  "each mining node draws its weight from this distribution (units are relative)",
+);
 
 /** Per-message latency: a default and/or a full region-to-region matrix. */
 export const desLatencySchema = z.strictObject({
@@ -118,13 +142,14 @@ export const desMiningSchema = z.strictObject({
   nodes: z.enum(["miners", "all"]).default("miners").describe(
     "who mines: the scenario's miners (hosts with hashrate), or every node (as SimBlock)",
   ),
-  shares: z.array(z.number().finite().nonnegative()).min(1).optional().describe(
-    "one weight per mining node in order (e.g. published pool shares); nodes past the list " +
-      "do not mine",
-  ),
-  distribution: desDistSchema.optional().describe(
-    "each mining node draws its weight from this distribution (units are relative)",
-  ),
+  shares: z.array(z.number().finite().nonnegative()).min(1, {
+    error: "expected at least one share",
+  })
+    .optional().describe(
+      "one weight per mining node in order (e.g. published pool shares); nodes past the list " +
+        "do not mine",
+    ),
+  distribution: desWeightDistSchema.optional(),
 }).refine((m) => !(m.shares && m.distribution), {
   error: "set shares or distribution, not both",
 });

@@ -63,6 +63,15 @@ export class DesRandom {
   }
 }
 
+/**
+ * The stream of a run's setup draws (node regions first, then hidden nodes, the peer graph and
+ * mining weights), apart from the main stream so runs without a `des:` section are unchanged.
+ * Validation draws the simblock preset's placement from it too, to check a latency matrix.
+ */
+export function desSetupRandom(seed: number): DesRandom {
+  return new DesRandom((seed ^ 0x6e657477) >>> 0);
+}
+
 /** A 64-bit-looking hex id (16 digits) derived from a seed and a counter, for block/tx hashes. */
 export function desHashId(seed: number, kind: number, n: number): string {
   let h1 = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(kind + 1, 0x85ebca77)) >>> 0;

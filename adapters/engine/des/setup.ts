@@ -16,7 +16,7 @@ import { type DesNetModel, type DesRelay, parseDesNetModel } from "./netmodel.ts
 import { buildAdjacency, type DesAdjacency, type DesCompact } from "./network.ts";
 import type { DesOptions } from "./options.ts";
 import { buildPeerGraph } from "./peers.ts";
-import { DesRandom } from "./random.ts";
+import { type DesRandom, desSetupRandom } from "./random.ts";
 import {
   SIMBLOCK_BLOCK_BYTES,
   SIMBLOCK_DOWNLOAD_BPS,
@@ -79,7 +79,7 @@ export function setupNetwork(
   const net = parseDesNetModel(model.des ?? {});
   const preset = net.preset === "simblock";
   const n = model.hosts.length;
-  const setupRng = new DesRandom((model.seed ^ 0x6e657477) >>> 0);
+  const setupRng = desSetupRandom(model.seed);
   const relay: DesRelay = net.relay ?? (preset ? "simblock" : "push");
   const regionNames = preset
     ? simblockRegions(n, setupRng)
@@ -194,7 +194,12 @@ function _miningWeights(
     for (const i of set) out[i] = mining.nodes === "all" ? 1 : hashrates[i];
   }
   if (!out.some((w) => w > 0)) {
-    throw new ConfigError("des.mining: no node has mining power > 0");
+    const from = mining.shares
+      ? `shares ${JSON.stringify(mining.shares)}`
+      : `distribution ${JSON.stringify(mining.distribution ?? null)}`;
+    throw new ConfigError(
+      `des.mining: no node has mining power > 0 (${set.length} mining nodes, ${from})`,
+    );
   }
   return out;
 }
@@ -250,6 +255,21 @@ export function describeNetwork(s: DesNetSetup): Record<string, unknown> {
     block_interval_s: s.blockIntervalS,
     block_size_bytes: s.blockSizeBytes,
   };
+}
+
+/**
+ * Nodes the engine's own peer graph (`des.peers` or the simblock preset) left without any peer,
+ * when inbound limits or hidden nodes ran out of room: they mine and receive alone. 0 for the
+ * scenario's topology, which validation already requires connected, and for one node.
+ */
+export function isolatedNodes(s: DesNetSetup): number {
+  if (!s.net.peers && s.net.preset !== "simblock") return 0;
+  const start = s.adjacency.adjStart;
+  const n = start.length - 1;
+  if (n < 2) return 0;
+  let alone = 0;
+  for (let i = 0; i < n; i++) if (start[i + 1] === start[i]) alone++;
+  return alone;
 }
 
 /** The value every element shares, or 0 when they differ. */

@@ -1,12 +1,18 @@
 /**
  * Checks of a scenario's `des:` section that need the expanded hosts: every region pair of a
- * latency matrix without a default, regions the matrix names that no host is in, and mining
- * shares beyond the mining nodes. The section's own shape (distribution names, negative
- * latencies) is checked by its schema (`adapters/engine/des/netmodel.ts`).
+ * latency matrix without a default, regions the matrix names that no host is in, mining shares
+ * beyond the mining nodes or mining power that is 0 everywhere, and peer settings under which
+ * no node accepts a connection. The section's own shape (distribution names, negative
+ * latencies) is checked by its schema (`adapters/engine/des/netmodel.ts`). Each check refuses
+ * what the engine would refuse, or would run as a network without links, so `validate` says so
+ * before a run does.
  *
  * @module
  */
-import { missingLatencyPairs } from "../../../adapters/engine/des/netmodel.ts";
+import type { SimModel } from "../../../adapters/engine/types.ts";
+import { type DesDist, missingLatencyPairs } from "../../../adapters/engine/des/netmodel.ts";
+import { desSetupRandom } from "../../../adapters/engine/des/random.ts";
+import { SIMBLOCK_REGIONS, simblockRegions } from "../../../adapters/engine/des/simblock.ts";
 import type { ExpandedAgent } from "./hosts.ts";
 import type { Problems } from "./problems.ts";
 import type { ScenarioFile } from "./schema.ts";
@@ -20,10 +26,18 @@ export function checkDesSection(
 ): void {
   const des = scenario.des;
   if (!des) return;
-  // The simblock preset places nodes in SimBlock's regions, unless a latency section is given.
-  const regions = des.preset === "simblock" ? [] : [...new Set(regionOf)];
+  const preset = des.preset === "simblock";
   const matrix = des.latency?.matrix;
-  if (matrix && regions.length > 0) {
+  if (matrix && agents.length > 0) {
+    // The simblock preset places nodes in SimBlock's regions (drawn from the run's setup
+    // stream, as the engine does), whatever the scenario's regions are.
+    const placed = preset
+      ? simblockRegions(agents.length, desSetupRandom(scenario.general.seed))
+      : regionOf;
+    const regions = [...new Set(placed)];
+    // Under the preset a SimBlock region a small network leaves empty is still a fine name.
+    const known: readonly string[] = preset ? SIMBLOCK_REGIONS : regions;
+    const where = preset ? ` (preset simblock places nodes in ${SIMBLOCK_REGIONS.join(", ")})` : "";
     for (const pair of missingLatencyPairs(des.latency, regions)) {
       const [from] = pair.split(" -> ");
       problems.add(
@@ -33,24 +47,77 @@ export function checkDesSection(
     }
     for (const [from, row] of Object.entries(matrix)) {
       for (const to of [from, ...Object.keys(row)]) {
-        if (!regions.includes(to)) {
-          problems.add(["des", "latency", "matrix", from], `no host is in region "${to}"`, to);
+        if (!known.includes(to)) {
+          problems.add(
+            ["des", "latency", "matrix", from],
+            `no host is in region "${to}"${where}`,
+            to,
+          );
           break;
         }
       }
     }
   }
-  const shares = des.mining?.shares;
+  _checkMining(des, agents, problems);
+}
+
+function _checkMining(
+  des: NonNullable<ScenarioFile["des"]>,
+  agents: readonly ExpandedAgent[],
+  problems: Problems,
+): void {
+  const mining = des.mining;
+  if (!mining) return;
+  const nodes = mining.nodes === "all"
+    ? agents.length
+    : agents.filter((a) => (a.hashrate ?? 0) > 0).length;
+  const shares = mining.shares;
   if (shares) {
-    const nodes = des.mining?.nodes === "all"
-      ? agents.length
-      : agents.filter((a) => (a.hashrate ?? 0) > 0).length;
     if (shares.length > nodes) {
       problems.add(
         ["des", "mining", "shares"],
         `${shares.length} shares for ${nodes} mining nodes`,
         shares.length,
       );
+    } else if (!shares.some((s) => s > 0)) {
+      problems.add(["des", "mining", "shares"], "no mining node gets a share > 0", shares);
     }
+  } else if (mining.distribution && _alwaysZero(mining.distribution)) {
+    problems.add(
+      ["des", "mining", "distribution"],
+      "every draw is 0, so no node would mine",
+      mining.distribution,
+    );
+  }
+}
+
+/** Whether every draw of `d` is 0 (draws are clipped at 0). */
+function _alwaysZero(d: DesDist): boolean {
+  if ("fixed" in d) return d.fixed === 0;
+  if ("normal" in d) return d.normal.mean === 0 && d.normal.stddev === 0;
+  if ("uniform" in d) return d.uniform[1] === 0;
+  return false; // lognormal and pareto draws are > 0
+}
+
+/**
+ * Record peer settings under which the engine would build no link at all: with `des.peers` or
+ * the simblock preset, a node connects only to nodes that accept inbound, so when none does
+ * (`inbound: 0`, `hidden: 1`, or every host hidden) every node of two or more is alone.
+ */
+export function checkDesPeers(scenario: ScenarioFile, model: SimModel, problems: Problems): void {
+  const des = scenario.des;
+  if (!des || model.hosts.length < 2) return;
+  const peers = des.peers;
+  if (!peers && des.preset !== "simblock") return;
+  const alone = "so no node accepts a connection and no peer link forms";
+  if (peers?.inbound === 0) {
+    problems.add(["des", "peers", "inbound"], `an inbound limit of 0 lets no node in, ${alone}`, 0);
+  } else if (peers && peers.hidden >= 1) {
+    problems.add(["des", "peers", "hidden"], `every node is hidden, ${alone}`, peers.hidden);
+  } else if (model.hosts.every((h) => h.daemonArgs.includes("--hide-my-port"))) {
+    problems.add(
+      ["des", peers ? "peers" : "preset"],
+      `every host (${model.hosts.length}) is hidden (hidden: true or --hide-my-port), ${alone}`,
+    );
   }
 }

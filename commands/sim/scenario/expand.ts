@@ -18,7 +18,7 @@ import { type Addressing, buildModel } from "./model.ts";
 import { type PhysicalNetwork, type PhysicalPlan, resolvePhysical } from "./physical.ts";
 import type { Problems } from "./problems.ts";
 import { createRng } from "./prng.ts";
-import { checkDesSection } from "./des.ts";
+import { checkDesPeers, checkDesSection } from "./des.ts";
 import type { AttackSpec, ScenarioFile } from "./schema.ts";
 import { generateTopology, parseTopology, topologyProblem, type TopologySpec } from "./topology.ts";
 import { checkHashratesAndTimes } from "./validate.ts";
@@ -112,6 +112,7 @@ export async function expandScenario(
     behaviors,
     fallbackSeeds,
   });
+  checkDesPeers(scenario, model, problems);
   if (options.engine === "des") _desUnmodelled(x, model);
   const funding = fundingPlan(model);
   if (funding && funding.atS >= model.stopTimeS) {

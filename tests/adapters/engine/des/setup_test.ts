@@ -3,7 +3,7 @@
  * one number when both fit, and kept apart when they do not.
  */
 import { equal, ok } from "@std/assert";
-import { setupNetwork } from "../../../../adapters/engine/des/setup.ts";
+import { isolatedNodes, setupNetwork } from "../../../../adapters/engine/des/setup.ts";
 import { parseDesOptions } from "../../../../adapters/engine/des/options.ts";
 import { DesRandom } from "../../../../adapters/engine/des/random.ts";
 import { desModel } from "./_fixtures.ts";
@@ -38,4 +38,21 @@ Deno.test("setup packs each link's target and latency pair in one number while t
   ok(wide.adjPair !== null);
   const { adjStart: s17, adjTo: t17 } = wide.adjacency;
   for (let e = s17[5]; e < s17[6]; e++) equal(wide.adjPair![e], wide.latency!.pair(5, t17[e]));
+});
+
+Deno.test("setup counts the nodes its own peer graph left without a peer", () => {
+  const base = desModel({ nodes: 200, miners: 2, topology: "ring", stopTimeS: 60 });
+  const index = new Map(base.hosts.map((h, i) => [h.name, i]));
+  const build = (des: Record<string, unknown> | undefined) =>
+    setupNetwork({ ...base, des }, parseDesOptions({}), index, new DesRandom(1));
+  // Half the nodes hidden and one inbound slot each: more want out than can get in.
+  const tight = build({ peers: { outbound: 2, inbound: 1, hidden: 0.5 } });
+  const { adjStart } = tight.adjacency;
+  let alone = 0;
+  for (let i = 0; i + 1 < adjStart.length; i++) if (adjStart[i + 1] === adjStart[i]) alone++;
+  ok(alone > 0, "the limits leave some nodes alone");
+  equal(isolatedNodes(tight), alone);
+  equal(isolatedNodes(build({ peers: { outbound: 4, inbound: 64 } })), 0);
+  // The scenario's own topology (a ring here) is the validator's to check, not counted.
+  equal(isolatedNodes(build(undefined)), 0);
 });

@@ -1,5 +1,9 @@
-import { deepEqual, equal, match } from "@std/assert";
+import { deepEqual, equal, match, ok } from "@std/assert";
 import { parseScenario } from "../../../../commands/sim/scenario/load.ts";
+import { parseDesOptions } from "../../../../adapters/engine/des/options.ts";
+import { DesRandom } from "../../../../adapters/engine/des/random.ts";
+import { setupNetwork } from "../../../../adapters/engine/des/setup.ts";
+import { SIMBLOCK_REGIONS } from "../../../../adapters/engine/des/simblock.ts";
 import { MINERS, OPTS, problem, scenario } from "../_scenario.ts";
 
 const REGIONS = "{ topology: ring, regions: { eu: { weight: 1 }, na: { weight: 1 } } }";
@@ -75,4 +79,125 @@ Deno.test("--engine des refuses, by field, the settings the DES does not model",
   ) match(message, field);
   // A plain scenario runs in the DES as before.
   await parseScenario(scenario("{ topology: ring }", MINERS), { ...OPTS, engine: "des" });
+});
+
+Deno.test("des section: a bad field of a distribution is named under its own kind", async () => {
+  const cases: [string, RegExp][] = [
+    [
+      "  latency: { default: { normal: { mean: 60 } } }",
+      /des\.latency\.default\.normal\.stddev: expected milliseconds \(stddev\), got nothing/,
+    ],
+    [
+      "  latency: { default: 5, matrix: { eu: { na: { uniform: [5] } } } }",
+      /des\.latency\.matrix\.eu\.na\.uniform: expected \[min, max\] \(milliseconds\), got \[5\]/,
+    ],
+    [
+      "  latency: { default: { lognormal: { mean: 80, sigma: 0.5 } } }",
+      /des\.latency\.default\.lognormal\.median: .*got nothing/,
+    ],
+    [
+      '  mining: { distribution: { pareto: { mean: 5, shape: "4" } } }',
+      /des\.mining\.distribution\.pareto\.shape: expected a number \(shape\), got "4"/,
+    ],
+    // Mining weights are relative, not milliseconds.
+    [
+      "  mining: { distribution: { normal: { mean: -1, stddev: 1 } } }",
+      /des\.mining\.distribution\.normal\.mean: expected a relative weight >= 0 \(mean\), got -1/,
+    ],
+  ];
+  for (const [yaml, expected] of cases) {
+    const message = await problem(scenario(REGIONS, MINERS, `des:\n${yaml}\n`));
+    match(message, expected, yaml);
+    // Only the kind written is checked: no line about another kind's missing key.
+    equal(/\.fixed: /.test(message), false, message);
+  }
+});
+
+Deno.test("des section: mining power that is 0 on every node is refused before a run", async () => {
+  const cases: [string, RegExp][] = [
+    ["  mining: { shares: [0, 0, 0, 0] }", /des\.mining\.shares: no mining node gets a share > 0/],
+    ["  mining: { nodes: all, shares: [0] }", /des\.mining\.shares: no mining node/],
+    [
+      "  mining: { distribution: 0 }",
+      /des\.mining\.distribution: every draw is 0.*got \{"fixed":0\}/,
+    ],
+    ["  mining: { distribution: { uniform: [0, 0] } }", /des\.mining\.distribution: every draw/],
+    ["  mining: { distribution: { normal: { mean: 0, stddev: 0 } } }", /every draw is 0/],
+  ];
+  for (const [yaml, expected] of cases) {
+    match(await problem(scenario(REGIONS, MINERS, `des:\n${yaml}\n`)), expected, yaml);
+  }
+  // Some power somewhere is enough; the engine normalises the rest.
+  await parseScenario(scenario(REGIONS, MINERS, "des:\n  mining: { shares: [0, 0, 1] }\n"), OPTS);
+  await parseScenario(
+    scenario(REGIONS, MINERS, "des:\n  mining: { distribution: { uniform: [0, 1] } }\n"),
+    OPTS,
+  );
+});
+
+Deno.test("des section: peers under which no node accepts a connection are refused", async () => {
+  const observers = `${MINERS}\n  node-{1..3}: { kind: observer, hidden: true }`;
+  const hiddenMiners = "  miner-{1..4}: { kind: miner, hashrate: 25, hidden: true }";
+  const cases: [string, string, RegExp][] = [
+    [MINERS, "  peers: { inbound: 0 }", /des\.peers\.inbound: .*no peer link forms, got 0/],
+    [MINERS, "  peers: { hidden: 1 }", /des\.peers\.hidden: every node is hidden.*got 1/],
+    [
+      `${hiddenMiners}\n  node-{1..3}: { kind: observer, hidden: true }`,
+      "  peers: {}",
+      /des\.peers: every host \(7\) is hidden \(hidden: true or --hide-my-port\)/,
+    ],
+    [
+      `${hiddenMiners}\n  node-{1..3}: { kind: observer, hidden: true }`,
+      "  preset: simblock",
+      /des\.preset: every host \(7\) is hidden/,
+    ],
+  ];
+  for (const [agents, yaml, expected] of cases) {
+    match(await problem(scenario(REGIONS, agents, `des:\n${yaml}\n`)), expected, yaml);
+  }
+  // One node that takes inbound is enough to link them all; a single host needs no links.
+  await parseScenario(scenario(REGIONS, observers, "des:\n  peers: { inbound: 8 }\n"), OPTS);
+  await parseScenario(
+    scenario(REGIONS, "  m: { kind: miner, hashrate: 100 }", "des:\n  peers: { inbound: 0 }\n"),
+    OPTS,
+  );
+});
+
+Deno.test("des section: under the simblock preset a matrix is checked against SimBlock's regions", async () => {
+  const agents =
+    "  miner-{1..4}: { kind: miner, hashrate: 25 }\n  node-{01..40}: { kind: observer }";
+  // The scenario's own regions do not apply: the preset places nodes in SimBlock's six.
+  const own = await problem(
+    scenario(
+      REGIONS,
+      agents,
+      "des:\n  preset: simblock\n  latency: { matrix: { eu: { eu: 5 } } }\n",
+    ),
+  );
+  match(own, /des\.latency\.matrix\.eu: no host is in region "eu" \(preset simblock places/);
+  match(own, /des\.latency\.matrix\.europe: missing region pair europe -> europe/);
+  // Every pair of the regions the nodes are placed in: accepted, and the engine runs it.
+  const rows = SIMBLOCK_REGIONS.map((a) =>
+    `${a}: { ${SIMBLOCK_REGIONS.map((b) => `${b}: ${a === b ? 10 : 100}`).join(", ")} }`
+  );
+  const full = scenario(
+    REGIONS,
+    agents,
+    `des:\n  preset: simblock\n  latency: { matrix: { ${rows.join(", ")} } }\n`,
+  );
+  const { model } = await parseScenario(full, OPTS);
+  const index = new Map(model.hosts.map((h, i) => [h.name, i]));
+  const net = setupNetwork(model, parseDesOptions({}), index, new DesRandom(model.seed));
+  ok(net.latency !== null);
+  // A matrix that leaves out a region the nodes are placed in fails validation, as it would fail
+  // the run: drop the row of the most common region (europe holds half of the nodes).
+  const partial = rows.filter((r) => !r.startsWith("europe:"));
+  const message = await problem(
+    scenario(
+      REGIONS,
+      agents,
+      `des:\n  preset: simblock\n  latency: { matrix: { ${partial.join(", ")} } }\n`,
+    ),
+  );
+  match(message, /des\.latency\.matrix\.europe: missing region pair europe -> /);
 });
