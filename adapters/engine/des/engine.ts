@@ -237,6 +237,7 @@ export class DesEngine implements Engine {
     await _writeLines(`${outDir}/${DES_FILES.propagation}`, sim.propagation());
     await _writeLines(`${outDir}/${DES_FILES.convergence}`, sim.samples);
     const wallS = (performance.now() - started) / 1000;
+    const { blockIntervalS: _interval, blockSizeBytes: _size, ...tunables } = this.#options;
     const full: Record<string, unknown> = {
       engine: "des",
       scenario: model.name,
@@ -248,7 +249,12 @@ export class DesEngine implements Engine {
       queue_events_per_s: Math.round(summary.queue_events / Math.max(wallS, 1e-6)),
       network_model: describeNetwork(sim.setup),
       hosts: sim.names,
-      options: this.#options,
+      // The block interval and size the run used (an option left unset has its default).
+      options: {
+        blockIntervalS: sim.setup.blockIntervalS,
+        blockSizeBytes: sim.setup.blockSizeBytes,
+        ...tunables,
+      },
     };
     await Deno.writeTextFile(
       `${outDir}/${DES_FILES.summary}`,

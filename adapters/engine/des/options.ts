@@ -26,13 +26,16 @@ export const DES_AUTO_RECEIPT_LIMIT = 2_000_000;
 
 /** Schema of {@link DesOptions}. */
 export const desOptionsSchema = z.strictObject({
-  /** Mean seconds between blocks for the whole network. */
-  blockIntervalS: _positive("seconds").default(120),
   /**
-   * Bytes sent per block relay. 100 kB is in the range of current full Monero mainnet blocks
-   * (tens to a few hundred kB); lower it to model fluffy-block relay of already-known txs.
+   * Mean seconds between blocks for the whole network. Unset: 120, or SimBlock's 600 under
+   * `des.preset: simblock` (`setup.ts`); a value given is used as given.
    */
-  blockSizeBytes: _positive("bytes").default(100_000),
+  blockIntervalS: _positive("seconds").optional(),
+  /**
+   * Bytes sent per block relay. Unset: 100 kB, in the range of current full Monero mainnet
+   * blocks (tens to a few hundred kB), or SimBlock's 535 kB under `des.preset: simblock`.
+   */
+  blockSizeBytes: _positive("bytes").optional(),
   /** Bytes of one transaction (a 2-in/2-out RingCT tx is about 1.5 kB). */
   txSizeBytes: _positive("bytes").default(1_500),
   /** Seconds a node spends verifying one block before it relays it. */
@@ -79,14 +82,16 @@ export function parseDesOptions(input: unknown = {}): DesOptions {
 
 /**
  * Whether a run writes per-node receipt events: the option, or for `auto` whether nodes x
- * (expected blocks + expected txs) stays within {@link DES_AUTO_RECEIPT_LIMIT}.
+ * (expected blocks + expected txs) stays within {@link DES_AUTO_RECEIPT_LIMIT}, at the run's
+ * block interval (the option's, or its default).
  */
-export function receiptsOn(model: SimModel, options: DesOptions): boolean {
+export function receiptsOn(
+  model: SimModel,
+  options: DesOptions,
+  blockIntervalS: number,
+): boolean {
   if (options.receiptEvents !== "auto") return options.receiptEvents;
-  const expectedBlocks = Math.min(
-    options.maxBlocks ?? Infinity,
-    model.stopTimeS / options.blockIntervalS,
-  );
+  const expectedBlocks = Math.min(options.maxBlocks ?? Infinity, model.stopTimeS / blockIntervalS);
   let expectedTxs = 0;
   for (const h of model.hosts) {
     if (h.tx) expectedTxs += model.stopTimeS / Math.max(1e-3, h.tx.intervalMeanS);

@@ -116,12 +116,9 @@ export function setupNetwork(
     adjPair: packed === null ? pairs : null,
     adjPacked: packed,
     miningWeights: _miningWeights(model, net, setupRng, preset),
-    blockIntervalS: preset && options.blockIntervalS === _DEFAULT_INTERVAL_S
-      ? SIMBLOCK_INTERVAL_S
-      : options.blockIntervalS,
-    blockSizeBytes: preset && options.blockSizeBytes === _DEFAULT_BLOCK_BYTES
-      ? SIMBLOCK_BLOCK_BYTES
-      : options.blockSizeBytes,
+    blockIntervalS: options.blockIntervalS ?? (preset ? SIMBLOCK_INTERVAL_S : _DEFAULT_INTERVAL_S),
+    blockSizeBytes: options.blockSizeBytes ??
+      (preset ? SIMBLOCK_BLOCK_BYTES : _DEFAULT_BLOCK_BYTES),
     compact: relay === "simblock" ? _compactNodes(n, net, setupRng) : null,
   };
 }

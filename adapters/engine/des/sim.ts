@@ -132,7 +132,7 @@ export class DesSimulation implements DesChainState {
     this.txBits = options.txSizeBytes * 8;
     this.blockIntervalS = setup.blockIntervalS;
     this.blockBits = setup.blockSizeBytes * 8;
-    this.receipts = receiptsOn(model, options);
+    this.receipts = receiptsOn(model, options, setup.blockIntervalS);
     const n = this.n;
     const adjacency = setup.adjacency;
     this.adjStart = adjacency.adjStart;

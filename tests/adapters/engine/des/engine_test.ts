@@ -54,6 +54,9 @@ Deno.test("engine writes the run folder, reports progress and honours the abort 
     const summary = JSON.parse(await Deno.readTextFile(`${dir}/summary.json`));
     equal(summary.interrupted, result.interrupted);
     equal(summary.nodes, 300);
+    // The options record the block interval and size the run used (defaults, here).
+    equal(summary.options.blockIntervalS, 120);
+    equal(summary.options.blockSizeBytes, summary.network_model.block_size_bytes);
     const events = (await Deno.readTextFile(`${dir}/events.ndjson`)).trim().split("\n")
       .map((l) => JSON.parse(l));
     ok(events.every((e) => e.event !== "block"), "receipts off: no per-node block events");

@@ -56,3 +56,23 @@ Deno.test("setup counts the nodes its own peer graph left without a peer", () =>
   // The scenario's own topology (a ring here) is the validator's to check, not counted.
   equal(isolatedNodes(build(undefined)), 0);
 });
+
+Deno.test("block interval and size: defaults per model, a value given is kept even if it is the default", () => {
+  const base = desModel({ nodes: 30, miners: 2, topology: "random", degree: 2, stopTimeS: 60 });
+  const index = new Map(base.hosts.map((h, i) => [h.name, i]));
+  const setup = (des: Record<string, unknown> | undefined, options: Record<string, unknown>) => {
+    const s = setupNetwork(
+      des ? { ...base, des } : base,
+      parseDesOptions(options),
+      index,
+      new DesRandom(1),
+    );
+    return [s.blockIntervalS, s.blockSizeBytes];
+  };
+  const simblock = { preset: "simblock" };
+  equal(setup(undefined, {}).join(), "120,100000");
+  equal(setup(simblock, {}).join(), "600,535000", "SimBlock's own under the preset");
+  // 120 s and 100 kB are the plain defaults: asked for under the preset, they still hold.
+  equal(setup(simblock, { blockIntervalS: 120, blockSizeBytes: 100_000 }).join(), "120,100000");
+  equal(setup(undefined, { blockIntervalS: 30, blockSizeBytes: 1 }).join(), "30,1");
+});
