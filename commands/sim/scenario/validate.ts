@@ -18,8 +18,13 @@ import {
   scenarioSchema,
 } from "./schema.ts";
 
-/** Hashrates may miss 100 by this much (three miners at 33.33) and are then scaled to 100. */
-export const HASHRATE_TOLERANCE = 0.01;
+/**
+ * How far hashrates may miss 100 before they are scaled to 100: each hashing host's share may
+ * be rounded to two decimals (three miners at 33.33, six at 16.67), at least 0.01, at most 0.5.
+ */
+export function hashrateTolerance(hashingHosts: number): number {
+  return Math.min(0.5, Math.max(0.01, 0.005 * hashingHosts));
+}
 
 /** Flatten union issues into the branch that fits the value best, so messages stay precise. */
 function _flattenUnions(
@@ -192,14 +197,15 @@ export function checkHashratesAndTimes(
   checkTimes(scenario.general, agents, problems);
 }
 
-/** Every hashing host counts, and the whole must be 100 % (within {@link HASHRATE_TOLERANCE}). */
+/** Every hashing host counts, and the whole must be 100 % (within {@link hashrateTolerance}). */
 export function checkHashrates(
   agents: readonly ExpandedAgent[] & { incomplete?: boolean },
   problems: Problems,
 ): void {
   if (agents.incomplete) return;
   const total = agents.reduce((s, a) => s + (a.hashrate ?? 0), 0);
-  if (Math.abs(total - 100) > HASHRATE_TOLERANCE + 1e-9) {
+  const tolerance = hashrateTolerance(agents.filter((a) => (a.hashrate ?? 0) > 0).length);
+  if (Math.abs(total - 100) > tolerance + 1e-9) {
     problems.add(
       ["agents"],
       `hashrates of miners and attackers sum to ${Math.round(total * 1e6) / 1e6}, expected 100`,
