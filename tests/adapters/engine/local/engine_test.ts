@@ -244,40 +244,50 @@ Deno.test("local engine checks every group's own monerod before starting anythin
   }
 });
 
+/**
+ * A stand-in monerod for start-up failures: answers `--version`, finds its `--log-file`
+ * (`$log`), then runs `body`; the engine's error for a one-host run of it.
+ */
+async function _startupError(
+  dir: string,
+  body: string,
+  options: { firstOctet: number; readyTimeoutMs?: number },
+): Promise<HiveError> {
+  const bin = `${dir}/fake-monerod`;
+  await Deno.writeTextFile(
+    bin,
+    `#!/usr/bin/env bash
+[ "$1" = --version ] && exit 0
+for a in "$@"; do case $a in --log-file=*) log=\${a#*=} ;; esac; done
+${body}
+`,
+  );
+  await Deno.chmod(bin, 0o755);
+  const hosts = [{ ..._host("a", "observer", 0, []), monerodBin: bin }];
+  return await rejection(
+    new LocalEngine({ hiveArgv: HIVE_ARGV, graceMs: 2000, ...options })
+      .run({ model: _model(hosts), outDir: `${dir}/out`, logger }),
+    HiveError,
+  );
+}
+
 Deno.test("a node that ends during start-up: the error names the cause from its log, no retry", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const bin = `${dir}/failing-monerod`;
-    await Deno.writeTextFile(
-      bin,
-      `#!/usr/bin/env bash
-[ "$1" = --version ] && exit 0
-echo start >> "${dir}/starts"
-for a in "$@"; do case $a in --log-file=*) log=\${a#*=} ;; esac; done
+    const error = await _startupError(
+      dir,
+      `echo start >> "${dir}/starts"
 printf '2026-12-02 04:11:17.907\\t1\\tFATAL\\tdaemon\\tmain.cpp:1\\tdatabase is corrupt\\n' > "$log"
-exit 1
-`,
-    );
-    await Deno.chmod(bin, 0o755);
-    const hosts = [{ ..._host("a", "observer", 0, []), monerodBin: bin }];
-    const error = await rejection(
-      new LocalEngine({ hiveArgv: HIVE_ARGV, firstOctet: 60, graceMs: 2000 }).run({
-        model: _model(hosts),
-        outDir: `${dir}/out`,
-        logger,
-      }),
-      HiveError,
+exit 1`,
+      { firstOctet: 60 },
     );
     match(
       error.message,
       /monerod a exited during start-up: database is corrupt; see .*\/hosts\/a\/monerod\.log/,
     );
     equal(error.code, "failure");
-    equal(
-      (await Deno.readTextFile(`${dir}/starts`)).trim().split("\n").length,
-      1,
-      "not placed again",
-    );
+    const starts = (await Deno.readTextFile(`${dir}/starts`)).trim().split("\n");
+    equal(starts.length, 1, "not placed again");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -286,22 +296,11 @@ exit 1
 Deno.test("nodes that never answer RPC: the error names each with the last line of its log", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const bin = `${dir}/silent-monerod`;
-    await Deno.writeTextFile(
-      bin,
-      `#!/usr/bin/env bash
-[ "$1" = --version ] && exit 0
-for a in "$@"; do case $a in --log-file=*) log=\${a#*=} ;; esac; done
-echo "Loading blockchain from folder (slowly)" > "$log"
-exec sleep 60
-`,
-    );
-    await Deno.chmod(bin, 0o755);
-    const hosts = [{ ..._host("a", "observer", 0, []), monerodBin: bin }];
-    const error = await rejection(
-      new LocalEngine({ hiveArgv: HIVE_ARGV, firstOctet: 61, graceMs: 2000, readyTimeoutMs: 1500 })
-        .run({ model: _model(hosts), outDir: `${dir}/out`, logger }),
-      HiveError,
+    const error = await _startupError(
+      dir,
+      `echo "Loading blockchain from folder (slowly)" > "$log"
+exec sleep 60`,
+      { firstOctet: 61, readyTimeoutMs: 1500 },
     );
     match(
       error.message,
