@@ -26,12 +26,12 @@ export interface StartupFailure {
 /** The error code of a start-up that failed on a taken port. */
 export const PORT_TAKEN = "port_taken";
 
-const TAIL_BYTES = 64 * 1024;
+const _TAIL_BYTES = 64 * 1024;
 const _NAMED_SILENT = 3;
-const MAX_REASON = 400;
+const _MAX_REASON = 400;
 /** epee's log line: date time, thread, LEVEL, category, file:line, message (tab-separated). */
-const LEVELED = /^[^\t]*\t[^\t]*\t(FATAL|ERROR)\t[^\t]*\t[^\t]*\t(.*)$/;
-const PORT_TAKEN_LINE = /failed to bind|address already in use|EADDRINUSE/i;
+const _LEVELED = /^[^\t]*\t[^\t]*\t(FATAL|ERROR)\t[^\t]*\t[^\t]*\t(.*)$/;
+const _PORT_TAKEN_LINE = /failed to bind|address already in use|EADDRINUSE/i;
 
 async function _tail(path: string): Promise<string> {
   let file: Deno.FsFile;
@@ -42,7 +42,7 @@ async function _tail(path: string): Promise<string> {
   }
   try {
     const size = (await file.stat()).size;
-    const start = Math.max(0, size - TAIL_BYTES);
+    const start = Math.max(0, size - _TAIL_BYTES);
     await file.seek(start, Deno.SeekMode.Start);
     const buf = new Uint8Array(size - start);
     let read = 0;
@@ -72,13 +72,13 @@ export function startupReason(log: string): string | undefined {
   const fatal: string[] = [];
   let lastError: string | undefined;
   for (const line of lines) {
-    const m = LEVELED.exec(line);
+    const m = _LEVELED.exec(line);
     if (m?.[1] === "FATAL") fatal.push(m[2]);
     else if (m) lastError = m[2];
   }
   const parts = [...new Set([...fatal, ...lastError ? [lastError] : []])];
   const reason = parts.length > 0 ? parts.join("; ") : lines.at(-1);
-  return reason && reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}...` : reason;
+  return reason && reason.length > _MAX_REASON ? `${reason.slice(0, _MAX_REASON)}...` : reason;
 }
 
 /** Reads a dead child's logs (in order) and says why it ended. */
@@ -89,7 +89,7 @@ export async function startupFailure(logFiles: readonly string[]): Promise<Start
     if (reason) reasons.push(reason);
   }
   const reason = reasons.length > 0 ? reasons.join("; ") : undefined;
-  return { reason, portTaken: reason !== undefined && PORT_TAKEN_LINE.test(reason) };
+  return { reason, portTaken: reason !== undefined && _PORT_TAKEN_LINE.test(reason) };
 }
 
 /** What {@link waitNodesReady} watches. */
