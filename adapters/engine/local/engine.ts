@@ -190,6 +190,12 @@ export class LocalEngine implements Engine {
           of: PLACE_TRIES,
           error: error.message,
         });
+        // The next attempt's logs start empty (what it fails on is read from them); this one's
+        // are kept beside them.
+        for (const p of placements) {
+          await Deno.rename(`${p.dir}/monerod.log`, `${p.dir}/monerod.attempt-${attempt}.log`)
+            .catch(() => {}); // a node that never wrote one
+        }
       }
     }
   }
