@@ -28,6 +28,7 @@ import { DesHeapQueue } from "../../adapters/engine/des/heap_queue.ts";
 import { DesQueue } from "../../adapters/engine/des/queue.ts";
 import type { SimHost, SimModel } from "../../adapters/engine/types.ts";
 import { createLogger } from "../../core/logger.ts";
+import { testModel } from "../adapters/engine/_sim_model.ts";
 
 const _REGIONS = ["eu", "na", "asia"];
 const _RECEIPTS = 2_000_000;
@@ -60,18 +61,12 @@ function _model(n: number, blocks: number, seed = 1): SimModel {
       matrix[a][b] = { lognormal: { median: a === b ? 20 : 100, sigma: 0.4 } };
     }
   }
-  return {
+  return testModel(hosts, {
     name: `scale_${n}`,
     seed,
     stopTimeS: blocks * 120 * 3,
-    bootstrapEndTimeS: 0,
-    parallelism: 1,
-    peerMode: "hardcoded",
-    hosts,
-    edges: [],
-    attacks: [],
     des: { relay: "fluffy", peers: { outbound: 12, inbound: 64 }, latency: { matrix } },
-  };
+  });
 }
 
 function _rssMb(field: "VmRSS" | "VmHWM"): number {
