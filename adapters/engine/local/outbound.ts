@@ -6,7 +6,9 @@
  * monerod 0.18 has no flag against it: such a node gets `--proxy` pointed at its own
  * {@link SocksGate}, which relays only to placed nodes (through the link's relay when the run
  * shapes links, so peers learnt from peer lists are shaped too) and refuses and counts every
- * other destination (`outbound.json`, `summary.outbound`).
+ * other destination (`outbound.json`, `summary.outbound`). On the namespace path no node needs
+ * one: a node's namespace has no route beyond the run's /24, so the kernel refuses every other
+ * destination at once (`ENETUNREACH`), and the record says so (`contained`).
  *
  * Costs of `--proxy` (src/p2p/net_node.inl, `node_server::init`): DNS seed lookups stop (the
  * hard-coded seeds are tried, and refused, instead), the DNS blocklist and DNS checkpoints stop
@@ -42,6 +44,11 @@ export interface LocalOutboundOptions {
   placements: readonly LocalHostPlacement[];
   links?: OutboundLinks;
   logger?: Logger;
+  /**
+   * Why no node needs a gate (the namespace path: nothing beyond the run's nodes is routed).
+   * No gate starts and the record carries the reason.
+   */
+  contained?: string;
 }
 
 /** The outbound section of a local run's record. */
@@ -53,7 +60,13 @@ export interface OutboundRecord {
   refused: number;
   /** Refusals by host, then destination. */
   destinations: Record<string, Record<string, number>>;
+  /** Why no gate was needed, when none was (see {@link LocalOutboundOptions.contained}). */
+  contained?: string;
 }
+
+/** The namespace path's reason for {@link LocalOutboundOptions.contained}. */
+export const NETNS_CONTAINED = "each node's network namespace routes nothing beyond the run's " +
+  "/24: the kernel refuses every other destination (ENETUNREACH), so no SOCKS gate is needed";
 
 // A node with one of these dials nothing it was not told to, or nothing at all.
 const _CLOSED_FLAGS = new Set(["--offline", "--add-exclusive-node", "--proxy"]);
@@ -84,7 +97,7 @@ export class LocalOutbound {
    * or none when its command line needs no gate ({@link needsGate}).
    */
   flags(host: string, args: readonly string[], dns = false): string[] {
-    if (!needsGate(args)) return [];
+    if (this.#o.contained !== undefined || !needsGate(args)) return [];
     return [`--proxy=${this.#gate(host).address}`, ...(dns ? ["--proxy-allow-dns-leaks"] : [])];
   }
 
@@ -119,6 +132,7 @@ export class LocalOutbound {
       relayed: 0,
       refused: 0,
       destinations: {},
+      ...(this.#o.contained !== undefined ? { contained: this.#o.contained } : {}),
     };
     for (const [host, gate] of this.#gates) {
       const r = gate.record();

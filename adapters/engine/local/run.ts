@@ -29,7 +29,7 @@ import {
 import type { EngineRunOptions, EngineRunResult } from "../types.ts";
 import { LocalControl } from "./control.ts";
 import { type LinksDecision, type LocalLinks, startLinks } from "./links/mod.ts";
-import { LocalOutbound } from "./outbound.ts";
+import { LocalOutbound, NETNS_CONTAINED } from "./outbound.ts";
 import { converged, countEvents, finalState as readFinalState } from "./final.ts";
 import { LOCAL_PHASES, reportNodesReady, watchFunding, watchSeconds } from "./progress.ts";
 
@@ -75,7 +75,12 @@ export class LocalRun {
       const links = { model: this.model, placements: this.placements, decision: this.decision };
       this.#links = await startLinks({ ...links, mode: this.o.links });
       logger.info("links", { ...this.#links.record() });
-      this.#out = new LocalOutbound({ placements: this.placements, links: this.#links, logger });
+      this.#out = new LocalOutbound({
+        placements: this.placements,
+        links: this.#links,
+        logger,
+        ...(this.#links.path === "netns" ? { contained: NETNS_CONTAINED } : {}),
+      });
       const initial = this.model.hosts.filter((h) => h.startTimeS <= 0);
       for (const host of initial) this.#startDaemon(host, logger);
       logger.info("starting monerod nodes", { hosts: initial.length });

@@ -4,7 +4,7 @@
  *
  * - `ideal` when asked, or (`auto`) when the model's links carry no latency, jitter or loss.
  * - `netns` when asked (refused, exit 2, naming what is missing: root, `ip`, `tc`, a kernel
- *   piece, or a peer mode other than hardcoded), or (`auto`) when all of that is there and the
+ *   piece, or room in one /24), or (`auto`) when all of that is there and the
  *   kernel has `netem`, so the kernel carries the whole link. Without `netem` the namespaces
  *   would only add the kernel's bandwidth shaping to the relays, so `auto` does not change the
  *   machine's interfaces for that: it is there for whoever asks.
@@ -49,7 +49,7 @@ export interface LinksDecision {
 
 /** Options for {@link decideLinks}. */
 export interface DecideLinksOptions {
-  model: Pick<SimModel, "edges" | "peerMode" | "hosts"> & Partial<Pick<SimModel, "attacks">>;
+  model: Pick<SimModel, "edges" | "hosts"> & Partial<Pick<SimModel, "attacks">>;
   /** Default `auto`. */
   mode?: LinksMode;
   /** Skip every probe (tests): no netem, no namespaces. */
@@ -95,11 +95,6 @@ async function _netnsBlocker(
   env: NetnsEnv,
 ): Promise<string | null> {
   if (o.probe === false) return "not probed";
-  if (o.model.peerMode !== "hardcoded") {
-    return `peer mode ${o.model.peerMode} is not supported (only hardcoded): its nodes dial ` +
-      "peers learnt from peer lists through the engine's SOCKS gate on loopback, which the " +
-      "namespaces do not reach; use --links relay";
-  }
   if (o.model.hosts.length > NETNS_MAX_HOSTS) {
     return `at most ${NETNS_MAX_HOSTS} hosts (one /24 per run); the scenario has ${o.model.hosts.length}`;
   }

@@ -8,15 +8,17 @@
  *   at the relay ({@link LocalLinks.rewrite}). Needs no root and no kernel module.
  * - `netns`: each node in a network namespace of its own on one bridge (`netns.ts`), each
  *   link shaped in the kernel by an htb class with a `netem` leaf where the kernel has it
- *   ({@link probeNetem}), else a `tbf` leaf (bandwidth only) while relays on the bridge, one
- *   per directed link and listening on the peer's relay alias, add latency, jitter and loss
- *   (host bandwidth then comes from the kernel alone: the relays do not pace). Needs root;
- *   `auto` takes it when {@link decideLinks} finds everything it needs.
+ *   ({@link probeNetem}), else a `tbf` leaf (bandwidth only) while relays on the bridge add
+ *   latency, jitter and loss: one relay into each node, at its relay alias and P2P port, which
+ *   tells links apart by the dialler's address (host bandwidth then comes from the kernel
+ *   alone: the relays do not pace). Needs root; `auto` takes it when {@link decideLinks} finds
+ *   everything it needs.
  * - `ideal`: loopback as it is (asked for, or a model whose links carry no latency or loss).
  *
- * Connections a node learns from peer lists (dynamic and hybrid peer modes) dial the address
- * the peer advertised, which no relay serves: in those modes only the configured peers are
- * shaped. The run record says so.
+ * Connections a node learns from peer lists (dynamic and hybrid peer modes) are shaped too. On
+ * the relay path they go through the node's SOCKS gate (`outbound.ts`), which sends them
+ * through the link's relay. On the netns path peers see a node at an address that carries its
+ * links: its own (netem) or its relay alias and P2P port, which its relay serves.
  *
  * @example
  * ```ts
@@ -44,7 +46,7 @@ export interface LinksRecord {
   path: LinksPath;
   /** One sentence a person reads: why this path, and what it does or does not shape. */
   message: string;
-  /** Directed links (one relay each) so far. */
+  /** Directed links so far (configured, or dialled on the netns path). */
   links: number;
   /** Whether the kernel has `netem`, and why not. */
   netem: { available: boolean; reason: string };
@@ -65,6 +67,8 @@ export interface LinksRecord {
     segments_lost: number;
     /** Most bytes one direction of one connection held. */
     peak_buffered_bytes: number;
+    /** Connections closed unserved: their dialler was no host of the run (netns path). */
+    refused: number;
   };
 }
 
@@ -92,7 +96,14 @@ const _PEER_FLAGS = ["--add-exclusive-node", "--add-priority-node", "--add-peer"
 /** The links of one local run; see the module doc. */
 export class LocalLinks {
   readonly #o: StartLinksOptions;
+  /** By directed link `from>to`; on the netns path by the host it leads to. */
   readonly #relays = new Map<string, LinkRelay>();
+  /** The netns path: directed links configured or dialled so far. */
+  readonly #directed = new Set<string>();
+  /** The netns path: host index by address. */
+  readonly #byIp = new Map<string, number>();
+  /** The netns path: hosts whose relay could not take their own P2P port. */
+  readonly #portsMoved: string[] = [];
   readonly #up = new Map<string, Pacer>();
   readonly #down = new Map<string, Pacer>();
   readonly #edges = new Map<string, SimEdge>();
@@ -127,8 +138,13 @@ export class LocalLinks {
           ? "netem leaf (latency, jitter, loss, rate)"
           : `tbf leaf (bandwidth; netem is not available: ${netem.reason})`) +
         (this.#relaying
-          ? "; latency, jitter and loss come from an engine relay per directed link on the bridge"
+          ? "; latency, jitter and loss come from an engine relay into each node on the bridge, " +
+            "at the address its peers see it at"
           : "");
+      if (this.#relaying) {
+        options.placements.forEach((p, i) => this.#byIp.set(p.ip, i));
+        for (const p of options.placements) this.#netnsRelay(p);
+      }
       return;
     }
     this.#relaying = decision.path === "relay";
@@ -142,7 +158,7 @@ export class LocalLinks {
     this.path = "relay";
     const dynamic = options.model.peerMode !== "hardcoded"
       ? "; peers learnt from peer lists (peer mode " + options.model.peerMode +
-        ") dial unshaped addresses"
+        ") are dialled through the node's SOCKS gate and the link's relay"
       : "";
     this.#message = (decision.notNetns ? `no namespaces (${decision.notNetns}); ` : "") +
       (netem.available
@@ -195,7 +211,7 @@ export class LocalLinks {
 
   /** The relay of the link `from` dials to `to`, if it exists. */
   relay(from: string, to: string): LinkRelay | undefined {
-    return this.#relays.get(`${from}>${to}`);
+    return this.#relays.get(this.#fabric ? to : `${from}>${to}`);
   }
 
   /** The shape of the link between two hosts (either order). */
@@ -211,10 +227,13 @@ export class LocalLinks {
 
   /** What the run record says about the links. */
   record(): LinksRecord {
+    const moved = this.#portsMoved.length === 0 ? "" : `; the root namespace holds the P2P ` +
+      `port of ${this.#portsMoved.join(", ")}, so their relays listen on other ports and ` +
+      "peers learnt from peer lists cannot reach them";
     const out: LinksRecord = {
       path: this.path,
-      message: this.#message,
-      links: this.#relays.size,
+      message: this.#message + moved,
+      links: this.#fabric ? this.#directed.size : this.#relays.size,
       netem: this.#netem,
     };
     if (this.#fabric) {
@@ -233,6 +252,7 @@ export class LocalLinks {
         bytes_backward: 0,
         segments_lost: 0,
         peak_buffered_bytes: 0,
+        refused: 0,
       };
       for (const r of this.#relays.values()) {
         sum.connections += r.stats.connections;
@@ -240,6 +260,7 @@ export class LocalLinks {
         sum.bytes_backward += r.stats.bytesBackward;
         sum.segments_lost += r.stats.segmentsLost;
         sum.peak_buffered_bytes = Math.max(sum.peak_buffered_bytes, r.stats.peakBufferedBytes);
+        sum.refused += r.stats.refused;
       }
       out.stats = sum;
     }
@@ -261,10 +282,13 @@ export class LocalLinks {
 
   #relay(from: string, to: LocalHostPlacement): LinkRelay {
     const key = `${from}>${to.name}`;
+    if (this.#fabric) {
+      this.#directed.add(key);
+      return this.#netnsRelay(to);
+    }
     let relay = this.#relays.get(key);
     if (relay) return relay;
     const shape = this.shape(from, to.name);
-    if (this.#fabric) return this.#netnsRelay(key, from, to, shape);
     // A free port the kernel hands out may be one a node was placed on but has not bound yet
     // (placement only checked it was free): such a port is handed back and another taken.
     const taken = new Set(
@@ -307,23 +331,45 @@ export class LocalLinks {
   }
 
   /**
-   * A relay of the netns path: on the bridge at the peer's relay alias, connecting from the
-   * dialler's alias, so the kernel classes of both ends see the link. No pacing: the kernel
-   * shapes bandwidth.
+   * The relay into host `to` on the netns path: on the bridge at `to`'s relay alias, on `to`'s
+   * own P2P port where the root namespace has it free, so the address `to`'s peers see and
+   * pass on in peer lists is one it serves (dynamic and hybrid nodes dial those). Each
+   * connection is told apart by its dialler's address: it takes that link's shape and connects
+   * from the dialler's alias, so the kernel classes of both ends see the link. Diallers that are
+   * not hosts of the run are closed unserved. No pacing: the kernel shapes bandwidth.
    */
-  #netnsRelay(key: string, from: string, to: LocalHostPlacement, shape: LinkShape): LinkRelay {
+  #netnsRelay(to: LocalHostPlacement): LinkRelay {
+    let relay = this.#relays.get(to.name);
+    if (relay) return relay;
     const plan = this.#fabric!.plan;
-    const index = (name: string) => this.#o.placements.findIndex((p) => p.name === name);
-    const relay = LinkRelay.start({
-      listen: { hostname: netnsAlias(plan, index(to.name)), port: 0 },
+    const index = this.#o.placements.indexOf(to);
+    const choose = (dialler: string) => {
+      const from = this.#byIp.get(dialler);
+      if (from === undefined || from === index) return null;
+      const name = this.#o.placements[from].name;
+      this.#directed.add(`${name}>${to.name}`);
+      const shape = this.shape(name, to.name);
+      return { source: netnsAlias(plan, from), forward: { shape }, backward: { shape } };
+    };
+    const options = {
       target: { hostname: to.ip, port: to.p2pPort },
-      source: netnsAlias(plan, index(from)),
-      forward: { shape },
-      backward: { shape },
+      forward: { shape: { latencyMs: 0 } },
+      backward: { shape: { latencyMs: 0 } },
+      choose,
       maxBufferedBytes: this.#o.maxBufferedBytes,
-      seed: (this.#o.seed ?? this.#o.model.seed) + this.#relays.size,
-    });
-    this.#relays.set(key, relay);
+      seed: (this.#o.seed ?? this.#o.model.seed) + index,
+    };
+    const hostname = netnsAlias(plan, index);
+    try {
+      relay = LinkRelay.start({ ...options, listen: { hostname, port: to.p2pPort } });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+      // Something of the root namespace holds the port on every address: configured peers
+      // still reach the node through another port; addresses learnt from peer lists do not.
+      relay = LinkRelay.start({ ...options, listen: { hostname, port: 0 } });
+      this.#portsMoved.push(to.name);
+    }
+    this.#relays.set(to.name, relay);
     return relay;
   }
 
@@ -376,5 +422,10 @@ export async function startLinks(options: StartLinksOptions): Promise<LocalLinks
     leaf: decision.netem.available ? "netem" : "tbf",
     env: options.env,
   });
-  return new LocalLinks(options, decision, fabric);
+  try {
+    return new LocalLinks(options, decision, fabric);
+  } catch (error) {
+    await fabric.remove(); // a relay that cannot listen must not leave the namespaces behind
+    throw error;
+  }
 }

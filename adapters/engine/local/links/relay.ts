@@ -53,6 +53,20 @@ export interface LinkRelayOptions {
   maxBufferedBytes?: number;
   /** Seed of jitter and loss draws (each connection and direction derives its own). */
   seed?: number;
+  /**
+   * Per connection, by the dialler's address: the link it belongs to (its own source and
+   * shapes), or null to close it unserved. One relay then serves every link into a node (the
+   * namespace path, where peers dial a node at the address its other peers saw it at). Default:
+   * `source`, `forward` and `backward` for every connection.
+   */
+  choose?: (dialler: string) => RelayLink | null;
+}
+
+/** The link one connection belongs to (see {@link LinkRelayOptions.choose}). */
+export interface RelayLink {
+  source?: string;
+  forward: RelayDirection;
+  backward: RelayDirection;
 }
 
 /** Counters of a relay, over all its connections. */
@@ -66,6 +80,8 @@ export interface RelayStats {
   segmentsLost: number;
   /** Most bytes one direction of one connection ever held. */
   peakBufferedBytes: number;
+  /** Connections closed unserved: `choose` named no link for their dialler. */
+  refused: number;
 }
 
 const _READ_BYTES = 16 * 1024;
@@ -85,6 +101,7 @@ export class LinkRelay {
     bytesBackward: 0,
     segmentsLost: 0,
     peakBufferedBytes: 0,
+    refused: 0,
   };
 
   private constructor(options: LinkRelayOptions) {
@@ -129,30 +146,36 @@ export class LinkRelay {
       } catch {
         return; // closed
       }
+      const link = this.#o.choose ? this.#o.choose(conn.remoteAddr.hostname) : this.#o;
+      if (link === null) {
+        this.stats.refused++;
+        _close(conn);
+        continue;
+      }
       const n = this.stats.connections++;
-      const pump = this.#serve(conn, n).finally(() => this.#pumps.delete(pump));
+      const pump = this.#serve(conn, n, link).finally(() => this.#pumps.delete(pump));
       this.#pumps.add(pump);
     }
   }
 
-  async #serve(inbound: Deno.TcpConn, n: number): Promise<void> {
+  async #serve(inbound: Deno.TcpConn, n: number, link: RelayLink): Promise<void> {
     this.#conns.add(inbound);
     this.stats.open++;
     inbound.setNoDelay(true);
     const seed = ((this.#o.seed ?? 1) * 1_000_003 + n * 2) >>> 0;
-    const forward = new _Direction(this.#o.forward, seed, this.#o.maxBufferedBytes, this.stats);
+    const forward = new _Direction(link.forward, seed, this.#o.maxBufferedBytes, this.stats);
     const backward = new _Direction(
-      this.#o.backward,
+      link.backward,
       seed + 1,
       this.#o.maxBufferedBytes,
       this.stats,
     );
     // The dialler's bytes are read (and timed) from now on; the target sees the connection one
     // latency later, as it would see the SYN.
-    const outbound = _later(this.#o.forward.shape.latencyMs).then((): Promise<_Conn> =>
-      this.#o.source === undefined
+    const outbound = _later(link.forward.shape.latencyMs).then((): Promise<_Conn> =>
+      link.source === undefined
         ? Deno.connect({ ...this.#o.target, transport: "tcp" })
-        : _NodeConn.connect(this.#o.target, this.#o.source)
+        : _NodeConn.connect(this.#o.target, link.source)
     );
     const fail = () => {
       forward.fail();

@@ -1,6 +1,6 @@
 /**
  * The namespace path without monerod. On a machine the test describes (not root, a tool
- * missing, a kernel without a piece, a peer mode, too many hosts): `--links netns` is refused
+ * missing, a kernel without a piece, too many hosts): `--links netns` is refused
  * naming what is missing, `auto` falls back to the relays and says why. On this machine (root):
  * the namespaces, veths and bridge of a run are made and removed, and those of a SIGKILLed run
  * are removed by its reaper, or by the next run when there was no reaper.
@@ -90,8 +90,6 @@ Deno.test("netns: --links netns is refused naming what is missing; auto takes th
     model,
     /kernel lacks .*\(veth, bridge, htb, tbf, u32\): Error: Specified qdisc kind is unknown\.$/,
   );
-  await _refused(_machine(), _model(2, "dynamic"), /peer mode dynamic is not supported/);
-  await _refused(_machine(), _model(2, "hybrid"), /peer mode hybrid is not supported/);
   await _refused(_machine(), _model(126), /at most 125 hosts .* the scenario has 126/);
   // Attacks ban relayed peers by their relay alias too (`LocalLinks.aliases`): not refused.
   const attacked: SimModel = {
@@ -99,6 +97,13 @@ Deno.test("netns: --links netns is refused naming what is missing; auto takes th
     attacks: [{ kind: "partition", groupA: ["h0"], groupB: ["h1"], startS: 1, endS: 2 }],
   };
   equal((await decideLinks({ model: attacked, mode: "netns", env: _machine() })).path, "netns");
+  // Peers learnt from peer lists are dialled at addresses the relays serve: not refused.
+  for (const mode of ["dynamic", "hybrid"] as const) {
+    equal(
+      (await decideLinks({ model: _model(2, mode), mode: "netns", env: _machine() })).path,
+      "netns",
+    );
+  }
 
   // auto: the same machines fall back to the relays, and the record says why.
   const auto = await decideLinks({ model, mode: "auto", env: _machine({ uid: 1000 }) });

@@ -314,3 +314,41 @@ Deno.test("relay: with a source address the target sees it, bytes intact both wa
     target.close();
   }
 });
+
+Deno.test("relay: with choose, each dialler gets its own link and strangers are closed", async () => {
+  // The namespace path's one relay into a node: the link (shape, source) is picked by the
+  // dialler's address, and a dialler that is no host of the run is closed unserved.
+  const echo = _echo();
+  const relay = _relay(echo.port, { shape: { latencyMs: 0 } }, undefined, {
+    choose: (dialler) =>
+      dialler === "127.0.0.1"
+        ? { forward: { shape: { latencyMs: 100 } }, backward: { shape: { latencyMs: 50 } } }
+        : null,
+  });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: relay.port });
+  const { connect } = await import("node:net");
+  const stranger = connect({ host: "127.0.0.1", port: relay.port, localAddress: "127.0.0.5" });
+  const closed = new Promise<number>((resolve) => {
+    let got = 0;
+    stranger.on("data", (d: Uint8Array) => got += d.length);
+    stranger.on("close", () => resolve(got));
+    stranger.on("error", () => {});
+  });
+  try {
+    await conn.write(new Uint8Array([1]));
+    await deadline(_readN(conn, 1), 5000, "first echo");
+    const t0 = performance.now();
+    await conn.write(new Uint8Array([2]));
+    await deadline(_readN(conn, 1), 5000, "echo");
+    const rtt = performance.now() - t0;
+    ok(rtt >= 149, `round trip ${rtt.toFixed(1)} ms is shorter than the chosen 100 + 50 ms`);
+    equal(await deadline(closed, 5000, "stranger closed"), 0, "the stranger got no byte");
+    equal(relay.stats.refused, 1);
+    equal(relay.stats.connections, 1);
+  } finally {
+    stranger.destroy();
+    conn.close();
+    await relay.close();
+    await echo.close();
+  }
+});
