@@ -6,15 +6,13 @@
  * route nothing beyond the run's /24. Needs root.
  */
 import { equal, match, ok } from "@std/assert";
-import { LocalEngine } from "../../../../../adapters/engine/local/engine.ts";
 import type { LinksRecord } from "../../../../../adapters/engine/local/links/mod.ts";
 import type { OutboundRecord } from "../../../../../adapters/engine/local/outbound.ts";
 import { netnsAlias, netnsNames } from "../../../../../adapters/engine/local/links/netns_plan.ts";
 import type { SimModel } from "../../../../../adapters/engine/types.ts";
-import { createLogger } from "../../../../../core/logger.ts";
+import { startNetnsRun } from "./_netns_run.ts";
 import { deadline } from "../../../../_helpers.ts";
-import { HIVE_ARGV, netnsLeftovers, testHost, testModel } from "../../_sim_model.ts";
-import { waitLocalNodes } from "../../../../bench/sim_crossval_compare.ts";
+import { netnsLeftovers, testHost, testModel } from "../../_sim_model.ts";
 
 /** A Levin COMMAND_PING (1003) with an empty portable-storage body, timed to its reply. */
 const _PING = `
@@ -84,27 +82,11 @@ for (const peerMode of ["dynamic", "hybrid"] as const) {
             ],
           },
         );
-        const engine = new LocalEngine({
-          graceMs: 20_000,
-          settleS: 2,
-          hiveArgv: HIVE_ARGV,
-          links: "netns",
-        });
-        const logger = createLogger({ level: "error" });
-        const run = engine.run({ model, outDir: dir, logger, signal: stop.signal });
-        running = run;
-        run.catch(() => {}); // awaited below; a start-up failure must not go unhandled meanwhile
-        const hosts = await deadline(
-          Promise.race([waitLocalNodes(dir, 60_000), run.then(() => [])]),
-          70_000,
-          "nodes",
-        );
-        equal(hosts.length, 3, "every node answers RPC from the root namespace");
-        const id =
-          (JSON.parse(await Deno.readTextFile(`${dir}/children.json`)) as { netns: string })
-            .netns;
-        const subnet = new URL(hosts[0].rpcUrl).hostname.split(".").slice(0, 3).join(".");
-        const alias = (i: number) => netnsAlias({ id, subnet, hosts: 3 }, i);
+        const netns = startNetnsRun(model, dir, stop.signal);
+        running = netns.run;
+        const { hosts, plan } = await netns.ready();
+        const id = plan.id;
+        const alias = (i: number) => netnsAlias(plan, i);
 
         // Each dynamic node reached its seed through the relays: a sees b at b's relay alias.
         const end = Date.now() + 60_000;
@@ -142,7 +124,7 @@ for (const peerMode of ["dynamic", "hybrid"] as const) {
         equal(stranger?.ok ?? false, false, `a dialler that is no host is closed unserved`);
 
         stop.abort();
-        const result = await deadline(run, 60_000, "local run stop");
+        const result = await deadline(netns.run, 60_000, "local run stop");
         const summary = result.summary as { links: LinksRecord; outbound: OutboundRecord };
         equal(summary.links.path, "netns");
         ok(summary.links.netns!.relays);

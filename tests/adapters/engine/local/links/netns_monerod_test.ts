@@ -6,7 +6,6 @@
  * namespaces, veths or bridge is left afterwards. Needs root (the namespaces are real).
  */
 import { equal, ok } from "@std/assert";
-import { LocalEngine } from "../../../../../adapters/engine/local/engine.ts";
 import type { LinksRecord } from "../../../../../adapters/engine/local/links/mod.ts";
 import { parseClassStats } from "../../../../../adapters/engine/local/links/tc.ts";
 import { netnsNames } from "../../../../../adapters/engine/local/links/netns.ts";
@@ -14,18 +13,11 @@ import { netnsAlias } from "../../../../../adapters/engine/local/links/netns_pla
 import { probeNetem } from "../../../../../adapters/engine/local/links/netem.ts";
 import { banAll } from "../../../../../commands/sim/agents/attacker.ts";
 import type { SimModel } from "../../../../../adapters/engine/types.ts";
-import { createLogger } from "../../../../../core/logger.ts";
 import { MonerodRpc } from "../../../../../adapters/engine/local/rpc.ts";
+import { startNetnsRun } from "./_netns_run.ts";
 import { deadline } from "../../../../_helpers.ts";
-import {
-  HIVE_ARGV,
-  mineOneBlock,
-  netnsLeftovers,
-  testHost,
-  testModel,
-  waitHeight,
-} from "../../_sim_model.ts";
-import { waitLocalNodes, warmUpRandomX } from "../../../../bench/sim_crossval_compare.ts";
+import { mineOneBlock, netnsLeftovers, testHost, testModel, waitHeight } from "../../_sim_model.ts";
+import { warmUpRandomX } from "../../../../bench/sim_crossval_compare.ts";
 
 const _host = (name: string, peers: string[]) =>
   testHost(name, { peers, bandwidthUpBps: 5e7, bandwidthDownBps: 5e7 });
@@ -51,21 +43,10 @@ Deno.test({
         stopTimeS: 300,
         edges: [{ a: "a", b: "b", latencyMs: 40, packetLoss: 0 }],
       });
-      const run = new LocalEngine({
-        graceMs: 20_000,
-        settleS: 2,
-        hiveArgv: HIVE_ARGV,
-        links: "netns",
-      }).run({ model, outDir: dir, logger: createLogger({ level: "error" }), signal: stop.signal });
-      running = run;
-      run.catch(() => {}); // awaited below; a start-up failure must not go unhandled meanwhile
-      const hosts = await deadline(
-        Promise.race([waitLocalNodes(dir, 60_000), run.then(() => [])]),
-        70_000,
-        "nodes",
-      );
-      equal(hosts.length, 2, "both nodes answer RPC from the root namespace");
-      id = (JSON.parse(await Deno.readTextFile(`${dir}/children.json`)) as { netns: string }).netns;
+      const netns = startNetnsRun(model, dir, stop.signal);
+      running = netns.run;
+      const { hosts, plan } = await netns.ready();
+      id = plan.id;
       ok(/^[0-9a-z]{7}$/.test(id), `run id ${id}`);
       const rpc = hosts.map((h) => new MonerodRpc({ url: h.rpcUrl, timeoutMs: 60_000 }));
       // Both nodes build their RandomX cache at once (one after the other takes twice as long:
@@ -87,11 +68,6 @@ Deno.test({
       // ends, each host's own address and alias, as the engine passes them) drop the link,
       // which comes back once they are lifted.
       const relayed = !(await probeNetem()).available; // as LocalLinks.aliases decides
-      const plan = {
-        id,
-        subnet: new URL(hosts[0].rpcUrl).hostname.split(".").slice(0, 3).join("."),
-        hosts: 2,
-      };
       const nodes = hosts.map((h, i) => ({
         host: h.name,
         rpc: rpc[i],
@@ -119,7 +95,7 @@ Deno.test({
       ok(await waitHeight(rpc[1], 2, 60_000), "the next block crossed after the heal");
 
       stop.abort();
-      const result = await deadline(run, 60_000, "local run stop");
+      const result = await deadline(netns.run, 60_000, "local run stop");
       const summary = result.summary as { links: LinksRecord };
       equal(summary.links.path, "netns");
       const record = JSON.parse(await Deno.readTextFile(`${dir}/links.json`)) as LinksRecord;
