@@ -198,14 +198,17 @@ export function buildModel(input: BuildModelInput): SimModel {
   });
   for (const a of attacks) {
     if (a.kind !== "eclipse") continue;
-    // The victim talks to its attackers only and takes no inbound peers, whatever the peer mode.
+    // The victim talks to its attackers only, whatever the peer mode, and hides its port, so no
+    // peer list names it and nobody else dials it. Not `--in-peers=0`: monerod 0.18.0.0 checks
+    // the inbound count on every new connection, its own outgoing ones too (`is_host_limit`),
+    // so such a node never connects to anyone ("Exceeded max incoming connections").
     const victim = hosts[a.victim];
     victim.peers = a.attackers.map(name);
     victim.daemonArgs = [
       ...(network.peer_mode === "hardcoded"
         ? []
         : a.attackers.map((at) => `--add-exclusive-node=${endpoint(at)}`)),
-      "--in-peers=0",
+      "--hide-my-port",
     ];
     for (const h of hosts) {
       if (!a.attackers.includes(hosts.indexOf(h))) {
