@@ -35,6 +35,7 @@ import { LinkRelay } from "./relay.ts";
 import { type LinkShape, MAX_LOSS, Pacer } from "./shape.ts";
 import { decideLinks, type LinksDecision, type LinksMode, type LinksPath } from "./decide.ts";
 import { type FabricCounters, netnsAlias, type NetnsEnv, NetnsFabric } from "./netns.ts";
+import { NetnsRelays } from "./netns_relays.ts";
 
 export { LinkRelay, type LinkRelayOptions, type RelayStats } from "./relay.ts";
 export { type LinkShape, Pacer, Shaper } from "./shape.ts";
@@ -96,14 +97,10 @@ const _PEER_FLAGS = ["--add-exclusive-node", "--add-priority-node", "--add-peer"
 /** The links of one local run; see the module doc. */
 export class LocalLinks {
   readonly #o: StartLinksOptions;
-  /** By directed link `from>to`; on the netns path by the host it leads to. */
+  /** The relay path's, by directed link `from>to`. */
   readonly #relays = new Map<string, LinkRelay>();
-  /** The netns path: directed links configured or dialled so far. */
-  readonly #directed = new Set<string>();
-  /** The netns path: host index by address. */
-  readonly #byIp = new Map<string, number>();
-  /** The netns path: hosts whose relay could not take their own P2P port. */
-  readonly #portsMoved: string[] = [];
+  /** The netns path's (without netem). */
+  readonly #netns?: NetnsRelays;
   readonly #up = new Map<string, Pacer>();
   readonly #down = new Map<string, Pacer>();
   readonly #edges = new Map<string, SimEdge>();
@@ -142,8 +139,13 @@ export class LocalLinks {
             "at the address its peers see it at"
           : "");
       if (this.#relaying) {
-        options.placements.forEach((p, i) => this.#byIp.set(p.ip, i));
-        for (const p of options.placements) this.#netnsRelay(p);
+        this.#netns = new NetnsRelays({
+          plan: fabric.plan,
+          placements: options.placements,
+          shape: (a, b) => this.shape(a, b),
+          seed: options.seed ?? options.model.seed,
+          maxBufferedBytes: options.maxBufferedBytes,
+        });
       }
       return;
     }
@@ -211,7 +213,7 @@ export class LocalLinks {
 
   /** The relay of the link `from` dials to `to`, if it exists. */
   relay(from: string, to: string): LinkRelay | undefined {
-    return this.#relays.get(this.#fabric ? to : `${from}>${to}`);
+    return this.#netns ? this.#netns.relays.get(to) : this.#relays.get(`${from}>${to}`);
   }
 
   /** The shape of the link between two hosts (either order). */
@@ -227,13 +229,14 @@ export class LocalLinks {
 
   /** What the run record says about the links. */
   record(): LinksRecord {
-    const moved = this.#portsMoved.length === 0 ? "" : `; the root namespace holds the P2P ` +
-      `port of ${this.#portsMoved.join(", ")}, so their relays listen on other ports and ` +
-      "peers learnt from peer lists cannot reach them";
+    const movedPorts = this.#netns?.portsMoved ?? [];
+    const moved = movedPorts.length === 0 ? "" : `; the root namespace holds the P2P port of ` +
+      `${movedPorts.join(", ")}, so their relays listen on other ports and peers learnt from ` +
+      "peer lists cannot reach them";
     const out: LinksRecord = {
       path: this.path,
       message: this.#message + moved,
-      links: this.#fabric ? this.#directed.size : this.#relays.size,
+      links: this.#netns ? this.#netns.directed.size : this.#relays.size,
       netem: this.#netem,
     };
     if (this.#fabric) {
@@ -254,7 +257,7 @@ export class LocalLinks {
         peak_buffered_bytes: 0,
         refused: 0,
       };
-      for (const r of this.#relays.values()) {
+      for (const r of [...this.#relays.values(), ...this.#netns?.relays.values() ?? []]) {
         sum.connections += r.stats.connections;
         sum.bytes_forward += r.stats.bytesForward;
         sum.bytes_backward += r.stats.bytesBackward;
@@ -275,6 +278,7 @@ export class LocalLinks {
         await Deno.writeTextFile(`${dir}/links.json`, JSON.stringify(this.record(), null, 2));
       }
       await Promise.all([...this.#relays.values()].map((r) => r.close()));
+      await this.#netns?.close();
     } finally {
       await this.#fabric?.remove();
     }
@@ -282,10 +286,8 @@ export class LocalLinks {
 
   #relay(from: string, to: LocalHostPlacement): LinkRelay {
     const key = `${from}>${to.name}`;
-    if (this.#fabric) {
-      this.#directed.add(key);
-      return this.#netnsRelay(to);
-    }
+    const netnsRelay = this.#netns?.dial(from, to.name);
+    if (netnsRelay) return netnsRelay;
     let relay = this.#relays.get(key);
     if (relay) return relay;
     const shape = this.shape(from, to.name);
@@ -327,49 +329,6 @@ export class LocalLinks {
       seed: (this.#o.seed ?? this.#o.model.seed) + this.#relays.size,
     });
     this.#relays.set(key, relay);
-    return relay;
-  }
-
-  /**
-   * The relay into host `to` on the netns path: on the bridge at `to`'s relay alias, on `to`'s
-   * own P2P port where the root namespace has it free, so the address `to`'s peers see and
-   * pass on in peer lists is one it serves (dynamic and hybrid nodes dial those). Each
-   * connection is told apart by its dialler's address: it takes that link's shape and connects
-   * from the dialler's alias, so the kernel classes of both ends see the link. Diallers that are
-   * not hosts of the run are closed unserved. No pacing: the kernel shapes bandwidth.
-   */
-  #netnsRelay(to: LocalHostPlacement): LinkRelay {
-    let relay = this.#relays.get(to.name);
-    if (relay) return relay;
-    const plan = this.#fabric!.plan;
-    const index = this.#o.placements.indexOf(to);
-    const choose = (dialler: string) => {
-      const from = this.#byIp.get(dialler);
-      if (from === undefined || from === index) return null;
-      const name = this.#o.placements[from].name;
-      this.#directed.add(`${name}>${to.name}`);
-      const shape = this.shape(name, to.name);
-      return { source: netnsAlias(plan, from), forward: { shape }, backward: { shape } };
-    };
-    const options = {
-      target: { hostname: to.ip, port: to.p2pPort },
-      forward: { shape: { latencyMs: 0 } },
-      backward: { shape: { latencyMs: 0 } },
-      choose,
-      maxBufferedBytes: this.#o.maxBufferedBytes,
-      seed: (this.#o.seed ?? this.#o.model.seed) + index,
-    };
-    const hostname = netnsAlias(plan, index);
-    try {
-      relay = LinkRelay.start({ ...options, listen: { hostname, port: to.p2pPort } });
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
-      // Something of the root namespace holds the port on every address: configured peers
-      // still reach the node through another port; addresses learnt from peer lists do not.
-      relay = LinkRelay.start({ ...options, listen: { hostname, port: 0 } });
-      this.#portsMoved.push(to.name);
-    }
-    this.#relays.set(to.name, relay);
     return relay;
   }
 
