@@ -9,7 +9,10 @@
  * - `eclipse`: the attacker nodes (the victim's only peers) hold honest blocks back from the
  *   victim. `withhold`: the links between victim and attackers are banned from `start` on.
  *   `delay`: the links stay banned; `delay` seconds after the attackers get a new block they
- *   open until the victim has caught up, so it learns each block that much later.
+ *   open until the victim has caught up, so it learns each block that much later. Its last record
+ *   carries the outcome the des engine gives an eclipse: the victim's lag behind its attackers,
+ *   sampled every second (`time_behind_fraction`, mean, max and final lag in blocks), and
+ *   `success` when it was behind in at least half of the samples.
  *
  * A ban is applied on both ends of a link: on loopback (the local engine) every outgoing
  * connection comes from 127.0.0.1, so a node's ban of an address only stops its own outgoing
@@ -196,6 +199,8 @@ export interface EclipseOptions {
   startS: number;
   /** Wall seconds between checks of the attackers' tops (`delay`). */
   pollS?: number;
+  /** Wall seconds between samples of the victim's lag behind its attackers. Default 1. */
+  sampleS?: number;
 }
 
 /** Hold blocks back from the victim until stopped; returns the number of blocks held. */
@@ -222,6 +227,13 @@ export async function runEclipse(ctx: AgentContext, options: EclipseOptions): Pr
       },
     });
   let held = 0;
+  const lag = new _LagSampler(options.attackers, options.victim);
+  const stopSampling = new AbortController();
+  const sampling = (async () => {
+    const stop = AbortSignal.any([signal, stopSampling.signal]);
+    // Bounded by the attack: it ends when the run stops or the attack fails.
+    while (await sleep((options.sampleS ?? 1) * 1000, stop)) await lag.sample();
+  })();
   try {
     if (options.behaviour === "withhold") {
       await cut(true);
@@ -255,7 +267,54 @@ export async function runEclipse(ctx: AgentContext, options: EclipseOptions): Pr
     }
     return held;
   } finally {
+    stopSampling.abort();
+    await sampling;
     await cut(false).catch((error) => logger.warn("could not lift the victim's ban", { error }));
-    await report("stopped", { blocks_held: held }).catch(() => {});
+    await report("stopped", { blocks_held: held, ...lag.outcome() }).catch(() => {});
   }
+}
+
+/**
+ * How far and how long an eclipse victim lags the best height its attackers see (they follow
+ * the honest chain), sampled at even wall times: the outcome the des engine gives an eclipse,
+ * so `analyze` counts successes alike (behind in at least half of the samples).
+ */
+class _LagSampler {
+  #samples = 0;
+  #behind = 0;
+  #sum = 0;
+  #max = 0;
+  #last = 0;
+
+  constructor(readonly attackers: AttackNode[], readonly victim: AttackNode) {}
+
+  /** One sample; a node that does not answer skips it. */
+  async sample(): Promise<void> {
+    const tops = await _tops([...this.attackers, this.victim]).catch(() => null);
+    if (!tops) return;
+    const best = Math.max(...this.attackers.map((a) => tops[a.host]));
+    const lag = Math.max(0, best - tops[this.victim.host]);
+    this.#samples++;
+    this.#sum += lag;
+    if (lag > 0) this.#behind++;
+    if (lag > this.#max) this.#max = lag;
+    this.#last = lag;
+  }
+
+  outcome(): Record<string, unknown> {
+    const n = this.#samples;
+    const fraction = n > 0 ? this.#behind / n : 0;
+    return {
+      samples: n,
+      time_behind_fraction: _round4(fraction),
+      mean_lag_blocks: n > 0 ? _round4(this.#sum / n) : 0,
+      max_lag_blocks: this.#max,
+      final_lag_blocks: this.#last,
+      success: n > 0 && fraction >= 0.5,
+    };
+  }
+}
+
+function _round4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
 }

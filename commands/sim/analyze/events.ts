@@ -162,6 +162,8 @@ export function attackSummary(events: readonly RunEvent[]): AnalysisReport["atta
   // The local and Shadow attacker writes a "cut" record, then the outcome at the heal: count
   // each partition once, by its outcome.
   const parts = of("partition").filter((o) => o.outcome.phase !== "cut");
+  // The local and Shadow attacker writes a "started" record, then the outcome when it stops.
+  const eclipses = of("eclipse").filter((o) => o.outcome.phase !== "started");
   const forks = parts.map((p) => p.outcome.fork_length).filter((x): x is number =>
     typeof x === "number"
   );
@@ -172,7 +174,7 @@ export function attackSummary(events: readonly RunEvent[]): AnalysisReport["atta
       successes: wins("double_spend"),
       success_rate: ds.length > 0 ? round3(wins("double_spend") / ds.length) : null,
     },
-    eclipse: { runs: of("eclipse").length, successes: wins("eclipse") },
+    eclipse: { runs: eclipses.length, successes: eclipses.filter((o) => o.outcome.success === true).length },
     partition: {
       runs: parts.length,
       max_fork_length: forks.length > 0 ? Math.max(...forks) : null,

@@ -42,7 +42,8 @@ Deno.test("local run: an eclipse victim connects to its attackers and gets the c
     const stopped = attack.at(-1);
     ok(
       stopped?.event === "attack" && stopped.outcome.phase === "stopped" &&
-        (stopped.outcome.blocks_held as number) >= 1,
+        (stopped.outcome.blocks_held as number) >= 1 &&
+        (stopped.outcome.samples as number) > 0 && typeof stopped.outcome.success === "boolean",
       `the attack held blocks back: ${JSON.stringify(stopped)}`,
     );
   } finally {

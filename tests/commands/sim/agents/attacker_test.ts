@@ -166,6 +166,7 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
           delayS: 2,
           startS: 0,
           pollS: 0.1,
+          sampleS: 0.2,
         });
         attack.catch(() => {});
         let held = -1;
@@ -192,6 +193,15 @@ Deno.test("miner, monitor and attackers on two real monerod nodes", async (t) =>
         deepEqual(await net.rpc.b.getBans(), []);
         const phases = sink.events.flatMap((e) => e.event === "attack" ? [e.outcome.phase] : []);
         deepEqual(phases, ["started", "stopped"]);
+        // The lag, sampled every 0.2 s: the victim was a block behind while the block was held.
+        const stopped = sink.events.at(-1);
+        const outcome = stopped?.event === "attack" ? stopped.outcome : {};
+        ok((outcome.samples as number) >= 5, JSON.stringify(outcome));
+        equal(outcome.max_lag_blocks, 1, JSON.stringify(outcome));
+        equal(typeof outcome.success, "boolean");
+        const fraction = outcome.time_behind_fraction as number;
+        ok(fraction > 0 && fraction <= 1, JSON.stringify(outcome));
+        equal(outcome.success, fraction >= 0.5);
       },
     );
 

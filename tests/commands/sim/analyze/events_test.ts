@@ -76,6 +76,23 @@ Deno.test("a local partition (cut, then healed with its outcome) counts once, wi
   deepEqual(s.partition, { runs: 1, max_fork_length: 2, converged: 1 });
 });
 
+Deno.test("a local eclipse (started, then stopped with its outcome) counts once", () => {
+  const attack = (ts: number, outcome: Record<string, unknown>): RunEvent => ({
+    ts,
+    host: "victim",
+    event: "attack",
+    attack: "eclipse",
+    outcome,
+  });
+  const s = attackSummary([
+    attack(600, { phase: "started", behaviour: "delay", heights: {} }),
+    attack(7200, { phase: "stopped", blocks_held: 12, time_behind_fraction: 0.62, success: true }),
+    // The des engine writes one record, with no phase.
+    attack(7200, { victim: "v2", time_behind_fraction: 0.1, success: false }),
+  ]);
+  deepEqual(s.eclipse, { runs: 2, successes: 1 });
+});
+
 Deno.test("failed transfers are counted by reason", () => {
   const fail = (reason: string): RunEvent => ({
     ts: 1,
