@@ -48,13 +48,20 @@ Deno.test("convergence from events samples heights; without receipts it reads th
   equal(d.converged_fraction, 0);
 });
 
+/** An attack record of `kind`, at `ts`, with `outcome`. */
+function _attack(
+  kind: "double_spend" | "partition" | "eclipse",
+  ts: number,
+  outcome: Record<string, unknown>,
+): RunEvent {
+  return { ts, host: "x", event: "attack", attack: kind, outcome };
+}
+
 Deno.test("attack summary counts runs and successes per kind", () => {
-  const attack = (kind: "double_spend" | "partition", outcome: Record<string, unknown>) =>
-    ({ ts: 1, host: "x", event: "attack", attack: kind, outcome }) as RunEvent;
   const s = attackSummary([
-    attack("double_spend", { success: true }),
-    attack("double_spend", { success: false }),
-    attack("partition", { fork_length: 4, converged: true }),
+    _attack("double_spend", 1, { success: true }),
+    _attack("double_spend", 1, { success: false }),
+    _attack("partition", 1, { fork_length: 4, converged: true }),
   ]);
   deepEqual(s.double_spend, { runs: 2, successes: 1, success_rate: 0.5 });
   deepEqual(s.partition, { runs: 1, max_fork_length: 4, converged: 1 });
@@ -62,33 +69,24 @@ Deno.test("attack summary counts runs and successes per kind", () => {
 });
 
 Deno.test("a local partition (cut, then healed with its outcome) counts once, with its fork", () => {
-  const attack = (ts: number, outcome: Record<string, unknown>): RunEvent => ({
-    ts,
-    host: "miner-1",
-    event: "attack",
-    attack: "partition",
-    outcome,
-  });
   const s = attackSummary([
-    attack(90, { phase: "cut", group_a: ["miner-1"], group_b: ["obs-1"], heights: {} }),
-    attack(540, { phase: "healed", completed: true, fork_length: 2, converged: true }),
+    _attack("partition", 90, { phase: "cut", group_a: ["m"], group_b: ["o"], heights: {} }),
+    _attack("partition", 540, {
+      phase: "healed",
+      completed: true,
+      fork_length: 2,
+      converged: true,
+    }),
   ]);
   deepEqual(s.partition, { runs: 1, max_fork_length: 2, converged: 1 });
 });
 
 Deno.test("a local eclipse (started, then stopped with its outcome) counts once", () => {
-  const attack = (ts: number, outcome: Record<string, unknown>): RunEvent => ({
-    ts,
-    host: "victim",
-    event: "attack",
-    attack: "eclipse",
-    outcome,
-  });
   const s = attackSummary([
-    attack(600, { phase: "started", behaviour: "delay", heights: {} }),
-    attack(7200, { phase: "stopped", blocks_held: 12, time_behind_fraction: 0.62, success: true }),
+    _attack("eclipse", 600, { phase: "started", behaviour: "delay", heights: {} }),
+    _attack("eclipse", 7200, { phase: "stopped", time_behind_fraction: 0.62, success: true }),
     // The des engine writes one record, with no phase.
-    attack(7200, { victim: "v2", time_behind_fraction: 0.1, success: false }),
+    _attack("eclipse", 7200, { victim: "v2", time_behind_fraction: 0.1, success: false }),
   ]);
   deepEqual(s.eclipse, { runs: 2, successes: 1 });
 });
