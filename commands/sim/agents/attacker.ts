@@ -255,11 +255,14 @@ export async function runEclipse(ctx: AgentContext, options: EclipseOptions): Pr
       if (top === lastTop) continue;
       held++;
       if (!await sleep(options.delayS * 1000, signal)) break;
-      lastTop = (await attacker.getInfo()).top_block_hash;
+      const opened = await attacker.getInfo();
+      lastTop = opened.top_block_hash;
       await cut(false);
-      // Bounded (100 x pollS): open until the victim has what the attackers had.
+      // Bounded (100 x pollS): open until the victim is as high as the attackers were. Not until
+      // it has their top: monerod syncs the victim to whatever the attackers hold by then, a
+      // block found meanwhile too, and waiting for the old top would keep the link open.
       for (let i = 0; i < 100; i++) {
-        if ((await options.victim.rpc.getInfo()).top_block_hash === lastTop) break;
+        if ((await options.victim.rpc.getInfo()).height >= opened.height) break;
         if (!await sleep((options.pollS ?? 0.2) * 1000, signal)) break;
       }
       if (signal.aborted) break;
