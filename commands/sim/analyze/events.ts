@@ -174,10 +174,7 @@ export function attackSummary(events: readonly RunEvent[]): AnalysisReport["atta
       successes: wins("double_spend"),
       success_rate: ds.length > 0 ? round3(wins("double_spend") / ds.length) : null,
     },
-    eclipse: {
-      runs: eclipses.length,
-      successes: eclipses.filter((o) => o.outcome.success === true).length,
-    },
+    eclipse: { runs: eclipses.length, successes: wins("eclipse") },
     partition: {
       runs: parts.length,
       max_fork_length: forks.length > 0 ? Math.max(...forks) : null,

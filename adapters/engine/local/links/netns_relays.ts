@@ -81,8 +81,6 @@ export class NetnsRelays {
     };
     const options = {
       target: { hostname: to.ip, port: to.p2pPort },
-      forward: { shape: { latencyMs: 0 } },
-      backward: { shape: { latencyMs: 0 } },
       choose,
       maxBufferedBytes: this.#o.maxBufferedBytes,
       seed: this.#o.seed + index,

@@ -34,12 +34,8 @@ export interface RelayDirection {
   down?: Pacer;
 }
 
-/** Options for {@link LinkRelay.start}. */
-export interface LinkRelayOptions {
-  /** Where the relay listens (port 0: a free one). */
-  listen: { hostname: string; port: number };
-  /** Where it forwards each connection. */
-  target: { hostname: string; port: number };
+/** The link one connection belongs to: where it connects from, how each direction is shaped. */
+export interface RelayLink {
   /**
    * Local address of the connections to the target (the namespace path's relay alias of the
    * dialler, so the target's kernel tells the link apart). Default: the kernel's choice.
@@ -49,25 +45,29 @@ export interface LinkRelayOptions {
   forward: RelayDirection;
   /** Bytes from the target back to the dialler. */
   backward: RelayDirection;
+}
+
+/** Where a relay listens and forwards to, and what every connection shares. */
+interface _RelayPlace {
+  /** Where the relay listens (port 0: a free one). */
+  listen: { hostname: string; port: number };
+  /** Where it forwards each connection. */
+  target: { hostname: string; port: number };
   /** Most bytes one direction of one connection holds. Default 1 MiB. */
   maxBufferedBytes?: number;
   /** Seed of jitter and loss draws (each connection and direction derives its own). */
   seed?: number;
-  /**
-   * Per connection, by the dialler's address: the link it belongs to (its own source and
-   * shapes), or null to close it unserved. One relay then serves every link into a node (the
-   * namespace path, where peers dial a node at the address its other peers saw it at). Default:
-   * `source`, `forward` and `backward` for every connection.
-   */
-  choose?: (dialler: string) => RelayLink | null;
 }
 
-/** The link one connection belongs to (see {@link LinkRelayOptions.choose}). */
-export interface RelayLink {
-  source?: string;
-  forward: RelayDirection;
-  backward: RelayDirection;
-}
+/**
+ * Options for {@link LinkRelay.start}: one link for every connection, or `choose`, which picks
+ * each connection's link by the dialler's address, or returns null to close it unserved. One
+ * relay then serves every link into a node (the namespace path, where peers dial a node at the
+ * address its other peers saw it at).
+ */
+export type LinkRelayOptions =
+  & _RelayPlace
+  & (RelayLink | { choose: (dialler: string) => RelayLink | null });
 
 /** Counters of a relay, over all its connections. */
 export interface RelayStats {
@@ -146,7 +146,7 @@ export class LinkRelay {
       } catch {
         return; // closed
       }
-      const link = this.#o.choose ? this.#o.choose(conn.remoteAddr.hostname) : this.#o;
+      const link = "choose" in this.#o ? this.#o.choose(conn.remoteAddr.hostname) : this.#o;
       if (link === null) {
         this.stats.refused++;
         _close(conn);
