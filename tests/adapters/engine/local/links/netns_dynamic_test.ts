@@ -16,6 +16,7 @@ import { netnsLeftovers, testHost, testModel } from "../../_sim_model.ts";
 
 /** A Levin COMMAND_PING (1003) with an empty portable-storage body, timed to its reply. */
 const _PING = `
+Deno.unrefTimer(setTimeout(() => Deno.exit(3), 10_000)); // a silent relay fails the ping
 const [host, port] = Deno.args;
 const body = [0x01, 0x11, 0x01, 0x01, 0x01, 0x01, 0x02, 0x01, 0x01, 0x00];
 const head = new DataView(new ArrayBuffer(33));
@@ -52,6 +53,7 @@ interface _Connection {
 async function _connections(rpcUrl: string): Promise<_Connection[]> {
   const res = await fetch(`${rpcUrl}/json_rpc`, {
     method: "POST",
+    signal: AbortSignal.timeout(10_000),
     body: JSON.stringify({ jsonrpc: "2.0", id: "0", method: "get_connections" }),
   });
   const body = await res.json() as { result?: { connections?: _Connection[] } };
@@ -112,6 +114,7 @@ for (const peerMode of ["dynamic", "hybrid"] as const) {
             Deno.execPath(),
             "eval",
             "--quiet",
+            "Deno.unrefTimer(setTimeout(() => Deno.exit(3), 10_000)); " +
             "await Deno.connect({ hostname: '176.9.0.187', port: 18080 })",
           ],
           stdout: "piped",
