@@ -47,7 +47,10 @@ export interface LinksRecord {
   path: LinksPath;
   /** One sentence a person reads: why this path, and what it does or does not shape. */
   message: string;
-  /** Directed links so far (configured, or dialled on the netns path). */
+  /**
+   * Directed links: on the relay path those dialled so far, through relays on the bridge those
+   * dialled so far, with a `netem` leaf every configured one (the kernel shapes them all).
+   */
   links: number;
   /** Whether the kernel has `netem`, and why not. */
   netem: { available: boolean; reason: string };
@@ -236,7 +239,11 @@ export class LocalLinks {
     const out: LinksRecord = {
       path: this.path,
       message: this.#message + moved,
-      links: this.#netns ? this.#netns.directed.size : this.#relays.size,
+      links: this.#netns
+        ? this.#netns.directed.size
+        : this.#fabric
+        ? this.#fabric.directedLinks
+        : this.#relays.size,
       netem: this.#netem,
     };
     if (this.#fabric) {
