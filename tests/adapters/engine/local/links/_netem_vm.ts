@@ -53,6 +53,12 @@ export interface NetemVmOptions {
   timeoutMs?: number;
   /** Guest RAM (the initramfs lives in it). Default 1536 MiB. */
   memoryMb?: number;
+  /** More programs to bundle, by their path in the guest (e.g. `/hive.js`: `main.ts`). */
+  bundles?: Record<string, URL>;
+  /** More programs of this machine to copy, with their libraries (e.g. `monerod`). */
+  tools?: string[];
+  /** Files to write in the guest, by path. */
+  files?: Record<string, string>;
 }
 
 // `sh` too: busybox's own shell runs its applets before anything on PATH (its `ip` is not iproute2).
@@ -83,7 +89,7 @@ async function _populate(
     await Deno.mkdir(join(root, d), { recursive: true });
   }
   await Deno.symlink("../run", join(root, "var/run")); // iproute2 keeps namespaces in /var/run
-  const binaries = [Deno.execPath(), ..._HOST_TOOLS.map(_which)];
+  const binaries = [Deno.execPath(), ...[..._HOST_TOOLS, ...o.tools ?? []].map(_which)];
   for (const path of binaries) {
     const inGuest = path === Deno.execPath()
       ? "/usr/bin/deno"
@@ -102,21 +108,12 @@ async function _populate(
     } catch { /* not this layout */ }
   }
   await _copyTree(join(kernel.dir, "modules"), join(root, "lib/modules"));
-  const bundle = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--config",
-      new URL("../../../../../deno.json", import.meta.url).pathname,
-      "-o",
-      join(root, "guest.js"),
-      o.entry.pathname,
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!bundle.success) {
-    throw new Error(`deno bundle ${o.entry.pathname}: ${new TextDecoder().decode(bundle.stderr)}`);
+  for (const [path, entry] of Object.entries({ "/guest.js": o.entry, ...o.bundles })) {
+    await _bundle(entry, join(root, path));
+  }
+  for (const [path, text] of Object.entries(o.files ?? {})) {
+    await Deno.mkdir(dirname(join(root, path)), { recursive: true });
+    await Deno.writeTextFile(join(root, path), text);
   }
   const args = (o.args ?? []).map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
   await Deno.writeTextFile(
@@ -135,6 +132,18 @@ poweroff -f
 `,
     { mode: 0o755 },
   );
+}
+
+async function _bundle(entry: URL, out: string) {
+  const config = new URL("../../../../../deno.json", import.meta.url).pathname;
+  const bundle = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--config", config, "-o", out, entry.pathname],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!bundle.success) {
+    throw new Error(`deno bundle ${entry.pathname}: ${new TextDecoder().decode(bundle.stderr)}`);
+  }
 }
 
 function _which(tool: string): string {
