@@ -163,22 +163,26 @@ export function sendBlock(net: DesNetwork, i: number, b: number, e: number, t: n
   // per-link arrays (megabytes at scale, one cache miss each) are read only then.
   const attacked = net.attacks.active;
   if (has[b][r] || !net.online[r] || (attacked && net.adjCut[e] > 0)) return;
+  // Blocks the receiver lacks travel together.
+  let k = 1;
+  let honest = net.attackerNode[net.bMiner[b]] === 0;
+  let x = net.bParent[b];
+  while (x >= 0 && !has[x][r] && k < _MAX_SYNC) {
+    k++;
+    if (net.attackerNode[net.bMiner[x]] === 0) honest = true;
+    x = net.bParent[x];
+  }
   let extra = 0;
   const hold = attacked ? net.adjHold[e] : 0;
-  if (hold > 0 && !net.attackerNode[net.bMiner[b]]) {
+  // A held link (eclipse) passes the attackers' own blocks only: an attacker's block mined on
+  // honest blocks the victim lacks would carry them along, so it is held like them.
+  if (hold > 0 && honest) {
     if (hold === Infinity) {
       net.attacks.onWithheld(i, r);
       return;
     }
     extra = hold;
     net.attacks.onDelayed(i, r);
-  }
-  // Blocks the receiver lacks travel together.
-  let k = 1;
-  let x = net.bParent[b];
-  while (x >= 0 && !has[x][r] && k < _MAX_SYNC) {
-    k++;
-    x = net.bParent[x];
   }
   const bits = k * net.blockBits;
   const upAll = net.setup.upUniform;
