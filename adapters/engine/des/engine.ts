@@ -212,7 +212,11 @@ export class DesEngine implements Engine {
       }
       let lastYield = performance.now();
       const total = model.stopTimeS;
-      while (pace === undefined ? sim.step(20_000) : await _pacedStep(sim, pace, started)) {
+      while (
+        pace === undefined
+          ? sim.step(20_000, performance.now() + 100)
+          : await _pacedStep(sim, pace, started)
+      ) {
         if (signal?.aborted) {
           sim.abort();
           interrupted = true;

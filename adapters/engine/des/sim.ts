@@ -179,13 +179,18 @@ export class DesSimulation implements DesChainState {
     this.sink.event(event);
   }
 
-  /** Process up to `maxEvents` events; false once the run is over. */
-  step(maxEvents: number): boolean {
+  /**
+   * Process up to `maxEvents` events, or until `performance.now()` passes `untilMs` (checked
+   * every 1024 events, so a run with costly events still answers a stop request); false once
+   * the run is over.
+   */
+  step(maxEvents: number, untilMs = Infinity): boolean {
     if (this.done) return false;
     const q = this.queue;
     const cur = q.current;
     const stop = this.model.stopTimeS;
     for (let i = 0; i < maxEvents; i++) {
+      if ((i & 1023) === 1023 && performance.now() > untilMs) return true;
       if (q.peekTime() > stop || !q.pop()) {
         this.now = stop;
         this.done = true;

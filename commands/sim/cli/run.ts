@@ -46,7 +46,9 @@ function _secondsFlag(minMs: number, maxMs: number) {
 
 /** The `--engine des` flags; each maps to one field of `desOptionsSchema`. */
 const _desFlagsSchema = z.object({
-  "--block-interval": _secondsFlag(1, 365 * 86_400_000).optional(),
+  // Below a second every block would fork (one hop takes its validation delay and a latency),
+  // and a run's work grows with the forks it must resolve.
+  "--block-interval": _secondsFlag(1000, 365 * 86_400_000).optional(),
   "--block-size": numberFlag((n) => n.positive({ error: "expected bytes > 0" }), "bytes")
     .optional(),
   "--tx-size": numberFlag((n) => n.positive({ error: "expected bytes > 0" }), "bytes").optional(),
@@ -111,6 +113,21 @@ function _desOptions(engine: string, input: Record<string, unknown>): DesOptions
     out[field] = value;
   }
   return out as DesOptionsInput;
+}
+
+/**
+ * `--validation-delay` under SimBlock's relay, which relays a block as soon as it arrives (as
+ * SimBlock does): refused, since the flag would be recorded and do nothing.
+ */
+async function _refuseSimblockValidation(des: DesOptionsInput, section: unknown) {
+  if (des.validationDelayS === undefined) return;
+  const { parseDesNetModel } = await import("../../../adapters/engine/des/netmodel.ts");
+  const net = parseDesNetModel(section ?? {});
+  if ((net.relay ?? (net.preset === "simblock" ? "simblock" : undefined)) !== "simblock") return;
+  throw new UsageError(
+    "hive sim run: --validation-delay: the simblock relay has no validation delay (SimBlock " +
+      "relays a block as soon as it arrives); drop the flag, or set des.relay to push or fluffy",
+  );
 }
 
 /** Build `hive sim run`. */
@@ -256,6 +273,7 @@ missing), 2 bad flags or scenario.`,
       engine: engineName,
     });
     const model = loaded.model;
+    await _refuseSimblockValidation(des, model.des);
     await checkOutDir(f["--out"], f["--force"]);
     const { runMetaOf, writeRunMeta } = await import("../api/run_meta.ts");
     const meta = runMetaOf(model, engineName, cli.version);

@@ -59,8 +59,25 @@ Deno.test("sim run --engine des: flags set the DES options; bad values exit 2 na
       bare.stderr,
       /--validation-delay: expected a duration with a unit, e\.g\. 500ms, 10s, 2m/,
     );
+    // A block interval below a second, and a validation delay SimBlock's relay would not use.
+    const fast = await hive(
+      ...["sim", "run", ring, "--engine", "des", "--out", `${tmp}/x5`, "--block-interval", "1ms"],
+    );
+    equal(fast.code, 2);
+    match(fast.stderr, /--block-interval: expected a duration from 1s to 8760h, got "1ms"/);
+    const simblock = `${tmp}/simblock.yaml`;
+    await Deno.writeTextFile(
+      simblock,
+      (await Deno.readTextFile(ring)).replace(/\n*$/, "\ndes: { preset: simblock }\n"),
+    );
+    const unused = await hive(
+      ...["sim", "run", simblock, "--engine", "des", "--out", `${tmp}/x6`],
+      ...["--validation-delay", "5s"],
+    );
+    equal(unused.code, 2);
+    match(unused.stderr, /--validation-delay: the simblock relay has no validation delay/);
     const names: string[] = [];
     for await (const e of Deno.readDir(tmp)) names.push(e.name);
-    deepEqual(names.sort(), ["base", "tuned"]);
+    deepEqual(names.sort(), ["base", "simblock.yaml", "tuned"]);
   });
 });
