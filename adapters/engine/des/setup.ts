@@ -16,6 +16,7 @@ import { type DesNetModel, type DesRelay, parseDesNetModel } from "./netmodel.ts
 import { buildAdjacency, type DesAdjacency, type DesCompact } from "./network.ts";
 import type { DesOptions } from "./options.ts";
 import { buildPeerGraph } from "./peers.ts";
+import { shapeDrawnLinks } from "./drawn_links.ts";
 import { type DesRandom, desSetupRandom } from "./random.ts";
 import {
   SIMBLOCK_BLOCK_BYTES,
@@ -99,7 +100,7 @@ export function setupNetwork(
       downBps[i] = Math.max(1, model.hosts[i].bandwidthDownBps);
     }
   }
-  const adjacency = _adjacency(model, net, index, setupRng, preset, latency);
+  const adjacency = _adjacency(model, net, index, setupRng, preset, latency, regions);
   const pairs = _linkPairs(adjacency.adjStart, adjacency.adjTo, latency);
   const packed = _packedLinks(adjacency.adjStart.length - 1, adjacency.adjTo, pairs);
   return {
@@ -130,6 +131,7 @@ function _adjacency(
   rng: DesRandom,
   preset: boolean,
   latency: DesLatency | null,
+  regions: DesRegions,
 ): DesAdjacency {
   const n = model.hosts.length;
   if (!net.peers && !preset) return buildAdjacency(model, index);
@@ -139,10 +141,11 @@ function _adjacency(
     if (model.hosts[i].daemonArgs.includes("--hide-my-port")) accepts[i] = 0;
     else if (hiddenShare > 0 && rng.next() < hiddenShare) accepts[i] = 0;
   }
-  // Without per-message latency, generated links take the scenario's usual 50 ms.
+  // Without per-message latency, drawn links take the shapes of the scenario's own links
+  // (`drawn_links.ts`), or 50 ms where it has none.
   const latencyS = latency ? 0 : 0.05;
   if (net.peers) {
-    return buildPeerGraph({
+    const graph = buildPeerGraph({
       n,
       outbound: net.peers.outbound,
       inboundLimit: net.peers.inbound,
@@ -150,6 +153,8 @@ function _adjacency(
       latencyS,
       rng,
     });
+    if (!latency) shapeDrawnLinks(graph, model, index, regions);
+    return graph;
   }
   return buildPeerGraph({
     n,

@@ -76,3 +76,70 @@ Deno.test("block interval and size: defaults per model, a value given is kept ev
   equal(setup(simblock, { blockIntervalS: 120, blockSizeBytes: 100_000 }).join(), "120,100000");
   equal(setup(undefined, { blockIntervalS: 30, blockSizeBytes: 1 }).join(), "30,1");
 });
+
+Deno.test("setup gives drawn peers the latency and loss of the scenario's links between the same regions", () => {
+  const base = desModel({ nodes: 80, miners: 2, topology: "random", stopTimeS: 60 });
+  const hosts = base.hosts.map((h, i) => ({ ...h, region: i < 40 ? "near" : "far" }));
+  const regionOf = (name: string) => hosts.find((h) => h.name === name)!.region;
+  // The scenario's links: 20 ms inside "near", 800 ms with 30 % loss wherever "far" is involved.
+  const edges = base.edges.map((e) =>
+    regionOf(e.a) === "near" && regionOf(e.b) === "near"
+      ? { ...e, latencyMs: 20, packetLoss: 0 }
+      : { ...e, latencyMs: 800, packetLoss: 0.3 }
+  );
+  const index = new Map(hosts.map((h, i) => [h.name, i]));
+  const build = (seed: number) =>
+    setupNetwork(
+      { ...base, hosts, edges, seed, des: { peers: { outbound: 6 } } },
+      parseDesOptions({}),
+      index,
+      new DesRandom(seed),
+    );
+  const net = build(1);
+  const { adjStart, adjTo, adjLatS, adjLoss } = net.adjacency;
+  const seen = new Set<string>();
+  for (let i = 0; i < 80; i++) {
+    for (let e = adjStart[i]; e < adjStart[i + 1]; e++) {
+      const r = adjTo[e];
+      const near = i < 40 && r < 40;
+      equal(adjLatS[e], near ? 0.02 : 0.8, `link ${i}-${r}`);
+      equal(adjLoss[e], near ? 0 : 0.3);
+      seen.add(near ? "near" : "far");
+    }
+  }
+  equal(seen.size, 2, "both kinds of link were drawn");
+  equal(net.lossless, false);
+  // Links of varied latency: both directions of a drawn link take the same one.
+  const varied = setupNetwork(
+    {
+      ...base,
+      edges: base.edges.map((e, k) => ({ ...e, latencyMs: 10 + k })),
+      des: { peers: { outbound: 6 } },
+    },
+    parseDesOptions({}),
+    index,
+    new DesRandom(1),
+  ).adjacency;
+  const latencies = new Set<number>();
+  for (let i = 0; i < 80; i++) {
+    for (let e = varied.adjStart[i]; e < varied.adjStart[i + 1]; e++) {
+      const r = varied.adjTo[e];
+      let back = -1;
+      for (let f = varied.adjStart[r]; f < varied.adjStart[r + 1]; f++) {
+        if (varied.adjTo[f] === i) back = f;
+      }
+      equal(varied.adjLatS[back], varied.adjLatS[e], `${i}-${r} both ways`);
+      latencies.add(varied.adjLatS[e]);
+    }
+  }
+  ok(latencies.size > 20, `drawn from many of the scenario's links: ${latencies.size}`);
+  // Without scenario links the drawn links keep 50 ms and lose nothing.
+  const bare = setupNetwork(
+    { ...base, hosts, edges: [], des: { peers: { outbound: 6 } } },
+    parseDesOptions({}),
+    index,
+    new DesRandom(1),
+  );
+  ok(bare.adjacency.adjLatS.every((x) => x === 0.05));
+  ok(bare.lossless);
+});
