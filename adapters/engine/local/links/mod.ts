@@ -165,9 +165,13 @@ export class LocalLinks {
       ? "; peers learnt from peer lists (peer mode " + options.model.peerMode +
         ") are dialled through the node's SOCKS gate and the link's relay"
       : "";
+    // The reason for no namespaces may already be the missing netem: said once.
+    const netemSaid = decision.notNetns?.startsWith("netem is not available") ?? false;
     this.#message = (decision.notNetns ? `no namespaces (${decision.notNetns}); ` : "") +
       (netem.available
         ? "netem is available but needs the namespace path; "
+        : netemSaid
+        ? ""
         : `netem is not available (${netem.reason}); `) +
       "every configured peer connection goes through an engine relay that adds the link's " +
       "latency, jitter and loss and paces each host's up/down bandwidth" + dynamic;

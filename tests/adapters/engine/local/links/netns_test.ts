@@ -342,5 +342,8 @@ Deno.test("netns: auto leaves the machine's interfaces alone when netem would no
   } else {
     equal(decision.path, "relay");
     match(decision.notNetns!, /^netem is not available \(.+\); --links netns adds/);
+    const links = await startLinks({ model: _model(3), placements: [], decision });
+    const message = links.record().message;
+    equal(message.split("netem is not available").length, 2, `said once: ${message}`);
   }
 });
