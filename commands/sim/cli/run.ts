@@ -274,7 +274,6 @@ missing), 2 bad flags or scenario.`,
     });
     const model = loaded.model;
     await _refuseSimblockValidation(des, model.des);
-    await checkOutDir(f["--out"], f["--force"]);
     const { runMetaOf, writeRunMeta } = await import("../api/run_meta.ts");
     const meta = runMetaOf(model, engineName, cli.version);
     let address: { hostname: string; port: number } | undefined;
@@ -287,6 +286,7 @@ missing), 2 bad flags or scenario.`,
     }
     const checksConfig = await (await import("../checks/config.ts"))
       .checksForRun(f["--checks"], loaded.scenario);
+    await checkOutDir(f["--out"], f["--force"]);
     const engine = createEngine(engineName, {
       timeScale: f["--time-scale"],
       des,

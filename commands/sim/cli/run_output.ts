@@ -35,12 +35,34 @@ export async function checkOutDir(dir: string, force = false): Promise<void> {
     }
     for (const name of names) await Deno.remove(`${dir}/${name}`, { recursive: true });
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
     if (error instanceof Deno.errors.NotADirectory) {
-      throw new UsageError(`--out: ${JSON.stringify(dir)} is a file, expected a folder`);
+      throw new UsageError(
+        `--out: ${JSON.stringify(_fileOnPath(dir))} is a file, expected a folder`,
+      );
     }
-    throw error;
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
+  // Made now, so a path that cannot hold a folder is named before the run starts anything.
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new UsageError(
+      `--out: cannot make folder ${JSON.stringify(dir)}: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** `dir` or the first of its parents that is a file (what makes `dir` impossible). */
+function _fileOnPath(dir: string): string {
+  const parts = dir.split("/");
+  for (let k = 1; k <= parts.length; k++) {
+    const path = parts.slice(0, k).join("/");
+    if (path === "") continue;
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch { /* keep looking */ }
+  }
+  return dir;
 }
 
 /** What `hive sim run --json` prints: the run result with snake_case keys, like every document. */

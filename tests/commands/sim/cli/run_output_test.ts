@@ -20,6 +20,19 @@ Deno.test("run output folder: new or empty is fine; an earlier run needs --force
     equal(Deno.readTextFileSync(`${root}/photos/cat.jpg`), "meow");
     await Deno.writeTextFile(`${root}/file`, "x");
     await rejects(() => checkOutDir(`${root}/file`), UsageError, "is a file");
+    // A file above the folder is the one named; a folder that cannot be made is said so.
+    await rejects(
+      () => checkOutDir(`${root}/file/sub/run`),
+      UsageError,
+      `--out: ${JSON.stringify(`${root}/file`)} is a file, expected a folder`,
+    );
+    await rejects(
+      () => checkOutDir("/proc/hive-run"),
+      UsageError,
+      '--out: cannot make folder "/proc',
+    );
+    // A new folder is made before the run starts.
+    equal(Deno.statSync(`${root}/new`).isDirectory, true);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
