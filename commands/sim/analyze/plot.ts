@@ -16,6 +16,8 @@ const _W = 960;
 const _H = 440;
 const _PANEL_W = 390;
 const _PANEL_H = 260;
+/** Width of one character of an 11 px label, a little over the average of the font. */
+const _CHAR_W = 6.5;
 const _TOP = 70;
 
 /** An attack window to shade (seconds; `endS` null: until the end). */
@@ -213,17 +215,21 @@ function _heightPanel(x0: number, report: AnalysisReport, options: PlotOptions):
     sx: (x) => (x / (end * 1.03)) * _PANEL_W,
     sy: (y) => _PANEL_H - ((y - yMin) / Math.max(1, top - yMin)) * _PANEL_H,
   };
-  // Shading first, under the grid and lines.
+  // Shading first, under the grid and lines. Labels that would overlap go a line higher.
+  const rows: Array<Array<[number, number]>> = [];
   for (const w of options.windows ?? []) {
     const x1 = a.sx(Math.max(0, Math.min(end, w.startS)));
     const x2 = a.sx(Math.max(0, Math.min(end, w.endS ?? end)));
     if (!(x2 > x1)) continue;
+    const span: [number, number] = [x1 + 4, x1 + 4 + w.label.length * _CHAR_W];
+    let row = rows.findIndex((taken) => taken.every(([s, e]) => span[1] < s || span[0] > e));
+    if (row < 0) row = rows.push([]) - 1;
+    rows[row].push(span);
     parts.push(
       `<rect x="${x1.toFixed(1)}" y="0" width="${(x2 - x1).toFixed(1)}" height="${_PANEL_H}" ` +
         `fill="#c62828" fill-opacity="0.10"/>`,
-      `<text x="${(x1 + 4).toFixed(1)}" y="${_PANEL_H - 6}" font-size="11" fill="#a11">${
-        _esc(w.label)
-      }</text>`,
+      `<text x="${(x1 + 4).toFixed(1)}" y="${_PANEL_H - 6 - 14 * row}" font-size="11" ` +
+        `fill="#a11">${_esc(w.label)}</text>`,
     );
   }
   const time = _timeTicks(end);

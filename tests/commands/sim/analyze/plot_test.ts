@@ -34,9 +34,19 @@ Deno.test("plot: fit for a paper: log axis, steps inside the frame, shading, cap
     const report = await analyzeRun({ dir });
     const svg = renderAnalysisSvg(report, {
       caption: { scenario: "ring", engine: "des", seed: 6, version: "9.9.9" },
-      windows: [{ label: "partition", startS: 1800, endS: 3600 }],
+      windows: [
+        { label: "partition", startS: 1800, endS: 3600 },
+        { label: "eclipse", startS: 1900, endS: null },
+        { label: "double spend", startS: 5000, endS: 6000 },
+      ],
       endS: 7200,
     });
+    // Window labels that would overlap sit on lines of their own; the others stay low.
+    const labelY = (text: string) =>
+      Number(new RegExp(`y="([\\d.]+)" font-size="11" fill="#a11">${text}<`).exec(svg)![1]);
+    equal(labelY("partition"), 254);
+    equal(labelY("eclipse"), 240);
+    equal(labelY("double spend"), 254);
     // Caption names what the figure is of.
     ok(svg.includes("scenario ring · engine des · seed 6 · hive 9.9.9"));
     // Log axis: decade labels, and the 0 of a linear axis is absent from the CDF panel.
