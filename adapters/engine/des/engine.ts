@@ -29,7 +29,7 @@ import type { ConvergenceSample, PropagationRecord } from "../types.ts";
 import type { DesSink } from "./network.ts";
 import { type DesSimSummary, DesSimulation } from "./sim.ts";
 import { DesControl } from "./control.ts";
-import { describeNetwork, isolatedNodes } from "./setup.ts";
+import { describeNetwork, isolatedNodes, shortOutbound } from "./setup.ts";
 
 export { type DesOptions, type DesOptionsInput, desOptionsSchema } from "./options.ts";
 export type { DesSimSummary } from "./sim.ts";
@@ -209,6 +209,14 @@ export class DesEngine implements Engine {
           nodes: alone,
           of: sim.n,
         });
+      }
+      const short = shortOutbound(sim.setup);
+      if (short) {
+        logger.warn(
+          "des peers: nodes opened fewer outbound connections than asked (inbound limits, " +
+            "hidden nodes or too few nodes)",
+          { nodes: short.nodes, of: sim.n, asked: short.asked, fewest: short.fewest },
+        );
       }
       let lastYield = performance.now();
       const total = model.stopTimeS;

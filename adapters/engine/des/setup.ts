@@ -15,7 +15,7 @@ import { DesLatency, type DesRegions, drawDist, indexRegions } from "./latency.t
 import { type DesNetModel, type DesRelay, parseDesNetModel } from "./netmodel.ts";
 import { buildAdjacency, type DesAdjacency, type DesCompact } from "./network.ts";
 import type { DesOptions } from "./options.ts";
-import { buildPeerGraph } from "./peers.ts";
+import { buildPeerGraph, type PeerGraph } from "./peers.ts";
 import { shapeDrawnLinks } from "./drawn_links.ts";
 import { type DesRandom, desSetupRandom } from "./random.ts";
 import {
@@ -272,6 +272,28 @@ export function isolatedNodes(s: DesNetSetup): number {
   let alone = 0;
   for (let i = 0; i < n; i++) if (start[i + 1] === start[i]) alone++;
   return alone;
+}
+
+/**
+ * Under `des.peers`: how many nodes opened fewer outbound connections than asked (inbound
+ * limits, hidden nodes or too few nodes to draw from), and the fewest one opened; null when
+ * every node got its count or the graph is not the engine's.
+ */
+export function shortOutbound(
+  s: DesNetSetup,
+): { nodes: number; fewest: number; asked: number } | null {
+  const counts = (s.adjacency as Partial<PeerGraph>).outCount;
+  if (!s.net.peers || !counts) return null;
+  const asked = s.net.peers.outbound;
+  let nodes = 0;
+  let fewest = asked;
+  for (const c of counts) {
+    if (c < asked) {
+      nodes++;
+      if (c < fewest) fewest = c;
+    }
+  }
+  return nodes > 0 ? { nodes, fewest, asked } : null;
 }
 
 /** The value every element shares, or 0 when they differ. */

@@ -3,7 +3,7 @@
  * one number when both fit, and kept apart when they do not.
  */
 import { equal, ok } from "@std/assert";
-import { isolatedNodes, setupNetwork } from "../../../../adapters/engine/des/setup.ts";
+import { isolatedNodes, setupNetwork, shortOutbound } from "../../../../adapters/engine/des/setup.ts";
 import { parseDesOptions } from "../../../../adapters/engine/des/options.ts";
 import { DesRandom } from "../../../../adapters/engine/des/random.ts";
 import { desModel } from "./_fixtures.ts";
@@ -55,6 +55,12 @@ Deno.test("setup counts the nodes its own peer graph left without a peer", () =>
   equal(isolatedNodes(build({ peers: { outbound: 4, inbound: 64 } })), 0);
   // The scenario's own topology (a ring here) is the validator's to check, not counted.
   equal(isolatedNodes(build(undefined)), 0);
+  // Outbound that the inbound room cannot hold: counted, with the fewest a node got.
+  const short = shortOutbound(build({ peers: { outbound: 100, inbound: 8 } }))!;
+  ok(short.nodes > 0 && short.fewest < 100, JSON.stringify(short));
+  equal(short.asked, 100);
+  equal(shortOutbound(build({ peers: { outbound: 4, inbound: 64 } })), null);
+  equal(shortOutbound(build(undefined)), null);
 });
 
 Deno.test("block interval and size: defaults per model, a value given is kept even if it is the default", () => {
