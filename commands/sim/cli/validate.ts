@@ -67,9 +67,12 @@ export function validateCommand(load: ContextLoader): Command<[string]> {
         hosts: model.hosts.length,
         edges: model.edges.length,
         attacks: model.attacks.map((a) => a.kind),
+        // The des engine draws its own peer graph under `des.peers` (or SimBlock's preset).
+        des_draws_peers: _desDrawsPeers(model.des),
       }, (r) =>
-        `ok: ${r.file}: scenario "${r.name}", ${r.hosts} hosts, ${r.edges} edges, ` +
-        `${r.attacks.length} attack${r.attacks.length === 1 ? "" : "s"}`);
+        `ok: ${r.file}: scenario "${r.name}", ${r.hosts} hosts, ${r.edges} edges` +
+        (r.des_draws_peers ? " (the des engine draws its own peers)" : "") +
+        `, ${r.attacks.length} attack${r.attacks.length === 1 ? "" : "s"}`);
     });
   cmd.addHelpText(
     "after",
@@ -101,4 +104,9 @@ Scenario format (full reference: hive sim schema):
     - { kind: double_spend, attacker: evil-1, victim: alice, confirmations: 6 }`,
   );
   return cmd;
+}
+
+function _desDrawsPeers(des: unknown): boolean {
+  const section = (des ?? {}) as { peers?: unknown; preset?: unknown };
+  return section.peers !== undefined || section.preset === "simblock";
 }

@@ -51,7 +51,16 @@ Deno.test("sim validate: exit 0 with a verdict, exit 2 with the problem", async 
       hosts: 12,
       edges: 14,
       attacks: ["partition"],
+      des_draws_peers: false,
     });
+    // Under des.peers the scenario's edges are not the des engine's graph: the verdict says so.
+    await Deno.writeTextFile(
+      `${tmp}/peers.yaml`,
+      (await Deno.readTextFile(`${FIXTURES}ring.yaml`)) + "des: { peers: { outbound: 4 } }\n",
+    );
+    const drawn = await hive("sim", "validate", `${tmp}/peers.yaml`);
+    equal(drawn.code, 0, drawn.stderr);
+    match(drawn.stdout, /7 edges \(the des engine draws its own peers\), 0 attacks/);
     equal(bad.code, 2);
     equal(bad.stdout, "");
     match(bad.stderr, /agents: hashrates of miners and attackers sum to 90, expected 100/);
