@@ -14,8 +14,15 @@
  *   {@link DES_TX_RETENTION_S} after it was sent (later deliveries are ignored), so memory stays
  *   bounded by the txs in flight.
  * - Mining: miners put their whole pool in the next block; on a reorg, txs of blocks that left
- *   the chain go back to the pool and txs of blocks that joined leave it (as monerod does). The
- *   sender sees `tx_confirmed` when its own chain first includes the tx.
+ *   the chain go back to the pool and txs of blocks that joined leave it (as monerod does).
+ * - Confirmation follows the sender's own chain. The sender writes `tx_confirmed` (with the
+ *   block's height and hash) when a block holding the tx joins its chain while the tx is not
+ *   confirmed there. When that block leaves its chain in a reorg, the tx is unconfirmed again
+ *   (there is no event for that); once a block of the new chain holds it (the one that replaced
+ *   it, or a later one after it was mined again) the sender writes a new `tx_confirmed`. So a tx
+ *   may have several, and its latest names the block that holds it now, or one that left the
+ *   chain if the run ended before it was mined again. `txs_confirmed` in the summary counts the
+ *   txs in their sender's chain at the end.
  *
  * @module
  */
@@ -46,7 +53,8 @@ export class DesTransactions {
   /** Oldest tx whose state may still be held. */
   #oldest = 0;
   readonly #fluffed: number[] = [];
-  readonly #confirmed: number[] = [];
+  /** Per tx: the block of its sender's chain that holds it, or -1 (not in that chain). */
+  readonly #confirmedIn: number[] = [];
   readonly #mempool = new Map<number, Set<number>>();
   readonly #blockTxs = new Map<number, number[]>();
   readonly #users = new Map<number, { mean: number; amount: () => number }>();
@@ -62,10 +70,10 @@ export class DesTransactions {
     return this.sender.length;
   }
 
-  /** Transactions whose sender saw them confirmed. */
+  /** Transactions in their sender's chain now (confirmed and not orphaned since). */
   confirmedCount(): number {
     let n = 0;
-    for (const c of this.#confirmed) n += c;
+    for (const b of this.#confirmedIn) if (b >= 0) n++;
     return n;
   }
 
@@ -108,7 +116,7 @@ export class DesTransactions {
     this.#sched.push(null);
     this.#reach.push(0);
     this.#fluffed.push(0);
-    this.#confirmed.push(0);
+    this.#confirmedIn.push(-1);
     sim.emit({
       ts: _round(sim.now),
       host: sim.names[i],
@@ -200,7 +208,11 @@ export class DesTransactions {
     pool.clear();
   }
 
-  /** Node i's chain changed: update its pool and report confirmations of its own txs. */
+  /**
+   * Node i's chain changed: update its pool, and follow its own txs. A tx whose confirming block
+   * left i's chain is unconfirmed again; a tx that enters i's chain while unconfirmed (first
+   * time, or again after a reorg, in the same or another block) gets a new `tx_confirmed`.
+   */
   onTipChange(i: number, connected: number[], disconnected: number[]): void {
     const sim = this.#sim;
     const pool = this.#mempool.get(i);
@@ -208,11 +220,17 @@ export class DesTransactions {
       for (const b of disconnected) for (const tx of this.#blockTxs.get(b) ?? []) pool.add(tx);
       for (const b of connected) for (const tx of this.#blockTxs.get(b) ?? []) pool.delete(tx);
     }
+    for (const b of disconnected) {
+      for (const tx of this.#blockTxs.get(b) ?? []) {
+        if (this.sender[tx] === i && this.#confirmedIn[tx] === b) this.#confirmedIn[tx] = -1;
+      }
+    }
+    // Oldest block first: a tx held by two of them is confirmed by the lower one.
     for (let k = connected.length - 1; k >= 0; k--) {
       const b = connected[k];
       for (const tx of this.#blockTxs.get(b) ?? []) {
-        if (this.sender[tx] !== i || this.#confirmed[tx]) continue;
-        this.#confirmed[tx] = 1;
+        if (this.sender[tx] !== i || this.#confirmedIn[tx] >= 0) continue;
+        this.#confirmedIn[tx] = b;
         sim.emit({
           ts: _round(sim.now),
           host: sim.names[i],

@@ -26,7 +26,9 @@ export function reorgMetrics(events: readonly RunEvent[]): AnalysisReport["reorg
 
 /**
  * Transactions sent, confirmed, and their confirmation and first-seen latencies, and the
- * transfers the wallets refused, by reason.
+ * transfers the wallets refused, by reason. A tx may have several `tx_confirmed` records (the
+ * des engine writes a new one when a reorg took its block away and it was mined again): the
+ * latest holds, so latency runs to the confirmation that stuck.
  */
 export function transactionMetrics(events: readonly RunEvent[]): AnalysisReport["transactions"] {
   const sent = new Map<string, number>();
@@ -42,7 +44,7 @@ export function transactionMetrics(events: readonly RunEvent[]): AnalysisReport[
     }
     if (e.event === "tx_sent" && !sent.has(e.txid)) sent.set(e.txid, e.ts);
     else if (e.event === "tx_seen" && !firstSeen.has(e.txid)) firstSeen.set(e.txid, e.ts);
-    else if (e.event === "tx_confirmed" && !confirmed.has(e.txid)) confirmed.set(e.txid, e.ts);
+    else if (e.event === "tx_confirmed") confirmed.set(e.txid, e.ts);
   }
   const since = (times: Map<string, number>) => {
     const out: number[] = [];
@@ -65,14 +67,18 @@ export function transactionMetrics(events: readonly RunEvent[]): AnalysisReport[
   };
 }
 
-/** Height convergence over the run, at most `maxSamples` samples. */
+/**
+ * Height convergence over the run, at most `maxSamples` samples. From events, every host of
+ * the run (`run.runHosts`, plus any other host with a record) counts, at height 0 on genesis
+ * until its first block or height record; without receipts, the des engine's own samples.
+ */
 export function convergenceMetrics(
   run: LoadedRun,
   hasReceipts: boolean,
   maxSamples: number,
 ): AnalysisReport["convergence"] {
   const convergence = hasReceipts
-    ? _convergenceFromEvents(run.events, maxSamples)
+    ? _convergenceFromEvents(run.events, run.runHosts ?? [], maxSamples)
     : run.convergence.length > 0
     ? {
       source: "convergence.ndjson" as const,
@@ -97,12 +103,20 @@ export function convergenceMetrics(
   };
 }
 
+/** Tip key of a node at height 0: every chain starts at the one genesis block. */
+const _GENESIS = "\u0000genesis";
+
 function _convergenceFromEvents(
   events: readonly RunEvent[],
+  hosts: readonly string[],
   maxSamples: number,
 ): { source: "events"; samples: ConvergencePoint[] } {
   const height = new Map<string, number>();
   const tips = new Map<string, string>();
+  for (const h of hosts) {
+    height.set(h, 0);
+    tips.set(h, _GENESIS);
+  }
   const relevant = events.filter((e) =>
     e.event === "mined" || e.event === "block" || e.event === "height" || e.event === "reorg"
   );
@@ -119,7 +133,7 @@ function _convergenceFromEvents(
       const cur = height.get(e.host) ?? -1;
       if (e.event === "height") {
         height.set(e.host, e.height);
-        tips.set(e.host, e.top_hash);
+        tips.set(e.host, e.height === 0 ? _GENESIS : e.top_hash);
       } else if (e.event === "reorg") {
         height.set(e.host, e.height);
       } else if (e.event === "mined" || e.event === "block") {

@@ -10,7 +10,8 @@
  *   lines that do not start with `{` are other program output and are counted, not reported).
  *
  * The des engine's aggregates `propagation.ndjson` and `convergence.ndjson` are read too, for
- * runs made without per-node receipt events.
+ * runs made without per-node receipt events. The run's hosts come from `hive_run.json` (which
+ * `hive sim run` writes for every engine), else from a des `summary.json`.
  *
  * @module
  */
@@ -55,6 +56,12 @@ export interface LoadedRun {
   convergence: ConvergenceSample[];
   /** Host names from `summary.json` when an engine wrote them. */
   hosts: string[] | null;
+  /**
+   * Every host of the run, from `hive_run.json`, else `summary.json`'s `hosts`; null when
+   * neither names them. Height convergence counts each of them, at genesis until its first
+   * block, even one that never logs a record.
+   */
+  runHosts: string[] | null;
   /** Verdicts of the run's checks (`checks.ndjson`), in the order made. */
   checks: RunEvent[];
   /** Node count from `summary.json` when given without names. */
@@ -187,6 +194,23 @@ const _summarySchema = z.object({
   nodes: z.int().positive().optional(),
 }).loose();
 
+const _runMetaHostsSchema = z.object({
+  hosts: z.array(z.object({ name: z.string().min(1) }).loose()),
+}).loose();
+
+/** Host names of `hive_run.json`, or null when it is missing or does not list them. */
+async function _runMetaHosts(dir: string): Promise<string[] | null> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await Deno.readTextFile(`${dir}/hive_run.json`));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof SyntaxError) return null;
+    throw error;
+  }
+  const parsed = _runMetaHostsSchema.safeParse(data);
+  return parsed.success ? parsed.data.hosts.map((h) => h.name) : null;
+}
+
 /** Read every event source in a run folder. Throws UsageError when the folder is missing. */
 export async function loadRun(options: LoadRunOptions): Promise<LoadedRun> {
   const dir = options.dir.replace(/\/+$/, "") || "/";
@@ -266,6 +290,7 @@ export async function loadRun(options: LoadRunOptions): Promise<LoadedRun> {
     convergence,
     checks: checks.filter((e) => e.event === "check"),
     hosts,
+    runHosts: (await _runMetaHosts(dir)) ?? hosts,
     nodeCount,
   };
 }

@@ -28,6 +28,11 @@ function _dist(d: Distribution): string {
   return `p50 ${d.p50_s} s, p90 ${d.p90_s} s, p99 ${d.p99_s} s (n=${d.count}, max ${d.max_s} s)`;
 }
 
+/** A fraction 0..1 as a percentage for people: `0.065` is `6.5 %`. */
+function _percent(fraction: number): string {
+  return `${Math.round(fraction * 1000) / 10} %`;
+}
+
 /** Human rendering of a report. */
 export function formatAnalysis(r: AnalysisReport & { plot?: string; png?: string }): string {
   const p = r.propagation;
@@ -61,7 +66,9 @@ export function formatAnalysis(r: AnalysisReport & { plot?: string; png?: string
     "tx confirmation": _dist(r.transactions.confirmation),
     "tx stem time": _dist(r.transactions.first_seen),
     convergence: c.samples.length > 0
-      ? `final spread ${c.final_spread}, max spread ${c.max_spread}, converged ${c.converged_fraction} of ${c.samples.length} samples [${c.source}]`
+      ? `final spread ${c.final_spread}, max spread ${c.max_spread}, converged in ${
+        _percent(c.converged_fraction ?? 0)
+      } of ${c.samples.length} sample${c.samples.length === 1 ? "" : "s"} [${c.source}]`
       : "-",
     "double spend": a.double_spend.runs > 0
       ? `${a.double_spend.successes}/${a.double_spend.runs} succeeded`

@@ -108,3 +108,13 @@ Deno.test("failed transfers are counted by reason", () => {
   deepEqual(t.failed_by_reason, { not_enough_unlocked: 2, timeout: 1 });
   equal(transactionMetrics([]).failed, 0);
 });
+
+Deno.test("a tx confirmed again after a reorg: the latest confirmation holds", () => {
+  const tx = transactionMetrics([
+    { ts: 10, host: "u", event: "tx_sent", txid: "t1", amount: 1 },
+    { ts: 50, host: "u", event: "tx_confirmed", txid: "t1", height: 4, block: "orphan" },
+    { ts: 90, host: "u", event: "tx_confirmed", txid: "t1", height: 5, block: "main" },
+  ]);
+  equal(tx.confirmed, 1);
+  equal(tx.confirmation.max_s, 80);
+});
