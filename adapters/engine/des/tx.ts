@@ -57,6 +57,8 @@ export class DesTransactions {
   readonly #confirmedIn: number[] = [];
   readonly #mempool = new Map<number, Set<number>>();
   readonly #blockTxs = new Map<number, number[]>();
+  /** Per tx still held: the blocks that hold it (one, or more after forks). */
+  readonly #txBlocks = new Map<number, number[]>();
   readonly #users = new Map<number, { mean: number; amount: () => number }>();
   readonly #bits: number;
 
@@ -145,6 +147,7 @@ export class DesTransactions {
   #release(tx: number): void {
     this.#state[tx] = null;
     this.#sched[tx] = null;
+    this.#txBlocks.delete(tx); // later deliveries are ignored: nobody asks any more
   }
 
   /** A stem-phase tx reached node i from `from`. */
@@ -185,6 +188,11 @@ export class DesTransactions {
     return this.#blockTxs.get(b)?.length ?? 0;
   }
 
+  /** The transactions block b holds, by number. */
+  blockTxList(b: number): readonly number[] {
+    return this.#blockTxs.get(b) ?? [];
+  }
+
   /**
    * Transactions of block b that node r lacks: neither in its pool nor its stem pool. A tx
    * whose relay state was dropped reached every node (or is past retention) and counts as held.
@@ -205,7 +213,26 @@ export class DesTransactions {
     const pool = this.#mempool.get(m);
     if (!pool || pool.size === 0) return;
     this.#blockTxs.set(b, [...pool]);
+    for (const tx of pool) {
+      const blocks = this.#txBlocks.get(tx);
+      if (blocks) blocks.push(b);
+      else this.#txBlocks.set(tx, [b]);
+    }
     pool.clear();
+  }
+
+  /** Whether a block of node i's chain holds tx (a miner must not take it into its pool). */
+  #inChain(i: number, tx: number): boolean {
+    const blocks = this.#txBlocks.get(tx);
+    if (!blocks) return false;
+    const sim = this.#sim;
+    for (const b of blocks) {
+      // Walk i's chain down to b's height: a few blocks, as a tx spreads in seconds.
+      let x = sim.tip[i];
+      while (x >= 0 && sim.bHeight[x] > sim.bHeight[b]) x = sim.bParent[x];
+      if (x === b) return true;
+    }
+    return false;
   }
 
   /**
@@ -288,7 +315,9 @@ export class DesTransactions {
     if (first || sim.receipts) {
       sim.emit({ ts: _round(sim.now), host: sim.names[i], event: "tx_seen", txid: this.txid(tx) });
     }
-    if (sim.isMiner[i]) {
+    // A tx that reaches a miner after a block of its chain took it is spent there: monerod
+    // refuses it (its key images are used), so it is not mined twice.
+    if (sim.isMiner[i] && !this.#inChain(i, tx)) {
       let pool = this.#mempool.get(i);
       if (!pool) {
         pool = new Set();

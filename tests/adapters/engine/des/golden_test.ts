@@ -75,7 +75,7 @@ const CASES: Record<string, () => SimModel> = {
 
 const GOLDEN: Record<string, string> = {
   fluffy_common: "d269cb37ca7db412fb1a7cf0",
-  fluffy_txs: "23e383ef911419e70da2acef",
+  fluffy_txs: "65aa15f311f086e03462997b",
   push_links: "6568e4213fbb6102d2f2ef96",
   attacks: "b0ccb79358e9781446a19af1",
   simblock: "30f23891437c392c9854a673",

@@ -7,6 +7,8 @@
  */
 import { deepEqual, equal, ok } from "@std/assert";
 import { simulateDes } from "../../../../adapters/engine/des/engine.ts";
+import { DesSimulation } from "../../../../adapters/engine/des/sim.ts";
+import { parseDesOptions } from "../../../../adapters/engine/des/options.ts";
 import type { RunEvent } from "../../../../adapters/engine/types.ts";
 import { CheckRunner } from "../../../../commands/sim/checks/runner.ts";
 import { desModel } from "./_fixtures.ts";
@@ -80,4 +82,36 @@ Deno.test("des tx: same seed, same confirmations", () => {
   const a = _run(7).events.filter((e) => e.event === "tx_confirmed");
   const b = _run(7).events.filter((e) => e.event === "tx_confirmed");
   equal(JSON.stringify(a), JSON.stringify(b));
+});
+
+Deno.test("des tx: a tx that reaches a miner after a block of its chain took it is not mined again", () => {
+  // Blocks every 20 s over 1.5 s links: blocks often reach a miner before a tx's diffusion does.
+  const model = desModel({
+    nodes: 20,
+    miners: 5,
+    topology: "random",
+    degree: 1,
+    latencyMs: 1500,
+    seed: 64,
+    stopTimeS: 7200,
+    users: { indices: [16, 17, 18, 19], intervalMeanS: 60 },
+  });
+  const sim = new DesSimulation(
+    model,
+    parseDesOptions({ blockIntervalS: 20, receiptEvents: false }),
+    { event() {} },
+  );
+  while (sim.step(1_000_000));
+  for (let node = 0; node < 5; node++) {
+    const seen = new Map<number, number>();
+    let held = 0;
+    for (let b = sim.tip[node]; b >= 0; b = sim.bParent[b]) {
+      for (const tx of sim.tx.blockTxList(b)) {
+        ok(!seen.has(tx), `tx ${tx} in blocks at heights ${seen.get(tx)} and ${sim.bHeight[b]}`);
+        seen.set(tx, sim.bHeight[b]);
+        held++;
+      }
+    }
+    ok(held > 50, `the chain holds txs: ${held}`);
+  }
 });
