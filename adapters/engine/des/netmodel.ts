@@ -39,19 +39,39 @@ export type DesDist =
   | { uniform: [number, number] };
 
 /**
+ * Longest latency a scenario may give, in milliseconds: one hour. A link or a message slower
+ * than that is no network a run can model, and values like `1e308` overflow the engines' clocks.
+ * Every latency of a scenario is bounded by it: the network's and regions' (`network.latency`,
+ * jitter) and each parameter of a `des.latency` distribution that is in milliseconds.
+ */
+export const MAX_LATENCY_MS = 3_600_000;
+
+/**
  * A distribution schema whose numbers are in `unit` (errors name it): the kind is picked by
  * its one key first, and only that kind's fields are checked, so `{normal: {mean: 60}}` is
- * reported as a missing `normal.stddev`, not as a mismatch against every other kind.
+ * reported as a missing `normal.stddev`, not as a mismatch against every other kind. With
+ * `max`, every value in `unit` is at most that (latencies: {@link MAX_LATENCY_MS}); `max` names
+ * a latency bound in its message.
  */
-function _distSchema(unit: string, describe: string): z.ZodType<DesDist> {
+function _distSchema(unit: string, describe: string, max?: number): z.ZodType<DesDist> {
+  const bounded = (n: z.ZodNumber, what: string) =>
+    max === undefined ? n : n.max(max, {
+      error: `expected ${unit} <= ${max} (${what}; a latency is at most 1 h)`,
+    });
   const nonneg = (what: string) =>
-    z.number({ error: `expected ${unit} (${what})` }).finite().nonnegative({
-      error: `expected ${unit} >= 0 (${what})`,
-    });
+    bounded(
+      z.number({ error: `expected ${unit} (${what})` }).finite().nonnegative({
+        error: `expected ${unit} >= 0 (${what})`,
+      }),
+      what,
+    );
   const pos = (what: string) =>
-    z.number({ error: `expected a number (${what})` }).finite().positive({
-      error: `expected a number > 0 (${what})`,
-    });
+    bounded(
+      z.number({ error: `expected a number (${what})` }).finite().positive({
+        error: `expected a number > 0 (${what})`,
+      }),
+      what,
+    );
   const suffix = unit === "milliseconds" ? " ms" : "";
   // Every key optional: the check before it lets exactly one known key through.
   const kinds = z.strictObject({
@@ -59,7 +79,9 @@ function _distSchema(unit: string, describe: string): z.ZodType<DesDist> {
     normal: z.strictObject({ mean: nonneg("mean"), stddev: nonneg("stddev") }).optional(),
     lognormal: z.strictObject({
       median: pos(`median${suffix}`),
-      sigma: nonneg("sigma of the log"),
+      sigma: z.number({ error: "expected a number (sigma of the log)" }).finite().nonnegative({
+        error: "expected a number >= 0 (sigma of the log)",
+      }),
     }).optional(),
     pareto: z.strictObject({
       mean: pos(`mean${suffix}`),
@@ -101,7 +123,9 @@ function _distSchema(unit: string, describe: string): z.ZodType<DesDist> {
 export const desDistSchema: z.ZodType<DesDist> = _distSchema(
   "milliseconds",
   "latency distribution, milliseconds: a number (fixed), {normal: {mean, stddev}}, " +
-    "{lognormal: {median, sigma}}, {pareto: {mean, shape}} or {uniform: [min, max]}",
+    "{lognormal: {median, sigma}}, {pareto: {mean, shape}} or {uniform: [min, max]}; at most " +
+    "3600000 (1 h)",
+  MAX_LATENCY_MS,
 );
 
 /** A distribution of relative weights (mining power); the same kinds as {@link desDistSchema}. */

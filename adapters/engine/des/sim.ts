@@ -17,7 +17,6 @@ import { type DesCompact, type DesSink, roundTime as _round } from "./network.ts
 import { relayBlock, sendBlock } from "./relay.ts";
 import { adoptBlock, type DesChainState, isAncestor, markHas, receiveBlock } from "./chain.ts";
 import { type DesSimSummary, propagationRecords, summarizeRun } from "./report.ts";
-
 export type { DesSimSummary };
 import { DesQueue, K } from "./queue.ts";
 import { DesTransactions } from "./tx.ts";
@@ -179,11 +178,7 @@ export class DesSimulation implements DesChainState {
     this.sink.event(event);
   }
 
-  /**
-   * Process up to `maxEvents` events, or until `performance.now()` passes `untilMs` (checked
-   * every 1024 events, so a run with costly events still answers a stop request); false once
-   * the run is over.
-   */
+  /** Process up to `maxEvents` events or until `untilMs` (checked each 1024); false once over. */
   step(maxEvents: number, untilMs = Infinity): boolean {
     if (this.done) return false;
     const q = this.queue;

@@ -12,11 +12,10 @@ import {
   type EngineRunResult,
   type RunEvent,
 } from "../../../adapters/engine/types.ts";
-import type { DesOptionsInput } from "../../../adapters/engine/des/options.ts";
 import { type ContextLoader, hiveCommand } from "../../../core/cli.ts";
 import { HiveError, UsageError } from "../../../core/errors.ts";
-import { durationFlag } from "../../../core/duration.ts";
-import { flagInput, numberFlag, parseFlags, positiveFlag, wholeFlag } from "./flags.ts";
+import { flagInput, parseFlags, positiveFlag, wholeFlag } from "./flags.ts";
+import { desRunOptions, refuseSimblockValidation, secondsFlag } from "./run_des.ts";
 import { checkOutDir, runDocument, runText } from "./run_output.ts";
 
 const _flagsSchema = z.object({
@@ -36,44 +35,8 @@ const _flagsSchema = z.object({
   "--api": z.string().min(1, { error: "expected [ADDR:]PORT" }).optional(),
   "--api-token": z.string().optional(),
   "--checks": z.string().min(1, { error: "expected a file" }).optional(),
-  "--api-linger": _secondsFlag(0, 7 * 86_400_000).optional(),
+  "--api-linger": secondsFlag(0, 7 * 86_400_000).optional(),
 });
-
-/** A time flag written as a duration (`2m`, `100ms`), in seconds. */
-function _secondsFlag(minMs: number, maxMs: number) {
-  return durationFlag({ minMs, maxMs }).transform((ms) => ms / 1000);
-}
-
-/** The `--engine des` flags; each maps to one field of `desOptionsSchema`. */
-const _desFlagsSchema = z.object({
-  // Below a second every block would fork (one hop takes its validation delay and a latency),
-  // and a run's work grows with the forks it must resolve.
-  "--block-interval": _secondsFlag(1000, 365 * 86_400_000).optional(),
-  "--block-size": numberFlag((n) => n.positive({ error: "expected bytes > 0" }), "bytes")
-    .optional(),
-  "--tx-size": numberFlag((n) => n.positive({ error: "expected bytes > 0" }), "bytes").optional(),
-  "--validation-delay": _secondsFlag(0, 86_400_000).optional(),
-  "--receipts": z.enum(["on", "off", "auto"], { error: "expected on, off or auto" })
-    .transform((v) => v === "auto" ? "auto" as const : v === "on").optional(),
-  "--max-blocks": wholeFlag("expected a whole number >= 1", 1).optional(),
-  "--give-up": wholeFlag("expected a whole number 1..1000", 1, 1000).optional(),
-  "--stop-when-resolved": z.boolean().optional(),
-  "--pace": numberFlag((n) => n.positive({ error: "expected sim seconds per wall second > 0" }))
-    .optional(),
-});
-
-/** Flag name -> DES option name, for the options object and for "des only" errors. */
-const _DES_FLAG_FIELDS = {
-  "--block-interval": "blockIntervalS",
-  "--block-size": "blockSizeBytes",
-  "--tx-size": "txSizeBytes",
-  "--validation-delay": "validationDelayS",
-  "--receipts": "receiptEvents",
-  "--max-blocks": "maxBlocks",
-  "--give-up": "doubleSpendGiveUp",
-  "--stop-when-resolved": "stopWhenAttacksResolved",
-  "--pace": "paceSimSPerWallS",
-} as const satisfies Record<keyof z.input<typeof _desFlagsSchema>, keyof DesOptionsInput>;
 
 /** Flags of one engine only; given with another engine they are refused, like the DES ones. */
 const _ENGINE_ONLY: Record<string, string> = {
@@ -93,41 +56,6 @@ function _refuseOtherEngines(engine: string, flags: Record<string, unknown>): vo
       );
     }
   }
-}
-
-/**
- * Validate the DES flags and turn the given ones into engine options. Refuses them with any
- * other engine: a flag that silently does nothing would make a run look tuned when it is not.
- */
-function _desOptions(engine: string, input: Record<string, unknown>): DesOptionsInput {
-  const f = parseFlags("hive sim run", _desFlagsSchema, input);
-  const out: Record<string, unknown> = {};
-  for (const [flag, field] of Object.entries(_DES_FLAG_FIELDS)) {
-    const value = f[flag as keyof typeof f];
-    if (value === undefined) continue;
-    if (engine !== "des") {
-      throw new UsageError(
-        `hive sim run: ${flag}: applies to --engine des only, got --engine ${engine}`,
-      );
-    }
-    out[field] = value;
-  }
-  return out as DesOptionsInput;
-}
-
-/**
- * `--validation-delay` under SimBlock's relay, which relays a block as soon as it arrives (as
- * SimBlock does): refused, since the flag would be recorded and do nothing.
- */
-async function _refuseSimblockValidation(des: DesOptionsInput, section: unknown) {
-  if (des.validationDelayS === undefined) return;
-  const { parseDesNetModel } = await import("../../../adapters/engine/des/netmodel.ts");
-  const net = parseDesNetModel(section ?? {});
-  if ((net.relay ?? (net.preset === "simblock" ? "simblock" : undefined)) !== "simblock") return;
-  throw new UsageError(
-    "hive sim run: --validation-delay: the simblock relay has no validation delay (SimBlock " +
-      "relays a block as soon as it arrives); drop the flag, or set des.relay to push or fluffy",
-  );
 }
 
 /** Build `hive sim run`. */
@@ -264,7 +192,7 @@ missing), 2 bad flags or scenario.`,
     const { loadScenario } = await import("../scenario/load.ts");
     const input = flagInput(o);
     const f = parseFlags("hive sim run", _flagsSchema, { FILE: file, ...input });
-    const des = _desOptions(f["--engine"], input);
+    const des = desRunOptions(f["--engine"], input);
     _refuseOtherEngines(f["--engine"], input);
     const cli = await load(command, "sim-run");
     const engineName = f["--engine"];
@@ -273,7 +201,7 @@ missing), 2 bad flags or scenario.`,
       engine: engineName,
     });
     const model = loaded.model;
-    await _refuseSimblockValidation(des, model.des);
+    await refuseSimblockValidation(des, model.des);
     const { runMetaOf, writeRunMeta } = await import("../api/run_meta.ts");
     const meta = runMetaOf(model, engineName, cli.version);
     let address: { hostname: string; port: number } | undefined;

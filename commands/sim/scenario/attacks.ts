@@ -8,6 +8,7 @@ import type { SimAttack } from "../../../adapters/engine/types.ts";
 import type { Problems } from "./problems.ts";
 import type { AttackSpec } from "./schema.ts";
 import type { Edge } from "./graph.ts";
+import type { CheckedAttack } from "./validate.ts";
 
 /** What attack resolution needs to know about a host. */
 export interface NamedAgent {
@@ -49,9 +50,13 @@ interface _Resolver {
 type _Spec<K extends AttackSpec["kind"]> = Extract<AttackSpec, { kind: K }>;
 type _At = (field: string) => PropertyKey[];
 
-/** Resolve attack specs' host selectors to indices and check them against hosts and times. */
+/**
+ * Resolve attack specs' host selectors to indices and check them against hosts and times. Each
+ * problem names the entry's own index in `attacks`; an entry that failed its schema has only its
+ * host names checked, and gives no resolved attack (its problem stops the run already).
+ */
 export function resolveAttacks(
-  specs: AttackSpec[],
+  specs: readonly CheckedAttack[],
   agents: NamedAgent[],
   index: Map<string, number>,
   selectAll: (list: string[], path: PropertyKey[]) => number[],
@@ -83,8 +88,12 @@ export function resolveAttacks(
     },
     doubleSpenders: new Set<number>(),
   };
-  return specs.map((a, i) => {
-    const at: _At = (f) => ["attacks", i, f];
+  return specs.flatMap(({ index, spec: a, hosts }) => {
+    const at: _At = (f) => ["attacks", index, f];
+    if (a === undefined) {
+      _hostsOnly(r, hosts, at);
+      return [];
+    }
     switch (a.kind) {
       case "sybil":
         return _sybil(r, a, at);
@@ -96,6 +105,14 @@ export function resolveAttacks(
         return _doubleSpend(r, a, at);
     }
   });
+}
+
+/** The host names of an entry that failed its schema: each must name hosts. */
+function _hostsOnly(r: _Resolver, hosts: CheckedAttack["hosts"] & object, at: _At): void {
+  for (const [field, value] of Object.entries(hosts)) {
+    if (typeof value === "string") r.one(value, at(field));
+    else if (value !== undefined) r.selectAll(value, at(field));
+  }
 }
 
 /** Sybil attackers must be attackers and fit one /24. */

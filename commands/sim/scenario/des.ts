@@ -1,8 +1,8 @@
 /**
  * Checks of a scenario's `des:` section that need the expanded hosts: every region pair of a
- * latency matrix without a default, regions the matrix names that no host is in, mining shares
- * beyond the mining nodes or mining power that is 0 everywhere, and peer settings under which
- * no node accepts a connection. The section's own shape (distribution names, negative
+ * latency matrix without a default, regions the matrix names that the scenario does not declare,
+ * mining shares beyond the mining nodes or mining power that is 0 everywhere, and peer settings
+ * under which no node accepts a connection. The section's own shape (distribution names, negative
  * latencies) is checked by its schema (`adapters/engine/des/netmodel.ts`). Each check refuses
  * what the engine would refuse, or would run as a network without links, so `validate` says so
  * before a run does.
@@ -17,48 +17,75 @@ import type { ExpandedAgent } from "./hosts.ts";
 import type { Problems } from "./problems.ts";
 import type { ScenarioFile } from "./schema.ts";
 
-/** Record what is wrong with `des` for these hosts and their regions. */
+/**
+ * Record what is wrong with `des` for these hosts and their regions. `regionOf` is each host's
+ * region, `declared` every region the network declares (some may hold no host).
+ */
 export function checkDesSection(
   scenario: ScenarioFile,
   agents: readonly ExpandedAgent[],
   regionOf: readonly string[],
+  declared: readonly string[],
   problems: Problems,
 ): void {
   const des = scenario.des;
   if (!des) return;
-  const preset = des.preset === "simblock";
-  const matrix = des.latency?.matrix;
-  if (matrix && agents.length > 0) {
-    // The simblock preset places nodes in SimBlock's regions (drawn from the run's setup
-    // stream, as the engine does), whatever the scenario's regions are.
-    const placed = preset
-      ? simblockRegions(agents.length, desSetupRandom(scenario.general.seed))
-      : regionOf;
-    const regions = [...new Set(placed)];
-    // Under the preset a SimBlock region a small network leaves empty is still a fine name.
-    const known: readonly string[] = preset ? SIMBLOCK_REGIONS : regions;
-    const where = preset ? ` (preset simblock places nodes in ${SIMBLOCK_REGIONS.join(", ")})` : "";
-    for (const pair of missingLatencyPairs(des.latency, regions)) {
-      const [from] = pair.split(" -> ");
-      problems.add(
-        ["des", "latency", "matrix", from],
-        `missing region pair ${pair} (set it, or a default)`,
-      );
-    }
-    for (const [from, row] of Object.entries(matrix)) {
-      for (const to of [from, ...Object.keys(row)]) {
-        if (!known.includes(to)) {
-          problems.add(
-            ["des", "latency", "matrix", from],
-            `no host is in region "${to}"${where}`,
-            to,
-          );
-          break;
-        }
-      }
-    }
+  if (des.latency?.matrix && agents.length > 0) {
+    _checkMatrix(scenario, des.latency, agents.length, regionOf, declared, problems);
   }
   _checkMining(des, agents, problems);
+}
+
+/**
+ * A latency matrix names only regions the scenario declares (one that no host landed in is
+ * fine), and without a default it sets every pair of the regions that hold hosts (what the
+ * engine draws from). Each unknown region is named once.
+ */
+function _checkMatrix(
+  scenario: ScenarioFile,
+  latency: NonNullable<NonNullable<ScenarioFile["des"]>["latency"]>,
+  hosts: number,
+  regionOf: readonly string[],
+  declared: readonly string[],
+  problems: Problems,
+): void {
+  const matrix = latency.matrix ?? {};
+  // The simblock preset places nodes in SimBlock's regions (drawn from the run's setup
+  // stream, as the engine does), whatever the scenario's regions are.
+  const preset = scenario.des?.preset === "simblock";
+  const placed = preset ? simblockRegions(hosts, desSetupRandom(scenario.general.seed)) : regionOf;
+  const known: readonly string[] = preset ? SIMBLOCK_REGIONS : declared;
+  const implicit = !preset && known.length === 1 && known[0] === "default" &&
+    scenario.network.regions === undefined;
+  const note = implicit ? ' (without network.regions every host is in region "default")' : "";
+  for (const pair of missingLatencyPairs(latency, [...new Set(placed)])) {
+    const [from, to] = pair.split(" -> ");
+    problems.add(
+      ["des", "latency", "matrix", from],
+      `missing region pair ${pair}${note}: set des.latency.matrix.${from}.${to}, or ` +
+        "des.latency.default for every pair the matrix leaves out",
+    );
+  }
+  const where = preset
+    ? `preset simblock places nodes in ${SIMBLOCK_REGIONS.join(", ")}`
+    : implicit
+    ? 'the scenario declares no network.regions, so every host is in region "default"'
+    : scenario.network.gml !== undefined
+    ? `the GML graph's nodes are in ${known.join(", ")}`
+    : `the scenario declares ${known.join(", ")}`;
+  const named = new Set<string>();
+  const unknown = (region: string, path: string[]) => {
+    if (known.includes(region) || named.has(region)) return;
+    named.add(region);
+    problems.add(
+      ["des", "latency", "matrix", ...path],
+      `unknown region ${JSON.stringify(region)}: ${where}`,
+    );
+  };
+  for (const [from, row] of Object.entries(matrix)) {
+    unknown(from, [from]);
+    for (const to of Object.keys(row)) unknown(to, [from, to]);
+  }
 }
 
 function _checkMining(

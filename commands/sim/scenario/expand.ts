@@ -19,9 +19,9 @@ import { type PhysicalNetwork, type PhysicalPlan, resolvePhysical } from "./phys
 import type { Problems } from "./problems.ts";
 import { createRng } from "./prng.ts";
 import { checkDesPeers, checkDesSection } from "./des.ts";
-import type { AttackSpec, ScenarioFile } from "./schema.ts";
+import type { ScenarioFile } from "./schema.ts";
 import { generateTopology, parseTopology, topologyProblem, type TopologySpec } from "./topology.ts";
-import { checkHashratesAndTimes } from "./validate.ts";
+import { type CheckedAttack, checkHashratesAndTimes } from "./validate.ts";
 
 /** Options for {@link expandScenario} (and `parseScenario`). */
 export interface ParseScenarioOptions {
@@ -65,7 +65,7 @@ interface _Expansion {
 /** Expand a validated scenario; `problems` throws (exit 2) at the first step that found any. */
 export async function expandScenario(
   scenario: ScenarioFile,
-  attackSpecs: AttackSpec[],
+  attackSpecs: readonly CheckedAttack[],
   agents: ExpandedAgent[],
   options: ParseScenarioOptions,
   problems: Problems,
@@ -78,7 +78,7 @@ export async function expandScenario(
     physical = await _physical(x);
   }) || problems.check();
   const plan = physical as PhysicalPlan;
-  checkDesSection(scenario, agents, plan.regionOf, problems);
+  checkDesSection(scenario, agents, plan.regionOf, plan.regions, problems);
   const selectAll = _selector(x, plan.regionOf);
   const seeds = _seedNodes(x, selectAll);
   const fallbackSeeds = _fallbackSeeds(x, selectAll);

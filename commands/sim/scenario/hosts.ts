@@ -64,18 +64,30 @@ function _memberStart(spec: AgentSpec, index: number): number {
   return spec.start_time + Math.floor(index / batch) * every;
 }
 
+/** Options of {@link expandAgents}. */
+export interface ExpandAgentsOptions {
+  /**
+   * Some agent entries failed the schema and are left out (already reported): no agent at all
+   * is then no further problem.
+   */
+  leftOut?: boolean;
+}
+
 /**
  * Expand the agent keys of a scenario into hosts, in scenario order (ranges in order), checking
  * names, duplicates and the fields each kind may have.
  */
 export function expandAgents(
-  scenario: ScenarioFile,
+  scenario: Pick<ScenarioFile, "agents">,
   problems: Problems,
+  options: ExpandAgentsOptions = {},
 ): ExpandedAgent[] & { incomplete?: boolean } {
   const out: ExpandedAgent[] & { incomplete?: boolean } = [];
   const seen = new Map<string, string>();
   const keys = Object.keys(scenario.agents);
-  if (keys.length === 0) problems.add(["agents"], "expected at least one agent");
+  if (keys.length === 0 && !options.leftOut) {
+    problems.add(["agents"], "expected at least one agent");
+  }
   for (const key of keys) {
     const spec = scenario.agents[key];
     const names = expandRange(key, MAX_HOSTS - out.length);

@@ -72,15 +72,19 @@ export async function parseScenario(
     throw error;
   }
   const parts = validateScenario(data, problems);
+  const attacks = validateAttacks(parts.attacks, problems);
   if (!parts.scenario) {
     // The file failed the schema: still check what passed, so one pass reports everything.
-    const agents = expandAgents({ agents: parts.agents } as ScenarioFile, problems);
+    const agents = expandAgents({ agents: parts.agents }, problems, {
+      leftOut: parts.agentsLeftOut,
+    });
+    // A hashrate of an entry left out is missing from the sum.
+    if (parts.hashratesLeftOut) agents.incomplete = true;
     checkHashrates(agents, problems);
     if (parts.general) checkTimes(parts.general, agents, problems);
     problems.check();
   }
   const scenario = parts.scenario as ScenarioFile;
-  const attacks = validateAttacks(scenario, problems);
   const agents = expandAgents(scenario, problems);
   return await expandScenario(scenario, attacks, agents, options, problems);
 }

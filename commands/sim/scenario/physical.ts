@@ -11,6 +11,7 @@ import type { Dist, RegionSpec, ScenarioFile } from "./schema.ts";
 import { adjacency, components, type Edge, shortestPaths, type WeightedEdge } from "./graph.ts";
 import { GmlError, type GmlGraph, parseGml } from "./gml.ts";
 import { formatBandwidth, formatLatency, parseBandwidthBps, parseLatencyMs } from "./units.ts";
+import { MAX_LATENCY_MS } from "../../../adapters/engine/des/netmodel.ts";
 
 /** The graph written as `network.gml`, and the node each host sits on. */
 export interface PhysicalNetwork {
@@ -31,6 +32,8 @@ export interface PhysicalPlan {
   kind: PhysicalNetwork["kind"];
   /** Region per host index. */
   regionOf: string[];
+  /** Every region declared, hosts or not: `network.regions`, GML nodes' regions, or `default`. */
+  regions: string[];
   /** Bandwidth per host index, bits/s. */
   bandwidth: Array<{ up: number; down: number }>;
   /** Latency and loss for each peer edge (same order). Reports problems, never throws. */
@@ -108,6 +111,7 @@ function _switchPlan(n: number): PhysicalPlan {
   return {
     kind: "switch",
     regionOf: new Array(n).fill("default"),
+    regions: ["default"],
     bandwidth: Array.from({ length: n }, () => ({ up: 1e9, down: 1e9 })),
     linkProperties: (edges) => edges.map(() => ({ latencyMs: 1, packetLoss: 0 })),
     forModel: (model) => ({
@@ -183,6 +187,7 @@ function _generatedPlan(options: ResolvePhysicalOptions): PhysicalPlan {
   return {
     kind: "generated",
     regionOf,
+    regions: regions.map(([name]) => name),
     bandwidth,
     linkProperties(edges) {
       const rng = createRng(seed, "latency");
@@ -250,6 +255,9 @@ function _weightedEdges(graph: GmlGraph, pos: Map<number, number>): WeightedEdge
     const raw = e.attrs.latency;
     const ms = typeof raw === "string" ? parseLatencyMs(raw) : null;
     if (ms === null || ms <= 0) return `edge ${k}: latency must be like "50 ms", got ${raw}`;
+    if (ms > MAX_LATENCY_MS) {
+      return `edge ${k}: latency must be at most 1 h (${MAX_LATENCY_MS} ms), got ${raw}`;
+    }
     const loss = e.attrs.packet_loss ?? 0;
     if (typeof loss !== "number" || loss < 0 || loss > 1) {
       return `edge ${k}: packet_loss must be 0..1, got ${loss}`;
@@ -333,13 +341,14 @@ async function _gmlPlan(options: ResolvePhysicalOptions): Promise<PhysicalPlan> 
   const comp = components(adj);
   if (comp.count > 1) return fail(`the GML graph is disconnected (${comp.count} components)`);
   const nodeIdx = _placeOnNodes(options, pos, ids.length);
-  const regionOf = nodeIdx.map((i) => {
-    const r = graph.nodes[i].attrs.region;
+  const regionOfNode = graph.nodes.map((node) => {
+    const r = node.attrs.region;
     return typeof r === "string" && r !== "" ? r : "default";
   });
   return {
     kind: "gml",
-    regionOf,
+    regionOf: nodeIdx.map((i) => regionOfNode[i]),
+    regions: [...new Set(regionOfNode)],
     bandwidth: _nodeBandwidth(options, graph, nodeIdx),
     linkProperties: (edges) => _gmlLinks({ edges, weighted, nodeIdx, ids, path, addProblem }),
     forModel: (model) => ({

@@ -71,14 +71,21 @@ export class Problems {
     await step();
     return this.list.length === before;
   }
-  /** Throw every problem so far as one {@link ScenarioError}. */
+  /**
+   * Throw every problem so far as one {@link ScenarioError}. A line already listed is not
+   * repeated (zod reports a too-large integer once for `int` and once for its `max`).
+   */
   check(): void {
     if (this.list.length === 0) return;
-    const records = this.list.map((issue) => ({
-      path: _pathText(issue.path),
+    const lines = new Set<string>();
+    const records: ProblemRecord[] = [];
+    for (const issue of this.list) {
       // One line per problem: formatIssues caps its list, so each issue is rendered alone.
-      line: formatIssues([issue])[0],
-    }));
+      const line = formatIssues([issue])[0];
+      if (lines.has(line)) continue;
+      lines.add(line);
+      records.push({ path: _pathText(issue.path), line });
+    }
     throw new ScenarioError(this.source, records);
   }
 }

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { checksSchema } from "../checks/config.ts";
 import { intRange } from "../../../core/config.ts";
-import { bandwidthSchema, durationSchema, latencySchema } from "./units.ts";
+import { bandwidthSchema, bandwidthSpreadSchema, durationSchema, latencySchema } from "./units.ts";
 import { desNetModelSchema } from "../../../adapters/engine/des/netmodel.ts";
 
 /** Agent kinds. */
@@ -18,23 +18,30 @@ export const ATTACK_KINDS = ["sybil", "eclipse", "partition", "double_spend"] as
 /** Peer discovery modes. */
 export const PEER_MODES = ["dynamic", "hardcoded", "hybrid"] as const;
 
-/** A value drawn per host or per link: fixed, uniform between two bounds, or normal. */
-function _dist<T extends z.ZodType>(quantity: T, example: string) {
+/**
+ * A value drawn per host or per link: fixed, uniform between two bounds, or normal. `spread`
+ * checks the normal's stddev.
+ */
+function _dist<T extends z.ZodType, S extends z.ZodType>(
+  quantity: T,
+  example: string,
+  spread: S,
+) {
   return z.union([
     quantity,
     z.strictObject({ uniform: z.tuple([quantity, quantity]) }).describe(
       `uniform between two bounds, e.g. {uniform: ["${example}", ...]}`,
     ),
     z.strictObject({
-      normal: z.strictObject({ mean: quantity, stddev: quantity }),
+      normal: z.strictObject({ mean: quantity, stddev: spread }),
     }).describe("normal, truncated at zero"),
   ]);
 }
 
-/** A latency distribution in milliseconds. */
-export const latencyDistSchema = _dist(latencySchema, "20 ms");
-/** A bandwidth distribution in bits per second. */
-export const bandwidthDistSchema = _dist(bandwidthSchema, "50 Mbit");
+/** A latency distribution in milliseconds (each value at most 1 h). */
+export const latencyDistSchema = _dist(latencySchema, "20 ms", latencySchema);
+/** A bandwidth distribution in bits per second: values above 0 (a stddev may be 0). */
+export const bandwidthDistSchema = _dist(bandwidthSchema, "50 Mbit", bandwidthSpreadSchema);
 /** A parsed distribution. */
 export type Dist = z.output<typeof latencyDistSchema>;
 /** One region of a generated topology. */
@@ -224,7 +231,8 @@ export type AttackSpec = z.output<(typeof attackSchemas)[keyof typeof attackSche
 
 const _general = z.strictObject({
   stop_time: durationSchema.describe("simulated time at which the run ends"),
-  seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
+  // z.int() is bounded to safe integers (2^53 - 1) already: a second max would say it twice.
+  seed: z.int().min(0).default(1),
   parallelism: intRange(1, 1024).default(1),
   bootstrap_end_time: z.union([z.literal("auto"), durationSchema]).default(0).describe(
     "Shadow's bootstrap end (no bandwidth limits or loss before it); auto: 20 % after the last " +
@@ -279,13 +287,17 @@ const _scenarioShape = {
 };
 
 /**
- * The scenario as validated on load. Attacks are checked kind first, then against their own
- * schema, so an unknown kind gets a precise message instead of a union error.
+ * The scenario as validated on load. Attacks are left as written here: `validateAttacks` checks
+ * each on its own, kind first, then against its kind's schema, so an unknown kind gets a precise
+ * message instead of a union error and one bad attack hides nothing of the others.
  */
 export const scenarioSchema = z.strictObject({
   ..._scenarioShape,
-  attacks: z.array(z.looseObject({ kind: z.enum(ATTACK_KINDS) })).default([]),
+  attacks: z.array(z.unknown()).default([]),
 });
+
+/** What an attack entry must be before its kind's schema applies: an object with a known kind. */
+export const attackKindSchema = z.looseObject({ kind: z.enum(ATTACK_KINDS) });
 
 /** The same scenario with attacks spelled out: the source of `hive sim schema`. */
 export const scenarioDocSchema = z.strictObject({

@@ -13,6 +13,7 @@
  */
 import { z } from "zod";
 import { DURATION_UNITS } from "../../../core/duration.ts";
+import { MAX_LATENCY_MS } from "../../../adapters/engine/des/netmodel.ts";
 
 const _BANDWIDTH_UNITS: Record<string, number> = {
   bit: 1,
@@ -72,21 +73,49 @@ export function parseBandwidthBps(text: string): number | null {
  */
 export const MAX_DURATION_S = 18_446_744_073;
 
+/** Bounds of one kind of quantity, and how its errors read. */
+interface _QuantityRules {
+  /** `expected a duration like ...`: the text for a value that does not parse. */
+  expected: string;
+  /** What the quantity is (`a duration`), for the range messages. */
+  what: string;
+  /** An example for the range messages (`"90s"`). */
+  example: string;
+  /** True when 0 is refused too (bandwidth). */
+  positive?: boolean;
+  max?: number;
+  /** The message for a value above `max`. */
+  tooLarge?: string;
+}
+
 function _quantitySchema(
   parse: (text: string) => number | null,
-  expected: string,
   numberMeans: (n: number) => number,
-  max = Infinity,
-  tooLarge = "",
+  rules: _QuantityRules,
 ) {
+  const { expected, what, example, positive = false, max = Infinity, tooLarge = "" } = rules;
+  const range = `expected ${what} ${positive ? "> 0" : ">= 0"} (like ${example})`;
   return z.union([z.number(), z.string()]).transform((value, ctx) => {
-    const out = typeof value === "number" ? numberMeans(value) : parse(value);
-    if (out === null || !Number.isFinite(out) || out < 0) {
+    let out = typeof value === "number" ? numberMeans(value) : parse(value);
+    // "-5 ms" does not parse, but it is a quantity below 0, not an unknown form.
+    if (out === null && typeof value === "string" && /^\s*-/.test(value)) {
+      const magnitude = parse(value.replace(/^\s*-/, ""));
+      if (magnitude !== null) out = -magnitude;
+    }
+    if (out === null || Number.isNaN(out)) {
       ctx.issues.push({ code: "custom", message: expected, input: value });
+      return z.NEVER;
+    }
+    if (out < 0 || (positive && out === 0)) {
+      ctx.issues.push({ code: "custom", message: range, input: value });
       return z.NEVER;
     }
     if (out > max) {
       ctx.issues.push({ code: "custom", message: tooLarge, input: value });
+      return z.NEVER;
+    }
+    if (!Number.isFinite(out)) {
+      ctx.issues.push({ code: "custom", message: expected, input: value });
       return z.NEVER;
     }
     return out;
@@ -94,27 +123,47 @@ function _quantitySchema(
 }
 
 /** A duration in seconds: `90s`, `2h`, `1d`, `500ms`, or a plain number of seconds. */
-export const durationSchema = _quantitySchema(
-  parseDuration,
-  'expected a duration like "90s", "30m", "2h", "1d" or seconds',
-  (n) => n,
-  MAX_DURATION_S,
-  `expected at most ${MAX_DURATION_S} s (Shadow counts time in 64-bit nanoseconds)`,
-).describe('a duration: "90s", "30m", "2h", "1d", "500ms", or a number of seconds');
+export const durationSchema = _quantitySchema(parseDuration, (n) => n, {
+  expected: 'expected a duration like "90s", "30m", "2h", "1d" or seconds',
+  what: "a duration",
+  example: '"90s"',
+  max: MAX_DURATION_S,
+  tooLarge: `expected at most ${MAX_DURATION_S} s (Shadow counts time in 64-bit nanoseconds)`,
+}).describe('a duration: "90s", "30m", "2h", "1d", "500ms", or a number of seconds');
 
-/** A latency in milliseconds: `50 ms`, `0.2 s`, or a plain number of milliseconds. */
-export const latencySchema = _quantitySchema(
-  parseLatencyMs,
-  'expected a latency like "50 ms" or milliseconds',
-  (n) => n,
-).describe('a latency: "50 ms", "0.2 s", or a number of milliseconds');
+/**
+ * A latency in milliseconds: `50 ms`, `0.2 s`, or a plain number of milliseconds; at most
+ * {@link MAX_LATENCY_MS} (one hour).
+ */
+export const latencySchema = _quantitySchema(parseLatencyMs, (n) => n, {
+  expected: 'expected a latency like "50 ms" or milliseconds',
+  what: "a latency",
+  example: '"50 ms"',
+  max: MAX_LATENCY_MS,
+  tooLarge: `expected a latency of at most 1 h (${MAX_LATENCY_MS} ms)`,
+}).describe(
+  'a latency: "50 ms", "0.2 s", or a number of milliseconds (at most 1 h)',
+);
 
-/** A bandwidth in bits per second: `100 Mbit`, `1 Gbit`, or a plain number of bits/s. */
-export const bandwidthSchema = _quantitySchema(
-  parseBandwidthBps,
-  'expected a bandwidth like "100 Mbit", "1 Gbit" or bits per second',
-  (n) => n,
-).describe('a bandwidth: "100 Mbit", "1 Gbit", "10 MiB", or a number of bits per second');
+/** A bandwidth in bits per second, above 0: `100 Mbit`, `1 Gbit`, or a plain number of bits/s. */
+export const bandwidthSchema = _quantitySchema(parseBandwidthBps, (n) => n, {
+  expected: 'expected a bandwidth like "100 Mbit", "1 Gbit" or bits per second',
+  what: "a bandwidth",
+  example: '"100 Mbit"',
+  positive: true,
+}).describe(
+  'a bandwidth above 0: "100 Mbit", "1 Gbit", "10 MiB", or a number of bits per second',
+);
+
+/**
+ * The spread of a bandwidth distribution (`normal.stddev`): bits per second like
+ * {@link bandwidthSchema}, but 0 (every host the same) is fine.
+ */
+export const bandwidthSpreadSchema = _quantitySchema(parseBandwidthBps, (n) => n, {
+  expected: 'expected a bandwidth like "100 Mbit", "1 Gbit" or bits per second',
+  what: "a bandwidth",
+  example: '"10 Mbit"',
+}).describe('a bandwidth: "10 Mbit", or a number of bits per second (0: no spread)');
 
 /** Seconds as Shadow writes time: `"90 s"`, or `"1500 ms"` when not whole seconds. */
 export function formatSeconds(seconds: number): string {

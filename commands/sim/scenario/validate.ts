@@ -11,6 +11,7 @@ import type { ExpandedAgent } from "./hosts.ts";
 import type { Problems } from "./problems.ts";
 import {
   agentSchema,
+  attackKindSchema,
   attackSchemas,
   type AttackSpec,
   scenarioDocSchema,
@@ -41,13 +42,35 @@ function _flattenUnions(
         !branch.every((i) => i.code === "invalid_union" && i.path.length === 0)
       );
       if (fitting.length >= 1) {
-        out.push(..._flattenUnions(fitting[0], path));
+        out.push(..._flattenUnions(_closestBranch(fitting), path));
         continue;
       }
     }
     out.push({ ...issue, path });
   }
   return out;
+}
+
+/**
+ * Of the union branches a value could be meant for, the one whose keys it has: `{normal: {...}}`
+ * is an attempt at the `normal` branch, not at `uniform`, which lacks its key and has one too
+ * many. Counts, per branch, the keys missing at its top and the unknown ones; the first branch
+ * with the fewest wins.
+ */
+function _closestBranch(branches: readonly z.core.$ZodIssue[][]): z.core.$ZodIssue[] {
+  const misfit = (branch: readonly z.core.$ZodIssue[]) =>
+    branch.reduce((n, i) => {
+      if (i.code === "unrecognized_keys" && i.path.length === 0) return n + i.keys.length;
+      const missing = i.code === "invalid_type" && i.path.length === 1 && i.input === undefined;
+      return n + (missing ? 1 : 0);
+    }, 0);
+  let best = branches[0];
+  let bestMisfit = misfit(best);
+  for (const branch of branches.slice(1)) {
+    const m = misfit(branch);
+    if (m < bestMisfit) [best, bestMisfit] = [branch, m];
+  }
+  return best;
 }
 
 /** Edit distance, for "did you mean" (keys are short). */
@@ -143,8 +166,20 @@ export interface ValidatedParts {
   scenario?: ScenarioFile;
   /** The agent entries that passed on their own (for checks that go on after a failure). */
   agents: ScenarioFile["agents"];
+  /**
+   * True when some agent entry (or `agents` itself) failed the schema: `agents` then lacks it,
+   * and "no agent at all" would only repeat that problem.
+   */
+  agentsLeftOut: boolean;
+  /**
+   * True when an entry left out sets a hashrate (or `agents` itself failed): the hashrates of
+   * `agents` then miss a part, and their sum would mislead.
+   */
+  hashratesLeftOut: boolean;
   /** `general`, when it passed on its own. */
   general?: ScenarioFile["general"];
+  /** The attack entries as written, when `attacks` is a list (each is checked on its own). */
+  attacks: unknown[];
 }
 
 /**
@@ -155,7 +190,15 @@ export interface ValidatedParts {
 export function validateScenario(data: unknown, problems: Problems): ValidatedParts {
   const result = scenarioSchema.safeParse(data ?? {}, { reportInput: true });
   if (result.success) {
-    return { scenario: result.data, agents: result.data.agents, general: result.data.general };
+    const { agents, general, attacks } = result.data;
+    return {
+      scenario: result.data,
+      agents,
+      agentsLeftOut: false,
+      hashratesLeftOut: false,
+      general,
+      attacks,
+    };
   }
   problems.list.push(..._withSuggestions(_flattenUnions(result.error.issues), data));
   const raw = (data && typeof data === "object" ? data : {}) as Record<string, unknown>;
@@ -163,26 +206,76 @@ export function validateScenario(data: unknown, problems: Problems): ValidatedPa
   const general = z.object(scenarioSchema.shape.general.shape).safeParse(raw.general);
   const looseAgent = z.object(agentSchema.shape);
   const agents: ScenarioFile["agents"] = {};
-  if (raw.agents && typeof raw.agents === "object") {
-    for (const [key, value] of Object.entries(raw.agents)) {
-      const one = looseAgent.safeParse(value);
-      if (one.success) agents[key] = one.data;
+  const record = typeof raw.agents === "object" && raw.agents !== null &&
+    !Array.isArray(raw.agents);
+  let [agentsLeftOut, hashratesLeftOut] = [!record, !record];
+  for (const [key, value] of Object.entries(record ? raw.agents as object : {})) {
+    const one = looseAgent.safeParse(value);
+    if (one.success) agents[key] = one.data;
+    else {
+      agentsLeftOut = true;
+      const entry = value && typeof value === "object" ? value as Record<string, unknown> : {};
+      if (!(typeof value === "object" && value !== null) || entry.hashrate !== undefined) {
+        hashratesLeftOut = true;
+      }
     }
   }
-  return { agents, general: general.success ? general.data : undefined };
+  return {
+    agents,
+    agentsLeftOut,
+    hashratesLeftOut,
+    general: general.success ? general.data : undefined,
+    attacks: Array.isArray(raw.attacks) ? raw.attacks : [],
+  };
 }
 
-/** Validate each attack against its kind's schema. */
-export function validateAttacks(scenario: ScenarioFile, problems: Problems): AttackSpec[] {
-  const out: AttackSpec[] = [];
-  scenario.attacks.forEach((raw, i) => {
-    const schema = attackSchemas[raw.kind];
-    const result = schema.safeParse(raw, { reportInput: true });
-    if (result.success) out.push(result.data);
-    else {
-      const issues = _flattenUnions(result.error.issues, ["attacks", i]);
-      problems.list.push(..._withSuggestions(issues, { attacks: scenario.attacks }));
+/** Fields of an attack that name hosts: checked against the hosts even when the attack fails. */
+const _HOST_FIELDS = ["victim", "attacker", "attackers", "group_a", "group_b"] as const;
+
+/**
+ * One entry of `attacks` after {@link validateAttacks}, with its index in the file. An entry
+ * that failed its kind's schema keeps the fields naming hosts that passed on their own, so
+ * they are still checked against the hosts (an unknown victim is reported beside a bad
+ * `confirmations`).
+ */
+export type CheckedAttack =
+  | { index: number; spec: AttackSpec; hosts?: undefined }
+  | { index: number; spec?: undefined; hosts: Partial<Record<_HostField, string | string[]>> };
+
+type _HostField = typeof _HOST_FIELDS[number];
+
+/**
+ * Validate each attack on its own: an object with a known kind, then its kind's schema. Every
+ * problem names its own entry's index; one bad entry hides nothing of the others.
+ */
+export function validateAttacks(attacks: readonly unknown[], problems: Problems): CheckedAttack[] {
+  const out: CheckedAttack[] = [];
+  const report = (issues: readonly z.core.$ZodIssue[], index: number) => {
+    const flat = _flattenUnions(issues, ["attacks", index]);
+    problems.list.push(..._withSuggestions(flat, { attacks }));
+  };
+  attacks.forEach((raw, index) => {
+    const kind = attackKindSchema.safeParse(raw, { reportInput: true });
+    if (!kind.success) {
+      report(kind.error.issues, index);
+      return;
     }
+    const schema = attackSchemas[kind.data.kind];
+    const result = schema.safeParse(raw, { reportInput: true });
+    if (result.success) {
+      out.push({ index, spec: result.data });
+      return;
+    }
+    report(result.error.issues, index);
+    const hosts: Partial<Record<_HostField, string | string[]>> = {};
+    const shape = schema.shape as Record<string, z.ZodType>;
+    for (const field of _HOST_FIELDS) {
+      const value = (raw as Record<string, unknown>)[field];
+      if (!(field in shape) || value === undefined) continue;
+      const one = shape[field].safeParse(value);
+      if (one.success) hosts[field] = one.data as string | string[];
+    }
+    out.push({ index, hosts });
   });
   return out;
 }

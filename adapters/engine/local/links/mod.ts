@@ -243,11 +243,7 @@ export class LocalLinks {
     const out: LinksRecord = {
       path: this.path,
       message: this.#message + moved,
-      links: this.#netns
-        ? this.#netns.directed.size
-        : this.#fabric
-        ? this.#fabric.directedLinks
-        : this.#relays.size,
+      links: this.#netns?.directed.size ?? this.#fabric?.directedLinks ?? this.#relays.size,
       netem: this.#netem,
     };
     if (this.#fabric) {

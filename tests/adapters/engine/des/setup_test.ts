@@ -3,7 +3,11 @@
  * one number when both fit, and kept apart when they do not.
  */
 import { equal, ok } from "@std/assert";
-import { isolatedNodes, setupNetwork, shortOutbound } from "../../../../adapters/engine/des/setup.ts";
+import {
+  isolatedNodes,
+  setupNetwork,
+  shortOutbound,
+} from "../../../../adapters/engine/des/setup.ts";
 import { parseDesOptions } from "../../../../adapters/engine/des/options.ts";
 import { DesRandom } from "../../../../adapters/engine/des/random.ts";
 import { desModel } from "./_fixtures.ts";

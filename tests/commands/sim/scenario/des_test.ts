@@ -40,7 +40,7 @@ Deno.test("des section: bad values are named with their path and value", async (
     ],
     [
       "  latency: { matrix: { eu: { eu: 10, na: 80, asia: 5 }, na: { na: 10, eu: 80 } } }",
-      /des\.latency\.matrix\.eu: no host is in region "asia"/,
+      /des\.latency\.matrix\.eu\.asia: unknown region "asia": the scenario declares eu, na$/,
     ],
     ["  mining: { shares: [1, 2, 3, 4, 5] }", /des\.mining\.shares: 5 shares for 4 mining nodes/],
     [
@@ -174,7 +174,7 @@ Deno.test("des section: under the simblock preset a matrix is checked against Si
       "des:\n  preset: simblock\n  latency: { matrix: { eu: { eu: 5 } } }\n",
     ),
   );
-  match(own, /des\.latency\.matrix\.eu: no host is in region "eu" \(preset simblock places/);
+  match(own, /des\.latency\.matrix\.eu: unknown region "eu": preset simblock places nodes in/);
   match(own, /des\.latency\.matrix\.europe: missing region pair europe -> europe/);
   // Every pair of the regions the nodes are placed in: accepted, and the engine runs it.
   const rows = SIMBLOCK_REGIONS.map((a) =>
@@ -200,4 +200,96 @@ Deno.test("des section: under the simblock preset a matrix is checked against Si
     ),
   );
   match(message, /des\.latency\.matrix\.europe: missing region pair europe -> /);
+});
+
+Deno.test("des latency matrix: a declared region no host landed in is fine", async () => {
+  // Weight 0.01 leaves region c empty for three hosts; the matrix still names it.
+  const network = "{ topology: mesh, regions: { a: { latency: 10 ms }, b: { latency: 10 ms }, " +
+    "c: { weight: 0.01, latency: 10 ms } } }";
+  const agents = "  m-1: { kind: miner, hashrate: 50 }\n  m-2: { kind: miner, hashrate: 50 }\n" +
+    "  o-1: { kind: observer }";
+  const matrix = "des:\n  latency:\n    matrix:\n      a: { a: 5, b: 50, c: 90 }\n" +
+    "      b: { a: 50, b: 5, c: 90 }\n      c: { a: 90, b: 90, c: 5 }\n";
+  const { model } = await parseScenario(scenario(network, agents, matrix), OPTS);
+  equal(model.hosts.some((h) => h.region === "c"), false);
+  // The engine takes it: it draws only the pairs of regions that hold nodes.
+  const index = new Map(model.hosts.map((h, i) => [h.name, i]));
+  ok(setupNetwork(model, parseDesOptions({}), index, new DesRandom(model.seed)).latency !== null);
+  // Pairs between the regions that hold hosts are still required without a default.
+  const partial = "des:\n  latency:\n    matrix:\n      a: { a: 5, c: 90 }\n      b: { b: 5 }\n";
+  match(
+    await problem(scenario(network, agents, partial)),
+    /des\.latency\.matrix\.a: missing region pair a -> b: set des\.latency\.matrix\.a\.b, or des\.latency\.default/,
+  );
+});
+
+Deno.test("des latency matrix: a region the scenario does not declare is named once", async () => {
+  const message = await problem(
+    scenario(
+      REGIONS,
+      MINERS,
+      "des:\n  latency:\n    default: 50\n    matrix: { eu: { mars: 5 }, na: { mars: 5 }, mars: { eu: 5 } }\n",
+    ),
+  );
+  equal(
+    message,
+    'scenario t: des.latency.matrix.eu.mars: unknown region "mars": the scenario declares eu, na',
+  );
+  // Without network.regions every host is in region "default"; the messages say what to write.
+  const lines = (await problem(
+    scenario("{ topology: ring }", MINERS, "des:\n  latency: { matrix: { eu: { eu: 10 } } }\n"),
+  )).split("\n").slice(1).map((l) => l.trim());
+  deepEqual(lines, [
+    "des.latency.matrix.default: missing region pair default -> default (without network.regions " +
+    'every host is in region "default"): set des.latency.matrix.default.default, or ' +
+    "des.latency.default for every pair the matrix leaves out",
+    'des.latency.matrix.eu: unknown region "eu": the scenario declares no network.regions, so ' +
+    'every host is in region "default"',
+  ]);
+  // A GML graph declares the regions of its nodes.
+  match(
+    await problem(
+      scenario(
+        "{ gml: three_cities.gml, topology: ring }",
+        MINERS,
+        "des:\n  latency: { default: 5, matrix: { eu: { mars: 5 } } }\n",
+      ),
+    ),
+    /des\.latency\.matrix\.eu\.mars: unknown region "mars": the GML graph's nodes are in eu, na, asia/,
+  );
+});
+
+Deno.test("des latency: every millisecond value is finite and at most 1 h", async () => {
+  const cases: [string, RegExp][] = [
+    [
+      "  latency: { default: 1e308 }",
+      /des\.latency\.default\.fixed: expected milliseconds <= 3600000 \(fixed; a latency is at most 1 h\), got 1e\+308/,
+    ],
+    [
+      "  latency: { default: { normal: { mean: 50, stddev: 4e6 } } }",
+      /normal\.stddev: .*<= 3600000/,
+    ],
+    [
+      "  latency: { default: { lognormal: { median: 4e6, sigma: 1 } } }",
+      /lognormal\.median: .*<= 3600000/,
+    ],
+    ["  latency: { default: { pareto: { mean: 4e6, shape: 2 } } }", /pareto\.mean: .*<= 3600000/],
+    [
+      "  latency: { default: { uniform: [1, 4e6] } }",
+      /des\.latency\.default\.uniform\[1\]: .*<= 3600000/,
+    ],
+    [
+      "  latency: { default: 5, matrix: { eu: { na: 4e6 } } }",
+      /des\.latency\.matrix\.eu\.na\.fixed: .*<= 3600000/,
+    ],
+  ];
+  for (const [yaml, expected] of cases) {
+    match(await problem(scenario(REGIONS, MINERS, `des:\n${yaml}\n`)), expected, yaml);
+  }
+  // Mining weights are relative: no latency bound applies.
+  await parseScenario(
+    scenario(REGIONS, MINERS, "des:\n  mining: { shares: [4e6, 1, 1, 1] }\n"),
+    OPTS,
+  );
+  await parseScenario(scenario(REGIONS, MINERS, "des:\n  latency: { default: 3600000 }\n"), OPTS);
 });

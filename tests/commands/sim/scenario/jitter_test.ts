@@ -32,7 +32,7 @@ Deno.test("without jitter the model's links carry no jitter field (models stay a
 Deno.test("bad jitter values name the field and the value; des refuses jitter", async () => {
   match(
     await problem(scenario('{ topology: ring, jitter: "-5 ms" }', MINERS)),
-    /network\.jitter: expected a latency like "50 ms" or milliseconds, got "-5 ms"/,
+    /network\.jitter: expected a latency >= 0 \(like "50 ms"\), got "-5 ms"/,
   );
   match(
     await problem(scenario("{ topology: ring, jitter: true }", MINERS)),

@@ -80,3 +80,24 @@ Deno.test("normal and uniform distributions stay within their bounds", async () 
   ok(model.hosts.every((h) => h.bandwidthDownBps >= 20e6 && h.bandwidthDownBps <= 200e6));
   ok(model.hosts.every((h) => h.bandwidthUpBps === 10e6));
 });
+
+Deno.test("a GML edge latency above 1 h is refused, naming the edge", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-gml-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/slow.gml`,
+      'graph [\n  directed 0\n  node [ id 0 host_bandwidth_up "1 Gbit" host_bandwidth_down "1 Gbit" ]\n' +
+        '  edge [ source 0 target 0 latency "2 h" ]\n]\n',
+    );
+    equal(
+      await problem(scenario("{ gml: slow.gml, topology: ring }", MINERS), {
+        baseDir: dir,
+        name: "t",
+      }),
+      "scenario t: network.gml: edge 0: latency must be at most 1 h (3600000 ms), got 2 h, " +
+        'got "slow.gml"',
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

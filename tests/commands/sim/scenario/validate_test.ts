@@ -161,3 +161,123 @@ Deno.test("hashrates rounded to two decimals are accepted and normalised", async
     /sum to 99\.9, expected 100/,
   );
 });
+
+Deno.test("a bandwidth of 0 is refused wherever one is given", async () => {
+  const cases: [string, string][] = [
+    [
+      "{ topology: ring, bandwidth: 0 Mbit }",
+      'network.bandwidth: expected a bandwidth > 0 (like "100 Mbit"), got "0 Mbit"',
+    ],
+    ["{ topology: ring, bandwidth_up: 0 }", "network.bandwidth_up: expected a bandwidth > 0"],
+    [
+      "{ topology: ring, bandwidth: { uniform: [0 Mbit, 10 Mbit] } }",
+      'network.bandwidth.uniform[0]: expected a bandwidth > 0 (like "100 Mbit"), got "0 Mbit"',
+    ],
+    [
+      "{ topology: ring, bandwidth: { normal: { mean: 0, stddev: 1 Mbit } } }",
+      "network.bandwidth.normal.mean: expected a bandwidth > 0",
+    ],
+    [
+      "{ topology: ring, regions: { eu: { bandwidth: 0 Gbit } } }",
+      'network.regions.eu.bandwidth: expected a bandwidth > 0 (like "100 Mbit"), got "0 Gbit"',
+    ],
+    [
+      "{ topology: ring, regions: { eu: { bandwidth_up: -5 Mbit } } }",
+      'network.regions.eu.bandwidth_up: expected a bandwidth > 0 (like "100 Mbit"), got "-5 Mbit"',
+    ],
+  ];
+  for (const [network, line] of cases) {
+    match(await problem(scenario(network, MINERS)), new RegExp(`: ${RegExp.escape(line)}`), line);
+  }
+  // A normal's spread may be 0: every host gets the mean.
+  const { model } = await load(
+    scenario("{ topology: ring, bandwidth: { normal: { mean: 20 Mbit, stddev: 0 } } }", MINERS),
+  );
+  ok(model.hosts.every((h) => h.bandwidthDownBps === 20e6));
+});
+
+Deno.test("latencies are finite and at most 1 h", async () => {
+  const cases: [string, string][] = [
+    [
+      "{ topology: ring, latency: 2h }",
+      'network.latency: expected a latency of at most 1 h (3600000 ms), got "2h"',
+    ],
+    ["{ topology: ring, latency: 1e308 }", "network.latency: expected a latency of at most 1 h"],
+    // YAML's .inf and .nan are no number zod takes: refused with the value, as any other shape.
+    ["{ topology: ring, latency: .inf }", "network.latency: matches none of the allowed shapes"],
+    ["{ topology: ring, latency: .nan }", "network.latency: matches none of the allowed shapes"],
+    [
+      "{ topology: ring, latency: { normal: { mean: 20 ms, stddev: 1e9 } } }",
+      "network.latency.normal.stddev: expected a latency of at most 1 h (3600000 ms), got 1000000000",
+    ],
+    [
+      "{ topology: ring, regions: { eu: { latency: { uniform: [1 ms, 90 min] } } } }",
+      "network.regions.eu.latency.uniform[1]: expected a latency of at most 1 h",
+    ],
+    [
+      "{ topology: ring, inter_region_latency: 3600001 }",
+      "network.inter_region_latency: expected a latency of at most 1 h",
+    ],
+    ["{ topology: ring, jitter: 2h }", "network.jitter: expected a latency of at most 1 h"],
+  ];
+  for (const [network, line] of cases) {
+    match(await problem(scenario(network, MINERS)), new RegExp(`: ${RegExp.escape(line)}`), line);
+  }
+  await load(scenario("{ topology: ring, latency: 1h }", MINERS));
+});
+
+Deno.test("a bad value inside a distribution is named under its own kind", async () => {
+  const text = scenario(
+    "{ topology: ring, regions: { na: { latency: { normal: { mean: 20 ms, stddev: -3 ms } } } } }",
+    MINERS,
+  );
+  equal(
+    await problem(text),
+    "scenario t: network.regions.na.latency.normal.stddev: expected a latency >= 0 " +
+      '(like "50 ms"), got "-3 ms"',
+  );
+});
+
+Deno.test("one problem is said once", async () => {
+  equal(
+    await problem(scenario(RING, MINERS).replace("seed: 4", "seed: 1e23")),
+    "scenario t: general.seed: expected value <= 9007199254740991, got 1e+23",
+  );
+  // zod reports a too-large integer twice (as an integer and against the range): one line.
+  equal(
+    await problem(
+      scenario(
+        RING,
+        "  m-{1..3}: { kind: miner, hashrate: 25 }\n  a: { kind: attacker, hashrate: 25 }",
+        "attacks:\n  - { kind: double_spend, attacker: a, victim: m-1, confirmations: 1e23 }\n",
+      ),
+    ),
+    "scenario t: attacks[0].confirmations: expected integer 1..1000, got 1e+23",
+  );
+});
+
+Deno.test("agents left out by the schema do not cascade into agent-wide problems", async () => {
+  // The only agent fails its schema: no "at least one agent", no hashrate sum of 0.
+  equal(
+    await problem(scenario(RING, '  m-{1..4}: { kind: miner, hashrate: "25" }')),
+    'scenario t: agents.m-{1..4}.hashrate: matches none of the allowed shapes, got "25"',
+  );
+  // A left-out entry with a hashrate leaves the sum unknown; one without keeps it meaningful.
+  equal(
+    await problem(
+      scenario(
+        RING,
+        "  m-{1..2}: { kind: miner, hashrate: 60 }\n  x: { kind: miner, hashrate: -20 }",
+      ),
+    ),
+    "scenario t: agents.x.hashrate: expected value >= 0, got -20",
+  );
+  match(
+    await problem(
+      scenario(RING, "  m-{1..3}: { kind: miner, hashrate: 30 }\n  w: { kind: wizard }"),
+    ),
+    /agents: hashrates of miners and attackers sum to 90, expected 100/,
+  );
+  // An empty agents list is still its own problem.
+  match(await problem(scenario(RING, "  {}")), /agents: expected at least one agent/);
+});
