@@ -16,9 +16,8 @@ import { desModel } from "./_fixtures.ts";
 type _Confirmed = Extract<RunEvent, { event: "tx_confirmed" }>;
 
 /** An honest network with many orphans: 20 s blocks over 1.5 s links, 5 miners, 4 users. */
-function _run(seed: number) {
-  const events: RunEvent[] = [];
-  const model = desModel({
+function _model(seed: number) {
+  return desModel({
     nodes: 20,
     miners: 5,
     topology: "random",
@@ -28,6 +27,11 @@ function _run(seed: number) {
     stopTimeS: 7200,
     users: { indices: [16, 17, 18, 19], intervalMeanS: 60 },
   });
+}
+
+function _run(seed: number) {
+  const events: RunEvent[] = [];
+  const model = _model(seed);
   const out = simulateDes({
     model,
     options: { blockIntervalS: 20, receiptEvents: true },
@@ -86,18 +90,8 @@ Deno.test("des tx: same seed, same confirmations", () => {
 
 Deno.test("des tx: a tx that reaches a miner after a block of its chain took it is not mined again", () => {
   // Blocks every 20 s over 1.5 s links: blocks often reach a miner before a tx's diffusion does.
-  const model = desModel({
-    nodes: 20,
-    miners: 5,
-    topology: "random",
-    degree: 1,
-    latencyMs: 1500,
-    seed: 64,
-    stopTimeS: 7200,
-    users: { indices: [16, 17, 18, 19], intervalMeanS: 60 },
-  });
   const sim = new DesSimulation(
-    model,
+    _model(64),
     parseDesOptions({ blockIntervalS: 20, receiptEvents: false }),
     { event() {} },
   );
