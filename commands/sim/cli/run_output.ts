@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 import type { EngineRunResult } from "../../../adapters/engine/types.ts";
 import { UsageError } from "../../../core/errors.ts";
 import { formatRecord } from "../../../core/output.ts";
@@ -35,34 +36,63 @@ export async function checkOutDir(dir: string, force = false): Promise<void> {
     }
     for (const name of names) await Deno.remove(`${dir}/${name}`, { recursive: true });
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     if (error instanceof Deno.errors.NotADirectory) {
+      const blocker = _notAFolderOnPath(dir);
       throw new UsageError(
-        `--out: ${JSON.stringify(_fileOnPath(dir))} is a file, expected a folder`,
+        `--out: ${JSON.stringify(blocker.path)} is ${
+          blocker.file ? "a file" : "not a folder"
+        }, expected a folder`,
       );
     }
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw new UsageError(
+        `--out: cannot read folder ${JSON.stringify(dir)}: ${(error as Error).message}`,
+      );
+    }
+    await _canMake(dir);
   }
-  // Made now, so a path that cannot hold a folder is named before the run starts anything.
+}
+
+/**
+ * Make `dir` and take it away again, so a path that cannot hold a folder is named before the
+ * run starts anything, and a run that fails before writing leaves nothing behind.
+ */
+async function _canMake(dir: string): Promise<void> {
+  let top = dir.replace(/\/+$/, "");
+  for (let up = dirname(top); up !== top && !_exists(up); up = dirname(up)) top = up;
   try {
     await Deno.mkdir(dir, { recursive: true });
   } catch (error) {
+    await Deno.remove(top, { recursive: true }).catch(() => {}); // what it made before failing
     throw new UsageError(
       `--out: cannot make folder ${JSON.stringify(dir)}: ${(error as Error).message}`,
     );
   }
+  await Deno.remove(top, { recursive: true });
 }
 
-/** `dir` or the first of its parents that is a file (what makes `dir` impossible). */
-function _fileOnPath(dir: string): string {
+function _exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `dir` or the first of its parents that exists and is not a folder (what makes `dir` impossible). */
+function _notAFolderOnPath(dir: string): { path: string; file: boolean } {
   const parts = dir.split("/");
   for (let k = 1; k <= parts.length; k++) {
     const path = parts.slice(0, k).join("/");
     if (path === "") continue;
     try {
-      if (Deno.statSync(path).isFile) return path;
+      const info = Deno.statSync(path);
+      if (!info.isDirectory) return { path, file: info.isFile };
     } catch { /* keep looking */ }
   }
-  return dir;
+  return { path: dir, file: true };
 }
 
 /** What `hive sim run --json` prints: the run result with snake_case keys, like every document. */

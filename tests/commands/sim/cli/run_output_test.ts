@@ -27,16 +27,31 @@ Deno.test("run output folder: new or empty is fine; an earlier run needs --force
       `--out: ${JSON.stringify(`${root}/file`)} is a file, expected a folder`,
     );
     await rejects(
-      () => checkOutDir("/proc/hive-run"),
+      () => checkOutDir("/dev/null/run"),
       UsageError,
-      '--out: cannot make folder "/proc',
+      '--out: "/dev/null" is not a folder, expected a folder',
     );
-    // A new folder is made before the run starts.
-    equal(Deno.statSync(`${root}/new`).isDirectory, true);
+    await rejects(
+      () => checkOutDir(`${root}/deep/${"x".repeat(300)}/run`),
+      UsageError,
+      `--out: cannot make folder "${root}/deep/x`,
+    );
+    // Checked by making it, then taken away: a run that fails before writing leaves nothing.
+    await checkOutDir(`${root}/a/b/c`);
+    deepEqual([`${root}/a`, `${root}/deep`].map((p) => _exists(p)), [false, false]);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
 });
+
+function _exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 Deno.test("run result document: snake_case keys", () => {
   const doc = runDocument({
