@@ -69,6 +69,12 @@ export async function parseScenario(
         { code: "scenario_invalid" },
       );
     }
+    // The parser's own refusals that are no syntax error: aliases expanding past its limit.
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw new ConfigError(`scenario ${problems.source}: YAML refused: ${error.message}`, {
+        code: "scenario_invalid",
+      });
+    }
     throw error;
   }
   const parts = validateScenario(data, problems);

@@ -52,4 +52,18 @@ Deno.test("dynamic peer mode needs seed nodes; YAML syntax errors give the line"
     "scenario t: YAML syntax error at line 2, column 1: Flow map in block collection must be " +
       "sufficiently indented and end with a }",
   );
+  // Aliases the parser refuses are a problem of the file too (exit 2, named), not a crash.
+  const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+  for (const [k, name] of ["b", "c", "d", "e", "f", "g", "h"].entries()) {
+    const prev = "abcdefg"[k];
+    bomb.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(", ")}]`);
+  }
+  equal(
+    await problem(bomb.join("\n") + "\n"),
+    "scenario t: YAML refused: Excessive alias count indicates a resource exhaustion attack",
+  );
+  equal(
+    await problem("name: x\na: *nope\n"),
+    "scenario t: YAML refused: Unresolved alias (the anchor must be set before the alias): nope",
+  );
 });
