@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import type { EngineRunResult } from "../../../adapters/engine/types.ts";
 import { UsageError } from "../../../core/errors.ts";
@@ -60,7 +61,7 @@ export async function checkOutDir(dir: string, force = false): Promise<void> {
  */
 async function _canMake(dir: string): Promise<void> {
   let top = dir.replace(/\/+$/, "");
-  for (let up = dirname(top); up !== top && !_exists(up); up = dirname(up)) top = up;
+  for (let up = dirname(top); up !== top && !existsSync(up); up = dirname(up)) top = up;
   try {
     await Deno.mkdir(dir, { recursive: true });
   } catch (error) {
@@ -70,15 +71,6 @@ async function _canMake(dir: string): Promise<void> {
     );
   }
   await Deno.remove(top, { recursive: true });
-}
-
-function _exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** `dir` or the first of its parents that exists and is not a folder (what makes `dir` impossible). */

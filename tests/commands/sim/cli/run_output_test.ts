@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { deepEqual, equal, match, rejects } from "@std/assert";
 import { checkOutDir, runDocument, runText } from "../../../../commands/sim/cli/run_output.ts";
 import { UsageError } from "../../../../core/errors.ts";
@@ -38,20 +39,11 @@ Deno.test("run output folder: new or empty is fine; an earlier run needs --force
     );
     // Checked by making it, then taken away: a run that fails before writing leaves nothing.
     await checkOutDir(`${root}/a/b/c`);
-    deepEqual([`${root}/a`, `${root}/deep`].map((p) => _exists(p)), [false, false]);
+    deepEqual([`${root}/a`, `${root}/deep`].map((p) => existsSync(p)), [false, false]);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
 });
-
-function _exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("run result document: snake_case keys", () => {
   const doc = runDocument({
