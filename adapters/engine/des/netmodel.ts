@@ -214,6 +214,16 @@ export type DesNetModel = z.output<typeof desNetModelSchema>;
 /** The network model as written. */
 export type DesNetModelInput = z.input<typeof desNetModelSchema>;
 
+/** The relay a model uses: the one it names, else SimBlock's under its preset, else `push`. */
+export function desRelayOf(net: DesNetModel): DesRelay {
+  return net.relay ?? (net.preset === "simblock" ? "simblock" : "push");
+}
+
+/** Whether the engine draws its own peer graph (`peers`, or SimBlock's preset). */
+export function desDrawsPeers(net: DesNetModel): boolean {
+  return net.peers !== undefined || net.preset === "simblock";
+}
+
 /** Validate a `des:` section; errors name the field and the value. */
 export function parseDesNetModel(input: unknown = {}): DesNetModel {
   return parseWith(desNetModelSchema, input ?? {}, { what: "des network model", prefix: "des" });

@@ -12,7 +12,13 @@
 import { ConfigError } from "../../../core/errors.ts";
 import type { SimModel } from "../types.ts";
 import { DesLatency, type DesRegions, drawDist, indexRegions } from "./latency.ts";
-import { type DesNetModel, type DesRelay, parseDesNetModel } from "./netmodel.ts";
+import {
+  desDrawsPeers,
+  type DesNetModel,
+  type DesRelay,
+  desRelayOf,
+  parseDesNetModel,
+} from "./netmodel.ts";
 import { buildAdjacency, type DesAdjacency, type DesCompact } from "./network.ts";
 import type { DesOptions } from "./options.ts";
 import { buildPeerGraph, type PeerGraph } from "./peers.ts";
@@ -81,7 +87,7 @@ export function setupNetwork(
   const preset = net.preset === "simblock";
   const n = model.hosts.length;
   const setupRng = desSetupRandom(model.seed);
-  const relay: DesRelay = net.relay ?? (preset ? "simblock" : "push");
+  const relay = desRelayOf(net);
   const regionNames = preset
     ? simblockRegions(n, setupRng)
     : model.hosts.map((h) => h.region || "default");
@@ -100,7 +106,7 @@ export function setupNetwork(
       downBps[i] = Math.max(1, model.hosts[i].bandwidthDownBps);
     }
   }
-  const adjacency = _adjacency(model, net, index, setupRng, preset, latency, regions);
+  const adjacency = _adjacency(model, net, index, setupRng, latency, regions);
   const pairs = _linkPairs(adjacency.adjStart, adjacency.adjTo, latency);
   const packed = _packedLinks(adjacency.adjStart.length - 1, adjacency.adjTo, pairs);
   return {
@@ -129,12 +135,11 @@ function _adjacency(
   net: DesNetModel,
   index: Map<string, number>,
   rng: DesRandom,
-  preset: boolean,
   latency: DesLatency | null,
   regions: DesRegions,
 ): DesAdjacency {
   const n = model.hosts.length;
-  if (!net.peers && !preset) return buildAdjacency(model, index);
+  if (!desDrawsPeers(net)) return buildAdjacency(model, index);
   const accepts = new Uint8Array(n).fill(1);
   const hiddenShare = net.peers?.hidden ?? 0;
   for (let i = 0; i < n; i++) {
@@ -265,7 +270,7 @@ export function describeNetwork(s: DesNetSetup): Record<string, unknown> {
  * scenario's topology, which validation already requires connected, and for one node.
  */
 export function isolatedNodes(s: DesNetSetup): number {
-  if (!s.net.peers && s.net.preset !== "simblock") return 0;
+  if (!desDrawsPeers(s.net)) return 0;
   const start = s.adjacency.adjStart;
   const n = start.length - 1;
   if (n < 2) return 0;

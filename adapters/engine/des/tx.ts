@@ -26,6 +26,7 @@
  *
  * @module
  */
+import { isAncestor } from "./chain.ts";
 import { K } from "./queue.ts";
 import { desHashId } from "./random.ts";
 import type { DesNetwork } from "./network.ts";
@@ -225,14 +226,8 @@ export class DesTransactions {
   #inChain(i: number, tx: number): boolean {
     const blocks = this.#txBlocks.get(tx);
     if (!blocks) return false;
-    const sim = this.#sim;
-    for (const b of blocks) {
-      // Walk i's chain down to b's height: a few blocks, as a tx spreads in seconds.
-      let x = sim.tip[i];
-      while (x >= 0 && sim.bHeight[x] > sim.bHeight[b]) x = sim.bParent[x];
-      if (x === b) return true;
-    }
-    return false;
+    // A walk down i's chain of a few blocks: a tx spreads in seconds.
+    return blocks.some((b) => isAncestor(this.#sim, b, this.#sim.tip[i]));
   }
 
   /**

@@ -73,9 +73,8 @@ export function desRunOptions(engine: string, input: Record<string, unknown>): D
  */
 export async function refuseSimblockValidation(des: DesOptionsInput, section: unknown) {
   if (des.validationDelayS === undefined) return;
-  const { parseDesNetModel } = await import("../../../adapters/engine/des/netmodel.ts");
-  const net = parseDesNetModel(section ?? {});
-  if ((net.relay ?? (net.preset === "simblock" ? "simblock" : undefined)) !== "simblock") return;
+  const { desRelayOf, parseDesNetModel } = await import("../../../adapters/engine/des/netmodel.ts");
+  if (desRelayOf(parseDesNetModel(section ?? {})) !== "simblock") return;
   throw new UsageError(
     "hive sim run: --validation-delay: the simblock relay has no validation delay (SimBlock " +
       "relays a block as soon as it arrives); drop the flag, or set des.relay to push or fluffy",

@@ -60,6 +60,9 @@ export function validateCommand(load: ContextLoader): Command<[string]> {
         }
         throw error;
       }
+      const { desDrawsPeers, parseDesNetModel } = await import(
+        "../../../adapters/engine/des/netmodel.ts"
+      );
       ctx.output.result({
         valid: true,
         file,
@@ -68,7 +71,7 @@ export function validateCommand(load: ContextLoader): Command<[string]> {
         edges: model.edges.length,
         attacks: model.attacks.map((a) => a.kind),
         // The des engine draws its own peer graph under `des.peers` (or SimBlock's preset).
-        des_draws_peers: _desDrawsPeers(model.des),
+        des_draws_peers: desDrawsPeers(parseDesNetModel(model.des ?? {})),
       }, (r) =>
         `ok: ${r.file}: scenario "${r.name}", ${r.hosts} hosts, ${r.edges} edges` +
         (r.des_draws_peers ? " (the des engine draws its own peers)" : "") +
@@ -104,9 +107,4 @@ Scenario format (full reference: hive sim schema):
     - { kind: double_spend, attacker: evil-1, victim: alice, confirmations: 6 }`,
   );
   return cmd;
-}
-
-function _desDrawsPeers(des: unknown): boolean {
-  const section = (des ?? {}) as { peers?: unknown; preset?: unknown };
-  return section.peers !== undefined || section.preset === "simblock";
 }
