@@ -75,18 +75,15 @@ export interface FabricCounters {
 /** A run's namespaces, veths, bridge and qdiscs; see the module doc. */
 export class NetnsFabric {
   readonly plan: NetnsPlan;
-  /** Links shaped, each direction counted (every link has a class on both of its nodes). */
-  readonly directedLinks: number;
   readonly #env: NetnsEnv;
   readonly #classes: number;
   #last: FabricCounters;
   #removed = false;
 
-  private constructor(plan: NetnsPlan, env: NetnsEnv, classes: number, directed: number) {
+  private constructor(plan: NetnsPlan, env: NetnsEnv, classes: number) {
     this.plan = plan;
     this.#env = env;
     this.#classes = classes;
-    this.directedLinks = directed;
     this.#last = { classes, bytes_up: 0, bytes_down: 0 };
   }
 
@@ -105,7 +102,7 @@ export class NetnsFabric {
     }
     let classes = 0;
     for (const list of peers.values()) classes += 2 * list.length;
-    const fabric = new NetnsFabric(plan, env, classes, classes / 2);
+    const fabric = new NetnsFabric(plan, env, classes);
     try {
       const root = [
         `link add ${n.bridge(id)} type bridge`,
@@ -161,6 +158,11 @@ export class NetnsFabric {
       throw error;
     }
     return fabric;
+  }
+
+  /** Links shaped, each direction counted: a class on each of its two nodes per direction. */
+  get directedLinks(): number {
+    return this.#classes / 2;
   }
 
   /** The command that runs `argv` inside host `i`'s namespace (same pid: `ip` execs it). */
