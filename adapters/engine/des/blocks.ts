@@ -37,6 +37,21 @@ export function growBlockArrays(s: DesBlockArrays): void {
   s.bTipCount = g(s.bTipCount, (n) => new Int32Array(n));
 }
 
+/** A row of one bit per node (which nodes hold a block). */
+export function newBitRow(n: number): Uint32Array {
+  return new Uint32Array((n + 31) >>> 5);
+}
+
+/** 1 when node i's bit is set in `row`, else 0. */
+export function bit(row: Uint32Array, i: number): number {
+  return (row[i >>> 5] >>> (i & 31)) & 1;
+}
+
+/** Set node i's bit in `row`. */
+export function setBit(row: Uint32Array, i: number): void {
+  row[i >>> 5] |= 1 << (i & 31);
+}
+
 /** What {@link schedRow} and {@link dropSchedRow} use: each block's schedule row, and spares. */
 export interface DesScheduleRows {
   readonly n: number;

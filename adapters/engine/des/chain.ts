@@ -7,7 +7,7 @@
  */
 import type { DesAttackEvents, DesNetwork } from "./network.ts";
 import { roundTime as _round } from "./network.ts";
-import { dropSchedRow } from "./blocks.ts";
+import { bit, dropSchedRow, setBit } from "./blocks.ts";
 
 /** What chain bookkeeping needs beyond {@link DesNetwork}. */
 export interface DesChainState extends DesNetwork {
@@ -42,7 +42,7 @@ export function isAncestor(s: DesNetwork, anc: number, b: number): boolean {
 
 /** Node i now holds block b: count its reach and the 50/90/100 % times. */
 export function markHas(s: DesChainState, b: number, i: number): void {
-  s.bHas[b][i] = 1;
+  setBit(s.bHas[b], i);
   const r = ++s.bReach[b];
   const n = s.n;
   if (s.bT50[b] === 0 && r * 2 >= n) s.bT50[b] = s.now || 1e-9;
@@ -56,17 +56,17 @@ export function markHas(s: DesChainState, b: number, i: number): void {
 /** Block b arrives at node i (with any ancestors it lacks); adopt it when higher. */
 export function receiveBlock(s: DesChainState, i: number, b: number, from: number): void {
   const has = s.bHas;
-  if (has[b][i] || !s.online[i]) return;
+  if (bit(has[b], i) === 1 || !s.online[i]) return;
   const receipts = s.receipts;
   const parent = s.bParent[b];
-  if (parent >= 0 && has[parent][i] === 1 && !receipts) {
+  if (parent >= 0 && bit(has[parent], i) === 1 && !receipts) {
     // Common case: the node holds the parent and nobody wants a receipt line.
     markHas(s, b, i);
   } else {
     // Deliver the block with every ancestor the node lacks, oldest first.
     let x = b;
     const chain: number[] = [];
-    while (x >= 0 && !has[x][i]) {
+    while (x >= 0 && bit(has[x], i) === 0) {
       chain.push(x);
       x = s.bParent[x];
     }

@@ -98,7 +98,7 @@ export interface DesNetwork {
   readonly bHeight: Int32Array;
   readonly bMiner: Int32Array;
   /** Per block, which nodes hold it. */
-  readonly bHas: Uint8Array[];
+  readonly bHas: Uint32Array[];
   /** Per block, how many nodes hold it. */
   readonly bReach: Int32Array;
   /** Per block, the earliest pending delivery time per node (null once not worth keeping). */

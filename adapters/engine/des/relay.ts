@@ -18,7 +18,7 @@
  * @module
  */
 import { K } from "./queue.ts";
-import { schedRow } from "./blocks.ts";
+import { bit, schedRow } from "./blocks.ts";
 import type { DesNetwork } from "./network.ts";
 import { simblockAnnounce } from "./simblock_relay.ts";
 
@@ -86,7 +86,7 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
     for (let e = net.adjStart[i]; e < end; e++) {
       const link = packed[e];
       const r = link >> 8;
-      if (r === except || hasB[r] === 1) continue;
+      if (r === except || ((hasB[r >>> 5] >>> (r & 31)) & 1) === 1) continue;
       if (busy < t) busy = t;
       const sent = busy + sentFor;
       busy += busyFor;
@@ -104,9 +104,9 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   for (let e = net.adjStart[i]; e < end; e++) {
     const link = packed !== null ? packed[e] : 0;
     const r = packed !== null ? link >> 8 : adjTo[e];
-    if (r === except || hasB[r] === 1 || (checkOnline && online[r] === 0)) continue;
+    if (r === except || bit(hasB, r) === 1 || (checkOnline && online[r] === 0)) continue;
     if (attacked && adjCut[e] > 0) continue;
-    if ((attacked && adjHold[e] > 0) || (hasP !== null && hasP[r] === 0)) {
+    if ((attacked && adjHold[e] > 0) || (hasP !== null && bit(hasP, r) === 0)) {
       upFree[i] = busy;
       net.sendBlock(i, b, e, t);
       busy = upFree[i];
@@ -162,12 +162,12 @@ export function sendBlock(net: DesNetwork, i: number, b: number, e: number, t: n
   // Links are only cut or held by attacks, and lose packets only where the scenario says: the
   // per-link arrays (megabytes at scale, one cache miss each) are read only then.
   const attacked = net.attacks.active;
-  if (has[b][r] || !net.online[r] || (attacked && net.adjCut[e] > 0)) return;
+  if (bit(has[b], r) === 1 || !net.online[r] || (attacked && net.adjCut[e] > 0)) return;
   // Blocks the receiver lacks travel together.
   let k = 1;
   let honest = net.attackerNode[net.bMiner[b]] === 0;
   let x = net.bParent[b];
-  while (x >= 0 && !has[x][r] && k < _MAX_SYNC) {
+  while (x >= 0 && bit(has[x], r) === 0 && k < _MAX_SYNC) {
     k++;
     if (net.attackerNode[net.bMiner[x]] === 0) honest = true;
     x = net.bParent[x];

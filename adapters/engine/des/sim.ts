@@ -24,7 +24,7 @@ import { desHashId, DesRandom } from "./random.ts";
 import { type DesOptions, receiptsOn } from "./options.ts";
 import { DesMiners } from "./mining.ts";
 import { DesAttacks } from "./attacks.ts";
-import { dropSchedRow, growBlockArrays } from "./blocks.ts";
+import { dropSchedRow, growBlockArrays, newBitRow } from "./blocks.ts";
 import type { DesLatency } from "./latency.ts";
 import type { DesRelay } from "./netmodel.ts";
 import { type DesNetSetup, setupNetwork } from "./setup.ts";
@@ -74,7 +74,7 @@ export class DesSimulation implements DesChainState {
   bT90 = new Float64Array(1024);
   bT100 = new Float64Array(1024);
   bTipCount = new Int32Array(1024);
-  bHas: Uint8Array[] = [];
+  bHas: Uint32Array[] = [];
   bSched: (Float64Array | null)[] = [];
   readonly spareRows: Float64Array[] = [];
   readonly #hashes: string[] = [];
@@ -152,7 +152,7 @@ export class DesSimulation implements DesChainState {
     this.tipHeight = new Int32Array(n);
     // Genesis: every node has it.
     this._newBlock(-1, -1, 0);
-    this.bHas[_GENESIS].fill(1);
+    this.bHas[_GENESIS].fill(0xffffffff);
     this.bReach[_GENESIS] = n;
     this.attacks = new DesAttacks(this);
     this.tx = new DesTransactions(this);
@@ -266,7 +266,7 @@ export class DesSimulation implements DesChainState {
     this.bHeight[b] = parent < 0 ? 0 : this.bHeight[parent] + 1;
     this.bMiner[b] = miner;
     this.bTime[b] = time;
-    this.bHas.push(new Uint8Array(this.n));
+    this.bHas.push(newBitRow(this.n));
     this.bSched.push(null);
     return b;
   }

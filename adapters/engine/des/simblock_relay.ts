@@ -17,7 +17,7 @@
  */
 import { type DesEventView, K } from "./queue.ts";
 import type { DesNetwork } from "./network.ts";
-import { schedRow } from "./blocks.ts";
+import { bit, schedRow } from "./blocks.ts";
 import { SIMBLOCK_CONTROL_MS, SIMBLOCK_PROCESSING_MS, simblockFailedFraction } from "./simblock.ts";
 
 const _CONTROL_S = SIMBLOCK_CONTROL_MS / 1000;
@@ -42,7 +42,9 @@ export function simblockAnnounce(net: DesNetwork, i: number, b: number, except: 
   for (let e = net.adjStart[i]; e < net.adjStart[i + 1]; e++) {
     const r = net.adjTo[e];
     // Peers that hold or are fetching the block would ignore the inv.
-    if (r === except || has[r] === 1 || sched[r] === _DOWNLOADING || net.online[r] === 0) continue;
+    if (r === except || bit(has, r) === 1 || sched[r] === _DOWNLOADING || net.online[r] === 0) {
+      continue;
+    }
     if (net.adjCut[e] > 0) continue;
     const lat = net.latency !== null ? net.latency.sample(i, r) : net.adjLatS[e];
     net.queue.push(t + lat + _CONTROL_S, K.inv, r, b, i);
@@ -52,7 +54,7 @@ export function simblockAnnounce(net: DesNetwork, i: number, b: number, except: 
 /** `inv` of block b from `from` reached node r: ask for it unless held or already asked. */
 export function simblockOnInv(net: DesNetwork, r: number, b: number, from: number): void {
   const sched = _row(net, b);
-  if (net.bHas[b][r] === 1 || sched[r] === _DOWNLOADING || net.online[r] === 0) return;
+  if (bit(net.bHas[b], r) === 1 || sched[r] === _DOWNLOADING || net.online[r] === 0) return;
   sched[r] = _DOWNLOADING;
   net.queue.push(net.now + _lat(net, r, from) + _CONTROL_S, K.getdata, from, b, r);
 }

@@ -10,6 +10,7 @@
 import { deepEqual, equal } from "@std/assert";
 import { DesSimulation } from "../../../../adapters/engine/des/sim.ts";
 import { markHas, receiveBlock } from "../../../../adapters/engine/des/chain.ts";
+import { bit } from "../../../../adapters/engine/des/blocks.ts";
 import { parseDesOptions } from "../../../../adapters/engine/des/options.ts";
 import type { RunEvent } from "../../../../adapters/engine/types.ts";
 import { desModel, hostName } from "./_fixtures.ts";
@@ -155,7 +156,7 @@ Deno.test("a tie that stays a tie: two nodes relay competing blocks and both kee
   while (sim.step(1_000_000));
   deepEqual([...sim.tip], [a1, b1]);
   deepEqual([sim.bReach[a1], sim.bReach[b1]], [2, 2]);
-  deepEqual([sim.bHas[a1][B], sim.bHas[b1][A]], [1, 1]);
+  deepEqual([bit(sim.bHas[a1], B), bit(sim.bHas[b1], A)], [1, 1]);
   deepEqual(f.receipts(A), [1]);
   deepEqual(f.receipts(B), [1]);
   deepEqual(f.reorgs(), []);
@@ -179,7 +180,7 @@ for (const receipts of [true, false]) {
     f.deliver(C, a[2], A);
     equal(sim.tip[C], a[2]);
     equal(sim.tipHeight[C], 3);
-    deepEqual(a.map((x) => sim.bHas[x][C]), [1, 1, 1]);
+    deepEqual(a.map((x) => bit(sim.bHas[x], C)), [1, 1, 1]);
     deepEqual(a.map((x) => sim.bReach[x]), [2, 2, 2]);
     // The parents arrive after the child: already held, nothing is counted twice.
     f.deliver(C, a[1], A);
