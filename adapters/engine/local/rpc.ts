@@ -72,6 +72,8 @@ export const blockHeaderSchema = z.object({
   height: z.int().nonnegative(),
   prev_hash: z.string(),
   timestamp: z.int().nonnegative(),
+  /** The proof-of-work nonce (monerod always sends it; `generateblocks` can choose where to start). */
+  nonce: z.int().nonnegative().optional(),
 });
 /** Parsed block header. */
 export type BlockHeader = z.output<typeof blockHeaderSchema>;
@@ -145,11 +147,12 @@ class _JsonRpc {
     method: string,
     params: Record<string, unknown>,
     schema: T,
+    timeoutMs = this.#timeoutMs,
   ): Promise<z.output<T>> {
     const raw = await _post(
       `${this.url}/json_rpc`,
       { jsonrpc: "2.0", id: "0", method, params },
-      this.#timeoutMs,
+      timeoutMs,
       this.#signal,
     );
     const envelope = parseWith(_envelope, raw, {
@@ -184,17 +187,18 @@ export class MonerodRpc extends _JsonRpc {
   /**
    * Mine `count` blocks (regtest only). monerod answers status `BUSY` until it considers itself
    * synchronised (it needs a peer, or `--offline`); that is returned, not thrown, so callers
-   * can retry.
+   * can retry. `startingNonce` is where the proof-of-work search starts: at regtest's difficulty
+   * of 1 the first nonce passes, so a caller whose call timed out can find its block by it.
+   * `timeoutMs` overrides the client's timeout for this call (mining can take long).
    */
   async generateBlocks(
     count: number,
     address: string,
+    options: { startingNonce?: number; timeoutMs?: number } = {},
   ): Promise<{ status: string; height: number; blocks: string[] }> {
-    const r = await this.call(
-      "generateblocks",
-      { amount_of_blocks: count, wallet_address: address },
-      _generateSchema,
-    );
+    const params: Record<string, unknown> = { amount_of_blocks: count, wallet_address: address };
+    if (options.startingNonce !== undefined) params.starting_nonce = options.startingNonce;
+    const r = await this.call("generateblocks", params, _generateSchema, options.timeoutMs);
     return { status: r.status, height: r.height, blocks: r.blocks ?? [] };
   }
 

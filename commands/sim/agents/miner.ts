@@ -6,7 +6,7 @@
  * @module
  */
 import { HiveError } from "../../../core/errors.ts";
-import type { MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
+import type { BlockHeader, MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
 import { type AgentContext, agentRng, exponential, sleep } from "./runtime.ts";
 
 /** Options for {@link runMiner}. */
@@ -27,6 +27,12 @@ export interface MinerOptions {
   maxBlocks?: number;
   /** Consecutive RPC failures tolerated before giving up. Default 30. */
   maxFailures?: number;
+  /**
+   * How long one `generateblocks` call may take (a loaded machine or a cold RandomX can take
+   * tens of seconds). Default 120 s. A call that times out may still have mined its block: the
+   * miner then finds it by its nonce.
+   */
+  generateTimeoutMs?: number;
 }
 
 /** What a miner did. */
@@ -62,8 +68,13 @@ export async function runMiner(ctx: AgentContext, options: MinerOptions): Promis
     if (!await sleep(exponential(prng, meanS) * 1000, signal)) break;
     // A draw is one block; BUSY (daemon not yet synchronised) or an outage retries the same draw.
     while (!signal.aborted) {
+      const nonce = crypto.getRandomValues(new Uint32Array(1))[0];
+      const startMs = Date.now();
       try {
-        const r = await options.rpc.generateBlocks(1, options.address);
+        const r = await options.rpc.generateBlocks(1, options.address, {
+          startingNonce: nonce,
+          timeoutMs: options.generateTimeoutMs ?? 120_000,
+        });
         // Stamp before the header look-ups so the time is when monerod accepted the block.
         const ts = ctx.clock.ts();
         if (r.status === "BUSY") {
@@ -88,6 +99,27 @@ export async function runMiner(ctx: AgentContext, options: MinerOptions): Promis
         break;
       } catch (error) {
         if (signal.aborted) break; // the call was cut short by the stop
+        // The call may have failed on the way back only: then the block exists, and mining
+        // again for this draw would add a block no event records.
+        const found = await findMinedBlock(options.rpc, nonce, signal);
+        if (found) {
+          const acceptedMs = Math.min(Date.now(), Math.max(startMs, found.timestamp * 1000));
+          ctx.events.write({
+            ts: (acceptedMs - ctx.clock.t0Ms) / 1000,
+            host: options.host,
+            event: "mined",
+            height: found.height,
+            hash: found.hash,
+            parent: found.prev_hash,
+          });
+          mined++;
+          failures = 0;
+          logger.warn("generateblocks failed on its way back; its block was mined", {
+            error,
+            height: found.height,
+          });
+          break;
+        }
         failures++;
         logger.warn("generateblocks failed", { error, failures });
         if (failures >= maxFailures) {
@@ -101,4 +133,33 @@ export async function runMiner(ctx: AgentContext, options: MinerOptions): Promis
     }
   }
   return { mined };
+}
+
+/** Blocks below the top searched for a lost call's block (other miners may have mined since). */
+const _FIND_DEPTH = 16;
+/** Nonces past the start a block may carry (regtest's difficulty 1 passes the first). */
+const _NONCE_WINDOW = 1 << 16;
+
+/**
+ * The block a `generateblocks` call that started at `nonce` mined, if it is among the node's
+ * top blocks. Looks three times, half a second apart, as monerod may still be adding it.
+ */
+export async function findMinedBlock(
+  rpc: MonerodRpc,
+  nonce: number,
+  signal: AbortSignal,
+): Promise<BlockHeader | null> {
+  for (let attempt = 0; attempt < 3 && !signal.aborted; attempt++) {
+    if (attempt > 0 && !await sleep(500, signal)) break;
+    try {
+      const top = (await rpc.getInfo()).height - 1;
+      if (top < 1) continue;
+      const headers = await rpc.headersRange(Math.max(1, top - _FIND_DEPTH), top);
+      const hit = headers.find((h) =>
+        h.nonce !== undefined && ((h.nonce - nonce) >>> 0) < _NONCE_WINDOW
+      );
+      if (hit) return hit;
+    } catch { /* monerod did not answer: look again */ }
+  }
+  return null;
 }
