@@ -11,6 +11,7 @@
 import type { SimModel } from "../types.ts";
 import type { DesRegions } from "./latency.ts";
 import type { DesAdjacency } from "./network.ts";
+import { cappedLoss } from "../link_loss.ts";
 
 /** Give `adj`'s links the shapes of the scenario's links between the same regions. */
 export function shapeDrawnLinks(
@@ -27,7 +28,7 @@ export function shapeDrawnLinks(
       ra: regionOf[a],
       rb: regionOf[b],
       latencyS: Math.max(0, e.latencyMs) / 1000,
-      loss: Math.min(0.99, Math.max(0, e.packetLoss)),
+      loss: cappedLoss(e.packetLoss),
     }];
   });
   if (edges.length === 0) return;

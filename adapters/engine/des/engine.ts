@@ -30,6 +30,7 @@ import type { DesSink } from "./network.ts";
 import { type DesSimSummary, DesSimulation } from "./sim.ts";
 import { DesControl } from "./control.ts";
 import { describeNetwork, isolatedNodes, shortOutbound } from "./setup.ts";
+import { warnLossCap } from "../link_loss.ts";
 
 export { type DesOptions, type DesOptionsInput, desOptionsSchema } from "./options.ts";
 export type { DesSimSummary } from "./sim.ts";
@@ -210,6 +211,7 @@ export class DesEngine implements Engine {
           of: sim.n,
         });
       }
+      warnLossCap(model, logger, "des");
       const short = shortOutbound(sim.setup);
       if (short) {
         logger.warn(

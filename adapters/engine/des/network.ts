@@ -16,6 +16,7 @@ import type { DesQueue } from "./queue.ts";
 import type { DesRandom } from "./random.ts";
 import type { DesLatency } from "./latency.ts";
 import type { DesRelay } from "./netmodel.ts";
+import { cappedLoss } from "../link_loss.ts";
 
 /** Compact block relay of the `simblock` protocol. */
 export interface DesCompact {
@@ -187,7 +188,7 @@ export function buildAdjacency(model: SimModel, index: Map<string, number>): Des
       a,
       b,
       Math.max(0, e.latencyMs) / 1000,
-      Math.min(0.99, Math.max(0, e.packetLoss)),
+      cappedLoss(e.packetLoss),
     ]);
     degree[a]++;
     degree[b]++;

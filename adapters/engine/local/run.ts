@@ -32,6 +32,7 @@ import { type LinksDecision, type LocalLinks, startLinks } from "./links/mod.ts"
 import { LocalOutbound, NETNS_CONTAINED } from "./outbound.ts";
 import { converged, countEvents, finalState as readFinalState } from "./final.ts";
 import { LOCAL_PHASES, reportNodesReady, watchFunding, watchSeconds } from "./progress.ts";
+import { warnLossCap } from "../link_loss.ts";
 
 /** The monitor's `--zmq NAME=tcp://IP:PORT,...` when the hosts publish (a monitor's `zmq`). */
 function _zmqArg(model: SimModel): string[] {
@@ -75,6 +76,7 @@ export class LocalRun {
       const links = { model: this.model, placements: this.placements, decision: this.decision };
       this.#links = await startLinks({ ...links, mode: this.o.links });
       logger.info("links", { ...this.#links.record() });
+      if (this.#links.path !== "ideal") warnLossCap(this.model, logger, "local");
       this.#out = new LocalOutbound({
         placements: this.placements,
         links: this.#links,

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { MAX_LINK_LOSS } from "../../link_loss.ts";
 
 /** How one direction of a link treats bytes. */
 export interface LinkShape {
@@ -21,7 +22,7 @@ export interface LinkShape {
 export const SEGMENT_BYTES = 1448;
 
 /** Highest loss a link takes: at 1 every segment would retry forever. */
-export const MAX_LOSS = 0.99;
+export const MAX_LOSS = MAX_LINK_LOSS;
 
 /**
  * A host's uplink or downlink: bytes are serialised one after another at `bps`, shared by
