@@ -101,10 +101,15 @@ Deno.test("e2e sim local: a 3-node ring mines, propagates, and analyze reports i
 });
 
 /** Start `hive sim run --engine local` on the ring with a 10 h stop time, to be interrupted. */
-async function _startLongRun(prefix: string, stdout: "piped" | "null") {
+async function _startLongRun(
+  prefix: string,
+  stdout: "piped" | "null",
+  terminal = false,
+  moreAgents = "",
+) {
   const root = await Deno.makeTempDir({ prefix });
   const out = `${root}/run`;
-  const long = RING.replace("stop_time: 10m", "stop_time: 10h");
+  const long = RING.replace("stop_time: 10m", "stop_time: 10h") + moreAgents;
   if (long === RING) throw new Error("RING no longer has stop_time: 10m");
   await Deno.writeTextFile(`${root}/ring.yaml`, long);
   const child = new Deno.Command(Deno.execPath(), {
@@ -112,13 +117,15 @@ async function _startLongRun(prefix: string, stdout: "piped" | "null") {
       .concat(["--engine", "local", "--out", out]),
     stdin: "null",
     stdout,
-    stderr: "null",
+    stderr: terminal ? "piped" : "null",
+    // As a terminal's foreground job: a process group of its own, which Ctrl-C signals whole.
+    detached: terminal,
   }).spawn();
   return { root, out, child };
 }
 
 Deno.test("e2e sim local: Ctrl-C stops the run cleanly and leaves no process", async () => {
-  const { root, out, child } = await _startLongRun("hive_e2e_sigint_", "piped");
+  const { root, out, child } = await _startLongRun("hive_e2e_sigint_", "piped", true);
   try {
     // Wait (bounded: 240 x 250 ms) until the agents are running, then interrupt.
     let started = false;
@@ -129,15 +136,26 @@ Deno.test("e2e sim local: Ctrl-C stops the run cleanly and leaves no process", a
       if (!started) await new Promise((r) => setTimeout(r, 250));
     }
     ok(started, "the run got going");
-    child.kill("SIGINT");
-    const [status, stdout] = await Promise.all([
+    // Ctrl-C at a terminal: SIGINT to every process of the foreground group at once.
+    Deno.kill(-child.pid, "SIGINT");
+    const [status, stdout, stderr] = await Promise.all([
       child.status,
       new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
     ]);
-    equal(status.code, 0);
+    equal(status.code, 0, stderr);
     const result = JSON.parse(stdout);
     equal(result.interrupted, true);
     ok(result.simulated_s < 36_000);
+    // The run, not the signal, stopped its children: the nodes still answered for the final
+    // state, and no child is reported as having ended by itself.
+    for (const [host, state] of Object.entries(result.summary.final)) {
+      ok(
+        typeof (state as { height?: unknown }).height === "number",
+        `${host}: ${JSON.stringify(state)}`,
+      );
+    }
+    ok(!stderr.includes("exited on its own"), stderr);
     equal(await _pgrep(root), "", "monerods and agents were stopped");
   } finally {
     // On failure: SIGINT first so the run stops its monerods; SIGKILL would orphan them.
@@ -154,6 +172,74 @@ Deno.test("e2e sim local: Ctrl-C stops the run cleanly and leaves no process", a
     await child.stdout.cancel().catch(() => {});
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("e2e sim local: a stop while user wallets are funded is an interrupt, not a failure", async () => {
+  const user = "  alice: { kind: user, interval_mean: 30s, amount: { min: 0.1, max: 0.5 } }\n";
+  const { root, out, child } = await _startLongRun("hive_e2e_sigfund_", "piped", true, user);
+  try {
+    // Read the log until funding has mined blocks, so a generateblocks call is under way
+    // (bounded by the run: it ends once interrupted, or fails).
+    let log = "";
+    const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    const mining = /"phase":"fund[^"]*","done":[1-9]/;
+    while (!mining.test(log)) {
+      const { value, done } = await lines.read();
+      if (done) break;
+      log += value;
+    }
+    ok(mining.test(log), `funding never mined:\n${log}`);
+    // `kill PID`: the run alone gets the signal and cuts its own funding calls short.
+    child.kill("SIGTERM");
+    const rest = (async () => {
+      for (let r = await lines.read(); !r.done; r = await lines.read()) log += r.value;
+    })();
+    const [status, stdout] = await Promise.all([
+      child.status,
+      new Response(child.stdout).text(),
+      rest,
+    ]);
+    equal(status.code, 0, log);
+    equal(JSON.parse(stdout).interrupted, true);
+    const meta = JSON.parse(await Deno.readTextFile(`${out}/hive_run.json`));
+    equal(meta.outcome, "interrupted");
+    ok(!log.includes("funding alice's wallet"), log);
+    equal(await _pgrep(root), "", "monerods, wallets and agents were stopped");
+  } finally {
+    try {
+      Deno.kill(-child.pid, "SIGINT");
+    } catch { /* already exited */ }
+    await child.status;
+    await child.stdout.cancel().catch(() => {});
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test({
+  name:
+    "e2e sim run --links netns as root without CAP_NET_ADMIN: exit 2 naming the capability, no folder left",
+  ignore: Deno.uid() !== 0,
+  fn: async () => {
+    const root = await Deno.makeTempDir({ prefix: "hive_e2e_netcap_" });
+    try {
+      await Deno.writeTextFile(`${root}/ring.yaml`, RING);
+      // As in a default container: root, without the capability to configure networks.
+      const out = await new Deno.Command("setpriv", {
+        args: ["--bounding-set=-net_admin", "--inh-caps=-net_admin", Deno.execPath(), "run"]
+          .concat(["-A", "--quiet", MAIN, "sim", "run", `${root}/ring.yaml`, "--engine"])
+          .concat(["local", "--links", "netns", "--out", `${root}/run`]),
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      equal(out.code, 2, stderr);
+      match(stderr, /--links netns: needs CAP_NET_ADMIN .*--cap-add NET_ADMIN/);
+      ok(!stderr.includes("kernel lacks"), stderr);
+      equal(await Deno.stat(`${root}/run`).then(() => "left", () => "none"), "none");
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
 });
 
 Deno.test("e2e sim run: bad flags exit 2, a missing Shadow exits 1 with instructions", async () => {

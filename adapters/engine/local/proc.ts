@@ -1,6 +1,7 @@
 /**
- * Child processes of a local run: started with their stderr in a log file, stopped with SIGTERM
- * and then SIGKILL after a grace period, and always awaited so nothing is left behind.
+ * Child processes of a local run: started with their stderr in a log file, each in a session of
+ * its own (out of reach of a terminal's Ctrl-C), stopped with SIGTERM and then SIGKILL after a
+ * grace period, and always awaited so nothing is left behind.
  *
  * @module
  */
@@ -71,6 +72,10 @@ export class LocalChild {
       stdin: "null",
       stdout: "null",
       stderr: "piped",
+      // A session of its own: Ctrl-C at a terminal signals the whole foreground group, and the
+      // run must stop its children itself, in order (agents, then the monitor's last reads and
+      // the final state, then the nodes), instead of losing them all at once.
+      detached: true,
     }).spawn();
     options.logger.debug("started", { process: options.name, pid: child.pid });
     return new LocalChild(

@@ -94,7 +94,10 @@ export class LocalRun {
         signal: stop,
         logger,
       });
-      await this.#fundUsers(initial, stop, logger);
+      await this.#fundUsers(initial, stop, logger).catch((error) => {
+        // A stop cuts funding's RPC calls short: that is the interrupt, not a failure.
+        if (!stop.aborted) throw error;
+      });
       this.t0 = Date.now();
       this.#startMonitor(logger);
       for (const host of initial) this.#startAgents(host, logger, false);
