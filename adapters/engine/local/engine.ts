@@ -153,9 +153,10 @@ export class LocalEngine implements Engine {
     for (const bin of new Set(users.map((h) => h.walletRpcBin ?? o.walletRpcBin))) {
       await _checkBinary(bin, "local engine (user agents)");
     }
-    await Deno.mkdir(`${outDir}/hosts`, { recursive: true });
     // Before placement: the namespace path gives each host an address of the run's subnet.
+    // Before the folder too: a path this machine cannot take leaves nothing behind.
     const links = await decideLinks({ model: given, mode: o.links });
+    await Deno.mkdir(`${outDir}/hosts`, { recursive: true });
     // Bounded: a port placement found free can be taken before a node binds it (another
     // run on the same loopback addresses); the run is placed again, at most twice. Not on the
     // namespace path: there each node has its namespace's ports to itself, and the run's

@@ -115,9 +115,16 @@ export async function netnsProblem(env: NetnsEnv = SYSTEM_NETNS_ENV): Promise<st
   ].join(" && ");
   const out = await env.run("unshare", ["-n", "sh", "-c", script]);
   if (out.code === 0) return null;
-  const said = out.stderr.trim().split("\n")[0] ?? "";
+  const said = (out.stderr.trim().split("\n")[0] ?? "").slice(0, 120);
+  // EPERM is a missing capability (root in a container without it), not a missing kernel piece.
+  if (said.includes("Operation not permitted")) {
+    const cap = said.startsWith("unshare") ? "CAP_SYS_ADMIN" : "CAP_NET_ADMIN";
+    return `needs ${cap} (root without it, as in a default container: \`--cap-add ${
+      cap.slice(4)
+    }\`): ${said}`;
+  }
   return `the kernel lacks what it needs (veth, bridge, htb, tbf, u32): ${
-    said.slice(0, 120) || `exit ${out.code}`
+    said || `exit ${out.code}`
   }`;
 }
 

@@ -90,6 +90,17 @@ Deno.test("netns: --links netns is refused naming what is missing; auto takes th
     model,
     /kernel lacks .*\(veth, bridge, htb, tbf, u32\): Error: Specified qdisc kind is unknown\.$/,
   );
+  // Root without the capability (a default container): said so, not blamed on the kernel.
+  await _refused(
+    _machine({ kernel: "RTNETLINK answers: Operation not permitted" }),
+    model,
+    /needs CAP_NET_ADMIN .*--cap-add NET_ADMIN.*: RTNETLINK answers: Operation not permitted$/,
+  );
+  await _refused(
+    _machine({ kernel: "unshare: unshare failed: Operation not permitted" }),
+    model,
+    /needs CAP_SYS_ADMIN .*--cap-add SYS_ADMIN/,
+  );
   await _refused(_machine(), _model(126), /at most 125 hosts .* the scenario has 126/);
   // Attacks ban relayed peers by their relay alias too (`LocalLinks.aliases`): not refused.
   const attacked: SimModel = {
