@@ -111,6 +111,7 @@ export function analyzeCommand(load: ContextLoader): Command<[string]> {
     )
     .option("--png", "with --plot: also a PNG beside the SVG (drawn by headless Chromium)")
     .option("--samples <n>", "height-convergence samples over the run, 2..10000 (default 200)")
+    .option("--json", "the report as one JSON document on stdout (same as `hive --json`)")
     .action(async (dir, options, command) => {
       const { analyzeRun } = await import("../analyze/analyze.ts");
       const { renderAnalysisSvg } = await import("../analyze/plot.ts");
@@ -162,7 +163,7 @@ export function analyzeCommand(load: ContextLoader): Command<[string]> {
 Examples:
   hive sim run fixtures/scenarios/ring.yaml --engine des --out runs/ring
   hive sim analyze runs/ring                       text summary
-  hive --json sim analyze runs/ring                one JSON document (all metrics, CDF points)
+  hive sim analyze runs/ring --json                one JSON document (all metrics, CDF points)
   hive sim analyze runs/ring --plot                also write runs/ring/analysis.svg
   hive sim analyze runs/ring --plot --png          and runs/ring/analysis.png (Chromium)
   hive sim analyze runs/local --plot local.svg     a local-engine run, plot to local.svg

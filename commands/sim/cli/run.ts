@@ -81,7 +81,8 @@ export function runCommand(load: ContextLoader): Command {
     .option(
       "--time-scale <x>",
       "local: simulated seconds per wall second, e.g. 60 turns a 1 h scenario into 1 min " +
-        "(default 1)",
+        "(default 1); link latency and monerod's own work stay real, so `analyze` shows them " +
+        "that many times longer: measure propagation at 1",
     )
     .option("--monerod-bin <path>", "local: monerod executable (default: monerod on PATH)")
     .option("--max-hosts <n>", "local: most hosts (default: free memory / 400 MiB per monerod)")
