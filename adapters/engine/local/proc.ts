@@ -53,12 +53,11 @@ export class LocalChild {
       this.#exited = true;
       await piped;
       if (!this.#stopping) {
-        logger.warn("process exited on its own", {
-          process: name,
-          pid: child.pid,
-          code: status.code,
-          signal: status.signal,
-        });
+        // Exit 0 is an agent whose work is done (a partition after its end); anything else is
+        // worth a look.
+        const fields = { process: name, pid: child.pid, code: status.code, signal: status.signal };
+        if (status.success) logger.info("process finished", fields);
+        else logger.warn("process exited on its own", fields);
       }
       return status;
     })();
