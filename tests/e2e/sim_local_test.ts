@@ -259,6 +259,26 @@ Deno.test("e2e sim run: bad flags exit 2, a missing Shadow exits 1 with instruct
     );
     equal(bad.code, 2);
     match(bad.stderr, /--time-scale: expected a number, got "fast"/);
+    // Accepted, but said to be more than monerod can follow (before anything starts: here the
+    // run then stops at the missing executable).
+    const fast = await _hive(
+      "sim",
+      "run",
+      `${root}/ring.yaml`,
+      "--engine",
+      "local",
+      "--out",
+      `${root}/fast`,
+      "--time-scale",
+      "1e9",
+      "--monerod-bin",
+      `${root}/no-monerod`,
+    );
+    equal(fast.code, 1, fast.stderr);
+    match(
+      fast.stderr,
+      /--time-scale 1000000000: a block every 0\.12 µs .*about a second per block/,
+    );
     const engine = await _hive(
       "sim",
       "run",

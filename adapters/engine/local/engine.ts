@@ -22,6 +22,7 @@ import {
   localHostsProblem,
   localMaxHosts,
   localMonitorPoll,
+  localTimeScaleProblem,
 } from "./options.ts";
 
 export { type LocalEngineOptions, type LocalHostPlacement, localMaxHosts };
@@ -140,6 +141,8 @@ export class LocalEngine implements Engine {
   async run(options: EngineRunOptions): Promise<EngineRunResult> {
     const { model: given, outDir, logger, signal } = options;
     const o = this.#o;
+    const tooFast = localTimeScaleProblem(given.stopTimeS, o.timeScale);
+    if (tooFast) logger.warn(tooFast);
     const tooMany = localHostsProblem(given.hosts.length, o.maxHosts || undefined);
     if (tooMany) {
       throw new ConfigError(`scenario "${given.name}": ${tooMany}`, { code: "too_many_hosts" });

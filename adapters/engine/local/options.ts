@@ -120,3 +120,33 @@ export interface LocalHostPlacement {
   rpcUrl: string;
   dir: string;
 }
+
+/** Monero's block target: the miners' mean interval at full hashrate, in simulated seconds. */
+const _BLOCK_TARGET_S = 120;
+
+/**
+ * Why a time scale is too fast for real monerod to follow, or null. Real nodes take about a
+ * second to mine, relay and add a block on regtest, so blocks meant to come more often than
+ * once a wall second pile up or never come, and a run shorter than ten wall seconds ends while
+ * its nodes are still starting.
+ *
+ * @example
+ * ```ts
+ * localTimeScaleProblem(600, 60); // null: a block every 2 s, a 10 s run
+ * localTimeScaleProblem(360, 1e9); // "... a block every 0.12 µs ..."
+ * ```
+ */
+export function localTimeScaleProblem(stopTimeS: number, timeScale: number): string | null {
+  const blockWallS = _BLOCK_TARGET_S / timeScale;
+  const runWallS = stopTimeS / timeScale;
+  if (blockWallS >= 1 && runWallS >= 10) return null;
+  const show = (s: number) =>
+    s >= 1
+      ? `${+s.toFixed(1)} s`
+      : s >= 1e-3
+      ? `${+(s * 1e3).toFixed(2)} ms`
+      : `${+(s * 1e6).toFixed(2)} µs`;
+  return `--time-scale ${timeScale}: a block every ${show(blockWallS)} and a run of ` +
+    `${show(runWallS)} of wall time; real monerod needs about a second per block, so the run ` +
+    `will not follow the scenario (at most ${_BLOCK_TARGET_S} keeps a block per wall second)`;
+}

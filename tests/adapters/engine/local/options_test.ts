@@ -1,10 +1,14 @@
-/** The local engine's host limit: sized from free memory at 400 MiB per monerod. */
-import { equal, match } from "@std/assert";
+/**
+ * The local engine's settings: the host limit (free memory at 400 MiB per monerod), the monitor's
+ * poll, and a time scale too fast for real monerod.
+ */
+import { equal, match, ok } from "@std/assert";
 import {
   LOCAL_HOST_BYTES,
   localHostsProblem,
   localMaxHosts,
   localMonitorPoll,
+  localTimeScaleProblem,
 } from "../../../../adapters/engine/local/options.ts";
 
 Deno.test("the host limit is free memory / 400 MiB, at least one", () => {
@@ -30,4 +34,14 @@ Deno.test("the monitor poll: the override, else the shortest monitor interval ov
   equal(localMonitorPoll(model, 60, 2), 2); // --monitor-interval overrides
   equal(localMonitorPoll({ hosts: [{ monitorIntervalS: undefined }] }, 60), 0.5); // no monitor
   equal(localMonitorPoll({ hosts: [] }, 1, 0), 0.5); // 0 means "derive"
+});
+
+Deno.test("time scale: too fast for real monerod is said, with the block interval and run length", () => {
+  equal(localTimeScaleProblem(600, 60), null);
+  equal(localTimeScaleProblem(3600, 120), null);
+  const fast = localTimeScaleProblem(360, 1e9)!;
+  ok(fast.startsWith("--time-scale 1000000000: a block every 0.12 µs and a run of 0.36 µs"), fast);
+  ok(fast.includes("at most 120"), fast);
+  ok(localTimeScaleProblem(600, 240)!.includes("a block every 500 ms"));
+  ok(localTimeScaleProblem(300, 60)!.includes("a run of 5 s"), "a block every 2 s, but 5 s long");
 });
