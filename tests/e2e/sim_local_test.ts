@@ -157,6 +157,12 @@ Deno.test("e2e sim local: Ctrl-C stops the run cleanly and leaves no process", a
     }
     ok(!stderr.includes("exited on its own"), stderr);
     equal(await _pgrep(root), "", "monerods and agents were stopped");
+    const analyzed = await _hive("sim", "analyze", out);
+    equal(analyzed.code, 0, analyzed.stderr);
+    match(
+      analyzed.stdout,
+      /run: +local, scenario e2e-ring: interrupted at \d+ s of 36000 s; time scale 1; links relay/,
+    );
   } finally {
     // On failure: SIGINT first so the run stops its monerods; SIGKILL would orphan them.
     try {

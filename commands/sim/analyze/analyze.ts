@@ -17,6 +17,7 @@ import { chainMetrics, collectBlocks, propagationMetrics } from "./blocks.ts";
 import { attackSummary, convergenceMetrics, reorgMetrics, transactionMetrics } from "./events.ts";
 import { type LoadedRun, loadRun, type LoadRunOptions } from "./load.ts";
 import type { AnalysisReport } from "./report.ts";
+import { readRunInfo, type RunInfo } from "./run_info.ts";
 import type { RunEvent } from "../../../adapters/engine/types.ts";
 
 export type { AnalysisReport, ConvergencePoint } from "./report.ts";
@@ -28,12 +29,16 @@ export interface AnalyzeOptions {
 }
 
 /** Compute the metrics of a loaded run. */
-export function analyzeLoadedRun(run: LoadedRun, options: AnalyzeOptions = {}): AnalysisReport {
+export function analyzeLoadedRun(
+  run: LoadedRun,
+  options: AnalyzeOptions & { info?: RunInfo | null } = {},
+): AnalysisReport {
   const events = run.events;
   const index = collectBlocks(events);
   const nodes = run.hosts?.length ?? run.nodeCount ?? index.hosts.size;
   return {
     dir: run.dir,
+    run: options.info ?? null,
     sources: run.sources,
     problems: { count: run.problemCount, first: run.problems },
     nodes,
@@ -83,5 +88,5 @@ export async function analyzeRun(
       { code: "no_events" },
     );
   }
-  return analyzeLoadedRun(run, options);
+  return analyzeLoadedRun(run, { ...options, info: await readRunInfo(run.dir) });
 }

@@ -6,6 +6,7 @@
  */
 import type { LineProblem, SourceInfo } from "./load.ts";
 import type { Distribution } from "./stats.ts";
+import type { RunInfo } from "./run_info.ts";
 
 /** A height-convergence sample. */
 export interface ConvergencePoint {
@@ -20,6 +21,8 @@ export interface ConvergencePoint {
 /** The metrics of a run. */
 export interface AnalysisReport {
   dir: string;
+  /** How the run went (engine, outcome, time scale, links), when the folder records it. */
+  run: RunInfo | null;
   sources: SourceInfo[];
   problems: { count: number; first: LineProblem[] };
   nodes: number;

@@ -12,6 +12,7 @@ import { flagInput, parseFlags, wholeFlag } from "./flags.ts";
 import { formatRecord } from "../../../core/output.ts";
 import type { AnalysisReport } from "../analyze/analyze.ts";
 import type { Distribution } from "../analyze/stats.ts";
+import { formatRunInfo } from "../analyze/run_info.ts";
 
 const _flagsSchema = z.object({
   DIR: z.string().min(1, { error: "expected a run folder" }),
@@ -40,6 +41,7 @@ export function formatAnalysis(r: AnalysisReport & { plot?: string; png?: string
   const a = r.attacks;
   const lines = formatRecord({
     dir: r.dir,
+    ...(r.run ? { run: formatRunInfo(r.run) } : {}),
     nodes: r.nodes,
     events: r.events,
     sources: r.sources.map((s) => `${s.file} (${s.records}${s.bad ? `, ${s.bad} bad` : ""})`)
