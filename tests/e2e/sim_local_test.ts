@@ -281,6 +281,20 @@ Deno.test("e2e sim run: bad flags exit 2, a missing Shadow exits 1 with instruct
       `${root}/no-monerod`,
     );
     equal(fast.code, 1, fast.stderr);
+    await Deno.writeTextFile(`${root}/ring_des.yaml`, RING + "des: { relay: fluffy }\n");
+    const desOnly = await _hive(
+      "sim",
+      "run",
+      `${root}/ring_des.yaml`,
+      "--engine",
+      "local",
+      "--out",
+      `${root}/des_only`,
+      "--monerod-bin",
+      `${root}/no-monerod`,
+    );
+    equal(desOnly.code, 1, desOnly.stderr);
+    match(desOnly.stderr, /the scenario's des: section is for the des engine; local ignores it/);
     match(
       fast.stderr,
       /--time-scale 1000000000: a block every 0\.12 µs .*about a second per block/,

@@ -203,6 +203,11 @@ missing), 2 bad flags or scenario.`,
     });
     const model = loaded.model;
     await refuseSimblockValidation(des, model.des);
+    if (model.des !== undefined && engineName !== "des") {
+      cli.logger.warn(
+        `the scenario's des: section is for the des engine; ${engineName} ignores it`,
+      );
+    }
     const { runMetaOf, writeRunMeta } = await import("../api/run_meta.ts");
     const meta = runMetaOf(model, engineName, cli.version);
     let address: { hostname: string; port: number } | undefined;

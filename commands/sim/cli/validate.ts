@@ -72,10 +72,16 @@ export function validateCommand(load: ContextLoader): Command<[string]> {
         attacks: model.attacks.map((a) => a.kind),
         // The des engine draws its own peer graph under `des.peers` (or SimBlock's preset).
         des_draws_peers: desDrawsPeers(parseDesNetModel(model.des ?? {})),
+        // Another engine given with --engine runs the scenario without its `des:` section.
+        des_ignored: model.des !== undefined && options.engine !== undefined &&
+          options.engine !== "des",
       }, (r) =>
         `ok: ${r.file}: scenario "${r.name}", ${r.hosts} hosts, ${r.edges} edges` +
         (r.des_draws_peers ? " (the des engine draws its own peers)" : "") +
-        `, ${r.attacks.length} attack${r.attacks.length === 1 ? "" : "s"}`);
+        `, ${r.attacks.length} attack${r.attacks.length === 1 ? "" : "s"}` +
+        (r.des_ignored
+          ? `; its des: section is for the des engine, ${options.engine} ignores it`
+          : ""));
     });
   cmd.addHelpText(
     "after",

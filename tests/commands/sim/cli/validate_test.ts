@@ -52,6 +52,7 @@ Deno.test("sim validate: exit 0 with a verdict, exit 2 with the problem", async 
       edges: 14,
       attacks: ["partition"],
       des_draws_peers: false,
+      des_ignored: false,
     });
     // Under des.peers the scenario's edges are not the des engine's graph: the verdict says so.
     await Deno.writeTextFile(
@@ -61,6 +62,10 @@ Deno.test("sim validate: exit 0 with a verdict, exit 2 with the problem", async 
     const drawn = await hive("sim", "validate", `${tmp}/peers.yaml`);
     equal(drawn.code, 0, drawn.stderr);
     match(drawn.stdout, /7 edges \(the des engine draws its own peers\), 0 attacks/);
+    // Another engine runs it without the des: section: the verdict says that too.
+    const local = await hive("sim", "validate", `${tmp}/peers.yaml`, "--engine", "local");
+    equal(local.code, 0, local.stderr);
+    match(local.stdout, /0 attacks; its des: section is for the des engine, local ignores it\n$/);
     equal(bad.code, 2);
     equal(bad.stdout, "");
     match(bad.stderr, /agents: hashrates of miners and attackers sum to 90, expected 100/);
