@@ -10,8 +10,8 @@ import { createRng, type Rng } from "./prng.ts";
 import type { Dist, RegionSpec, ScenarioFile } from "./schema.ts";
 import { adjacency, components, type Edge, shortestPaths, type WeightedEdge } from "./graph.ts";
 import { GmlError, type GmlGraph, parseGml } from "./gml.ts";
-import { formatBandwidth, formatLatency, parseBandwidthBps, parseLatencyMs } from "./units.ts";
-import { MAX_LATENCY_MS } from "../../../adapters/engine/des/netmodel.ts";
+import { checkGmlValues } from "./gml_values.ts";
+import { formatBandwidth, formatLatency, MAX_BANDWIDTH_BPS } from "./units.ts";
 
 /** The graph written as `network.gml`, and the node each host sits on. */
 export interface PhysicalNetwork {
@@ -158,8 +158,9 @@ function _roundLatency(ms: number): number {
   return Math.max(0.001, Math.round(ms * 1000) / 1000);
 }
 
+/** A drawn bandwidth to whole kbit/s, within 1 kbit/s and the limit every written one keeps. */
 function _roundBandwidth(bps: number): number {
-  return Math.max(1000, Math.round(bps / 1000) * 1000);
+  return Math.min(MAX_BANDWIDTH_BPS, Math.max(1000, Math.round(bps / 1000) * 1000));
 }
 
 function _generatedPlan(options: ResolvePhysicalOptions): PhysicalPlan {
@@ -248,25 +249,6 @@ async function _readGml(full: string): Promise<GmlGraph | string> {
   }
 }
 
-/** Latency and loss of every GML edge, validated once; an error text on the first bad one. */
-function _weightedEdges(graph: GmlGraph, pos: Map<number, number>): WeightedEdge[] | string {
-  const weighted: WeightedEdge[] = [];
-  for (const [k, e] of graph.edges.entries()) {
-    const raw = e.attrs.latency;
-    const ms = typeof raw === "string" ? parseLatencyMs(raw) : null;
-    if (ms === null || ms <= 0) return `edge ${k}: latency must be like "50 ms", got ${raw}`;
-    if (ms > MAX_LATENCY_MS) {
-      return `edge ${k}: latency must be at most 1 h (${MAX_LATENCY_MS} ms), got ${raw}`;
-    }
-    const loss = e.attrs.packet_loss ?? 0;
-    if (typeof loss !== "number" || loss < 0 || loss > 1) {
-      return `edge ${k}: packet_loss must be 0..1, got ${loss}`;
-    }
-    weighted.push({ a: pos.get(e.source)!, b: pos.get(e.target)!, ms, loss });
-  }
-  return weighted;
-}
-
 /** Hosts without network_node_id are spread round-robin over the nodes, in file order. */
 function _placeOnNodes(
   options: ResolvePhysicalOptions,
@@ -291,56 +273,40 @@ function _placeOnNodes(
   return nodeIdx;
 }
 
-/** Each host's bandwidth from its node's `host_bandwidth_up`/`_down`. */
-function _nodeBandwidth(
-  options: ResolvePhysicalOptions,
-  graph: GmlGraph,
-  nodeIdx: number[],
-): Array<{ up: number; down: number }> {
-  const ids = graph.nodes.map((node) => node.id);
-  return nodeIdx.map((i) => {
-    const attrs = graph.nodes[i].attrs;
-    const bw = (key: string) => {
-      const v = attrs[key];
-      const bps = typeof v === "string" ? parseBandwidthBps(v) : typeof v === "number" ? v : null;
-      if (bps === null || bps <= 0) {
-        options.addProblem(
-          ["network", "gml"],
-          `node ${ids[i]} holds hosts but has no valid ${key}`,
-          v,
-        );
-        return 0;
-      }
-      return bps;
-    };
-    return { up: bw("host_bandwidth_up"), down: bw("host_bandwidth_down") };
-  });
-}
-
+/**
+ * A GML file's plan. Every problem of the file is found in one pass (each node's and edge's
+ * values, hosts placed on unknown nodes, a disconnected graph), each naming the file once.
+ */
 async function _gmlPlan(options: ResolvePhysicalOptions): Promise<PhysicalPlan> {
   const { network, hosts, baseDir, addProblem } = options;
   const path = network.gml as string;
   const at = ["network", "gml"];
   const full = path.startsWith("/") ? path : `${baseDir.replace(/\/+$/, "")}/${path}`;
+  // The problems are recorded; the caller stops before using this plan.
+  const failed = () => _switchPlan(hosts.length);
   const fail = (message: string): PhysicalPlan => {
     addProblem(at, message, path);
-    // The problem is recorded; the caller stops before using this plan.
-    return _switchPlan(hosts.length);
+    return failed();
   };
   const graph = await _readGml(full);
   if (typeof graph === "string") return fail(graph);
   if (graph.nodes.length === 0) return fail("the GML graph has no nodes");
   const ids = graph.nodes.map((node) => node.id);
   const pos = new Map(ids.map((id, i) => [id, i]));
-  const weighted = _weightedEdges(graph, pos);
-  if (typeof weighted === "string") return fail(weighted);
-  const adj = adjacency(
-    ids.length,
-    weighted.filter((w) => w.a !== w.b).map((w) => [w.a, w.b] as Edge),
-  );
-  const comp = components(adj);
-  if (comp.count > 1) return fail(`the GML graph is disconnected (${comp.count} components)`);
   const nodeIdx = _placeOnNodes(options, pos, ids.length);
+  // A host on an unknown node is reported already; the node it was parked on does not hold it.
+  const placed = nodeIdx.filter((_, h) => {
+    const id = hosts[h].networkNodeId;
+    return id === undefined || pos.has(id);
+  });
+  const values = checkGmlValues(graph, new Set(placed));
+  // The bad value is the one shown as "got": the file is named in the message instead.
+  for (const p of values.problems) addProblem(at, `in ${path}, ${p.message}`, p.input);
+  const pairs = graph.edges.map((e) => [pos.get(e.source)!, pos.get(e.target)!] as Edge);
+  const comp = components(adjacency(ids.length, pairs.filter(([a, b]) => a !== b)));
+  if (comp.count > 1) fail(`the GML graph is disconnected (${comp.count} components)`);
+  if (values.problems.length > 0 || comp.count > 1) return failed();
+  const weighted: WeightedEdge[] = pairs.map(([a, b], k) => ({ a, b, ...values.links[k]! }));
   const regionOfNode = graph.nodes.map((node) => {
     const r = node.attrs.region;
     return typeof r === "string" && r !== "" ? r : "default";
@@ -349,7 +315,8 @@ async function _gmlPlan(options: ResolvePhysicalOptions): Promise<PhysicalPlan> 
     kind: "gml",
     regionOf: nodeIdx.map((i) => regionOfNode[i]),
     regions: [...new Set(regionOfNode)],
-    bandwidth: _nodeBandwidth(options, graph, nodeIdx),
+    // Every node holding a host has both bandwidths: checked above.
+    bandwidth: nodeIdx.map((i) => values.bandwidth[i]!),
     linkProperties: (edges) => _gmlLinks({ edges, weighted, nodeIdx, ids, path, addProblem }),
     forModel: (model) => ({
       kind: "gml",

@@ -8,7 +8,14 @@
 import { z } from "zod";
 import { checksSchema } from "../checks/config.ts";
 import { intRange } from "../../../core/config.ts";
-import { bandwidthSchema, bandwidthSpreadSchema, durationSchema, latencySchema } from "./units.ts";
+import {
+  bandwidthSchema,
+  bandwidthSpreadSchema,
+  durationSchema,
+  formatBandwidth,
+  formatLatency,
+  latencySchema,
+} from "./units.ts";
 import { desNetModelSchema } from "../../../adapters/engine/des/netmodel.ts";
 
 /** Agent kinds. */
@@ -18,30 +25,61 @@ export const ATTACK_KINDS = ["sybil", "eclipse", "partition", "double_spend"] as
 /** Peer discovery modes. */
 export const PEER_MODES = ["dynamic", "hardcoded", "hybrid"] as const;
 
+/** The forms of a distribution, as messages list them (keep in step with `_dist`). */
+const _DIST_FORMS = "a fixed value, {uniform: [a, b]} or {normal: {mean, stddev}}";
+
 /**
- * A value drawn per host or per link: fixed, uniform between two bounds, or normal. `spread`
- * checks the normal's stddev.
+ * The message of a value that is none of a distribution's forms. `validate.ts` shows it when
+ * the value is no attempt at any form (an object whose keys no form knows, or another type);
+ * otherwise it narrows to the form meant and shows that form's own problem.
  */
-function _dist<T extends z.ZodType, S extends z.ZodType>(
+function _notADist(issue: { input?: unknown }): string {
+  const v = issue.input;
+  const keys = typeof v === "object" && v !== null && !Array.isArray(v) ? Object.keys(v) : [];
+  if (keys.length === 0) return `expected ${_DIST_FORMS}`;
+  return `unknown distribution ${keys.map((k) => JSON.stringify(k)).join(", ")} (${_DIST_FORMS})`;
+}
+
+/**
+ * A value drawn per host or per link: fixed, uniform between two bounds (low first), or
+ * normal. `spread` checks the normal's stddev; `format` writes a value back for messages.
+ */
+function _dist<T extends z.ZodType<number>, S extends z.ZodType>(
   quantity: T,
   example: string,
   spread: S,
+  format: (n: number) => string,
 ) {
+  const bounds = z.tuple([quantity, quantity]).check((ctx) => {
+    const [low, high] = ctx.value as [number, number];
+    if (low <= high) return;
+    // The values as units, not the bits/s or ms they were parsed into.
+    const input = [format(low), format(high)];
+    ctx.issues.push({ code: "custom", message: "the low bound is above the high bound", input });
+  });
   return z.union([
     quantity,
-    z.strictObject({ uniform: z.tuple([quantity, quantity]) }).describe(
-      `uniform between two bounds, e.g. {uniform: ["${example}", ...]}`,
+    z.strictObject({ uniform: bounds }).describe(
+      `uniform between two bounds, low first, e.g. {uniform: ["${example}", ...]}`,
     ),
     z.strictObject({
       normal: z.strictObject({ mean: quantity, stddev: spread }),
     }).describe("normal, truncated at zero"),
-  ]);
+  ], { error: _notADist });
 }
 
 /** A latency distribution in milliseconds (each value at most 1 h). */
-export const latencyDistSchema = _dist(latencySchema, "20 ms", latencySchema);
-/** A bandwidth distribution in bits per second: values above 0 (a stddev may be 0). */
-export const bandwidthDistSchema = _dist(bandwidthSchema, "50 Mbit", bandwidthSpreadSchema);
+export const latencyDistSchema = _dist(latencySchema, "20 ms", latencySchema, formatLatency);
+/**
+ * A bandwidth distribution in bits per second: values above 0 and at most 1 Tbit (a stddev may
+ * be 0).
+ */
+export const bandwidthDistSchema = _dist(
+  bandwidthSchema,
+  "50 Mbit",
+  bandwidthSpreadSchema,
+  formatBandwidth,
+);
 /** A parsed distribution. */
 export type Dist = z.output<typeof latencyDistSchema>;
 /** One region of a generated topology. */

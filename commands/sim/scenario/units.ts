@@ -86,6 +86,8 @@ interface _QuantityRules {
   max?: number;
   /** The message for a value above `max`. */
   tooLarge?: string;
+  /** What is taken before units apply (default: a number or a text). */
+  accepts?: z.ZodType<number | string>;
 }
 
 function _quantitySchema(
@@ -95,7 +97,8 @@ function _quantitySchema(
 ) {
   const { expected, what, example, positive = false, max = Infinity, tooLarge = "" } = rules;
   const range = `expected ${what} ${positive ? "> 0" : ">= 0"} (like ${example})`;
-  return z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const accepts = rules.accepts ?? z.union([z.number(), z.string()]);
+  return accepts.transform((value, ctx) => {
     let out = typeof value === "number" ? numberMeans(value) : parse(value);
     // "-5 ms" does not parse, but it is a quantity below 0, not an unknown form.
     if (out === null && typeof value === "string" && /^\s*-/.test(value)) {
@@ -131,28 +134,61 @@ export const durationSchema = _quantitySchema(parseDuration, (n) => n, {
   tooLarge: `expected at most ${MAX_DURATION_S} s (Shadow counts time in 64-bit nanoseconds)`,
 }).describe('a duration: "90s", "30m", "2h", "1d", "500ms", or a number of seconds');
 
-/**
- * A latency in milliseconds: `50 ms`, `0.2 s`, or a plain number of milliseconds; at most
- * {@link MAX_LATENCY_MS} (one hour).
- */
-export const latencySchema = _quantitySchema(parseLatencyMs, (n) => n, {
+const _LATENCY_RULES = {
   expected: 'expected a latency like "50 ms" or milliseconds',
   what: "a latency",
   example: '"50 ms"',
   max: MAX_LATENCY_MS,
   tooLarge: `expected a latency of at most 1 h (${MAX_LATENCY_MS} ms)`,
-}).describe(
+};
+
+/**
+ * A latency in milliseconds: `50 ms`, `0.2 s`, or a plain number of milliseconds; at most
+ * {@link MAX_LATENCY_MS} (one hour).
+ */
+export const latencySchema = _quantitySchema(parseLatencyMs, (n) => n, _LATENCY_RULES).describe(
   'a latency: "50 ms", "0.2 s", or a number of milliseconds (at most 1 h)',
 );
 
-/** A bandwidth in bits per second, above 0: `100 Mbit`, `1 Gbit`, or a plain number of bits/s. */
-export const bandwidthSchema = _quantitySchema(parseBandwidthBps, (n) => n, {
+const _withUnit = 'expected a latency with its unit, like "50 ms"';
+
+/**
+ * The latency of an edge of a GML file, in milliseconds: text with its unit (Shadow reads a bare
+ * number as seconds, hive as milliseconds, so neither is guessed), above 0 (Shadow refuses a
+ * latency of 0) and at most {@link MAX_LATENCY_MS}.
+ */
+export const gmlLatencySchema = _quantitySchema(parseLatencyMs, (n) => n, {
+  ..._LATENCY_RULES,
+  positive: true,
+  accepts: z.string({ error: _withUnit }).regex(/[a-z]\s*$/i, { error: _withUnit }),
+});
+
+/**
+ * Highest bandwidth of one host, in bits/s: 1 Tbit/s. The fastest network cards sold are below
+ * it (800 Gbit/s), so a larger value is a slip (`1e30`); it also keeps every bandwidth an exact
+ * integer far inside 2^53, which `formatBandwidth` needs to write `1 Tbit` rather than
+ * `1e+30 bit`, and inside Shadow's 64-bit bits/s.
+ */
+export const MAX_BANDWIDTH_BPS = 1e12;
+
+const _BANDWIDTH_RULES = {
   expected: 'expected a bandwidth like "100 Mbit", "1 Gbit" or bits per second',
   what: "a bandwidth",
+  max: MAX_BANDWIDTH_BPS,
+  tooLarge: `expected a bandwidth of at most 1 Tbit (${MAX_BANDWIDTH_BPS} bits per second)`,
+};
+
+/**
+ * A bandwidth in bits per second, above 0 and at most {@link MAX_BANDWIDTH_BPS}: `100 Mbit`,
+ * `1 Gbit`, or a plain number of bits/s.
+ */
+export const bandwidthSchema = _quantitySchema(parseBandwidthBps, (n) => n, {
+  ..._BANDWIDTH_RULES,
   example: '"100 Mbit"',
   positive: true,
 }).describe(
-  'a bandwidth above 0: "100 Mbit", "1 Gbit", "10 MiB", or a number of bits per second',
+  'a bandwidth above 0 and at most 1 Tbit: "100 Mbit", "1 Gbit", "10 MiB", or a number of ' +
+    "bits per second",
 );
 
 /**
@@ -160,10 +196,11 @@ export const bandwidthSchema = _quantitySchema(parseBandwidthBps, (n) => n, {
  * {@link bandwidthSchema}, but 0 (every host the same) is fine.
  */
 export const bandwidthSpreadSchema = _quantitySchema(parseBandwidthBps, (n) => n, {
-  expected: 'expected a bandwidth like "100 Mbit", "1 Gbit" or bits per second',
-  what: "a bandwidth",
+  ..._BANDWIDTH_RULES,
   example: '"10 Mbit"',
-}).describe('a bandwidth: "10 Mbit", or a number of bits per second (0: no spread)');
+}).describe(
+  'a bandwidth: "10 Mbit", or a number of bits per second (0: no spread; at most 1 Tbit)',
+);
 
 /** Seconds as Shadow writes time: `"90 s"`, or `"1500 ms"` when not whole seconds. */
 export function formatSeconds(seconds: number): string {

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { hostProcesses, UPGRADE_GAP_S } from "../../../adapters/engine/monerod.ts";
 import type { ExpandedAgent } from "./hosts.ts";
 import type { Problems } from "./problems.ts";
+import { closestKey, flattenUnions } from "./unions.ts";
 import {
   agentSchema,
   attackKindSchema,
@@ -25,83 +26,6 @@ import {
  */
 export function hashrateTolerance(hashingHosts: number): number {
   return Math.min(0.5, Math.max(0.01, 0.005 * hashingHosts));
-}
-
-/** Flatten union issues into the branch that fits the value best, so messages stay precise. */
-function _flattenUnions(
-  issues: readonly z.core.$ZodIssue[],
-  prefix: PropertyKey[] = [],
-): z.core.$ZodIssue[] {
-  const out: z.core.$ZodIssue[] = [];
-  for (const issue of issues) {
-    const path = [...prefix, ...issue.path];
-    if (issue.code === "invalid_union" && Array.isArray(issue.errors)) {
-      // A branch that failed only because the value has another type is not the one meant.
-      const fitting = issue.errors.filter((branch) =>
-        !branch.every((i) => i.code === "invalid_type" && i.path.length === 0) &&
-        !branch.every((i) => i.code === "invalid_union" && i.path.length === 0)
-      );
-      if (fitting.length >= 1) {
-        out.push(..._flattenUnions(_closestBranch(fitting), path));
-        continue;
-      }
-    }
-    out.push({ ...issue, path });
-  }
-  return out;
-}
-
-/**
- * Of the union branches a value could be meant for, the one whose keys it has: `{normal: {...}}`
- * is an attempt at the `normal` branch, not at `uniform`, which lacks its key and has one too
- * many. Counts, per branch, the keys missing at its top and the unknown ones; the first branch
- * with the fewest wins.
- */
-function _closestBranch(branches: readonly z.core.$ZodIssue[][]): z.core.$ZodIssue[] {
-  const misfit = (branch: readonly z.core.$ZodIssue[]) =>
-    branch.reduce((n, i) => {
-      if (i.code === "unrecognized_keys" && i.path.length === 0) return n + i.keys.length;
-      const missing = i.code === "invalid_type" && i.path.length === 1 && i.input === undefined;
-      return n + (missing ? 1 : 0);
-    }, 0);
-  let best = branches[0];
-  let bestMisfit = misfit(best);
-  for (const branch of branches.slice(1)) {
-    const m = misfit(branch);
-    if (m < bestMisfit) [best, bestMisfit] = [branch, m];
-  }
-  return best;
-}
-
-/** Edit distance, for "did you mean" (keys are short). */
-function _distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-/** The closest known key to an unknown one, or undefined when none is close. */
-export function closestKey(key: string, known: readonly string[]): string | undefined {
-  const k = key.toLowerCase();
-  const prefixed = known.filter((c) => c.startsWith(k) || k.startsWith(c));
-  if (k.length >= 3 && prefixed.length >= 1) {
-    return [...prefixed].sort((a, b) =>
-      Math.abs(a.length - k.length) - Math.abs(b.length - k.length)
-    )[0];
-  }
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of known) {
-    const d = _distance(k, c);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return bestD <= Math.max(1, Math.floor(k.length / 3)) ? best : undefined;
 }
 
 /** Unwrap optional/default/pipe wrappers down to the schema that holds keys. */
@@ -200,7 +124,7 @@ export function validateScenario(data: unknown, problems: Problems): ValidatedPa
       attacks,
     };
   }
-  problems.list.push(..._withSuggestions(_flattenUnions(result.error.issues), data));
+  problems.list.push(..._withSuggestions(flattenUnions(result.error.issues), data));
   const raw = (data && typeof data === "object" ? data : {}) as Record<string, unknown>;
   // Unknown keys are reported above; here they are ignored so the rest can be checked.
   const general = z.object(scenarioSchema.shape.general.shape).safeParse(raw.general);
@@ -251,7 +175,7 @@ type _HostField = typeof _HOST_FIELDS[number];
 export function validateAttacks(attacks: readonly unknown[], problems: Problems): CheckedAttack[] {
   const out: CheckedAttack[] = [];
   const report = (issues: readonly z.core.$ZodIssue[], index: number) => {
-    const flat = _flattenUnions(issues, ["attacks", index]);
+    const flat = flattenUnions(issues, ["attacks", index]);
     problems.list.push(..._withSuggestions(flat, { attacks }));
   };
   attacks.forEach((raw, index) => {

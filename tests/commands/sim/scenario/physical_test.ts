@@ -94,8 +94,54 @@ Deno.test("a GML edge latency above 1 h is refused, naming the edge", async () =
         baseDir: dir,
         name: "t",
       }),
-      "scenario t: network.gml: edge 0: latency must be at most 1 h (3600000 ms), got 2 h, " +
-        'got "slow.gml"',
+      "scenario t: network.gml: in slow.gml, edge 0 (source 0, target 0) latency: expected a " +
+        'latency of at most 1 h (3600000 ms), got "2 h"',
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("every problem of a GML file is reported in one pass, naming the file, node or edge and value", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hive-gml-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/badlat.gml`,
+      `graph [
+  directed 0
+  node [ id 0 host_bandwidth_up "-5 Mbit" host_bandwidth_down "fast" ]
+  node [ id 1 host_bandwidth_up "50 Mbit" host_bandwidth_down "2 Tbit" ]
+  node [ id 2 ]
+  edge [ source 0 target 0 latency "2 ms" packet_loss 0.0 ]
+  edge [ source 1 target 1 latency 2 packet_loss 0.0 ]
+  edge [ source 0 target 1 latency "-10 ms" packet_loss 3 ]
+  edge [ source 1 target 2 latency "0 ms" ]
+]
+`,
+    );
+    const at = "network.gml: in badlat.gml,";
+    equal(
+      await problem(scenario("{ gml: badlat.gml, topology: ring }", MINERS), {
+        baseDir: dir,
+        name: "t",
+      }),
+      [
+        "scenario t: 9 problems:",
+        `${at} node 0 host_bandwidth_up: expected a bandwidth > 0 (like "100 Mbit"), got "-5 Mbit"`,
+        `${at} node 0 host_bandwidth_down: expected a bandwidth like "100 Mbit", "1 Gbit" or bits ` +
+        'per second, got "fast"',
+        `${at} node 1 host_bandwidth_down: expected a bandwidth of at most 1 Tbit ` +
+        '(1000000000000 bits per second), got "2 Tbit"',
+        `${at} node 2 holds hosts but has no host_bandwidth_up`,
+        `${at} node 2 holds hosts but has no host_bandwidth_down`,
+        `${at} edge 1 (source 1, target 1) latency: expected a latency with its unit, like ` +
+        '"50 ms", got 2',
+        `${at} edge 2 (source 0, target 1) latency: expected a latency > 0 (like "50 ms"), got ` +
+        '"-10 ms"',
+        `${at} edge 2 (source 0, target 1) packet_loss: expected a number from 0 to 1, got 3`,
+        `${at} edge 3 (source 1, target 2) latency: expected a latency > 0 (like "50 ms"), got ` +
+        '"0 ms"',
+      ].join("\n  "),
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

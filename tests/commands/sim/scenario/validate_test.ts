@@ -204,8 +204,16 @@ Deno.test("latencies are finite and at most 1 h", async () => {
     ],
     ["{ topology: ring, latency: 1e308 }", "network.latency: expected a latency of at most 1 h"],
     // YAML's .inf and .nan are no number zod takes: refused with the value, as any other shape.
-    ["{ topology: ring, latency: .inf }", "network.latency: matches none of the allowed shapes"],
-    ["{ topology: ring, latency: .nan }", "network.latency: matches none of the allowed shapes"],
+    [
+      "{ topology: ring, latency: .inf }",
+      "network.latency: expected a fixed value, {uniform: [a, b]} or {normal: {mean, stddev}}, " +
+      "got Infinity",
+    ],
+    [
+      "{ topology: ring, latency: .nan }",
+      "network.latency: expected a fixed value, {uniform: [a, b]} or {normal: {mean, stddev}}, " +
+      "got NaN",
+    ],
     [
       "{ topology: ring, latency: { normal: { mean: 20 ms, stddev: 1e9 } } }",
       "network.latency.normal.stddev: expected a latency of at most 1 h (3600000 ms), got 1000000000",
@@ -280,4 +288,147 @@ Deno.test("agents left out by the schema do not cascade into agent-wide problems
   );
   // An empty agents list is still its own problem.
   match(await problem(scenario(RING, "  {}")), /agents: expected at least one agent/);
+});
+
+Deno.test("an unknown distribution is one problem that lists the forms accepted", async () => {
+  const forms = "(a fixed value, {uniform: [a, b]} or {normal: {mean, stddev}})";
+  equal(
+    await problem(
+      scenario("{ topology: ring, latency: { pareto: { mean: 50, shape: 2 } } }", MINERS),
+    ),
+    `scenario t: network.latency: unknown distribution "pareto" ${forms}, ` +
+      'got {"pareto":{"mean":50,"shape":2}}',
+  );
+  // Every field that takes a distribution says the same, from the one place that maps unions.
+  const cases: [string, string][] = [
+    [
+      "{ topology: ring, bandwidth: { exponential: 5 } }",
+      `network.bandwidth: unknown distribution "exponential" ${forms}`,
+    ],
+    [
+      "{ topology: ring, bandwidth_up: { pareto: 1, shape: 2 } }",
+      `network.bandwidth_up: unknown distribution "pareto", "shape" ${forms}`,
+    ],
+    [
+      "{ topology: ring, regions: { eu: { latency: { lognormal: 1 } } } }",
+      `network.regions.eu.latency: unknown distribution "lognormal" ${forms}`,
+    ],
+    [
+      "{ topology: ring, regions: { eu: { bandwidth: { gamma: 1 } } } }",
+      `network.regions.eu.bandwidth: unknown distribution "gamma" ${forms}`,
+    ],
+    [
+      "{ topology: ring, inter_region_latency: { unifrom: [1 ms, 2 ms] } }",
+      `network.inter_region_latency: unknown distribution "unifrom" ${forms}; ` +
+      'did you mean "uniform"?',
+    ],
+    [
+      "{ topology: ring, latency: {} }",
+      "network.latency: expected a fixed value, {uniform: [a, b]} or {normal: {mean, stddev}}, " +
+      "got {}",
+    ],
+    [
+      "{ topology: ring, latency: true }",
+      "network.latency: expected a fixed value, {uniform: [a, b]} or {normal: {mean, stddev}}, " +
+      "got true",
+    ],
+  ];
+  for (const [network, line] of cases) {
+    const message = await problem(scenario(network, MINERS));
+    match(message, new RegExp(`^scenario t: ${RegExp.escape(line)}`), line);
+    ok(!message.includes("problems"), message);
+  }
+});
+
+Deno.test("a uniform distribution's low bound may not be above its high bound", async () => {
+  equal(
+    await problem(scenario("{ topology: ring, latency: { uniform: [80 ms, 20 ms] } }", MINERS)),
+    'scenario t: network.latency.uniform: the low bound is above the high bound, got ["80 ms",' +
+      '"20 ms"]',
+  );
+  const cases: [string, string][] = [
+    [
+      "{ topology: ring, bandwidth: { uniform: [100 Mbit, 50 Mbit] } }",
+      'network.bandwidth.uniform: the low bound is above the high bound, got ["100 Mbit","50 Mbit"]',
+    ],
+    [
+      "{ topology: ring, bandwidth_up: { uniform: [2 Gbit, 1 Gbit] } }",
+      'network.bandwidth_up.uniform: the low bound is above the high bound, got ["2 Gbit","1 Gbit"]',
+    ],
+    [
+      "{ topology: ring, regions: { eu: { latency: { uniform: [9 ms, 3 ms] } } } }",
+      'network.regions.eu.latency.uniform: the low bound is above the high bound, got ["9 ms",' +
+      '"3 ms"]',
+    ],
+    [
+      "{ topology: ring, inter_region_latency: { uniform: [0.2 s, 100 ms] } }",
+      'network.inter_region_latency.uniform: the low bound is above the high bound, got ["200 ms",' +
+      '"100 ms"]',
+    ],
+  ];
+  for (const [network, line] of cases) {
+    match(
+      await problem(scenario(network, MINERS)),
+      new RegExp(`^scenario t: ${RegExp.escape(line)}$`),
+      line,
+    );
+  }
+  // Equal bounds are a fixed value written as a range: accepted.
+  const { model } = await load(
+    scenario("{ topology: ring, latency: { uniform: [30 ms, 30 ms] } }", MINERS),
+  );
+  ok(model.edges.every((e) => e.latencyMs === 30));
+});
+
+Deno.test("a bandwidth above 1 Tbit per host is refused wherever one is given", async () => {
+  equal(
+    await problem(scenario("{ topology: ring, bandwidth: 1e30 }", MINERS)),
+    "scenario t: network.bandwidth: expected a bandwidth of at most 1 Tbit (1000000000000 " +
+      "bits per second), got 1e+30",
+  );
+  const cases: [string, string][] = [
+    [
+      '{ topology: ring, bandwidth: "2 Tbit" }',
+      'network.bandwidth: expected a bandwidth of at most 1 Tbit (1000000000000 bits per second), got "2 Tbit"',
+    ],
+    // An exponent in a text is no bandwidth at all: refused as one.
+    [
+      '{ topology: ring, bandwidth: "1e30 Mbit" }',
+      'network.bandwidth: expected a bandwidth like "100 Mbit"',
+    ],
+    [
+      "{ topology: ring, bandwidth_up: 1e13 }",
+      "network.bandwidth_up: expected a bandwidth of at most 1 Tbit",
+    ],
+    [
+      "{ topology: ring, bandwidth: { uniform: [1 Gbit, 5 Tbit] } }",
+      "network.bandwidth.uniform[1]: expected a bandwidth of at most 1 Tbit",
+    ],
+    [
+      "{ topology: ring, bandwidth: { normal: { mean: 1 Gbit, stddev: 1e30 } } }",
+      "network.bandwidth.normal.stddev: expected a bandwidth of at most 1 Tbit",
+    ],
+    [
+      "{ topology: ring, regions: { eu: { bandwidth: 1e30 } } }",
+      "network.regions.eu.bandwidth: expected a bandwidth of at most 1 Tbit",
+    ],
+  ];
+  for (const [network, line] of cases) {
+    match(
+      await problem(scenario(network, MINERS)),
+      new RegExp(`^scenario t: ${RegExp.escape(line)}`),
+      line,
+    );
+  }
+  const { model } = await load(scenario("{ topology: ring, bandwidth: 1 Tbit }", MINERS));
+  ok(model.hosts.every((h) => h.bandwidthDownBps === 1e12 && h.bandwidthUpBps === 1e12));
+  // A normal's draws stay at or below the limit too.
+  const wide = await load(
+    scenario(
+      "{ topology: ring, bandwidth: { normal: { mean: 1 Tbit, stddev: 1 Tbit } } }",
+      "  miner-{1..20}: { kind: miner, hashrate: 5 }",
+    ),
+  );
+  const drawn = wide.model.hosts.map((h) => h.bandwidthDownBps);
+  ok(drawn.every((bps) => bps <= 1e12) && drawn.includes(1e12), String(drawn));
 });
