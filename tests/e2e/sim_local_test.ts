@@ -252,53 +252,33 @@ Deno.test("e2e sim run: bad flags exit 2, a missing Shadow exits 1 with instruct
   const root = await Deno.makeTempDir({ prefix: "hive_e2e_simrun_" });
   try {
     await Deno.writeTextFile(`${root}/ring.yaml`, RING);
-    const bad = await _hive(
-      "sim",
-      "run",
-      `${root}/ring.yaml`,
-      "--engine",
-      "local",
-      "--out",
-      `${root}/o`,
-      "--time-scale",
-      "fast",
-    );
+    const local = (file: string, out: string, ...flags: string[]) =>
+      _hive(
+        "sim",
+        "run",
+        `${root}/${file}`,
+        "--engine",
+        "local",
+        "--out",
+        `${root}/${out}`,
+        ...flags,
+      );
+    const bad = await local("ring.yaml", "o", "--time-scale", "fast");
     equal(bad.code, 2);
     match(bad.stderr, /--time-scale: expected a number, got "fast"/);
     // Accepted, but said to be more than monerod can follow (before anything starts: here the
     // run then stops at the missing executable).
-    const fast = await _hive(
-      "sim",
-      "run",
-      `${root}/ring.yaml`,
-      "--engine",
-      "local",
-      "--out",
-      `${root}/fast`,
-      "--time-scale",
-      "1e9",
-      "--monerod-bin",
-      `${root}/no-monerod`,
-    );
+    const noMonerod = ["--monerod-bin", `${root}/no-monerod`];
+    const fast = await local("ring.yaml", "fast", "--time-scale", "1e9", ...noMonerod);
     equal(fast.code, 1, fast.stderr);
-    await Deno.writeTextFile(`${root}/ring_des.yaml`, RING + "des: { relay: fluffy }\n");
-    const desOnly = await _hive(
-      "sim",
-      "run",
-      `${root}/ring_des.yaml`,
-      "--engine",
-      "local",
-      "--out",
-      `${root}/des_only`,
-      "--monerod-bin",
-      `${root}/no-monerod`,
-    );
-    equal(desOnly.code, 1, desOnly.stderr);
-    match(desOnly.stderr, /the scenario's des: section is for the des engine; local ignores it/);
     match(
       fast.stderr,
       /--time-scale 1000000000: a block every 0\.12 µs .*about a second per block/,
     );
+    await Deno.writeTextFile(`${root}/ring_des.yaml`, RING + "des: { relay: fluffy }\n");
+    const desOnly = await local("ring_des.yaml", "des_only", ...noMonerod);
+    equal(desOnly.code, 1, desOnly.stderr);
+    match(desOnly.stderr, /the scenario's des: section is for the des engine; local ignores it/);
     const engine = await _hive(
       "sim",
       "run",

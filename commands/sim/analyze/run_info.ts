@@ -8,6 +8,7 @@
  * @module
  */
 import { z } from "zod";
+import { readRunJson } from "../api/run_meta.ts";
 
 /** What the run folder says about the run itself. */
 export interface RunInfo {
@@ -38,19 +39,8 @@ const _links = z.object({
 }).loose();
 
 async function _json<T extends z.ZodType>(path: string, schema: T): Promise<z.output<T> | null> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-  try {
-    const parsed = schema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null; // a half-written file of a killed run: as if absent
-  }
+  const parsed = schema.safeParse(await readRunJson(path));
+  return parsed.success ? parsed.data : null;
 }
 
 /** The run's own record in `dir`, or null when the folder has no `hive_run.json`. */

@@ -66,19 +66,25 @@ export async function writeRunMeta(dir: string, meta: RunMeta): Promise<void> {
 }
 
 /**
+ * A JSON file of a run folder, or null when it is missing or not JSON (a file a killed run left
+ * half-written reads as absent, not as an error).
+ */
+export async function readRunJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    if (error instanceof SyntaxError) return null;
+    throw error;
+  }
+}
+
+/**
  * Read a run folder's meta: `hive_run.json`, else what `summary.json` has (runs made before
  * the file existed), else null.
  */
 export async function readRunMeta(dir: string): Promise<RunMeta | null> {
-  const read = async (name: string): Promise<unknown> => {
-    try {
-      return JSON.parse(await Deno.readTextFile(`${dir}/${name}`));
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return null;
-      if (error instanceof SyntaxError) return null;
-      throw error;
-    }
-  };
+  const read = (name: string) => readRunJson(`${dir}/${name}`);
   const meta = _metaSchema.safeParse(await read(RUN_META_FILE));
   if (meta.success) return meta.data;
   const summary = await read("summary.json") as Record<string, unknown> | null;
