@@ -32,49 +32,17 @@
 import type { SimEdge, SimModel } from "../../types.ts";
 import type { LocalHostPlacement } from "../options.ts";
 import { LinkRelay } from "./relay.ts";
-import { type LinkShape, MAX_LOSS, Pacer } from "./shape.ts";
+import { edgeShape, type LinkShape, Pacer } from "./shape.ts";
 import { decideLinks, type LinksDecision, type LinksMode, type LinksPath } from "./decide.ts";
-import { type FabricCounters, netnsAlias, type NetnsEnv, NetnsFabric } from "./netns.ts";
+import { netnsAlias, type NetnsEnv, NetnsFabric } from "./netns.ts";
 import { NetnsRelays } from "./netns_relays.ts";
+import type { LinkShapeRecord, LinksRecord } from "./record.ts";
 
 export { LinkRelay, type LinkRelayOptions, type RelayStats } from "./relay.ts";
 export { type LinkShape, Pacer, Shaper } from "./shape.ts";
 export { probeNetem } from "./netem.ts";
 export { decideLinks, type LinksDecision, type LinksMode, type LinksPath } from "./decide.ts";
-
-/** The links section of a local run's record (`links.json`, `summary.links`). */
-export interface LinksRecord {
-  path: LinksPath;
-  /** One sentence a person reads: why this path, and what it does or does not shape. */
-  message: string;
-  /**
-   * Directed links: on the relay path those dialled so far, through relays on the bridge those
-   * dialled so far, with a `netem` leaf every configured one (the kernel shapes them all).
-   */
-  links: number;
-  /** Whether the kernel has `netem`, and why not. */
-  netem: { available: boolean; reason: string };
-  /** The namespace path: its names, subnet, leaf qdisc and link-class counters. */
-  netns?: {
-    run_id: string;
-    subnet: string;
-    /** The leaf qdisc of every link class (uplinks; downlinks always `tbf`). */
-    leaf: "netem" | "tbf";
-    /** Whether engine relays add latency, jitter and loss (a `tbf` leaf with such links). */
-    relays: boolean;
-  } & FabricCounters;
-  /** Totals over the relays (relay path, and netns path with relays). */
-  stats?: {
-    connections: number;
-    bytes_forward: number;
-    bytes_backward: number;
-    segments_lost: number;
-    /** Most bytes one direction of one connection held. */
-    peak_buffered_bytes: number;
-    /** Connections closed unserved: their dialler was no host of the run (netns path). */
-    refused: number;
-  };
-}
+export type { LinkShapeRecord, LinksRecord } from "./record.ts";
 
 /** Options for {@link startLinks}. */
 export interface StartLinksOptions {
@@ -226,12 +194,7 @@ export class LocalLinks {
   /** The shape of the link between two hosts (either order). */
   shape(a: string, b: string): LinkShape {
     const e = this.#edges.get(_pair(a, b));
-    if (!e) return { latencyMs: 0 };
-    return {
-      latencyMs: e.latencyMs,
-      jitterMs: e.jitterMs ?? 0,
-      loss: Math.min(MAX_LOSS, e.packetLoss),
-    };
+    return e ? edgeShape(e) : { latencyMs: 0 };
   }
 
   /** What the run record says about the links. */
@@ -282,13 +245,26 @@ export class LocalLinks {
     try {
       await this.#fabric?.counters().catch(() => {});
       if (dir) {
-        await Deno.writeTextFile(`${dir}/links.json`, JSON.stringify(this.record(), null, 2));
+        const record = {
+          ...this.record(),
+          ...this.path === "ideal" ? {} : { shapes: this.#shapes() },
+        };
+        await Deno.writeTextFile(`${dir}/links.json`, JSON.stringify(record, null, 2));
       }
       await Promise.all([...this.#relays.values()].map((r) => r.close()));
       await this.#netns?.close();
     } finally {
       await this.#fabric?.remove();
     }
+  }
+
+  /** Each link between two hosts of the run and the shape it was given, for `links.json`. */
+  #shapes(): LinkShapeRecord[] {
+    const placed = new Set(this.#o.placements.map((p) => p.name));
+    return [...this.#edges.values()].filter((e) => placed.has(e.a) && placed.has(e.b)).map((e) => {
+      const s = edgeShape(e);
+      return { a: e.a, b: e.b, latency_ms: s.latencyMs, jitter_ms: s.jitterMs, loss: s.loss };
+    });
   }
 
   #relay(from: string, to: LocalHostPlacement): LinkRelay {
@@ -374,12 +350,7 @@ export async function startLinks(options: StartLinksOptions): Promise<LocalLinks
   const edges = options.model.edges.flatMap((e) => {
     const a = index.get(e.a), b = index.get(e.b);
     if (a === undefined || b === undefined) return [];
-    const shape = {
-      latencyMs: e.latencyMs,
-      jitterMs: e.jitterMs ?? 0,
-      loss: Math.min(MAX_LOSS, e.packetLoss),
-    };
-    return [{ a, b, shape }];
+    return [{ a, b, shape: edgeShape(e) }];
   });
   const fabric = await NetnsFabric.create({
     plan: decision.netns,

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { MAX_LINK_LOSS } from "../../link_loss.ts";
+import { cappedLoss, MAX_LINK_LOSS } from "../../link_loss.ts";
+import type { SimEdge } from "../../types.ts";
 
 /** How one direction of a link treats bytes. */
 export interface LinkShape {
@@ -16,6 +17,11 @@ export interface LinkShape {
   jitterMs?: number;
   /** Chance each segment is lost (0..0.99); each loss costs one round trip. Default 0. */
   loss?: number;
+}
+
+/** What a scenario edge gives each direction of its link (its loss capped, see `link_loss.ts`). */
+export function edgeShape(e: SimEdge): Required<LinkShape> {
+  return { latencyMs: e.latencyMs, jitterMs: e.jitterMs ?? 0, loss: cappedLoss(e.packetLoss) };
 }
 
 /** Bytes per TCP segment on loopback-sized paths (1500 MTU less IP and TCP headers). */

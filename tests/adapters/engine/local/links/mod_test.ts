@@ -86,3 +86,25 @@ Deno.test("links: a model without latency or loss, or ideal asked for, keeps loo
     await links.close();
   }
 });
+
+Deno.test("links.json: each link of the run with the shape it was given; none when ideal", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { model, placements } = _setup(80, 9);
+    model.edges[0] = { ...model.edges[0], jitterMs: 5, packetLoss: 1 };
+    // An edge to a host the run did not place (over --max-hosts) is no link of the run.
+    model.edges.push({ a: "a", b: "z", latencyMs: 10, packetLoss: 0 });
+    const links = await startLinks({ model, placements, probe: false });
+    equal(links.path, "relay");
+    await links.close(dir);
+    const written = JSON.parse(await Deno.readTextFile(`${dir}/links.json`));
+    deepEqual(written.shapes, [{ a: "a", b: "b", latency_ms: 80, jitter_ms: 5, loss: 0.99 }]);
+    equal(links.record().shapes, undefined, "the run summary stays short");
+
+    const ideal = await startLinks({ ..._setup(80, 9), mode: "ideal", probe: false });
+    await ideal.close(dir);
+    equal(JSON.parse(await Deno.readTextFile(`${dir}/links.json`)).shapes, undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -4,7 +4,7 @@
  * and the same two-node model in the DES (Monero's fluffy relay) agrees on the delay: the
  * short form of the cross-validation (`tests/bench/sim_crossval.ts` runs 12 nodes).
  */
-import { equal, ok } from "@std/assert";
+import { deepEqual, equal, ok } from "@std/assert";
 import { LocalEngine } from "../../../../../adapters/engine/local/engine.ts";
 import {
   observeBlocks,
@@ -60,6 +60,7 @@ Deno.test("local run: blocks cross a 200 ms relay link between two real monerod 
     const record = JSON.parse(await Deno.readTextFile(`${dir}/links.json`)) as LinksRecord;
     equal(record.path, "relay");
     equal(record.links, 2, "two directed links: each node dials the other");
+    deepEqual(record.shapes, [{ a: "a", b: "b", latency_ms: 200, jitter_ms: 0, loss: 0 }]);
     ok(record.stats!.connections > 0 && record.stats!.bytes_forward > 0);
 
     // Added, not first notice: the DES counts a node once it validated the block.
