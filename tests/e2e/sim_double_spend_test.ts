@@ -23,13 +23,16 @@ Deno.test("e2e sim local: a q=0.6 double spend reorgs the victim and analyze cou
   const root = await Deno.makeTempDir({ prefix: "hive_e2e_ds_" });
   try {
     const out = `${root}/run`;
-    // 60 simulated minutes at 120x: 30 wall seconds, about one block a second. The attack
-    // resolves in about 12 s on a quiet machine; the rest is margin for a loaded one.
+    // 60 simulated minutes at 120x: at most 30 wall seconds, about one block a second. The
+    // attack resolves in about 12 s on a quiet machine, and the run ends there.
     const run = await _hive(
       ...["sim", "run", SCENARIO, "--engine", "local", "--time-scale", "120"],
-      ...["--out", out, "--json"],
+      ...["--out", out, "--json", "--stop-when-resolved"],
     );
     equal(run.code, 0, run.stderr);
+    const ended = JSON.parse(run.stdout);
+    equal(ended.summary.stopped_early, true, "ended once the double spend had its outcome");
+    ok(ended.simulated_s < 3600, `simulated ${ended.simulated_s} s of 3600`);
     const attackerLog = () => Deno.readTextFileSync(`${out}/hosts/evil/attacker.log`);
     const summary = JSON.parse(run.stdout).summary;
     equal(summary.events.attack, 1);

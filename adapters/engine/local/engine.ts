@@ -131,6 +131,7 @@ export class LocalEngine implements Engine {
       hiveArgv: options.hiveArgv ?? selfArgv(),
       settleS: options.settleS ?? 10,
       links: options.links ?? "auto",
+      stopWhenResolved: options.stopWhenResolved ?? false,
     };
     if (!(this.#o.timeScale > 0)) {
       throw new ConfigError(`time scale: expected a number > 0, got ${this.#o.timeScale}`);

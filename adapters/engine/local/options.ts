@@ -102,6 +102,8 @@ export interface LocalEngineOptions {
    * allow, else relays), `netns`, `relay`, or `ideal` loopback (see `links/`).
    */
   links?: "auto" | "relay" | "netns" | "ideal";
+  /** End the run once every double-spend and partition attack has an outcome. Default false. */
+  stopWhenResolved?: boolean;
   /**
    * Command that runs `hive` for the agent children, executable first. Default `selfArgv()`:
    * this program. Embedders and tests whose main module is not hive's pass their own.

@@ -11,6 +11,7 @@ import { HiveError } from "../../../core/errors.ts";
 import { PARENT_PID_ENV } from "../../../core/supervisor.ts";
 import { MonerodRpc, WalletRpc } from "./rpc.ts";
 import { fundWallets, openOrCreateWallet } from "./wallet.ts";
+import { attacksResolved, resolvableAttacks } from "./resolved.ts";
 import { sleep } from "./sleep.ts";
 import type { SimHost, SimModel } from "../types.ts";
 import { durationArg, LOCAL_DNS_ENV, upgradedHost, upgradesInOrder } from "../monerod.ts";
@@ -56,6 +57,8 @@ export class LocalRun {
   #links: LocalLinks | undefined;
   /** SOCKS gates of nodes that would otherwise dial Monero's public seed nodes. */
   #out: LocalOutbound | undefined;
+  /** Ended by `--stop-when-resolved` before stop_time. */
+  #stoppedEarly = false;
 
   constructor(
     readonly o: Required<LocalEngineOptions>,
@@ -138,6 +141,7 @@ export class LocalRun {
         time_scale: this.o.timeScale,
         ...counts,
         converged: converged(finalState),
+        stopped_early: this.#stoppedEarly,
         links: this.#links?.record(),
         outbound: this.#out?.record(),
         final: finalState,
@@ -314,6 +318,12 @@ export class LocalRun {
   ): Promise<boolean> {
     const queue = [...late];
     const ups = upgradesInOrder(this.model.hosts);
+    const resolvable = this.o.stopWhenResolved
+      ? resolvableAttacks(this.model, (name) => this.#placement(name))
+      : [];
+    if (this.o.stopWhenResolved && resolvable.length === 0) {
+      logger.warn("--stop-when-resolved: no double-spend or partition attack to wait for");
+    }
     const ticks = Math.ceil(wallStop) + 1;
     // Bounded: one tick per wall second up to the stop time.
     for (let tick = 0; tick < ticks; tick++) {
@@ -335,6 +345,11 @@ export class LocalRun {
       });
       const left = wallStop - elapsed;
       if (left <= 0) return true;
+      if (await attacksResolved(resolvable)) {
+        logger.info("every double-spend and partition attack has its outcome: stopping early");
+        this.#stoppedEarly = true;
+        return true;
+      }
       if (!await sleep(Math.min(1, left) * 1000, signal)) return false;
     }
     return true;

@@ -36,6 +36,7 @@ const _flagsSchema = z.object({
   "--api-token": z.string().optional(),
   "--checks": z.string().min(1, { error: "expected a file" }).optional(),
   "--api-linger": secondsFlag(0, 7 * 86_400_000).optional(),
+  "--stop-when-resolved": z.boolean().optional(),
 });
 
 /** Flags of one engine only; given with another engine they are refused, like the DES ones. */
@@ -48,11 +49,21 @@ const _ENGINE_ONLY: Record<string, string> = {
   "--hive-bin": "shadow",
 };
 
+/** Flags two engines take; given with the third they are refused. */
+const _NOT_SHADOW = ["--stop-when-resolved"];
+
 function _refuseOtherEngines(engine: string, flags: Record<string, unknown>): void {
   for (const [flag, only] of Object.entries(_ENGINE_ONLY)) {
     if (flags[flag] !== undefined && engine !== only) {
       throw new UsageError(
         `hive sim run: ${flag}: applies to --engine ${only} only, got --engine ${engine}`,
+      );
+    }
+  }
+  for (const flag of _NOT_SHADOW) {
+    if (flags[flag] !== undefined && engine === "shadow") {
+      throw new UsageError(
+        `hive sim run: ${flag}: applies to --engine des and local, got --engine shadow`,
       );
     }
   }
@@ -122,7 +133,7 @@ export function runCommand(load: ContextLoader): Command {
     )
     .option(
       "--stop-when-resolved",
-      "des: end the run once every double-spend and partition attack has an outcome",
+      "des, local: end the run once every double-spend and partition attack has an outcome",
     )
     .option(
       "--pace <x>",
@@ -172,8 +183,9 @@ Output folder:
 
 DES engine options:
   --block-interval, --block-size, --tx-size, --validation-delay, --receipts, --max-blocks,
-  --give-up and --stop-when-resolved tune the des engine (defaults follow monerod); they are
-  refused (exit 2) with another engine. DIR/summary.json records the options used.
+  --give-up and --pace tune the des engine (defaults follow monerod); they are refused (exit 2)
+  with another engine. DIR/summary.json records the options used. --stop-when-resolved works
+  with des and local (local: it reads the attack agents' records each wall second).
 
 Examples:
   hive sim run fixtures/scenarios/ring.yaml --engine local --time-scale 60 --out runs/ring
@@ -223,8 +235,13 @@ missing), 2 bad flags or scenario.`,
     await checkOutDir(f["--out"], f["--force"]);
     const engine = createEngine(engineName, {
       timeScale: f["--time-scale"],
-      des,
-      local: { monerodBin: f["--monerod-bin"], maxHosts: f["--max-hosts"], links: f["--links"] },
+      des: f["--stop-when-resolved"] ? { ...des, stopWhenAttacksResolved: true } : des,
+      local: {
+        monerodBin: f["--monerod-bin"],
+        maxHosts: f["--max-hosts"],
+        links: f["--links"],
+        stopWhenResolved: f["--stop-when-resolved"],
+      },
       shadow: {
         shadowBin: f["--shadow-bin"],
         writeConfig: (_model, dir) => writeShadowFiles(loaded, dir, { hiveBin: f["--hive-bin"] }),

@@ -29,7 +29,6 @@ const _desFlagsSchema = z.object({
     .transform((v) => v === "auto" ? "auto" as const : v === "on").optional(),
   "--max-blocks": wholeFlag("expected a whole number >= 1", 1).optional(),
   "--give-up": wholeFlag("expected a whole number 1..1000", 1, 1000).optional(),
-  "--stop-when-resolved": z.boolean().optional(),
   "--pace": numberFlag((n) => n.positive({ error: "expected sim seconds per wall second > 0" }))
     .optional(),
 });
@@ -43,7 +42,6 @@ const _DES_FLAG_FIELDS = {
   "--receipts": "receiptEvents",
   "--max-blocks": "maxBlocks",
   "--give-up": "doubleSpendGiveUp",
-  "--stop-when-resolved": "stopWhenAttacksResolved",
   "--pace": "paceSimSPerWallS",
 } as const satisfies Record<keyof z.input<typeof _desFlagsSchema>, keyof DesOptionsInput>;
 

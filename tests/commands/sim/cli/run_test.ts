@@ -49,6 +49,15 @@ Deno.test("sim run --engine des: flags set the DES options; bad values exit 2 na
     match(badReceipts.stderr, /--receipts.*maybe/);
     equal(notDes.code, 2);
     match(notDes.stderr, /--block-size: applies to --engine des only, got --engine local/);
+    // --stop-when-resolved works with des and local; Shadow runs to its stop_time.
+    const shadowStop = await hive(
+      ...["sim", "run", ring, "--engine", "shadow", "--out", `${tmp}/x6`, "--stop-when-resolved"],
+    );
+    equal(shadowStop.code, 2);
+    match(
+      shadowStop.stderr,
+      /--stop-when-resolved: applies to --engine des and local, got --engine shadow/,
+    );
     // Time flags are durations with a unit; a bare number is not guessed.
     const bare = await hive(
       ...["sim", "run", ring, "--engine", "des", "--out", `${tmp}/x4`],
