@@ -6,6 +6,9 @@
  */
 import type { PeerMode, SimHost, SimModel } from "./types.ts";
 
+/** Monero's target time between blocks (monerod's `DIFFICULTY_TARGET_V2`), in seconds. */
+export const MONERO_BLOCK_TARGET_S = 120;
+
 /**
  * Fixed flags every simulated monerod gets (regtest, no outside world). `--rpc-ssl=disabled`:
  * generating the TLS certificate makes monerod's start-up ~10 s instead of ~1 s, and the

@@ -11,6 +11,7 @@
  */
 import { ConfigError } from "../../../core/errors.ts";
 import type { SimModel } from "../types.ts";
+import { MONERO_BLOCK_TARGET_S } from "../monerod.ts";
 import { DesLatency, type DesRegions, drawDist, indexRegions } from "./latency.ts";
 import {
   desDrawsPeers,
@@ -70,7 +71,6 @@ export interface DesNetSetup {
   compact: DesCompact | null;
 }
 
-const _DEFAULT_INTERVAL_S = 120;
 const _DEFAULT_BLOCK_BYTES = 100_000;
 
 /**
@@ -123,7 +123,8 @@ export function setupNetwork(
     adjPair: packed === null ? pairs : null,
     adjPacked: packed,
     miningWeights: _miningWeights(model, net, setupRng, preset),
-    blockIntervalS: options.blockIntervalS ?? (preset ? SIMBLOCK_INTERVAL_S : _DEFAULT_INTERVAL_S),
+    blockIntervalS: options.blockIntervalS ??
+      (preset ? SIMBLOCK_INTERVAL_S : MONERO_BLOCK_TARGET_S),
     blockSizeBytes: options.blockSizeBytes ??
       (preset ? SIMBLOCK_BLOCK_BYTES : _DEFAULT_BLOCK_BYTES),
     compact: relay === "simblock" ? _compactNodes(n, net, setupRng) : null,

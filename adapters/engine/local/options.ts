@@ -5,6 +5,7 @@
  * @module
  */
 import type { SimHost } from "../types.ts";
+import { MONERO_BLOCK_TARGET_S } from "../monerod.ts";
 
 /**
  * Memory one local host takes: a regtest monerod measured at about 400 MiB resident (32 nodes
@@ -123,9 +124,6 @@ export interface LocalHostPlacement {
   dir: string;
 }
 
-/** Monero's block target: the miners' mean interval at full hashrate, in simulated seconds. */
-const _BLOCK_TARGET_S = 120;
-
 /**
  * Why a time scale is too fast for real monerod to follow, or null. Real nodes take about a
  * second to mine, relay and add a block on regtest, so blocks meant to come more often than
@@ -139,7 +137,7 @@ const _BLOCK_TARGET_S = 120;
  * ```
  */
 export function localTimeScaleProblem(stopTimeS: number, timeScale: number): string | null {
-  const blockWallS = _BLOCK_TARGET_S / timeScale;
+  const blockWallS = MONERO_BLOCK_TARGET_S / timeScale;
   const runWallS = stopTimeS / timeScale;
   if (blockWallS >= 1 && runWallS >= 10) return null;
   const show = (s: number) =>
@@ -150,5 +148,5 @@ export function localTimeScaleProblem(stopTimeS: number, timeScale: number): str
       : `${+(s * 1e6).toFixed(2)} µs`;
   return `--time-scale ${timeScale}: a block every ${show(blockWallS)} and a run of ` +
     `${show(runWallS)} of wall time; real monerod needs about a second per block, so the run ` +
-    `will not follow the scenario (at most ${_BLOCK_TARGET_S} keeps a block per wall second)`;
+    `will not follow the scenario (at most ${MONERO_BLOCK_TARGET_S} keeps a block per wall second)`;
 }

@@ -7,6 +7,7 @@
  */
 import { HiveError } from "../../../core/errors.ts";
 import type { BlockHeader, MonerodRpc } from "../../../adapters/engine/local/rpc.ts";
+import { MONERO_BLOCK_TARGET_S } from "../../../adapters/engine/monerod.ts";
 import { type AgentContext, agentRng, exponential, sleep } from "./runtime.ts";
 
 /** Options for {@link runMiner}. */
@@ -46,7 +47,8 @@ export function minerMeanIntervalS(options: {
   timeScale: number;
   blockTimeS?: number;
 }): number {
-  return (options.blockTimeS ?? 120) / (options.hashrate / 100) / options.timeScale;
+  return (options.blockTimeS ?? MONERO_BLOCK_TARGET_S) / (options.hashrate / 100) /
+    options.timeScale;
 }
 
 /** Run until stopped (or `maxBlocks`). */
