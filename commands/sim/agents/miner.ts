@@ -64,6 +64,17 @@ export async function runMiner(ctx: AgentContext, options: MinerOptions): Promis
   const meanS = minerMeanIntervalS(options);
   const maxFailures = options.maxFailures ?? 30;
   let failures = 0;
+  const record = (ts: number, header: BlockHeader) => {
+    ctx.events.write({
+      ts,
+      host: options.host,
+      event: "mined",
+      height: header.height,
+      hash: header.hash,
+      parent: header.prev_hash,
+    });
+    mined++;
+  };
   logger.info("mining", { mean_interval_s: meanS, hashrate: options.hashrate });
   // Bounded by the stop signal and maxBlocks; every pass either sleeps or mines.
   while (!signal.aborted && (options.maxBlocks === undefined || mined < options.maxBlocks)) {
@@ -87,15 +98,7 @@ export async function runMiner(ctx: AgentContext, options: MinerOptions): Promis
         failures = 0;
         for (const hash of r.blocks) {
           const header = await options.rpc.headerByHash(hash);
-          ctx.events.write({
-            ts,
-            host: options.host,
-            event: "mined",
-            height: header.height,
-            hash,
-            parent: header.prev_hash,
-          });
-          mined++;
+          record(ts, header);
           logger.debug("mined", { height: header.height, hash });
         }
         break;
@@ -106,15 +109,7 @@ export async function runMiner(ctx: AgentContext, options: MinerOptions): Promis
         const found = await findMinedBlock(options.rpc, nonce, signal);
         if (found) {
           const acceptedMs = Math.min(Date.now(), Math.max(startMs, found.timestamp * 1000));
-          ctx.events.write({
-            ts: (acceptedMs - ctx.clock.t0Ms) / 1000,
-            host: options.host,
-            event: "mined",
-            height: found.height,
-            hash: found.hash,
-            parent: found.prev_hash,
-          });
-          mined++;
+          record((acceptedMs - ctx.clock.t0Ms) / 1000, found);
           failures = 0;
           logger.warn("generateblocks failed on its way back; its block was mined", {
             error,
