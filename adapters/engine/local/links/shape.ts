@@ -27,9 +27,6 @@ export function edgeShape(e: SimEdge): Required<LinkShape> {
 /** Bytes per TCP segment on loopback-sized paths (1500 MTU less IP and TCP headers). */
 export const SEGMENT_BYTES = 1448;
 
-/** Highest loss a link takes: at 1 every segment would retry forever. */
-export const MAX_LOSS = MAX_LINK_LOSS;
-
 /**
  * A host's uplink or downlink: bytes are serialised one after another at `bps`, shared by
  * every link of the host that uses it.
@@ -103,9 +100,9 @@ export class Shaper {
 
   constructor(options: ShaperOptions) {
     const loss = options.shape.loss ?? 0;
-    if (!(options.shape.latencyMs >= 0) || !(loss >= 0 && loss <= MAX_LOSS)) {
+    if (!(options.shape.latencyMs >= 0) || !(loss >= 0 && loss <= MAX_LINK_LOSS)) {
       throw new RangeError(
-        `link shape: expected latencyMs >= 0 and loss in 0..${MAX_LOSS}, got ` +
+        `link shape: expected latencyMs >= 0 and loss in 0..${MAX_LINK_LOSS}, got ` +
           `${options.shape.latencyMs} and ${loss}`,
       );
     }
@@ -126,7 +123,7 @@ export class Shaper {
       // Each segment is sent until it gets through; every failed try costs a round trip.
       const segments = Math.ceil(bytes / SEGMENT_BYTES);
       for (let s = 0; s < segments; s++) {
-        // Bounded: at MAX_LOSS the expected tries are 100; the cap stops a freak run.
+        // Bounded: at MAX_LINK_LOSS the expected tries are 100; the cap stops a freak run.
         for (let tries = 0; tries < 10_000 && this.#random() < loss; tries++) lost++;
       }
     }
