@@ -73,6 +73,8 @@ export async function readRunInfo(dir: string): Promise<RunInfo | null> {
 export function formatRunInfo(r: RunInfo): string {
   const ended = r.outcome === null
     ? "how it ended is not recorded (killed, or still running)"
+    : r.outcome === "finished" && r.simulated_s !== null && r.simulated_s < r.stop_time_s
+    ? `finished early (its attacks resolved) at ${r.simulated_s} s of ${r.stop_time_s} s`
     : r.outcome === "finished"
     ? `finished (${r.simulated_s ?? r.stop_time_s} s)`
     : `${r.outcome} at ${r.simulated_s ?? "?"} s of ${r.stop_time_s} s`;

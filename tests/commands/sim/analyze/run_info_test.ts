@@ -1,5 +1,5 @@
 /** What `hive sim analyze` says about how a run went, from the files `hive sim run` leaves. */
-import { deepEqual, equal } from "@std/assert";
+import { deepEqual, equal, match } from "@std/assert";
 import { formatRunInfo, readRunInfo } from "../../../../commands/sim/analyze/run_info.ts";
 
 const _META = {
@@ -48,6 +48,21 @@ Deno.test("run info: outcome, time scale and links path, as JSON and as one line
       formatRunInfo(cut),
       "local, scenario ring: interrupted at 443 s of 600 s; time scale 20; links netns (tbf leaf)",
     );
+
+    await Deno.writeTextFile(
+      `${dir}/hive_run.json`,
+      JSON.stringify({ ..._META, outcome: "finished", simulatedS: 500 }),
+    );
+    equal(
+      formatRunInfo((await readRunInfo(dir))!),
+      "local, scenario ring: finished early (its attacks resolved) at 500 s of 600 s; " +
+        "time scale 20; links netns (tbf leaf)",
+    );
+    await Deno.writeTextFile(
+      `${dir}/hive_run.json`,
+      JSON.stringify({ ..._META, outcome: "finished", simulatedS: 600 }),
+    );
+    match(formatRunInfo((await readRunInfo(dir))!), /^local, scenario ring: finished \(600 s\);/);
 
     // A file cut short by a kill reads as absent, not as an error.
     await Deno.writeTextFile(`${dir}/links.json`, '{"path": "re');
