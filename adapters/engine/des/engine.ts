@@ -268,6 +268,8 @@ export class DesEngine implements Engine {
         blockIntervalS: sim.setup.blockIntervalS,
         blockSizeBytes: sim.setup.blockSizeBytes,
         ...tunables,
+        // null: drawn per node and block (network_model.validation_s has the distribution).
+        validationDelayS: sim.setup.validation.fixedS,
       },
     };
     await Deno.writeTextFile(

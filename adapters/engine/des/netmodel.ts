@@ -1,7 +1,8 @@
 /**
  * The network model of a discrete-event run, as a scenario's `des:` section sets it: how blocks
  * relay (`relay`), how long each message takes (`latency`, a distribution per region pair),
- * how peers connect (`peers`, monerod-like degrees) and who mines how much (`mining`). A
+ * how peers connect (`peers`, monerod-like degrees), who mines how much (`mining`) and how long a
+ * node spends on a block before relaying it (`validation`, `validation.ts`). A
  * `preset: simblock` fills what is not set from SimBlock's published Bitcoin settings
  * (`simblock.ts`).
  *
@@ -200,6 +201,10 @@ export const desNetModelSchema = z.strictObject({
     "build the peer graph inside the engine like monerod (replaces the scenario's topology)",
   ),
   mining: desMiningSchema.optional(),
+  validation: desDistSchema.optional().describe(
+    "milliseconds a node spends on a block before relaying it, drawn once per node and block " +
+      "(push and fluffy relays; without it every node takes --validation-delay, default 100 ms)",
+  ),
   compact: z.strictObject({
     usage: z.number().min(0).max(1).default(0.964).describe("share of nodes using compact blocks"),
     churn: z.number().min(0).max(1).default(0.976).describe("share of churning nodes"),
@@ -207,6 +212,15 @@ export const desNetModelSchema = z.strictObject({
     failure_churn: z.number().min(0).max(1).default(0.27),
     bytes: z.int().min(1).default(18_000).describe("compact block size"),
   }).optional().describe("simblock relay: compact block relay (SimBlock's defaults)"),
+}).superRefine((m, ctx) => {
+  if (m.validation === undefined || desRelayOf(m) !== "simblock") return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["validation"],
+    input: m.validation,
+    message: "the simblock relay has no validation delay (SimBlock relays a block as soon as " +
+      "it arrives): drop des.validation, or set des.relay to push or fluffy",
+  });
 });
 
 /** The network model (defaults applied). */
@@ -215,7 +229,7 @@ export type DesNetModel = z.output<typeof desNetModelSchema>;
 export type DesNetModelInput = z.input<typeof desNetModelSchema>;
 
 /** The relay a model uses: the one it names, else SimBlock's under its preset, else `push`. */
-export function desRelayOf(net: DesNetModel): DesRelay {
+export function desRelayOf(net: { relay?: DesRelay; preset?: "simblock" }): DesRelay {
   return net.relay ?? (net.preset === "simblock" ? "simblock" : "push");
 }
 

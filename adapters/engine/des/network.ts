@@ -15,6 +15,7 @@ import type { DesOptions } from "./options.ts";
 import type { DesQueue } from "./queue.ts";
 import type { DesRandom } from "./random.ts";
 import type { DesLatency } from "./latency.ts";
+import type { DesValidation } from "./validation.ts";
 import type { DesRelay } from "./netmodel.ts";
 import { cappedLoss } from "../link_loss.ts";
 
@@ -86,6 +87,8 @@ export interface DesNetwork {
     readonly adjPair: Uint16Array | null;
     /** Per directed link, its target * 256 + its latency region pair; null when not packed. */
     readonly adjPacked: Int32Array | null;
+    /** How long a node spends on a block before relaying it. */
+    readonly validation: DesValidation;
   };
   /** Sybil nodes swallow what others send them. */
   readonly sybil: Uint8Array;

@@ -38,8 +38,11 @@ export const desOptionsSchema = z.strictObject({
   blockSizeBytes: _positive("bytes").optional(),
   /** Bytes of one transaction (a 2-in/2-out RingCT tx is about 1.5 kB). */
   txSizeBytes: _positive("bytes").default(1_500),
-  /** Seconds a node spends verifying one block before it relays it. */
-  validationDelayS: _nonNegative("seconds").default(0.1),
+  /**
+   * Seconds a node spends verifying one block before it relays it. Unset: drawn per node and
+   * block from the scenario's `des.validation`, else 0.1 (`validation.ts`).
+   */
+  validationDelayS: _nonNegative("seconds").optional(),
   /**
    * Write one `block` event per node per block and one `tx_seen` per node per tx. `auto`
    * (default): on unless nodes x (expected blocks + expected txs) exceeds

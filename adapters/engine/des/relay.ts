@@ -2,7 +2,8 @@
  * Block relay in the discrete-event engine. A send waits for the sender's uplink (sends are
  * serialised), takes size/min(up, down) seconds, then the latency (the link's, or one draw per
  * message from the region pair's distribution; plus a retransmission round trip per lost
- * packet), then the receiver's validation delay. Missing ancestors travel with the block (a
+ * packet), then the receiver's validation delay (one for all, or drawn per node and block:
+ * `validation.ts`). Missing ancestors travel with the block (a
  * sync). Only the earliest pending delivery per (block, node) is queued; later ones cannot
  * change the outcome.
  *
@@ -64,7 +65,9 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   // A send of `bits` (no missing txs) takes the same time at every peer: divide once.
   const busyFor = bits / up;
   const sentFor = rateAll > 0 ? bits / rateAll : 0;
-  const validation = net.options.validationDelayS;
+  // One delay for every node, or one per (node, block) from des.validation (null here).
+  const validation = net.setup.validation.fixedS;
+  const drawn = net.setup.validation;
   const t = net.now;
   const sched = schedRow(net, b);
   const upFree = net.upFree;
@@ -81,7 +84,7 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
   // a loop of its own with none of the branches below: 3-5 % of a 100k-node run.
   if (
     packed !== null && !attacked && !checkOnline && txs === 0 && rateAll > 0 &&
-    latency !== null && !lossy && hasP === null
+    latency !== null && !lossy && hasP === null && validation !== null
   ) {
     for (let e = net.adjStart[i]; e < end; e++) {
       const link = packed[e];
@@ -129,8 +132,9 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
       }
       sent = start + sendBits / rate;
     }
+    const valid = validation !== null ? validation : drawn.seconds(r, b);
     // A message that cannot beat the receiver's earliest delivery needs no latency draw.
-    if (latency !== null && sent + validation >= sched[r]) continue;
+    if (latency !== null && sent + valid >= sched[r]) continue;
     const lat = latency === null
       ? adjLat[e]
       : packed !== null
@@ -138,7 +142,7 @@ export function relayBlock(net: DesNetwork, i: number, b: number, except: number
       : pairs !== null
       ? latency.samplePair(pairs[e])
       : latency.sample(i, r);
-    let arrive = sent + lat + validation;
+    let arrive = sent + lat + valid;
     if (missing > 0) {
       arrive += latency === null ? 2 * lat : latency.sample(r, i) + latency.sample(i, r);
     }
@@ -167,8 +171,12 @@ export function sendBlock(net: DesNetwork, i: number, b: number, e: number, t: n
   let k = 1;
   let honest = net.attackerNode[net.bMiner[b]] === 0;
   let x = net.bParent[b];
+  const validation = net.setup.validation;
+  // Validation of every block that travels: k times one delay, or each block's own draw.
+  let validS = validation.fixedS === null ? validation.seconds(r, b) : 0;
   while (x >= 0 && bit(has[x], r) === 0 && k < _MAX_SYNC) {
     k++;
+    if (validation.fixedS === null) validS += validation.seconds(r, x);
     if (net.attackerNode[net.bMiner[x]] === 0) honest = true;
     x = net.bParent[x];
   }
@@ -193,8 +201,8 @@ export function sendBlock(net: DesNetwork, i: number, b: number, e: number, t: n
   const down = downAll > 0 ? downAll : net.downBps[r];
   const latency = net.latency;
   const lat = latency === null ? net.adjLatS[e] : latency.sample(i, r);
-  let arrive = start + bits / (up < down ? up : down) + lat + extra +
-    k * net.options.validationDelayS;
+  if (validation.fixedS !== null) validS = k * validation.fixedS;
+  let arrive = start + bits / (up < down ? up : down) + lat + extra + validS;
   if (net.relay === "fluffy") {
     // monerod syncs: NOTIFY_REQUEST_CHAIN, then NOTIFY_REQUEST_GET_OBJECTS, each a round trip.
     arrive += latency === null ? 4 * lat : 2 * (latency.sample(r, i) + latency.sample(i, r));

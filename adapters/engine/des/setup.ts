@@ -35,6 +35,7 @@ import {
   simblockOutbound,
   simblockRegions,
 } from "./simblock.ts";
+import { DesValidation } from "./validation.ts";
 
 /** Everything network-shaped a run needs. */
 export interface DesNetSetup {
@@ -69,6 +70,8 @@ export interface DesNetSetup {
   blockSizeBytes: number;
   /** simblock relay: compact block settings and nodes. */
   compact: DesCompact | null;
+  /** How long a node spends on a block before relaying it. */
+  validation: DesValidation;
 }
 
 const _DEFAULT_BLOCK_BYTES = 100_000;
@@ -128,6 +131,7 @@ export function setupNetwork(
     blockSizeBytes: options.blockSizeBytes ??
       (preset ? SIMBLOCK_BLOCK_BYTES : _DEFAULT_BLOCK_BYTES),
     compact: relay === "simblock" ? _compactNodes(n, net, setupRng) : null,
+    validation: DesValidation.of(net.validation, options.validationDelayS, model.seed),
   };
 }
 
@@ -262,6 +266,7 @@ export function describeNetwork(s: DesNetSetup): Record<string, unknown> {
     miners,
     block_interval_s: s.blockIntervalS,
     block_size_bytes: s.blockSizeBytes,
+    validation_s: s.validation.describe(),
   };
 }
 

@@ -156,12 +156,16 @@ export function validationSeconds(byHost: Record<string, readonly BlockArrival[]
   const out: number[] = [];
   for (const arrivals of Object.values(byHost)) {
     const seen = new Map<string, number>();
+    // A block is validated once: notices that come after its first add (peers still relaying
+    // it), and adds again on a reorg, are no validation.
+    const added = new Set<string>();
     for (const a of arrivals) {
+      if (added.has(a.hash)) continue;
       if (a.received) {
         if (!seen.has(a.hash)) seen.set(a.hash, a.ms);
-      } else if (seen.has(a.hash)) {
-        out.push((a.ms - seen.get(a.hash)!) / 1000);
-        seen.delete(a.hash);
+      } else {
+        added.add(a.hash);
+        if (seen.has(a.hash)) out.push((a.ms - seen.get(a.hash)!) / 1000);
       }
     }
   }

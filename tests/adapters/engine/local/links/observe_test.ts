@@ -79,6 +79,10 @@ Deno.test("validation seconds: from a peer's notice of a block to its add, per n
       received("10:00:01.100", H("a")), // a second peer's notice: the first counts
       added("10:00:01.750", H("a"), 1),
       added("10:00:02.000", H("b"), 2), // mined here: no notice, no validation figure
+      received("10:00:02.100", H("a")), // a late notice of a block held: no validation
+      added("10:00:09.000", H("a"), 1), // added again on a reorg: not a second figure
+      received("10:00:09.500", H("b")),
+      added("10:00:12.000", H("b"), 2),
     ].join("\n"),
   );
   deepEqual(validationSeconds({ a }), [0.75]);
