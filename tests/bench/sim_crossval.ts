@@ -14,6 +14,7 @@
  * A script run by hand, not a `deno bench` file (it runs 12 monerod for about 1.5 minutes):
  *   deno run -A tests/bench/sim_crossval.ts [BLOCKS] [BLOCK_S]
  */
+import { fitValidation } from "../../adapters/engine/des/validation.ts";
 import { LocalEngine } from "../../adapters/engine/local/engine.ts";
 import {
   observeBlocks,
@@ -31,7 +32,6 @@ import {
   type CrossvalRow,
   desFigures,
   localFigures,
-  lognormalFit,
   median,
   type Tolerance,
   waitLocalNodes,
@@ -75,7 +75,7 @@ export interface CrossvalResult {
   /** The DES (fluffy) with `des.validation` a log-normal fitted to the measured delays. */
   desDistributed: CrossvalFigures | null;
   /** The fitted distribution (milliseconds). */
-  validationFit: ReturnType<typeof lognormalFit>;
+  validationFit: ReturnType<typeof fitValidation>;
   /** 90th percentile of the measured delays, seconds. */
   validationP90S: number | null;
   /** Comparison against the DES with the fitted distribution. */
@@ -172,7 +172,7 @@ export async function crossval(blocks: number, blockS: number): Promise<Crossval
       validationDelayS: validationS,
     });
     // Under load the delays spread far beyond their median: draw each from a fitted log-normal.
-    const validationFit = lognormalFit(measured);
+    const validationFit = fitValidation(measured);
     const { validationDelayS: _fixed, ...drawnOptions } = desOptions;
     const desDistributed = validationFit === null ? null : desFigures(
       { ...desModel, des: { relay: "fluffy", validation: validationFit } },

@@ -32,27 +32,6 @@ export function median(values: ReadonlyArray<number | null>): number | null {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
-/**
- * A log-normal (milliseconds, as `des.validation` takes it) through the median and the 90th
- * percentile of measured seconds: quantile matching, so a few stalls far out do not pull the
- * whole fit the way a moment fit would. Null without measurements.
- */
-export function lognormalFit(
-  seconds: readonly number[],
-): { lognormal: { median: number; sigma: number } } | null {
-  const v = seconds.filter((x) => Number.isFinite(x) && x >= 0).sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const at = (q: number) => v[Math.min(v.length - 1, Math.floor(q * v.length))];
-  // A receipt and an add in the same logged millisecond read as 0: floor the fit at 1 ms.
-  const p50 = Math.max(0.001, median(v)!);
-  const p90 = Math.max(p50, at(0.9));
-  // The standard normal's 90th percentile: 1.2816.
-  const sigma = Math.log(p90 / p50) / 1.2815515655446004;
-  return {
-    lognormal: { median: Math.round(p50 * 1e6) / 1e3, sigma: Math.round(sigma * 1e4) / 1e4 },
-  };
-}
-
 /** Figures of a local run, from {@link observeBlocks}. */
 export function localFigures(observed: ObservedBlocks): CrossvalFigures {
   return {

@@ -93,6 +93,12 @@ Deno.test("e2e sim local: a 3-node ring mines, propagates, and analyze reports i
     equal(report.propagation.blocks_total, mined.length);
     equal(report.propagation.blocks_measured, mined.length, "every block reached all nodes");
     ok(report.propagation.p50_s >= 0 && report.propagation.p99_s >= report.propagation.p50_s);
+    // The nodes' own logs: the two that do not mine got the miner's blocks from a peer.
+    const validation = report.node_validation;
+    equal(validation.nodes, 3);
+    ok(validation.count >= 1, `validation figures: ${JSON.stringify(validation)}`);
+    ok(validation.p50_s >= 0 && validation.max_s < 120, JSON.stringify(validation));
+    ok(validation.des_validation.lognormal.median > 0, JSON.stringify(validation));
 
     equal(await _pgrep(root), "", "no monerod or agent of the run is left");
   } finally {

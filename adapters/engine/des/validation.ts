@@ -35,6 +35,33 @@ export function distQuantile(d: DesDist, p: number): number {
   return d.uniform[0] + (d.uniform[1] - d.uniform[0]) * p;
 }
 
+/**
+ * A `des.validation` (milliseconds) for delays measured in seconds, e.g. on real monerod: a
+ * log-normal through their median and 90th percentile. Quantile matching, so a few stalls far
+ * out do not pull the whole fit as a moment fit would. Null without measurements.
+ *
+ * @example
+ * ```ts
+ * fitValidation([0.2, 0.25, 0.3, 0.9]); // { lognormal: { median: 275, sigma: ... } }
+ * ```
+ */
+export function fitValidation(
+  seconds: readonly number[],
+): { lognormal: { median: number; sigma: number } } | null {
+  const v = seconds.filter((x) => Number.isFinite(x) && x >= 0).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const at = (q: number) => v[Math.min(v.length - 1, Math.max(0, Math.ceil(q * v.length) - 1))];
+  const mid = v.length >> 1;
+  // A receipt and an add in the same logged millisecond read as 0: the fit starts at 1 ms.
+  const p50 = Math.max(0.001, v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2);
+  const p90 = Math.max(p50, at(0.9));
+  // 1.2816 is the standard normal's 90th percentile.
+  const sigma = Math.log(p90 / p50) / 1.2815515655446004;
+  return {
+    lognormal: { median: Math.round(p50 * 1e6) / 1e3, sigma: Math.round(sigma * 1e4) / 1e4 },
+  };
+}
+
 /** Validation delays of a run. */
 export class DesValidation {
   /** The one delay every node takes, seconds; null when drawn per (node, block). */

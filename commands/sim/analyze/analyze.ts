@@ -1,8 +1,9 @@
 /**
  * `hive sim analyze`: turn a run folder's RunEvent records (loaded by `load.ts`) into metrics:
  * block propagation delay to all nodes (p50/p90/p99), orphan and fork rate, reorg depths,
- * transaction confirmation latency, height convergence over time and attack outcomes. The
- * steps live in `blocks.ts` and `events.ts`; the report's shape in `report.ts`.
+ * transaction confirmation latency, height convergence over time, attack outcomes and, for a
+ * local run, the nodes' own validation delays (`validation.ts`). The steps live in `blocks.ts`
+ * and `events.ts`; the report's shape in `report.ts`.
  *
  * @example
  * ```ts
@@ -18,6 +19,7 @@ import { attackSummary, convergenceMetrics, reorgMetrics, transactionMetrics } f
 import { type LoadedRun, loadRun, type LoadRunOptions } from "./load.ts";
 import type { AnalysisReport } from "./report.ts";
 import { readRunInfo, type RunInfo } from "./run_info.ts";
+import { type NodeValidation, readNodeValidation } from "./validation.ts";
 import type { RunEvent } from "../../../adapters/engine/types.ts";
 
 export type { AnalysisReport, ConvergencePoint } from "./report.ts";
@@ -31,7 +33,7 @@ export interface AnalyzeOptions {
 /** Compute the metrics of a loaded run. */
 export function analyzeLoadedRun(
   run: LoadedRun,
-  options: AnalyzeOptions & { info?: RunInfo | null } = {},
+  options: AnalyzeOptions & { info?: RunInfo | null; validation?: NodeValidation | null } = {},
 ): AnalysisReport {
   const events = run.events;
   const index = collectBlocks(events);
@@ -57,6 +59,7 @@ export function analyzeLoadedRun(
       Math.max(2, options.samples ?? 200),
     ),
     attacks: attackSummary(events),
+    node_validation: options.validation ?? null,
     checks: _checks(run.checks),
   };
 }
@@ -88,5 +91,9 @@ export async function analyzeRun(
       { code: "no_events" },
     );
   }
-  return analyzeLoadedRun(run, { ...options, info: await readRunInfo(run.dir) });
+  return analyzeLoadedRun(run, {
+    ...options,
+    info: await readRunInfo(run.dir),
+    validation: await readNodeValidation(run.dir),
+  });
 }

@@ -7,6 +7,7 @@
 import type { LineProblem, SourceInfo } from "./load.ts";
 import type { Distribution } from "./stats.ts";
 import type { RunInfo } from "./run_info.ts";
+import type { NodeValidation } from "./validation.ts";
 
 /** A height-convergence sample. */
 export interface ConvergencePoint {
@@ -67,6 +68,11 @@ export interface AnalysisReport {
     /** Share of samples where every node had the same height (and tip, when known). */
     converged_fraction: number | null;
   };
+  /**
+   * Local runs: how long the real nodes took from a block's first notice to adding it (their
+   * monerod logs), and the `des.validation` that matches; null for other engines.
+   */
+  node_validation: NodeValidation | null;
   /** Check verdicts: the last of each check, a failure never replaced by a later pass. */
   checks: { check: string; pass: boolean; detail: string; ts: number }[];
   attacks: {

@@ -13,6 +13,7 @@ import { formatRecord } from "../../../core/output.ts";
 import type { AnalysisReport } from "../analyze/analyze.ts";
 import type { Distribution } from "../analyze/stats.ts";
 import { formatRunInfo } from "../analyze/run_info.ts";
+import { formatNodeValidation } from "../analyze/validation.ts";
 
 const _flagsSchema = z.object({
   DIR: z.string().min(1, { error: "expected a run folder" }),
@@ -80,6 +81,7 @@ export function formatAnalysis(r: AnalysisReport & { plot?: string; png?: string
       ? `fork length ${a.partition.max_fork_length}, converged ${a.partition.converged}/${a.partition.runs}`
       : "-",
     sybil: a.sybil.runs > 0 ? `${a.sybil.successes}/${a.sybil.runs} isolated a node` : "-",
+    ...(r.node_validation ? { "node validation": formatNodeValidation(r.node_validation) } : {}),
     checks: r.checks.length > 0
       ? r.checks.map((c) => `${c.pass ? "PASS" : "FAIL"} ${c.check}: ${c.detail}`).join("; ")
       : "-",
@@ -103,7 +105,9 @@ export function analyzeCommand(load: ContextLoader): Command<[string]> {
         "(p50/p90/p99), orphan and fork rate, reorg depths, transaction confirmation latency, " +
         "height convergence over time and attack outcomes. Reads DIR/events.ndjson (des), " +
         "DIR/hosts/<host>/*.ndjson (local engine) and DIR/shadow.data/hosts/<host>/*.stdout " +
-        "(Shadow). Bad lines are reported as file:line and skipped.",
+        "(Shadow). Bad lines are reported as file:line and skipped. For a local run it also " +
+        "reads each node's monerod.log: how long the real nodes took from a block's first " +
+        "notice to adding it, and the des.validation that gives --engine des the same delays.",
     )
     .argument("<dir>", "run folder written by `hive sim run` (or Shadow's parent folder)")
     .option(

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { LineSplitter } from "../../../../core/line_splitter.ts";
 
 /** One block a node added, when (ms since the epoch, from the log's clock) and how. */
 export interface BlockArrival {
@@ -30,38 +31,52 @@ function _ms(t: RegExpExecArray): number {
   return Date.UTC(+t[1], +t[2] - 1, +t[3], +t[4], +t[5], +t[6], +t[7]);
 }
 
-/** Every block add in one monerod log, in log order. */
-export function parseBlockArrivals(log: string): BlockArrival[] {
-  const out: BlockArrival[] = [];
-  let pending: { ms: number; main: boolean; height?: number } | null = null;
-  let last: BlockArrival | null = null;
-  for (const line of log.split("\n")) {
+/**
+ * Reads a monerod log one line at a time into block arrivals (notices and adds), in log order,
+ * so a log of any size is read in bounded memory.
+ */
+export class BlockArrivalReader {
+  /** Arrivals so far. */
+  readonly arrivals: BlockArrival[] = [];
+  #pending: { ms: number; main: boolean; height?: number } | null = null;
+  #last: BlockArrival | null = null;
+
+  /** Take one line of the log. */
+  line(line: string): void {
     const notify = line.includes("Received NOTIFY_NEW") ? _NOTIFY.exec(line) : null;
     const at = notify ? _TIME.exec(line) : null;
     if (notify && at) {
-      out.push({ hash: notify[1], ms: _ms(at), main: false, received: true });
-      continue;
+      this.arrivals.push({ hash: notify[1], ms: _ms(at), main: false, received: true });
+      return;
     }
     if (line.includes("BLOCK SUCCESSFULLY ADDED") || line.includes("BLOCK ADDED AS ALTERNATIVE")) {
       const t = _TIME.exec(line);
-      if (!t) continue;
-      pending = { ms: _ms(t), main: line.includes("SUCCESSFULLY") };
+      if (!t) return;
+      this.#pending = { ms: _ms(t), main: line.includes("SUCCESSFULLY") };
       const h = _HEIGHT.exec(line); // the alternative line names its height itself
-      if (h) pending.height = +h[1];
-      last = null;
-      continue;
+      if (h) this.#pending.height = +h[1];
+      this.#last = null;
+      return;
     }
+    const pending = this.#pending;
     const id = pending ? _ID.exec(line) : null;
     if (id && pending) {
-      last = { hash: id[1], ...pending };
-      out.push(last);
-      pending = null;
-      continue;
+      this.#last = { hash: id[1], ...pending };
+      this.arrivals.push(this.#last);
+      this.#pending = null;
+      return;
     }
+    const last = this.#last;
     const h = last && last.height === undefined ? _HEIGHT.exec(line) : null;
     if (h && last) last.height = +h[1];
   }
-  return out;
+}
+
+/** Every block add in one monerod log, in log order. */
+export function parseBlockArrivals(log: string): BlockArrival[] {
+  const reader = new BlockArrivalReader();
+  for (const line of log.split("\n")) reader.line(line);
+  return reader.arrivals;
 }
 
 /** The main chain a node ended with (height -> hash), from its arrivals in order. */
@@ -150,29 +165,40 @@ export function observeBlocks(
 
 /**
  * Seconds each node took from a peer's notice of a block to adding it (validation and block
- * handling), over every node and block: what the DES calls the validation delay.
+ * handling), over every node and block: what the DES calls the validation delay. With
+ * `skipFirst`, each node's first figure is left out: a node sets RandomX up for verification on
+ * the first block it receives, which takes seconds once and is not the steady delay.
  */
-export function validationSeconds(byHost: Record<string, readonly BlockArrival[]>): number[] {
+export function validationSeconds(
+  byHost: Record<string, readonly BlockArrival[]>,
+  options: { skipFirst?: boolean } = {},
+): number[] {
   const out: number[] = [];
   for (const arrivals of Object.values(byHost)) {
     const seen = new Map<string, number>();
     // A block is validated once: notices that come after its first add (peers still relaying
     // it), and adds again on a reorg, are no validation.
     const added = new Set<string>();
+    let skip = options.skipFirst === true;
     for (const a of arrivals) {
       if (added.has(a.hash)) continue;
       if (a.received) {
         if (!seen.has(a.hash)) seen.set(a.hash, a.ms);
       } else {
         added.add(a.hash);
-        if (seen.has(a.hash)) out.push((a.ms - seen.get(a.hash)!) / 1000);
+        if (!seen.has(a.hash)) continue;
+        if (skip) skip = false;
+        else out.push((a.ms - seen.get(a.hash)!) / 1000);
       }
     }
   }
   return out;
 }
 
-/** Read every host's `monerod.log` under a local run folder (`DIR/hosts/<host>/`). */
+/**
+ * Read every host's `monerod.log` under a local run folder (`DIR/hosts/<host>/`), line by line.
+ * A host without a log has no arrivals.
+ */
 export async function readRunArrivals(
   runDir: string,
   hosts: readonly string[],
@@ -182,13 +208,31 @@ export async function readRunArrivals(
     const dir = `${runDir}/hosts/${host}`;
     // monerod rotates its log: older parts first (monerod.log-<date>), then the live file.
     const parts: string[] = [];
-    for await (const e of Deno.readDir(dir)) {
-      if (e.name.startsWith("monerod.log-")) parts.push(e.name);
+    try {
+      for await (const e of Deno.readDir(dir)) {
+        if (e.name.startsWith("monerod.log-")) parts.push(e.name);
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
     parts.sort().push("monerod.log");
-    const text: string[] = [];
-    for (const p of parts) text.push(await Deno.readTextFile(`${dir}/${p}`).catch(() => ""));
-    out[host] = parseBlockArrivals(text.join("\n"));
+    const reader = new BlockArrivalReader();
+    for (const p of parts) await _readLines(`${dir}/${p}`, (line) => reader.line(line));
+    out[host] = reader.arrivals;
   }
   return out;
+}
+
+async function _readLines(path: string, onLine: (line: string) => void): Promise<void> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  const lines = file.readable.pipeThrough(new TextDecoderStream()).pipeThrough(
+    new LineSplitter(),
+  );
+  for await (const line of lines) onLine(line);
 }

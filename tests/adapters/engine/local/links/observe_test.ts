@@ -10,29 +10,7 @@ import {
   parseBlockArrivals,
   validationSeconds,
 } from "../../../../../adapters/engine/local/links/observe.ts";
-
-const H = (c: string) => c.repeat(64);
-const T = "\t[P2P4]\tINFO\tblockchain\tsrc/cryptonote_core/blockchain.cpp:4524\t";
-
-function added(time: string, hash: string, height: number): string {
-  return [
-    `2026-12-01 ${time}${T}+++++ BLOCK SUCCESSFULLY ADDED`,
-    `2026-12-01 ${time}${T}id:\t<${hash}>`,
-    `2026-12-01 ${time}${T}PoW:\t<${H("f")}>`,
-    `2026-12-01 ${time}${T}HEIGHT ${height}, difficulty:\t1`,
-  ].join("\n");
-}
-
-function alt(time: string, hash: string, height: number): string {
-  return [
-    `2026-12-01 ${time}${T}----- BLOCK ADDED AS ALTERNATIVE ON HEIGHT ${height}`,
-    `2026-12-01 ${time}${T}id:\t<${hash}>`,
-  ].join("\n");
-}
-
-function received(time: string, hash: string): string {
-  return `2026-12-01 ${time}${T}[127.0.0.1:4000 INC] Received NOTIFY_NEW_FLUFFY_BLOCK <${hash}> (height 1, 0 txes)`;
-}
+import { added, alt, H, received } from "./_monerod_log.ts";
 
 Deno.test("arrivals: adds with heights, alternatives, receipts; genesis left out of blocks", () => {
   const a = parseBlockArrivals(
@@ -86,4 +64,15 @@ Deno.test("validation seconds: from a peer's notice of a block to its add, per n
     ].join("\n"),
   );
   deepEqual(validationSeconds({ a }), [0.75]);
+  // Without each node's first figure (RandomX set up on a node's first received block).
+  deepEqual(validationSeconds({ a }, { skipFirst: true }), []);
+  const b = parseBlockArrivals(
+    [
+      received("10:00:01.000", H("a")),
+      added("10:00:09.000", H("a"), 1),
+      received("10:00:10.000", H("b")),
+      added("10:00:10.300", H("b"), 2),
+    ].join("\n"),
+  );
+  deepEqual(validationSeconds({ a, b }, { skipFirst: true }), [0.3]);
 });
