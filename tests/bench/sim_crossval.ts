@@ -232,8 +232,22 @@ async function _allAt(
   throw new Error(`warm-up block did not reach every node in ${ms / 1000} s`);
 }
 
+const _fixed3 = (x: number | null) => x === null ? "-" : x.toFixed(3);
+
+/** Local (added) against one calibrated DES, a line per metric. */
+function _printRows(rows: CrossvalRow[]): void {
+  const f = _fixed3;
+  for (const row of rows) {
+    console.log(
+      `${row.metric.padEnd(12)} local(added) ${f(row.local).padEnd(8)} des ${
+        f(row.des).padEnd(8)
+      } gap ${f(row.gap).padEnd(7)} allowed ${f(row.allowed).padEnd(7)} ${row.ok}`,
+    );
+  }
+}
+
 function _print(r: CrossvalResult): void {
-  const f = (x: number | null) => x === null ? "-" : x.toFixed(3);
+  const f = _fixed3;
   console.log(`links: ${r.links.path} (${r.links.links} relays): ${r.links.message}`);
   console.log(
     "metric       local(first) local(added)  des(fluffy)  des(push)  gap     allowed  ok",
@@ -251,26 +265,12 @@ function _print(r: CrossvalResult): void {
     `measured validation (receipt -> added), median ${r.validationS.toFixed(3)} s; ` +
       "DES fluffy with that delay:",
   );
-  for (const row of r.rowsCalibrated) {
-    console.log(
-      `${row.metric.padEnd(12)} local(added) ${f(row.local).padEnd(8)} des ${
-        f(row.des).padEnd(8)
-      } ` +
-        `gap ${f(row.gap).padEnd(7)} allowed ${f(row.allowed).padEnd(7)} ${row.ok}`,
-    );
-  }
+  _printRows(r.rowsCalibrated);
   console.log(
     `measured validation p90 ${f(r.validationP90S)} s; DES fluffy with des.validation ` +
       `${JSON.stringify(r.validationFit)} (ms):`,
   );
-  for (const row of r.rowsDistributed) {
-    console.log(
-      `${row.metric.padEnd(12)} local(added) ${f(row.local).padEnd(8)} des ${
-        f(row.des).padEnd(8)
-      } ` +
-        `gap ${f(row.gap).padEnd(7)} allowed ${f(row.allowed).padEnd(7)} ${row.ok}`,
-    );
-  }
+  _printRows(r.rowsDistributed);
 }
 
 if (import.meta.main) {
