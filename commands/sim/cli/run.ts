@@ -215,6 +215,13 @@ missing), 2 bad flags or scenario.`,
     });
     const model = loaded.model;
     await refuseSimblockValidation(des, model.des);
+    const section = model.des as { validation?: unknown } | undefined;
+    if (des.validationDelayS !== undefined && section?.validation !== undefined) {
+      cli.logger.warn(
+        `--validation-delay ${des.validationDelayS} s replaces the scenario's des.validation ` +
+          "for this run: every node takes that one delay",
+      );
+    }
     if (model.des !== undefined && engineName !== "des") {
       cli.logger.warn(
         `the scenario's des: section is for the des engine; ${engineName} ignores it`,

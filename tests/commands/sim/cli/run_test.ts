@@ -90,3 +90,47 @@ Deno.test("sim run --engine des: flags set the DES options; bad values exit 2 na
     deepEqual(names.sort(), ["base", "simblock.yaml", "tuned"]);
   });
 });
+
+Deno.test("sim run --engine des: des.validation per node and block; the flag replaces it, saying so", async () => {
+  await withTemp(async (tmp) => {
+    const scenario = `${tmp}/drawn.yaml`;
+    await Deno.writeTextFile(
+      scenario,
+      (await Deno.readTextFile(`${FIXTURES}ring.yaml`)).replace(
+        /\n*$/,
+        "\ndes: { relay: fluffy, validation: { uniform: [2000, 6000] } }\n",
+      ),
+    );
+    const [drawn, flagged] = await Promise.all([
+      hive("--json", "sim", "run", scenario, "--engine", "des", "--out", `${tmp}/drawn`),
+      hive(
+        ...["--json", "sim", "run", scenario, "--engine", "des", "--out", `${tmp}/flagged`],
+        ...["--validation-delay", "10ms"],
+      ),
+    ]);
+    equal(drawn.code, 0, drawn.stderr);
+    equal(flagged.code, 0, flagged.stderr);
+    ok(!drawn.stderr.includes("replaces"), drawn.stderr);
+    match(
+      flagged.stderr,
+      /--validation-delay 0\.01 s replaces the scenario's des\.validation for this run/,
+    );
+    const summary = async (dir: string) =>
+      JSON.parse(await Deno.readTextFile(`${tmp}/${dir}/summary.json`));
+    const d = await summary("drawn");
+    deepEqual(d.network_model.validation_s, {
+      per_node_and_block_ms: { uniform: [2000, 6000] },
+    });
+    equal(d.options.validationDelayS, null);
+    equal((await summary("flagged")).network_model.validation_s, 0.01);
+    // Every hop takes 2-6 s with the section, 10 ms with the flag.
+    const fastest = async (dir: string) =>
+      Math.min(
+        ...(await _lines(`${tmp}/${dir}/propagation.ndjson`)).flatMap((r) =>
+          typeof r.t100_s === "number" ? [r.t100_s] : []
+        ),
+      );
+    ok(await fastest("drawn") > 2, `fastest full spread ${await fastest("drawn")} s`);
+    ok(await fastest("flagged") < 2, `fastest full spread ${await fastest("flagged")} s`);
+  });
+});
