@@ -52,7 +52,11 @@ export async function readNodeValidation(dir: string): Promise<NodeValidation | 
 
 /** One line for people. */
 export function formatNodeValidation(v: NodeValidation): string {
-  if (v.count === 0) return `- (no block reached a node from a peer; ${v.nodes} monerod logs)`;
+  if (v.count === 0) {
+    const logs = `${v.nodes} monerod log${v.nodes === 1 ? "" : "s"}`;
+    return `- (no block a peer sent in ${logs}; monerod writes those at ` +
+      "--log-level=1 and above, the local engine's default)";
+  }
   const fit = v.des_validation
     ? `; for --engine des: des.validation ${_yaml(v.des_validation)}`
     : "";
