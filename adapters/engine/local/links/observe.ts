@@ -32,8 +32,8 @@ function _ms(t: RegExpExecArray): number {
 }
 
 /**
- * Reads a monerod log one line at a time into block arrivals (notices and adds), in log order,
- * so a log of any size is read in bounded memory.
+ * Reads a monerod log one line at a time into block arrivals (notices and adds), in log order:
+ * memory grows with the blocks the log names, never with the log's size.
  */
 export class BlockArrivalReader {
   /** Arrivals so far. */
