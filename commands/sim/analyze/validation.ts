@@ -52,8 +52,8 @@ export async function readNodeValidation(dir: string): Promise<NodeValidation | 
 
 /** One line for people. */
 export function formatNodeValidation(v: NodeValidation): string {
+  const logs = `${v.nodes} monerod log${v.nodes === 1 ? "" : "s"}`;
   if (v.count === 0) {
-    const logs = `${v.nodes} monerod log${v.nodes === 1 ? "" : "s"}`;
     return `- (no block a peer sent in ${logs}; monerod writes those at ` +
       "--log-level=1 and above, the local engine's default)";
   }
@@ -61,7 +61,7 @@ export function formatNodeValidation(v: NodeValidation): string {
     ? `; for --engine des: des.validation ${_yaml(v.des_validation)}`
     : "";
   return `p50 ${v.p50_s} s, p90 ${v.p90_s} s, p99 ${v.p99_s} s (n=${v.count}, max ${v.max_s} s; ` +
-    `wall seconds from ${v.nodes} monerod logs, each node's first block left out)${fit}`;
+    `wall seconds from ${logs}, each node's first block left out)${fit}`;
 }
 
 /** A flow-style YAML value, as a scenario file takes it. */

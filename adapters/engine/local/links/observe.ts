@@ -46,7 +46,7 @@ export class BlockArrivalReader {
     const notify = line.includes("Received NOTIFY_NEW") ? _NOTIFY.exec(line) : null;
     const at = notify ? _TIME.exec(line) : null;
     if (notify && at) {
-      this.arrivals.push({ hash: notify[1], ms: _ms(at), main: false, received: true });
+      this.arrivals.push({ hash: _detach(notify[1]), ms: _ms(at), main: false, received: true });
       return;
     }
     if (line.includes("BLOCK SUCCESSFULLY ADDED") || line.includes("BLOCK ADDED AS ALTERNATIVE")) {
@@ -61,7 +61,7 @@ export class BlockArrivalReader {
     const pending = this.#pending;
     const id = pending ? _ID.exec(line) : null;
     if (id && pending) {
-      this.#last = { hash: id[1], ...pending };
+      this.#last = { hash: _detach(id[1]), ...pending };
       this.arrivals.push(this.#last);
       this.#pending = null;
       return;
@@ -70,6 +70,15 @@ export class BlockArrivalReader {
     const h = last && last.height === undefined ? _HEIGHT.exec(line) : null;
     if (h && last) last.height = +h[1];
   }
+}
+
+/**
+ * A copy of a matched part of a line that keeps neither the line nor the read chunk it was cut
+ * from alive: V8 gives a substring its parent's memory, so every hash kept would hold a chunk of
+ * the log.
+ */
+function _detach(s: string): string {
+  return Array.from(s).join("");
 }
 
 /** Every block add in one monerod log, in log order. */
