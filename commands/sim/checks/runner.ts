@@ -9,7 +9,9 @@
  * - `disconnected`: no node was offline (stopped or paused by a command) or without peers (a
  *   monitor's `height` sample with 0 peers) for longer than the bound;
  * - `tx_in_chain`: every confirmed transaction is in the final chain (the chain of the tip most
- *   honest nodes hold), by its block when the engine names it, else by height;
+ *   honest nodes hold), by its block when the engine names it, else by height; one in a block of
+ *   another tip as high, held by honest nodes (a run that ends on a tie), is reported as
+ *   unsettled, not lost;
  * - `reorg_depth`: no reorganisation rolled back more than the bound.
  *
  * The runner is engine-independent: live DES events, or a finished folder's events in order.
@@ -187,6 +189,17 @@ export class CheckRunner {
   }
 
   /** The tip most honest nodes hold (highest on a tie), or null. */
+  /** The hashes of the chain ending at `hash` (bounded by the blocks known). */
+  #chainOf(hash: string): Set<string> {
+    const chain = new Set<string>();
+    // Each step moves to a parent, one height down; a cycle in bad input stops at a repeat.
+    for (let h: string | undefined = hash; h !== undefined && !chain.has(h);) {
+      chain.add(h);
+      h = this.#parents.get(h)?.parent;
+    }
+    return chain;
+  }
+
   #finalTip(): _Tip | null {
     const count = new Map<string, { n: number; tip: _Tip }>();
     for (const host of this.#honest()) {
@@ -272,30 +285,44 @@ export class CheckRunner {
     }
     const final = this.#finalTip();
     if (!final) return { ...base, pass: false, detail: "cannot be judged: no final tip known" };
-    const chain = new Set<string>();
-    // Bounded by the blocks known: each step moves to a parent, one height down.
-    for (let h: string | undefined = final.hash; h !== undefined && !chain.has(h);) {
-      chain.add(h);
-      h = this.#parents.get(h)?.parent;
+    const chain = this.#chainOf(final.hash);
+    // The run may end on a tie: honest nodes on another tip as high as the final one. Which
+    // side wins is not settled, so a transaction on such a side is not lost (yet).
+    const rivals = new Set<string>();
+    for (const host of this.#honest()) {
+      const tip = this.#tips.get(host);
+      if (tip && tip.hash !== final.hash && tip.height >= final.height) {
+        for (const h of this.#chainOf(tip.hash)) if (!chain.has(h)) rivals.add(h);
+      }
     }
     const missing: string[] = [];
+    const unsettled: string[] = [];
     let byHeight = 0;
     for (const [txid, c] of this.#confirmed) {
       if (c.block !== undefined) {
-        if (!chain.has(c.block)) missing.push(txid);
+        if (chain.has(c.block)) continue;
+        if (rivals.has(c.block)) unsettled.push(txid);
+        else missing.push(txid);
       } else {
         byHeight++;
         if (c.height > final.height) missing.push(txid);
       }
     }
     const how = byHeight > 0 ? ` (${byHeight} checked by height only)` : "";
+    const tie = unsettled.length > 0
+      ? `; ${unsettled.length} in a block of another tip as high, held by honest nodes (the ` +
+        `run ended on an unsettled tie): ${_list(unsettled, 3)}`
+      : "";
+    const held = this.#confirmed.size - unsettled.length;
     return {
       ...base,
       pass: missing.length === 0,
       detail: missing.length === 0
-        ? `all ${this.#confirmed.size} confirmed transactions are in the final chain${how}`
+        ? (unsettled.length > 0
+          ? `${held} of ${this.#confirmed.size} confirmed transactions are`
+          : `all ${held} confirmed transactions are`) + ` in the final chain${how}${tie}`
         : `${missing.length} of ${this.#confirmed.size} confirmed transactions are not in the ` +
-          `final chain${how}: ${_list(missing, 3)}`,
+          `final chain${how}: ${_list(missing, 3)}${tie}`,
     };
   }
 }

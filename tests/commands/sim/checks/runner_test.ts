@@ -118,6 +118,26 @@ Deno.test("checks: a confirmed transaction outside the final chain fails tx_in_c
   match(r.outcomes[0].detail, /checked by height only/);
 });
 
+Deno.test("checks: a run that ends on a tie leaves a transaction on the other side unsettled", () => {
+  // b and a on h3; c on its sibling s3, as high: the tie is not settled at the end.
+  const tie: RunEvent[] = [
+    ..._chain().filter((e) => !(e.host === "c" && e.ts >= 33)),
+    mined(32, "c", 3, "s3", "h2"),
+    { ts: 40, host: "c", event: "tx_confirmed", txid: "t9", height: 3, block: "s3" },
+  ];
+  let r = _run({ tx_in_chain: true }, tie, 100);
+  equal(r.outcomes[0].pass, true, r.outcomes[0].detail);
+  match(
+    r.outcomes[0].detail,
+    /0 of 1 confirmed transactions are in the final chain; 1 in a block of another tip as high, held by honest nodes \(the run ended on an unsettled tie\): t9/,
+  );
+  // The same block held only by an attacker is no tie: the transaction is lost.
+  const attacker = tie.map((e) => e.host === "c" ? { ...e, host: "x" } : e);
+  r = _run({ tx_in_chain: true }, attacker, 100);
+  equal(r.outcomes[0].pass, false);
+  match(r.outcomes[0].detail, /1 of 1 confirmed transactions are not in the final chain.*: t9$/);
+});
+
 Deno.test("checks: a reorg past the bound fails at once, during the run", () => {
   const verdicts: RunEvent[] = [];
   const runner = new CheckRunner(
