@@ -57,14 +57,30 @@ Deno.test("checks: convergence passes within the bound and fails past it or when
   );
   r = _run({ convergence: { within: 2 } }, _chain(), 100);
   equal(r.outcomes[0].pass, false);
-  // c never gets h3: split at the end.
+  // c never gets h3 (mined at 30 s): split at the end, 70 s later, past a 60 s bound.
   const split = _chain().filter((e) => !(e.host === "c" && e.event !== "mined" && e.ts >= 33));
-  r = _run({ convergence: { within: "1h" } }, split, 100);
+  r = _run({ convergence: { within: "1m" } }, split, 100);
   equal(r.outcomes[0].pass, false);
   match(r.outcomes[0].detail, /1 of 3 honest nodes not on the final tip .*: c$/);
+  // Under a 1 h bound, h3 is still within c's bound at the end: not a failure yet.
+  r = _run({ convergence: { within: "1h" } }, split, 100);
+  equal(r.outcomes[0].pass, true, r.outcomes[0].detail);
+  match(
+    r.outcomes[0].detail,
+    /2 of 3 honest nodes on the final tip \(height 3\) at the end; c still lacked blocks mined less than the bound \(3600 s\) before the end, the last 70 s before it/,
+  );
+  // A node on a fork that began before the bound is late whatever the last block's age.
+  const forked = [
+    ...split,
+    mined(90, "a", 4, "h4", "h3"),
+    block(91, "b", 4, "h4", "h3"),
+  ];
+  r = _run({ convergence: { within: "1m" } }, forked, 100);
+  equal(r.outcomes[0].pass, false, r.outcomes[0].detail);
+  match(r.outcomes[0].detail, /1 of 3 honest nodes not on the final tip \(height 4\).*: c$/);
   // A node stopped by a command is not expected to converge.
   split.push({ ts: 40, host: "c", event: "agent", command: "stop", state: "stopped" });
-  r = _run({ convergence: { within: "1h" } }, split, 100);
+  r = _run({ convergence: { within: "1m" } }, split, 100);
   equal(r.outcomes[0].pass, true);
 });
 
