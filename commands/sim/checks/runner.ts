@@ -260,11 +260,15 @@ export class CheckRunner {
       return { ...base, pass: true, detail: "no block was mined: nothing to converge on" };
     }
     const unknown = honest.filter((h) => !this.#tips.has(h));
-    if (unknown.length === honest.length) {
+    if (unknown.length > 0) {
+      const some = unknown.length < honest.length
+        ? ` for ${unknown.length} of ${honest.length} honest nodes (${_list(unknown)})`
+        : "";
       return {
         ...base,
         pass: false,
-        detail: "cannot be judged: no per-node block or height events (DES: use --receipts on)",
+        detail: `cannot be judged${some}: no per-node block or height events (DES: use ` +
+          "--receipts on)",
       };
     }
     const final = this.#finalTip()!;

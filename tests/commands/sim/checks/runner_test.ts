@@ -78,6 +78,13 @@ Deno.test("checks: convergence passes within the bound and fails past it or when
   r = _run({ convergence: { within: "1m" } }, forked, 100);
   equal(r.outcomes[0].pass, false, r.outcomes[0].detail);
   match(r.outcomes[0].detail, /1 of 3 honest nodes not on the final tip \(height 4\).*: c$/);
+  // Nodes with no block or height event at all cannot be judged (a DES run without receipts).
+  r = _run({ convergence: { within: "1m" } }, _chain().filter((e) => e.host !== "c"), 100);
+  equal(r.outcomes[0].pass, false);
+  match(
+    r.outcomes[0].detail,
+    /cannot be judged for 1 of 3 honest nodes \(c\): no per-node block or height events/,
+  );
   // A node stopped by a command is not expected to converge.
   split.push({ ts: 40, host: "c", event: "agent", command: "stop", state: "stopped" });
   r = _run({ convergence: { within: "1m" } }, split, 100);
