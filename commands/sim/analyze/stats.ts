@@ -39,6 +39,12 @@ export function distribution(values: readonly number[]): Distribution {
   };
 }
 
+/** A distribution for people: `p50 0.3 s, p90 0.4 s, p99 0.4 s (n=5, max 0.4 s)`, or `-`. */
+export function formatDistribution(d: Distribution): string {
+  if (d.count === 0) return "-";
+  return `p50 ${d.p50_s} s, p90 ${d.p90_s} s, p99 ${d.p99_s} s (n=${d.count}, max ${d.max_s} s)`;
+}
+
 /** CDF points [value, fraction of values], at most `points` of them. */
 export function cdf(values: readonly number[], points = 200): [number, number][] {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,8 +1,9 @@
 /**
  * How long real monerod nodes of a local run took to validate blocks, read from their own logs
  * (`hosts/<host>/monerod.log`, `links/observe.ts`): per node, from the first notice of a block
- * to its first add, leaving out each node's first block (RandomX set up for verification). `hive sim analyze` prints it with the `des.validation` that gives the des
- * engine the same delays, so a des run of the scenario can be compared with the local one.
+ * to its first add, leaving out each node's first block (RandomX set up for verification).
+ * `hive sim analyze` prints it with the `des.validation` that gives the des engine the same
+ * delays, so a des run of the scenario can be compared with the local one.
  * Shadow and des runs have no such logs and no figure. The seconds are wall seconds: what the
  * node took on this machine, whatever the run's time scale.
  *
@@ -14,7 +15,7 @@ import {
   readRunArrivals,
   validationSeconds,
 } from "../../../adapters/engine/local/links/observe.ts";
-import { type Distribution, distribution } from "./stats.ts";
+import { type Distribution, distribution, formatDistribution } from "./stats.ts";
 
 /** Validation delays of a local run's nodes. */
 export interface NodeValidation extends Distribution {
@@ -60,8 +61,8 @@ export function formatNodeValidation(v: NodeValidation): string {
   const fit = v.des_validation
     ? `; for --engine des: des.validation ${_yaml(v.des_validation)}`
     : "";
-  return `p50 ${v.p50_s} s, p90 ${v.p90_s} s, p99 ${v.p99_s} s (n=${v.count}, max ${v.max_s} s; ` +
-    `wall seconds from ${logs}, each node's first block left out)${fit}`;
+  return `${formatDistribution(v)}, wall seconds from ${logs}, each node's first block left ` +
+    `out${fit}`;
 }
 
 /** A flow-style YAML value, as a scenario file takes it. */

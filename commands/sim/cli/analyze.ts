@@ -11,7 +11,7 @@ import { HiveError, UsageError } from "../../../core/errors.ts";
 import { flagInput, parseFlags, wholeFlag } from "./flags.ts";
 import { formatRecord } from "../../../core/output.ts";
 import type { AnalysisReport } from "../analyze/analyze.ts";
-import type { Distribution } from "../analyze/stats.ts";
+import { formatDistribution } from "../analyze/stats.ts";
 import { formatRunInfo } from "../analyze/run_info.ts";
 import { formatNodeValidation } from "../analyze/validation.ts";
 
@@ -24,11 +24,6 @@ const _flagsSchema = z.object({
   "--samples": wholeFlag("expected an integer 2..10000", 2, 10_000).optional(),
   "--png": z.boolean().optional(),
 });
-
-function _dist(d: Distribution): string {
-  if (d.count === 0) return "-";
-  return `p50 ${d.p50_s} s, p90 ${d.p90_s} s, p99 ${d.p99_s} s (n=${d.count}, max ${d.max_s} s)`;
-}
 
 /** A fraction 0..1 as a percentage for people: `0.065` is `6.5 %`. */
 function _percent(fraction: number): string {
@@ -52,9 +47,11 @@ export function formatAnalysis(r: AnalysisReport & { plot?: string; png?: string
     "orphan rate": `${r.blocks.orphan_rate} (${r.blocks.orphaned} orphaned)`,
     "fork rate": `${r.blocks.fork_rate} (${r.blocks.fork_heights} heights with forks)`,
     propagation: p.count > 0
-      ? `${_dist(p)}; ${p.blocks_measured}/${p.blocks_total} blocks reached all nodes [${p.source}]`
+      ? `${
+        formatDistribution(p)
+      }; ${p.blocks_measured}/${p.blocks_total} blocks reached all nodes [${p.source}]`
       : `- (${p.blocks_total} blocks, none seen by every node)`,
-    "propagation 90%": _dist(p.to_90pct),
+    "propagation 90%": formatDistribution(p.to_90pct),
     reorgs: r.reorgs.count > 0
       ? `${r.reorgs.count}, max depth ${r.reorgs.max_depth}, by depth ${
         JSON.stringify(r.reorgs.depths)
@@ -66,8 +63,8 @@ export function formatAnalysis(r: AnalysisReport & { plot?: string; png?: string
         Object.entries(r.transactions.failed_by_reason).map(([k, n]) => `${k} ${n}`).join(", ")
       })`
       : "0",
-    "tx confirmation": _dist(r.transactions.confirmation),
-    "tx stem time": _dist(r.transactions.first_seen),
+    "tx confirmation": formatDistribution(r.transactions.confirmation),
+    "tx stem time": formatDistribution(r.transactions.first_seen),
     convergence: c.samples.length > 0
       ? `final spread ${c.final_spread}, max spread ${c.max_spread}, converged in ${
         _percent(c.converged_fraction ?? 0)
