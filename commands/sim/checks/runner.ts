@@ -198,8 +198,7 @@ export class CheckRunner {
    * before the end: the first final block above where its chain and the final one meet is that
    * young, so its bound is not up yet.
    */
-  #stillSpreading(hash: string | undefined, final: _Tip, end: number, within: number): boolean {
-    if (hash === undefined) return false;
+  #stillSpreading(hash: string, final: _Tip, end: number, within: number): boolean {
     const own = this.#chainOf(hash);
     let first: string | undefined;
     // Down the final chain to the first block the node's chain also has; at most one step
@@ -274,9 +273,17 @@ export class CheckRunner {
     const final = this.#finalTip()!;
     const off = honest.filter((h) => this.#tips.get(h)?.hash !== final.hash);
     // A node may still lack blocks mined so recently that its bound is not up at the end.
-    const late = off.filter((h) =>
-      !this.#stillSpreading(this.#tips.get(h)?.hash, final, end, within)
-    );
+    // Nodes on one tip share its verdict: one walk per distinct tip.
+    const spreading = new Map<string, boolean>();
+    const late = off.filter((h) => {
+      const hash = this.#tips.get(h)!.hash;
+      let still = spreading.get(hash);
+      if (still === undefined) {
+        still = this.#stillSpreading(hash, final, end, within);
+        spreading.set(hash, still);
+      }
+      return !still;
+    });
     if (late.length > 0) {
       return {
         ...base,
@@ -331,12 +338,14 @@ export class CheckRunner {
     const chain = this.#chainOf(final.hash);
     // The run may end on a tie: honest nodes on another tip as high as the final one. Which
     // side wins is not settled, so a transaction on such a side is not lost (yet).
-    const rivals = new Set<string>();
+    const rivalTips = new Set<string>();
     for (const host of this.#honest()) {
       const tip = this.#tips.get(host);
-      if (tip && tip.hash !== final.hash && tip.height >= final.height) {
-        for (const h of this.#chainOf(tip.hash)) if (!chain.has(h)) rivals.add(h);
-      }
+      if (tip && tip.hash !== final.hash && tip.height >= final.height) rivalTips.add(tip.hash);
+    }
+    const rivals = new Set<string>();
+    for (const tip of rivalTips) {
+      for (const h of this.#chainOf(tip)) if (!chain.has(h)) rivals.add(h);
     }
     const missing: string[] = [];
     const unsettled: string[] = [];
