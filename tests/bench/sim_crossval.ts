@@ -15,6 +15,7 @@
  *   deno run -A tests/bench/sim_crossval.ts [BLOCKS] [BLOCK_S]
  */
 import { fitValidation } from "../../adapters/engine/des/validation.ts";
+import { percentile } from "../../commands/sim/analyze/stats.ts";
 import { LocalEngine } from "../../adapters/engine/local/engine.ts";
 import {
   observeBlocks,
@@ -158,12 +159,12 @@ export async function crossval(blocks: number, blockS: number): Promise<Crossval
         Object.entries(arrivals).map(([h, a]) => [h, a.filter((x) => x.ms >= since)]),
       ),
     );
+    const sorted = [...measured].sort((a, b) => a - b);
     if (Deno.env.get("HIVE_CROSSVAL_KEEP")) {
-      const q = [...measured].sort((a, b) => a - b);
-      const at = (p: number) => q[Math.min(q.length - 1, Math.floor(p * q.length))];
+      const at = (p: number) => percentile(sorted, p);
       console.log(
-        `validation delays (${q.length}): p10 ${at(0.1)} p50 ${at(0.5)} p75 ${at(0.75)} ` +
-          `p90 ${at(0.9)} p99 ${at(0.99)} max ${q[q.length - 1]}`,
+        `validation delays (${sorted.length}): p10 ${at(10)} p50 ${at(50)} p75 ${at(75)} ` +
+          `p90 ${at(90)} p99 ${at(99)} max ${sorted[sorted.length - 1]}`,
       );
     }
     const validationS = median(measured) ?? VALIDATION_S;
@@ -178,10 +179,7 @@ export async function crossval(blocks: number, blockS: number): Promise<Crossval
       { ...desModel, des: { relay: "fluffy", validation: validationFit } },
       drawnOptions,
     );
-    const sorted = [...measured].sort((a, b) => a - b);
-    const validationP90S = sorted.length > 0
-      ? sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))]
-      : null;
+    const validationP90S = percentile(sorted, 90);
     return {
       local,
       localAdded,
